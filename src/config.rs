@@ -1,0 +1,301 @@
+//! Settings: defaults, then an optional TOML file, then environment variables. Read once at
+//! start into [`Settings`]; secrets are wrapped so they never reach logs or `Debug` output.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, bail};
+use base64::Engine;
+use secrecy::{ExposeSecret, SecretString};
+use serde::Deserialize;
+
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// Address the server listens on (`PC_BIND`); port 0 picks a free port.
+    pub bind: String,
+    /// The URL users reach the console at (`PC_PUBLIC_URL`); links in mails are built from it.
+    pub public_url: String,
+    /// Folder for the SQLite file, the generated session key and `.eml` files (`PC_DATA_DIR`).
+    pub data_dir: PathBuf,
+    /// `sqlite://...` or `postgres://...` (`DATABASE_URL`).
+    pub database_url: SecretString,
+    /// PostgreSQL schema to use as search path (`PC_DATABASE_SCHEMA`); tests use one per test.
+    pub database_schema: Option<String>,
+    /// `smtp://host:port` or `smtps://user:pass@host` (`PC_SMTP_URL`); unset keeps mails in the
+    /// outbox and writes `.eml` files.
+    pub smtp_url: Option<SecretString>,
+    /// Sender of every mail (`PC_MAIL_FROM`).
+    pub mail_from: String,
+    /// 64 random bytes, base64 (`PC_SESSION_KEY`).
+    pub session_key: Option<SecretString>,
+    pub session_idle_minutes: i64,
+    pub session_lifetime_hours: i64,
+    pub signin_max_failures: i64,
+    pub signin_window_minutes: i64,
+    pub signin_max_per_address: i64,
+    /// Take the client address from `X-Forwarded-For` (`PC_TRUST_PROXY`); only behind a proxy.
+    pub trust_proxy: bool,
+    /// `text` or `json` (`PC_LOG_FORMAT`).
+    pub log_format: String,
+    /// How often the outbox worker looks for due mails when nobody wakes it (`PC_OUTBOX_POLL_MS`).
+    pub outbox_poll_ms: u64,
+}
+
+/// The TOML file's shape: every key optional, named as the fields above.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileSettings {
+    bind: Option<String>,
+    public_url: Option<String>,
+    data_dir: Option<PathBuf>,
+    database_url: Option<String>,
+    database_schema: Option<String>,
+    smtp_url: Option<String>,
+    mail_from: Option<String>,
+    session_key: Option<String>,
+    session_idle_minutes: Option<i64>,
+    session_lifetime_hours: Option<i64>,
+    signin_max_failures: Option<i64>,
+    signin_window_minutes: Option<i64>,
+    signin_max_per_address: Option<i64>,
+    trust_proxy: Option<bool>,
+    log_format: Option<String>,
+    outbox_poll_ms: Option<u64>,
+}
+
+impl Settings {
+    /// Loads the file (if given) and the environment.
+    pub fn load(file: Option<&Path>) -> anyhow::Result<Settings> {
+        let f = match file {
+            Some(p) => {
+                let text = std::fs::read_to_string(p)
+                    .with_context(|| format!("cannot read config file {}", p.display()))?;
+                toml::from_str::<FileSettings>(&text)
+                    .with_context(|| format!("config file {} is not valid", p.display()))?
+            }
+            None => FileSettings::default(),
+        };
+        Self::from_sources(f, |k| std::env::var(k).ok().filter(|v| !v.is_empty()))
+    }
+
+    fn from_sources(
+        f: FileSettings,
+        env: impl Fn(&str) -> Option<String>,
+    ) -> anyhow::Result<Settings> {
+        fn num<T: std::str::FromStr>(
+            env: Option<String>,
+            file: Option<T>,
+            default: T,
+            name: &str,
+        ) -> anyhow::Result<T> {
+            match env {
+                Some(v) => v
+                    .parse()
+                    .map_err(|_| anyhow::anyhow!("{name} must be a number, got {v:?}")),
+                None => Ok(file.unwrap_or(default)),
+            }
+        }
+        let bind = env("PC_BIND")
+            .or(f.bind)
+            .unwrap_or_else(|| "127.0.0.1:8080".into());
+        let data_dir = env("PC_DATA_DIR")
+            .map(PathBuf::from)
+            .or(f.data_dir)
+            .unwrap_or_else(|| "data".into());
+        let public_url = env("PC_PUBLIC_URL")
+            .or(f.public_url)
+            .unwrap_or_else(|| format!("http://{bind}"))
+            .trim_end_matches('/')
+            .to_string();
+        url::Url::parse(&public_url)
+            .with_context(|| format!("PC_PUBLIC_URL {public_url:?} is not a URL"))?;
+        let database_url = env("DATABASE_URL").or(f.database_url).unwrap_or_else(|| {
+            format!("sqlite://{}", data_dir.join("partner-console.db").display())
+        });
+        let log_format = env("PC_LOG_FORMAT")
+            .or(f.log_format)
+            .unwrap_or_else(|| "text".into());
+        if log_format != "text" && log_format != "json" {
+            bail!("PC_LOG_FORMAT must be text or json, got {log_format:?}");
+        }
+        let trust_proxy = match env("PC_TRUST_PROXY") {
+            Some(v) => matches!(v.as_str(), "1" | "true" | "yes"),
+            None => f.trust_proxy.unwrap_or(false),
+        };
+        Ok(Settings {
+            bind,
+            public_url,
+            data_dir,
+            database_url: SecretString::from(database_url),
+            database_schema: env("PC_DATABASE_SCHEMA").or(f.database_schema),
+            smtp_url: env("PC_SMTP_URL").or(f.smtp_url).map(SecretString::from),
+            mail_from: env("PC_MAIL_FROM")
+                .or(f.mail_from)
+                .unwrap_or_else(|| "Partner Console <no-reply@partner-console.local>".into()),
+            session_key: env("PC_SESSION_KEY")
+                .or(f.session_key)
+                .map(SecretString::from),
+            session_idle_minutes: num(
+                env("PC_SESSION_IDLE_MINUTES"),
+                f.session_idle_minutes,
+                30,
+                "PC_SESSION_IDLE_MINUTES",
+            )?,
+            session_lifetime_hours: num(
+                env("PC_SESSION_LIFETIME_HOURS"),
+                f.session_lifetime_hours,
+                12,
+                "PC_SESSION_LIFETIME_HOURS",
+            )?,
+            signin_max_failures: num(
+                env("PC_SIGNIN_MAX_FAILURES"),
+                f.signin_max_failures,
+                5,
+                "PC_SIGNIN_MAX_FAILURES",
+            )?,
+            signin_window_minutes: num(
+                env("PC_SIGNIN_WINDOW_MINUTES"),
+                f.signin_window_minutes,
+                15,
+                "PC_SIGNIN_WINDOW_MINUTES",
+            )?,
+            signin_max_per_address: num(
+                env("PC_SIGNIN_MAX_PER_ADDRESS"),
+                f.signin_max_per_address,
+                20,
+                "PC_SIGNIN_MAX_PER_ADDRESS",
+            )?,
+            trust_proxy,
+            log_format,
+            outbox_poll_ms: num(
+                env("PC_OUTBOX_POLL_MS"),
+                f.outbox_poll_ms,
+                2000,
+                "PC_OUTBOX_POLL_MS",
+            )?,
+        })
+    }
+
+    pub fn is_postgres(&self) -> bool {
+        let u = self.database_url.expose_secret();
+        u.starts_with("postgres://") || u.starts_with("postgresql://")
+    }
+
+    pub fn is_https(&self) -> bool {
+        self.public_url.starts_with("https://")
+    }
+
+    pub fn outbox_dir(&self) -> PathBuf {
+        self.data_dir.join("outbox")
+    }
+
+    /// The session key: from configuration, or on the embedded default generated once and kept
+    /// in the data folder. PostgreSQL deployments may run several instances, which must share
+    /// one key, so there it is required.
+    pub fn resolve_session_key(&self) -> anyhow::Result<Vec<u8>> {
+        let engine = base64::engine::general_purpose::STANDARD;
+        if let Some(k) = &self.session_key {
+            let bytes = engine
+                .decode(k.expose_secret().trim())
+                .context("PC_SESSION_KEY is not valid base64")?;
+            if bytes.len() != 64 {
+                bail!(
+                    "PC_SESSION_KEY must be 64 bytes (base64 of 64 random bytes), got {}",
+                    bytes.len()
+                );
+            }
+            return Ok(bytes);
+        }
+        if self.is_postgres() {
+            bail!(
+                "PC_SESSION_KEY is required with PostgreSQL (every instance must share it); \
+                 make one with: head -c 64 /dev/urandom | base64 -w0"
+            );
+        }
+        let path = self.data_dir.join("session.key");
+        if let Ok(text) = std::fs::read_to_string(&path) {
+            let bytes = engine
+                .decode(text.trim())
+                .context("data/session.key is corrupt")?;
+            if bytes.len() == 64 {
+                return Ok(bytes);
+            }
+            bail!(
+                "{} does not hold 64 bytes; delete it to make a new one",
+                path.display()
+            );
+        }
+        std::fs::create_dir_all(&self.data_dir)
+            .with_context(|| format!("cannot create data folder {}", self.data_dir.display()))?;
+        let key: [u8; 64] = rand::random();
+        write_private(&path, engine.encode(key).as_bytes())?;
+        Ok(key.to_vec())
+    }
+}
+
+fn write_private(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
+    use std::io::Write;
+    let mut opts = std::fs::OpenOptions::new();
+    opts.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        opts.mode(0o600);
+    }
+    let mut f = opts
+        .open(path)
+        .with_context(|| format!("cannot create {}", path.display()))?;
+    f.write_all(bytes)?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env_of(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
+        let owned: Vec<(String, String)> = pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        move |k| owned.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone())
+    }
+
+    #[test]
+    fn defaults_are_the_embedded_store() {
+        let s = Settings::from_sources(FileSettings::default(), env_of(&[])).unwrap();
+        assert_eq!(s.bind, "127.0.0.1:8080");
+        assert_eq!(s.public_url, "http://127.0.0.1:8080");
+        assert!(s.database_url.expose_secret().starts_with("sqlite://data/"));
+        assert_eq!(s.session_idle_minutes, 30);
+        assert!(!s.is_postgres());
+    }
+
+    #[test]
+    fn environment_overrides_file() {
+        let f: FileSettings =
+            toml::from_str("bind = \"0.0.0.0:9000\"\nsignin_max_failures = 7\n").unwrap();
+        let s = Settings::from_sources(
+            f,
+            env_of(&[
+                ("PC_BIND", "127.0.0.1:1"),
+                ("PC_PUBLIC_URL", "https://pc.example/"),
+            ]),
+        )
+        .unwrap();
+        assert_eq!(s.bind, "127.0.0.1:1");
+        assert_eq!(s.signin_max_failures, 7);
+        assert_eq!(s.public_url, "https://pc.example");
+        assert!(s.is_https());
+    }
+
+    #[test]
+    fn session_key_required_with_postgres_and_never_in_debug() {
+        let s = Settings::from_sources(
+            FileSettings::default(),
+            env_of(&[("DATABASE_URL", "postgres://u:secretpw@h/db")]),
+        )
+        .unwrap();
+        assert!(s.resolve_session_key().is_err());
+        assert!(!format!("{s:?}").contains("secretpw"));
+    }
+}

@@ -1,0 +1,22 @@
+//! Domain values parsed at the edge: once a handler holds one of these, it is valid.
+
+mod email;
+mod partner;
+mod password;
+
+pub use email::Email;
+pub use partner::{PartnerKind, Role, slugify};
+pub use password::NewPassword;
+
+/// Why a value was refused; `key` names the translated message shown beside the field.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{key}")]
+pub struct DomainError {
+    pub key: &'static str,
+}
+
+impl DomainError {
+    pub const fn new(key: &'static str) -> Self {
+        DomainError { key }
+    }
+}

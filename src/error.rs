@@ -1,0 +1,110 @@
+//! The one error type of the HTML surface, mapped to a status and a styled page in one place.
+//! Internal errors are logged with their cause chain; the visitor sees a generic page.
+
+use actix_web::http::StatusCode;
+use actix_web::http::header::{self, HeaderValue};
+use actix_web::{HttpRequest, HttpResponse, ResponseError};
+
+use crate::store::StoreError;
+use crate::web::page::{ErrorPage, PageCtx};
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    #[error("not found")]
+    NotFound,
+    #[error("gone: {0}")]
+    Gone(&'static str),
+    #[error("forbidden")]
+    Forbidden,
+    #[error("CSRF token missing or wrong")]
+    CsrfRejected,
+    #[error("sign-in required")]
+    SignInRequired { next: String },
+    #[error("request body too large")]
+    PayloadTooLarge,
+    #[error("malformed request")]
+    BadRequest,
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Internal(#[from] anyhow::Error),
+}
+
+impl AppError {
+    pub fn sign_in_required(req: &HttpRequest) -> AppError {
+        let uri = req.uri();
+        let next = uri
+            .path_and_query()
+            .map(|p| p.as_str())
+            .unwrap_or("/")
+            .to_string();
+        AppError::SignInRequired { next }
+    }
+
+    /// (title key, message key) of the page shown for this error.
+    fn page_keys(&self) -> (&'static str, &'static str) {
+        match self {
+            AppError::NotFound => ("error-404-title", "error-404-text"),
+            AppError::Gone(text) => ("error-410-title", text),
+            AppError::Forbidden => ("error-403-title", "error-403-text"),
+            AppError::CsrfRejected => ("error-403-title", "error-csrf-text"),
+            AppError::PayloadTooLarge => ("error-413-title", "error-413-text"),
+            AppError::BadRequest => ("error-400-title", "error-400-text"),
+            AppError::SignInRequired { .. } => ("error-403-title", "error-403-text"),
+            AppError::Store(_) | AppError::Internal(_) => ("error-500-title", "error-500-text"),
+        }
+    }
+}
+
+impl From<sqlx::Error> for AppError {
+    fn from(e: sqlx::Error) -> Self {
+        AppError::Store(StoreError::Database(e))
+    }
+}
+
+impl ResponseError for AppError {
+    fn status_code(&self) -> StatusCode {
+        match self {
+            AppError::NotFound => StatusCode::NOT_FOUND,
+            AppError::Gone(_) => StatusCode::GONE,
+            AppError::Forbidden | AppError::CsrfRejected => StatusCode::FORBIDDEN,
+            AppError::SignInRequired { .. } => StatusCode::SEE_OTHER,
+            AppError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            AppError::BadRequest => StatusCode::BAD_REQUEST,
+            AppError::Store(_) | AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        if let AppError::SignInRequired { next } = self {
+            let target = format!("{}?next={}", crate::web::routes::SIGN_IN, urlencode(next));
+            return HttpResponse::SeeOther()
+                .insert_header((header::LOCATION, target))
+                .finish();
+        }
+        let status = self.status_code();
+        if status.is_server_error() {
+            tracing::error!(error = ?self, "request failed");
+        }
+        error_page(status, self.page_keys())
+    }
+}
+
+/// Renders the styled error page; used for errors and for the 404 of unknown routes.
+pub fn error_page(status: StatusCode, (title, text): (&'static str, &'static str)) -> HttpResponse {
+    let ctx = PageCtx::anonymous();
+    let page = ErrorPage {
+        title: ctx.t(title),
+        text: ctx.t(text),
+        status: status.as_u16(),
+        ctx,
+    };
+    let mut res = crate::web::page::render_status(status, &page);
+    res.headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    res
+}
+
+fn urlencode(s: &str) -> String {
+    url::form_urlencoded::byte_serialize(s.as_bytes()).collect()
+}

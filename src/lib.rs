@@ -1,0 +1,19 @@
+//! Partner Console: the web console and management API of a cloud database vendor's partner
+//! channel. `main.rs` is a thin CLI over [`startup::Application`].
+
+pub mod assets;
+pub mod auth;
+pub mod config;
+pub mod demo;
+pub mod domain;
+pub mod error;
+pub mod i18n;
+pub mod mail;
+pub mod metrics;
+pub mod operators;
+pub mod startup;
+pub mod state;
+pub mod store;
+pub mod telemetry;
+pub mod tokens;
+pub mod web;

@@ -1,0 +1,114 @@
+//! The `partner-console` command: a thin CLI over the library.
+
+use std::io::BufRead;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use partner_console::config::Settings;
+use partner_console::startup::{Application, connect_and_migrate};
+use partner_console::{demo, operators, telemetry};
+
+#[derive(Parser)]
+#[command(
+    name = "partner-console",
+    version,
+    about = "Partner Console: the partner channel's web console and API"
+)]
+struct Cli {
+    /// A TOML configuration file; environment variables override it (see README).
+    #[arg(long, global = true, env = "PC_CONFIG")]
+    config: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Start the web server.
+    Serve,
+    /// Apply the database migrations and exit.
+    Migrate,
+    /// Migrate, create the demo accounts (resetting their passwords), print them, and serve.
+    Demo,
+    /// Manage vendor operators.
+    Operator {
+        #[command(subcommand)]
+        command: OperatorCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum OperatorCommand {
+    /// Create an operator; the password is read from standard input.
+    Create {
+        #[arg(long)]
+        email: String,
+    },
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let settings = match Settings::load(cli.config.as_deref()) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            return ExitCode::from(2);
+        }
+    };
+    telemetry::init(&settings.log_format);
+    match run(cli.command, settings).await {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(command: Command, settings: Settings) -> anyhow::Result<ExitCode> {
+    match command {
+        Command::Serve => {
+            let app = Application::build(settings).await?;
+            tracing::info!(port = app.port(), mail = %app.mail_destination(), "partner console listening");
+            app.run().await?;
+        }
+        Command::Migrate => {
+            connect_and_migrate(&settings).await?;
+            println!("migrations applied");
+        }
+        Command::Demo => {
+            let public_url = settings.public_url.clone();
+            let app = Application::build(settings).await?;
+            let logins = demo::seed(&app.state().db).await?;
+            println!("Partner Console demo: {public_url}");
+            println!("mails: {}", app.mail_destination());
+            for l in &logins {
+                println!("login: {} {} ({})", l.email, l.password, l.who);
+            }
+            app.run().await?;
+        }
+        Command::Operator {
+            command: OperatorCommand::Create { email },
+        } => {
+            let mut password = String::new();
+            std::io::stdin().lock().read_line(&mut password)?;
+            let password = password.trim_end_matches(['\n', '\r']);
+            let db = connect_and_migrate(&settings).await?;
+            match operators::create_operator(&db, &email, password).await {
+                Ok(_) => println!("operator {email} created"),
+                Err(operators::CreateUserError::Invalid(msg)) => {
+                    eprintln!("refused: {msg}");
+                    return Ok(ExitCode::from(2));
+                }
+                Err(operators::CreateUserError::Taken(e)) => {
+                    eprintln!("refused: a user with the e-mail address {e} already exists");
+                    return Ok(ExitCode::from(2));
+                }
+                Err(e) => return Err(e.into()),
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,153 @@
+//! Builds the application from [`Settings`]: store, migrations, state, middleware, routes, the
+//! outbox worker. `main` and the tests both start the console through [`Application::build`].
+
+use std::net::TcpListener;
+use std::sync::Arc;
+use std::time::Duration;
+
+use actix_session::SessionMiddleware;
+use actix_session::config::{BrowserSession, CookieContentSecurity};
+use actix_session::storage::CookieSessionStore;
+use actix_web::cookie::{Key, SameSite};
+use actix_web::dev::Server;
+use actix_web::middleware::from_fn;
+use actix_web::{App, HttpResponse, HttpServer, web};
+use anyhow::Context;
+use secrecy::ExposeSecret;
+use tokio::sync::Notify;
+
+use crate::auth::Passwords;
+use crate::auth::csrf::verify_csrf;
+use crate::auth::guard::identify;
+use crate::config::Settings;
+use crate::error::{AppError, error_page};
+use crate::mail::worker::Worker;
+use crate::metrics::Metrics;
+use crate::state::{AppState, Clock};
+use crate::store::Db;
+use crate::telemetry::observe;
+
+pub const SESSION_COOKIE: &str = "pc_session";
+
+pub struct Application {
+    port: u16,
+    server: Server,
+    state: AppState,
+    worker: Worker,
+}
+
+impl Application {
+    pub async fn build(settings: Settings) -> anyhow::Result<Application> {
+        let db = connect_and_migrate(&settings).await?;
+        let session_key = Key::try_from(settings.resolve_session_key()?.as_slice())
+            .context("session key too short")?;
+        let listener = TcpListener::bind(&settings.bind)
+            .with_context(|| format!("cannot listen on {}", settings.bind))?;
+        let port = listener.local_addr()?.port();
+        let clock = Clock::default();
+        let worker = Worker::new(db.clone(), &settings, clock.clone())?;
+        let state = AppState {
+            db,
+            settings: Arc::new(settings),
+            passwords: Passwords::default(),
+            outbox_wake: Arc::new(Notify::new()),
+            metrics: Metrics::new(),
+            clock,
+        };
+        let server = serve(listener, state.clone(), session_key)?;
+        Ok(Application {
+            port,
+            server,
+            state,
+            worker,
+        })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    pub fn state(&self) -> &AppState {
+        &self.state
+    }
+
+    /// Where mails go: "SMTP" or the `.eml` folder.
+    pub fn mail_destination(&self) -> String {
+        self.worker.transport.describe()
+    }
+
+    /// Serves until SIGTERM/SIGINT; in-flight requests get up to 30 s to finish, then the outbox
+    /// worker stops between two mails.
+    pub async fn run(self) -> anyhow::Result<()> {
+        let stop = Arc::new(Notify::new());
+        let poll = Duration::from_millis(self.state.settings.outbox_poll_ms.max(50));
+        let worker = tokio::spawn(self.worker.run(
+            self.state.outbox_wake.clone(),
+            stop.clone(),
+            poll,
+        ));
+        let served = self.server.await;
+        stop.notify_one();
+        let _ = worker.await;
+        served.context("server failed")
+    }
+}
+
+pub async fn connect_and_migrate(settings: &Settings) -> anyhow::Result<Db> {
+    if !settings.is_postgres() {
+        std::fs::create_dir_all(&settings.data_dir).with_context(|| {
+            format!("cannot create data folder {}", settings.data_dir.display())
+        })?;
+    }
+    let db = Db::connect(
+        settings.database_url.expose_secret(),
+        settings.database_schema.as_deref(),
+    )
+    .await
+    .context("cannot open the database (check DATABASE_URL)")?;
+    db.migrate().await.context("migrations failed")?;
+    Ok(db)
+}
+
+fn serve(listener: TcpListener, state: AppState, key: Key) -> anyhow::Result<Server> {
+    let https = state.settings.is_https();
+    let data = web::Data::new(state);
+    let server = HttpServer::new(move || {
+        let sessions = SessionMiddleware::builder(CookieSessionStore::default(), key.clone())
+            .cookie_name(SESSION_COOKIE.to_string())
+            .cookie_secure(https)
+            .cookie_http_only(true)
+            .cookie_same_site(SameSite::Lax)
+            .cookie_content_security(CookieContentSecurity::Private)
+            .session_lifecycle(BrowserSession::default())
+            .build();
+        App::new()
+            // Innermost first: CSRF and identification need the session, which needs to be
+            // inside `observe` so that every answer gets headers, logs and metrics.
+            .wrap(from_fn(verify_csrf))
+            .wrap(from_fn(identify))
+            .wrap(sessions)
+            .wrap(from_fn(observe))
+            .app_data(data.clone())
+            .app_data(
+                web::FormConfig::default()
+                    .limit(256 * 1024)
+                    .error_handler(|_, _| AppError::BadRequest.into()),
+            )
+            .app_data(web::QueryConfig::default().error_handler(|_, _| AppError::BadRequest.into()))
+            .app_data(web::PathConfig::default().error_handler(|_, _| AppError::NotFound.into()))
+            .configure(crate::web::configure)
+            .default_service(web::to(not_found))
+    })
+    .shutdown_timeout(30)
+    .listen(listener)?
+    .run();
+    Ok(server)
+}
+
+async fn not_found() -> HttpResponse {
+    error_page(
+        actix_web::http::StatusCode::NOT_FOUND,
+        ("error-404-title", "error-404-text"),
+    )
+}

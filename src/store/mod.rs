@@ -1,0 +1,213 @@
+//! The data store: one body of SQL for SQLite (embedded default) and PostgreSQL.
+//!
+//! Every query is written once, with `$1`-style placeholders that both dialects accept, and run
+//! through [`on_conn!`], which expands the same body once per backend so each copy is type-checked
+//! against its own driver. Where the dialects truly differ (row locking), the statement lives in a
+//! small function with one variant per backend, next to the concept it belongs to.
+
+pub mod audit;
+pub mod outbox;
+pub mod partners;
+pub mod throttle;
+pub mod tokens;
+pub mod users;
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::pool::PoolConnection;
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::{PgConnection, PgPool, Postgres, Sqlite, SqliteConnection, SqlitePool, Transaction};
+
+/// Errors of the store layer; unique violations are turned into [`StoreError::Conflict`] here so
+/// that callers never inspect driver messages.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("a record with this {0} already exists")]
+    Conflict(&'static str),
+    #[error("record not found")]
+    NotFound,
+    #[error(transparent)]
+    Database(#[from] sqlx::Error),
+    #[error(transparent)]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+}
+
+pub type StoreResult<T> = Result<T, StoreError>;
+
+/// Maps a unique-constraint violation to a named conflict; everything else passes through.
+pub trait OnConflict<T> {
+    fn on_unique(self, what: &'static str) -> StoreResult<T>;
+}
+
+impl<T> OnConflict<T> for Result<T, sqlx::Error> {
+    fn on_unique(self, what: &'static str) -> StoreResult<T> {
+        self.map_err(|e| match &e {
+            sqlx::Error::Database(db) if db.is_unique_violation() => StoreError::Conflict(what),
+            _ => StoreError::Database(e),
+        })
+    }
+}
+
+/// A connection pool to one of the two supported stores.
+#[derive(Clone, Debug)]
+pub enum Db {
+    Sqlite(SqlitePool),
+    Postgres(PgPool),
+}
+
+/// A borrowed connection of either backend; what [`on_conn!`] dispatches on.
+pub enum ConnRef<'a> {
+    Sqlite(&'a mut SqliteConnection),
+    Postgres(&'a mut PgConnection),
+}
+
+/// Anything queries can run on: a pooled connection or an open transaction.
+pub trait Conn: Send {
+    fn conn(&mut self) -> ConnRef<'_>;
+}
+
+/// A connection taken from the pool.
+pub enum PoolConn {
+    Sqlite(PoolConnection<Sqlite>),
+    Postgres(PoolConnection<Postgres>),
+}
+
+/// An open transaction; dropped without [`Tx::commit`] it rolls back.
+pub enum Tx {
+    Sqlite(Transaction<'static, Sqlite>),
+    Postgres(Transaction<'static, Postgres>),
+}
+
+impl Conn for PoolConn {
+    fn conn(&mut self) -> ConnRef<'_> {
+        match self {
+            PoolConn::Sqlite(c) => ConnRef::Sqlite(c),
+            PoolConn::Postgres(c) => ConnRef::Postgres(c),
+        }
+    }
+}
+
+impl Conn for Tx {
+    fn conn(&mut self) -> ConnRef<'_> {
+        match self {
+            Tx::Sqlite(t) => ConnRef::Sqlite(t),
+            Tx::Postgres(t) => ConnRef::Postgres(t),
+        }
+    }
+}
+
+/// Runs one body of query code on whichever backend `$conn` is, binding `$c` to the driver's
+/// connection. The body is expanded once per backend; its SQL text is shared.
+#[macro_export]
+macro_rules! on_conn {
+    ($conn:expr, $c:ident => $body:expr) => {
+        match $crate::store::Conn::conn(&mut *$conn) {
+            $crate::store::ConnRef::Sqlite($c) => $body,
+            $crate::store::ConnRef::Postgres($c) => $body,
+        }
+    };
+}
+
+/// Which backend a pool talks to; for the few statements that differ.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+impl Db {
+    /// Connects to `url` (`sqlite://path` or `postgres://...`). For PostgreSQL an optional schema
+    /// becomes the search path, which lets tests and tenants share one database.
+    pub async fn connect(url: &str, pg_schema: Option<&str>) -> StoreResult<Db> {
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            let mut opts = PgConnectOptions::from_str(url)?;
+            if let Some(schema) = pg_schema {
+                opts = opts.options([("search_path", schema)]);
+            }
+            let pool = PgPoolOptions::new()
+                .max_connections(10)
+                .acquire_timeout(Duration::from_secs(5))
+                .connect_with(opts)
+                .await?;
+            Ok(Db::Postgres(pool))
+        } else {
+            let opts = SqliteConnectOptions::from_str(url)?
+                .create_if_missing(true)
+                .journal_mode(SqliteJournalMode::Wal)
+                .synchronous(SqliteSynchronous::Normal)
+                .foreign_keys(true)
+                .busy_timeout(Duration::from_secs(10));
+            let pool = SqlitePoolOptions::new()
+                .max_connections(8)
+                .acquire_timeout(Duration::from_secs(5))
+                .connect_with(opts)
+                .await?;
+            Ok(Db::Sqlite(pool))
+        }
+    }
+
+    pub fn backend(&self) -> Backend {
+        match self {
+            Db::Sqlite(_) => Backend::Sqlite,
+            Db::Postgres(_) => Backend::Postgres,
+        }
+    }
+
+    /// Applies the embedded migrations of this backend.
+    pub async fn migrate(&self) -> StoreResult<()> {
+        match self {
+            Db::Sqlite(p) => sqlx::migrate!("migrations/sqlite").run(p).await?,
+            Db::Postgres(p) => sqlx::migrate!("migrations/postgres").run(p).await?,
+        }
+        Ok(())
+    }
+
+    pub async fn acquire(&self) -> StoreResult<PoolConn> {
+        Ok(match self {
+            Db::Sqlite(p) => PoolConn::Sqlite(p.acquire().await?),
+            Db::Postgres(p) => PoolConn::Postgres(p.acquire().await?),
+        })
+    }
+
+    /// Opens a write transaction. SQLite's takes the write lock up front (`BEGIN IMMEDIATE`):
+    /// a deferred transaction that reads and then writes fails with BUSY instead of waiting.
+    pub async fn begin(&self) -> StoreResult<Tx> {
+        Ok(match self {
+            Db::Sqlite(p) => Tx::Sqlite(p.begin_with("BEGIN IMMEDIATE").await?),
+            Db::Postgres(p) => Tx::Postgres(p.begin().await?),
+        })
+    }
+
+    /// Answers whether the database takes a trivial query; used by `/readyz`.
+    pub async fn ping(&self) -> StoreResult<()> {
+        let mut c = self.acquire().await?;
+        on_conn!(&mut c, c => sqlx::query("SELECT 1").execute(c).await.map(|r| r.rows_affected()))?;
+        Ok(())
+    }
+
+    pub async fn close(&self) {
+        match self {
+            Db::Sqlite(p) => p.close().await,
+            Db::Postgres(p) => p.close().await,
+        }
+    }
+}
+
+impl Tx {
+    pub async fn commit(self) -> StoreResult<()> {
+        match self {
+            Tx::Sqlite(t) => t.commit().await?,
+            Tx::Postgres(t) => t.commit().await?,
+        }
+        Ok(())
+    }
+
+    pub fn backend(&self) -> Backend {
+        match self {
+            Tx::Sqlite(_) => Backend::Sqlite,
+            Tx::Postgres(_) => Backend::Postgres,
+        }
+    }
+}

@@ -1,0 +1,124 @@
+//! Users: vendor operators and members of one partner.
+
+use chrono::{DateTime, Utc};
+
+use super::{Conn, OnConflict, StoreResult};
+use crate::domain::{Email, Role};
+use crate::on_conn;
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct User {
+    pub user_id: i64,
+    pub email: String,
+    pub display_name: String,
+    pub password_hash: Option<String>,
+    pub is_operator: bool,
+    pub partner_id: Option<i64>,
+    pub role: Option<String>,
+    pub session_epoch: i64,
+    /// The partner's state, joined in so every request checks suspension without a second query.
+    pub partner_state: Option<String>,
+    pub partner_name: Option<String>,
+}
+
+impl User {
+    pub fn role(&self) -> Option<Role> {
+        self.role.as_deref().and_then(|r| Role::parse(r).ok())
+    }
+
+    /// A member of a suspended partner cannot sign in or use a session.
+    pub fn is_blocked(&self) -> bool {
+        self.partner_state.as_deref() == Some("suspended")
+    }
+}
+
+/// The one SELECT of a user, with a caller's WHERE appended (`concat!` keeps it a literal).
+macro_rules! select_user {
+    ($where:literal) => {
+        concat!(
+            "SELECT u.user_id, u.email, u.display_name, u.password_hash, u.is_operator, ",
+            "u.partner_id, u.role, u.session_epoch, p.state AS partner_state, ",
+            "p.name AS partner_name FROM users u LEFT JOIN partners p ON p.partner_id = u.partner_id ",
+            $where
+        )
+    };
+}
+
+pub async fn find_by_email(c: &mut impl Conn, email: &Email) -> StoreResult<Option<User>> {
+    Ok(
+        on_conn!(c, c => sqlx::query_as::<_, User>(select_user!("WHERE lower(u.email) = lower($1)"))
+        .bind(email.as_str())
+        .fetch_optional(c)
+        .await)?,
+    )
+}
+
+pub async fn find_by_id(c: &mut impl Conn, user_id: i64) -> StoreResult<Option<User>> {
+    Ok(
+        on_conn!(c, c => sqlx::query_as::<_, User>(select_user!("WHERE u.user_id = $1"))
+        .bind(user_id)
+        .fetch_optional(c)
+        .await)?,
+    )
+}
+
+/// What a new user is: a vendor operator or a member of one partner with a role.
+pub enum Membership {
+    Operator,
+    Partner { partner_id: i64, role: Role },
+}
+
+pub async fn insert(
+    c: &mut impl Conn,
+    email: &Email,
+    display_name: &str,
+    password_hash: Option<&str>,
+    membership: Membership,
+    now: DateTime<Utc>,
+) -> StoreResult<i64> {
+    let (is_operator, partner_id, role) = match membership {
+        Membership::Operator => (true, None, None),
+        Membership::Partner { partner_id, role } => (false, Some(partner_id), Some(role.as_str())),
+    };
+    on_conn!(c, c => sqlx::query_scalar::<_, i64>(
+        "INSERT INTO users (email, display_name, password_hash, is_operator, partner_id, role, \
+         session_epoch, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, 0, $7, $7) \
+         RETURNING user_id",
+    )
+    .bind(email.as_str())
+    .bind(display_name)
+    .bind(password_hash)
+    .bind(is_operator)
+    .bind(partner_id)
+    .bind(role)
+    .bind(now)
+    .fetch_one(c)
+    .await)
+    .on_unique("e-mail address")
+}
+
+/// Sets a new password and moves the session epoch on, which signs the user out everywhere.
+pub async fn set_password(
+    c: &mut impl Conn,
+    user_id: i64,
+    password_hash: &str,
+    now: DateTime<Utc>,
+) -> StoreResult<()> {
+    on_conn!(c, c => sqlx::query(
+        "UPDATE users SET password_hash = $1, session_epoch = session_epoch + 1, updated_at = $2 \
+         WHERE user_id = $3",
+    )
+    .bind(password_hash)
+    .bind(now)
+    .bind(user_id)
+    .execute(c).await.map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+pub async fn count_operators(c: &mut impl Conn) -> StoreResult<i64> {
+    Ok(on_conn!(c, c => sqlx::query_scalar::<_, i64>(
+        "SELECT CAST(COUNT(*) AS BIGINT) FROM users WHERE is_operator"
+    )
+    .fetch_one(c)
+    .await)?)
+}

@@ -1,0 +1,102 @@
+//! The operators' area. Every route here sits behind `require_operator`.
+
+use actix_web::middleware::from_fn;
+use actix_web::{HttpResponse, web};
+use askama::Template;
+
+use super::page::{PageCtx, render};
+use super::routes;
+use crate::auth::Operator;
+use crate::auth::guard::require_operator;
+use crate::error::AppError;
+use crate::state::AppState;
+use crate::store::audit::{self, AuditRow};
+use crate::store::outbox::{self, OutboxRow};
+use crate::store::partners;
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(
+        web::scope(routes::ADMIN)
+            .wrap(from_fn(require_operator))
+            .route("", web::get().to(overview))
+            .route("/outbox", web::get().to(outbox_page))
+            .route("/audit", web::get().to(audit_page)),
+    );
+}
+
+#[derive(Template)]
+#[template(path = "admin/overview.html")]
+struct Overview {
+    ctx: PageCtx,
+    partners: i64,
+    outbox_waiting: i64,
+    outbox_failed: i64,
+    recent: Vec<AuditRow>,
+}
+
+async fn overview(
+    _op: Operator,
+    ctx: PageCtx,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, AppError> {
+    let mut c = state.db.acquire().await?;
+    render(&Overview {
+        ctx,
+        partners: partners::count(&mut c).await?,
+        outbox_waiting: outbox::depth(&mut c).await?,
+        outbox_failed: outbox::failed_count(&mut c).await?,
+        recent: audit::recent(&mut c, 10).await?,
+    })
+}
+
+#[derive(Template)]
+#[template(path = "admin/outbox.html")]
+struct OutboxPage {
+    ctx: PageCtx,
+    mails: Vec<OutboxRow>,
+    /// Where `.eml` files go when no SMTP server is configured.
+    folder: Option<String>,
+}
+
+async fn outbox_page(
+    _op: Operator,
+    ctx: PageCtx,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, AppError> {
+    let mut c = state.db.acquire().await?;
+    let folder = match state.settings.smtp_url {
+        Some(_) => None,
+        None => Some(absolute(&state.settings.outbox_dir())),
+    };
+    render(&OutboxPage {
+        ctx,
+        mails: outbox::recent(&mut c, 200).await?,
+        folder,
+    })
+}
+
+#[derive(Template)]
+#[template(path = "admin/audit.html")]
+struct AuditPage {
+    ctx: PageCtx,
+    events: Vec<AuditRow>,
+}
+
+async fn audit_page(
+    _op: Operator,
+    ctx: PageCtx,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, AppError> {
+    let mut c = state.db.acquire().await?;
+    render(&AuditPage {
+        ctx,
+        events: audit::recent(&mut c, 200).await?,
+    })
+}
+
+fn absolute(p: &std::path::Path) -> String {
+    std::path::absolute(p)
+        .unwrap_or_else(|_| p.to_path_buf())
+        .display()
+        .to_string()
+}

@@ -1,0 +1,328 @@
+//! Signing in and out, and resetting a forgotten password.
+
+use actix_session::Session;
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, web};
+use askama::Template;
+use chrono::Duration;
+use serde::Deserialize;
+
+use super::page::{PageCtx, redirect, render, render_status};
+use super::{client_addr, routes};
+use crate::auth::session::{self, FlashLevel};
+use crate::auth::throttle::{self, Verdict};
+use crate::domain::{Email, NewPassword};
+use crate::error::AppError;
+use crate::mail;
+use crate::state::AppState;
+use crate::store::audit::{self, AuditEvent};
+use crate::store::tokens::{self, TokenState};
+use crate::store::users;
+use crate::tokens::{hash_token, random_token};
+
+const RESET_PURPOSE: &str = "password_reset";
+const RESET_LIFETIME_HOURS: i64 = 1;
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.route(routes::SIGN_IN, web::get().to(sign_in_form))
+        .route(routes::SIGN_IN, web::post().to(sign_in))
+        .route(routes::SIGN_OUT, web::post().to(sign_out))
+        .route(routes::PASSWORD_FORGOT, web::get().to(forgot_form))
+        .route(routes::PASSWORD_FORGOT, web::post().to(forgot))
+        .route(routes::PASSWORD_RESET, web::get().to(reset_form))
+        .route(routes::PASSWORD_RESET, web::post().to(reset));
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct SignInForm {
+    email: String,
+    password: String,
+    next: String,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct SignInQuery {
+    next: String,
+    signed_out: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "auth/sign_in.html")]
+struct SignInPage {
+    ctx: PageCtx,
+    email: String,
+    next: String,
+    error: Option<String>,
+    notice: Option<String>,
+}
+
+async fn sign_in_form(ctx: PageCtx, q: web::Query<SignInQuery>) -> Result<HttpResponse, AppError> {
+    if ctx.user.is_some() {
+        return Ok(redirect(ctx.home_href()));
+    }
+    let notice = q.signed_out.as_ref().map(|_| ctx.t("flash-signed-out"));
+    render(&SignInPage {
+        next: safe_next(&q.next).unwrap_or_default().to_string(),
+        ctx,
+        email: String::new(),
+        error: None,
+        notice,
+    })
+}
+
+async fn sign_in(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    sess: Session,
+    ctx: PageCtx,
+    form: web::Form<SignInForm>,
+) -> Result<HttpResponse, AppError> {
+    let form = form.into_inner();
+    let now = state.now();
+    let addr = client_addr(&req, &state.settings);
+    let account = form.email.trim().to_lowercase();
+    let refuse = |ctx: PageCtx, status: StatusCode, key: &str| {
+        let page = SignInPage {
+            error: Some(ctx.t(key)),
+            email: form.email.clone(),
+            next: safe_next(&form.next).unwrap_or_default().to_string(),
+            notice: None,
+            ctx,
+        };
+        Ok(render_status(status, &page))
+    };
+
+    let mut conn = state.db.acquire().await?;
+    match throttle::admit(&mut conn, &state.settings, &account, &addr, now).await? {
+        Verdict::Allowed => {}
+        Verdict::TooManyFromAddress => {
+            return refuse(
+                ctx,
+                StatusCode::TOO_MANY_REQUESTS,
+                "error-signin-throttled-address",
+            );
+        }
+        Verdict::TooManyForAccount => {
+            return refuse(
+                ctx,
+                StatusCode::TOO_MANY_REQUESTS,
+                "error-signin-throttled-account",
+            );
+        }
+    }
+    let user = match Email::parse(&form.email) {
+        Ok(email) => users::find_by_email(&mut conn, &email).await?,
+        Err(_) => None,
+    };
+    let hash = user.as_ref().and_then(|u| u.password_hash.as_deref());
+    let password_ok = state.passwords.verify(&form.password, hash).await?;
+    let user = match user {
+        Some(u) if password_ok => u,
+        _ => {
+            throttle::record_failure(&mut conn, &account, now).await?;
+            // One message for an unknown account and a wrong password: no account enumeration.
+            return refuse(ctx, StatusCode::UNAUTHORIZED, "error-signin-wrong");
+        }
+    };
+    if user.is_blocked() {
+        return refuse(ctx, StatusCode::FORBIDDEN, "error-signin-suspended");
+    }
+    throttle::record_success(&mut conn, &account).await?;
+    let event = AuditEvent {
+        actor_user_id: Some(user.user_id),
+        partner_id: user.partner_id,
+        action: "sign_in",
+        detail: "",
+        address: &addr,
+    };
+    audit::record(&mut conn, event, now).await?;
+    session::begin(&sess, user.user_id, user.session_epoch, now.timestamp())?;
+    let home = if user.is_operator {
+        routes::ADMIN
+    } else {
+        routes::CONSOLE
+    };
+    Ok(redirect(safe_next(&form.next).unwrap_or(home)))
+}
+
+/// Only paths on this site: `//evil.example` and `/\evil.example` are other sites to a browser.
+fn safe_next(next: &str) -> Option<&str> {
+    let ok = next.starts_with('/') && !next.starts_with("//") && !next.starts_with("/\\");
+    ok.then_some(next)
+}
+
+async fn sign_out(sess: Session) -> HttpResponse {
+    session::end(&sess);
+    redirect(&format!("{}?signed_out=1", routes::SIGN_IN))
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct ForgotForm {
+    email: String,
+}
+
+#[derive(Template)]
+#[template(path = "auth/forgot.html")]
+struct ForgotPage {
+    ctx: PageCtx,
+    email: String,
+    error: Option<String>,
+    sent: bool,
+}
+
+async fn forgot_form(ctx: PageCtx) -> Result<HttpResponse, AppError> {
+    render(&ForgotPage {
+        ctx,
+        email: String::new(),
+        error: None,
+        sent: false,
+    })
+}
+
+/// Always answers the same page, whether or not the account exists.
+async fn forgot(
+    state: web::Data<AppState>,
+    ctx: PageCtx,
+    form: web::Form<ForgotForm>,
+) -> Result<HttpResponse, AppError> {
+    let email = match Email::parse(&form.email) {
+        Ok(e) => e,
+        Err(e) => {
+            let page = ForgotPage {
+                error: Some(ctx.t(e.key)),
+                email: form.email.clone(),
+                sent: false,
+                ctx,
+            };
+            return Ok(render_status(StatusCode::UNPROCESSABLE_ENTITY, &page));
+        }
+    };
+    let now = state.now();
+    let mut tx = state.db.begin().await?;
+    if let Some(user) = users::find_by_email(&mut tx, &email).await?
+        && !user.is_blocked()
+    {
+        let token = random_token();
+        let expires = now + Duration::hours(RESET_LIFETIME_HOURS);
+        tokens::insert(
+            &mut tx,
+            RESET_PURPOSE,
+            &hash_token(&token),
+            user.user_id,
+            expires,
+            now,
+        )
+        .await?;
+        let link = format!(
+            "{}{}",
+            state.settings.public_url,
+            routes::password_reset(&token)
+        );
+        let message = mail::password_reset(&ctx.i18n, &user.email, &link)?;
+        mail::enqueue(&mut tx, &message, now).await?;
+    }
+    tx.commit().await?;
+    state.outbox_wake.notify_one();
+    render(&ForgotPage {
+        ctx,
+        email: String::new(),
+        error: None,
+        sent: true,
+    })
+}
+
+#[derive(Template)]
+#[template(path = "auth/reset.html")]
+struct ResetPage {
+    ctx: PageCtx,
+    error: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct ResetForm {
+    password: String,
+    password_confirm: String,
+}
+
+/// The page for a link that cannot be used, saying why.
+fn dead_link(state: TokenState) -> AppError {
+    match state {
+        TokenState::Used => AppError::Gone("error-reset-used"),
+        TokenState::Expired => AppError::Gone("error-reset-expired"),
+        TokenState::Unknown | TokenState::Usable(_) => AppError::NotFound,
+    }
+}
+
+async fn reset_form(
+    state: web::Data<AppState>,
+    ctx: PageCtx,
+    token: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let mut conn = state.db.acquire().await?;
+    match tokens::peek(&mut conn, RESET_PURPOSE, &hash_token(&token), state.now()).await? {
+        TokenState::Usable(_) => render(&ResetPage { ctx, error: None }),
+        other => Err(dead_link(other)),
+    }
+}
+
+async fn reset(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    sess: Session,
+    ctx: PageCtx,
+    token: web::Path<String>,
+    form: web::Form<ResetForm>,
+) -> Result<HttpResponse, AppError> {
+    let now = state.now();
+    let token_hash = hash_token(&token);
+    let mut conn = state.db.acquire().await?;
+    let user_id = match tokens::peek(&mut conn, RESET_PURPOSE, &token_hash, now).await? {
+        TokenState::Usable(id) => id,
+        other => return Err(dead_link(other)),
+    };
+    let user = users::find_by_id(&mut conn, user_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    drop(conn);
+    let email = Email::parse(&user.email).ok();
+    let error = if form.password != form.password_confirm {
+        Some("error-password-mismatch")
+    } else {
+        NewPassword::parse(&form.password, email.as_ref())
+            .err()
+            .map(|e| e.key)
+    };
+    if let Some(key) = error {
+        let page = ResetPage {
+            error: Some(ctx.t(key)),
+            ctx,
+        };
+        return Ok(render_status(StatusCode::UNPROCESSABLE_ENTITY, &page));
+    }
+    // Hashed before the transaction opens: SQLite's write lock is not held while argon2 runs.
+    let hash = state.passwords.hash(&form.password).await?;
+    let mut tx = state.db.begin().await?;
+    // Claimed write-first: of two submissions of one link, only one gets here.
+    if let other @ (TokenState::Used | TokenState::Expired | TokenState::Unknown) =
+        tokens::consume(&mut tx, RESET_PURPOSE, &token_hash, now).await?
+    {
+        return Err(dead_link(other));
+    }
+    users::set_password(&mut tx, user_id, &hash, now).await?;
+    let addr = client_addr(&req, &state.settings);
+    let event = AuditEvent {
+        actor_user_id: Some(user_id),
+        partner_id: user.partner_id,
+        action: "password_reset",
+        detail: "",
+        address: &addr,
+    };
+    audit::record(&mut tx, event, now).await?;
+    tx.commit().await?;
+    session::flash(&sess, FlashLevel::Success, ctx.t("flash-password-changed"));
+    Ok(redirect(routes::SIGN_IN))
+}

@@ -1,0 +1,43 @@
+//! The partners' console. Every route here sits behind `require_member` and is scoped by the
+//! member's partner.
+
+use actix_web::middleware::from_fn;
+use actix_web::{HttpResponse, web};
+use askama::Template;
+
+use super::page::{PageCtx, render};
+use super::routes;
+use crate::auth::Member;
+use crate::auth::guard::require_member;
+use crate::error::AppError;
+use crate::state::AppState;
+use crate::store::partners::{self, Partner};
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(
+        web::scope(routes::CONSOLE)
+            .wrap(from_fn(require_member))
+            .route("", web::get().to(dashboard)),
+    );
+}
+
+#[derive(Template)]
+#[template(path = "console/dashboard.html")]
+struct Dashboard {
+    ctx: PageCtx,
+    partner: Partner,
+    role: String,
+}
+
+async fn dashboard(
+    member: Member,
+    ctx: PageCtx,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, AppError> {
+    let mut c = state.db.acquire().await?;
+    let partner = partners::find_by_id(&mut c, member.partner_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let role = member.user.role.clone().unwrap_or_default();
+    render(&Dashboard { ctx, partner, role })
+}

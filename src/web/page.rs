@@ -1,0 +1,161 @@
+//! What every page's template gets ([`PageCtx`]: language, signed-in user, CSRF token, flashes,
+//! navigation) and the helpers that turn a template into a response.
+
+use std::future::{Ready, ready};
+
+use actix_session::SessionExt;
+use actix_web::dev::Payload;
+use actix_web::http::StatusCode;
+use actix_web::{FromRequest, HttpMessage, HttpRequest, HttpResponse};
+use askama::Template;
+
+use super::routes;
+use crate::auth::CurrentUser;
+use crate::auth::session::{self, Flash};
+use crate::error::AppError;
+use crate::i18n::I18n;
+
+#[derive(Debug, Clone)]
+pub struct UserView {
+    pub email: String,
+    pub is_operator: bool,
+    pub partner_name: Option<String>,
+    pub role: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct NavItem {
+    pub href: &'static str,
+    pub label: String,
+    pub active: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct PageCtx {
+    pub i18n: I18n,
+    pub user: Option<UserView>,
+    pub csrf: String,
+    pub flashes: Vec<Flash>,
+    pub path: String,
+}
+
+impl PageCtx {
+    /// For pages rendered without a request (error pages).
+    pub fn anonymous() -> PageCtx {
+        PageCtx {
+            i18n: I18n::default(),
+            user: None,
+            csrf: String::new(),
+            flashes: Vec::new(),
+            path: String::new(),
+        }
+    }
+
+    pub fn t(&self, key: &str) -> String {
+        self.i18n.t(key)
+    }
+
+    pub fn t_args(&self, key: &str, args: &[(&'static str, &str)]) -> String {
+        self.i18n.t_args(key, args)
+    }
+
+    pub fn lang(&self) -> String {
+        self.i18n.lang()
+    }
+
+    pub fn asset(&self, name: &str) -> String {
+        crate::assets::url(name)
+    }
+
+    pub fn csrf_field(&self) -> &'static str {
+        crate::auth::csrf::FIELD
+    }
+
+    /// The navigation of the signed-in user's area.
+    pub fn nav(&self) -> Vec<NavItem> {
+        let items: &[(&'static str, &str)] = match &self.user {
+            Some(u) if u.is_operator => &[
+                (routes::ADMIN, "nav-admin-overview"),
+                (routes::ADMIN_OUTBOX, "nav-admin-outbox"),
+                (routes::ADMIN_AUDIT, "nav-admin-audit"),
+            ],
+            Some(_) => &[(routes::CONSOLE, "nav-console-dashboard")],
+            None => &[],
+        };
+        items
+            .iter()
+            .map(|(href, key)| NavItem {
+                href,
+                label: self.t(key),
+                active: self.path == *href,
+            })
+            .collect()
+    }
+
+    pub fn home_href(&self) -> &'static str {
+        match &self.user {
+            Some(u) if u.is_operator => routes::ADMIN,
+            Some(_) => routes::CONSOLE,
+            None => routes::HOME,
+        }
+    }
+}
+
+impl FromRequest for PageCtx {
+    type Error = AppError;
+    type Future = Ready<Result<Self, AppError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let sess = req.get_session();
+        let user = req
+            .extensions()
+            .get::<CurrentUser>()
+            .map(|CurrentUser(u)| UserView {
+                email: u.email.clone(),
+                is_operator: u.is_operator,
+                partner_name: u.partner_name.clone(),
+                role: u.role.clone(),
+            });
+        ready(Ok(PageCtx {
+            i18n: I18n::default(),
+            user,
+            csrf: session::csrf_token(&sess),
+            flashes: session::take_flashes(&sess),
+            path: req.path().to_string(),
+        }))
+    }
+}
+
+/// The styled page for errors and unknown routes.
+#[derive(Template)]
+#[template(path = "error.html")]
+pub struct ErrorPage {
+    pub ctx: PageCtx,
+    pub status: u16,
+    pub title: String,
+    pub text: String,
+}
+
+pub fn render(t: &impl Template) -> Result<HttpResponse, AppError> {
+    Ok(render_status(StatusCode::OK, t))
+}
+
+pub fn render_status(status: StatusCode, t: &impl Template) -> HttpResponse {
+    match t.render() {
+        Ok(body) => HttpResponse::build(status)
+            .content_type("text/html; charset=utf-8")
+            .body(body),
+        Err(e) => {
+            tracing::error!(error = %e, "template failed to render");
+            HttpResponse::InternalServerError()
+                .content_type("text/plain; charset=utf-8")
+                .body("Internal error")
+        }
+    }
+}
+
+pub fn redirect(to: &str) -> HttpResponse {
+    HttpResponse::SeeOther()
+        .insert_header((actix_web::http::header::LOCATION, to))
+        .finish()
+}
