@@ -53,8 +53,14 @@ impl I18n {
             .unwrap_or_else(|| key.to_string())
     }
 
+    /// Whether the catalogue has `key` (a message that needs arguments counts as present).
     pub fn has(&self, key: &str) -> bool {
-        LOCALES.try_lookup(&self.lang, key).is_some()
+        // fluent-templates does not export its error type; a formatting error (missing
+        // arguments) means the message exists.
+        match LOCALES.lookup_single_language::<&str>(&self.lang, key, None) {
+            Ok(_) => true,
+            Err(e) => e.to_string().starts_with("Fluent errors"),
+        }
     }
 }
 
@@ -106,11 +112,7 @@ mod tests {
                 let start = i + marker.len();
                 let tail = &rest[start..];
                 let end = tail.find('"').unwrap_or(0);
-                let prefix = if marker.starts_with("\"") {
-                    &marker[1..]
-                } else {
-                    ""
-                };
+                let prefix = marker.strip_prefix('"').unwrap_or("");
                 let key = format!("{prefix}{}", &tail[..end]);
                 if !key.is_empty()
                     && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')

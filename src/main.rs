@@ -79,8 +79,8 @@ async fn run(command: Command, settings: Settings) -> anyhow::Result<ExitCode> {
             println!("migrations applied");
         }
         Command::Demo => {
-            let public_url = settings.public_url.clone();
             let app = Application::build(settings).await?;
+            let public_url = app.state().settings.public_url.clone();
             let logins = demo::seed(&app.state().db).await?;
             println!("Partner Console demo: {public_url}");
             println!("mails: {}", app.mail_destination());

@@ -44,6 +44,11 @@ impl Application {
         let listener = TcpListener::bind(&settings.bind)
             .with_context(|| format!("cannot listen on {}", settings.bind))?;
         let port = listener.local_addr()?.port();
+        let mut settings = settings;
+        // With port 0 and no explicit public URL, links in mails must name the port we got.
+        if let Some(base) = settings.public_url.strip_suffix(":0") {
+            settings.public_url = format!("{base}:{port}");
+        }
         let clock = Clock::default();
         let worker = Worker::new(db.clone(), &settings, clock.clone())?;
         let state = AppState {

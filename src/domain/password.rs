@@ -43,7 +43,8 @@ impl NewPassword {
             return Err(DomainError::new("error-password-long"));
         }
         let lower = raw.to_lowercase();
-        if COMMON.contains(&lower.as_str()) || raw.chars().all(|c| Some(c) == raw.chars().next()) {
+        let first = raw.chars().next();
+        if COMMON.contains(&lower.as_str()) || raw.chars().all(|c| Some(c) == first) {
             return Err(DomainError::new("error-password-common"));
         }
         if let Some(email) = email {

@@ -1,1 +1,13 @@
+//! The integration suite: one binary, one module per area. Every test starts the real
+//! application on a random port with a fresh database (see `helpers::spawn_app`).
 
+mod helpers;
+mod smtp;
+
+mod auth;
+mod browser;
+mod cli;
+mod headers;
+mod ops;
+mod outbox;
+mod password_reset;

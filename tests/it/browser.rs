@@ -1,0 +1,200 @@
+//! Browser tests: headless Chromium driven over WebDriver (chromedriver). In CI a missing
+//! browser fails the test; on a developer machine without one the test says so and skips.
+
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use fantoccini::{Client, ClientBuilder, Locator};
+use partner_console::domain::PartnerKind;
+
+use crate::helpers::{PASSWORD, spawn_app};
+
+pub struct Driver {
+    child: Child,
+    pub client: Client,
+    _profile: tempfile::TempDir,
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Starts chromedriver and a headless Chromium session, or returns None on a developer machine
+/// that has neither (after saying so). Under CI a missing browser is a failure.
+pub async fn browser(dark: bool) -> Option<Driver> {
+    let driver_bin = ["/usr/bin/chromedriver", "/usr/lib/chromium/chromedriver"]
+        .into_iter()
+        .find(|p| std::path::Path::new(p).exists());
+    let Some(driver_bin) = driver_bin else {
+        if std::env::var_os("CI").is_some() {
+            panic!("chromedriver is not installed; .ci/run installs chromium and chromium-driver");
+        }
+        eprintln!(
+            "SKIPPED browser test: chromedriver not installed (apt-get install chromium chromium-driver)"
+        );
+        return None;
+    };
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let child = Command::new(driver_bin)
+        .arg(format!("--port={port}"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start chromedriver");
+    let profile = tempfile::tempdir().unwrap();
+    let mut args = vec![
+        "--headless=new".to_string(),
+        "--no-sandbox".into(),
+        "--disable-gpu".into(),
+        "--disable-dev-shm-usage".into(),
+        "--window-size=1280,900".into(),
+        "--no-first-run".into(),
+        "--disable-background-networking".into(),
+        "--disable-component-update".into(),
+        format!("--user-data-dir={}", profile.path().display()),
+    ];
+    if dark {
+        args.push("--force-dark-mode".into());
+    }
+    let mut caps = serde_json::Map::new();
+    caps.insert(
+        "goog:chromeOptions".into(),
+        serde_json::json!({ "args": args, "binary": "/usr/bin/chromium" }),
+    );
+    let connector = hyper_util::client::legacy::connect::HttpConnector::new();
+    let mut last_err = None;
+    for _ in 0..50 {
+        match ClientBuilder::new(connector.clone())
+            .capabilities(caps.clone())
+            .connect(&format!("http://127.0.0.1:{port}"))
+            .await
+        {
+            Ok(client) => {
+                return Some(Driver {
+                    child,
+                    client,
+                    _profile: profile,
+                });
+            }
+            Err(e) => last_err = Some(e),
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    panic!("could not start a Chromium session: {last_err:?}");
+}
+
+pub async fn screenshot(client: &Client, name: &str) {
+    let png = client.screenshot().await.expect("screenshot");
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/screenshots");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join(name), png).unwrap();
+}
+
+/// Polls until the browser's path is `path` (a click's navigation takes a moment).
+pub async fn wait_for_path(client: &Client, path: &str) {
+    for _ in 0..100 {
+        if client
+            .current_url()
+            .await
+            .map(|u| u.path() == path)
+            .unwrap_or(false)
+        {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!(
+        "browser never reached {path}; it is at {:?}",
+        client.current_url().await.ok()
+    );
+}
+
+#[tokio::test]
+async fn a_partner_signs_in_through_the_real_form() {
+    let app = spawn_app().await;
+    app.create_partner("Acme Cloud", PartnerKind::Msp, "owner@acme.example")
+        .await;
+    app.create_operator("ops@vendor.example").await;
+    for dark in [false, true] {
+        let Some(d) = browser(dark).await else { return };
+        let c = &d.client;
+        let mode = if dark { "dark" } else { "light" };
+        c.goto(&app.url("/sign-in")).await.unwrap();
+        screenshot(c, &format!("sign-in-{mode}.png")).await;
+        c.find(Locator::Css("#email"))
+            .await
+            .unwrap()
+            .send_keys("owner@acme.example")
+            .await
+            .unwrap();
+        c.find(Locator::Css("#password"))
+            .await
+            .unwrap()
+            .send_keys(PASSWORD)
+            .await
+            .unwrap();
+        c.find(Locator::Css("form.form button[type=submit]"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        wait_for_path(c, "/console").await;
+        let heading = c
+            .find(Locator::Css("h1"))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert_eq!(heading, "Acme Cloud");
+        let who = c
+            .find(Locator::Css(".who-email"))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert_eq!(who, "owner@acme.example");
+        screenshot(c, &format!("console-home-{mode}.png")).await;
+
+        // The operator's area in the same browser after signing out.
+        c.find(Locator::Css(".usermenu button"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        wait_for_path(c, "/sign-in").await;
+        c.find(Locator::Css("#email"))
+            .await
+            .unwrap()
+            .send_keys("ops@vendor.example")
+            .await
+            .unwrap();
+        c.find(Locator::Css("#password"))
+            .await
+            .unwrap()
+            .send_keys(PASSWORD)
+            .await
+            .unwrap();
+        c.find(Locator::Css("form.form button[type=submit]"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        wait_for_path(c, "/admin").await;
+        screenshot(c, &format!("admin-overview-{mode}.png")).await;
+        c.goto(&app.url("/admin/outbox")).await.unwrap();
+        screenshot(c, &format!("admin-outbox-{mode}.png")).await;
+        c.clone().close().await.unwrap();
+    }
+}

@@ -1,0 +1,271 @@
+//! `spawn_app()`: the real application on a random port with a fresh database (SQLite in a temp
+//! folder, or its own schema in PostgreSQL when `TEST_DATABASE_URL` is set), an SMTP listener the
+//! real lettre transport talks to, and a cookie-keeping HTTP client.
+
+use std::sync::atomic::{AtomicU32, Ordering};
+
+use base64::Engine;
+use partner_console::config::Settings;
+use partner_console::domain::{PartnerKind, Role};
+use partner_console::operators;
+use partner_console::startup::Application;
+use partner_console::state::AppState;
+use partner_console::store::partners;
+use reqwest::StatusCode;
+use secrecy::SecretString;
+
+use crate::smtp::SmtpSink;
+
+pub struct TestApp {
+    pub address: String,
+    pub state: AppState,
+    pub smtp: SmtpSink,
+    pub client: reqwest::Client,
+    pub data_dir: tempfile::TempDir,
+    pg_schema: Option<String>,
+}
+
+pub struct Options {
+    /// Deliver mails to the test SMTP listener (true) or write `.eml` files (false).
+    pub smtp: bool,
+    /// Point SMTP at a port nobody listens on.
+    pub smtp_down: bool,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            smtp: true,
+            smtp_down: false,
+        }
+    }
+}
+
+pub async fn spawn_app() -> TestApp {
+    spawn_app_with(Options::default()).await
+}
+
+pub async fn spawn_app_with(opts: Options) -> TestApp {
+    let smtp = SmtpSink::start().await;
+    let data_dir = tempfile::tempdir().expect("temp dir");
+    let (database_url, pg_schema) = match std::env::var("TEST_DATABASE_URL") {
+        Ok(url) if !url.is_empty() => {
+            let schema = new_pg_schema(&url).await;
+            (url, Some(schema))
+        }
+        _ => (
+            format!("sqlite://{}", data_dir.path().join("test.db").display()),
+            None,
+        ),
+    };
+    let smtp_url = if opts.smtp_down {
+        Some(format!("smtp://127.0.0.1:{}", closed_port()))
+    } else if opts.smtp {
+        Some(format!("smtp://127.0.0.1:{}", smtp.port))
+    } else {
+        None
+    };
+    let key: [u8; 64] = rand::random();
+    let settings = Settings {
+        bind: "127.0.0.1:0".into(),
+        public_url: "http://127.0.0.1:0".into(),
+        data_dir: data_dir.path().to_path_buf(),
+        database_url: SecretString::from(database_url),
+        database_schema: pg_schema.clone(),
+        smtp_url: smtp_url.map(SecretString::from),
+        mail_from: "Partner Console <no-reply@partner-console.test>".into(),
+        session_key: Some(SecretString::from(
+            base64::engine::general_purpose::STANDARD.encode(key),
+        )),
+        session_idle_minutes: 30,
+        session_lifetime_hours: 12,
+        signin_max_failures: 5,
+        signin_window_minutes: 15,
+        signin_max_per_address: 20,
+        trust_proxy: false,
+        log_format: "text".into(),
+        outbox_poll_ms: 200,
+    };
+    let app = Application::build(settings)
+        .await
+        .expect("application builds");
+    let address = format!("http://127.0.0.1:{}", app.port());
+    let state = app.state().clone();
+    tokio::spawn(app.run());
+    TestApp {
+        address,
+        state,
+        smtp,
+        client: new_client(),
+        data_dir,
+        pg_schema,
+    }
+}
+
+pub fn new_client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .cookie_store(true)
+        .build()
+        .expect("http client")
+}
+
+static SCHEMA_SEQ: AtomicU32 = AtomicU32::new(0);
+
+async fn new_pg_schema(url: &str) -> String {
+    use sqlx::Connection;
+    let name = format!(
+        "it_{}_{}_{}",
+        std::process::id(),
+        SCHEMA_SEQ.fetch_add(1, Ordering::Relaxed),
+        rand::random::<u32>()
+    );
+    let mut conn = sqlx::PgConnection::connect(url)
+        .await
+        .expect("TEST_DATABASE_URL is set but PostgreSQL does not answer");
+    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE SCHEMA {name}")))
+        .execute(&mut conn)
+        .await
+        .expect("create test schema");
+    name
+}
+
+fn closed_port() -> u16 {
+    let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    l.local_addr().unwrap().port()
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        let (Some(schema), Ok(url)) = (self.pg_schema.take(), std::env::var("TEST_DATABASE_URL"))
+        else {
+            return;
+        };
+        // Async drop does not exist; a short-lived runtime on its own thread removes the schema.
+        let _ = std::thread::spawn(move || {
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .unwrap();
+            rt.block_on(async {
+                use sqlx::Connection;
+                if let Ok(mut c) = sqlx::PgConnection::connect(&url).await {
+                    let _ =
+                        sqlx::query(sqlx::AssertSqlSafe(format!("DROP SCHEMA {schema} CASCADE")))
+                            .execute(&mut c)
+                            .await;
+                }
+            });
+        })
+        .join();
+    }
+}
+
+pub const PASSWORD: &str = "correct horse battery staple";
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.address, path)
+    }
+
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.client.get(self.url(path)).send().await.expect("GET")
+    }
+
+    pub async fn get_text(&self, path: &str) -> (StatusCode, String) {
+        let r = self.get(path).await;
+        (r.status(), r.text().await.unwrap())
+    }
+
+    /// GETs `form_page`, takes its CSRF token and POSTs `fields` (plus the token) to `action`.
+    pub async fn submit(
+        &self,
+        form_page: &str,
+        action: &str,
+        fields: &[(&str, &str)],
+    ) -> reqwest::Response {
+        let (_, html) = self.get_text(form_page).await;
+        let token = csrf_token(&html);
+        let mut all: Vec<(&str, &str)> = fields.to_vec();
+        all.push(("csrf_token", &token));
+        self.client
+            .post(self.url(action))
+            .form(&all)
+            .send()
+            .await
+            .expect("POST")
+    }
+
+    pub async fn sign_in(&self, email: &str, password: &str) -> reqwest::Response {
+        self.submit(
+            "/sign-in",
+            "/sign-in",
+            &[("email", email), ("password", password)],
+        )
+        .await
+    }
+
+    pub async fn create_operator(&self, email: &str) {
+        operators::create_operator(&self.state.db, email, PASSWORD)
+            .await
+            .expect("create operator");
+    }
+
+    /// A partner of `kind` with an owner `email`; returns the partner id.
+    pub async fn create_partner(&self, name: &str, kind: PartnerKind, email: &str) -> i64 {
+        let mut tx = self.state.db.begin().await.unwrap();
+        let slug = partner_console::domain::slugify(name);
+        let id = partners::insert(&mut tx, name, &slug, kind, chrono::Utc::now())
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+        operators::create_user(
+            &self.state.db,
+            email,
+            PASSWORD,
+            operators::member(id, Role::Owner),
+        )
+        .await
+        .expect("create partner owner");
+        id
+    }
+}
+
+/// The CSRF token of the first form in `html`.
+pub fn csrf_token(html: &str) -> String {
+    let doc = scraper::Html::parse_document(html);
+    let sel = scraper::Selector::parse(r#"input[name="csrf_token"]"#).unwrap();
+    doc.select(&sel)
+        .next()
+        .and_then(|e| e.value().attr("value"))
+        .unwrap_or_else(|| panic!("no csrf_token in page:\n{html}"))
+        .to_string()
+}
+
+/// The text of the first element matching `css`, trimmed.
+pub fn text_of(html: &str, css: &str) -> Option<String> {
+    let doc = scraper::Html::parse_document(html);
+    let sel = scraper::Selector::parse(css).unwrap();
+    doc.select(&sel)
+        .next()
+        .map(|e| e.text().collect::<String>().trim().to_string())
+}
+
+pub fn location(r: &reqwest::Response) -> String {
+    r.headers()
+        .get("location")
+        .map(|v| v.to_str().unwrap().to_string())
+        .unwrap_or_default()
+}
+
+/// The first link in `text` that starts with `prefix`.
+pub fn link_in(text: &str, prefix: &str) -> String {
+    let start = text
+        .find(prefix)
+        .unwrap_or_else(|| panic!("no link {prefix} in:\n{text}"));
+    text[start..]
+        .split(|c: char| c.is_whitespace() || c == '"' || c == '<')
+        .next()
+        .unwrap()
+        .to_string()
+}

@@ -1,0 +1,94 @@
+//! The outbox: mails survive an SMTP outage, are retried, and without SMTP become `.eml` files.
+
+use partner_console::domain::PartnerKind;
+use partner_console::store::outbox;
+use reqwest::StatusCode;
+
+use crate::helpers::{Options, PASSWORD, spawn_app_with};
+
+#[tokio::test]
+async fn with_smtp_down_nothing_is_lost_and_operators_see_the_error() {
+    let app = spawn_app_with(Options {
+        smtp: true,
+        smtp_down: true,
+    })
+    .await;
+    app.create_operator("ops@vendor.example").await;
+    app.create_partner("Acme Cloud", PartnerKind::Msp, "owner@acme.example")
+        .await;
+    app.submit(
+        "/password/forgot",
+        "/password/forgot",
+        &[("email", "owner@acme.example")],
+    )
+    .await;
+
+    // Wait for the worker's first failed attempt.
+    let mut row = None;
+    for _ in 0..100 {
+        let mut c = app.state.db.acquire().await.unwrap();
+        let rows = outbox::recent(&mut c, 10).await.unwrap();
+        if let Some(r) = rows
+            .into_iter()
+            .find(|r| r.attempts >= 1 && r.last_error.is_some())
+        {
+            row = Some(r);
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    let row = row.expect("the worker tried and recorded an error");
+    assert_eq!(
+        row.state, "pending",
+        "a failed attempt is retried later, not dropped"
+    );
+    assert!(row.next_attempt_at > row.created_at);
+
+    app.sign_in("ops@vendor.example", PASSWORD).await;
+    let (status, html) = app.get_text("/admin/outbox").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("owner@acme.example"));
+    assert!(html.contains("Reset your Partner Console password"));
+    assert!(html.contains("errtext"), "the last error is shown");
+}
+
+#[tokio::test]
+async fn without_smtp_mails_are_written_as_eml_files() {
+    let app = spawn_app_with(Options {
+        smtp: false,
+        smtp_down: false,
+    })
+    .await;
+    app.create_operator("ops@vendor.example").await;
+    app.submit(
+        "/password/forgot",
+        "/password/forgot",
+        &[("email", "ops@vendor.example")],
+    )
+    .await;
+    let dir = app.data_dir.path().join("outbox");
+    let mut found = None;
+    for _ in 0..100 {
+        if let Some(e) = std::fs::read_dir(&dir).ok().and_then(|mut d| d.next()) {
+            found = Some(e.unwrap().path());
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    let path = found.expect("an .eml file appears in the outbox folder");
+    assert_eq!(path.extension().unwrap(), "eml");
+    let raw = std::fs::read(&path).unwrap();
+    let parsed = mailparse::parse_mail(&raw).unwrap();
+    assert!(
+        parsed
+            .headers
+            .iter()
+            .any(|h| h.get_value().contains("ops@vendor.example"))
+    );
+
+    app.sign_in("ops@vendor.example", PASSWORD).await;
+    let (_, html) = app.get_text("/admin/outbox").await;
+    assert!(html.contains("No SMTP server is configured"));
+    assert!(html.contains(&dir.display().to_string()));
+    assert!(html.contains("written"));
+}
