@@ -27,6 +27,8 @@ pub struct Settings {
     pub mail_from: String,
     /// 64 random bytes, base64 (`PC_SESSION_KEY`).
     pub session_key: Option<SecretString>,
+    /// 32 random bytes, base64 (`PC_API_KEY_SECRET`): encrypts what verifies API keys.
+    pub api_key_secret: Option<SecretString>,
     pub session_idle_minutes: i64,
     pub session_lifetime_hours: i64,
     pub signin_max_failures: i64,
@@ -52,6 +54,7 @@ struct FileSettings {
     smtp_url: Option<String>,
     mail_from: Option<String>,
     session_key: Option<String>,
+    api_key_secret: Option<String>,
     session_idle_minutes: Option<i64>,
     session_lifetime_hours: Option<i64>,
     signin_max_failures: Option<i64>,
@@ -134,6 +137,9 @@ impl Settings {
             session_key: env("PC_SESSION_KEY")
                 .or(f.session_key)
                 .map(SecretString::from),
+            api_key_secret: env("PC_API_KEY_SECRET")
+                .or(f.api_key_secret)
+                .map(SecretString::from),
             session_idle_minutes: num(
                 env("PC_SESSION_IDLE_MINUTES"),
                 f.session_idle_minutes,
@@ -192,14 +198,40 @@ impl Settings {
     /// in the data folder. PostgreSQL deployments may run several instances, which must share
     /// one key, so there it is required.
     pub fn resolve_session_key(&self) -> anyhow::Result<Vec<u8>> {
+        self.resolve_secret(
+            self.session_key.as_ref(),
+            "PC_SESSION_KEY",
+            "session.key",
+            64,
+        )
+    }
+
+    /// The key that encrypts API keys' verifiers; resolved like the session key. Changing it
+    /// makes every existing API key unusable.
+    pub fn resolve_api_key_secret(&self) -> anyhow::Result<Vec<u8>> {
+        self.resolve_secret(
+            self.api_key_secret.as_ref(),
+            "PC_API_KEY_SECRET",
+            "api-key.secret",
+            32,
+        )
+    }
+
+    fn resolve_secret(
+        &self,
+        configured: Option<&SecretString>,
+        name: &str,
+        file: &str,
+        len: usize,
+    ) -> anyhow::Result<Vec<u8>> {
         let engine = base64::engine::general_purpose::STANDARD;
-        if let Some(k) = &self.session_key {
+        if let Some(k) = configured {
             let bytes = engine
                 .decode(k.expose_secret().trim())
-                .context("PC_SESSION_KEY is not valid base64")?;
-            if bytes.len() != 64 {
+                .with_context(|| format!("{name} is not valid base64"))?;
+            if bytes.len() != len {
                 bail!(
-                    "PC_SESSION_KEY must be 64 bytes (base64 of 64 random bytes), got {}",
+                    "{name} must be {len} bytes (base64 of {len} random bytes), got {}",
                     bytes.len()
                 );
             }
@@ -207,28 +239,25 @@ impl Settings {
         }
         if self.is_postgres() {
             bail!(
-                "PC_SESSION_KEY is required with PostgreSQL (every instance must share it); \
-                 make one with: head -c 64 /dev/urandom | base64 -w0"
+                "{name} is required with PostgreSQL (every instance must share it); \
+                 make one with: head -c {len} /dev/urandom | base64 -w0"
             );
         }
-        let path = self.data_dir.join("session.key");
+        let path = self.data_dir.join(file);
         if let Ok(text) = std::fs::read_to_string(&path) {
             let bytes = engine
                 .decode(text.trim())
-                .context("data/session.key is corrupt")?;
-            if bytes.len() == 64 {
+                .with_context(|| format!("{} is corrupt", path.display()))?;
+            if bytes.len() == len {
                 return Ok(bytes);
             }
-            bail!(
-                "{} does not hold 64 bytes; delete it to make a new one",
-                path.display()
-            );
+            bail!("{} does not hold {len} bytes", path.display());
         }
         std::fs::create_dir_all(&self.data_dir)
             .with_context(|| format!("cannot create data folder {}", self.data_dir.display()))?;
-        let key: [u8; 64] = rand::random();
-        write_private(&path, engine.encode(key).as_bytes())?;
-        Ok(key.to_vec())
+        let key: Vec<u8> = (0..len).map(|_| rand::random::<u8>()).collect();
+        write_private(&path, engine.encode(&key).as_bytes())?;
+        Ok(key)
     }
 }
 

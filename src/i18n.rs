@@ -106,10 +106,26 @@ mod tests {
 
     fn keys_in(text: &str) -> Vec<String> {
         let mut keys = Vec::new();
-        for marker in ["t(\"", "t_args(\"", "\"error-", "\"flash-", "\"mail-"] {
+        for marker in [
+            "t(\"",
+            "t_args(\"",
+            "\"error-",
+            "\"flash-",
+            "\"mail-",
+            "\"warn-",
+        ] {
             let mut rest = text;
             while let Some(i) = rest.find(marker) {
+                // `text("kind")` is not a translation: `t(` must start a word.
+                let glued = rest[..i]
+                    .chars()
+                    .next_back()
+                    .is_some_and(|c| c.is_alphanumeric() || c == '_');
                 let start = i + marker.len();
+                if glued && !marker.starts_with('"') {
+                    rest = &rest[start..];
+                    continue;
+                }
                 let tail = &rest[start..];
                 let end = tail.find('"').unwrap_or(0);
                 let prefix = marker.strip_prefix('"').unwrap_or("");

@@ -10,6 +10,7 @@ pub mod error;
 pub mod i18n;
 pub mod mail;
 pub mod metrics;
+pub mod onboarding;
 pub mod operators;
 pub mod startup;
 pub mod state;

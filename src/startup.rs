@@ -17,6 +17,7 @@ use secrecy::ExposeSecret;
 use tokio::sync::Notify;
 
 use crate::auth::Passwords;
+use crate::auth::api_keys::KeyVault;
 use crate::auth::csrf::verify_csrf;
 use crate::auth::guard::identify;
 use crate::config::Settings;
@@ -49,6 +50,7 @@ impl Application {
         if let Some(base) = settings.public_url.strip_suffix(":0") {
             settings.public_url = format!("{base}:{port}");
         }
+        let vault = KeyVault::new(&settings.resolve_api_key_secret()?)?;
         let clock = Clock::default();
         let worker = Worker::new(db.clone(), &settings, clock.clone())?;
         let state = AppState {
@@ -58,6 +60,7 @@ impl Application {
             outbox_wake: Arc::new(Notify::new()),
             metrics: Metrics::new(),
             clock,
+            vault,
         };
         let server = serve(listener, state.clone(), session_key)?;
         Ok(Application {

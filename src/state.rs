@@ -8,6 +8,7 @@ use chrono::{DateTime, Utc};
 use tokio::sync::Notify;
 
 use crate::auth::Passwords;
+use crate::auth::api_keys::KeyVault;
 use crate::config::Settings;
 use crate::metrics::Metrics;
 use crate::store::Db;
@@ -20,6 +21,7 @@ pub struct AppState {
     pub outbox_wake: Arc<Notify>,
     pub metrics: Metrics,
     pub clock: Clock,
+    pub vault: KeyVault,
 }
 
 impl AppState {

@@ -30,6 +30,13 @@ pub struct Member {
     pub partner_id: i64,
 }
 
+/// A member who may manage the partner's settings and keys: role owner or admin.
+#[derive(Debug, Clone)]
+pub struct Manager {
+    pub user: User,
+    pub partner_id: i64,
+}
+
 /// Loads the session's user and checks it still may be signed in: the session is within its idle
 /// timeout and absolute lifetime, the password has not changed since (session epoch), and the
 /// user's partner is not suspended. Anything else ends the session.
@@ -159,6 +166,25 @@ impl FromRequest for Member {
                     partner_id,
                 }),
                 None => Err(AppError::NotFound),
+            },
+            None => Err(AppError::sign_in_required(req)),
+        })
+    }
+}
+
+impl FromRequest for Manager {
+    type Error = AppError;
+    type Future = Ready<Result<Self, AppError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        ready(match req.extensions().get::<CurrentUser>() {
+            Some(CurrentUser(u)) => match (u.partner_id, u.role.as_deref()) {
+                (Some(partner_id), Some("owner" | "admin")) => Ok(Manager {
+                    user: u.clone(),
+                    partner_id,
+                }),
+                (Some(_), _) => Err(AppError::Forbidden),
+                (None, _) => Err(AppError::NotFound),
             },
             None => Err(AppError::sign_in_required(req)),
         })

@@ -3,10 +3,12 @@
 mod email;
 mod partner;
 mod password;
+mod svg_logo;
 
 pub use email::Email;
 pub use partner::{PartnerKind, Role, slugify};
 pub use password::NewPassword;
+pub use svg_logo::{MAX_LOGO_BYTES, SvgLogo};
 
 /// Why a value was refused; `key` names the translated message shown beside the field.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

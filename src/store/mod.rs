@@ -5,7 +5,10 @@
 //! against its own driver. Where the dialects truly differ (row locking), the statement lives in a
 //! small function with one variant per backend, next to the concept it belongs to.
 
+pub mod api_keys;
+pub mod applications;
 pub mod audit;
+pub mod logos;
 pub mod outbox;
 pub mod partners;
 pub mod throttle;

@@ -2,8 +2,8 @@
 
 use chrono::{DateTime, Utc};
 
-use super::{Conn, OnConflict, StoreResult};
-use crate::domain::PartnerKind;
+use super::{Conn, OnConflict, StoreError, StoreResult};
+use crate::domain::{PartnerKind, slugify};
 use crate::on_conn;
 
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -13,51 +13,143 @@ pub struct Partner {
     pub slug: String,
     pub kind: String,
     pub state: String,
+    pub website_url: String,
+    pub logo_light_id: Option<i64>,
+    pub logo_dark_id: Option<i64>,
+    pub created_at: DateTime<Utc>,
 }
 
+impl Partner {
+    pub fn is_msp(&self) -> bool {
+        self.kind == "msp"
+    }
+}
+
+macro_rules! select_partner {
+    ($tail:literal) => {
+        concat!(
+            "SELECT partner_id, name, slug, kind, state, website_url, logo_light_id, logo_dark_id, ",
+            "created_at FROM partners ",
+            $tail
+        )
+    };
+}
+
+pub struct NewPartner<'a> {
+    pub name: &'a str,
+    pub kind: PartnerKind,
+    pub website_url: &'a str,
+    pub logo_light_id: Option<i64>,
+    pub logo_dark_id: Option<i64>,
+}
+
+/// Inserts a partner under a slug made from its name, adding `-2`, `-3`, … while the slug is
+/// taken. Returns (id, slug).
 pub async fn insert(
     c: &mut impl Conn,
-    name: &str,
-    slug: &str,
-    kind: PartnerKind,
+    p: NewPartner<'_>,
     now: DateTime<Utc>,
-) -> StoreResult<i64> {
-    on_conn!(c, c => sqlx::query_scalar::<_, i64>(
-        "INSERT INTO partners (name, slug, kind, state, created_at) \
-         VALUES ($1, $2, $3, 'active', $4) RETURNING partner_id",
-    )
-    .bind(name)
-    .bind(slug)
-    .bind(kind.as_str())
-    .bind(now)
-    .fetch_one(c)
-    .await)
-    .on_unique("URL slug")
+) -> StoreResult<(i64, String)> {
+    let base = slugify(p.name);
+    for n in 1..100 {
+        let slug = if n == 1 {
+            base.clone()
+        } else {
+            format!("{base}-{n}")
+        };
+        if find_by_slug(c, &slug).await?.is_some() {
+            continue;
+        }
+        let id = on_conn!(c, c => sqlx::query_scalar::<_, i64>(
+            "INSERT INTO partners (name, slug, kind, state, website_url, logo_light_id, logo_dark_id, \
+             created_at) VALUES ($1, $2, $3, 'active', $4, $5, $6, $7) RETURNING partner_id",
+        )
+        .bind(p.name)
+        .bind(&slug)
+        .bind(p.kind.as_str())
+        .bind(p.website_url)
+        .bind(p.logo_light_id)
+        .bind(p.logo_dark_id)
+        .bind(now)
+        .fetch_one(c)
+        .await)
+        .on_unique("URL slug")?;
+        return Ok((id, slug));
+    }
+    Err(StoreError::Conflict("URL slug"))
 }
 
 pub async fn find_by_slug(c: &mut impl Conn, slug: &str) -> StoreResult<Option<Partner>> {
-    Ok(on_conn!(c, c => sqlx::query_as::<_, Partner>(
-        "SELECT partner_id, name, slug, kind, state FROM partners WHERE slug = $1",
+    Ok(
+        on_conn!(c, c => sqlx::query_as::<_, Partner>(select_partner!("WHERE slug = $1"))
+        .bind(slug)
+        .fetch_optional(c)
+        .await)?,
     )
-    .bind(slug)
-    .fetch_optional(c)
-    .await)?)
 }
 
 pub async fn find_by_id(c: &mut impl Conn, partner_id: i64) -> StoreResult<Option<Partner>> {
-    Ok(on_conn!(c, c => sqlx::query_as::<_, Partner>(
-        "SELECT partner_id, name, slug, kind, state FROM partners WHERE partner_id = $1",
+    Ok(
+        on_conn!(c, c => sqlx::query_as::<_, Partner>(select_partner!("WHERE partner_id = $1"))
+        .bind(partner_id)
+        .fetch_optional(c)
+        .await)?,
     )
-    .bind(partner_id)
-    .fetch_optional(c)
-    .await)?)
+}
+
+/// Partners matching a search over name and slug and optional kind and state, by name.
+pub async fn search(
+    c: &mut impl Conn,
+    query: &str,
+    kind: Option<&str>,
+    state: Option<&str>,
+    limit: i64,
+) -> StoreResult<Vec<Partner>> {
+    let pattern = format!(
+        "%{}%",
+        query
+            .trim()
+            .replace('\\', "\\\\")
+            .replace('%', "\\%")
+            .replace('_', "\\_")
+    );
+    Ok(
+        on_conn!(c, c => sqlx::query_as::<_, Partner>(select_partner!(
+        "WHERE (lower(name) LIKE lower($1) ESCAPE '\\' OR lower(slug) LIKE lower($1) ESCAPE '\\') \
+         AND ($2 IS NULL OR kind = $2) AND ($3 IS NULL OR state = $3) ORDER BY lower(name) LIMIT $4"
+    ))
+    .bind(&pattern)
+    .bind(kind)
+    .bind(state)
+    .bind(limit)
+    .fetch_all(c)
+    .await)?,
+    )
 }
 
 pub async fn set_state(c: &mut impl Conn, partner_id: i64, state: &str) -> StoreResult<()> {
     on_conn!(c, c => sqlx::query("UPDATE partners SET state = $1 WHERE partner_id = $2")
         .bind(state)
         .bind(partner_id)
-        .execute(c).await.map(|r| r.rows_affected()))?;
+        .execute(c)
+        .await
+        .map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+/// Replaces the logo of one mode (`light` or `dark`).
+pub async fn set_logo(
+    c: &mut impl Conn,
+    partner_id: i64,
+    dark: bool,
+    logo_id: i64,
+) -> StoreResult<()> {
+    let sql = if dark {
+        "UPDATE partners SET logo_dark_id = $1 WHERE partner_id = $2"
+    } else {
+        "UPDATE partners SET logo_light_id = $1 WHERE partner_id = $2"
+    };
+    on_conn!(c, c => sqlx::query(sql).bind(logo_id).bind(partner_id).execute(c).await.map(|r| r.rows_affected()))?;
     Ok(())
 }
 

@@ -122,3 +122,14 @@ pub async fn count_operators(c: &mut impl Conn) -> StoreResult<i64> {
     .fetch_one(c)
     .await)?)
 }
+
+/// A partner's members, owners first.
+pub async fn list_by_partner(c: &mut impl Conn, partner_id: i64) -> StoreResult<Vec<User>> {
+    Ok(on_conn!(c, c => sqlx::query_as::<_, User>(select_user!(
+        "WHERE u.partner_id = $1 ORDER BY CASE u.role WHEN 'owner' THEN 0 WHEN 'admin' THEN 1 \
+         WHEN 'billing' THEN 2 ELSE 3 END, lower(u.email)"
+    ))
+    .bind(partner_id)
+    .fetch_all(c)
+    .await)?)
+}

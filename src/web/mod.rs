@@ -1,8 +1,13 @@
 //! The HTML surface: one module per page area, each with `configure`.
 
+pub mod activation;
 pub mod admin;
+pub mod apply;
 pub mod auth;
 pub mod console;
+pub mod keys;
+pub mod logos;
+pub mod multipart;
 pub mod ops;
 pub mod page;
 pub mod public;
@@ -15,6 +20,9 @@ use crate::config::Settings;
 pub fn configure(cfg: &mut web::ServiceConfig) {
     ops::configure(cfg);
     public::configure(cfg);
+    apply::configure(cfg);
+    activation::configure(cfg);
+    logos::configure(cfg);
     auth::configure(cfg);
     admin::configure(cfg);
     console::configure(cfg);

@@ -76,10 +76,20 @@ impl PageCtx {
         let items: &[(&'static str, &str)] = match &self.user {
             Some(u) if u.is_operator => &[
                 (routes::ADMIN, "nav-admin-overview"),
+                (routes::ADMIN_APPLICATIONS, "nav-admin-applications"),
+                (routes::ADMIN_PARTNERS, "nav-admin-partners"),
                 (routes::ADMIN_OUTBOX, "nav-admin-outbox"),
                 (routes::ADMIN_AUDIT, "nav-admin-audit"),
             ],
-            Some(_) => &[(routes::CONSOLE, "nav-console-dashboard")],
+            Some(u) if matches!(u.role.as_deref(), Some("owner" | "admin")) => &[
+                (routes::CONSOLE, "nav-console-dashboard"),
+                (routes::CONSOLE_BRANDING, "nav-console-branding"),
+                (routes::CONSOLE_API_KEYS, "nav-console-api-keys"),
+            ],
+            Some(_) => &[
+                (routes::CONSOLE, "nav-console-dashboard"),
+                (routes::CONSOLE_BRANDING, "nav-console-branding"),
+            ],
             None => &[],
         };
         items

@@ -17,3 +17,21 @@ pub const STATIC: &str = "/static/{file:.*}";
 pub fn password_reset(token: &str) -> String {
     PASSWORD_RESET.replace("{token}", token)
 }
+
+pub const APPLY: &str = "/apply";
+pub const APPLY_RECEIVED: &str = "/apply/received";
+pub const PARTNER_LOGO: &str = "/logos/{slug}/{mode}.svg";
+pub const UPLOADED_LOGO: &str = "/logos/uploads/{key}.svg";
+pub const ACTIVATE: &str = "/activate/{token}";
+pub const ADMIN_APPLICATIONS: &str = "/admin/applications";
+pub const ADMIN_PARTNERS: &str = "/admin/partners";
+pub const CONSOLE_BRANDING: &str = "/console/branding";
+pub const CONSOLE_API_KEYS: &str = "/console/api-keys";
+
+pub fn activate(token: &str) -> String {
+    ACTIVATE.replace("{token}", token)
+}
+
+pub fn uploaded_logo(key: &str) -> String {
+    UPLOADED_LOGO.replace("{key}", key)
+}

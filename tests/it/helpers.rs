@@ -77,6 +77,9 @@ pub async fn spawn_app_with(opts: Options) -> TestApp {
         session_key: Some(SecretString::from(
             base64::engine::general_purpose::STANDARD.encode(key),
         )),
+        api_key_secret: Some(SecretString::from(
+            base64::engine::general_purpose::STANDARD.encode(rand::random::<[u8; 32]>()),
+        )),
         session_idle_minutes: 30,
         session_lifetime_hours: 12,
         signin_max_failures: 5,
@@ -214,8 +217,14 @@ impl TestApp {
     /// A partner of `kind` with an owner `email`; returns the partner id.
     pub async fn create_partner(&self, name: &str, kind: PartnerKind, email: &str) -> i64 {
         let mut tx = self.state.db.begin().await.unwrap();
-        let slug = partner_console::domain::slugify(name);
-        let id = partners::insert(&mut tx, name, &slug, kind, chrono::Utc::now())
+        let new = partners::NewPartner {
+            name,
+            kind,
+            website_url: "https://partner.example",
+            logo_light_id: None,
+            logo_dark_id: None,
+        };
+        let (id, _slug) = partners::insert(&mut tx, new, chrono::Utc::now())
             .await
             .unwrap();
         tx.commit().await.unwrap();

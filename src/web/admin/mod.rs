@@ -1,5 +1,8 @@
 //! The operators' area. Every route here sits behind `require_operator`.
 
+mod applications;
+mod partner_pages;
+
 use actix_web::middleware::from_fn;
 use actix_web::{HttpResponse, web};
 use askama::Template;
@@ -20,7 +23,9 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .wrap(from_fn(require_operator))
             .route("", web::get().to(overview))
             .route("/outbox", web::get().to(outbox_page))
-            .route("/audit", web::get().to(audit_page)),
+            .route("/audit", web::get().to(audit_page))
+            .configure(applications::configure)
+            .configure(partner_pages::configure),
     );
 }
 
@@ -29,6 +34,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 struct Overview {
     ctx: PageCtx,
     partners: i64,
+    pending_applications: i64,
     outbox_waiting: i64,
     outbox_failed: i64,
     recent: Vec<AuditRow>,
@@ -43,6 +49,7 @@ async fn overview(
     render(&Overview {
         ctx,
         partners: partners::count(&mut c).await?,
+        pending_applications: crate::store::applications::count_pending(&mut c).await?,
         outbox_waiting: outbox::depth(&mut c).await?,
         outbox_failed: outbox::failed_count(&mut c).await?,
         recent: audit::recent(&mut c, 10).await?,

@@ -1,6 +1,9 @@
 //! The partners' console. Every route here sits behind `require_member` and is scoped by the
 //! member's partner.
 
+mod api_keys;
+mod branding;
+
 use actix_web::middleware::from_fn;
 use actix_web::{HttpResponse, web};
 use askama::Template;
@@ -17,7 +20,9 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(
         web::scope(routes::CONSOLE)
             .wrap(from_fn(require_member))
-            .route("", web::get().to(dashboard)),
+            .route("", web::get().to(dashboard))
+            .configure(branding::configure)
+            .configure(api_keys::configure),
     );
 }
 

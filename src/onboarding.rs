@@ -1,0 +1,236 @@
+//! Partner onboarding (SPEC 2.2 and 2.3): approving or rejecting an application, activation
+//! links, and the first API key. Free of HTTP; every step runs in the caller's transaction.
+
+use chrono::{DateTime, Duration, Utc};
+
+use crate::auth::api_keys::{IssuedKey, KeyVault};
+use crate::domain::{Email, PartnerKind, Role};
+use crate::i18n::I18n;
+use crate::mail;
+use crate::store::api_keys::{self, NewApiKey};
+use crate::store::applications::{self, Application};
+use crate::store::audit::{self, AuditEvent};
+use crate::store::partners::{self, NewPartner};
+use crate::store::users::{self, Membership};
+use crate::store::{StoreError, Tx, tokens};
+use crate::tokens::{hash_token, random_token};
+use crate::web::routes;
+
+pub const ACTIVATION_PURPOSE: &str = "activation";
+pub const ACTIVATION_HOURS: i64 = 72;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ReviewError {
+    #[error("application not found")]
+    NotFound,
+    #[error("application already decided")]
+    AlreadyDecided,
+    #[error("the contact e-mail already belongs to a user")]
+    EmailTaken,
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Internal(#[from] anyhow::Error),
+}
+
+/// Who acts, from where: what the audit log records.
+pub struct Actor<'a> {
+    pub user_id: i64,
+    pub address: &'a str,
+}
+
+pub struct Approved {
+    pub partner_id: i64,
+    pub slug: String,
+}
+
+/// Approves: the partner, its owner (no password yet), the activation mail and the audit event,
+/// all in `tx`. Refused when the contact e-mail is already a user's.
+pub async fn approve(
+    tx: &mut Tx,
+    application_id: i64,
+    actor: &Actor<'_>,
+    public_url: &str,
+    i18n: &I18n,
+    now: DateTime<Utc>,
+) -> Result<Approved, ReviewError> {
+    let app = pending(tx, application_id).await?;
+    let email = Email::parse(&app.contact_email).map_err(|_| ReviewError::EmailTaken)?;
+    if users::find_by_email(tx, &email).await?.is_some() {
+        return Err(ReviewError::EmailTaken);
+    }
+    let kind = PartnerKind::parse(&app.kind).map_err(|e| anyhow::anyhow!("stored kind: {e}"))?;
+    let new = NewPartner {
+        name: &app.company_name,
+        kind,
+        website_url: &app.website_url,
+        logo_light_id: Some(app.logo_light_id),
+        logo_dark_id: Some(app.logo_dark_id),
+    };
+    let (partner_id, slug) = partners::insert(tx, new, now).await?;
+    let membership = Membership::Partner {
+        partner_id,
+        role: Role::Owner,
+    };
+    let owner = match users::insert(tx, &email, "", None, membership, now).await {
+        Err(StoreError::Conflict(_)) => return Err(ReviewError::EmailTaken),
+        other => other?,
+    };
+    if !applications::decide(
+        tx,
+        application_id,
+        "approved",
+        None,
+        Some(partner_id),
+        actor.user_id,
+        now,
+    )
+    .await?
+    {
+        return Err(ReviewError::AlreadyDecided);
+    }
+    send_activation(
+        tx,
+        owner,
+        email.as_str(),
+        &app.company_name,
+        public_url,
+        i18n,
+        now,
+    )
+    .await?;
+    let detail = format!("application {application_id}, slug {slug}");
+    audit(
+        tx,
+        actor,
+        Some(partner_id),
+        "application_approved",
+        &detail,
+        now,
+    )
+    .await?;
+    Ok(Approved { partner_id, slug })
+}
+
+pub async fn reject(
+    tx: &mut Tx,
+    application_id: i64,
+    reason: &str,
+    actor: &Actor<'_>,
+    i18n: &I18n,
+    now: DateTime<Utc>,
+) -> Result<(), ReviewError> {
+    let app = pending(tx, application_id).await?;
+    if !applications::decide(
+        tx,
+        application_id,
+        "rejected",
+        Some(reason),
+        None,
+        actor.user_id,
+        now,
+    )
+    .await?
+    {
+        return Err(ReviewError::AlreadyDecided);
+    }
+    let m = mail::application_rejected(i18n, &app.contact_email, &app.company_name, reason)?;
+    mail::enqueue(tx, &m, now).await?;
+    audit(
+        tx,
+        actor,
+        None,
+        "application_rejected",
+        &format!("application {application_id}"),
+        now,
+    )
+    .await?;
+    Ok(())
+}
+
+async fn pending(tx: &mut Tx, id: i64) -> Result<Application, ReviewError> {
+    let app = applications::find(tx, id)
+        .await?
+        .ok_or(ReviewError::NotFound)?;
+    if app.state != "pending" {
+        return Err(ReviewError::AlreadyDecided);
+    }
+    Ok(app)
+}
+
+/// A fresh single-use activation link for `user_id`, mailed through the outbox.
+pub async fn send_activation(
+    tx: &mut Tx,
+    user_id: i64,
+    email: &str,
+    company: &str,
+    public_url: &str,
+    i18n: &I18n,
+    now: DateTime<Utc>,
+) -> Result<(), ReviewError> {
+    let token = random_token();
+    let expires = now + Duration::hours(ACTIVATION_HOURS);
+    tokens::insert(
+        tx,
+        ACTIVATION_PURPOSE,
+        &hash_token(&token),
+        user_id,
+        expires,
+        now,
+    )
+    .await?;
+    let link = format!("{public_url}{}", routes::activate(&token));
+    let m = mail::activation(i18n, email, company, &link)?;
+    mail::enqueue(tx, &m, now).await?;
+    Ok(())
+}
+
+/// Issues an API key for `partner_id`, stores its encrypted verifiers and audits it. The
+/// returned value holds the private key, to be shown once.
+pub async fn issue_api_key(
+    tx: &mut Tx,
+    vault: &KeyVault,
+    partner_id: i64,
+    name: &str,
+    actor: &Actor<'_>,
+    now: DateTime<Utc>,
+) -> Result<IssuedKey, ReviewError> {
+    let key = vault.issue()?;
+    let new = NewApiKey {
+        partner_id,
+        name,
+        public_key: &key.public_key,
+        ha1_sha256: &key.ha1_sha256_enc,
+        ha1_md5: &key.ha1_md5_enc,
+        created_by: Some(actor.user_id),
+    };
+    api_keys::insert(tx, new, now).await?;
+    audit(
+        tx,
+        actor,
+        Some(partner_id),
+        "api_key_created",
+        &format!("{name} ({})", key.public_key),
+        now,
+    )
+    .await?;
+    Ok(key)
+}
+
+pub async fn audit(
+    tx: &mut Tx,
+    actor: &Actor<'_>,
+    partner_id: Option<i64>,
+    action: &str,
+    detail: &str,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    let e = AuditEvent {
+        actor_user_id: Some(actor.user_id),
+        partner_id,
+        action,
+        detail,
+        address: actor.address,
+    };
+    audit::record(tx, e, now).await
+}

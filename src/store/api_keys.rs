@@ -1,0 +1,115 @@
+//! API keys of partners. Only what digest authentication needs is kept: the HA1 values,
+//! encrypted (see `auth::api_keys`); never the private key.
+
+use chrono::{DateTime, Utc};
+
+use super::{Conn, StoreResult};
+use crate::on_conn;
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct ApiKeyRow {
+    pub key_id: i64,
+    pub partner_id: i64,
+    pub name: String,
+    pub public_key: String,
+    pub created_by_email: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub last_used_at: Option<DateTime<Utc>>,
+    pub revoked_at: Option<DateTime<Utc>>,
+}
+
+pub struct NewApiKey<'a> {
+    pub partner_id: i64,
+    pub name: &'a str,
+    pub public_key: &'a str,
+    pub ha1_sha256: &'a str,
+    pub ha1_md5: &'a str,
+    pub created_by: Option<i64>,
+}
+
+pub async fn insert(c: &mut impl Conn, k: NewApiKey<'_>, now: DateTime<Utc>) -> StoreResult<i64> {
+    Ok(on_conn!(c, c => sqlx::query_scalar::<_, i64>(
+        "INSERT INTO api_keys (partner_id, name, public_key, ha1_sha256, ha1_md5, created_by, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING key_id",
+    )
+    .bind(k.partner_id)
+    .bind(k.name)
+    .bind(k.public_key)
+    .bind(k.ha1_sha256)
+    .bind(k.ha1_md5)
+    .bind(k.created_by)
+    .bind(now)
+    .fetch_one(c)
+    .await)?)
+}
+
+/// A partner's keys, newest first. Scoped by partner: no other partner's key is ever listed.
+pub async fn list(c: &mut impl Conn, partner_id: i64) -> StoreResult<Vec<ApiKeyRow>> {
+    Ok(on_conn!(c, c => sqlx::query_as::<_, ApiKeyRow>(
+        "SELECT k.key_id, k.partner_id, k.name, k.public_key, u.email AS created_by_email, k.created_at, \
+         k.last_used_at, k.revoked_at FROM api_keys k LEFT JOIN users u ON u.user_id = k.created_by \
+         WHERE k.partner_id = $1 ORDER BY k.key_id DESC",
+    )
+    .bind(partner_id)
+    .fetch_all(c)
+    .await)?)
+}
+
+/// One key of one partner; another partner's key id finds nothing.
+pub async fn find(
+    c: &mut impl Conn,
+    partner_id: i64,
+    key_id: i64,
+) -> StoreResult<Option<ApiKeyRow>> {
+    Ok(on_conn!(c, c => sqlx::query_as::<_, ApiKeyRow>(
+        "SELECT k.key_id, k.partner_id, k.name, k.public_key, u.email AS created_by_email, k.created_at, \
+         k.last_used_at, k.revoked_at FROM api_keys k LEFT JOIN users u ON u.user_id = k.created_by \
+         WHERE k.partner_id = $1 AND k.key_id = $2",
+    )
+    .bind(partner_id)
+    .bind(key_id)
+    .fetch_optional(c)
+    .await)?)
+}
+
+pub async fn revoke(
+    c: &mut impl Conn,
+    partner_id: i64,
+    key_id: i64,
+    now: DateTime<Utc>,
+) -> StoreResult<bool> {
+    let n = on_conn!(c, c => sqlx::query(
+        "UPDATE api_keys SET revoked_at = $1 WHERE partner_id = $2 AND key_id = $3 AND revoked_at IS NULL",
+    )
+    .bind(now)
+    .bind(partner_id)
+    .bind(key_id)
+    .execute(c)
+    .await
+    .map(|r| r.rows_affected()))?;
+    Ok(n == 1)
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct KeySecrets {
+    pub key_id: i64,
+    pub partner_id: i64,
+    pub ha1_sha256: String,
+    pub ha1_md5: String,
+    pub revoked_at: Option<DateTime<Utc>>,
+    pub partner_state: String,
+}
+
+/// What the API's digest check needs for a public key.
+pub async fn secrets_by_public_key(
+    c: &mut impl Conn,
+    public_key: &str,
+) -> StoreResult<Option<KeySecrets>> {
+    Ok(on_conn!(c, c => sqlx::query_as::<_, KeySecrets>(
+        "SELECT k.key_id, k.partner_id, k.ha1_sha256, k.ha1_md5, k.revoked_at, p.state AS partner_state \
+         FROM api_keys k JOIN partners p ON p.partner_id = k.partner_id WHERE k.public_key = $1",
+    )
+    .bind(public_key)
+    .fetch_optional(c)
+    .await)?)
+}

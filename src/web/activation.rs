@@ -1,0 +1,154 @@
+//! Activating a new partner's owner account (SPEC 2.3): the mailed link sets a password, signs
+//! the owner in and shows the partner's first API key, once.
+
+use actix_session::Session;
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, web};
+use askama::Template;
+use serde::Deserialize;
+
+use super::keys::{KeyCreated, key_created_page};
+use super::page::{PageCtx, UserView, render, render_status};
+use super::{client_addr, routes};
+use crate::auth::session;
+use crate::domain::{Email, NewPassword};
+use crate::error::AppError;
+use crate::onboarding::{self, ACTIVATION_PURPOSE, Actor};
+use crate::state::AppState;
+use crate::store::tokens::{self, TokenState};
+use crate::store::{partners, users};
+use crate::tokens::hash_token;
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.route(routes::ACTIVATE, web::get().to(form))
+        .route(routes::ACTIVATE, web::post().to(activate));
+}
+
+#[derive(Template)]
+#[template(path = "auth/activate.html")]
+struct ActivatePage {
+    ctx: PageCtx,
+    email: String,
+    company: String,
+    error: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct ActivateForm {
+    password: String,
+    password_confirm: String,
+}
+
+fn dead_link(state: TokenState) -> AppError {
+    match state {
+        TokenState::Used => AppError::Gone("error-activation-used"),
+        TokenState::Expired => AppError::Gone("error-activation-expired"),
+        TokenState::Unknown | TokenState::Usable(_) => AppError::NotFound,
+    }
+}
+
+/// The user and partner name behind a usable link.
+async fn holder(state: &AppState, token_hash: &str) -> Result<(users::User, String), AppError> {
+    let mut c = state.db.acquire().await?;
+    let user_id = match tokens::peek(&mut c, ACTIVATION_PURPOSE, token_hash, state.now()).await? {
+        TokenState::Usable(id) => id,
+        other => return Err(dead_link(other)),
+    };
+    let user = users::find_by_id(&mut c, user_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let company = user.partner_name.clone().unwrap_or_default();
+    Ok((user, company))
+}
+
+async fn form(
+    state: web::Data<AppState>,
+    ctx: PageCtx,
+    token: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let (user, company) = holder(&state, &hash_token(&token)).await?;
+    render(&ActivatePage {
+        ctx,
+        email: user.email,
+        company,
+        error: None,
+    })
+}
+
+async fn activate(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    sess: Session,
+    ctx: PageCtx,
+    token: web::Path<String>,
+    form: web::Form<ActivateForm>,
+) -> Result<HttpResponse, AppError> {
+    let token_hash = hash_token(&token);
+    let (user, company) = holder(&state, &token_hash).await?;
+    let email = Email::parse(&user.email).ok();
+    let error = if form.password != form.password_confirm {
+        Some("error-password-mismatch")
+    } else {
+        NewPassword::parse(&form.password, email.as_ref())
+            .err()
+            .map(|e| e.key)
+    };
+    if let Some(key) = error {
+        let page = ActivatePage {
+            error: Some(ctx.t(key)),
+            ctx,
+            email: user.email,
+            company,
+        };
+        return Ok(render_status(StatusCode::UNPROCESSABLE_ENTITY, &page));
+    }
+    let partner_id = user.partner_id.ok_or(AppError::NotFound)?;
+    let hash = state.passwords.hash(&form.password).await?;
+    let now = state.now();
+    let addr = client_addr(&req, &state.settings);
+    let actor = Actor {
+        user_id: user.user_id,
+        address: &addr,
+    };
+    let mut tx = state.db.begin().await?;
+    if let other @ (TokenState::Used | TokenState::Expired | TokenState::Unknown) =
+        tokens::consume(&mut tx, ACTIVATION_PURPOSE, &token_hash, now).await?
+    {
+        return Err(dead_link(other));
+    }
+    users::set_password(&mut tx, user.user_id, &hash, now).await?;
+    onboarding::audit(
+        &mut tx,
+        &actor,
+        Some(partner_id),
+        "account_activated",
+        &user.email,
+        now,
+    )
+    .await?;
+    let name = ctx.t("key-first-name");
+    let key = onboarding::issue_api_key(&mut tx, &state.vault, partner_id, &name, &actor, now)
+        .await
+        .map_err(|e| AppError::Internal(anyhow::anyhow!("{e}")))?;
+    let partner = partners::find_by_id(&mut tx, partner_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let epoch = users::find_by_id(&mut tx, user.user_id)
+        .await?
+        .map(|u| u.session_epoch)
+        .unwrap_or_default();
+    tx.commit().await?;
+    session::begin(&sess, user.user_id, epoch, now.timestamp())?;
+    // This request signed the owner in: the page shows them so, with the new session's token.
+    let mut ctx = ctx;
+    ctx.csrf = session::csrf_token(&sess);
+    ctx.user = Some(UserView {
+        email: user.email.clone(),
+        is_operator: false,
+        partner_name: Some(partner.name.clone()),
+        role: user.role.clone(),
+    });
+    let page = KeyCreated::new(ctx, &state.settings.public_url, &partner, key, true);
+    Ok(key_created_page(&page))
+}

@@ -1,0 +1,239 @@
+//! Operators review partner applications: a queue, one application's page, approve or reject.
+
+use actix_session::Session;
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, web};
+use askama::Template;
+use serde::Deserialize;
+
+use crate::auth::Operator;
+use crate::auth::session::{self, FlashLevel};
+use crate::error::AppError;
+use crate::onboarding::{self, Actor, ReviewError};
+use crate::state::AppState;
+use crate::store::applications::{self, Application};
+use crate::store::logos;
+use crate::web::client_addr;
+use crate::web::page::{PageCtx, redirect, render, render_status};
+use crate::web::routes;
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.route("/applications", web::get().to(queue))
+        .route("/applications/{id}", web::get().to(detail))
+        .route("/applications/{id}/approve", web::post().to(approve))
+        .route("/applications/{id}/reject", web::post().to(reject))
+        .route("/applications/{id}/logos/{mode}.svg", web::get().to(logo));
+}
+
+#[derive(Template)]
+#[template(path = "admin/applications.html")]
+struct Queue {
+    ctx: PageCtx,
+    pending: Vec<Application>,
+    decided: Vec<Application>,
+}
+
+async fn queue(
+    _op: Operator,
+    ctx: PageCtx,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, AppError> {
+    let mut c = state.db.acquire().await?;
+    let pending = applications::list(&mut c, "pending", 200).await?;
+    let mut decided = applications::list(&mut c, "approved", 20).await?;
+    decided.extend(applications::list(&mut c, "rejected", 20).await?);
+    decided.sort_by_key(|a| std::cmp::Reverse(a.reviewed_at));
+    render(&Queue {
+        ctx,
+        pending,
+        decided,
+    })
+}
+
+#[derive(Template)]
+#[template(path = "admin/application.html")]
+struct Detail {
+    ctx: PageCtx,
+    app: Application,
+    error: Option<String>,
+    reason: String,
+}
+
+async fn load(state: &AppState, id: i64) -> Result<Application, AppError> {
+    let mut c = state.db.acquire().await?;
+    applications::find(&mut c, id)
+        .await?
+        .ok_or(AppError::NotFound)
+}
+
+async fn detail(
+    _op: Operator,
+    ctx: PageCtx,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
+    let app = load(&state, *id).await?;
+    render(&Detail {
+        ctx,
+        app,
+        error: None,
+        reason: String::new(),
+    })
+}
+
+async fn approve(
+    req: HttpRequest,
+    op: Operator,
+    ctx: PageCtx,
+    sess: Session,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
+    let id = id.into_inner();
+    let now = state.now();
+    let addr = client_addr(&req, &state.settings);
+    let actor = Actor {
+        user_id: op.0.user_id,
+        address: &addr,
+    };
+    let mut tx = state.db.begin().await?;
+    match onboarding::approve(
+        &mut tx,
+        id,
+        &actor,
+        &state.settings.public_url,
+        &ctx.i18n,
+        now,
+    )
+    .await
+    {
+        Ok(done) => {
+            tx.commit().await?;
+            state.outbox_wake.notify_one();
+            let app = load(&state, id).await?;
+            let text = ctx.t_args(
+                "flash-approved",
+                &[
+                    ("company", &app.company_name),
+                    ("email", &app.contact_email),
+                ],
+            );
+            session::flash(&sess, FlashLevel::Success, text);
+            Ok(redirect(&format!(
+                "{}/{}",
+                routes::ADMIN_PARTNERS,
+                done.partner_id
+            )))
+        }
+        Err(e) => {
+            drop(tx);
+            review_failed(e, ctx, &sess, &state, id, String::new()).await
+        }
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct RejectForm {
+    reason: String,
+}
+
+async fn reject(
+    req: HttpRequest,
+    op: Operator,
+    ctx: PageCtx,
+    sess: Session,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+    form: web::Form<RejectForm>,
+) -> Result<HttpResponse, AppError> {
+    let id = id.into_inner();
+    let reason = form.reason.trim().to_string();
+    if reason.chars().count() < 10 || reason.chars().count() > 2000 {
+        let app = load(&state, id).await?;
+        let error = Some(ctx.t("error-reject-reason"));
+        return Ok(render_status(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &Detail {
+                ctx,
+                app,
+                error,
+                reason,
+            },
+        ));
+    }
+    let now = state.now();
+    let addr = client_addr(&req, &state.settings);
+    let actor = Actor {
+        user_id: op.0.user_id,
+        address: &addr,
+    };
+    let mut tx = state.db.begin().await?;
+    match onboarding::reject(&mut tx, id, &reason, &actor, &ctx.i18n, now).await {
+        Ok(()) => {
+            tx.commit().await?;
+            state.outbox_wake.notify_one();
+            session::flash(&sess, FlashLevel::Success, ctx.t("flash-rejected"));
+            Ok(redirect(routes::ADMIN_APPLICATIONS))
+        }
+        Err(e) => {
+            drop(tx);
+            review_failed(e, ctx, &sess, &state, id, reason).await
+        }
+    }
+}
+
+async fn review_failed(
+    e: ReviewError,
+    ctx: PageCtx,
+    sess: &Session,
+    state: &AppState,
+    id: i64,
+    reason: String,
+) -> Result<HttpResponse, AppError> {
+    match e {
+        ReviewError::NotFound => Err(AppError::NotFound),
+        ReviewError::AlreadyDecided => {
+            session::flash(sess, FlashLevel::Info, ctx.t("flash-already-decided"));
+            Ok(redirect(routes::ADMIN_APPLICATIONS))
+        }
+        ReviewError::EmailTaken => {
+            let app = load(state, id).await?;
+            let error = Some(ctx.t_args(
+                "error-approve-email-taken",
+                &[("email", &app.contact_email)],
+            ));
+            Ok(render_status(
+                StatusCode::CONFLICT,
+                &Detail {
+                    ctx,
+                    app,
+                    error,
+                    reason,
+                },
+            ))
+        }
+        ReviewError::Store(s) => Err(s.into()),
+        ReviewError::Internal(i) => Err(i.into()),
+    }
+}
+
+async fn logo(
+    req: HttpRequest,
+    _op: Operator,
+    state: web::Data<AppState>,
+    path: web::Path<(i64, String)>,
+) -> Result<HttpResponse, AppError> {
+    let (id, mode) = path.into_inner();
+    let app = load(&state, id).await?;
+    let logo_id = match mode.as_str() {
+        "light" => app.logo_light_id,
+        "dark" => app.logo_dark_id,
+        _ => return Err(AppError::NotFound),
+    };
+    let mut c = state.db.acquire().await?;
+    let row = logos::find(&mut c, logo_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    Ok(crate::web::logos::serve(&req, &row))
+}

@@ -1,0 +1,230 @@
+//! Operators' view of partners: a searchable list, a partner's page, suspend and reactivate, and
+//! resending the owner's activation link.
+
+use actix_session::Session;
+use actix_web::{HttpRequest, HttpResponse, web};
+use askama::Template;
+use serde::Deserialize;
+
+use crate::auth::Operator;
+use crate::auth::session::{self, FlashLevel};
+use crate::error::AppError;
+use crate::onboarding::{self, Actor};
+use crate::state::AppState;
+use crate::store::api_keys::{self, ApiKeyRow};
+use crate::store::partners::{self, Partner};
+use crate::store::users::{self, User};
+use crate::web::client_addr;
+use crate::web::page::{PageCtx, redirect, render};
+use crate::web::routes;
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.route("/partners", web::get().to(list))
+        .route("/partners/{id}", web::get().to(detail))
+        .route("/partners/{id}/suspend", web::post().to(suspend))
+        .route("/partners/{id}/reactivate", web::post().to(reactivate))
+        .route(
+            "/partners/{id}/resend-activation",
+            web::post().to(resend_activation),
+        );
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct Filters {
+    q: String,
+    kind: String,
+    state: String,
+}
+
+#[derive(Template)]
+#[template(path = "admin/partners.html")]
+struct ListPage {
+    ctx: PageCtx,
+    f: Filters,
+    partners: Vec<Partner>,
+}
+
+async fn list(
+    _op: Operator,
+    ctx: PageCtx,
+    state: web::Data<AppState>,
+    f: web::Query<Filters>,
+) -> Result<HttpResponse, AppError> {
+    let f = f.into_inner();
+    let kind = matches!(f.kind.as_str(), "msp" | "reseller").then_some(f.kind.as_str());
+    let st = matches!(f.state.as_str(), "active" | "suspended").then_some(f.state.as_str());
+    let mut c = state.db.acquire().await?;
+    let partners = partners::search(&mut c, &f.q, kind, st, 500).await?;
+    render(&ListPage { ctx, f, partners })
+}
+
+#[derive(Template)]
+#[template(path = "admin/partner.html")]
+struct DetailPage {
+    ctx: PageCtx,
+    partner: Partner,
+    members: Vec<User>,
+    keys: Vec<ApiKeyRow>,
+}
+
+impl DetailPage {
+    fn logo_url(&self, mode: &str) -> String {
+        format!("/logos/{}/{mode}.svg", self.partner.slug)
+    }
+
+    fn owner_waiting(&self) -> bool {
+        self.members
+            .iter()
+            .any(|m| m.role.as_deref() == Some("owner") && m.password_hash.is_none())
+    }
+}
+
+async fn detail(
+    _op: Operator,
+    ctx: PageCtx,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
+    let mut c = state.db.acquire().await?;
+    let partner = partners::find_by_id(&mut c, *id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let members = users::list_by_partner(&mut c, partner.partner_id).await?;
+    let keys = api_keys::list(&mut c, partner.partner_id).await?;
+    render(&DetailPage {
+        ctx,
+        partner,
+        members,
+        keys,
+    })
+}
+
+async fn set_state(
+    req: HttpRequest,
+    op: Operator,
+    ctx: PageCtx,
+    sess: Session,
+    state: web::Data<AppState>,
+    id: i64,
+    new_state: &str,
+) -> Result<HttpResponse, AppError> {
+    let now = state.now();
+    let addr = client_addr(&req, &state.settings);
+    let mut tx = state.db.begin().await?;
+    let partner = partners::find_by_id(&mut tx, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    partners::set_state(&mut tx, id, new_state).await?;
+    let actor = Actor {
+        user_id: op.0.user_id,
+        address: &addr,
+    };
+    onboarding::audit(
+        &mut tx,
+        &actor,
+        Some(id),
+        &format!("partner_{new_state}"),
+        &partner.name,
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    let key = if new_state == "suspended" {
+        "flash-partner-suspended"
+    } else {
+        "flash-partner-reactivated"
+    };
+    session::flash(
+        &sess,
+        FlashLevel::Success,
+        ctx.t_args(key, &[("partner", &partner.name)]),
+    );
+    Ok(redirect(&format!("{}/{id}", routes::ADMIN_PARTNERS)))
+}
+
+async fn suspend(
+    req: HttpRequest,
+    op: Operator,
+    ctx: PageCtx,
+    sess: Session,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
+    set_state(req, op, ctx, sess, state, *id, "suspended").await
+}
+
+async fn reactivate(
+    req: HttpRequest,
+    op: Operator,
+    ctx: PageCtx,
+    sess: Session,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
+    set_state(req, op, ctx, sess, state, *id, "active").await
+}
+
+async fn resend_activation(
+    req: HttpRequest,
+    op: Operator,
+    ctx: PageCtx,
+    sess: Session,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
+    let now = state.now();
+    let addr = client_addr(&req, &state.settings);
+    let mut tx = state.db.begin().await?;
+    let partner = partners::find_by_id(&mut tx, *id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let members = users::list_by_partner(&mut tx, partner.partner_id).await?;
+    let Some(owner) = members
+        .iter()
+        .find(|m| m.role.as_deref() == Some("owner") && m.password_hash.is_none())
+    else {
+        session::flash(&sess, FlashLevel::Info, ctx.t("flash-already-activated"));
+        return Ok(redirect(&format!(
+            "{}/{}",
+            routes::ADMIN_PARTNERS,
+            partner.partner_id
+        )));
+    };
+    onboarding::send_activation(
+        &mut tx,
+        owner.user_id,
+        &owner.email,
+        &partner.name,
+        &state.settings.public_url,
+        &ctx.i18n,
+        now,
+    )
+    .await
+    .map_err(|e| AppError::Internal(anyhow::anyhow!("{e}")))?;
+    let actor = Actor {
+        user_id: op.0.user_id,
+        address: &addr,
+    };
+    onboarding::audit(
+        &mut tx,
+        &actor,
+        Some(partner.partner_id),
+        "activation_resent",
+        &owner.email,
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    state.outbox_wake.notify_one();
+    session::flash(
+        &sess,
+        FlashLevel::Success,
+        ctx.t_args("flash-activation-resent", &[("email", &owner.email)]),
+    );
+    Ok(redirect(&format!(
+        "{}/{}",
+        routes::ADMIN_PARTNERS,
+        partner.partner_id
+    )))
+}

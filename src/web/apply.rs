@@ -1,0 +1,255 @@
+//! The public "Become a partner" form (SPEC 2.1).
+
+use std::collections::BTreeMap;
+
+use actix_multipart::Multipart;
+use actix_session::Session;
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, web};
+use askama::Template;
+use chrono::Duration;
+
+use super::logos::{LogoField, take_upload};
+use super::multipart::FormParts;
+use super::page::{PageCtx, redirect, render, render_status};
+use super::{client_addr, routes};
+use crate::auth::session::{self, FlashLevel};
+use crate::domain::{Email, MAX_LOGO_BYTES, PartnerKind};
+use crate::error::AppError;
+use crate::mail;
+use crate::state::AppState;
+use crate::store::applications::{self, NewApplication};
+use crate::store::throttle;
+
+/// Applications accepted from one address per hour.
+const MAX_PER_ADDRESS_PER_HOUR: i64 = 10;
+const THROTTLE_SCOPE: &str = "apply";
+/// The honeypot: hidden from people by CSS, filled in by form-filling bots.
+const HONEYPOT: &str = "fax_number";
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.route(routes::APPLY, web::get().to(form))
+        .route(routes::APPLY, web::post().to(submit))
+        .route(routes::APPLY_RECEIVED, web::get().to(received));
+}
+
+#[derive(Debug, Default, Clone)]
+pub struct ApplyValues {
+    pub kind: String,
+    pub company_name: String,
+    pub contact_email: String,
+    pub website_url: String,
+    pub message: String,
+    pub logo_light_key: String,
+    pub logo_dark_key: String,
+}
+
+#[derive(Template)]
+#[template(path = "apply/form.html")]
+struct ApplyPage {
+    ctx: PageCtx,
+    v: ApplyValues,
+    errors: BTreeMap<&'static str, String>,
+    honeypot: &'static str,
+}
+
+impl ApplyPage {
+    fn error(&self, field: &str) -> Option<&String> {
+        self.errors.get(field)
+    }
+
+    fn logo_preview(&self, key: &str) -> String {
+        routes::uploaded_logo(key)
+    }
+}
+
+async fn form(ctx: PageCtx) -> Result<HttpResponse, AppError> {
+    let v = ApplyValues {
+        kind: "msp".into(),
+        ..Default::default()
+    };
+    render(&ApplyPage {
+        ctx,
+        v,
+        errors: BTreeMap::new(),
+        honeypot: HONEYPOT,
+    })
+}
+
+async fn submit(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    sess: Session,
+    ctx: PageCtx,
+    mp: Multipart,
+) -> Result<HttpResponse, AppError> {
+    let parts = FormParts::read(mp, MAX_LOGO_BYTES).await?;
+    let now = state.now();
+    let addr = client_addr(&req, &state.settings);
+    let mut v = ApplyValues {
+        kind: parts.text("kind"),
+        company_name: parts.text("company_name").trim().to_string(),
+        contact_email: parts.text("contact_email").trim().to_string(),
+        website_url: parts.text("website_url").trim().to_string(),
+        message: parts.text("message").trim().to_string(),
+        logo_light_key: parts.text("logo_light_key"),
+        logo_dark_key: parts.text("logo_dark_key"),
+    };
+    // A bot filled the hidden field: answer as if all went well, keep nothing.
+    if !parts.text(HONEYPOT).is_empty() {
+        return Ok(redirect(routes::APPLY_RECEIVED));
+    }
+    let mut tx = state.db.begin().await?;
+    let recent =
+        throttle::count_since(&mut tx, THROTTLE_SCOPE, &addr, now - Duration::hours(1)).await?;
+    if recent >= MAX_PER_ADDRESS_PER_HOUR {
+        let mut errors = BTreeMap::new();
+        errors.insert("form", ctx.t("error-apply-throttled"));
+        return Ok(render_status(
+            StatusCode::TOO_MANY_REQUESTS,
+            &ApplyPage {
+                ctx,
+                v,
+                errors,
+                honeypot: HONEYPOT,
+            },
+        ));
+    }
+    throttle::record(&mut tx, THROTTLE_SCOPE, &addr, now).await?;
+
+    let mut errors: BTreeMap<&'static str, String> = BTreeMap::new();
+    let mut warnings = Vec::new();
+    let kind = PartnerKind::parse(&v.kind)
+        .map_err(|e| errors.insert("kind", ctx.t(e.key)))
+        .ok();
+    let n = v.company_name.chars().count();
+    if !(2..=100).contains(&n) {
+        errors.insert("company_name", ctx.t("error-company-name"));
+    }
+    let email = Email::parse(&v.contact_email)
+        .map_err(|e| errors.insert("contact_email", ctx.t(e.key)))
+        .ok();
+    if let Err(key) = check_website(&v.website_url) {
+        errors.insert("website_url", ctx.t(key));
+    }
+    if v.message.chars().count() > 2000 {
+        errors.insert("message", ctx.t("error-message-long"));
+    }
+    let mut logo_ids = [0i64; 2];
+    for (i, field) in ["logo_light", "logo_dark"].into_iter().enumerate() {
+        let kept = if i == 0 {
+            v.logo_light_key.clone()
+        } else {
+            v.logo_dark_key.clone()
+        };
+        match take_upload(&mut tx, &parts.file(field), &kept, now).await? {
+            LogoField::Stored {
+                logo_id,
+                upload_key,
+                warning,
+            } => {
+                logo_ids[i] = logo_id;
+                if let Some(w) = warning {
+                    warnings.push(format!(
+                        "{} {}",
+                        ctx.t(if i == 0 {
+                            "field-logo-light"
+                        } else {
+                            "field-logo-dark"
+                        }),
+                        ctx.t(w)
+                    ));
+                }
+                if i == 0 {
+                    v.logo_light_key = upload_key
+                } else {
+                    v.logo_dark_key = upload_key
+                }
+            }
+            LogoField::Refused(key) => {
+                if i == 0 {
+                    v.logo_light_key.clear()
+                } else {
+                    v.logo_dark_key.clear()
+                }
+                errors.insert(field, ctx.t(key));
+            }
+        }
+    }
+    let (Some(kind), Some(email), true) = (kind, email, errors.is_empty()) else {
+        // Uploaded logos are kept (committed) so the corrected form need not ask for them again.
+        tx.commit().await?;
+        return Ok(render_status(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &ApplyPage {
+                ctx,
+                v,
+                errors,
+                honeypot: HONEYPOT,
+            },
+        ));
+    };
+    let new = NewApplication {
+        kind: kind.as_str(),
+        company_name: &v.company_name,
+        contact_email: email.as_str(),
+        website_url: &v.website_url,
+        message: &v.message,
+        logo_light_id: logo_ids[0],
+        logo_dark_id: logo_ids[1],
+        address: &addr,
+    };
+    applications::insert(&mut tx, new, now).await?;
+    let ack = mail::application_received(&ctx.i18n, email.as_str(), &v.company_name)?;
+    mail::enqueue(&mut tx, &ack, now).await?;
+    tx.commit().await?;
+    state.outbox_wake.notify_one();
+    for w in warnings {
+        session::flash(&sess, FlashLevel::Info, w);
+    }
+    Ok(redirect(routes::APPLY_RECEIVED))
+}
+
+/// An official website: an absolute http(s) URL with a host.
+fn check_website(raw: &str) -> Result<(), &'static str> {
+    if raw.is_empty() {
+        return Err("error-website-required");
+    }
+    let url = url::Url::parse(raw).map_err(|_| "error-website-invalid")?;
+    let host_ok = url.host_str().is_some_and(|h| h.contains('.'));
+    if !matches!(url.scheme(), "http" | "https") || !host_ok || raw.len() > 300 {
+        return Err("error-website-invalid");
+    }
+    Ok(())
+}
+
+#[derive(Template)]
+#[template(path = "apply/received.html")]
+struct Received {
+    ctx: PageCtx,
+}
+
+async fn received(ctx: PageCtx) -> Result<HttpResponse, AppError> {
+    render(&Received { ctx })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::check_website;
+
+    #[test]
+    fn websites_must_be_http_or_https_with_a_host() {
+        assert!(check_website("https://acme.example").is_ok());
+        assert!(check_website("http://acme.example/partners").is_ok());
+        for bad in [
+            "",
+            "acme.example",
+            "javascript:alert(1)",
+            "ftp://acme.example",
+            "https://localhost",
+            "data:text/html,x",
+        ] {
+            assert!(check_website(bad).is_err(), "{bad}");
+        }
+    }
+}

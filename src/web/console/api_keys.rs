@@ -1,0 +1,161 @@
+//! API keys: list, create (the private key shown once), revoke with confirmation. Owners and
+//! admins only; every query is scoped by the member's partner, so a foreign key id is a 404.
+
+use actix_session::Session;
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, web};
+use askama::Template;
+use serde::Deserialize;
+
+use crate::auth::Manager;
+use crate::auth::session::{self, FlashLevel};
+use crate::error::AppError;
+use crate::onboarding::{self, Actor};
+use crate::state::AppState;
+use crate::store::api_keys::{self, ApiKeyRow};
+use crate::store::partners;
+use crate::web::client_addr;
+use crate::web::keys::{KeyCreated, key_created_page};
+use crate::web::page::{PageCtx, redirect, render, render_status};
+use crate::web::routes;
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.route("/api-keys", web::get().to(list))
+        .route("/api-keys", web::post().to(create))
+        .route("/api-keys/{id}/revoke", web::get().to(confirm_revoke))
+        .route("/api-keys/{id}/revoke", web::post().to(revoke));
+}
+
+#[derive(Template)]
+#[template(path = "console/api_keys.html")]
+struct ListPage {
+    ctx: PageCtx,
+    keys: Vec<ApiKeyRow>,
+    name: String,
+    error: Option<String>,
+}
+
+async fn list(
+    m: Manager,
+    ctx: PageCtx,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, AppError> {
+    let mut c = state.db.acquire().await?;
+    let keys = api_keys::list(&mut c, m.partner_id).await?;
+    render(&ListPage {
+        ctx,
+        keys,
+        name: String::new(),
+        error: None,
+    })
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct CreateForm {
+    name: String,
+}
+
+async fn create(
+    req: HttpRequest,
+    m: Manager,
+    ctx: PageCtx,
+    state: web::Data<AppState>,
+    form: web::Form<CreateForm>,
+) -> Result<HttpResponse, AppError> {
+    let name = form.name.trim().to_string();
+    if name.is_empty() || name.chars().count() > 60 {
+        let mut c = state.db.acquire().await?;
+        let keys = api_keys::list(&mut c, m.partner_id).await?;
+        let error = Some(ctx.t("error-key-name"));
+        return Ok(render_status(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &ListPage {
+                ctx,
+                keys,
+                name,
+                error,
+            },
+        ));
+    }
+    let now = state.now();
+    let addr = client_addr(&req, &state.settings);
+    let actor = Actor {
+        user_id: m.user.user_id,
+        address: &addr,
+    };
+    let mut tx = state.db.begin().await?;
+    let key = onboarding::issue_api_key(&mut tx, &state.vault, m.partner_id, &name, &actor, now)
+        .await
+        .map_err(|e| AppError::Internal(anyhow::anyhow!("{e}")))?;
+    let partner = partners::find_by_id(&mut tx, m.partner_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    tx.commit().await?;
+    Ok(key_created_page(&KeyCreated::new(
+        ctx,
+        &state.settings.public_url,
+        &partner,
+        key,
+        false,
+    )))
+}
+
+#[derive(Template)]
+#[template(path = "console/api_key_revoke.html")]
+struct RevokePage {
+    ctx: PageCtx,
+    key: ApiKeyRow,
+}
+
+async fn confirm_revoke(
+    m: Manager,
+    ctx: PageCtx,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
+    let mut c = state.db.acquire().await?;
+    let key = api_keys::find(&mut c, m.partner_id, *id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    render(&RevokePage { ctx, key })
+}
+
+async fn revoke(
+    req: HttpRequest,
+    m: Manager,
+    ctx: PageCtx,
+    sess: Session,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
+    let now = state.now();
+    let mut tx = state.db.begin().await?;
+    let key = api_keys::find(&mut tx, m.partner_id, *id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if api_keys::revoke(&mut tx, m.partner_id, key.key_id, now).await? {
+        let addr = client_addr(&req, &state.settings);
+        let actor = Actor {
+            user_id: m.user.user_id,
+            address: &addr,
+        };
+        let detail = format!("{} ({})", key.name, key.public_key);
+        onboarding::audit(
+            &mut tx,
+            &actor,
+            Some(m.partner_id),
+            "api_key_revoked",
+            &detail,
+            now,
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    session::flash(
+        &sess,
+        FlashLevel::Success,
+        ctx.t_args("flash-key-revoked", &[("name", &key.name)]),
+    );
+    Ok(redirect(routes::CONSOLE_API_KEYS))
+}

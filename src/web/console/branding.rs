@@ -1,0 +1,178 @@
+//! Branding: the partner's logos for light and dark mode, replaced here and previewed on both
+//! backgrounds and on the public signup page as customers will see it.
+
+use actix_multipart::Multipart;
+use actix_session::Session;
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, web};
+use askama::Template;
+
+use crate::auth::session::{self, FlashLevel};
+use crate::auth::{Manager, Member};
+use crate::domain::MAX_LOGO_BYTES;
+use crate::error::AppError;
+use crate::onboarding::{self, Actor};
+use crate::state::AppState;
+use crate::store::logos;
+use crate::store::partners::{self, Partner};
+use crate::web::client_addr;
+use crate::web::logos::{LogoField, partner_logo_url, take_upload};
+use crate::web::multipart::FormParts;
+use crate::web::page::{PageCtx, redirect, render, render_status};
+use crate::web::routes;
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.route("/branding", web::get().to(page))
+        .route("/branding/preview", web::get().to(preview))
+        .route("/branding/{mode}", web::post().to(replace));
+}
+
+/// The partner and the URLs of its logos (with content hashes), for templates.
+pub struct Brand {
+    pub partner: Partner,
+    pub light_url: Option<String>,
+    pub dark_url: Option<String>,
+}
+
+pub async fn brand(state: &AppState, partner_id: i64) -> Result<Brand, AppError> {
+    let mut c = state.db.acquire().await?;
+    let partner = partners::find_by_id(&mut c, partner_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let mut urls = [None, None];
+    for (slot, (id, mode)) in urls.iter_mut().zip([
+        (partner.logo_light_id, "light"),
+        (partner.logo_dark_id, "dark"),
+    ]) {
+        if let Some(id) = id {
+            *slot = logos::find(&mut c, id)
+                .await?
+                .map(|l| partner_logo_url(&partner.slug, mode, &l.sha256));
+        }
+    }
+    let [light_url, dark_url] = urls;
+    Ok(Brand {
+        partner,
+        light_url,
+        dark_url,
+    })
+}
+
+#[derive(Template)]
+#[template(path = "console/branding.html")]
+struct BrandingPage {
+    ctx: PageCtx,
+    brand: Brand,
+    can_edit: bool,
+    error_mode: String,
+    error: Option<String>,
+}
+
+impl BrandingPage {
+    /// (mode, logo URL, label key) for the light and the dark logo.
+    fn slots(&self) -> [(&'static str, Option<&String>, &'static str); 2] {
+        [
+            ("light", self.brand.light_url.as_ref(), "field-logo-light"),
+            ("dark", self.brand.dark_url.as_ref(), "field-logo-dark"),
+        ]
+    }
+}
+
+async fn page(
+    member: Member,
+    ctx: PageCtx,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, AppError> {
+    let brand = brand(&state, member.partner_id).await?;
+    let can_edit = matches!(member.user.role.as_deref(), Some("owner" | "admin"));
+    render(&BrandingPage {
+        ctx,
+        brand,
+        can_edit,
+        error_mode: String::new(),
+        error: None,
+    })
+}
+
+async fn replace(
+    req: HttpRequest,
+    manager: Manager,
+    ctx: PageCtx,
+    sess: Session,
+    state: web::Data<AppState>,
+    mode: web::Path<String>,
+    mp: Multipart,
+) -> Result<HttpResponse, AppError> {
+    let dark = match mode.as_str() {
+        "light" => false,
+        "dark" => true,
+        _ => return Err(AppError::NotFound),
+    };
+    let parts = FormParts::read(mp, MAX_LOGO_BYTES).await?;
+    let now = state.now();
+    let mut tx = state.db.begin().await?;
+    match take_upload(&mut tx, &parts.file("logo"), "", now).await? {
+        LogoField::Stored {
+            logo_id, warning, ..
+        } => {
+            partners::set_logo(&mut tx, manager.partner_id, dark, logo_id).await?;
+            let addr = client_addr(&req, &state.settings);
+            let actor = Actor {
+                user_id: manager.user.user_id,
+                address: &addr,
+            };
+            onboarding::audit(
+                &mut tx,
+                &actor,
+                Some(manager.partner_id),
+                "logo_replaced",
+                mode.as_str(),
+                now,
+            )
+            .await?;
+            tx.commit().await?;
+            session::flash(
+                &sess,
+                FlashLevel::Success,
+                ctx.t(if dark {
+                    "flash-logo-dark"
+                } else {
+                    "flash-logo-light"
+                }),
+            );
+            if let Some(w) = warning {
+                session::flash(&sess, FlashLevel::Info, ctx.t(w));
+            }
+            Ok(redirect(routes::CONSOLE_BRANDING))
+        }
+        LogoField::Refused(key) => {
+            drop(tx);
+            let brand = brand(&state, manager.partner_id).await?;
+            let page = BrandingPage {
+                error: Some(ctx.t(key)),
+                ctx,
+                brand,
+                can_edit: true,
+                error_mode: mode.into_inner(),
+            };
+            Ok(render_status(StatusCode::UNPROCESSABLE_ENTITY, &page))
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "console/signup_preview.html")]
+struct Preview {
+    ctx: PageCtx,
+    brand: Brand,
+}
+
+/// The public signup page as a partner's customers see it, with the form inert.
+async fn preview(
+    member: Member,
+    ctx: PageCtx,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, AppError> {
+    let brand = brand(&state, member.partner_id).await?;
+    render(&Preview { ctx, brand })
+}

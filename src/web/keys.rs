@@ -1,0 +1,57 @@
+//! The page that shows a new API key's private half, once: after activation and after creating a
+//! key on the API keys page.
+
+use actix_web::HttpResponse;
+use actix_web::http::header;
+use askama::Template;
+
+use super::page::{PageCtx, render_status};
+use crate::auth::api_keys::IssuedKey;
+use crate::store::partners::Partner;
+
+#[derive(Template)]
+#[template(path = "console/key_created.html")]
+pub struct KeyCreated {
+    pub ctx: PageCtx,
+    pub public_key: String,
+    pub private_key: String,
+    pub curl: String,
+    pub welcome: bool,
+}
+
+impl KeyCreated {
+    pub fn new(
+        ctx: PageCtx,
+        public_url: &str,
+        partner: &Partner,
+        key: IssuedKey,
+        welcome: bool,
+    ) -> KeyCreated {
+        let path = if partner.is_msp() {
+            "/v1beta1/msp/mspCustomers"
+        } else {
+            "/api/v1/me"
+        };
+        let curl = format!(
+            "curl --digest --user '{}:{}' {public_url}{path}",
+            key.public_key, key.private_key
+        );
+        KeyCreated {
+            ctx,
+            public_key: key.public_key,
+            private_key: key.private_key,
+            curl,
+            welcome,
+        }
+    }
+}
+
+/// Rendered, never cached: the private key must not be kept by any cache or shown again.
+pub fn key_created_page(page: &KeyCreated) -> HttpResponse {
+    let mut res = render_status(actix_web::http::StatusCode::OK, page);
+    res.headers_mut().insert(
+        header::CACHE_CONTROL,
+        header::HeaderValue::from_static("no-store"),
+    );
+    res
+}

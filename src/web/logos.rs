@@ -1,0 +1,141 @@
+//! Logos on the web: taking an upload (shared by the application form and the Branding page) and
+//! serving a stored logo with the strict headers of SPEC section 7.
+
+use actix_web::http::header;
+use actix_web::{HttpRequest, HttpResponse, web};
+
+use super::multipart::Upload;
+use super::routes;
+use crate::domain::{DomainError, SvgLogo};
+use crate::error::AppError;
+use crate::state::AppState;
+use crate::store::logos::{self, LogoRow};
+use crate::store::{Conn, StoreResult, partners};
+use crate::tokens::random_token;
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.route(routes::PARTNER_LOGO, web::get().to(partner_logo))
+        .route(routes::UPLOADED_LOGO, web::get().to(uploaded_logo));
+}
+
+/// The result of a logo field: a stored logo (new or kept from an earlier submission), or the
+/// message to show beside the field.
+pub enum LogoField {
+    Stored {
+        logo_id: i64,
+        upload_key: String,
+        warning: Option<&'static str>,
+    },
+    Refused(&'static str),
+}
+
+/// Stores `upload` if one was sent; otherwise takes the logo kept under `kept_key`.
+pub async fn take_upload(
+    c: &mut impl Conn,
+    upload: &Upload,
+    kept_key: &str,
+    now: chrono::DateTime<chrono::Utc>,
+) -> StoreResult<LogoField> {
+    if upload.is_empty() {
+        if !kept_key.is_empty()
+            && let Some(row) = logos::find_by_upload_key(c, kept_key).await?
+        {
+            return Ok(LogoField::Stored {
+                logo_id: row.logo_id,
+                upload_key: row.upload_key,
+                warning: None,
+            });
+        }
+        return Ok(LogoField::Refused("error-logo-required"));
+    }
+    if upload.too_large {
+        return Ok(LogoField::Refused("error-logo-too-large"));
+    }
+    match SvgLogo::parse(&upload.bytes) {
+        Ok((logo, warning)) => {
+            let upload_key = random_token();
+            let logo_id = logos::insert(c, &upload_key, &logo, now).await?;
+            Ok(LogoField::Stored {
+                logo_id,
+                upload_key,
+                warning,
+            })
+        }
+        Err(DomainError { key }) => Ok(LogoField::Refused(key)),
+    }
+}
+
+/// The CSP of a served logo: no scripts, nothing loaded, inline styles only.
+pub const LOGO_CSP: &str = "default-src 'none'; style-src 'unsafe-inline'";
+
+pub fn serve(req: &HttpRequest, row: &LogoRow) -> HttpResponse {
+    let etag = format!("\"{}\"", &row.sha256[..16.min(row.sha256.len())]);
+    // The URL carries the content hash (`?v=`): such a URL never changes meaning.
+    let cache = if req.query_string().starts_with("v=") {
+        "public, max-age=31536000, immutable"
+    } else {
+        "public, max-age=300"
+    };
+    let fresh = req
+        .headers()
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v == etag);
+    let mut res = if fresh {
+        HttpResponse::NotModified()
+    } else {
+        HttpResponse::Ok()
+    };
+    res.insert_header((header::CONTENT_SECURITY_POLICY, LOGO_CSP))
+        .insert_header((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
+        .insert_header((header::CACHE_CONTROL, cache))
+        .insert_header((header::ETAG, etag));
+    if fresh {
+        return res.finish();
+    }
+    res.content_type("image/svg+xml").body(row.svg.clone())
+}
+
+/// The public URL of a partner's logo in `mode` (`light` or `dark`), with its content hash.
+pub fn partner_logo_url(slug: &str, mode: &str, sha256: &str) -> String {
+    format!(
+        "/logos/{slug}/{mode}.svg?v={}",
+        &sha256[..16.min(sha256.len())]
+    )
+}
+
+async fn partner_logo(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    path: web::Path<(String, String)>,
+) -> Result<HttpResponse, AppError> {
+    let (slug, mode) = path.into_inner();
+    let mut c = state.db.acquire().await?;
+    let partner = partners::find_by_slug(&mut c, &slug)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let logo_id = match mode.as_str() {
+        "light" => partner.logo_light_id,
+        "dark" => partner.logo_dark_id.or(partner.logo_light_id),
+        _ => None,
+    }
+    .ok_or(AppError::NotFound)?;
+    let row = logos::find(&mut c, logo_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    Ok(serve(&req, &row))
+}
+
+/// A logo just uploaded in a form, shown back while the form is corrected. Its key is a random
+/// token only the uploader has.
+async fn uploaded_logo(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    key: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let mut c = state.db.acquire().await?;
+    let row = logos::find_by_upload_key(&mut c, &key)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    Ok(serve(&req, &row))
+}
