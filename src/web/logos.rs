@@ -14,8 +14,9 @@ use crate::store::{Conn, StoreResult, partners};
 use crate::tokens::random_token;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.route(routes::PARTNER_LOGO, web::get().to(partner_logo))
-        .route(routes::UPLOADED_LOGO, web::get().to(uploaded_logo));
+    // Uploads first: `/logos/uploads/…` would otherwise match the partner pattern.
+    cfg.route(routes::UPLOADED_LOGO, web::get().to(uploaded_logo))
+        .route(routes::PARTNER_LOGO, web::get().to(partner_logo));
 }
 
 /// The result of a logo field: a stored logo (new or kept from an earlier submission), or the

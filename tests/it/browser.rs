@@ -128,19 +128,25 @@ async fn a_partner_signs_in_through_the_real_form() {
         let mode = if dark { "dark" } else { "light" };
         c.goto(&app.url("/sign-in")).await.unwrap();
         screenshot(c, &format!("sign-in-{mode}.png")).await;
-        c.find(Locator::Css("#email"))
+        c.wait()
+            .at_most(Duration::from_secs(10))
+            .for_element(Locator::Css("#email"))
             .await
             .unwrap()
             .send_keys("owner@acme.example")
             .await
             .unwrap();
-        c.find(Locator::Css("#password"))
+        c.wait()
+            .at_most(Duration::from_secs(10))
+            .for_element(Locator::Css("#password"))
             .await
             .unwrap()
             .send_keys(PASSWORD)
             .await
             .unwrap();
-        c.find(Locator::Css("form.form button[type=submit]"))
+        c.wait()
+            .at_most(Duration::from_secs(10))
+            .for_element(Locator::Css("form.form button[type=submit]"))
             .await
             .unwrap()
             .click()
@@ -166,26 +172,34 @@ async fn a_partner_signs_in_through_the_real_form() {
         screenshot(c, &format!("console-home-{mode}.png")).await;
 
         // The operator's area in the same browser after signing out.
-        c.find(Locator::Css(".usermenu button"))
+        c.wait()
+            .at_most(Duration::from_secs(10))
+            .for_element(Locator::Css(".usermenu button"))
             .await
             .unwrap()
             .click()
             .await
             .unwrap();
         wait_for_path(c, "/sign-in").await;
-        c.find(Locator::Css("#email"))
+        c.wait()
+            .at_most(Duration::from_secs(10))
+            .for_element(Locator::Css("#email"))
             .await
             .unwrap()
             .send_keys("ops@vendor.example")
             .await
             .unwrap();
-        c.find(Locator::Css("#password"))
+        c.wait()
+            .at_most(Duration::from_secs(10))
+            .for_element(Locator::Css("#password"))
             .await
             .unwrap()
             .send_keys(PASSWORD)
             .await
             .unwrap();
-        c.find(Locator::Css("form.form button[type=submit]"))
+        c.wait()
+            .at_most(Duration::from_secs(10))
+            .for_element(Locator::Css("form.form button[type=submit]"))
             .await
             .unwrap()
             .click()
@@ -197,4 +211,119 @@ async fn a_partner_signs_in_through_the_real_form() {
         screenshot(c, &format!("admin-outbox-{mode}.png")).await;
         c.clone().close().await.unwrap();
     }
+}
+
+/// Waits for the element (a click's navigation may still be under way), then types into it.
+async fn fill(c: &Client, css: &str, text: &str) {
+    c.wait()
+        .at_most(Duration::from_secs(10))
+        .for_element(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("{css}: {e}"))
+        .send_keys(text)
+        .await
+        .unwrap();
+}
+
+async fn click(c: &Client, css: &str) {
+    c.wait()
+        .at_most(Duration::from_secs(10))
+        .for_element(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("{css}: {e}"))
+        .click()
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn apply_approve_and_activate_in_a_browser() {
+    let app = spawn_app().await;
+    app.create_operator("ops@vendor.example").await;
+    let Some(d) = browser(false).await else {
+        return;
+    };
+    let c = &d.client;
+    let files = tempfile::tempdir().unwrap();
+    let light = files.path().join("light.svg");
+    let dark = files.path().join("dark.svg");
+    std::fs::write(&light, crate::onboarding::LIGHT_SVG).unwrap();
+    std::fs::write(&dark, crate::onboarding::DARK_SVG).unwrap();
+
+    c.goto(&app.url("/apply")).await.unwrap();
+    fill(c, "#company_name", "Nimbus Data").await;
+    fill(c, "#contact_email", "owner@nimbus.example").await;
+    fill(c, "#website_url", "https://nimbus.example").await;
+    fill(c, "#logo_light", light.to_str().unwrap()).await;
+    fill(c, "#logo_dark", dark.to_str().unwrap()).await;
+    fill(
+        c,
+        "#message",
+        "Forty retail customers want a managed database.",
+    )
+    .await;
+    screenshot(c, "apply-form.png").await;
+    click(c, "form.form button[type=submit]").await;
+    wait_for_path(c, "/apply/received").await;
+
+    c.goto(&app.url("/sign-in")).await.unwrap();
+    fill(c, "#email", "ops@vendor.example").await;
+    fill(c, "#password", PASSWORD).await;
+    click(c, "form.form button[type=submit]").await;
+    wait_for_path(c, "/admin").await;
+    c.goto(&app.url("/admin/applications")).await.unwrap();
+    let heading = c
+        .find(Locator::Css(".appcard h3"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(heading, "Nimbus Data");
+    screenshot(c, "review-queue.png").await;
+    click(c, ".appcard a.button").await;
+    click(c, "#approve").await;
+    for _ in 0..100 {
+        if c.current_url()
+            .await
+            .unwrap()
+            .path()
+            .starts_with("/admin/partners/")
+        {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    screenshot(c, "partner-approved.png").await;
+    click(c, ".usermenu button").await;
+    wait_for_path(c, "/sign-in").await;
+
+    let mail = app
+        .smtp
+        .wait_for_subject("owner@nimbus.example", "Activate")
+        .await;
+    let link = crate::helpers::link_in(&mail.text, &app.url("/activate/"));
+    c.goto(&link).await.unwrap();
+    fill(c, "#password", "a long and quiet passphrase").await;
+    fill(c, "#password_confirm", "a long and quiet passphrase").await;
+    click(c, "form.form button[type=submit]").await;
+    let private = c
+        .wait()
+        .at_most(Duration::from_secs(10))
+        .for_element(Locator::Css("#private-key"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(private.len() >= 32);
+    screenshot(c, "api-key-shown-once.png").await;
+    // Back on the keys page the private key is gone for good.
+    c.goto(&app.url("/console/api-keys")).await.unwrap();
+    let page = c.source().await.unwrap();
+    assert!(!page.contains(&private));
+    screenshot(c, "api-keys.png").await;
+    c.goto(&app.url("/console/branding")).await.unwrap();
+    screenshot(c, "branding.png").await;
+    c.clone().close().await.unwrap();
 }

@@ -240,8 +240,39 @@ impl TestApp {
     }
 }
 
-/// The CSRF token of the first form in `html`.
+/// A separate browser (cookie jar) signed in as `email`.
+pub async fn signed_in_client(app: &TestApp, email: &str) -> reqwest::Client {
+    let client = new_client();
+    let page = client
+        .get(app.url("/sign-in"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let token = csrf_token(&page);
+    let r = client
+        .post(app.url("/sign-in"))
+        .form(&[
+            ("email", email),
+            ("password", PASSWORD),
+            ("csrf_token", token.as_str()),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER, "{email} signs in");
+    client
+}
+
+/// The CSRF token of the first form in `html` (a hidden field, or the `csrf_token` parameter
+/// of a multipart form's action).
 pub fn csrf_token(html: &str) -> String {
+    if let Some(i) = html.find("?csrf_token=") {
+        let rest = &html[i + "?csrf_token=".len()..];
+        return rest[..rest.find('"').unwrap()].to_string();
+    }
     let doc = scraper::Html::parse_document(html);
     let sel = scraper::Selector::parse(r#"input[name="csrf_token"]"#).unwrap();
     doc.select(&sel)

@@ -8,6 +8,7 @@ mod auth;
 mod browser;
 mod cli;
 mod headers;
+mod onboarding;
 mod ops;
 mod outbox;
 mod password_reset;

@@ -130,6 +130,29 @@ impl SmtpSink {
         self.mails.lock().unwrap().clone()
     }
 
+    /// Waits up to ten seconds for a mail to `to` whose subject starts with `subject`.
+    pub async fn wait_for_subject(&self, to: &str, subject: &str) -> ReceivedMail {
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+        loop {
+            let notified = self.arrived.notified();
+            let found = self.all().into_iter().rev().find(|m| {
+                m.to.iter().any(|t| t.eq_ignore_ascii_case(to)) && m.subject.starts_with(subject)
+            });
+            if let Some(m) = found {
+                return m;
+            }
+            if tokio::time::timeout_at(deadline, notified).await.is_err() {
+                panic!(
+                    "no mail {subject:?} to {to} within 10 s; got {:?}",
+                    self.all()
+                        .iter()
+                        .map(|m| (&m.to, &m.subject))
+                        .collect::<Vec<_>>()
+                );
+            }
+        }
+    }
+
     /// Waits up to ten seconds for a mail to `to`, and returns the newest one.
     pub async fn wait_for(&self, to: &str) -> ReceivedMail {
         let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
