@@ -705,3 +705,79 @@ async fn branding_replaces_a_logo_and_refuses_a_bad_one() {
         "no light logo was set"
     );
 }
+
+#[tokio::test]
+async fn operators_find_filter_suspend_and_reactivate_partners() {
+    let app = spawn_app().await;
+    let acme = app
+        .create_partner("Acme Cloud", PartnerKind::Msp, "owner@acme.example")
+        .await;
+    app.create_partner(
+        "Borealis Resale",
+        PartnerKind::Reseller,
+        "owner@borealis.example",
+    )
+    .await;
+    app.create_operator("ops@vendor.example").await;
+    let ops = signed_in_client(&app, "ops@vendor.example").await;
+    let list = |q: &'static str| {
+        let ops = ops.clone();
+        let url = app.url(&format!("/admin/partners?{q}"));
+        async move { ops.get(url).send().await.unwrap().text().await.unwrap() }
+    };
+    let all = list("").await;
+    assert!(all.contains("Acme Cloud") && all.contains("Borealis Resale"));
+    let msp = list("kind=msp").await;
+    assert!(msp.contains("Acme Cloud") && !msp.contains("Borealis Resale"));
+    let searched = list("q=borea").await;
+    assert!(!searched.contains("Acme Cloud") && searched.contains("Borealis Resale"));
+    // A search with LIKE wildcards matches them literally.
+    assert!(list("q=%25").await.contains("No partner matches"));
+
+    let owner = signed_in_client(&app, "owner@acme.example").await;
+    let page = format!("/admin/partners/{acme}");
+    let r = post_with_token(&app, &ops, &page, &format!("{page}/suspend"), &[]).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert!(list("state=suspended").await.contains("Acme Cloud"));
+    assert_eq!(
+        owner
+            .get(app.url("/console"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::SEE_OTHER,
+        "signed out at once"
+    );
+    let r = app.sign_in("owner@acme.example", PASSWORD).await;
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+
+    let r = post_with_token(&app, &ops, &page, &format!("{page}/reactivate"), &[]).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        app.sign_in("owner@acme.example", PASSWORD).await.status(),
+        StatusCode::SEE_OTHER
+    );
+    let audit = ops
+        .get(app.url("/admin/audit"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(audit.contains("partner_suspended") && audit.contains("partner_active"));
+}
+
+#[tokio::test]
+async fn one_address_cannot_flood_the_application_form() {
+    let app = spawn_app().await;
+    for i in 0..10 {
+        let email = format!("a{i}@flood.example");
+        let r = apply(&app, &Application::valid("Flood Inc", &email)).await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER, "application {i}");
+    }
+    let r = apply(&app, &Application::valid("Flood Inc", "last@flood.example")).await;
+    assert_eq!(r.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert!(r.text().await.unwrap().contains("Too many applications"));
+}
