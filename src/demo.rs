@@ -3,15 +3,29 @@
 
 use chrono::Utc;
 
+use crate::auth::password::hash_now;
+use crate::customers::new_org_id;
 use crate::domain::SvgLogo;
 use crate::domain::{PartnerKind, Role};
 use crate::operators::{self, CreateUserError};
+use crate::store::StoreError;
 use crate::store::applications::{self, NewApplication};
+use crate::store::customers::{self, NewCustomer};
 use crate::store::logos;
-use crate::store::partners::NewPartner;
+use crate::store::partners::{NewPartner, Partner};
+use crate::store::signup_links::{self, NewLink};
 use crate::store::users::Membership;
 use crate::store::{Db, partners};
+use crate::tokens::hash_token;
 use crate::tokens::random_token;
+use crate::web::routes;
+use chrono::Duration;
+
+pub struct Demo {
+    pub logins: Vec<DemoLogin>,
+    /// A fresh signup link of the demo MSP, printed so a newcomer can try the customer signup.
+    pub signup_url: String,
+}
 
 pub struct DemoLogin {
     pub email: &'static str,
@@ -49,7 +63,7 @@ const PARTNERS: &[DemoPartner] = &[
     },
 ];
 
-pub async fn seed(db: &Db) -> Result<Vec<DemoLogin>, CreateUserError> {
+pub async fn seed(db: &Db, public_url: &str) -> Result<Demo, CreateUserError> {
     let mut logins = vec![DemoLogin {
         email: OPERATOR.0,
         password: OPERATOR.1,
@@ -94,7 +108,169 @@ pub async fn seed(db: &Db) -> Result<Vec<DemoLogin>, CreateUserError> {
         });
     }
     ensure_pending_application(db).await?;
-    Ok(logins)
+    let mut signup_url = String::new();
+    for p in PARTNERS {
+        let mut c = db.acquire().await?;
+        let partner = partners::find_by_slug(&mut c, p.slug)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        drop(c);
+        ensure_customers(db, &partner).await?;
+        if partner.is_msp() {
+            signup_url = fresh_demo_link(db, &partner, public_url).await?;
+        }
+    }
+    Ok(Demo { logins, signup_url })
+}
+
+const DEMO_LINK_LABEL: &str = "Demo link";
+
+/// Revokes the link an earlier run printed and makes a new one (only its hash is stored, so the
+/// old URL cannot be printed again).
+async fn fresh_demo_link(
+    db: &Db,
+    partner: &Partner,
+    public_url: &str,
+) -> Result<String, CreateUserError> {
+    let now = Utc::now();
+    let token = random_token();
+    let mut tx = db.begin().await?;
+    signup_links::revoke_by_label(&mut tx, partner.partner_id, DEMO_LINK_LABEL, now).await?;
+    let new = NewLink {
+        partner_id: partner.partner_id,
+        label: DEMO_LINK_LABEL,
+        token_hash: &hash_token(&token),
+        expires_at: now + Duration::days(30),
+        max_uses: None,
+        created_by: None,
+    };
+    signup_links::insert(&mut tx, new, now).await?;
+    tx.commit().await?;
+    Ok(format!(
+        "{public_url}{}",
+        routes::signup(&partner.slug, &token)
+    ))
+}
+
+const ORG_WORDS: &[&str] = &[
+    "Sakura",
+    "Harbor",
+    "Kestrel",
+    "Orchid",
+    "Granite",
+    "Maple",
+    "Nova",
+    "Pioneer",
+    "Quartz",
+    "Riverbend",
+    "Summit",
+    "Tidewater",
+    "Umbra",
+    "Vertex",
+    "Willow",
+    "Zephyr",
+    "Aurora",
+    "Beacon",
+    "Cedar",
+    "Delta",
+];
+const ORG_KINDS: &[&str] = &[
+    "Retail",
+    "Logistics",
+    "Games",
+    "Health",
+    "Foods",
+    "Labs",
+    "Finance",
+    "Media",
+];
+
+/// A few dozen customers in every state for the MSP, a few for the reseller, once.
+async fn ensure_customers(db: &Db, partner: &Partner) -> Result<(), CreateUserError> {
+    let mut c = db.acquire().await?;
+    let existing = customers::page(&mut c, partner.partner_id, "", None, None, 1).await?;
+    drop(c);
+    if !existing.is_empty() {
+        return Ok(());
+    }
+    // One hash for every demo customer: nobody signs in as them, and argon2 is slow on purpose.
+    let hash = tokio::task::spawn_blocking(|| hash_now(&random_token()))
+        .await
+        .map_err(anyhow::Error::from)??;
+    let now = Utc::now();
+    let (count, link_id) = if partner.is_msp() {
+        let mut tx = db.begin().await?;
+        let new = NewLink {
+            partner_id: partner.partner_id,
+            label: "Spring campaign",
+            token_hash: &hash_token(&random_token()),
+            expires_at: now + Duration::days(60),
+            max_uses: Some(100),
+            created_by: None,
+        };
+        let id = signup_links::insert(&mut tx, new, now - Duration::days(150)).await?;
+        tx.commit().await?;
+        (36, Some(id))
+    } else {
+        (5, None)
+    };
+    let mut tx = db.begin().await?;
+    for i in 0..count {
+        let name = format!(
+            "{} {}",
+            ORG_WORDS[i % ORG_WORDS.len()],
+            ORG_KINDS[(i * 7 + 3) % ORG_KINDS.len()]
+        );
+        let email = format!(
+            "admin{}@{}.example",
+            i + 1,
+            name.to_lowercase().replace(' ', "-")
+        );
+        let state = match i % 9 {
+            0 => "pending",
+            1 => "suspended",
+            2 => "expired",
+            _ => "active",
+        };
+        let created = now - Duration::days(170 - (i as i64) * 4);
+        let new = NewCustomer {
+            partner_id: partner.partner_id,
+            org_id: &new_org_id(),
+            org_name: &name,
+            email: &email,
+            password_hash: &hash,
+            state,
+            signup_link_id: link_id,
+            effected_at: (state != "pending").then_some(created + Duration::hours(2)),
+        };
+        let id = customers::insert(&mut tx, new, created).await?;
+        if state == "expired" {
+            customers::set_state(
+                &mut tx,
+                partner.partner_id,
+                id,
+                "expired",
+                Some(now - Duration::days(3)),
+            )
+            .await?;
+        }
+        if state == "pending" {
+            customers::insert_token(
+                &mut tx,
+                &hash_token(&random_token()),
+                id,
+                now + Duration::hours(48),
+            )
+            .await?;
+        }
+    }
+    if let Some(id) = link_id {
+        for _ in 0..count {
+            signup_links::claim_use(&mut tx, id, now).await?;
+        }
+    }
+    tx.commit().await?;
+    Ok(())
 }
 
 /// A wordmark logo: a rounded mark and the name, in the given colours.

@@ -81,12 +81,13 @@ async fn run(command: Command, settings: Settings) -> anyhow::Result<ExitCode> {
         Command::Demo => {
             let app = Application::build(settings).await?;
             let public_url = app.state().settings.public_url.clone();
-            let logins = demo::seed(&app.state().db).await?;
+            let seeded = demo::seed(&app.state().db, &public_url).await?;
             println!("Partner Console demo: {public_url}");
             println!("mails: {}", app.mail_destination());
-            for l in &logins {
+            for l in &seeded.logins {
                 println!("login: {} {} ({})", l.email, l.password, l.who);
             }
+            println!("customer signup link: {}", seeded.signup_url);
             app.run().await?;
         }
         Command::Operator {

@@ -144,3 +144,26 @@ pub fn activation(i18n: &I18n, to: &str, company: &str, link: &str) -> anyhow::R
         &[i18n.t("mail-activate-expiry")],
     )
 }
+
+pub fn customer_confirmation(
+    i18n: &I18n,
+    to: &str,
+    partner: &str,
+    org: &str,
+    link: &str,
+) -> anyhow::Result<Mail> {
+    compose(
+        i18n,
+        to,
+        i18n.t_args("mail-confirm-subject", &[("org", org)]),
+        &[i18n.t_args("mail-confirm-intro", &[("org", org), ("partner", partner)])],
+        Some(Action {
+            label: i18n.t("mail-confirm-button"),
+            link: link.to_string(),
+        }),
+        &[
+            i18n.t("mail-confirm-expiry"),
+            i18n.t_args("mail-confirm-ignore", &[("partner", partner)]),
+        ],
+    )
+}

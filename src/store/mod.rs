@@ -8,9 +8,11 @@
 pub mod api_keys;
 pub mod applications;
 pub mod audit;
+pub mod customers;
 pub mod logos;
 pub mod outbox;
 pub mod partners;
+pub mod signup_links;
 pub mod throttle;
 pub mod tokens;
 pub mod users;

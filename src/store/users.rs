@@ -19,6 +19,7 @@ pub struct User {
     /// The partner's state, joined in so every request checks suspension without a second query.
     pub partner_state: Option<String>,
     pub partner_name: Option<String>,
+    pub partner_kind: Option<String>,
 }
 
 impl User {
@@ -38,7 +39,7 @@ macro_rules! select_user {
         concat!(
             "SELECT u.user_id, u.email, u.display_name, u.password_hash, u.is_operator, ",
             "u.partner_id, u.role, u.session_epoch, p.state AS partner_state, ",
-            "p.name AS partner_name FROM users u LEFT JOIN partners p ON p.partner_id = u.partner_id ",
+            "p.name AS partner_name, p.kind AS partner_kind FROM users u LEFT JOIN partners p ON p.partner_id = u.partner_id ",
             $where
         )
     };

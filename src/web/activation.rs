@@ -148,6 +148,7 @@ async fn activate(
         is_operator: false,
         partner_name: Some(partner.name.clone()),
         role: user.role.clone(),
+        is_msp: partner.is_msp(),
     });
     let page = KeyCreated::new(ctx, &state.settings.public_url, &partner, key, true);
     Ok(key_created_page(&page))

@@ -10,6 +10,7 @@ use crate::domain::{DomainError, SvgLogo};
 use crate::error::AppError;
 use crate::state::AppState;
 use crate::store::logos::{self, LogoRow};
+use crate::store::partners::Partner;
 use crate::store::{Conn, StoreResult, partners};
 use crate::tokens::random_token;
 
@@ -139,4 +140,35 @@ async fn uploaded_logo(
         .await?
         .ok_or(AppError::NotFound)?;
     Ok(serve(&req, &row))
+}
+
+/// The partner and the URLs of its logos (with content hashes), for templates.
+pub struct Brand {
+    pub partner: Partner,
+    pub light_url: Option<String>,
+    pub dark_url: Option<String>,
+}
+
+pub async fn brand(state: &AppState, partner_id: i64) -> Result<Brand, AppError> {
+    let mut c = state.db.acquire().await?;
+    let partner = partners::find_by_id(&mut c, partner_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let mut urls = [None, None];
+    for (slot, (id, mode)) in urls.iter_mut().zip([
+        (partner.logo_light_id, "light"),
+        (partner.logo_dark_id, "dark"),
+    ]) {
+        if let Some(id) = id {
+            *slot = logos::find(&mut c, id)
+                .await?
+                .map(|l| partner_logo_url(&partner.slug, mode, &l.sha256));
+        }
+    }
+    let [light_url, dark_url] = urls;
+    Ok(Brand {
+        partner,
+        light_url,
+        dark_url,
+    })
 }

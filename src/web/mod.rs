@@ -12,6 +12,7 @@ pub mod ops;
 pub mod page;
 pub mod public;
 pub mod routes;
+pub mod signup;
 
 use actix_web::{HttpRequest, web};
 
@@ -22,6 +23,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     public::configure(cfg);
     apply::configure(cfg);
     activation::configure(cfg);
+    signup::configure(cfg);
     logos::configure(cfg);
     auth::configure(cfg);
     admin::configure(cfg);

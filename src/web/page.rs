@@ -21,6 +21,7 @@ pub struct UserView {
     pub is_operator: bool,
     pub partner_name: Option<String>,
     pub role: Option<String>,
+    pub is_msp: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -73,31 +74,41 @@ impl PageCtx {
 
     /// The navigation of the signed-in user's area.
     pub fn nav(&self) -> Vec<NavItem> {
-        let items: &[(&'static str, &str)] = match &self.user {
-            Some(u) if u.is_operator => &[
+        let items: Vec<(&'static str, &str)> = match &self.user {
+            Some(u) if u.is_operator => vec![
                 (routes::ADMIN, "nav-admin-overview"),
                 (routes::ADMIN_APPLICATIONS, "nav-admin-applications"),
                 (routes::ADMIN_PARTNERS, "nav-admin-partners"),
                 (routes::ADMIN_OUTBOX, "nav-admin-outbox"),
                 (routes::ADMIN_AUDIT, "nav-admin-audit"),
             ],
-            Some(u) if matches!(u.role.as_deref(), Some("owner" | "admin")) => &[
-                (routes::CONSOLE, "nav-console-dashboard"),
-                (routes::CONSOLE_BRANDING, "nav-console-branding"),
-                (routes::CONSOLE_API_KEYS, "nav-console-api-keys"),
-            ],
-            Some(_) => &[
-                (routes::CONSOLE, "nav-console-dashboard"),
-                (routes::CONSOLE_BRANDING, "nav-console-branding"),
-            ],
-            None => &[],
+            Some(u) => {
+                let mut v = vec![
+                    (routes::CONSOLE, "nav-console-dashboard"),
+                    (routes::CONSOLE_CUSTOMERS, "nav-console-customers"),
+                ];
+                // A reseller's customers come from private offers, not signup links.
+                if u.is_msp {
+                    v.push((routes::CONSOLE_SIGNUP_LINKS, "nav-console-signup-links"));
+                }
+                v.push((routes::CONSOLE_BRANDING, "nav-console-branding"));
+                if matches!(u.role.as_deref(), Some("owner" | "admin")) {
+                    v.push((routes::CONSOLE_API_KEYS, "nav-console-api-keys"));
+                }
+                v
+            }
+            None => vec![],
         };
         items
             .iter()
             .map(|(href, key)| NavItem {
                 href,
                 label: self.t(key),
-                active: self.path == *href,
+                // A section stays marked on its sub-pages; an area's home only on itself.
+                active: self.path == *href
+                    || (*href != routes::ADMIN
+                        && *href != routes::CONSOLE
+                        && self.path.starts_with(&format!("{href}/"))),
             })
             .collect()
     }
@@ -125,6 +136,7 @@ impl FromRequest for PageCtx {
                 is_operator: u.is_operator,
                 partner_name: u.partner_name.clone(),
                 role: u.role.clone(),
+                is_msp: u.partner_kind.as_deref() == Some("msp"),
             });
         ready(Ok(PageCtx {
             i18n: I18n::default(),

@@ -35,3 +35,16 @@ pub fn activate(token: &str) -> String {
 pub fn uploaded_logo(key: &str) -> String {
     UPLOADED_LOGO.replace("{key}", key)
 }
+
+pub const SIGNUP: &str = "/signup/{slug}/{token}";
+pub const CONFIRM_ORGANIZATION: &str = "/confirm-organization/{token}";
+pub const CONSOLE_CUSTOMERS: &str = "/console/customers";
+pub const CONSOLE_SIGNUP_LINKS: &str = "/console/signup-links";
+
+pub fn signup(slug: &str, token: &str) -> String {
+    format!("/signup/{slug}/{token}")
+}
+
+pub fn confirm_organization(token: &str) -> String {
+    CONFIRM_ORGANIZATION.replace("{token}", token)
+}

@@ -119,9 +119,37 @@ pub async fn wait_for_path(client: &Client, path: &str) {
 #[tokio::test]
 async fn a_partner_signs_in_through_the_real_form() {
     let app = spawn_app().await;
-    app.create_partner("Acme Cloud", PartnerKind::Msp, "owner@acme.example")
+    let acme = app
+        .create_partner("Acme Cloud", PartnerKind::Msp, "owner@acme.example")
         .await;
     app.create_operator("ops@vendor.example").await;
+    let mut tx = app.state.db.begin().await.unwrap();
+    for (i, state) in [
+        "active",
+        "active",
+        "pending",
+        "suspended",
+        "expired",
+        "active",
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let new = partner_console::store::customers::NewCustomer {
+            partner_id: acme,
+            org_id: &partner_console::customers::new_org_id(),
+            org_name: &format!("Customer {}", i + 1),
+            email: &format!("admin@customer{}.example", i + 1),
+            password_hash: "x",
+            state,
+            signup_link_id: None,
+            effected_at: Some(chrono::Utc::now()),
+        };
+        partner_console::store::customers::insert(&mut tx, new, chrono::Utc::now())
+            .await
+            .unwrap();
+    }
+    tx.commit().await.unwrap();
     for dark in [false, true] {
         let Some(d) = browser(dark).await else { return };
         let c = &d.client;
@@ -170,6 +198,20 @@ async fn a_partner_signs_in_through_the_real_form() {
             .unwrap();
         assert_eq!(who, "owner@acme.example");
         screenshot(c, &format!("console-home-{mode}.png")).await;
+        c.goto(&app.url("/console/customers")).await.unwrap();
+        let first = c
+            .wait()
+            .at_most(Duration::from_secs(10))
+            .for_element(Locator::Css("tbody td a"))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert_eq!(first, "Customer 6", "newest first");
+        screenshot(c, &format!("customers-{mode}.png")).await;
+        c.goto(&app.url("/console/signup-links")).await.unwrap();
+        screenshot(c, &format!("signup-links-{mode}.png")).await;
 
         // The operator's area in the same browser after signing out.
         c.wait()
@@ -326,4 +368,72 @@ async fn apply_approve_and_activate_in_a_browser() {
     c.goto(&app.url("/console/branding")).await.unwrap();
     screenshot(c, "branding.png").await;
     c.clone().close().await.unwrap();
+}
+
+#[tokio::test]
+async fn the_signup_page_shows_the_logo_for_the_visitors_colour_scheme() {
+    use partner_console::domain::SvgLogo;
+    use partner_console::store::{logos, partners};
+    let app = spawn_app().await;
+    let acme = app
+        .create_partner("Acme Cloud", PartnerKind::Msp, "owner@acme.example")
+        .await;
+    let mut tx = app.state.db.begin().await.unwrap();
+    for (svg, dark) in [
+        (crate::onboarding::LIGHT_SVG, false),
+        (crate::onboarding::DARK_SVG, true),
+    ] {
+        let (logo, _) = SvgLogo::parse(svg.as_bytes()).unwrap();
+        let id = logos::insert(
+            &mut tx,
+            &partner_console::tokens::random_token(),
+            &logo,
+            chrono::Utc::now(),
+        )
+        .await
+        .unwrap();
+        partners::set_logo(&mut tx, acme, dark, id).await.unwrap();
+    }
+    tx.commit().await.unwrap();
+    let token = partner_console::tokens::random_token();
+    let mut tx = app.state.db.begin().await.unwrap();
+    let new = partner_console::store::signup_links::NewLink {
+        partner_id: acme,
+        label: "browser",
+        token_hash: &partner_console::tokens::hash_token(&token),
+        expires_at: chrono::Utc::now() + chrono::Duration::days(7),
+        max_uses: None,
+        created_by: None,
+    };
+    partner_console::store::signup_links::insert(&mut tx, new, chrono::Utc::now())
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    let url = app.url(&format!("/signup/acme-cloud/{token}"));
+
+    for dark in [false, true] {
+        let Some(d) = browser(dark).await else { return };
+        let c = &d.client;
+        c.goto(&url).await.unwrap();
+        c.wait()
+            .at_most(Duration::from_secs(10))
+            .for_element(Locator::Css(".partner-logo img"))
+            .await
+            .unwrap();
+        let src = c
+            .execute(
+                "return document.querySelector('.partner-logo img').currentSrc",
+                vec![],
+            )
+            .await
+            .unwrap();
+        let src = src.as_str().unwrap_or_default().to_string();
+        let mode = if dark { "dark" } else { "light" };
+        assert!(
+            src.contains(&format!("/logos/acme-cloud/{mode}.svg")),
+            "{mode} mode shows {src}"
+        );
+        screenshot(c, &format!("signup-{mode}.png")).await;
+        c.clone().close().await.unwrap();
+    }
 }

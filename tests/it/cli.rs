@@ -89,7 +89,7 @@ impl Drop for Demo {
 }
 
 /// Starts `demo` on a free port and returns the URL and the printed `login:` lines.
-fn start_demo(data_dir: &std::path::Path) -> (Demo, String, Vec<(String, String, String)>) {
+fn start_demo(data_dir: &std::path::Path) -> (Demo, String, Vec<(String, String, String)>, String) {
     let mut child = bin()
         .arg("demo")
         .env("PC_BIND", "127.0.0.1:0")
@@ -102,6 +102,7 @@ fn start_demo(data_dir: &std::path::Path) -> (Demo, String, Vec<(String, String,
     let demo = Demo(child);
     let mut url = String::new();
     let mut logins = Vec::new();
+    let mut signup = String::new();
     for line in BufReader::new(stdout).lines() {
         let line = line.unwrap();
         if let Some(u) = line.strip_prefix("Partner Console demo: ") {
@@ -115,12 +116,13 @@ fn start_demo(data_dir: &std::path::Path) -> (Demo, String, Vec<(String, String,
                 parts.next().unwrap(),
             );
             logins.push((email.to_string(), password.to_string(), who.to_string()));
-            if logins.len() == 3 {
-                break;
-            }
+        }
+        if let Some(link) = line.strip_prefix("customer signup link: ") {
+            signup = link.to_string();
+            break;
         }
     }
-    (demo, url, logins)
+    (demo, url, logins, signup)
 }
 
 async fn sign_in_at(url: &str, email: &str, password: &str) -> reqwest::Response {
@@ -150,7 +152,7 @@ async fn sign_in_at(url: &str, email: &str, password: &str) -> reqwest::Response
 async fn demo_prints_working_sign_ins_and_can_run_again() {
     let dir = tempfile::tempdir().unwrap();
     for round in 0..2 {
-        let (_demo, url, logins) = start_demo(dir.path());
+        let (_demo, url, logins, signup) = start_demo(dir.path());
         assert!(
             url.starts_with("http://127.0.0.1:") && !url.ends_with(":0"),
             "{url}"
@@ -181,5 +183,9 @@ async fn demo_prints_working_sign_ins_and_can_run_again() {
             };
             assert_eq!(location(&r), expected);
         }
+        // The printed customer signup link opens the branded page; each run makes a new one.
+        let page = new_client().get(&signup).send().await.unwrap();
+        assert_eq!(page.status(), StatusCode::OK, "round {round}: {signup}");
+        assert!(page.text().await.unwrap().contains("Acme Cloud"));
     }
 }

@@ -7,6 +7,7 @@ mod smtp;
 mod auth;
 mod browser;
 mod cli;
+mod customers;
 mod headers;
 mod onboarding;
 mod ops;

@@ -12,6 +12,7 @@ use crate::error::AppError;
 use crate::onboarding::{self, Actor};
 use crate::state::AppState;
 use crate::store::api_keys::{self, ApiKeyRow};
+use crate::store::customers::{self, Customer};
 use crate::store::partners::{self, Partner};
 use crate::store::users::{self, User};
 use crate::web::client_addr;
@@ -26,6 +27,14 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route(
             "/partners/{id}/resend-activation",
             web::post().to(resend_activation),
+        )
+        .route(
+            "/partners/{id}/customers/{org_id}/suspend",
+            web::post().to(suspend_customer),
+        )
+        .route(
+            "/partners/{id}/customers/{org_id}/unsuspend",
+            web::post().to(unsuspend_customer),
         );
 }
 
@@ -66,6 +75,7 @@ struct DetailPage {
     partner: Partner,
     members: Vec<User>,
     keys: Vec<ApiKeyRow>,
+    customers: Vec<Customer>,
 }
 
 impl DetailPage {
@@ -92,11 +102,13 @@ async fn detail(
         .ok_or(AppError::NotFound)?;
     let members = users::list_by_partner(&mut c, partner.partner_id).await?;
     let keys = api_keys::list(&mut c, partner.partner_id).await?;
+    let customers = customers::page(&mut c, partner.partner_id, "", None, None, 50).await?;
     render(&DetailPage {
         ctx,
         partner,
         members,
         keys,
+        customers,
     })
 }
 
@@ -227,4 +239,91 @@ async fn resend_activation(
         routes::ADMIN_PARTNERS,
         partner.partner_id
     )))
+}
+
+/// Operators suspend a customer (and lift it): a customer of the partner in the URL only.
+async fn set_customer_state(
+    req: HttpRequest,
+    op: Operator,
+    ctx: PageCtx,
+    sess: Session,
+    state: web::Data<AppState>,
+    (partner_id, org_id): (i64, String),
+    (from, to): (&str, &str),
+) -> Result<HttpResponse, AppError> {
+    let now = state.now();
+    let mut tx = state.db.begin().await?;
+    let c = customers::find_by_org_id(&mut tx, partner_id, &org_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if c.state == from {
+        customers::set_state(&mut tx, partner_id, c.customer_id, to, None).await?;
+        let addr = client_addr(&req, &state.settings);
+        let actor = Actor {
+            user_id: op.0.user_id,
+            address: &addr,
+        };
+        onboarding::audit(
+            &mut tx,
+            &actor,
+            Some(partner_id),
+            &format!("customer_{to}"),
+            &c.org_id,
+            now,
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    session::flash(
+        &sess,
+        FlashLevel::Success,
+        ctx.t_args(
+            "flash-customer-state",
+            &[("org", &c.org_name), ("state", to)],
+        ),
+    );
+    Ok(redirect(&format!(
+        "{}/{partner_id}",
+        routes::ADMIN_PARTNERS
+    )))
+}
+
+async fn suspend_customer(
+    req: HttpRequest,
+    op: Operator,
+    ctx: PageCtx,
+    sess: Session,
+    state: web::Data<AppState>,
+    path: web::Path<(i64, String)>,
+) -> Result<HttpResponse, AppError> {
+    set_customer_state(
+        req,
+        op,
+        ctx,
+        sess,
+        state,
+        path.into_inner(),
+        ("active", "suspended"),
+    )
+    .await
+}
+
+async fn unsuspend_customer(
+    req: HttpRequest,
+    op: Operator,
+    ctx: PageCtx,
+    sess: Session,
+    state: web::Data<AppState>,
+    path: web::Path<(i64, String)>,
+) -> Result<HttpResponse, AppError> {
+    set_customer_state(
+        req,
+        op,
+        ctx,
+        sess,
+        state,
+        path.into_inner(),
+        ("suspended", "active"),
+    )
+    .await
 }

@@ -13,10 +13,9 @@ use crate::domain::MAX_LOGO_BYTES;
 use crate::error::AppError;
 use crate::onboarding::{self, Actor};
 use crate::state::AppState;
-use crate::store::logos;
-use crate::store::partners::{self, Partner};
+use crate::store::partners;
 use crate::web::client_addr;
-use crate::web::logos::{LogoField, partner_logo_url, take_upload};
+use crate::web::logos::{Brand, LogoField, brand, take_upload};
 use crate::web::multipart::FormParts;
 use crate::web::page::{PageCtx, redirect, render, render_status};
 use crate::web::routes;
@@ -25,37 +24,6 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/branding", web::get().to(page))
         .route("/branding/preview", web::get().to(preview))
         .route("/branding/{mode}", web::post().to(replace));
-}
-
-/// The partner and the URLs of its logos (with content hashes), for templates.
-pub struct Brand {
-    pub partner: Partner,
-    pub light_url: Option<String>,
-    pub dark_url: Option<String>,
-}
-
-pub async fn brand(state: &AppState, partner_id: i64) -> Result<Brand, AppError> {
-    let mut c = state.db.acquire().await?;
-    let partner = partners::find_by_id(&mut c, partner_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let mut urls = [None, None];
-    for (slot, (id, mode)) in urls.iter_mut().zip([
-        (partner.logo_light_id, "light"),
-        (partner.logo_dark_id, "dark"),
-    ]) {
-        if let Some(id) = id {
-            *slot = logos::find(&mut c, id)
-                .await?
-                .map(|l| partner_logo_url(&partner.slug, mode, &l.sha256));
-        }
-    }
-    let [light_url, dark_url] = urls;
-    Ok(Brand {
-        partner,
-        light_url,
-        dark_url,
-    })
 }
 
 #[derive(Template)]

@@ -3,6 +3,8 @@
 
 mod api_keys;
 mod branding;
+mod customers;
+mod signup_links;
 
 use actix_web::middleware::from_fn;
 use actix_web::{HttpResponse, web};
@@ -22,7 +24,9 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .wrap(from_fn(require_member))
             .route("", web::get().to(dashboard))
             .configure(branding::configure)
-            .configure(api_keys::configure),
+            .configure(api_keys::configure)
+            .configure(customers::configure)
+            .configure(signup_links::configure),
     );
 }
 
@@ -32,6 +36,18 @@ struct Dashboard {
     ctx: PageCtx,
     partner: Partner,
     role: String,
+    by_state: Vec<(String, i64)>,
+    recent: Vec<crate::store::customers::Customer>,
+}
+
+impl Dashboard {
+    fn count(&self, state: &str) -> i64 {
+        self.by_state
+            .iter()
+            .find(|(s, _)| s == state)
+            .map(|(_, n)| *n)
+            .unwrap_or(0)
+    }
 }
 
 async fn dashboard(
@@ -44,5 +60,14 @@ async fn dashboard(
         .await?
         .ok_or(AppError::NotFound)?;
     let role = member.user.role.clone().unwrap_or_default();
-    render(&Dashboard { ctx, partner, role })
+    let by_state = crate::store::customers::count_by_state(&mut c, member.partner_id).await?;
+    let recent =
+        crate::store::customers::page(&mut c, member.partner_id, "", None, None, 5).await?;
+    render(&Dashboard {
+        ctx,
+        partner,
+        role,
+        by_state,
+        recent,
+    })
 }

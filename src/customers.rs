@@ -1,0 +1,141 @@
+//! Customer signup through a partner's link (SPEC 2.5), free of HTTP: claim a use of the link,
+//! create the organization as `pending`, mail the confirmation; confirming makes it `active`.
+
+use chrono::{DateTime, Duration, Utc};
+
+use crate::domain::Email;
+use crate::i18n::I18n;
+use crate::mail;
+use crate::store::customers::{self, NewCustomer};
+use crate::store::partners::Partner;
+use crate::store::signup_links::{self, LinkState, SignupLink};
+use crate::store::{StoreError, Tx};
+use crate::tokens::{hash_token, random_token};
+
+pub const CONFIRM_HOURS: i64 = 72;
+
+#[derive(Debug, thiserror::Error)]
+pub enum SignupError {
+    #[error("the link can no longer be used")]
+    LinkGone(LinkState),
+    #[error("this e-mail already has an organization with this partner")]
+    EmailTaken,
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Internal(#[from] anyhow::Error),
+}
+
+/// A new organization id: 19 random digits, so neighbours tell nothing about each other.
+pub fn new_org_id() -> String {
+    rand::random_range(1_000_000_000_000_000_000u64..10_000_000_000_000_000_000u64).to_string()
+}
+
+pub struct Signup<'a> {
+    pub org_name: &'a str,
+    pub email: &'a Email,
+    pub password_hash: &'a str,
+}
+
+/// Signs a customer up through `link`. All of it happens in `tx`: if anything fails, the use of
+/// the link is given back with the rollback.
+pub async fn sign_up(
+    tx: &mut Tx,
+    partner: &Partner,
+    link: &SignupLink,
+    s: Signup<'_>,
+    public_url: &str,
+    i18n: &I18n,
+    now: DateTime<Utc>,
+) -> Result<i64, SignupError> {
+    if !signup_links::claim_use(tx, link.link_id, now).await? {
+        let state = match link.state(now) {
+            LinkState::Active => LinkState::UsedUp,
+            other => other,
+        };
+        return Err(SignupError::LinkGone(state));
+    }
+    if let Some(existing) =
+        customers::find_by_email(tx, partner.partner_id, s.email.as_str()).await?
+    {
+        let lapsed = existing.state == "pending"
+            && customers::confirmation_deadline(tx, existing.customer_id)
+                .await?
+                .is_none_or(|d| d <= now);
+        if !lapsed {
+            return Err(SignupError::EmailTaken);
+        }
+        customers::delete_lapsed(tx, existing.customer_id).await?;
+    }
+    let org_id = new_org_id();
+    let new = NewCustomer {
+        partner_id: partner.partner_id,
+        org_id: &org_id,
+        org_name: s.org_name,
+        email: s.email.as_str(),
+        password_hash: s.password_hash,
+        state: "pending",
+        signup_link_id: Some(link.link_id),
+        effected_at: None,
+    };
+    let customer_id = match customers::insert(tx, new, now).await {
+        Err(StoreError::Conflict(_)) => return Err(SignupError::EmailTaken),
+        other => other?,
+    };
+    let token = random_token();
+    customers::insert_token(
+        tx,
+        &hash_token(&token),
+        customer_id,
+        now + Duration::hours(CONFIRM_HOURS),
+    )
+    .await?;
+    let link = format!(
+        "{public_url}{}",
+        crate::web::routes::confirm_organization(&token)
+    );
+    let m = mail::customer_confirmation(i18n, s.email.as_str(), &partner.name, s.org_name, &link)?;
+    mail::enqueue(tx, &m, now).await?;
+    Ok(customer_id)
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ConfirmError {
+    Used,
+    Expired,
+    Unknown,
+}
+
+/// Uses a confirmation token: the organization becomes active from `now`.
+pub async fn confirm(
+    tx: &mut Tx,
+    token: &str,
+    now: DateTime<Utc>,
+) -> Result<Result<i64, ConfirmError>, StoreError> {
+    let hash = hash_token(token);
+    match customers::use_token(tx, &hash, now).await? {
+        Some(customer_id) => {
+            customers::activate(tx, customer_id, now).await?;
+            Ok(Ok(customer_id))
+        }
+        None => Ok(Err(match customers::token(tx, &hash).await? {
+            None => ConfirmError::Unknown,
+            Some(t) if t.used_at.is_some() => ConfirmError::Used,
+            Some(_) => ConfirmError::Expired,
+        })),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::new_org_id;
+
+    #[test]
+    fn org_ids_are_19_digits_and_not_sequential() {
+        let a = new_org_id();
+        let b = new_org_id();
+        assert_eq!(a.len(), 19);
+        assert!(a.chars().all(|c| c.is_ascii_digit()));
+        assert_ne!(a, b);
+    }
+}

@@ -1,0 +1,258 @@
+//! Customer organizations of partners. Every query takes the partner: a customer of another
+//! partner is simply not found.
+
+use chrono::{DateTime, Utc};
+
+use super::{Conn, OnConflict, StoreResult};
+use crate::on_conn;
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Customer {
+    pub customer_id: i64,
+    pub partner_id: i64,
+    pub org_id: String,
+    pub org_name: String,
+    pub email: String,
+    pub state: String,
+    pub signup_link_id: Option<i64>,
+    pub signup_link_label: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub effected_at: Option<DateTime<Utc>>,
+    pub expired_at: Option<DateTime<Utc>>,
+}
+
+macro_rules! select_customer {
+    ($tail:literal) => {
+        concat!(
+            "SELECT c.customer_id, c.partner_id, c.org_id, c.org_name, c.email, c.state, c.signup_link_id, ",
+            "l.label AS signup_link_label, c.created_at, c.effected_at, c.expired_at FROM customers c ",
+            "LEFT JOIN signup_links l ON l.link_id = c.signup_link_id ",
+            $tail
+        )
+    };
+}
+
+pub struct NewCustomer<'a> {
+    pub partner_id: i64,
+    pub org_id: &'a str,
+    pub org_name: &'a str,
+    pub email: &'a str,
+    pub password_hash: &'a str,
+    pub state: &'a str,
+    pub signup_link_id: Option<i64>,
+    pub effected_at: Option<DateTime<Utc>>,
+}
+
+/// Inserts a customer; a second organization for the same e-mail with one partner is a conflict
+/// on "e-mail address" (an orgId collision, practically impossible, on "organization id").
+pub async fn insert(c: &mut impl Conn, n: NewCustomer<'_>, now: DateTime<Utc>) -> StoreResult<i64> {
+    let r = on_conn!(c, c => sqlx::query_scalar::<_, i64>(
+        "INSERT INTO customers (partner_id, org_id, org_name, email, password_hash, state, signup_link_id, \
+         created_at, effected_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING customer_id",
+    )
+    .bind(n.partner_id)
+    .bind(n.org_id)
+    .bind(n.org_name)
+    .bind(n.email)
+    .bind(n.password_hash)
+    .bind(n.state)
+    .bind(n.signup_link_id)
+    .bind(now)
+    .bind(n.effected_at)
+    .fetch_one(c)
+    .await);
+    r.on_unique("e-mail address")
+}
+
+pub async fn find_by_email(
+    c: &mut impl Conn,
+    partner_id: i64,
+    email: &str,
+) -> StoreResult<Option<Customer>> {
+    Ok(
+        on_conn!(c, c => sqlx::query_as::<_, Customer>(select_customer!("WHERE c.partner_id = $1 AND lower(c.email) = lower($2)"))
+        .bind(partner_id)
+        .bind(email)
+        .fetch_optional(c)
+        .await)?,
+    )
+}
+
+pub async fn find_by_org_id(
+    c: &mut impl Conn,
+    partner_id: i64,
+    org_id: &str,
+) -> StoreResult<Option<Customer>> {
+    Ok(
+        on_conn!(c, c => sqlx::query_as::<_, Customer>(select_customer!("WHERE c.partner_id = $1 AND c.org_id = $2"))
+        .bind(partner_id)
+        .bind(org_id)
+        .fetch_optional(c)
+        .await)?,
+    )
+}
+
+pub async fn find_by_id(c: &mut impl Conn, customer_id: i64) -> StoreResult<Option<Customer>> {
+    Ok(
+        on_conn!(c, c => sqlx::query_as::<_, Customer>(select_customer!("WHERE c.customer_id = $1"))
+        .bind(customer_id)
+        .fetch_optional(c)
+        .await)?,
+    )
+}
+
+/// Removes a never-confirmed organization whose confirmation lapsed, freeing its e-mail.
+pub async fn delete_lapsed(c: &mut impl Conn, customer_id: i64) -> StoreResult<()> {
+    on_conn!(c, c => sqlx::query("DELETE FROM customers WHERE customer_id = $1 AND state = 'pending'")
+        .bind(customer_id)
+        .execute(c)
+        .await
+        .map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+/// A page of a partner's customers, newest first, after the keyset `before` (a customer id).
+/// `query` matches name, e-mail or orgId; `state` filters. One row more than `limit` is asked
+/// for, so the caller knows whether a next page exists.
+pub async fn page(
+    c: &mut impl Conn,
+    partner_id: i64,
+    query: &str,
+    state: Option<&str>,
+    before: Option<i64>,
+    limit: i64,
+) -> StoreResult<Vec<Customer>> {
+    let q = query.trim();
+    let pattern = if q.is_empty() {
+        None
+    } else {
+        Some(format!("%{}%", escape_like(q)))
+    };
+    Ok(
+        on_conn!(c, c => sqlx::query_as::<_, Customer>(select_customer!(
+        "WHERE c.partner_id = $1 AND ($2 IS NULL OR lower(c.org_name) LIKE lower($2) ESCAPE '\\' \
+         OR lower(c.email) LIKE lower($2) ESCAPE '\\' OR c.org_id LIKE $2 ESCAPE '\\') \
+         AND ($3 IS NULL OR c.state = $3) AND ($4 IS NULL OR c.customer_id < $4) \
+         ORDER BY c.customer_id DESC LIMIT $5"
+    ))
+    .bind(partner_id)
+    .bind(pattern.clone())
+    .bind(state)
+    .bind(before)
+    .bind(limit)
+    .fetch_all(c)
+    .await)?,
+    )
+}
+
+pub fn escape_like(s: &str) -> String {
+    s.replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_")
+}
+
+/// Customers by state for the dashboard.
+pub async fn count_by_state(c: &mut impl Conn, partner_id: i64) -> StoreResult<Vec<(String, i64)>> {
+    Ok(on_conn!(c, c => sqlx::query_as::<_, (String, i64)>(
+        "SELECT state, CAST(COUNT(*) AS BIGINT) FROM customers WHERE partner_id = $1 GROUP BY state ORDER BY state",
+    )
+    .bind(partner_id)
+    .fetch_all(c)
+    .await)?)
+}
+
+pub async fn set_state(
+    c: &mut impl Conn,
+    partner_id: i64,
+    customer_id: i64,
+    state: &str,
+    expired_at: Option<DateTime<Utc>>,
+) -> StoreResult<bool> {
+    let n = on_conn!(c, c => sqlx::query(
+        "UPDATE customers SET state = $1, expired_at = COALESCE($2, expired_at) \
+         WHERE partner_id = $3 AND customer_id = $4",
+    )
+    .bind(state)
+    .bind(expired_at)
+    .bind(partner_id)
+    .bind(customer_id)
+    .execute(c)
+    .await
+    .map(|r| r.rows_affected()))?;
+    Ok(n == 1)
+}
+
+/// Confirms a pending customer: active from `now`.
+pub async fn activate(c: &mut impl Conn, customer_id: i64, now: DateTime<Utc>) -> StoreResult<()> {
+    on_conn!(c, c => sqlx::query(
+        "UPDATE customers SET state = 'active', effected_at = $1 WHERE customer_id = $2 AND state = 'pending'",
+    )
+    .bind(now)
+    .bind(customer_id)
+    .execute(c)
+    .await
+    .map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+// Confirmation tokens of customers (single use, expiring).
+
+pub async fn insert_token(
+    c: &mut impl Conn,
+    token_hash: &str,
+    customer_id: i64,
+    expires_at: DateTime<Utc>,
+) -> StoreResult<()> {
+    on_conn!(c, c => sqlx::query("INSERT INTO customer_tokens (token_hash, customer_id, expires_at) VALUES ($1, $2, $3)")
+        .bind(token_hash)
+        .bind(customer_id)
+        .bind(expires_at)
+        .execute(c)
+        .await
+        .map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct TokenRow {
+    pub customer_id: i64,
+    pub expires_at: DateTime<Utc>,
+    pub used_at: Option<DateTime<Utc>>,
+}
+
+pub async fn token(c: &mut impl Conn, token_hash: &str) -> StoreResult<Option<TokenRow>> {
+    Ok(on_conn!(c, c => sqlx::query_as::<_, TokenRow>(
+        "SELECT customer_id, expires_at, used_at FROM customer_tokens WHERE token_hash = $1",
+    )
+    .bind(token_hash)
+    .fetch_optional(c)
+    .await)?)
+}
+
+/// The newest confirmation deadline of a customer (to tell a lapsed signup from a waiting one).
+pub async fn confirmation_deadline(
+    c: &mut impl Conn,
+    customer_id: i64,
+) -> StoreResult<Option<DateTime<Utc>>> {
+    Ok(on_conn!(c, c => sqlx::query_scalar::<_, DateTime<Utc>>(
+        "SELECT expires_at FROM customer_tokens WHERE customer_id = $1 ORDER BY token_id DESC LIMIT 1",
+    )
+    .bind(customer_id)
+    .fetch_optional(c)
+    .await)?)
+}
+
+pub async fn use_token(
+    c: &mut impl Conn,
+    token_hash: &str,
+    now: DateTime<Utc>,
+) -> StoreResult<Option<i64>> {
+    Ok(on_conn!(c, c => sqlx::query_scalar::<_, i64>(
+        "UPDATE customer_tokens SET used_at = $1 WHERE token_hash = $2 AND used_at IS NULL AND expires_at > $1 \
+         RETURNING customer_id",
+    )
+    .bind(now)
+    .bind(token_hash)
+    .fetch_optional(c)
+    .await)?)
+}

@@ -1,0 +1,305 @@
+//! The public, partner-branded customer signup pages (SPEC 2.5).
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, web};
+use askama::Template;
+use chrono::Duration;
+use serde::Deserialize;
+
+use super::logos::{Brand, brand};
+use super::page::{PageCtx, redirect, render_status};
+use super::{client_addr, routes};
+use crate::customers::{self as signups, ConfirmError, Signup, SignupError};
+use crate::domain::{Email, NewPassword};
+use crate::error::AppError;
+use crate::state::AppState;
+use crate::store::signup_links::{self, LinkState, SignupLink};
+use crate::store::{customers, partners, throttle};
+use crate::tokens::hash_token;
+
+const THROTTLE_SCOPE: &str = "signup";
+const MAX_PER_ADDRESS_PER_HOUR: i64 = 20;
+const HONEYPOT: &str = "fax_number";
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.route(routes::SIGNUP, web::get().to(form))
+        .route(routes::SIGNUP, web::post().to(submit))
+        .route(routes::CONFIRM_ORGANIZATION, web::get().to(confirm));
+}
+
+#[derive(Debug, Default, Clone, Deserialize)]
+#[serde(default)]
+pub struct SignupForm {
+    org_name: String,
+    email: String,
+    password: String,
+    terms: String,
+    fax_number: String,
+}
+
+#[derive(Template)]
+#[template(path = "signup/form.html")]
+struct FormPage {
+    ctx: PageCtx,
+    brand: Brand,
+    v: SignupForm,
+    errors: std::collections::BTreeMap<&'static str, String>,
+    honeypot: &'static str,
+}
+
+impl FormPage {
+    fn error(&self, field: &str) -> Option<&String> {
+        self.errors.get(field)
+    }
+}
+
+#[derive(Template)]
+#[template(path = "signup/message.html")]
+struct MessagePage {
+    ctx: PageCtx,
+    brand: Brand,
+    title: String,
+    text: String,
+    good: bool,
+}
+
+/// The partner (active) and the link behind a URL; the pages for everything else.
+async fn resolve(
+    state: &AppState,
+    ctx: &PageCtx,
+    slug: &str,
+    token: &str,
+) -> Result<Result<(Brand, SignupLink), HttpResponse>, AppError> {
+    let mut c = state.db.acquire().await?;
+    let partner = match partners::find_by_slug(&mut c, slug).await? {
+        Some(p) if p.state == "active" && p.is_msp() => p,
+        _ => return Err(AppError::NotFound),
+    };
+    let link = signup_links::find_by_token(&mut c, partner.partner_id, &hash_token(token)).await?;
+    drop(c);
+    let brand = brand(state, partner.partner_id).await?;
+    let Some(link) = link else {
+        return Ok(Err(gone(ctx.clone(), brand, None)));
+    };
+    match link.state(state.now()) {
+        LinkState::Active => Ok(Ok((brand, link))),
+        other => Ok(Err(gone(ctx.clone(), brand, Some(other)))),
+    }
+}
+
+/// The branded page for a link that cannot be used: 410 for one that existed, 404 otherwise.
+fn gone(ctx: PageCtx, brand: Brand, state: Option<LinkState>) -> HttpResponse {
+    let (status, key) = match state {
+        Some(LinkState::Expired) => (StatusCode::GONE, "signup-link-expired"),
+        Some(LinkState::Revoked) => (StatusCode::GONE, "signup-link-revoked"),
+        Some(LinkState::UsedUp) => (StatusCode::GONE, "signup-link-used-up"),
+        Some(LinkState::Active) | None => (StatusCode::NOT_FOUND, "signup-link-unknown"),
+    };
+    let partner = brand.partner.name.clone();
+    let title = ctx.t(key);
+    let text = ctx.t_args("signup-ask-partner", &[("partner", &partner)]);
+    render_status(
+        status,
+        &MessagePage {
+            ctx,
+            brand,
+            title,
+            text,
+            good: false,
+        },
+    )
+}
+
+async fn form(
+    ctx: PageCtx,
+    state: web::Data<AppState>,
+    path: web::Path<(String, String)>,
+) -> Result<HttpResponse, AppError> {
+    let (slug, token) = path.into_inner();
+    match resolve(&state, &ctx, &slug, &token).await? {
+        Ok((brand, _)) => Ok(render_status(
+            StatusCode::OK,
+            &FormPage {
+                ctx,
+                brand,
+                v: SignupForm::default(),
+                errors: Default::default(),
+                honeypot: HONEYPOT,
+            },
+        )),
+        Err(page) => Ok(page),
+    }
+}
+
+async fn submit(
+    req: HttpRequest,
+    ctx: PageCtx,
+    state: web::Data<AppState>,
+    path: web::Path<(String, String)>,
+    form: web::Form<SignupForm>,
+) -> Result<HttpResponse, AppError> {
+    let (slug, token) = path.into_inner();
+    let (brand, link) = match resolve(&state, &ctx, &slug, &token).await? {
+        Ok(found) => found,
+        Err(page) => return Ok(page),
+    };
+    let mut v = form.into_inner();
+    v.org_name = v.org_name.trim().to_string();
+    let done = format!("{}?sent=1", routes::signup(&slug, &token));
+    if !v.fax_number.is_empty() {
+        return Ok(redirect(&done));
+    }
+    let now = state.now();
+    let addr = client_addr(&req, &state.settings);
+    {
+        let mut c = state.db.acquire().await?;
+        if throttle::count_since(&mut c, THROTTLE_SCOPE, &addr, now - Duration::hours(1)).await?
+            >= MAX_PER_ADDRESS_PER_HOUR
+        {
+            let mut errors = std::collections::BTreeMap::new();
+            errors.insert("form", ctx.t("error-signup-throttled"));
+            v.password.clear();
+            return Ok(render_status(
+                StatusCode::TOO_MANY_REQUESTS,
+                &FormPage {
+                    ctx,
+                    brand,
+                    v,
+                    errors,
+                    honeypot: HONEYPOT,
+                },
+            ));
+        }
+        throttle::record(&mut c, THROTTLE_SCOPE, &addr, now).await?;
+    }
+    let mut errors = std::collections::BTreeMap::new();
+    if !(2..=100).contains(&v.org_name.chars().count()) {
+        errors.insert("org_name", ctx.t("error-org-name"));
+    }
+    let email = Email::parse(&v.email)
+        .map_err(|e| errors.insert("email", ctx.t(e.key)))
+        .ok();
+    if let Err(e) = NewPassword::parse(&v.password, email.as_ref()) {
+        errors.insert("password", ctx.t(e.key));
+    }
+    if v.terms != "yes" {
+        errors.insert("terms", ctx.t("error-terms"));
+    }
+    let (Some(email), true) = (email, errors.is_empty()) else {
+        v.password.clear();
+        return Ok(render_status(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &FormPage {
+                ctx,
+                brand,
+                v,
+                errors,
+                honeypot: HONEYPOT,
+            },
+        ));
+    };
+    let hash = state.passwords.hash(&v.password).await?;
+    let mut tx = state.db.begin().await?;
+    let signup = Signup {
+        org_name: &v.org_name,
+        email: &email,
+        password_hash: &hash,
+    };
+    match signups::sign_up(
+        &mut tx,
+        &brand.partner,
+        &link,
+        signup,
+        &state.settings.public_url,
+        &ctx.i18n,
+        now,
+    )
+    .await
+    {
+        Ok(_) => {
+            tx.commit().await?;
+            state.outbox_wake.notify_one();
+            let title = ctx.t("signup-sent-title");
+            let text = ctx.t_args("signup-sent-text", &[("email", email.as_str())]);
+            Ok(render_status(
+                StatusCode::OK,
+                &MessagePage {
+                    ctx,
+                    brand,
+                    title,
+                    text,
+                    good: true,
+                },
+            ))
+        }
+        Err(SignupError::LinkGone(state)) => {
+            drop(tx);
+            Ok(gone(ctx, brand, Some(state)))
+        }
+        Err(SignupError::EmailTaken) => {
+            drop(tx);
+            errors.insert(
+                "email",
+                ctx.t_args(
+                    "error-signup-email-taken",
+                    &[("partner", &brand.partner.name)],
+                ),
+            );
+            v.password.clear();
+            Ok(render_status(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &FormPage {
+                    ctx,
+                    brand,
+                    v,
+                    errors,
+                    honeypot: HONEYPOT,
+                },
+            ))
+        }
+        Err(SignupError::Store(e)) => Err(e.into()),
+        Err(SignupError::Internal(e)) => Err(e.into()),
+    }
+}
+
+async fn confirm(
+    ctx: PageCtx,
+    state: web::Data<AppState>,
+    token: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let now = state.now();
+    let mut tx = state.db.begin().await?;
+    let result = signups::confirm(&mut tx, &token, now).await?;
+    tx.commit().await?;
+    let customer_id = match result {
+        Ok(id) => id,
+        Err(ConfirmError::Unknown) => return Err(AppError::NotFound),
+        Err(ConfirmError::Used) => return Err(AppError::Gone("error-confirm-used")),
+        Err(ConfirmError::Expired) => return Err(AppError::Gone("error-confirm-expired")),
+    };
+    let mut c = state.db.acquire().await?;
+    let customer = customers::find_by_id(&mut c, customer_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    drop(c);
+    let brand = brand(&state, customer.partner_id).await?;
+    let title = ctx.t("signup-ready-title");
+    let text = ctx.t_args(
+        "signup-ready-text",
+        &[
+            ("org", &customer.org_name),
+            ("org_id", &customer.org_id),
+            ("partner", &brand.partner.name),
+        ],
+    );
+    Ok(render_status(
+        StatusCode::OK,
+        &MessagePage {
+            ctx,
+            brand,
+            title,
+            text,
+            good: true,
+        },
+    ))
+}

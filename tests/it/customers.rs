@@ -1,0 +1,489 @@
+//! Signup links, the branded public signup page, confirmation, and the customers pages.
+
+use chrono::{Duration, Utc};
+use partner_console::domain::PartnerKind;
+use partner_console::store::signup_links::{self, NewLink};
+use partner_console::tokens::{hash_token, random_token};
+use reqwest::StatusCode;
+
+use crate::helpers::{
+    TestApp, csrf_token, link_in, new_client, signed_in_client, spawn_app, text_of,
+};
+use crate::onboarding::post_with_token;
+
+/// A link of `partner_id` made straight in the store; returns its path.
+async fn make_link(app: &TestApp, partner_id: i64, slug: &str, max_uses: Option<i32>) -> String {
+    let token = random_token();
+    let mut tx = app.state.db.begin().await.unwrap();
+    let new = NewLink {
+        partner_id,
+        label: "test",
+        token_hash: &hash_token(&token),
+        expires_at: Utc::now() + Duration::days(7),
+        max_uses,
+        created_by: None,
+    };
+    signup_links::insert(&mut tx, new, Utc::now())
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    format!("/signup/{slug}/{token}")
+}
+
+/// Fills the signup form in a fresh browser session.
+async fn sign_up(app: &TestApp, path: &str, org: &str, email: &str) -> reqwest::Response {
+    let client = new_client();
+    let page = client
+        .get(app.url(path))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let token = csrf_token(&page);
+    client
+        .post(app.url(path))
+        .form(&[
+            ("org_name", org),
+            ("email", email),
+            ("password", "a customer passphrase 1"),
+            ("terms", "yes"),
+            ("csrf_token", token.as_str()),
+        ])
+        .send()
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_customer_signs_up_through_a_link_and_confirms() {
+    let app = spawn_app().await;
+    app.create_partner("Acme Cloud", PartnerKind::Msp, "owner@acme.example")
+        .await;
+    app.create_partner("Other MSP", PartnerKind::Msp, "owner@other.example")
+        .await;
+    let owner = signed_in_client(&app, "owner@acme.example").await;
+    let r = post_with_token(
+        &app,
+        &owner,
+        "/console/signup-links",
+        "/console/signup-links",
+        &[("label", "Spring"), ("days", "7"), ("max_uses", "")],
+    )
+    .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let html = r.text().await.unwrap();
+    let url = text_of(&html, "#new-link").expect("the new URL is shown once");
+    assert!(url.starts_with(&app.url("/signup/acme-cloud/")), "{url}");
+    let path = url.trim_start_matches(&app.address).to_string();
+    // The list shows the link but not its URL again.
+    let list = owner
+        .get(app.url("/console/signup-links"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(list.contains("Spring") && !list.contains(&path));
+
+    let (status, page) = app.get_text(&path).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("Create your organization with Acme Cloud"));
+    assert!(page.contains("terms of service") && page.contains("privacy notice"));
+
+    // Bad input: values kept (not the password), a message at each field.
+    let client = new_client();
+    let form = client
+        .get(app.url(&path))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let token = csrf_token(&form);
+    let r = client
+        .post(app.url(&path))
+        .form(&[
+            ("org_name", "Sakura Retail"),
+            ("email", "buyer@sakura"),
+            ("password", "short"),
+            ("csrf_token", token.as_str()),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = r.text().await.unwrap();
+    assert!(html.contains(r#"value="Sakura Retail""#) && html.contains(r#"value="buyer@sakura""#));
+    assert!(html.contains("Use at least 12 characters") && html.contains("Accept the terms"));
+
+    let r = sign_up(&app, &path, "Sakura Retail", "buyer@sakura.example").await;
+    assert_eq!(r.status(), StatusCode::OK);
+    assert!(r.text().await.unwrap().contains("Check your inbox"));
+    let mail = app
+        .smtp
+        .wait_for_subject("buyer@sakura.example", "Confirm your organization")
+        .await;
+    let confirm = link_in(&mail.text, &app.url("/confirm-organization/"));
+    let confirm_path = confirm.trim_start_matches(&app.address).to_string();
+
+    // Pending until confirmed.
+    let list = owner
+        .get(app.url("/console/customers?state=pending"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(list.contains("Sakura Retail"));
+    let (status, ready) = app.get_text(&confirm_path).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(ready.contains("Your organization is ready"));
+    assert_eq!(
+        app.get_text(&confirm_path).await.0,
+        StatusCode::GONE,
+        "the confirmation link works once"
+    );
+
+    let list = owner
+        .get(app.url("/console/customers?state=active"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(list.contains("Sakura Retail") && list.contains("buyer@sakura.example"));
+    let org_id = {
+        let mut c = app.state.db.acquire().await.unwrap();
+        let acme = partner_console::store::partners::find_by_slug(&mut c, "acme-cloud")
+            .await
+            .unwrap()
+            .unwrap();
+        let cust = partner_console::store::customers::find_by_email(
+            &mut c,
+            acme.partner_id,
+            "buyer@sakura.example",
+        )
+        .await
+        .unwrap()
+        .unwrap();
+        assert_eq!(cust.state, "active");
+        assert!(cust.effected_at.is_some());
+        assert!(cust.org_id.len() == 19 && cust.org_id.chars().all(|c| c.is_ascii_digit()));
+        cust.org_id
+    };
+    let detail = owner
+        .get(app.url(&format!("/console/customers/{org_id}")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(detail.status(), StatusCode::OK);
+    assert!(
+        detail
+            .text()
+            .await
+            .unwrap()
+            .contains("buyer@sakura.example")
+    );
+
+    // Nowhere else: the other partner neither lists it nor opens it.
+    let other = signed_in_client(&app, "owner@other.example").await;
+    let list = other
+        .get(app.url("/console/customers"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(!list.contains("Sakura Retail"));
+    assert_eq!(
+        other
+            .get(app.url(&format!("/console/customers/{org_id}")))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::NOT_FOUND
+    );
+
+    // The same e-mail cannot make a second organization with this partner.
+    let r = sign_up(&app, &path, "Sakura Again", "BUYER@sakura.example").await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        r.text()
+            .await
+            .unwrap()
+            .contains("already has an organization with Acme Cloud")
+    );
+}
+
+#[tokio::test]
+async fn dead_links_get_clear_pages_with_the_right_status() {
+    let app = spawn_app().await;
+    let acme = app
+        .create_partner("Acme Cloud", PartnerKind::Msp, "owner@acme.example")
+        .await;
+    let once = make_link(&app, acme, "acme-cloud", Some(1)).await;
+    assert_eq!(
+        sign_up(&app, &once, "First Org", "first@org.example")
+            .await
+            .status(),
+        StatusCode::OK
+    );
+    let (status, html) = app.get_text(&once).await;
+    assert_eq!(status, StatusCode::GONE);
+    assert!(
+        html.contains("used up") && html.contains("ask Acme Cloud for a new signup link"),
+        "{html}"
+    );
+
+    let revoked = make_link(&app, acme, "acme-cloud", None).await;
+    let owner = signed_in_client(&app, "owner@acme.example").await;
+    let mut c = app.state.db.acquire().await.unwrap();
+    let link_id = signup_links::list(&mut c, acme).await.unwrap()[0].link_id;
+    let page = format!("/console/signup-links/{link_id}/revoke");
+    let r = post_with_token(&app, &owner, &page, &page, &[]).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let (status, html) = app.get_text(&revoked).await;
+    assert_eq!(status, StatusCode::GONE);
+    assert!(html.contains("withdrawn"));
+
+    let expiring = make_link(&app, acme, "acme-cloud", None).await;
+    app.state.clock.advance(Duration::days(8));
+    let (status, html) = app.get_text(&expiring).await;
+    assert_eq!(status, StatusCode::GONE);
+    assert!(html.contains("expired"));
+
+    let (status, html) = app.get_text("/signup/acme-cloud/not-a-real-token").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert!(html.contains("not valid") && html.contains("Acme Cloud"));
+    assert_eq!(
+        app.get_text("/signup/no-such-partner/x").await.0,
+        StatusCode::NOT_FOUND
+    );
+}
+
+#[tokio::test]
+async fn twenty_concurrent_signups_on_a_five_use_link_make_five_organizations() {
+    let app = spawn_app().await;
+    let acme = app
+        .create_partner("Acme Cloud", PartnerKind::Msp, "owner@acme.example")
+        .await;
+    let path = make_link(&app, acme, "acme-cloud", Some(5)).await;
+    // Every visitor opens the form first, then all submit at once.
+    let mut ready = Vec::new();
+    for i in 0..20 {
+        let client = new_client();
+        let page = client
+            .get(app.url(&path))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        ready.push((client, csrf_token(&page), i));
+    }
+    let submits = ready.into_iter().map(|(client, token, i)| {
+        let url = app.url(&path);
+        async move {
+            let email = format!("race{i}@org.example");
+            let org = format!("Race Org {i}");
+            client
+                .post(url)
+                .form(&[
+                    ("org_name", org.as_str()),
+                    ("email", email.as_str()),
+                    ("password", "a customer passphrase 1"),
+                    ("terms", "yes"),
+                    ("csrf_token", token.as_str()),
+                ])
+                .send()
+                .await
+                .unwrap()
+                .status()
+        }
+    });
+    let statuses = futures_util::future::join_all(submits).await;
+    let ok = statuses.iter().filter(|s| **s == StatusCode::OK).count();
+    let gone = statuses.iter().filter(|s| **s == StatusCode::GONE).count();
+    assert_eq!((ok, gone), (5, 15), "{statuses:?}");
+    let mut c = app.state.db.acquire().await.unwrap();
+    let made = partner_console::store::customers::page(&mut c, acme, "", None, None, 100)
+        .await
+        .unwrap();
+    assert_eq!(made.len(), 5);
+    assert_eq!(signup_links::list(&mut c, acme).await.unwrap()[0].uses, 5);
+}
+
+#[tokio::test]
+async fn the_customer_list_searches_filters_pages_and_exports() {
+    let app = spawn_app().await;
+    let acme = app
+        .create_partner("Acme Cloud", PartnerKind::Msp, "owner@acme.example")
+        .await;
+    let mut tx = app.state.db.begin().await.unwrap();
+    for i in 0..120 {
+        let new = partner_console::store::customers::NewCustomer {
+            partner_id: acme,
+            org_id: &partner_console::customers::new_org_id(),
+            org_name: &format!("Org {i:03}"),
+            email: &format!("it{i}@org{i}.example"),
+            password_hash: "x",
+            state: if i % 4 == 0 { "suspended" } else { "active" },
+            signup_link_id: None,
+            effected_at: Some(Utc::now()),
+        };
+        partner_console::store::customers::insert(&mut tx, new, Utc::now())
+            .await
+            .unwrap();
+    }
+    tx.commit().await.unwrap();
+    let owner = signed_in_client(&app, "owner@acme.example").await;
+    let get = |q: String| {
+        let owner = owner.clone();
+        let url = app.url(&q);
+        async move { owner.get(url).send().await.unwrap().text().await.unwrap() }
+    };
+    // Paging: every customer exactly once, newest first.
+    let mut seen = Vec::new();
+    let mut next = Some("/console/customers".to_string());
+    while let Some(page) = next.take() {
+        let html = get(page).await;
+        let doc = scraper::Html::parse_document(&html);
+        let sel = scraper::Selector::parse("tbody tr td:first-child a").unwrap();
+        seen.extend(doc.select(&sel).map(|e| e.text().collect::<String>()));
+        let more = scraper::Selector::parse("#next-page").unwrap();
+        next = doc
+            .select(&more)
+            .next()
+            .and_then(|a| a.value().attr("href"))
+            .map(|h| h.replace("&amp;", "&"));
+    }
+    assert_eq!(seen.len(), 120);
+    assert_eq!(seen[0], "Org 119");
+    let mut dedup = seen.clone();
+    dedup.sort();
+    dedup.dedup();
+    assert_eq!(dedup.len(), 120);
+
+    let found = get("/console/customers?q=org%20007".into()).await;
+    assert!(found.contains("Org 007") && !found.contains("Org 008"));
+    let suspended = get("/console/customers?state=suspended".into()).await;
+    assert!(suspended.contains("Org 004") && !suspended.contains("Org 005"));
+    // A LIKE wildcard typed by the user is taken literally.
+    assert!(
+        get("/console/customers?q=%25".into())
+            .await
+            .contains("No customer matches")
+    );
+
+    let r = owner
+        .get(app.url("/console/customers.csv?state=suspended"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.headers()["content-type"], "text/csv; charset=utf-8");
+    let csv = r.text().await.unwrap();
+    assert!(csv.starts_with("org_id,org_name,email,state,"));
+    assert_eq!(csv.lines().count(), 1 + 30);
+    assert!(csv.lines().skip(1).all(|l| l.contains(",suspended,")));
+}
+
+#[tokio::test]
+async fn resellers_have_no_signup_links_and_owners_can_end_a_contract() {
+    let app = spawn_app().await;
+    let acme = app
+        .create_partner("Acme Cloud", PartnerKind::Msp, "owner@acme.example")
+        .await;
+    app.create_partner("Borealis", PartnerKind::Reseller, "owner@borealis.example")
+        .await;
+    let reseller = signed_in_client(&app, "owner@borealis.example").await;
+    assert_eq!(
+        reseller
+            .get(app.url("/console/signup-links"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::NOT_FOUND
+    );
+    let dashboard = reseller
+        .get(app.url("/console"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        !dashboard.contains("/console/signup-links"),
+        "no nav entry for resellers"
+    );
+    assert_eq!(
+        app.get_text("/signup/borealis/anything").await.0,
+        StatusCode::NOT_FOUND
+    );
+
+    let path = make_link(&app, acme, "acme-cloud", None).await;
+    sign_up(&app, &path, "Maple Foods", "it@maple.example").await;
+    let mail = app
+        .smtp
+        .wait_for_subject("it@maple.example", "Confirm")
+        .await;
+    let confirm = link_in(&mail.text, &app.url("/confirm-organization/"));
+    app.get(confirm.trim_start_matches(&app.address)).await;
+    let mut c = app.state.db.acquire().await.unwrap();
+    let cust = partner_console::store::customers::find_by_email(&mut c, acme, "it@maple.example")
+        .await
+        .unwrap()
+        .unwrap();
+    let owner = signed_in_client(&app, "owner@acme.example").await;
+    let page = format!("/console/customers/{}", cust.org_id);
+    let r = post_with_token(&app, &owner, &page, &format!("{page}/expire"), &[]).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let after = partner_console::store::customers::find_by_email(&mut c, acme, "it@maple.example")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(after.state, "expired");
+    assert!(after.expired_at.is_some());
+
+    // An operator suspends a customer.
+    app.create_operator("ops@vendor.example").await;
+    let ops = signed_in_client(&app, "ops@vendor.example").await;
+    let partner_page = format!("/admin/partners/{acme}");
+    sign_up(&app, &path, "Cedar Labs", "it@cedar.example").await;
+    let mail = app
+        .smtp
+        .wait_for_subject("it@cedar.example", "Confirm")
+        .await;
+    app.get(
+        link_in(&mail.text, &app.url("/confirm-organization/")).trim_start_matches(&app.address),
+    )
+    .await;
+    let cedar = partner_console::store::customers::find_by_email(&mut c, acme, "it@cedar.example")
+        .await
+        .unwrap()
+        .unwrap();
+    let r = post_with_token(
+        &app,
+        &ops,
+        &partner_page,
+        &format!("{partner_page}/customers/{}/suspend", cedar.org_id),
+        &[],
+    )
+    .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let cedar = partner_console::store::customers::find_by_email(&mut c, acme, "it@cedar.example")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(cedar.state, "suspended");
+}
