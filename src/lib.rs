@@ -3,6 +3,7 @@
 
 pub mod assets;
 pub mod auth;
+pub mod billing;
 pub mod config;
 pub mod customers;
 pub mod demo;

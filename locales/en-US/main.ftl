@@ -371,3 +371,4 @@ flash-customer-state = { $org } is now { $state }.
 dashboard-by-state = Customers by state
 dashboard-recent = Recent signups
 dashboard-no-signups = No customer has signed up yet.
+signup-sent-generic = We sent a confirmation link to your e-mail address. Open it within 72 hours to activate your organization.

@@ -7,7 +7,7 @@ use chrono::Duration;
 use serde::Deserialize;
 
 use super::logos::{Brand, brand};
-use super::page::{PageCtx, redirect, render_status};
+use super::page::{PageCtx, render_status};
 use super::{client_addr, routes};
 use crate::customers::{self as signups, ConfirmError, Signup, SignupError};
 use crate::domain::{Email, NewPassword};
@@ -145,9 +145,20 @@ async fn submit(
     };
     let mut v = form.into_inner();
     v.org_name = v.org_name.trim().to_string();
-    let done = format!("{}?sent=1", routes::signup(&slug, &token));
+    // A bot filled the hidden field: it sees what a person would, and nothing is kept.
     if !v.fax_number.is_empty() {
-        return Ok(redirect(&done));
+        let title = ctx.t("signup-sent-title");
+        let text = ctx.t("signup-sent-generic");
+        return Ok(render_status(
+            StatusCode::OK,
+            &MessagePage {
+                ctx,
+                brand,
+                title,
+                text,
+                good: true,
+            },
+        ));
     }
     let now = state.now();
     let addr = client_addr(&req, &state.settings);

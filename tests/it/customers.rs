@@ -487,3 +487,49 @@ async fn resellers_have_no_signup_links_and_owners_can_end_a_contract() {
         .unwrap();
     assert_eq!(cedar.state, "suspended");
 }
+
+#[tokio::test]
+async fn the_signup_honeypot_keeps_nothing() {
+    let app = spawn_app().await;
+    let acme = app
+        .create_partner("Acme Cloud", PartnerKind::Msp, "owner@acme.example")
+        .await;
+    let path = make_link(&app, acme, "acme-cloud", Some(1)).await;
+    let client = new_client();
+    let page = client
+        .get(app.url(&path))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let token = csrf_token(&page);
+    let r = client
+        .post(app.url(&path))
+        .form(&[
+            ("org_name", "Bot Org"),
+            ("email", "bot@bots.example"),
+            ("password", "a customer passphrase 1"),
+            ("terms", "yes"),
+            ("fax_number", "1"),
+            ("csrf_token", token.as_str()),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    assert!(r.text().await.unwrap().contains("Check your inbox"));
+    let mut c = app.state.db.acquire().await.unwrap();
+    assert!(
+        partner_console::store::customers::page(&mut c, acme, "", None, None, 10)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert_eq!(
+        signup_links::list(&mut c, acme).await.unwrap()[0].uses,
+        0,
+        "the use was not spent"
+    );
+}

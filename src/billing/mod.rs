@@ -1,0 +1,12 @@
+//! Billing (SPEC sections 4 and 5): money in integer cents, and the pure maths that turns a
+//! month's base lines, discounts and credits into bills. No SQL and no HTTP here, so the maths
+//! can be tested on its own with generated data.
+
+pub mod bill;
+pub mod money;
+
+pub use bill::{
+    BaseLine, BillLine, Credit, CreditUse, Discount, DiscountKind, Scope, Totals, compute,
+    summarize,
+};
+pub use money::{Cents, MoneyError};
