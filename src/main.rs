@@ -36,6 +36,18 @@ enum Command {
         #[command(subcommand)]
         command: OperatorCommand,
     },
+    /// Load usage data.
+    Usage {
+        #[command(subcommand)]
+        command: UsageCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum UsageCommand {
+    /// Load a CSV (header org_id,day,service,project,cluster,cost,record_key) or JSON-lines file;
+    /// all of it or, if any line is bad, none of it.
+    Import { file: PathBuf },
 }
 
 #[derive(Subcommand)]
@@ -90,6 +102,11 @@ async fn run(command: Command, settings: Settings) -> anyhow::Result<ExitCode> {
             println!("customer signup link: {}", seeded.signup_url);
             app.run().await?;
         }
+        Command::Usage {
+            command: UsageCommand::Import { file },
+        } => {
+            return import_usage(&settings, &file).await;
+        }
         Command::Operator {
             command: OperatorCommand::Create { email },
         } => {
@@ -112,4 +129,44 @@ async fn run(command: Command, settings: Settings) -> anyhow::Result<ExitCode> {
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+async fn import_usage(settings: &Settings, file: &std::path::Path) -> anyhow::Result<ExitCode> {
+    use std::io::{IsTerminal, Write};
+    let data =
+        std::fs::read(file).map_err(|e| anyhow::anyhow!("cannot read {}: {e}", file.display()))?;
+    let (rows, rejected) = partner_console::billing::usage_file::parse(&data);
+    let db = connect_and_migrate(settings).await?;
+    let total = rows.len();
+    let tty = std::io::stderr().is_terminal();
+    let report = partner_console::usage::load(&db, &rows, rejected, chrono::Utc::now(), |done| {
+        if tty {
+            eprint!("\rloading {done}/{total} rows");
+            let _ = std::io::stderr().flush();
+        }
+    })
+    .await?;
+    if tty {
+        eprintln!();
+    }
+    if report.rejected.is_empty() {
+        println!(
+            "loaded {}: {} inserted, {} skipped as already loaded, {} late (for closed months)",
+            file.display(),
+            report.inserted,
+            report.skipped,
+            report.late
+        );
+        Ok(ExitCode::SUCCESS)
+    } else {
+        println!(
+            "nothing loaded from {}: {} line(s) rejected",
+            file.display(),
+            report.rejected.len()
+        );
+        for r in &report.rejected {
+            println!("line {}: {}", r.line, r.reason);
+        }
+        Ok(ExitCode::from(1))
+    }
 }

@@ -4,6 +4,7 @@
 
 pub mod bill;
 pub mod money;
+pub mod usage_file;
 
 pub use bill::{
     BaseLine, BillLine, Credit, CreditUse, Discount, DiscountKind, Scope, Totals, compute,

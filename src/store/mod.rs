@@ -15,6 +15,7 @@ pub mod partners;
 pub mod signup_links;
 pub mod throttle;
 pub mod tokens;
+pub mod usage;
 pub mod users;
 
 use std::str::FromStr;

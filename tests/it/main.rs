@@ -13,3 +13,4 @@ mod onboarding;
 mod ops;
 mod outbox;
 mod password_reset;
+mod usage;

@@ -1,0 +1,223 @@
+//! Usage files: CSV with the header `org_id,day,service,project,cluster,cost,record_key`, or JSON
+//! lines with the same keys. Parsing checks each line on its own; the loader then checks what
+//! needs the store (unknown customers, keys loaded before with other content).
+
+use chrono::NaiveDate;
+use serde::Deserialize;
+
+use super::Cents;
+
+pub const CSV_HEADER: &str = "org_id,day,service,project,cluster,cost,record_key";
+
+/// One valid usage line; `line` is its 1-based line number in the file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UsageRow {
+    pub line: usize,
+    pub org_id: String,
+    pub day: NaiveDate,
+    pub service: String,
+    pub project: String,
+    pub cluster: String,
+    pub cost: i64,
+    pub record_key: String,
+}
+
+/// A refused line and why, as the operator reads it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rejected {
+    pub line: usize,
+    pub reason: String,
+}
+
+#[derive(Debug, Deserialize)]
+struct RawRow {
+    org_id: Option<serde_json::Value>,
+    day: Option<String>,
+    service: Option<String>,
+    project: Option<String>,
+    cluster: Option<String>,
+    cost: Option<serde_json::Value>,
+    record_key: Option<String>,
+}
+
+fn text(v: Option<serde_json::Value>) -> String {
+    match v {
+        Some(serde_json::Value::String(s)) => s,
+        Some(serde_json::Value::Number(n)) => n.to_string(),
+        _ => String::new(),
+    }
+}
+
+fn check(line: usize, raw: RawRow) -> Result<UsageRow, Rejected> {
+    let fail = |reason: String| Rejected { line, reason };
+    let org_id = text(raw.org_id).trim().to_string();
+    if org_id.is_empty() || !org_id.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(fail(format!(
+            "org_id {org_id:?} is not an organization id (digits)"
+        )));
+    }
+    let day_s = raw.day.unwrap_or_default();
+    let day = NaiveDate::parse_from_str(day_s.trim(), "%Y-%m-%d")
+        .map_err(|_| fail(format!("day {day_s:?} is not a date YYYY-MM-DD")))?;
+    let service = raw.service.unwrap_or_default().trim().to_string();
+    if service.is_empty() || service.len() > 100 {
+        return Err(fail("service is missing".into()));
+    }
+    let project = raw.project.unwrap_or_default().trim().to_string();
+    let cluster = raw.cluster.unwrap_or_default().trim().to_string();
+    if project.len() > 200 || cluster.len() > 200 {
+        return Err(fail(
+            "project or cluster name longer than 200 characters".into(),
+        ));
+    }
+    let cost_s = match raw.cost {
+        Some(serde_json::Value::String(s)) => s,
+        Some(serde_json::Value::Number(n)) => n.to_string(),
+        _ => String::new(),
+    };
+    let cost = Cents::parse(&cost_s)
+        .map_err(|e| fail(format!("cost: {e}")))?
+        .value();
+    if cost < 0 {
+        return Err(fail(format!("cost {cost_s} is negative")));
+    }
+    let record_key = raw.record_key.unwrap_or_default().trim().to_string();
+    if record_key.is_empty() || record_key.len() > 200 {
+        return Err(fail("record_key is missing".into()));
+    }
+    Ok(UsageRow {
+        line,
+        org_id,
+        day,
+        service,
+        project,
+        cluster,
+        cost,
+        record_key,
+    })
+}
+
+/// Parses a whole file; JSON lines when the first non-blank character is `{`, CSV otherwise.
+pub fn parse(data: &[u8]) -> (Vec<UsageRow>, Vec<Rejected>) {
+    let first = data.iter().find(|b| !b.is_ascii_whitespace());
+    if first == Some(&b'{') {
+        parse_jsonl(data)
+    } else {
+        parse_csv(data)
+    }
+}
+
+fn parse_jsonl(data: &[u8]) -> (Vec<UsageRow>, Vec<Rejected>) {
+    let (mut rows, mut rejected) = (Vec::new(), Vec::new());
+    for (i, line) in data.split(|b| *b == b'\n').enumerate() {
+        let n = i + 1;
+        if line.iter().all(|b| b.is_ascii_whitespace()) {
+            continue;
+        }
+        match serde_json::from_slice::<RawRow>(line) {
+            Ok(raw) => match check(n, raw) {
+                Ok(r) => rows.push(r),
+                Err(e) => rejected.push(e),
+            },
+            Err(e) => rejected.push(Rejected {
+                line: n,
+                reason: format!("not a JSON object with the usage keys: {e}"),
+            }),
+        }
+    }
+    (rows, rejected)
+}
+
+fn parse_csv(data: &[u8]) -> (Vec<UsageRow>, Vec<Rejected>) {
+    let (mut rows, mut rejected) = (Vec::new(), Vec::new());
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(true)
+        .flexible(true)
+        .from_reader(data);
+    match reader.headers() {
+        Ok(h) if h.iter().map(str::trim).collect::<Vec<_>>().join(",") == CSV_HEADER => {}
+        _ => {
+            rejected.push(Rejected {
+                line: 1,
+                reason: format!("the first line must be the header {CSV_HEADER}"),
+            });
+            return (rows, rejected);
+        }
+    }
+    for record in reader.records() {
+        let (n, rec) = match record {
+            Ok(r) => (r.position().map(|p| p.line() as usize).unwrap_or(0), r),
+            Err(e) => {
+                let n = e.position().map(|p| p.line() as usize).unwrap_or(0);
+                rejected.push(Rejected {
+                    line: n,
+                    reason: format!("unreadable CSV: {e}"),
+                });
+                continue;
+            }
+        };
+        if rec.len() != 7 {
+            rejected.push(Rejected {
+                line: n,
+                reason: format!("{} fields, 7 expected", rec.len()),
+            });
+            continue;
+        }
+        let s = |i: usize| Some(rec[i].to_string());
+        let raw = RawRow {
+            org_id: Some(serde_json::Value::String(rec[0].to_string())),
+            day: s(1),
+            service: s(2),
+            project: s(3),
+            cluster: s(4),
+            cost: Some(serde_json::Value::String(rec[5].to_string())),
+            record_key: s(6),
+        };
+        match check(n, raw) {
+            Ok(r) => rows.push(r),
+            Err(e) => rejected.push(e),
+        }
+    }
+    (rows, rejected)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csv_lines_are_checked_one_by_one() {
+        let data = format!(
+            "{CSV_HEADER}\n\
+             1234567890123456789,2026-10-01,TiDB Dedicated,web,prod-1,12.34,k1\n\
+             1234567890123456789,2026-10-01,TiDB Dedicated,web,prod-1,-1.00,k2\n\
+             1234567890123456789,2026-13-01,Backup Storage,web,,1,k3\n\
+             abc,2026-10-01,Backup Storage,web,,1,k4\n\
+             1234567890123456789,2026-10-02,\"Data Transfer\",\"web, eu\",c,0.5,k5\n\
+             1234567890123456789,2026-10-02,Support Plan,,,1.005,k6\n"
+        );
+        let (rows, rejected) = parse(data.as_bytes());
+        assert_eq!(rows.len(), 2);
+        assert_eq!(rows[0].cost, 1234);
+        assert_eq!(rows[1].project, "web, eu");
+        assert_eq!(rows[1].cost, 50);
+        assert_eq!(rows[1].line, 6);
+        let lines: Vec<usize> = rejected.iter().map(|r| r.line).collect();
+        assert_eq!(lines, vec![3, 4, 5, 7]);
+        assert!(rejected[0].reason.contains("negative"));
+        assert!(rejected[1].reason.contains("YYYY-MM-DD"));
+        assert!(rejected[3].reason.contains("two decimals"));
+    }
+
+    #[test]
+    fn json_lines_and_a_wrong_header() {
+        let data = b"{\"org_id\":\"42\",\"day\":\"2026-10-01\",\"service\":\"TiDB Starter\",\"project\":\"p\",\"cluster\":\"c\",\"cost\":\"1.50\",\"record_key\":\"a\"}\n\n{oops}\n";
+        let (rows, rejected) = parse(data);
+        assert_eq!(rows.len(), 1);
+        assert_eq!(rows[0].cost, 150);
+        assert_eq!(rejected[0].line, 3);
+        let (rows, rejected) = parse(b"org,day\n1,2\n");
+        assert!(rows.is_empty());
+        assert!(rejected[0].reason.contains("header"));
+    }
+}
