@@ -4,6 +4,7 @@
 pub mod assets;
 pub mod auth;
 pub mod billing;
+pub mod bills;
 pub mod config;
 pub mod customers;
 pub mod demo;

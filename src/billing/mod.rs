@@ -4,6 +4,7 @@
 
 pub mod bill;
 pub mod money;
+pub mod month;
 pub mod usage_file;
 
 pub use bill::{

@@ -59,6 +59,23 @@ impl Cents {
     pub fn value(self) -> i64 {
         self.0
     }
+
+    /// For people: thousands grouped, "12,345.60". Files and the API use [`Display`].
+    pub fn grouped(self) -> String {
+        let plain = self.to_string();
+        let (sign, rest) = plain
+            .strip_prefix('-')
+            .map_or(("", plain.as_str()), |r| ("-", r));
+        let (whole, frac) = rest.split_once('.').unwrap_or((rest, "00"));
+        let mut out = String::new();
+        for (i, ch) in whole.chars().enumerate() {
+            if i > 0 && (whole.len() - i) % 3 == 0 {
+                out.push(',');
+            }
+            out.push(ch);
+        }
+        format!("{sign}{out}.{frac}")
+    }
 }
 
 impl fmt::Display for Cents {
@@ -103,6 +120,14 @@ mod tests {
             Cents::parse("99999999999999999999"),
             Err(MoneyError::TooLarge(_))
         ));
+    }
+
+    #[test]
+    fn groups_thousands_for_people() {
+        assert_eq!(Cents(2006355).grouped(), "20,063.55");
+        assert_eq!(Cents(99).grouped(), "0.99");
+        assert_eq!(Cents(-123456789).grouped(), "-1,234,567.89");
+        assert_eq!(Cents(100000).grouped(), "1,000.00");
     }
 
     #[test]

@@ -9,6 +9,7 @@ pub mod api_keys;
 pub mod applications;
 pub mod audit;
 pub mod customers;
+pub mod grants;
 pub mod logos;
 pub mod outbox;
 pub mod partners;

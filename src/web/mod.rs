@@ -4,6 +4,7 @@ pub mod activation;
 pub mod admin;
 pub mod apply;
 pub mod auth;
+pub mod chart;
 pub mod console;
 pub mod keys;
 pub mod logos;

@@ -85,6 +85,7 @@ impl PageCtx {
             Some(u) => {
                 let mut v = vec![
                     (routes::CONSOLE, "nav-console-dashboard"),
+                    (routes::CONSOLE_BILLING, "nav-console-billing"),
                     (routes::CONSOLE_CUSTOMERS, "nav-console-customers"),
                 ];
                 // A reseller's customers come from private offers, not signup links.

@@ -48,3 +48,4 @@ pub fn signup(slug: &str, token: &str) -> String {
 pub fn confirm_organization(token: &str) -> String {
     CONFIRM_ORGANIZATION.replace("{token}", token)
 }
+pub const CONSOLE_BILLING: &str = "/console/billing";

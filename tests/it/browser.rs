@@ -150,6 +150,37 @@ async fn a_partner_signs_in_through_the_real_form() {
             .unwrap();
     }
     tx.commit().await.unwrap();
+    // Seven months of usage so the dashboard chart and the billing page have figures.
+    let mut c = app.state.db.acquire().await.unwrap();
+    let all = partner_console::store::customers::page(&mut c, acme, "", None, None, 10)
+        .await
+        .unwrap();
+    drop(c);
+    let current = partner_console::billing::month::Month::of(chrono::Utc::now().date_naive());
+    let mut rows = Vec::new();
+    for (i, cu) in all.iter().enumerate() {
+        for ago in 0..=6 {
+            for (j, service) in ["TiDB Dedicated", "Backup Storage", "Data Transfer"]
+                .iter()
+                .enumerate()
+            {
+                rows.push(partner_console::billing::usage_file::UsageRow {
+                    line: rows.len() + 1,
+                    org_id: cu.org_id.clone(),
+                    day: current.plus(-ago).first_day(),
+                    service: service.to_string(),
+                    project: "production".into(),
+                    cluster: format!("c{j}"),
+                    cost: 150_000 / (j as i64 + 1)
+                        + (i as i64 * 7_919 + ago as i64 * 3_301) % 40_000,
+                    record_key: format!("{}-{ago}-{j}", cu.org_id),
+                });
+            }
+        }
+    }
+    partner_console::usage::load(&app.state.db, &rows, vec![], chrono::Utc::now(), |_| {})
+        .await
+        .unwrap();
     for dark in [false, true] {
         let Some(d) = browser(dark).await else { return };
         let c = &d.client;
@@ -198,6 +229,8 @@ async fn a_partner_signs_in_through_the_real_form() {
             .unwrap();
         assert_eq!(who, "owner@acme.example");
         screenshot(c, &format!("console-home-{mode}.png")).await;
+        c.goto(&app.url("/console/billing")).await.unwrap();
+        screenshot(c, &format!("billing-{mode}.png")).await;
         c.goto(&app.url("/console/customers")).await.unwrap();
         let first = c
             .wait()

@@ -5,6 +5,7 @@ mod helpers;
 mod smtp;
 
 mod auth;
+mod billing;
 mod browser;
 mod cli;
 mod customers;

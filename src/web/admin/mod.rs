@@ -1,6 +1,7 @@
 //! The operators' area. Every route here sits behind `require_operator`.
 
 mod applications;
+mod grants;
 mod partner_pages;
 
 use actix_web::middleware::from_fn;
@@ -25,7 +26,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .route("/outbox", web::get().to(outbox_page))
             .route("/audit", web::get().to(audit_page))
             .configure(applications::configure)
-            .configure(partner_pages::configure),
+            .configure(partner_pages::configure)
+            .configure(grants::configure),
     );
 }
 

@@ -6,6 +6,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 
+use super::grants::{CreditForm, DiscountForm};
 use crate::auth::Operator;
 use crate::auth::session::{self, FlashLevel};
 use crate::error::AppError;
@@ -13,6 +14,7 @@ use crate::onboarding::{self, Actor};
 use crate::state::AppState;
 use crate::store::api_keys::{self, ApiKeyRow};
 use crate::store::customers::{self, Customer};
+use crate::store::grants::{self, CreditRow, DiscountRow};
 use crate::store::partners::{self, Partner};
 use crate::store::users::{self, User};
 use crate::web::client_addr;
@@ -70,15 +72,35 @@ async fn list(
 
 #[derive(Template)]
 #[template(path = "admin/partner.html")]
-struct DetailPage {
+pub struct DetailPage {
     ctx: PageCtx,
     partner: Partner,
     members: Vec<User>,
     keys: Vec<ApiKeyRow>,
     customers: Vec<Customer>,
+    discounts: Vec<DiscountRow>,
+    credits: Vec<CreditRow>,
+    forms: GrantForms,
+}
+
+/// The grant forms' values and errors, kept when the page is shown again after a mistake.
+#[derive(Debug, Default)]
+pub struct GrantForms {
+    pub discount: DiscountForm,
+    pub credit: CreditForm,
+    pub discount_error: Option<&'static str>,
+    pub credit_error: Option<&'static str>,
 }
 
 impl DetailPage {
+    fn money(&self, c: &i64) -> String {
+        crate::billing::Cents(*c).to_string()
+    }
+
+    fn err(&self, key: &Option<&'static str>) -> Option<String> {
+        key.map(|k| self.ctx.t(k))
+    }
+
     fn logo_url(&self, mode: &str) -> String {
         format!("/logos/{}/{mode}.svg", self.partner.slug)
     }
@@ -96,19 +118,33 @@ async fn detail(
     state: web::Data<AppState>,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
+    render(&detail_page(ctx, &state, *id, GrantForms::default()).await?)
+}
+
+pub async fn detail_page(
+    ctx: PageCtx,
+    state: &AppState,
+    partner_id: i64,
+    forms: GrantForms,
+) -> Result<DetailPage, AppError> {
     let mut c = state.db.acquire().await?;
-    let partner = partners::find_by_id(&mut c, *id)
+    let partner = partners::find_by_id(&mut c, partner_id)
         .await?
         .ok_or(AppError::NotFound)?;
     let members = users::list_by_partner(&mut c, partner.partner_id).await?;
     let keys = api_keys::list(&mut c, partner.partner_id).await?;
     let customers = customers::page(&mut c, partner.partner_id, "", None, None, 50).await?;
-    render(&DetailPage {
+    let discounts = grants::discounts(&mut c, partner.partner_id).await?;
+    let credits = grants::credits(&mut c, partner.partner_id).await?;
+    Ok(DetailPage {
         ctx,
         partner,
         members,
         keys,
         customers,
+        discounts,
+        credits,
+        forms,
     })
 }
 

@@ -7,8 +7,11 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 
+use super::billing::{CentsLike, MonthQuery, Row, bill_of, chosen_month, money};
 use crate::auth::session::{self, FlashLevel};
 use crate::auth::{Manager, Member};
+use crate::billing::bill::Totals;
+use crate::billing::month::Month;
 use crate::error::AppError;
 use crate::onboarding::{self, Actor};
 use crate::state::AppState;
@@ -146,7 +149,7 @@ async fn export(
 
 /// One CSV field, quoted when needed; a leading `=`, `+`, `-` or `@` is defused so a
 /// spreadsheet does not run it as a formula.
-fn csv_field(v: &str) -> String {
+pub fn csv_field(v: &str) -> String {
     let v = if v.starts_with(['=', '+', '-', '@']) {
         format!("'{v}")
     } else {
@@ -165,9 +168,27 @@ struct DetailPage {
     ctx: PageCtx,
     cust: Customer,
     can_expire: bool,
+    months: Vec<Month>,
+    month: Month,
+    overview: Totals,
+    services: Vec<Row>,
+    projects: Vec<Row>,
+    estimate: bool,
 }
 
 impl DetailPage {
+    fn m(&self, c: impl CentsLike) -> String {
+        money(c.cents())
+    }
+
+    /// The bill's two breakdowns, titled.
+    fn tables(&self) -> [(String, &Vec<Row>); 2] {
+        [
+            (self.ctx.t("bill-by-service"), &self.services),
+            (self.ctx.t("bill-by-project"), &self.projects),
+        ]
+    }
+
     fn state_label(&self) -> String {
         self.ctx.t(&format!("customer-state-{}", self.cust.state))
     }
@@ -178,17 +199,43 @@ async fn detail(
     ctx: PageCtx,
     state: web::Data<AppState>,
     org_id: web::Path<String>,
+    q: web::Query<MonthQuery>,
 ) -> Result<HttpResponse, AppError> {
     let mut conn = state.db.acquire().await?;
     let c = customers::find_by_org_id(&mut conn, m.partner_id, &org_id)
         .await?
         .ok_or(AppError::NotFound)?;
+    drop(conn);
     let can_expire =
         matches!(m.user.role.as_deref(), Some("owner" | "admin")) && c.state == "active";
+    let today = state.now().date_naive();
+    let month = chosen_month(&q, today).unwrap_or(Month::of(today));
+    let bill = bill_of(&state, m.partner_id, month, today)
+        .await?
+        .for_customer(c.customer_id);
+    let rows = |map: std::collections::BTreeMap<String, Totals>| {
+        map.into_iter()
+            .map(|(label, t)| Row {
+                label: if label.is_empty() {
+                    "—".into()
+                } else {
+                    label
+                },
+                href: None,
+                t,
+            })
+            .collect()
+    };
     render(&DetailPage {
         ctx,
-        cust: c,
         can_expire,
+        months: Month::window(Month::of(today)),
+        month,
+        overview: bill.overview(),
+        services: rows(bill.by_service()),
+        projects: rows(bill.by_project()),
+        estimate: bill.estimate,
+        cust: c,
     })
 }
 

@@ -2,6 +2,7 @@
 //! member's partner.
 
 mod api_keys;
+mod billing;
 mod branding;
 mod customers;
 mod signup_links;
@@ -25,6 +26,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .route("", web::get().to(dashboard))
             .configure(branding::configure)
             .configure(api_keys::configure)
+            .configure(billing::configure)
             .configure(customers::configure)
             .configure(signup_links::configure),
     );
@@ -38,6 +40,8 @@ struct Dashboard {
     role: String,
     by_state: Vec<(String, i64)>,
     recent: Vec<crate::store::customers::Customer>,
+    month_to_date: String,
+    chart: crate::web::chart::Chart,
 }
 
 impl Dashboard {
@@ -63,11 +67,25 @@ async fn dashboard(
     let by_state = crate::store::customers::count_by_state(&mut c, member.partner_id).await?;
     let recent =
         crate::store::customers::page(&mut c, member.partner_id, "", None, None, 5).await?;
+    let today = state.now().date_naive();
+    let current = crate::billing::month::Month::of(today);
+    let mut points = Vec::new();
+    for m in crate::billing::month::Month::window(current)
+        .into_iter()
+        .rev()
+    {
+        let bill = billing::bill_of(&state, member.partner_id, m, today).await?;
+        points.push((m.to_string(), bill.overview().running_total, m == current));
+    }
+    let month_to_date = billing::money(points.last().map(|p| p.1).unwrap_or(0));
+    let chart = crate::web::chart::bars(&points);
     render(&Dashboard {
         ctx,
         partner,
         role,
         by_state,
         recent,
+        month_to_date,
+        chart,
     })
 }

@@ -1,0 +1,188 @@
+//! Monthly bills from the store: roll-up lines, the discounts and credits that apply, and the
+//! pure maths of `billing::bill`. Credits carry over month by month, oldest expiry first.
+
+use std::collections::{BTreeMap, HashMap};
+
+use chrono::NaiveDate;
+
+use crate::billing::bill::{
+    self, BaseLine, BillLine, Credit, CreditUse, Discount, DiscountKind, Scope, Totals,
+};
+use crate::billing::month::Month;
+use crate::store::grants::{self, CreditRow, DiscountRow};
+use crate::store::{Db, StoreError, customers, usage};
+
+/// How far back credits are replayed to know what is left of them.
+const CREDIT_REPLAY_MONTHS: i32 = 24;
+
+#[derive(Debug, thiserror::Error)]
+pub enum BillError {
+    #[error("{0} is outside the months that can be billed")]
+    OutOfWindow(Month),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+#[derive(Debug, Clone)]
+pub struct CustomerInfo {
+    pub org_id: String,
+    pub name: String,
+}
+
+pub struct PartnerBill {
+    pub month: Month,
+    /// The running month: usage still arrives, the figures are an estimate.
+    pub estimate: bool,
+    pub lines: Vec<BillLine>,
+    pub credit_uses: Vec<CreditUse>,
+    /// What is left of each credit after this month.
+    pub credits_left: HashMap<i64, i64>,
+    pub customers: HashMap<i64, CustomerInfo>,
+}
+
+impl PartnerBill {
+    pub fn overview(&self) -> Totals {
+        Totals::of(&self.lines)
+    }
+
+    pub fn by_service(&self) -> BTreeMap<String, Totals> {
+        bill::summarize(&self.lines, |l| l.base.service.clone())
+    }
+
+    pub fn by_project(&self) -> BTreeMap<String, Totals> {
+        bill::summarize(&self.lines, |l| l.base.project.clone())
+    }
+
+    /// (customer id, totals), biggest total cost first.
+    pub fn by_customer(&self) -> Vec<(i64, Totals)> {
+        let mut v: Vec<(i64, Totals)> = bill::summarize(&self.lines, |l| l.base.customer_id)
+            .into_iter()
+            .collect();
+        v.sort_by(|a, b| b.1.total_cost.cmp(&a.1.total_cost).then(a.0.cmp(&b.0)));
+        v
+    }
+
+    /// One customer's share of the partner's bill: the same lines, so it adds up to the
+    /// partner's summary for that customer.
+    pub fn for_customer(&self, customer_id: i64) -> PartnerBill {
+        PartnerBill {
+            month: self.month,
+            estimate: self.estimate,
+            lines: self
+                .lines
+                .iter()
+                .filter(|l| l.base.customer_id == customer_id)
+                .cloned()
+                .collect(),
+            credit_uses: Vec::new(),
+            credits_left: HashMap::new(),
+            customers: self.customers.clone(),
+        }
+    }
+}
+
+fn discount_applies(d: &DiscountRow, m: Month) -> bool {
+    let start = Month::parse(&d.start_month);
+    let end = d.end_month.as_deref().and_then(Month::parse);
+    start.is_some_and(|s| s <= m) && end.is_none_or(|e| m <= e)
+}
+
+fn credit_usable(c: &CreditRow, m: Month) -> bool {
+    c.effective_on <= m.last_day() && c.expires_on >= m.first_day()
+}
+
+fn scope(customer_id: Option<i64>) -> Scope {
+    customer_id.map_or(Scope::Partner, Scope::Customer)
+}
+
+/// Bills `month` for a partner. Months outside the window (the running month and six before
+/// it, as of `today`) are refused.
+pub async fn partner_bill(
+    db: &Db,
+    partner_id: i64,
+    month: Month,
+    today: NaiveDate,
+) -> Result<PartnerBill, BillError> {
+    let current = Month::of(today);
+    if !month.in_window(current) {
+        return Err(BillError::OutOfWindow(month));
+    }
+    let mut c = db.acquire().await?;
+    let discount_rows = grants::discounts(&mut c, partner_id).await?;
+    let credit_rows = grants::credits(&mut c, partner_id).await?;
+    let mut remaining: HashMap<i64, i64> = credit_rows
+        .iter()
+        .map(|k| (k.credit_id, k.amount))
+        .collect();
+    let earliest = credit_rows
+        .iter()
+        .map(|k| Month::of(k.effective_on))
+        .min()
+        .unwrap_or(month);
+    let start = earliest.max(month.plus(-CREDIT_REPLAY_MONTHS)).min(month);
+
+    let mut m = start;
+    loop {
+        let lines: Vec<BaseLine> = usage::month_lines(&mut c, partner_id, None, &m.to_string())
+            .await?
+            .into_iter()
+            .map(|l| BaseLine {
+                customer_id: l.customer_id,
+                service: l.service,
+                project: l.project,
+                cluster: l.cluster,
+                total_cost: l.total_cost,
+            })
+            .collect();
+        let discounts: Vec<Discount> = discount_rows
+            .iter()
+            .filter(|d| discount_applies(d, m))
+            .map(|d| Discount {
+                id: d.discount_id,
+                scope: scope(d.customer_id),
+                service: d.service.clone(),
+                kind: match (d.rate_bps, d.amount) {
+                    (Some(bps), _) => DiscountKind::Rate(bps),
+                    (None, amount) => DiscountKind::Fixed(amount.unwrap_or(0)),
+                },
+            })
+            .collect();
+        let credits: Vec<Credit> = credit_rows
+            .iter()
+            .filter(|k| credit_usable(k, m) && remaining[&k.credit_id] > 0)
+            .map(|k| Credit {
+                id: k.credit_id,
+                scope: scope(k.customer_id),
+                remaining: remaining[&k.credit_id],
+                expires_on: k.expires_on,
+            })
+            .collect();
+        let (bill_lines, uses) = bill::compute(lines, &discounts, &credits);
+        for u in &uses {
+            *remaining.entry(u.credit_id).or_default() -= u.used;
+        }
+        if m == month {
+            let mut infos = HashMap::new();
+            for l in &bill_lines {
+                if let std::collections::hash_map::Entry::Vacant(e) =
+                    infos.entry(l.base.customer_id)
+                    && let Some(cu) = customers::find_by_id(&mut c, l.base.customer_id).await?
+                {
+                    e.insert(CustomerInfo {
+                        org_id: cu.org_id,
+                        name: cu.org_name,
+                    });
+                }
+            }
+            return Ok(PartnerBill {
+                month,
+                estimate: month == current,
+                lines: bill_lines,
+                credit_uses: uses,
+                credits_left: remaining,
+                customers: infos,
+            });
+        }
+        m = m.next();
+    }
+}

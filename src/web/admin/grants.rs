@@ -1,0 +1,236 @@
+//! Operators grant discounts and credits to a partner or to one of its customers.
+
+use actix_session::Session;
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, web};
+use chrono::NaiveDate;
+use serde::Deserialize;
+
+use super::partner_pages::{GrantForms, detail_page};
+use crate::auth::Operator;
+use crate::auth::session::{self, FlashLevel};
+use crate::billing::money::Cents;
+use crate::billing::month::Month;
+use crate::error::AppError;
+use crate::onboarding::{self, Actor};
+use crate::state::AppState;
+use crate::store::grants::{self, NewCredit, NewDiscount};
+use crate::store::{customers, partners};
+use crate::web::client_addr;
+use crate::web::page::{PageCtx, redirect, render_status};
+use crate::web::routes;
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.route("/partners/{id}/discounts", web::post().to(grant_discount))
+        .route("/partners/{id}/credits", web::post().to(grant_credit));
+}
+
+#[derive(Debug, Default, Clone, Deserialize)]
+#[serde(default)]
+pub struct DiscountForm {
+    pub org_id: String,
+    pub service: String,
+    pub kind: String,
+    pub value: String,
+    pub start_month: String,
+    pub end_month: String,
+    pub note: String,
+}
+
+#[derive(Debug, Default, Clone, Deserialize)]
+#[serde(default)]
+pub struct CreditForm {
+    pub org_id: String,
+    pub amount: String,
+    pub effective_on: String,
+    pub expires_on: String,
+    pub note: String,
+}
+
+/// The customer an `org_id` names, if it belongs to `partner_id`; `Err` with the message key.
+async fn customer_of(
+    state: &AppState,
+    partner_id: i64,
+    org_id: &str,
+) -> Result<Result<Option<i64>, &'static str>, AppError> {
+    let org_id = org_id.trim();
+    if org_id.is_empty() {
+        return Ok(Ok(None));
+    }
+    let mut c = state.db.acquire().await?;
+    Ok(
+        match customers::find_by_org_id(&mut c, partner_id, org_id).await? {
+            Some(cu) => Ok(Some(cu.customer_id)),
+            None => Err("error-grant-customer"),
+        },
+    )
+}
+
+async fn refuse(
+    ctx: PageCtx,
+    state: &AppState,
+    partner_id: i64,
+    forms: GrantForms,
+) -> Result<HttpResponse, AppError> {
+    let page = detail_page(ctx, state, partner_id, forms).await?;
+    Ok(render_status(StatusCode::UNPROCESSABLE_ENTITY, &page))
+}
+
+async fn grant_discount(
+    req: HttpRequest,
+    op: Operator,
+    ctx: PageCtx,
+    sess: Session,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+    form: web::Form<DiscountForm>,
+) -> Result<HttpResponse, AppError> {
+    let partner_id = id.into_inner();
+    let f = form.into_inner();
+    let fail = |key: &'static str| GrantForms {
+        discount: f.clone(),
+        discount_error: Some(key),
+        ..Default::default()
+    };
+    let customer_id = match customer_of(&state, partner_id, &f.org_id).await? {
+        Ok(c) => c,
+        Err(key) => return refuse(ctx, &state, partner_id, fail(key)).await,
+    };
+    let value = match Cents::parse(&f.value) {
+        Ok(v) if v.value() > 0 => v.value(),
+        _ => return refuse(ctx, &state, partner_id, fail("error-grant-value")).await,
+    };
+    let (rate_bps, amount) = match f.kind.as_str() {
+        // "12.5" percent is 1 250 basis points: the same two decimals as money.
+        "rate" if value <= 10_000 => (Some(value), None),
+        "fixed" => (None, Some(value)),
+        _ => return refuse(ctx, &state, partner_id, fail("error-grant-value")).await,
+    };
+    let Some(start) = Month::parse(&f.start_month) else {
+        return refuse(ctx, &state, partner_id, fail("error-month-format")).await;
+    };
+    let end = match f.end_month.trim() {
+        "" => None,
+        s => match Month::parse(s) {
+            Some(e) if e >= start => Some(e),
+            _ => return refuse(ctx, &state, partner_id, fail("error-grant-end")).await,
+        },
+    };
+    let service = f.service.trim();
+    let now = state.now();
+    let mut tx = state.db.begin().await?;
+    partners::find_by_id(&mut tx, partner_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let (start_s, end_s) = (start.to_string(), end.map(|e| e.to_string()));
+    let new = NewDiscount {
+        partner_id,
+        customer_id,
+        service: (!service.is_empty()).then_some(service),
+        rate_bps,
+        amount,
+        start_month: &start_s,
+        end_month: end_s.as_deref(),
+        note: f.note.trim(),
+        created_by: Some(op.0.user_id),
+    };
+    let did = grants::insert_discount(&mut tx, new, now).await?;
+    let addr = client_addr(&req, &state.settings);
+    let actor = Actor {
+        user_id: op.0.user_id,
+        address: &addr,
+    };
+    let detail = format!(
+        "discount {did}: {} {} from {start_s}",
+        f.kind,
+        f.value.trim()
+    );
+    onboarding::audit(
+        &mut tx,
+        &actor,
+        Some(partner_id),
+        "discount_granted",
+        &detail,
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    session::flash(&sess, FlashLevel::Success, ctx.t("flash-discount-granted"));
+    Ok(redirect(&format!(
+        "{}/{partner_id}",
+        routes::ADMIN_PARTNERS
+    )))
+}
+
+async fn grant_credit(
+    req: HttpRequest,
+    op: Operator,
+    ctx: PageCtx,
+    sess: Session,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+    form: web::Form<CreditForm>,
+) -> Result<HttpResponse, AppError> {
+    let partner_id = id.into_inner();
+    let f = form.into_inner();
+    let fail = |key: &'static str| GrantForms {
+        credit: f.clone(),
+        credit_error: Some(key),
+        ..Default::default()
+    };
+    let customer_id = match customer_of(&state, partner_id, &f.org_id).await? {
+        Ok(c) => c,
+        Err(key) => return refuse(ctx, &state, partner_id, fail(key)).await,
+    };
+    let amount = match Cents::parse(&f.amount) {
+        Ok(v) if v.value() > 0 => v.value(),
+        _ => return refuse(ctx, &state, partner_id, fail("error-grant-value")).await,
+    };
+    let date = |s: &str| NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").ok();
+    let (Some(effective_on), Some(expires_on)) = (date(&f.effective_on), date(&f.expires_on))
+    else {
+        return refuse(ctx, &state, partner_id, fail("error-grant-dates")).await;
+    };
+    if expires_on < effective_on {
+        return refuse(ctx, &state, partner_id, fail("error-grant-dates")).await;
+    }
+    let now = state.now();
+    let mut tx = state.db.begin().await?;
+    partners::find_by_id(&mut tx, partner_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let new = NewCredit {
+        partner_id,
+        customer_id,
+        amount,
+        effective_on,
+        expires_on,
+        note: f.note.trim(),
+        created_by: Some(op.0.user_id),
+    };
+    let cid = grants::insert_credit(&mut tx, new, now).await?;
+    let addr = client_addr(&req, &state.settings);
+    let actor = Actor {
+        user_id: op.0.user_id,
+        address: &addr,
+    };
+    let detail = format!(
+        "credit {cid}: {} from {effective_on} to {expires_on}",
+        Cents(amount)
+    );
+    onboarding::audit(
+        &mut tx,
+        &actor,
+        Some(partner_id),
+        "credit_granted",
+        &detail,
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    session::flash(&sess, FlashLevel::Success, ctx.t("flash-credit-granted"));
+    Ok(redirect(&format!(
+        "{}/{partner_id}",
+        routes::ADMIN_PARTNERS
+    )))
+}

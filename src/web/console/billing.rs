@@ -1,0 +1,279 @@
+//! Billing pages: the partner's monthly bill (overview, by service, by customer, CSV), credits,
+//! discounts, and the month-to-date chart data for the dashboard.
+
+use actix_web::http::{StatusCode, header};
+use actix_web::{HttpResponse, web};
+use askama::Template;
+use serde::Deserialize;
+
+use crate::auth::Member;
+use crate::billing::bill::Totals;
+use crate::billing::money::Cents;
+use crate::billing::month::Month;
+use crate::bills::{self, BillError, PartnerBill};
+use crate::error::AppError;
+use crate::state::AppState;
+use crate::store::grants::{self, CreditRow, DiscountRow};
+use crate::web::page::{PageCtx, render, render_status};
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.route("/billing", web::get().to(page))
+        .route("/billing.csv", web::get().to(csv))
+        .route("/credits", web::get().to(credits))
+        .route("/discounts", web::get().to(discounts));
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct MonthQuery {
+    pub month: String,
+}
+
+/// The month asked for, or the running one; `Err` carries the message for a bad or old month.
+pub fn chosen_month(q: &MonthQuery, today: chrono::NaiveDate) -> Result<Month, &'static str> {
+    let current = Month::of(today);
+    if q.month.is_empty() {
+        return Ok(current);
+    }
+    let m = Month::parse(&q.month).ok_or("error-month-format")?;
+    if m.in_window(current) {
+        Ok(m)
+    } else {
+        Err("error-month-window")
+    }
+}
+
+/// Money for pages: "1,234.50".
+pub fn money(c: i64) -> String {
+    Cents(c).grouped()
+}
+
+/// An amount however deeply templates borrow it.
+pub trait CentsLike {
+    fn cents(&self) -> i64;
+}
+
+impl CentsLike for i64 {
+    fn cents(&self) -> i64 {
+        *self
+    }
+}
+
+impl<T: CentsLike + ?Sized> CentsLike for &T {
+    fn cents(&self) -> i64 {
+        (**self).cents()
+    }
+}
+
+pub struct Row {
+    pub label: String,
+    pub href: Option<String>,
+    pub t: Totals,
+}
+
+#[derive(Template)]
+#[template(path = "console/billing.html")]
+struct BillingPage {
+    ctx: PageCtx,
+    months: Vec<Month>,
+    month: Month,
+    estimate: bool,
+    overview: Totals,
+    services: Vec<Row>,
+    customers: Vec<Row>,
+    error: Option<String>,
+    can_export: bool,
+}
+
+impl BillingPage {
+    fn m(&self, c: impl CentsLike) -> String {
+        money(c.cents())
+    }
+}
+
+async fn page(
+    m: Member,
+    ctx: PageCtx,
+    state: web::Data<AppState>,
+    q: web::Query<MonthQuery>,
+) -> Result<HttpResponse, AppError> {
+    let today = state.now().date_naive();
+    let (month, error, status) = match chosen_month(&q, today) {
+        Ok(month) => (month, None, StatusCode::OK),
+        Err(key) => (Month::of(today), Some(ctx.t(key)), StatusCode::BAD_REQUEST),
+    };
+    let bill = bill_of(&state, m.partner_id, month, today).await?;
+    let services = bill
+        .by_service()
+        .into_iter()
+        .map(|(s, t)| Row {
+            label: s,
+            href: None,
+            t,
+        })
+        .collect();
+    let customers = bill
+        .by_customer()
+        .into_iter()
+        .map(|(id, t)| {
+            let info = bill.customers.get(&id);
+            Row {
+                label: info
+                    .map(|i| i.name.clone())
+                    .unwrap_or_else(|| id.to_string()),
+                href: info.map(|i| format!("/console/customers/{}?month={month}", i.org_id)),
+                t,
+            }
+        })
+        .collect();
+    let page = BillingPage {
+        months: Month::window(Month::of(today)),
+        month,
+        estimate: bill.estimate,
+        overview: bill.overview(),
+        services,
+        customers,
+        error,
+        can_export: m.user.role.as_deref() != Some("viewer"),
+        ctx,
+    };
+    Ok(render_status(status, &page))
+}
+
+pub async fn bill_of(
+    state: &AppState,
+    partner_id: i64,
+    month: Month,
+    today: chrono::NaiveDate,
+) -> Result<PartnerBill, AppError> {
+    bills::partner_bill(&state.db, partner_id, month, today)
+        .await
+        .map_err(|e| match e {
+            BillError::OutOfWindow(_) => AppError::BadRequest,
+            BillError::Store(s) => AppError::Store(s),
+        })
+}
+
+/// The month's base lines with what discounts and credits took, as CSV.
+async fn csv(
+    m: Member,
+    state: web::Data<AppState>,
+    q: web::Query<MonthQuery>,
+) -> Result<HttpResponse, AppError> {
+    if m.user.role.as_deref() == Some("viewer") {
+        return Err(AppError::Forbidden);
+    }
+    let today = state.now().date_naive();
+    let month = chosen_month(&q, today).map_err(|_| AppError::BadRequest)?;
+    let bill = bill_of(&state, m.partner_id, month, today).await?;
+    let mut out = String::from(
+        "month,org_id,org_name,service,project,cluster,total_cost,discounts,credits,running_total\n",
+    );
+    for l in &bill.lines {
+        let info = bill.customers.get(&l.base.customer_id);
+        let fields = [
+            month.to_string(),
+            info.map(|i| i.org_id.clone()).unwrap_or_default(),
+            info.map(|i| i.name.clone()).unwrap_or_default(),
+            l.base.service.clone(),
+            l.base.project.clone(),
+            l.base.cluster.clone(),
+            Cents(l.base.total_cost).to_string(),
+            Cents(l.discounts).to_string(),
+            Cents(l.credits).to_string(),
+            Cents(l.running_total()).to_string(),
+        ];
+        out.push_str(&fields.map(|f| super::customers::csv_field(&f)).join(","));
+        out.push('\n');
+    }
+    Ok(HttpResponse::Ok()
+        .content_type("text/csv; charset=utf-8")
+        .insert_header((
+            header::CONTENT_DISPOSITION,
+            format!("attachment; filename=\"bill-{month}.csv\""),
+        ))
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .body(out))
+}
+
+#[derive(Template)]
+#[template(path = "console/credits.html")]
+struct CreditsPage {
+    ctx: PageCtx,
+    credits: Vec<(CreditRow, i64)>,
+    today: chrono::NaiveDate,
+}
+
+impl CreditsPage {
+    fn m(&self, c: impl CentsLike) -> String {
+        money(c.cents())
+    }
+}
+
+async fn credits(
+    m: Member,
+    ctx: PageCtx,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, AppError> {
+    let today = state.now().date_naive();
+    let bill = bill_of(&state, m.partner_id, Month::of(today), today).await?;
+    let mut c = state.db.acquire().await?;
+    let rows = grants::credits(&mut c, m.partner_id).await?;
+    let credits = rows
+        .into_iter()
+        .map(|r| {
+            let left = bill
+                .credits_left
+                .get(&r.credit_id)
+                .copied()
+                .unwrap_or(r.amount);
+            (r, left)
+        })
+        .collect();
+    render(&CreditsPage {
+        ctx,
+        credits,
+        today,
+    })
+}
+
+#[derive(Template)]
+#[template(path = "console/discounts.html")]
+struct DiscountsPage {
+    ctx: PageCtx,
+    discounts: Vec<DiscountRow>,
+    current: String,
+}
+
+impl DiscountsPage {
+    fn m(&self, c: impl CentsLike) -> String {
+        money(c.cents())
+    }
+
+    /// Whether the discount applies to the running month.
+    fn applies(&self, d: &DiscountRow) -> bool {
+        d.start_month.as_str() <= self.current.as_str()
+            && d.end_month
+                .as_deref()
+                .is_none_or(|e| e >= self.current.as_str())
+    }
+
+    fn percent(&self, bps: &i64) -> String {
+        format!("{}.{:02} %", bps / 100, bps % 100)
+    }
+}
+
+async fn discounts(
+    m: Member,
+    ctx: PageCtx,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, AppError> {
+    let mut c = state.db.acquire().await?;
+    let discounts = grants::discounts(&mut c, m.partner_id).await?;
+    let current = Month::of(state.now().date_naive()).to_string();
+    render(&DiscountsPage {
+        ctx,
+        discounts,
+        current,
+    })
+}

@@ -1,0 +1,477 @@
+//! Bills through the store and the console: credits over months, the window, scoping, CSV.
+
+use chrono::Utc;
+use partner_console::billing::month::Month;
+use partner_console::billing::usage_file::UsageRow;
+use partner_console::bills;
+use partner_console::domain::PartnerKind;
+use partner_console::store::customers::{self, NewCustomer};
+use partner_console::store::grants::{self, NewCredit, NewDiscount};
+use reqwest::StatusCode;
+
+use crate::helpers::{TestApp, signed_in_client, spawn_app, text_of};
+
+async fn customer(app: &TestApp, partner_id: i64, org_id: &str, name: &str) {
+    let mut tx = app.state.db.begin().await.unwrap();
+    let new = NewCustomer {
+        partner_id,
+        org_id,
+        org_name: name,
+        email: &format!("it@{org_id}.example"),
+        password_hash: "x",
+        state: "active",
+        signup_link_id: None,
+        effected_at: Some(Utc::now()),
+    };
+    customers::insert(&mut tx, new, Utc::now()).await.unwrap();
+    tx.commit().await.unwrap();
+}
+
+/// One usage line of `cents` on the first day of the month `ago` months back.
+fn row(org_id: &str, ago: i32, service: &str, cents: i64, key: &str) -> UsageRow {
+    let m = Month::of(Utc::now().date_naive()).plus(-ago);
+    UsageRow {
+        line: 1,
+        org_id: org_id.into(),
+        day: m.first_day(),
+        service: service.into(),
+        project: "production".into(),
+        cluster: "c1".into(),
+        cost: cents,
+        record_key: key.into(),
+    }
+}
+
+async fn load(app: &TestApp, rows: Vec<UsageRow>) {
+    let report = partner_console::usage::load(&app.state.db, &rows, vec![], Utc::now(), |_| {})
+        .await
+        .unwrap();
+    assert!(report.rejected.is_empty(), "{:?}", report.rejected);
+}
+
+#[tokio::test]
+async fn a_credit_runs_out_over_months_and_another_expires_mid_window() {
+    let app = spawn_app().await;
+    let acme = app
+        .create_partner("Acme Cloud", PartnerKind::Msp, "owner@acme.example")
+        .await;
+    customer(&app, acme, "1000000000000000001", "Sakura Retail").await;
+    let mut rows = Vec::new();
+    for ago in 0..=4 {
+        rows.push(row(
+            "1000000000000000001",
+            ago,
+            "TiDB Dedicated",
+            800,
+            &format!("k{ago}"),
+        ));
+    }
+    load(&app, rows).await;
+    let today = Utc::now().date_naive();
+    let current = Month::of(today);
+    let mut tx = app.state.db.begin().await.unwrap();
+    // $10.00 from three months ago: $8 then $2 are used, then nothing is left.
+    grants::insert_credit(
+        &mut tx,
+        NewCredit {
+            partner_id: acme,
+            customer_id: None,
+            amount: 1000,
+            effective_on: current.plus(-3).first_day(),
+            expires_on: current.plus(12).last_day(),
+            note: "",
+            created_by: None,
+        },
+        Utc::now(),
+    )
+    .await
+    .unwrap();
+    // $100 that expired at the end of four months ago: it covers that month only.
+    grants::insert_credit(
+        &mut tx,
+        NewCredit {
+            partner_id: acme,
+            customer_id: None,
+            amount: 10_000,
+            effective_on: current.plus(-6).first_day(),
+            expires_on: current.plus(-4).last_day(),
+            note: "",
+            created_by: None,
+        },
+        Utc::now(),
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+
+    let credits_of = |ago: i32| {
+        let db = app.state.db.clone();
+        async move {
+            bills::partner_bill(&db, acme, current.plus(-ago), today)
+                .await
+                .unwrap()
+                .overview()
+        }
+    };
+    let m4 = credits_of(4).await;
+    assert_eq!(
+        (m4.credits, m4.running_total),
+        (800, 0),
+        "the short credit covers its month"
+    );
+    let m3 = credits_of(3).await;
+    assert_eq!(
+        (m3.credits, m3.running_total),
+        (800, 0),
+        "the expired credit is gone; the new one pays"
+    );
+    let m2 = credits_of(2).await;
+    assert_eq!(
+        (m2.credits, m2.running_total),
+        (200, 600),
+        "the credit runs out: $2 left of $10"
+    );
+    let m1 = credits_of(1).await;
+    assert_eq!((m1.credits, m1.running_total), (0, 800));
+
+    // The month outside the window is refused, on the page and in the store.
+    assert!(
+        bills::partner_bill(&app.state.db, acme, current.plus(-7), today)
+            .await
+            .is_err()
+    );
+    let owner = signed_in_client(&app, "owner@acme.example").await;
+    let old = current.plus(-7);
+    let r = owner
+        .get(app.url(&format!("/console/billing?month={old}")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+    assert!(
+        r.text()
+            .await
+            .unwrap()
+            .contains("the running month and the six before it")
+    );
+    let r = owner
+        .get(app.url("/console/billing?month=2026-13"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+    assert_eq!(
+        owner
+            .get(app.url(&format!("/console/billing.csv?month={old}")))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::BAD_REQUEST
+    );
+
+    // The credits page says what is left.
+    let credits = owner
+        .get(app.url("/console/credits"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        credits.contains("$10.00") && credits.contains("$100.00"),
+        "{credits}"
+    );
+}
+
+#[tokio::test]
+async fn the_billing_page_csv_and_customer_bill_add_up_and_stay_in_their_partner() {
+    let app = spawn_app().await;
+    let acme = app
+        .create_partner("Acme Cloud", PartnerKind::Msp, "owner@acme.example")
+        .await;
+    let other = app
+        .create_partner("Other MSP", PartnerKind::Msp, "owner@other.example")
+        .await;
+    customer(&app, acme, "2000000000000000001", "Maple Foods").await;
+    customer(&app, acme, "2000000000000000002", "Cedar Labs").await;
+    customer(&app, other, "2000000000000000003", "Secret Customer").await;
+    load(
+        &app,
+        vec![
+            row("2000000000000000001", 1, "TiDB Dedicated", 33_333, "a1"),
+            row("2000000000000000001", 1, "Backup Storage", 1_001, "a2"),
+            row("2000000000000000002", 1, "TiDB Dedicated", 66_667, "a3"),
+            row("2000000000000000003", 1, "TiDB Dedicated", 99_999, "b1"),
+        ],
+    )
+    .await;
+    let month = Month::of(Utc::now().date_naive()).plus(-1);
+    let mut tx = app.state.db.begin().await.unwrap();
+    let start = month.to_string();
+    grants::insert_discount(
+        &mut tx,
+        NewDiscount {
+            partner_id: acme,
+            customer_id: None,
+            service: None,
+            rate_bps: Some(1_250),
+            amount: None,
+            start_month: &start,
+            end_month: None,
+            note: "",
+            created_by: None,
+        },
+        Utc::now(),
+    )
+    .await
+    .unwrap();
+    grants::insert_discount(
+        &mut tx,
+        NewDiscount {
+            partner_id: acme,
+            customer_id: None,
+            service: None,
+            rate_bps: None,
+            amount: Some(1_000),
+            start_month: &start,
+            end_month: Some(&start),
+            note: "",
+            created_by: None,
+        },
+        Utc::now(),
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+
+    let owner = signed_in_client(&app, "owner@acme.example").await;
+    let page = owner
+        .get(app.url(&format!("/console/billing?month={month}")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("Maple Foods") && page.contains("Cedar Labs"));
+    assert!(
+        !page.contains("Secret Customer"),
+        "another partner's customer never shows"
+    );
+    // 12.5 % per line, rounded half-even per line, then $10 spread: 1 010.01 - 126.25 - 10.00.
+    let total = 33_333 + 1_001 + 66_667;
+    let rate = [33_333i64, 1_001, 66_667]
+        .iter()
+        .map(|c| partner_console::billing::bill::rate_of(*c, 1_250))
+        .sum::<i64>();
+    let expected = partner_console::billing::Cents(total - rate - 1_000).to_string();
+    assert_eq!(
+        text_of(&page, "#running-total").unwrap(),
+        format!("${expected}")
+    );
+
+    let csv = owner
+        .get(app.url(&format!("/console/billing.csv?month={month}")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let sum: i64 = csv
+        .lines()
+        .skip(1)
+        .map(|l| {
+            partner_console::billing::Cents::parse(l.rsplit(',').next().unwrap())
+                .unwrap()
+                .value()
+        })
+        .sum();
+    assert_eq!(
+        partner_console::billing::Cents(sum).to_string(),
+        expected,
+        "the CSV lines add up to the overview"
+    );
+    assert!(!csv.contains("Secret Customer"));
+
+    // A customer's bill is its share of the partner's.
+    let detail = owner
+        .get(app.url(&format!(
+            "/console/customers/2000000000000000001?month={month}"
+        )))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(detail.contains("Backup Storage"));
+    let maple = text_of(&detail, "#customer-running-total").unwrap();
+    let cedar_page = owner
+        .get(app.url(&format!(
+            "/console/customers/2000000000000000002?month={month}"
+        )))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let cedar = text_of(&cedar_page, "#customer-running-total").unwrap();
+    let parse = |s: String| {
+        partner_console::billing::Cents::parse(s.trim_start_matches('$'))
+            .unwrap()
+            .value()
+    };
+    assert_eq!(parse(maple) + parse(cedar), total - rate - 1_000);
+
+    // The other partner sees only its own customer.
+    let them = signed_in_client(&app, "owner@other.example").await;
+    let page = them
+        .get(app.url(&format!("/console/billing?month={month}")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("Secret Customer") && !page.contains("Maple Foods"));
+    assert_eq!(
+        them.get(app.url(&format!(
+            "/console/customers/2000000000000000001?month={month}"
+        )))
+        .send()
+        .await
+        .unwrap()
+        .status(),
+        StatusCode::NOT_FOUND
+    );
+    let dashboard = owner
+        .get(app.url("/console"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        dashboard.contains(r#"<svg class="chart""#),
+        "the dashboard has its chart"
+    );
+}
+
+#[tokio::test]
+async fn operators_grant_discounts_and_credits_with_clear_errors() {
+    let app = spawn_app().await;
+    let acme = app
+        .create_partner("Acme Cloud", PartnerKind::Msp, "owner@acme.example")
+        .await;
+    app.create_operator("ops@vendor.example").await;
+    let ops = signed_in_client(&app, "ops@vendor.example").await;
+    let page = format!("/admin/partners/{acme}");
+    let r = crate::onboarding::post_with_token(
+        &app,
+        &ops,
+        &page,
+        &format!("{page}/discounts"),
+        &[
+            ("kind", "rate"),
+            ("value", "150"),
+            ("start_month", "2026-11"),
+        ],
+    )
+    .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = r.text().await.unwrap();
+    assert!(
+        html.contains("percentage up to 100") && html.contains(r#"value="150""#),
+        "values kept with the message"
+    );
+    let r = crate::onboarding::post_with_token(
+        &app,
+        &ops,
+        &page,
+        &format!("{page}/discounts"),
+        &[
+            ("kind", "rate"),
+            ("value", "12.5"),
+            ("start_month", "2026-11"),
+            ("org_id", "123"),
+        ],
+    )
+    .await;
+    assert_eq!(
+        r.status(),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "a customer of no partner"
+    );
+    let r = crate::onboarding::post_with_token(
+        &app,
+        &ops,
+        &page,
+        &format!("{page}/discounts"),
+        &[
+            ("kind", "rate"),
+            ("value", "12.5"),
+            ("start_month", "2026-11"),
+            ("service", "TiDB Dedicated"),
+        ],
+    )
+    .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let r = crate::onboarding::post_with_token(
+        &app,
+        &ops,
+        &page,
+        &format!("{page}/credits"),
+        &[
+            ("amount", "250.00"),
+            ("effective_on", "2026-11-01"),
+            ("expires_on", "2026-10-01"),
+        ],
+    )
+    .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let r = crate::onboarding::post_with_token(
+        &app,
+        &ops,
+        &page,
+        &format!("{page}/credits"),
+        &[
+            ("amount", "250.00"),
+            ("effective_on", "2026-11-01"),
+            ("expires_on", "2027-10-31"),
+        ],
+    )
+    .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let mut c = app.state.db.acquire().await.unwrap();
+    let d = grants::discounts(&mut c, acme).await.unwrap();
+    assert_eq!(
+        (d.len(), d[0].rate_bps, d[0].service.as_deref()),
+        (1, Some(1250), Some("TiDB Dedicated"))
+    );
+    let k = grants::credits(&mut c, acme).await.unwrap();
+    assert_eq!((k.len(), k[0].amount), (1, 25_000));
+    let audit = ops
+        .get(app.url("/admin/audit"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(audit.contains("discount_granted") && audit.contains("credit_granted"));
+    let owner = signed_in_client(&app, "owner@acme.example").await;
+    let discounts = owner
+        .get(app.url("/console/discounts"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(discounts.contains("12.50 %") && discounts.contains("TiDB Dedicated"));
+}
