@@ -10,7 +10,7 @@ use crate::billing::bill::{
 };
 use crate::billing::month::Month;
 use crate::store::grants::{self, CreditRow, DiscountRow};
-use crate::store::{Db, StoreError, customers, usage};
+use crate::store::{Db, StoreError, closed, customers, usage};
 
 /// How far back credits are replayed to know what is left of them.
 const CREDIT_REPLAY_MONTHS: i32 = 24;
@@ -157,7 +157,16 @@ pub async fn partner_bill(
                 expires_on: k.expires_on,
             })
             .collect();
-        let (bill_lines, uses) = bill::compute(lines, &discounts, &credits);
+        let m_str = m.to_string();
+        // A closed month is what it was at closing, whatever usage arrived since.
+        let (bill_lines, uses) = if usage::is_closed(&mut c, &m_str).await? {
+            (
+                closed::lines(&mut c, &m_str, partner_id).await?,
+                closed::uses(&mut c, &m_str, partner_id).await?,
+            )
+        } else {
+            bill::compute(lines, &discounts, &credits)
+        };
         for u in &uses {
             *remaining.entry(u.credit_id).or_default() -= u.used;
         }
@@ -185,4 +194,77 @@ pub async fn partner_bill(
         }
         m = m.next();
     }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum CloseError {
+    #[error("{0} is not over yet")]
+    NotOver(Month),
+    #[error("{0} is outside the months that can be billed")]
+    OutOfWindow(Month),
+    #[error("{0} is closed already")]
+    AlreadyClosed(Month),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CloseReport {
+    pub partners: usize,
+    pub lines: usize,
+}
+
+/// Closes a finished month: every partner's bill and credit consumption are stored as they are
+/// now and never change afterwards. Claimed write-first, so it happens once even with several
+/// instances or operators at the same time.
+pub async fn close_month(
+    db: &Db,
+    month: Month,
+    today: NaiveDate,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<CloseReport, CloseError> {
+    let current = Month::of(today);
+    if month >= current {
+        return Err(CloseError::NotOver(month));
+    }
+    if !month.in_window(current) {
+        return Err(CloseError::OutOfWindow(month));
+    }
+    let m = month.to_string();
+    let partners = {
+        let mut c = db.acquire().await?;
+        if usage::is_closed(&mut c, &m).await? {
+            return Err(CloseError::AlreadyClosed(month));
+        }
+        closed::partner_ids(&mut c).await?
+    };
+    let mut bills = Vec::new();
+    for p in &partners {
+        let bill = partner_bill(db, *p, month, today)
+            .await
+            .map_err(|e| match e {
+                BillError::OutOfWindow(m) => CloseError::OutOfWindow(m),
+                BillError::Store(s) => CloseError::Store(s),
+            })?;
+        bills.push((*p, bill));
+    }
+    let mut tx = db.begin().await?;
+    if !closed::claim(&mut tx, &m, now).await? {
+        return Err(CloseError::AlreadyClosed(month));
+    }
+    let mut lines = 0;
+    for (p, bill) in &bills {
+        for l in &bill.lines {
+            closed::insert_line(&mut tx, &m, *p, l).await?;
+            lines += 1;
+        }
+        for u in &bill.credit_uses {
+            closed::insert_use(&mut tx, &m, u).await?;
+        }
+    }
+    tx.commit().await?;
+    Ok(CloseReport {
+        partners: partners.len(),
+        lines,
+    })
 }

@@ -36,11 +36,22 @@ enum Command {
         #[command(subcommand)]
         command: OperatorCommand,
     },
+    /// Monthly bills.
+    Bills {
+        #[command(subcommand)]
+        command: BillsCommand,
+    },
     /// Load usage data.
     Usage {
         #[command(subcommand)]
         command: UsageCommand,
     },
+}
+
+#[derive(Subcommand)]
+enum BillsCommand {
+    /// Close a finished month (YYYY-MM): its bills are stored and never change afterwards.
+    Close { month: String },
 }
 
 #[derive(Subcommand)]
@@ -101,6 +112,27 @@ async fn run(command: Command, settings: Settings) -> anyhow::Result<ExitCode> {
             }
             println!("customer signup link: {}", seeded.signup_url);
             app.run().await?;
+        }
+        Command::Bills {
+            command: BillsCommand::Close { month },
+        } => {
+            let Some(m) = partner_console::billing::month::Month::parse(&month) else {
+                eprintln!("refused: months are written YYYY-MM, such as 2026-10");
+                return Ok(ExitCode::from(2));
+            };
+            let db = connect_and_migrate(&settings).await?;
+            let now = chrono::Utc::now();
+            match partner_console::bills::close_month(&db, m, now.date_naive(), now).await {
+                Ok(r) => println!(
+                    "closed {m}: {} partners, {} bill lines stored",
+                    r.partners, r.lines
+                ),
+                Err(partner_console::bills::CloseError::Store(e)) => return Err(e.into()),
+                Err(e) => {
+                    eprintln!("refused: {e}");
+                    return Ok(ExitCode::from(2));
+                }
+            }
         }
         Command::Usage {
             command: UsageCommand::Import { file },

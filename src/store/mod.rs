@@ -8,6 +8,7 @@
 pub mod api_keys;
 pub mod applications;
 pub mod audit;
+pub mod closed;
 pub mod customers;
 pub mod grants;
 pub mod logos;

@@ -120,3 +120,14 @@ pub async fn customer_id_of(c: &mut impl Conn, org_id: &str) -> StoreResult<Opti
         .await)?,
     )
 }
+
+/// Usage that arrived for a month after it was closed (it never changes the closed bill).
+pub async fn late_count(c: &mut impl Conn, first: NaiveDate, last: NaiveDate) -> StoreResult<i64> {
+    Ok(on_conn!(c, c => sqlx::query_scalar::<_, i64>(
+        "SELECT CAST(COUNT(*) AS BIGINT) FROM usage_records WHERE late AND day >= $1 AND day <= $2",
+    )
+    .bind(first)
+    .bind(last)
+    .fetch_one(c)
+    .await)?)
+}

@@ -79,6 +79,7 @@ impl PageCtx {
                 (routes::ADMIN, "nav-admin-overview"),
                 (routes::ADMIN_APPLICATIONS, "nav-admin-applications"),
                 (routes::ADMIN_PARTNERS, "nav-admin-partners"),
+                (routes::ADMIN_BILLING, "nav-admin-billing"),
                 (routes::ADMIN_OUTBOX, "nav-admin-outbox"),
                 (routes::ADMIN_AUDIT, "nav-admin-audit"),
             ],

@@ -49,3 +49,4 @@ pub fn confirm_organization(token: &str) -> String {
     CONFIRM_ORGANIZATION.replace("{token}", token)
 }
 pub const CONSOLE_BILLING: &str = "/console/billing";
+pub const ADMIN_BILLING: &str = "/admin/billing";

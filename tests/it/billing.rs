@@ -475,3 +475,84 @@ async fn operators_grant_discounts_and_credits_with_clear_errors() {
         .unwrap();
     assert!(discounts.contains("12.50 %") && discounts.contains("TiDB Dedicated"));
 }
+
+#[tokio::test]
+async fn a_closed_month_does_not_change_after_late_usage() {
+    let app = spawn_app().await;
+    let acme = app
+        .create_partner("Acme Cloud", PartnerKind::Msp, "owner@acme.example")
+        .await;
+    customer(&app, acme, "3000000000000000001", "Willow Games").await;
+    load(
+        &app,
+        vec![row("3000000000000000001", 1, "TiDB Starter", 800, "w1")],
+    )
+    .await;
+    let today = Utc::now().date_naive();
+    let last = Month::of(today).plus(-1);
+    app.create_operator("ops@vendor.example").await;
+    let ops = signed_in_client(&app, "ops@vendor.example").await;
+    let r = crate::onboarding::post_with_token(
+        &app,
+        &ops,
+        "/admin/billing",
+        &format!("/admin/billing/close/{last}"),
+        &[],
+    )
+    .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let before = bills::partner_bill(&app.state.db, acme, last, today)
+        .await
+        .unwrap()
+        .overview();
+    assert_eq!(before.total_cost, 800);
+
+    let late = vec![row("3000000000000000001", 1, "TiDB Starter", 500, "w2")];
+    let report = partner_console::usage::load(&app.state.db, &late, vec![], Utc::now(), |_| {})
+        .await
+        .unwrap();
+    assert_eq!(
+        (report.inserted, report.late),
+        (1, 1),
+        "late usage is stored and reported"
+    );
+    let after = bills::partner_bill(&app.state.db, acme, last, today)
+        .await
+        .unwrap()
+        .overview();
+    assert_eq!(after, before, "the closed bill never changes");
+
+    let page = ops
+        .get(app.url("/admin/billing"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("closed"));
+    // Closing twice, or the running month, is refused with a message.
+    let again = crate::onboarding::post_with_token(
+        &app,
+        &ops,
+        "/admin/billing",
+        &format!("/admin/billing/close/{last}"),
+        &[],
+    )
+    .await;
+    assert_eq!(again.status(), StatusCode::SEE_OTHER);
+    let page = ops
+        .get(app.url("/admin/billing"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("is closed already"), "{page}");
+    let current = Month::of(today);
+    assert!(matches!(
+        bills::close_month(&app.state.db, current, today, Utc::now()).await,
+        Err(bills::CloseError::NotOver(_))
+    ));
+}

@@ -1,6 +1,7 @@
 //! The operators' area. Every route here sits behind `require_operator`.
 
 mod applications;
+mod billing;
 mod grants;
 mod partner_pages;
 
@@ -27,7 +28,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .route("/audit", web::get().to(audit_page))
             .configure(applications::configure)
             .configure(partner_pages::configure)
-            .configure(grants::configure),
+            .configure(grants::configure)
+            .configure(billing::configure),
     );
 }
 

@@ -1,0 +1,123 @@
+//! Closed months: their bills and credit consumption, frozen at closing.
+
+use chrono::{DateTime, Utc};
+
+use super::{Conn, StoreResult};
+use crate::billing::bill::{BaseLine, BillLine, CreditUse};
+use crate::on_conn;
+
+/// Claims the month for closing, write-first: `false` if it was closed already (by another
+/// instance, say), so a month is never closed twice.
+pub async fn claim(c: &mut impl Conn, month: &str, now: DateTime<Utc>) -> StoreResult<bool> {
+    let n = on_conn!(c, c => sqlx::query("INSERT INTO closed_months (month, closed_at) VALUES ($1, $2) ON CONFLICT (month) DO NOTHING")
+        .bind(month)
+        .bind(now)
+        .execute(c)
+        .await
+        .map(|r| r.rows_affected()))?;
+    Ok(n == 1)
+}
+
+pub async fn closed_months(c: &mut impl Conn) -> StoreResult<Vec<String>> {
+    Ok(
+        on_conn!(c, c => sqlx::query_scalar::<_, String>("SELECT month FROM closed_months ORDER BY month DESC")
+        .fetch_all(c)
+        .await)?,
+    )
+}
+
+pub async fn insert_line(
+    c: &mut impl Conn,
+    month: &str,
+    partner_id: i64,
+    l: &BillLine,
+) -> StoreResult<()> {
+    on_conn!(c, c => sqlx::query(
+        "INSERT INTO closed_bill_lines (month, partner_id, customer_id, service, project, cluster, total_cost, \
+         discounts, credits) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+    )
+    .bind(month)
+    .bind(partner_id)
+    .bind(l.base.customer_id)
+    .bind(&l.base.service)
+    .bind(&l.base.project)
+    .bind(&l.base.cluster)
+    .bind(l.base.total_cost)
+    .bind(l.discounts)
+    .bind(l.credits)
+    .execute(c)
+    .await
+    .map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+pub async fn insert_use(c: &mut impl Conn, month: &str, u: &CreditUse) -> StoreResult<()> {
+    on_conn!(c, c => sqlx::query("INSERT INTO closed_credit_uses (month, credit_id, used) VALUES ($1, $2, $3)")
+        .bind(month)
+        .bind(u.credit_id)
+        .bind(u.used)
+        .execute(c)
+        .await
+        .map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+#[derive(sqlx::FromRow)]
+struct LineRow {
+    customer_id: i64,
+    service: String,
+    project: String,
+    cluster: String,
+    total_cost: i64,
+    discounts: i64,
+    credits: i64,
+}
+
+pub async fn lines(c: &mut impl Conn, month: &str, partner_id: i64) -> StoreResult<Vec<BillLine>> {
+    let rows = on_conn!(c, c => sqlx::query_as::<_, LineRow>(
+        "SELECT customer_id, service, project, cluster, total_cost, discounts, credits FROM closed_bill_lines \
+         WHERE month = $1 AND partner_id = $2 ORDER BY customer_id, service, project, cluster",
+    )
+    .bind(month)
+    .bind(partner_id)
+    .fetch_all(c)
+    .await)?;
+    Ok(rows
+        .into_iter()
+        .map(|r| BillLine {
+            base: BaseLine {
+                customer_id: r.customer_id,
+                service: r.service,
+                project: r.project,
+                cluster: r.cluster,
+                total_cost: r.total_cost,
+            },
+            discounts: r.discounts,
+            credits: r.credits,
+        })
+        .collect())
+}
+
+/// What a closed month used of the given partner's credits.
+pub async fn uses(c: &mut impl Conn, month: &str, partner_id: i64) -> StoreResult<Vec<CreditUse>> {
+    let rows = on_conn!(c, c => sqlx::query_as::<_, (i64, i64)>(
+        "SELECT u.credit_id, u.used FROM closed_credit_uses u JOIN credits k ON k.credit_id = u.credit_id \
+         WHERE u.month = $1 AND k.partner_id = $2 ORDER BY u.credit_id",
+    )
+    .bind(month)
+    .bind(partner_id)
+    .fetch_all(c)
+    .await)?;
+    Ok(rows
+        .into_iter()
+        .map(|(credit_id, used)| CreditUse { credit_id, used })
+        .collect())
+}
+
+pub async fn partner_ids(c: &mut impl Conn) -> StoreResult<Vec<i64>> {
+    Ok(
+        on_conn!(c, c => sqlx::query_scalar::<_, i64>("SELECT partner_id FROM partners ORDER BY partner_id")
+        .fetch_all(c)
+        .await)?,
+    )
+}
