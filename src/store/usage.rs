@@ -26,26 +26,6 @@ pub struct NewRecord<'a> {
     pub late: bool,
 }
 
-/// Inserts a record unless its key is known; `false` when it was already there.
-pub async fn insert(c: &mut impl Conn, r: &NewRecord<'_>, now: DateTime<Utc>) -> StoreResult<bool> {
-    let id = on_conn!(c, c => sqlx::query_scalar::<_, i64>(
-        "INSERT INTO usage_records (record_key, customer_id, day, service, project, cluster, cost, late, loaded_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (record_key) DO NOTHING RETURNING usage_id",
-    )
-    .bind(r.record_key)
-    .bind(r.customer_id)
-    .bind(r.day)
-    .bind(r.service)
-    .bind(r.project)
-    .bind(r.cluster)
-    .bind(r.cost)
-    .bind(r.late)
-    .bind(now)
-    .fetch_optional(c)
-    .await)?;
-    Ok(id.is_some())
-}
-
 pub async fn find(c: &mut impl Conn, record_key: &str) -> StoreResult<Option<StoredRecord>> {
     Ok(on_conn!(c, c => sqlx::query_as::<_, StoredRecord>(
         "SELECT customer_id, day, service, project, cluster, cost FROM usage_records WHERE record_key = $1",
@@ -53,25 +33,6 @@ pub async fn find(c: &mut impl Conn, record_key: &str) -> StoreResult<Option<Sto
     .bind(record_key)
     .fetch_optional(c)
     .await)?)
-}
-
-/// Adds `cost` to the month's roll-up line.
-pub async fn roll_up(c: &mut impl Conn, r: &NewRecord<'_>, month: &str) -> StoreResult<()> {
-    on_conn!(c, c => sqlx::query(
-        "INSERT INTO usage_monthly (customer_id, month, service, project, cluster, total_cost) \
-         VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (customer_id, month, service, project, cluster) \
-         DO UPDATE SET total_cost = usage_monthly.total_cost + excluded.total_cost",
-    )
-    .bind(r.customer_id)
-    .bind(month)
-    .bind(r.service)
-    .bind(r.project)
-    .bind(r.cluster)
-    .bind(r.cost)
-    .execute(c)
-    .await
-    .map(|x| x.rows_affected()))?;
-    Ok(())
 }
 
 pub async fn is_closed(c: &mut impl Conn, month: &str) -> StoreResult<bool> {
@@ -130,4 +91,58 @@ pub async fn late_count(c: &mut impl Conn, first: NaiveDate, last: NaiveDate) ->
     .bind(last)
     .fetch_one(c)
     .await)?)
+}
+
+/// Inserts many records in one statement; returns the keys actually inserted (the others were
+/// known already). Keys must be distinct within one call.
+pub async fn insert_many(
+    c: &mut impl Conn,
+    rows: &[NewRecord<'_>],
+    now: DateTime<Utc>,
+) -> StoreResult<Vec<String>> {
+    if rows.is_empty() {
+        return Ok(Vec::new());
+    }
+    Ok(on_conn!(c, c => {
+        let mut qb = sqlx::QueryBuilder::new(
+            "INSERT INTO usage_records (record_key, customer_id, day, service, project, cluster, cost, late, loaded_at) ",
+        );
+        qb.push_values(rows, |mut b, r| {
+            b.push_bind(r.record_key)
+                .push_bind(r.customer_id)
+                .push_bind(r.day)
+                .push_bind(r.service)
+                .push_bind(r.project)
+                .push_bind(r.cluster)
+                .push_bind(r.cost)
+                .push_bind(r.late)
+                .push_bind(now);
+        });
+        qb.push(" ON CONFLICT (record_key) DO NOTHING RETURNING record_key");
+        qb.build_query_scalar::<String>().fetch_all(c).await
+    })?)
+}
+
+/// Adds `cost` to one roll-up line (a month's sum for a customer, service, project and cluster).
+pub async fn add_to_month(
+    c: &mut impl Conn,
+    key: &(i64, String, String, String, String),
+    cost: i64,
+) -> StoreResult<()> {
+    let (customer_id, month, service, project, cluster) = key;
+    on_conn!(c, c => sqlx::query(
+        "INSERT INTO usage_monthly (customer_id, month, service, project, cluster, total_cost) \
+         VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (customer_id, month, service, project, cluster) \
+         DO UPDATE SET total_cost = usage_monthly.total_cost + excluded.total_cost",
+    )
+    .bind(customer_id)
+    .bind(month)
+    .bind(service)
+    .bind(project)
+    .bind(cluster)
+    .bind(cost)
+    .execute(c)
+    .await
+    .map(|x| x.rows_affected()))?;
+    Ok(())
 }

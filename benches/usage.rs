@@ -1,0 +1,251 @@
+//! Usage loading and bill benchmark (SPEC section 5; issue "Billing" point 6). Not a test.
+//!
+//!     cargo bench --bench usage                       # 1 M then 10 M rows, 10 000 customers
+//!     cargo bench --bench usage -- --big 2000000      # a quicker run
+//!
+//! Writes its SQLite databases and CSV files under target/bench-data/ (never committed), loads
+//! usage through the same code as `partner-console usage import`, times one partner's monthly
+//! bill at 10 thousand and at the full number of rows, and times `sqlite3 .import` of the same
+//! CSV files into a plain table with a unique key, for a ratio. Needs the sqlite3 command.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use chrono::{NaiveDate, Utc};
+use partner_console::billing::month::Month;
+use partner_console::billing::usage_file;
+use partner_console::bills;
+use partner_console::domain::PartnerKind;
+use partner_console::store::Db;
+use partner_console::store::customers::{self, NewCustomer};
+use partner_console::store::partners::{self, NewPartner};
+
+const SERVICES: [&str; 5] = [
+    "TiDB Dedicated",
+    "TiDB Starter",
+    "Backup Storage",
+    "Data Transfer",
+    "Support Plan",
+];
+const FILE_ROWS: usize = 1_000_000;
+
+struct Args {
+    customers: usize,
+    small: usize,
+    big: usize,
+}
+
+fn args() -> Args {
+    let mut a = Args {
+        customers: 10_000,
+        small: 1_000_000,
+        big: 10_000_000,
+    };
+    let v: Vec<String> = std::env::args().collect();
+    let mut i = 1;
+    while i < v.len() {
+        let next = v.get(i + 1).and_then(|s| s.parse().ok());
+        match (v[i].as_str(), next) {
+            ("--customers", Some(n)) => a.customers = n,
+            ("--small", Some(n)) => a.small = n,
+            ("--big", Some(n)) => a.big = n,
+            _ => {}
+        }
+        i += 1;
+    }
+    a
+}
+
+fn org_id(i: usize) -> String {
+    format!("{}", 1_000_000_000_000_000_000u64 + i as u64)
+}
+
+/// Rows `from..to`: each customer keeps one service, project and cluster, so a month's roll-up
+/// has one line per customer however many rows there are.
+fn write_csv(path: &Path, from: usize, to: usize, customers: usize, month: Month) {
+    let mut f = std::io::BufWriter::new(std::fs::File::create(path).unwrap());
+    writeln!(f, "{}", usage_file::CSV_HEADER).unwrap();
+    let days = month
+        .last_day()
+        .signed_duration_since(month.first_day())
+        .num_days() as usize
+        + 1;
+    for n in from..to {
+        let c = n % customers;
+        let day = month.first_day() + chrono::Duration::days(((n / customers) % days) as i64);
+        let cost = 1 + (n * 7919) % 99_999;
+        writeln!(
+            f,
+            "{},{},{},project-{},cluster-{},{}.{:02},k{}",
+            org_id(c),
+            day,
+            SERVICES[c % 5],
+            c % 3,
+            c % 7,
+            cost / 100,
+            cost % 100,
+            n
+        )
+        .unwrap();
+    }
+}
+
+async fn bill_time(
+    db: &Db,
+    partner_id: i64,
+    month: Month,
+    today: NaiveDate,
+) -> (Duration, i64, usize) {
+    let mut times = Vec::new();
+    let mut last = (0, 0);
+    for _ in 0..5 {
+        let t = Instant::now();
+        let bill = bills::partner_bill(db, partner_id, month, today)
+            .await
+            .unwrap();
+        times.push(t.elapsed());
+        last = (bill.overview().running_total, bill.lines.len());
+    }
+    times.sort();
+    (times[2], last.0, last.1)
+}
+
+async fn load_file(db: &Db, path: &Path) -> (usize, Duration) {
+    let t = Instant::now();
+    let data = std::fs::read(path).unwrap();
+    let (rows, rejected) = usage_file::parse(&data);
+    assert!(rejected.is_empty(), "{:?}", rejected.first());
+    let report = partner_console::usage::load(db, &rows, rejected, Utc::now(), |_| {})
+        .await
+        .unwrap();
+    assert!(report.rejected.is_empty());
+    (report.inserted, t.elapsed())
+}
+
+fn sqlite_import(dir: &Path, files: &[PathBuf]) -> Duration {
+    let db = dir.join("plain.db");
+    let _ = std::fs::remove_file(&db);
+    let setup = "CREATE TABLE usage (org_id TEXT, day TEXT, service TEXT, project TEXT, cluster TEXT, cost TEXT, record_key TEXT UNIQUE);";
+    let ok = std::process::Command::new("sqlite3")
+        .arg(&db)
+        .arg(setup)
+        .status()
+        .expect("sqlite3 is needed: apt-get install sqlite3");
+    assert!(ok.success());
+    let t = Instant::now();
+    for f in files {
+        let st = std::process::Command::new("sqlite3")
+            .arg(&db)
+            .arg(".mode csv")
+            .arg(format!(".import --skip 1 {} usage", f.display()))
+            .status()
+            .unwrap();
+        assert!(st.success());
+    }
+    t.elapsed()
+}
+
+fn rate(rows: usize, d: Duration) -> f64 {
+    rows as f64 / d.as_secs_f64()
+}
+
+#[tokio::main]
+async fn main() {
+    let a = args();
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/bench-data");
+    std::fs::create_dir_all(&dir).unwrap();
+    let db_path = dir.join("bench.db");
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", db_path.display()));
+    }
+    let db = Db::connect(&format!("sqlite://{}", db_path.display()), None)
+        .await
+        .unwrap();
+    db.migrate().await.unwrap();
+    let today = Utc::now().date_naive();
+    let month = Month::of(today).plus(-1);
+
+    let mut tx = db.begin().await.unwrap();
+    let new = NewPartner {
+        name: "Bench MSP",
+        kind: PartnerKind::Msp,
+        website_url: "https://bench.example",
+        logo_light_id: None,
+        logo_dark_id: None,
+    };
+    let (partner_id, _) = partners::insert(&mut tx, new, Utc::now()).await.unwrap();
+    for i in 0..a.customers {
+        let org = org_id(i);
+        let c = NewCustomer {
+            partner_id,
+            org_id: &org,
+            org_name: &format!("Customer {i}"),
+            email: &format!("c{i}@bench.example"),
+            password_hash: "x",
+            state: "active",
+            signup_link_id: None,
+            effected_at: Some(Utc::now()),
+        };
+        customers::insert(&mut tx, c, Utc::now()).await.unwrap();
+    }
+    tx.commit().await.unwrap();
+    println!(
+        "machine: {} cores; {} customers; month {month}",
+        std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(0),
+        a.customers
+    );
+
+    // 10 thousand rows: one per customer.
+    let first = dir.join("usage-0.csv");
+    write_csv(&first, 0, a.customers, a.customers, month);
+    load_file(&db, &first).await;
+    let (t_small, total_small, lines_small) = bill_time(&db, partner_id, month, today).await;
+    println!(
+        "bill at {} usage rows: {:.1} ms ({lines_small} bill lines, running total {})",
+        a.customers,
+        t_small.as_secs_f64() * 1e3,
+        partner_console::billing::Cents(total_small)
+    );
+
+    let mut files = vec![first];
+    let mut loaded = a.customers;
+    let mut load_time = Duration::ZERO;
+    let mut report_at = a.small;
+    while loaded < a.big {
+        let to = (loaded + FILE_ROWS).min(a.big);
+        let f = dir.join(format!("usage-{}.csv", files.len()));
+        write_csv(&f, loaded, to, a.customers, month);
+        let (n, d) = load_file(&db, &f).await;
+        loaded += n;
+        load_time += d;
+        files.push(f);
+        if loaded >= report_at {
+            println!(
+                "loaded {loaded} rows: {:.0} rows/s so far",
+                rate(loaded - a.customers, load_time)
+            );
+            report_at = a.big;
+        }
+    }
+    let (t_big, _, lines_big) = bill_time(&db, partner_id, month, today).await;
+    println!(
+        "bill at {loaded} usage rows: {:.1} ms ({lines_big} bill lines)",
+        t_big.as_secs_f64() * 1e3
+    );
+
+    let t_import = sqlite_import(&dir, &files);
+    let ours = rate(loaded - a.customers, load_time);
+    let theirs = rate(loaded, t_import);
+    println!(
+        "sqlite3 .import of the same {} files: {:.0} rows/s",
+        files.len(),
+        theirs
+    );
+    println!(
+        "our import: {ours:.0} rows/s = {:.2} × sqlite3 .import",
+        ours / theirs
+    );
+}
