@@ -1,6 +1,7 @@
 //! Partner Console: the web console and management API of a cloud database vendor's partner
 //! channel. `main.rs` is a thin CLI over [`startup::Application`].
 
+pub mod api;
 pub mod assets;
 pub mod auth;
 pub mod billing;

@@ -68,6 +68,11 @@ enum OperatorCommand {
         #[arg(long)]
         email: String,
     },
+    /// Issue an API key for an operator (for the usage ingest endpoint); shown once.
+    Key {
+        #[arg(long)]
+        email: String,
+    },
 }
 
 #[tokio::main]
@@ -138,6 +143,29 @@ async fn run(command: Command, settings: Settings) -> anyhow::Result<ExitCode> {
             command: UsageCommand::Import { file },
         } => {
             return import_usage(&settings, &file).await;
+        }
+        Command::Operator {
+            command: OperatorCommand::Key { email },
+        } => {
+            let db = connect_and_migrate(&settings).await?;
+            let vault = partner_console::auth::api_keys::KeyVault::new(
+                &settings.resolve_api_key_secret()?,
+            )?;
+            match operators::issue_operator_key(&db, &vault, &email).await {
+                Ok(key) => {
+                    println!("public key: {}", key.public_key);
+                    println!("private key: {} (shown only now)", key.private_key);
+                    println!(
+                        "curl --digest --user '{}:{}' -H 'Content-Type: text/csv' --data-binary @usage.csv {}/internal/v1/usage",
+                        key.public_key, key.private_key, settings.public_url
+                    );
+                }
+                Err(operators::CreateUserError::Invalid(msg)) => {
+                    eprintln!("refused: {msg}");
+                    return Ok(ExitCode::from(2));
+                }
+                Err(e) => return Err(e.into()),
+            }
         }
         Command::Operator {
             command: OperatorCommand::Create { email },

@@ -82,3 +82,31 @@ pub async fn ensure_user(
 pub fn member(partner_id: i64, role: Role) -> Membership {
     Membership::Partner { partner_id, role }
 }
+
+/// Issues an API key for the operator `email`; the private half is in the result only.
+pub async fn issue_operator_key(
+    db: &Db,
+    vault: &crate::auth::api_keys::KeyVault,
+    email: &str,
+) -> Result<crate::auth::api_keys::IssuedKey, CreateUserError> {
+    let parsed = Email::parse(email).map_err(invalid)?;
+    let mut tx = db.begin().await?;
+    let user = users::find_by_email(&mut tx, &parsed).await?;
+    let Some(user) = user.filter(|u| u.is_operator) else {
+        return Err(CreateUserError::Invalid(format!(
+            "{email} is not an operator"
+        )));
+    };
+    let key = vault.issue()?;
+    crate::store::operator_keys::insert(
+        &mut tx,
+        user.user_id,
+        &key.public_key,
+        &key.ha1_sha256_enc,
+        &key.ha1_md5_enc,
+        Utc::now(),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(key)
+}

@@ -40,8 +40,11 @@ pub struct Application {
 impl Application {
     pub async fn build(settings: Settings) -> anyhow::Result<Application> {
         let db = connect_and_migrate(&settings).await?;
-        let session_key = Key::try_from(settings.resolve_session_key()?.as_slice())
-            .context("session key too short")?;
+        let session_bytes = settings.resolve_session_key()?;
+        // Digest nonces are MACed with the session key: every instance shares it already.
+        let nonces = crate::api::digest::Nonces::new(&session_bytes);
+        let session_key =
+            Key::try_from(session_bytes.as_slice()).context("session key too short")?;
         let listener = TcpListener::bind(&settings.bind)
             .with_context(|| format!("cannot listen on {}", settings.bind))?;
         let port = listener.local_addr()?.port();
@@ -61,6 +64,7 @@ impl Application {
             metrics: Metrics::new(),
             clock,
             vault,
+            nonces,
         };
         let server = serve(listener, state.clone(), session_key)?;
         Ok(Application {
@@ -144,6 +148,7 @@ fn serve(listener: TcpListener, state: AppState, key: Key) -> anyhow::Result<Ser
             )
             .app_data(web::QueryConfig::default().error_handler(|_, _| AppError::BadRequest.into()))
             .app_data(web::PathConfig::default().error_handler(|_, _| AppError::NotFound.into()))
+            .configure(crate::api::ingest::configure)
             .configure(crate::web::configure)
             .default_service(web::to(not_found))
     })

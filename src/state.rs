@@ -22,6 +22,7 @@ pub struct AppState {
     pub metrics: Metrics,
     pub clock: Clock,
     pub vault: KeyVault,
+    pub nonces: crate::api::digest::Nonces,
 }
 
 impl AppState {

@@ -12,6 +12,7 @@ pub mod closed;
 pub mod customers;
 pub mod grants;
 pub mod logos;
+pub mod operator_keys;
 pub mod outbox;
 pub mod partners;
 pub mod signup_links;

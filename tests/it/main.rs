@@ -2,6 +2,7 @@
 //! application on a random port with a fresh database (see `helpers::spawn_app`).
 
 mod helpers;
+mod ingest;
 mod smtp;
 
 mod auth;

@@ -1,0 +1,6 @@
+//! The machine surfaces: the operator ingest endpoint now; the partner management APIs later.
+//! Authentication is HTTP Digest with API keys (see `digest`).
+
+pub mod digest;
+pub mod error;
+pub mod ingest;

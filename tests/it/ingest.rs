@@ -1,0 +1,124 @@
+//! The operator ingest endpoint, called with the real curl binary and HTTP Digest.
+
+use chrono::Utc;
+use partner_console::domain::PartnerKind;
+use partner_console::store::customers::{self, NewCustomer};
+
+use crate::helpers::{TestApp, spawn_app};
+
+fn curl(app: &TestApp, user: &str, file: &std::path::Path) -> (u16, serde_json::Value, String) {
+    let out = std::process::Command::new("curl")
+        .args([
+            "-s",
+            "--digest",
+            "--user",
+            user,
+            "-H",
+            "Content-Type: text/csv",
+            "--data-binary",
+        ])
+        .arg(format!("@{}", file.display()))
+        .args(["-w", "\n%{http_code}"])
+        .arg(app.url("/internal/v1/usage"))
+        .output()
+        .expect("curl is installed");
+    let text = String::from_utf8_lossy(&out.stdout).to_string();
+    let (body, code) = text.rsplit_once('\n').unwrap();
+    (
+        code.parse().unwrap(),
+        serde_json::from_str(body).unwrap_or(serde_json::Value::Null),
+        body.to_string(),
+    )
+}
+
+#[tokio::test]
+async fn the_metering_pipeline_loads_usage_with_an_operator_key() {
+    let app = spawn_app().await;
+    let acme = app
+        .create_partner("Acme Cloud", PartnerKind::Msp, "owner@acme.example")
+        .await;
+    let mut tx = app.state.db.begin().await.unwrap();
+    let new = NewCustomer {
+        partner_id: acme,
+        org_id: "4000000000000000001",
+        org_name: "Pioneer Media",
+        email: "it@pioneer.example",
+        password_hash: "x",
+        state: "active",
+        signup_link_id: None,
+        effected_at: Some(Utc::now()),
+    };
+    customers::insert(&mut tx, new, Utc::now()).await.unwrap();
+    tx.commit().await.unwrap();
+    app.create_operator("ops@vendor.example").await;
+    let key = partner_console::operators::issue_operator_key(
+        &app.state.db,
+        &app.state.vault,
+        "ops@vendor.example",
+    )
+    .await
+    .unwrap();
+    let user = format!("{}:{}", key.public_key, key.private_key);
+
+    let good = app.data_dir.path().join("good.csv");
+    let day = Utc::now().date_naive();
+    std::fs::write(
+        &good,
+        format!(
+            "{}\n4000000000000000001,{day},TiDB Dedicated,web,c1,10.50,m1\n",
+            partner_console::billing::usage_file::CSV_HEADER
+        ),
+    )
+    .unwrap();
+    let (status, json, body) = curl(&app, &user, &good);
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(json["inserted"], 1);
+    let (status, json, _) = curl(&app, &user, &good);
+    assert_eq!(
+        (status, json["inserted"].clone(), json["skipped"].clone()),
+        (200, 0.into(), 1.into()),
+        "idempotent"
+    );
+
+    let bad = app.data_dir.path().join("bad.csv");
+    std::fs::write(&bad, format!("{}\n4000000000000000001,{day},TiDB Dedicated,web,c1,1.00,m2\n4000000000000000001,{day},TiDB Dedicated,web,c1,-1.00,m3\n", partner_console::billing::usage_file::CSV_HEADER)).unwrap();
+    let (status, json, body) = curl(&app, &user, &bad);
+    assert_eq!(status, 422, "{body}");
+    assert_eq!(json["status"], 422);
+    assert_eq!(json["error"]["rejected"][0]["line"], 3);
+    assert!(
+        json["error"]["rejected"][0]["reason"]
+            .as_str()
+            .unwrap()
+            .contains("negative")
+    );
+    let mut c = app.state.db.acquire().await.unwrap();
+    assert!(
+        partner_console::store::usage::find(&mut c, "m2")
+            .await
+            .unwrap()
+            .is_none(),
+        "nothing of the bad file loaded"
+    );
+
+    // A wrong private key, or a partner-less stranger, gets 401 with the JSON error.
+    let (status, json, _) = curl(&app, &format!("{}:wrong", key.public_key), &good);
+    assert_eq!((status, json["status"].clone()), (401, 401.into()));
+    let r = reqwest::Client::new()
+        .post(app.url("/internal/v1/usage"))
+        .body("x")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 401);
+    let challenges: Vec<_> = r
+        .headers()
+        .get_all("www-authenticate")
+        .iter()
+        .map(|v| v.to_str().unwrap().to_string())
+        .collect();
+    assert!(
+        challenges[0].contains("algorithm=SHA-256") && challenges[1].contains("algorithm=MD5"),
+        "{challenges:?}"
+    );
+}
