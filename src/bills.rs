@@ -171,18 +171,11 @@ pub async fn partner_bill(
             *remaining.entry(u.credit_id).or_default() -= u.used;
         }
         if m == month {
-            let mut infos = HashMap::new();
-            for l in &bill_lines {
-                if let std::collections::hash_map::Entry::Vacant(e) =
-                    infos.entry(l.base.customer_id)
-                    && let Some(cu) = customers::find_by_id(&mut c, l.base.customer_id).await?
-                {
-                    e.insert(CustomerInfo {
-                        org_id: cu.org_id,
-                        name: cu.org_name,
-                    });
-                }
-            }
+            let infos: HashMap<i64, CustomerInfo> = customers::names(&mut c, partner_id)
+                .await?
+                .into_iter()
+                .map(|(id, org_id, name)| (id, CustomerInfo { org_id, name }))
+                .collect();
             return Ok(PartnerBill {
                 month,
                 estimate: month == current,

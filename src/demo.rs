@@ -3,6 +3,7 @@
 
 use chrono::Utc;
 
+use crate::auth::api_keys::KeyVault;
 use crate::auth::password::hash_now;
 use crate::billing::month::Month;
 use crate::billing::usage_file::UsageRow;
@@ -11,6 +12,7 @@ use crate::domain::SvgLogo;
 use crate::domain::{PartnerKind, Role};
 use crate::operators::{self, CreateUserError};
 use crate::store::StoreError;
+use crate::store::api_keys;
 use crate::store::applications::{self, NewApplication};
 use crate::store::customers::{self, NewCustomer};
 use crate::store::grants::{self, NewCredit, NewDiscount};
@@ -27,6 +29,8 @@ use chrono::Duration;
 
 pub struct Demo {
     pub logins: Vec<DemoLogin>,
+    /// A ready `curl --digest` line per demo partner, with a fresh key.
+    pub curls: Vec<String>,
     /// A fresh signup link of the demo MSP, printed so a newcomer can try the customer signup.
     pub signup_url: String,
 }
@@ -67,7 +71,7 @@ const PARTNERS: &[DemoPartner] = &[
     },
 ];
 
-pub async fn seed(db: &Db, public_url: &str) -> Result<Demo, CreateUserError> {
+pub async fn seed(db: &Db, vault: &KeyVault, public_url: &str) -> Result<Demo, CreateUserError> {
     let mut logins = vec![DemoLogin {
         email: OPERATOR.0,
         password: OPERATOR.1,
@@ -113,6 +117,7 @@ pub async fn seed(db: &Db, public_url: &str) -> Result<Demo, CreateUserError> {
     }
     ensure_pending_application(db).await?;
     let mut signup_url = String::new();
+    let mut curls = Vec::new();
     for p in PARTNERS {
         let mut c = db.acquire().await?;
         let partner = partners::find_by_slug(&mut c, p.slug)
@@ -124,8 +129,13 @@ pub async fn seed(db: &Db, public_url: &str) -> Result<Demo, CreateUserError> {
         if partner.is_msp() {
             signup_url = fresh_demo_link(db, &partner, public_url).await?;
         }
+        curls.push(fresh_demo_key(db, vault, &partner, public_url).await?);
     }
-    Ok(Demo { logins, signup_url })
+    Ok(Demo {
+        logins,
+        signup_url,
+        curls,
+    })
 }
 
 const DEMO_LINK_LABEL: &str = "Demo link";
@@ -431,4 +441,43 @@ async fn ensure_usage(db: &Db, partner: &Partner) -> Result<(), CreateUserError>
         tx.commit().await?;
     }
     Ok(())
+}
+
+const DEMO_KEY_NAME: &str = "Demo key";
+
+/// Revokes the key an earlier run printed and issues a new one (the private half exists only
+/// in this run's output).
+async fn fresh_demo_key(
+    db: &Db,
+    vault: &KeyVault,
+    partner: &Partner,
+    public_url: &str,
+) -> Result<String, CreateUserError> {
+    let now = Utc::now();
+    let key = vault.issue()?;
+    let mut tx = db.begin().await?;
+    for old in api_keys::list(&mut tx, partner.partner_id).await? {
+        if old.name == DEMO_KEY_NAME && old.revoked_at.is_none() {
+            api_keys::revoke(&mut tx, partner.partner_id, old.key_id, now).await?;
+        }
+    }
+    let new = api_keys::NewApiKey {
+        partner_id: partner.partner_id,
+        name: DEMO_KEY_NAME,
+        public_key: &key.public_key,
+        ha1_sha256: &key.ha1_sha256_enc,
+        ha1_md5: &key.ha1_md5_enc,
+        created_by: None,
+    };
+    api_keys::insert(&mut tx, new, now).await?;
+    tx.commit().await?;
+    let path = if partner.is_msp() {
+        "/v1beta1/msp/mspCustomers"
+    } else {
+        "/api/v1/me"
+    };
+    Ok(format!(
+        "curl --digest --user '{}:{}' {public_url}{path}",
+        key.public_key, key.private_key
+    ))
 }

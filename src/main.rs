@@ -109,13 +109,16 @@ async fn run(command: Command, settings: Settings) -> anyhow::Result<ExitCode> {
         Command::Demo => {
             let app = Application::build(settings).await?;
             let public_url = app.state().settings.public_url.clone();
-            let seeded = demo::seed(&app.state().db, &public_url).await?;
+            let seeded = demo::seed(&app.state().db, &app.state().vault, &public_url).await?;
             println!("Partner Console demo: {public_url}");
             println!("mails: {}", app.mail_destination());
             for l in &seeded.logins {
                 println!("login: {} {} ({})", l.email, l.password, l.who);
             }
             println!("customer signup link: {}", seeded.signup_url);
+            for c in &seeded.curls {
+                println!("{c}");
+            }
             app.run().await?;
         }
         Command::Bills {

@@ -1,6 +1,8 @@
 //! The machine surfaces: the operator ingest endpoint now; the partner management APIs later.
 //! Authentication is HTTP Digest with API keys (see `digest`).
 
+pub mod auth;
 pub mod digest;
 pub mod error;
 pub mod ingest;
+pub mod msp;

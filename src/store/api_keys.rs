@@ -113,3 +113,22 @@ pub async fn secrets_by_public_key(
     .fetch_optional(c)
     .await)?)
 }
+
+/// Records that a key was used, at most once a minute per key (no write on every request).
+pub async fn touch(
+    c: &mut impl Conn,
+    key_id: i64,
+    now: DateTime<Utc>,
+    older_than: DateTime<Utc>,
+) -> StoreResult<()> {
+    on_conn!(c, c => sqlx::query(
+        "UPDATE api_keys SET last_used_at = $1 WHERE key_id = $2 AND (last_used_at IS NULL OR last_used_at < $3)",
+    )
+    .bind(now)
+    .bind(key_id)
+    .bind(older_than)
+    .execute(c)
+    .await
+    .map(|r| r.rows_affected()))?;
+    Ok(())
+}

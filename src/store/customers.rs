@@ -256,3 +256,33 @@ pub async fn use_token(
     .fetch_optional(c)
     .await)?)
 }
+
+/// A partner's customers in signup order after the keyset `after`; new customers only ever
+/// join at the end, so paging through while they are added returns each one exactly once.
+pub async fn page_asc(
+    c: &mut impl Conn,
+    partner_id: i64,
+    after: Option<i64>,
+    limit: i64,
+) -> StoreResult<Vec<Customer>> {
+    Ok(
+        on_conn!(c, c => sqlx::query_as::<_, Customer>(select_customer!(
+        "WHERE c.partner_id = $1 AND ($2 IS NULL OR c.customer_id > $2) ORDER BY c.customer_id LIMIT $3"
+    ))
+    .bind(partner_id)
+    .bind(after)
+    .bind(limit)
+    .fetch_all(c)
+    .await)?,
+    )
+}
+
+/// Every customer of a partner by id: (orgId, name), in one query (bills name their customers).
+pub async fn names(c: &mut impl Conn, partner_id: i64) -> StoreResult<Vec<(i64, String, String)>> {
+    Ok(on_conn!(c, c => sqlx::query_as::<_, (i64, String, String)>(
+        "SELECT customer_id, org_id, org_name FROM customers WHERE partner_id = $1",
+    )
+    .bind(partner_id)
+    .fetch_all(c)
+    .await)?)
+}

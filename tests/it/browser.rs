@@ -16,7 +16,13 @@ pub struct Driver {
 }
 
 impl Drop for Driver {
+    /// Ends chromedriver and the Chromium it started: they share a process group, so a failed
+    /// test leaves no browser running behind it.
     fn drop(&mut self) {
+        let _ = Command::new("kill")
+            .arg("-9")
+            .arg(format!("-{}", self.child.id()))
+            .status();
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
@@ -42,7 +48,9 @@ pub async fn browser(dark: bool) -> Option<Driver> {
         .local_addr()
         .unwrap()
         .port();
+    use std::os::unix::process::CommandExt;
     let child = Command::new(driver_bin)
+        .process_group(0)
         .arg(format!("--port={port}"))
         .stdout(Stdio::null())
         .stderr(Stdio::null())

@@ -45,7 +45,7 @@ fn create_operator(app: &crate::helpers::TestApp, email: &str, password: &str) -
     (out.status.code().unwrap_or(-1), text)
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)] // the CLI runs as a blocking child process
 async fn operator_create_reads_the_password_from_stdin_and_refuses_weak_ones() {
     let app = spawn_app().await;
     let (code, out) = create_operator(&app, "ops@vendor.example", "short");
@@ -148,7 +148,7 @@ async fn sign_in_at(url: &str, email: &str, password: &str) -> reqwest::Response
         .unwrap()
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)] // the CLI runs as a blocking child process
 async fn demo_prints_working_sign_ins_and_can_run_again() {
     let dir = tempfile::tempdir().unwrap();
     for round in 0..2 {

@@ -6,22 +6,36 @@ use partner_console::store::customers::{self, NewCustomer};
 
 use crate::helpers::{TestApp, spawn_app};
 
-fn curl(app: &TestApp, user: &str, file: &std::path::Path) -> (u16, serde_json::Value, String) {
-    let out = std::process::Command::new("curl")
-        .args([
-            "-s",
-            "--digest",
-            "--user",
-            user,
-            "-H",
-            "Content-Type: text/csv",
-            "--data-binary",
-        ])
-        .arg(format!("@{}", file.display()))
-        .args(["-w", "\n%{http_code}"])
-        .arg(app.url("/internal/v1/usage"))
-        .output()
-        .expect("curl is installed");
+async fn curl(
+    app: &TestApp,
+    user: &str,
+    file: &std::path::Path,
+) -> (u16, serde_json::Value, String) {
+    let (user, file, url) = (
+        user.to_string(),
+        file.to_path_buf(),
+        app.url("/internal/v1/usage"),
+    );
+    // On the blocking pool: the test's runtime must stay free for the database pool.
+    let out = tokio::task::spawn_blocking(move || {
+        std::process::Command::new("curl")
+            .args([
+                "-s",
+                "--digest",
+                "--user",
+                &user,
+                "-H",
+                "Content-Type: text/csv",
+                "--data-binary",
+            ])
+            .arg(format!("@{}", file.display()))
+            .args(["-w", "\n%{http_code}"])
+            .arg(url)
+            .output()
+            .expect("curl is installed")
+    })
+    .await
+    .unwrap();
     let text = String::from_utf8_lossy(&out.stdout).to_string();
     let (body, code) = text.rsplit_once('\n').unwrap();
     (
@@ -70,10 +84,10 @@ async fn the_metering_pipeline_loads_usage_with_an_operator_key() {
         ),
     )
     .unwrap();
-    let (status, json, body) = curl(&app, &user, &good);
+    let (status, json, body) = curl(&app, &user, &good).await;
     assert_eq!(status, 200, "{body}");
     assert_eq!(json["inserted"], 1);
-    let (status, json, _) = curl(&app, &user, &good);
+    let (status, json, _) = curl(&app, &user, &good).await;
     assert_eq!(
         (status, json["inserted"].clone(), json["skipped"].clone()),
         (200, 0.into(), 1.into()),
@@ -82,7 +96,7 @@ async fn the_metering_pipeline_loads_usage_with_an_operator_key() {
 
     let bad = app.data_dir.path().join("bad.csv");
     std::fs::write(&bad, format!("{}\n4000000000000000001,{day},TiDB Dedicated,web,c1,1.00,m2\n4000000000000000001,{day},TiDB Dedicated,web,c1,-1.00,m3\n", partner_console::billing::usage_file::CSV_HEADER)).unwrap();
-    let (status, json, body) = curl(&app, &user, &bad);
+    let (status, json, body) = curl(&app, &user, &bad).await;
     assert_eq!(status, 422, "{body}");
     assert_eq!(json["status"], 422);
     assert_eq!(json["error"]["rejected"][0]["line"], 3);
@@ -102,7 +116,7 @@ async fn the_metering_pipeline_loads_usage_with_an_operator_key() {
     );
 
     // A wrong private key, or a partner-less stranger, gets 401 with the JSON error.
-    let (status, json, _) = curl(&app, &format!("{}:wrong", key.public_key), &good);
+    let (status, json, _) = curl(&app, &format!("{}:wrong", key.public_key), &good).await;
     assert_eq!((status, json["status"].clone()), (401, 401.into()));
     let r = reqwest::Client::new()
         .post(app.url("/internal/v1/usage"))

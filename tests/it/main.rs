@@ -3,6 +3,7 @@
 
 mod helpers;
 mod ingest;
+mod msp_api;
 mod smtp;
 
 mod auth;

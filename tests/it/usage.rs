@@ -62,7 +62,7 @@ async fn month_total(app: &TestApp, partner_id: i64, month: &str) -> i64 {
 
 const HEADER: &str = "org_id,day,service,project,cluster,cost,record_key";
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)] // the CLI runs as a blocking child process
 async fn loading_twice_changes_nothing_and_a_bad_line_loads_nothing() {
     let app = spawn_app().await;
     let acme = app
