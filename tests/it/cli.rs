@@ -89,7 +89,15 @@ impl Drop for Demo {
 }
 
 /// Starts `demo` on a free port and returns the URL and the printed `login:` lines.
-fn start_demo(data_dir: &std::path::Path) -> (Demo, String, Vec<(String, String, String)>, String) {
+type DemoOutput = (
+    Demo,
+    String,
+    Vec<(String, String, String)>,
+    String,
+    Vec<String>,
+);
+
+fn start_demo(data_dir: &std::path::Path) -> DemoOutput {
     let mut child = bin()
         .arg("demo")
         .env("PC_BIND", "127.0.0.1:0")
@@ -103,6 +111,7 @@ fn start_demo(data_dir: &std::path::Path) -> (Demo, String, Vec<(String, String,
     let mut url = String::new();
     let mut logins = Vec::new();
     let mut signup = String::new();
+    let mut curls = Vec::new();
     for line in BufReader::new(stdout).lines() {
         let line = line.unwrap();
         if let Some(u) = line.strip_prefix("Partner Console demo: ") {
@@ -119,10 +128,15 @@ fn start_demo(data_dir: &std::path::Path) -> (Demo, String, Vec<(String, String,
         }
         if let Some(link) = line.strip_prefix("customer signup link: ") {
             signup = link.to_string();
-            break;
+        }
+        if line.starts_with("curl --digest ") {
+            curls.push(line.clone());
+            if curls.len() == 2 {
+                break;
+            }
         }
     }
-    (demo, url, logins, signup)
+    (demo, url, logins, signup, curls)
 }
 
 async fn sign_in_at(url: &str, email: &str, password: &str) -> reqwest::Response {
@@ -151,8 +165,10 @@ async fn sign_in_at(url: &str, email: &str, password: &str) -> reqwest::Response
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)] // the CLI runs as a blocking child process
 async fn demo_prints_working_sign_ins_and_can_run_again() {
     let dir = tempfile::tempdir().unwrap();
+    let mut first_curl = String::new();
+    let mut first_url = String::new();
     for round in 0..2 {
-        let (_demo, url, logins, signup) = start_demo(dir.path());
+        let (_demo, url, logins, signup, curls) = start_demo(dir.path());
         assert!(
             url.starts_with("http://127.0.0.1:") && !url.ends_with(":0"),
             "{url}"
@@ -187,5 +203,36 @@ async fn demo_prints_working_sign_ins_and_can_run_again() {
         let page = new_client().get(&signup).send().await.unwrap();
         assert_eq!(page.status(), StatusCode::OK, "round {round}: {signup}");
         assert!(page.text().await.unwrap().contains("Acme Cloud"));
+        // The printed API line works as pasted; a new run revokes the previous run's key.
+        let msp = curls
+            .iter()
+            .find(|c| c.contains("/v1beta1/msp/mspCustomers"))
+            .expect("an MSP curl line");
+        let out = Command::new("sh")
+            .arg("-c")
+            .arg(format!("{msp} -s -w ' %{{http_code}}'"))
+            .output()
+            .unwrap();
+        let text = String::from_utf8_lossy(&out.stdout).to_string();
+        assert!(
+            text.ends_with(" 200") && text.contains("\"mspCustomers\""),
+            "round {round}: {text}"
+        );
+        if round == 1 {
+            // Same key, this run's server.
+            let earlier = first_curl.replace(&first_url, &url);
+            let out = Command::new("sh")
+                .arg("-c")
+                .arg(format!("{earlier} -s -o /dev/null -w '%{{http_code}}'"))
+                .output()
+                .unwrap();
+            assert_eq!(
+                String::from_utf8_lossy(&out.stdout),
+                "401",
+                "the first run's key is revoked"
+            );
+        }
+        first_curl = msp.clone();
+        first_url = url.clone();
     }
 }
