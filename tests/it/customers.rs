@@ -253,6 +253,24 @@ async fn dead_links_get_clear_pages_with_the_right_status() {
     let (status, html) = app.get_text(&revoked).await;
     assert_eq!(status, StatusCode::GONE);
     assert!(html.contains("withdrawn"));
+    // Another MSP cannot see or revoke this partner's links.
+    app.create_partner("Other MSP", PartnerKind::Msp, "owner@other.example")
+        .await;
+    let other = signed_in_client(&app, "owner@other.example").await;
+    let still = make_link(&app, acme, "acme-cloud", None).await;
+    let still_id = signup_links::list(&mut c, acme).await.unwrap()[0].link_id;
+    let foreign = format!("/console/signup-links/{still_id}/revoke");
+    assert_eq!(
+        other.get(app.url(&foreign)).send().await.unwrap().status(),
+        StatusCode::NOT_FOUND
+    );
+    let r = post_with_token(&app, &other, "/console/signup-links", &foreign, &[]).await;
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+    assert_eq!(
+        app.get_text(&still).await.0,
+        StatusCode::OK,
+        "the link still works"
+    );
 
     let expiring = make_link(&app, acme, "acme-cloud", None).await;
     app.state.clock.advance(Duration::days(8));
