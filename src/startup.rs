@@ -150,6 +150,7 @@ fn serve(listener: TcpListener, state: AppState, key: Key) -> anyhow::Result<Ser
             .app_data(web::PathConfig::default().error_handler(|_, _| AppError::NotFound.into()))
             .configure(crate::api::ingest::configure)
             .configure(crate::api::msp::configure)
+            .configure(crate::api::v1::configure)
             .configure(crate::web::configure)
             .default_service(web::to(not_found))
     })

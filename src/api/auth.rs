@@ -190,3 +190,20 @@ impl FromRequest for MspKey {
         })
     }
 }
+
+/// Either kind of authenticated key, for handlers shared by both API surfaces.
+pub trait AsPartner {
+    fn partner(&self) -> &PartnerKey;
+}
+
+impl AsPartner for PartnerKey {
+    fn partner(&self) -> &PartnerKey {
+        self
+    }
+}
+
+impl AsPartner for MspKey {
+    fn partner(&self) -> &PartnerKey {
+        &self.0
+    }
+}

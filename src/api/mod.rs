@@ -6,3 +6,4 @@ pub mod digest;
 pub mod error;
 pub mod ingest;
 pub mod msp;
+pub mod v1;

@@ -9,7 +9,7 @@ use base64::Engine;
 use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::auth::{ApiError, MspKey};
+use super::auth::{ApiError, AsPartner, MspKey};
 use crate::billing::bill::Totals;
 use crate::billing::money::Cents;
 use crate::billing::month::Month;
@@ -27,15 +27,18 @@ const MAX_PAGE: i64 = 1000;
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(
         web::scope(BASE)
-            .route("/bills/{billedMonth}", web::get().to(bill))
-            .route("/credits", web::get().to(credits))
-            .route("/discounts", web::get().to(discounts))
-            .route("/customerSignupUrl", web::post().to(signup_url))
-            .route("/mspCustomers", web::get().to(list_customers))
-            .route("/mspCustomers/{customerOrgId}", web::get().to(get_customer))
+            .route("/bills/{billedMonth}", web::get().to(bill::<MspKey>))
+            .route("/credits", web::get().to(credits::<MspKey>))
+            .route("/discounts", web::get().to(discounts::<MspKey>))
+            .route("/customerSignupUrl", web::post().to(signup_url::<MspKey>))
+            .route("/mspCustomers", web::get().to(list_customers::<MspKey>))
+            .route(
+                "/mspCustomers/{customerOrgId}",
+                web::get().to(get_customer::<MspKey>),
+            )
             .route(
                 "/mspCustomers/{customerOrgId}/bills/{billedMonth}",
-                web::get().to(customer_bill),
+                web::get().to(customer_bill::<MspKey>),
             )
             .default_service(web::to(not_found)),
     );
@@ -85,7 +88,7 @@ struct CustomerList {
 
 #[derive(Deserialize, Default)]
 #[serde(default, rename_all = "camelCase")]
-struct PageQuery {
+pub(super) struct PageQuery {
     page_size: Option<String>,
     page_token: Option<String>,
 }
@@ -105,8 +108,8 @@ fn decode_token(t: &str) -> Option<i64> {
         .ok()
 }
 
-async fn list_customers(
-    key: MspKey,
+pub(super) async fn list_customers<K: AsPartner>(
+    key: K,
     state: web::Data<AppState>,
     q: web::Query<PageQuery>,
 ) -> Result<HttpResponse, ApiError> {
@@ -131,7 +134,7 @@ async fn list_customers(
     };
     let mut c = state.db.acquire().await?;
     let limit = if size == 0 { i64::MAX } else { size + 1 };
-    let mut rows = customers::page_asc(&mut c, key.0.partner_id, after, limit).await?;
+    let mut rows = customers::page_asc(&mut c, key.partner().partner_id, after, limit).await?;
     let next_page_token = if size > 0 && rows.len() as i64 > size {
         rows.truncate(size as usize);
         rows.last()
@@ -157,12 +160,12 @@ async fn find_customer(
         .ok_or_else(|| ApiError::NotFound(format!("no customer {org_id}")))
 }
 
-async fn get_customer(
-    key: MspKey,
+pub(super) async fn get_customer<K: AsPartner>(
+    key: K,
     state: web::Data<AppState>,
     org_id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let c = find_customer(&state, key.0.partner_id, &org_id).await?;
+    let c = find_customer(&state, key.partner().partner_id, &org_id).await?;
     Ok(HttpResponse::Ok().json(MspCustomer::from(c)))
 }
 
@@ -173,12 +176,15 @@ struct SignupUrl {
     expired_at: String,
 }
 
-async fn signup_url(key: MspKey, state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
+pub(super) async fn signup_url<K: AsPartner>(
+    key: K,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
     let now = state.now();
     let token = random_token();
     let expires = now + Duration::days(7);
     let mut tx = state.db.begin().await?;
-    let partner = crate::store::partners::find_by_id(&mut tx, key.0.partner_id)
+    let partner = crate::store::partners::find_by_id(&mut tx, key.partner().partner_id)
         .await?
         .ok_or(ApiError::Internal)?;
     let new = NewLink {
@@ -194,7 +200,7 @@ async fn signup_url(key: MspKey, state: web::Data<AppState>) -> Result<HttpRespo
         actor_user_id: None,
         partner_id: Some(partner.partner_id),
         action: "signup_link_created",
-        detail: &format!("link {id} by API key {}", key.0.key_id),
+        detail: &format!("link {id} by API key {}", key.partner().key_id),
         address: "",
     };
     crate::store::audit::record(&mut tx, e, now).await?;
@@ -317,13 +323,13 @@ fn by_service(bill: &PartnerBill) -> Vec<ServiceSummary> {
     out
 }
 
-async fn bill(
-    key: MspKey,
+pub(super) async fn bill<K: AsPartner>(
+    key: K,
     state: web::Data<AppState>,
     month: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let month = month_param(&month)?;
-    let bill = partner_bill(&state, key.0.partner_id, month).await?;
+    let bill = partner_bill(&state, key.partner().partner_id, month).await?;
     let summary_by_customer = bill
         .by_customer()
         .into_iter()
@@ -378,15 +384,15 @@ struct CustomerBillJson {
 }
 
 /// Charges that belong to no project (a support plan, say) are listed as other charges.
-async fn customer_bill(
-    key: MspKey,
+pub(super) async fn customer_bill<K: AsPartner>(
+    key: K,
     state: web::Data<AppState>,
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, ApiError> {
     let (org_id, month) = path.into_inner();
     let month = month_param(&month)?;
-    let customer = find_customer(&state, key.0.partner_id, &org_id).await?;
-    let bill = partner_bill(&state, key.0.partner_id, month)
+    let customer = find_customer(&state, key.partner().partner_id, &org_id).await?;
+    let bill = partner_bill(&state, key.partner().partner_id, month)
         .await?
         .for_customer(customer.customer_id);
     let mut projects = Vec::new();
@@ -439,11 +445,14 @@ struct CreditJson {
     expired_time: String,
 }
 
-async fn credits(key: MspKey, state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
+pub(super) async fn credits<K: AsPartner>(
+    key: K,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
     let current = Month::of(state.now().date_naive());
-    let bill = partner_bill(&state, key.0.partner_id, current).await?;
+    let bill = partner_bill(&state, key.partner().partner_id, current).await?;
     let mut c = state.db.acquire().await?;
-    let rows = grants::credits(&mut c, key.0.partner_id).await?;
+    let rows = grants::credits(&mut c, key.partner().partner_id).await?;
     let list: Vec<CreditJson> = rows
         .into_iter()
         .map(|r| {
@@ -480,9 +489,12 @@ struct DiscountJson {
     end_month: String,
 }
 
-async fn discounts(key: MspKey, state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
+pub(super) async fn discounts<K: AsPartner>(
+    key: K,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
     let mut c = state.db.acquire().await?;
-    let list: Vec<DiscountJson> = grants::discounts(&mut c, key.0.partner_id)
+    let list: Vec<DiscountJson> = grants::discounts(&mut c, key.partner().partner_id)
         .await?
         .into_iter()
         .map(|d| DiscountJson {

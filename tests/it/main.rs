@@ -17,3 +17,4 @@ mod ops;
 mod outbox;
 mod password_reset;
 mod usage;
+mod v1_api;

@@ -1,0 +1,276 @@
+//! The Partner Management API v1, Python requests' digest client, a client forced to MD5, and a
+//! client that reuses its nonce.
+
+use chrono::Utc;
+use partner_console::auth::api_keys::{Algorithm, REALM};
+use partner_console::domain::PartnerKind;
+use serde_json::Value;
+
+use crate::helpers::{TestApp, spawn_app};
+use crate::msp_api::{api_key, curl};
+
+async fn curl_json(
+    app: &TestApp,
+    user: &str,
+    method: &str,
+    path: &str,
+    body: &str,
+) -> (u16, Value) {
+    let (user, method, url, body) = (
+        user.to_string(),
+        method.to_string(),
+        app.url(path),
+        body.to_string(),
+    );
+    let out = tokio::task::spawn_blocking(move || {
+        std::process::Command::new("curl")
+            .args([
+                "-s",
+                "--digest",
+                "--user",
+                &user,
+                "-X",
+                &method,
+                "-H",
+                "Content-Type: application/json",
+                "-d",
+                &body,
+                "-w",
+                "\n%{http_code}",
+            ])
+            .arg(url)
+            .output()
+            .expect("curl")
+    })
+    .await
+    .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout).to_string();
+    let (body, code) = text.rsplit_once('\n').unwrap();
+    (
+        code.parse().unwrap(),
+        serde_json::from_str(body).unwrap_or(Value::Null),
+    )
+}
+
+#[tokio::test]
+async fn both_partner_kinds_use_v1_and_only_msps_have_signup_links() {
+    let app = spawn_app().await;
+    let acme = app
+        .create_partner("Acme Cloud", PartnerKind::Msp, "owner@acme.example")
+        .await;
+    let borealis = app
+        .create_partner("Borealis", PartnerKind::Reseller, "owner@borealis.example")
+        .await;
+    let (_, msp) = api_key(&app, acme).await;
+    let (_, reseller) = api_key(&app, borealis).await;
+
+    let (s, me) = curl(&app, &reseller, "GET", "/api/v1/me").await;
+    assert_eq!(
+        (s, me["partnerKind"].as_str(), me["partnerName"].as_str()),
+        (200, Some("reseller"), Some("Borealis"))
+    );
+    let (s, _) = curl(&app, &reseller, "GET", "/api/v1/customers").await;
+    assert_eq!(s, 200);
+    let month = partner_console::billing::month::Month::of(Utc::now().date_naive());
+    assert_eq!(
+        curl(&app, &reseller, "GET", &format!("/api/v1/bills/{month}"))
+            .await
+            .0,
+        200
+    );
+    let (s, err) = curl_json(&app, &reseller, "POST", "/api/v1/signupLinks", "{}").await;
+    assert_eq!(s, 403);
+    assert!(err["error"].as_str().unwrap().contains("private offers"));
+
+    let (s, link) = curl_json(
+        &app,
+        &msp,
+        "POST",
+        "/api/v1/signupLinks",
+        r#"{"label":"From script","expiresInDays":3,"maxUses":2}"#,
+    )
+    .await;
+    assert_eq!(s, 201, "{link}");
+    assert_eq!(
+        (link["state"].as_str(), link["maxUses"].as_i64()),
+        (Some("active"), Some(2))
+    );
+    let url = link["customerSignupUrl"].as_str().unwrap();
+    assert_eq!(
+        app.get(url.trim_start_matches(&app.address)).await.status(),
+        200
+    );
+    let (s, list) = curl(&app, &msp, "GET", "/api/v1/signupLinks").await;
+    assert_eq!(s, 200);
+    assert!(
+        list["signupLinks"][0].get("customerSignupUrl").is_none(),
+        "the URL is shown once"
+    );
+    let id = link["id"].as_str().unwrap();
+    let (s, revoked) = curl_json(
+        &app,
+        &msp,
+        "DELETE",
+        &format!("/api/v1/signupLinks/{id}"),
+        "",
+    )
+    .await;
+    assert_eq!((s, revoked["state"].as_str()), (200, Some("revoked")));
+    assert_eq!(
+        app.get(url.trim_start_matches(&app.address)).await.status(),
+        410
+    );
+
+    for (body, why) in [
+        (r#"{"expiresInDays":91}"#, "expiresInDays"),
+        (r#"{"maxUses":0}"#, "maxUses"),
+        (r#"{"nope":1}"#, "unknown field"),
+    ] {
+        let (s, _) = curl_json(&app, &msp, "POST", "/api/v1/signupLinks", body).await;
+        assert_eq!(s, 400, "{why}");
+    }
+    // Another partner's link id is a 404.
+    let (s, _) = curl_json(&app, &msp, "DELETE", "/api/v1/signupLinks/999999", "").await;
+    assert_eq!(s, 404);
+    assert_eq!(curl(&app, &msp, "GET", "/api/v1/nothing-here").await.0, 404);
+}
+
+/// A minimal digest client: answers the challenge of `alg` and reuses the nonce with a growing nc.
+struct DigestClient {
+    http: reqwest::Client,
+    user: String,
+    password: String,
+    alg: Algorithm,
+    nonce: Option<String>,
+    nc: u32,
+    unauthorized: u32,
+}
+
+impl DigestClient {
+    fn new(key: &str, alg: Algorithm) -> Self {
+        let (user, password) = key.split_once(':').unwrap();
+        DigestClient {
+            http: reqwest::Client::new(),
+            user: user.into(),
+            password: password.into(),
+            alg,
+            nonce: None,
+            nc: 0,
+            unauthorized: 0,
+        }
+    }
+
+    fn header(&mut self, method: &str, uri: &str) -> Option<String> {
+        let nonce = self.nonce.clone()?;
+        self.nc += 1;
+        let nc = format!("{:08x}", self.nc);
+        let name = if self.alg == Algorithm::Sha256 {
+            "SHA-256"
+        } else {
+            "MD5"
+        };
+        let ha1 = self
+            .alg
+            .hash_hex(&format!("{}:{REALM}:{}", self.user, self.password));
+        let ha2 = self.alg.hash_hex(&format!("{method}:{uri}"));
+        let response = self
+            .alg
+            .hash_hex(&format!("{ha1}:{nonce}:{nc}:c0ffee:auth:{ha2}"));
+        Some(format!(
+            "Digest username=\"{}\", realm=\"{REALM}\", nonce=\"{nonce}\", uri=\"{uri}\", algorithm={name}, response=\"{response}\", qop=auth, nc={nc}, cnonce=\"c0ffee\"",
+            self.user
+        ))
+    }
+
+    async fn get(&mut self, base: &str, uri: &str) -> reqwest::Response {
+        for _ in 0..2 {
+            let mut req = self.http.get(format!("{base}{uri}"));
+            if let Some(h) = self.header("GET", uri) {
+                req = req.header("authorization", h);
+            }
+            let r = req.send().await.unwrap();
+            if r.status() != 401 {
+                return r;
+            }
+            self.unauthorized += 1;
+            let wanted = if self.alg == Algorithm::Sha256 {
+                "algorithm=SHA-256"
+            } else {
+                "algorithm=MD5"
+            };
+            let challenge = r
+                .headers()
+                .get_all("www-authenticate")
+                .iter()
+                .map(|v| v.to_str().unwrap().to_string())
+                .find(|c| c.contains(wanted))
+                .expect("the algorithm is offered");
+            let start = challenge.find("nonce=\"").unwrap() + 7;
+            self.nonce =
+                Some(challenge[start..start + challenge[start..].find('"').unwrap()].to_string());
+            self.nc = 0;
+        }
+        panic!("still unauthorized after answering the challenge");
+    }
+}
+
+#[tokio::test]
+async fn a_client_reusing_its_nonce_pays_one_401_and_md5_works() {
+    let app = spawn_app().await;
+    let acme = app
+        .create_partner("Acme Cloud", PartnerKind::Msp, "owner@acme.example")
+        .await;
+    let (_, key) = api_key(&app, acme).await;
+    let mut sha = DigestClient::new(&key, Algorithm::Sha256);
+    for _ in 0..50 {
+        assert_eq!(
+            sha.get(&app.address, "/v1beta1/msp/mspCustomers?pageSize=10")
+                .await
+                .status(),
+            200
+        );
+    }
+    assert_eq!(sha.unauthorized, 1, "one challenge for 50 requests");
+    let mut md5 = DigestClient::new(&key, Algorithm::Md5);
+    assert_eq!(md5.get(&app.address, "/api/v1/me").await.status(), 200);
+    // An answer computed for another target is refused.
+    let mut other = DigestClient::new(&key, Algorithm::Sha256);
+    other.get(&app.address, "/api/v1/me").await;
+    let h = other.header("GET", "/api/v1/customers").unwrap();
+    let r = reqwest::Client::new()
+        .get(app.url("/api/v1/me"))
+        .header("authorization", h)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 401, "the uri must be the request's own");
+}
+
+#[tokio::test]
+async fn python_requests_digest_auth_works_unchanged() {
+    let app = spawn_app().await;
+    let acme = app
+        .create_partner("Acme Cloud", PartnerKind::Msp, "owner@acme.example")
+        .await;
+    let (_, key) = api_key(&app, acme).await;
+    let (user, password) = key.split_once(':').unwrap();
+    let script = format!(
+        "import requests\nfrom requests.auth import HTTPDigestAuth\nr = requests.get('{}', auth=HTTPDigestAuth('{user}', '{password}'))\nprint(r.status_code)\nprint(r.json()['mspCustomers'])\n",
+        app.url("/v1beta1/msp/mspCustomers")
+    );
+    let out = tokio::task::spawn_blocking(move || {
+        std::process::Command::new("python3")
+            .arg("-c")
+            .arg(script)
+            .output()
+            .expect("python3")
+    })
+    .await
+    .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout).to_string();
+    assert!(
+        text.starts_with("200\n[]"),
+        "{text}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
