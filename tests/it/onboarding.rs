@@ -734,6 +734,18 @@ async fn operators_find_filter_suspend_and_reactivate_partners() {
     // A search with LIKE wildcards matches them literally.
     assert!(list("q=%25").await.contains("No partner matches"));
 
+    let partner_page = ops
+        .get(app.url(&format!("/admin/partners/{acme}")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(
+        text_of(&partner_page, "title").as_deref(),
+        Some("Acme Cloud · Partner Console")
+    );
     let owner = signed_in_client(&app, "owner@acme.example").await;
     let page = format!("/admin/partners/{acme}");
     let r = post_with_token(&app, &ops, &page, &format!("{page}/suspend"), &[]).await;
