@@ -5,27 +5,10 @@ use partner_console::billing::month::Month;
 use partner_console::billing::usage_file::UsageRow;
 use partner_console::bills;
 use partner_console::domain::PartnerKind;
-use partner_console::store::customers::{self, NewCustomer};
 use partner_console::store::grants::{self, NewCredit, NewDiscount};
 use reqwest::StatusCode;
 
 use crate::helpers::{TestApp, signed_in_client, spawn_app, text_of};
-
-async fn customer(app: &TestApp, partner_id: i64, org_id: &str, name: &str) {
-    let mut tx = app.state.db.begin().await.unwrap();
-    let new = NewCustomer {
-        partner_id,
-        org_id,
-        org_name: name,
-        email: &format!("it@{org_id}.example"),
-        password_hash: "x",
-        state: "active",
-        signup_link_id: None,
-        effected_at: Some(Utc::now()),
-    };
-    customers::insert(&mut tx, new, Utc::now()).await.unwrap();
-    tx.commit().await.unwrap();
-}
 
 /// One usage line of `cents` on the first day of the month `ago` months back.
 fn row(org_id: &str, ago: i32, service: &str, cents: i64, key: &str) -> UsageRow {
@@ -55,7 +38,8 @@ async fn a_credit_runs_out_over_months_and_another_expires_mid_window() {
     let acme = app
         .create_partner("Acme Cloud", PartnerKind::Msp, "owner@acme.example")
         .await;
-    customer(&app, acme, "1000000000000000001", "Sakura Retail").await;
+    app.add_customer(acme, "1000000000000000001", "Sakura Retail")
+        .await;
     let mut rows = Vec::new();
     for ago in 0..=4 {
         rows.push(row(
@@ -194,9 +178,12 @@ async fn the_billing_page_csv_and_customer_bill_add_up_and_stay_in_their_partner
     let other = app
         .create_partner("Other MSP", PartnerKind::Msp, "owner@other.example")
         .await;
-    customer(&app, acme, "2000000000000000001", "Maple Foods").await;
-    customer(&app, acme, "2000000000000000002", "Cedar Labs").await;
-    customer(&app, other, "2000000000000000003", "Secret Customer").await;
+    app.add_customer(acme, "2000000000000000001", "Maple Foods")
+        .await;
+    app.add_customer(acme, "2000000000000000002", "Cedar Labs")
+        .await;
+    app.add_customer(other, "2000000000000000003", "Secret Customer")
+        .await;
     load(
         &app,
         vec![
@@ -482,7 +469,8 @@ async fn a_closed_month_does_not_change_after_late_usage() {
     let acme = app
         .create_partner("Acme Cloud", PartnerKind::Msp, "owner@acme.example")
         .await;
-    customer(&app, acme, "3000000000000000001", "Willow Games").await;
+    app.add_customer(acme, "3000000000000000001", "Willow Games")
+        .await;
     load(
         &app,
         vec![row("3000000000000000001", 1, "TiDB Starter", 800, "w1")],

@@ -214,6 +214,26 @@ impl TestApp {
             .expect("create operator");
     }
 
+    /// An active customer of `partner_id`, straight in the store; returns its customer id.
+    pub async fn add_customer(&self, partner_id: i64, org_id: &str, name: &str) -> i64 {
+        let mut tx = self.state.db.begin().await.unwrap();
+        let new = partner_console::store::customers::NewCustomer {
+            partner_id,
+            org_id,
+            org_name: name,
+            email: &format!("it@{org_id}.example"),
+            password_hash: "x",
+            state: "active",
+            signup_link_id: None,
+            effected_at: Some(chrono::Utc::now()),
+        };
+        let id = partner_console::store::customers::insert(&mut tx, new, chrono::Utc::now())
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+        id
+    }
+
     /// A partner of `kind` with an owner `email`; returns the partner id.
     pub async fn create_partner(&self, name: &str, kind: PartnerKind, email: &str) -> i64 {
         let mut tx = self.state.db.begin().await.unwrap();

@@ -57,22 +57,6 @@ pub async fn curl(app: &TestApp, user: &str, method: &str, path: &str) -> (u16, 
     )
 }
 
-async fn add_customer(app: &TestApp, partner_id: i64, org_id: &str, name: &str) {
-    let mut tx = app.state.db.begin().await.unwrap();
-    let new = NewCustomer {
-        partner_id,
-        org_id,
-        org_name: name,
-        email: &format!("it@{org_id}.example"),
-        password_hash: "x",
-        state: "active",
-        signup_link_id: None,
-        effected_at: Some(Utc::now()),
-    };
-    customers::insert(&mut tx, new, Utc::now()).await.unwrap();
-    tx.commit().await.unwrap();
-}
-
 #[tokio::test]
 async fn every_msp_operation_answers_in_the_public_shape() {
     let app = spawn_app().await;
@@ -82,8 +66,10 @@ async fn every_msp_operation_answers_in_the_public_shape() {
     let other = app
         .create_partner("Other MSP", PartnerKind::Msp, "owner@other.example")
         .await;
-    add_customer(&app, acme, "5000000000000000001", "Harbor Logistics").await;
-    add_customer(&app, other, "5000000000000000009", "Not Yours").await;
+    app.add_customer(acme, "5000000000000000001", "Harbor Logistics")
+        .await;
+    app.add_customer(other, "5000000000000000009", "Not Yours")
+        .await;
     let month = Month::of(Utc::now().date_naive()).plus(-1);
     let rows = vec![partner_console::billing::usage_file::UsageRow {
         line: 1,
@@ -329,7 +315,7 @@ async fn paging_returns_each_customer_once_while_customers_are_added() {
         // Someone signs up while the script pages.
         if added < 3 {
             let org = format!("{}", 7_000_000_000_000_000_000u64 + added);
-            add_customer(&app, acme, &org, "Newcomer").await;
+            app.add_customer(acme, &org, "Newcomer").await;
             added += 1;
         }
         token = page["nextPageToken"].as_str().unwrap().to_string();

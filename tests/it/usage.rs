@@ -2,9 +2,7 @@
 
 use std::process::Command;
 
-use chrono::Utc;
 use partner_console::domain::PartnerKind;
-use partner_console::store::customers::{self, NewCustomer};
 use partner_console::store::usage;
 use secrecy::ExposeSecret;
 
@@ -33,23 +31,6 @@ fn import(app: &TestApp, contents: &str, name: &str) -> (i32, String) {
     (out.status.code().unwrap_or(-1), text)
 }
 
-async fn customer(app: &TestApp, partner_id: i64, org_id: &str) -> i64 {
-    let mut tx = app.state.db.begin().await.unwrap();
-    let new = NewCustomer {
-        partner_id,
-        org_id,
-        org_name: org_id,
-        email: &format!("it@{org_id}.example"),
-        password_hash: "x",
-        state: "active",
-        signup_link_id: None,
-        effected_at: Some(Utc::now()),
-    };
-    let id = customers::insert(&mut tx, new, Utc::now()).await.unwrap();
-    tx.commit().await.unwrap();
-    id
-}
-
 async fn month_total(app: &TestApp, partner_id: i64, month: &str) -> i64 {
     let mut c = app.state.db.acquire().await.unwrap();
     usage::month_lines(&mut c, partner_id, None, month)
@@ -68,8 +49,10 @@ async fn loading_twice_changes_nothing_and_a_bad_line_loads_nothing() {
     let acme = app
         .create_partner("Acme Cloud", PartnerKind::Msp, "owner@acme.example")
         .await;
-    customer(&app, acme, "1111111111111111111").await;
-    customer(&app, acme, "2222222222222222222").await;
+    app.add_customer(acme, "1111111111111111111", "1111111111111111111")
+        .await;
+    app.add_customer(acme, "2222222222222222222", "2222222222222222222")
+        .await;
     let good = format!(
         "{HEADER}\n\
          1111111111111111111,2026-10-01,TiDB Dedicated,web,prod-1,12.34,r1\n\
