@@ -40,6 +40,19 @@ pub struct Settings {
     pub log_format: String,
     /// How often the outbox worker looks for due mails when nobody wakes it (`PC_OUTBOX_POLL_MS`).
     pub outbox_poll_ms: u64,
+    /// Requests per minute per API key (`PC_API_RATE_LIMIT_PER_MINUTE`).
+    pub api_rate_limit_per_minute: u32,
+    /// Failed API authentications per minute per client address (`PC_API_AUTH_FAILURES_PER_MINUTE`).
+    pub api_auth_failures_per_minute: u32,
+    /// Where rate-limit state lives (`PC_API_RATE_LIMIT_STORE`: `memory` or `database`); the
+    /// default is the database on PostgreSQL, so that several instances share the limits.
+    pub api_rate_limit_store: RateLimitStore,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RateLimitStore {
+    Memory,
+    Database,
 }
 
 /// The TOML file's shape: every key optional, named as the fields above.
@@ -63,6 +76,9 @@ struct FileSettings {
     trust_proxy: Option<bool>,
     log_format: Option<String>,
     outbox_poll_ms: Option<u64>,
+    api_rate_limit_per_minute: Option<u32>,
+    api_auth_failures_per_minute: Option<u32>,
+    api_rate_limit_store: Option<String>,
 }
 
 impl Settings {
@@ -124,6 +140,37 @@ impl Settings {
             Some(v) => matches!(v.as_str(), "1" | "true" | "yes"),
             None => f.trust_proxy.unwrap_or(false),
         };
+        let is_pg =
+            database_url.starts_with("postgres://") || database_url.starts_with("postgresql://");
+        let api_rate_limit_store = match env("PC_API_RATE_LIMIT_STORE")
+            .or(f.api_rate_limit_store)
+            .as_deref()
+        {
+            None if is_pg => RateLimitStore::Database,
+            None => RateLimitStore::Memory,
+            Some("memory") => RateLimitStore::Memory,
+            Some("database") => RateLimitStore::Database,
+            Some(other) => {
+                bail!("PC_API_RATE_LIMIT_STORE must be memory or database, got {other:?}")
+            }
+        };
+        let api_rate_limit_per_minute = num(
+            env("PC_API_RATE_LIMIT_PER_MINUTE"),
+            f.api_rate_limit_per_minute,
+            100,
+            "PC_API_RATE_LIMIT_PER_MINUTE",
+        )?;
+        let api_auth_failures_per_minute = num(
+            env("PC_API_AUTH_FAILURES_PER_MINUTE"),
+            f.api_auth_failures_per_minute,
+            30,
+            "PC_API_AUTH_FAILURES_PER_MINUTE",
+        )?;
+        if api_rate_limit_per_minute == 0 || api_auth_failures_per_minute == 0 {
+            bail!(
+                "PC_API_RATE_LIMIT_PER_MINUTE and PC_API_AUTH_FAILURES_PER_MINUTE must be at least 1"
+            );
+        }
         Ok(Settings {
             bind,
             public_url,
@@ -178,6 +225,9 @@ impl Settings {
                 2000,
                 "PC_OUTBOX_POLL_MS",
             )?,
+            api_rate_limit_per_minute,
+            api_auth_failures_per_minute,
+            api_rate_limit_store,
         })
     }
 
@@ -297,6 +347,8 @@ mod tests {
         assert!(s.database_url.expose_secret().starts_with("sqlite://data/"));
         assert_eq!(s.session_idle_minutes, 30);
         assert!(!s.is_postgres());
+        assert_eq!(s.api_rate_limit_per_minute, 100);
+        assert_eq!(s.api_rate_limit_store, RateLimitStore::Memory);
     }
 
     #[test]
@@ -325,6 +377,8 @@ mod tests {
         )
         .unwrap();
         assert!(s.resolve_session_key().is_err());
+        // Several instances on one PostgreSQL must share the API rate limits.
+        assert_eq!(s.api_rate_limit_store, RateLimitStore::Database);
         assert!(!format!("{s:?}").contains("secretpw"));
     }
 }

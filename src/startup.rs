@@ -16,11 +16,12 @@ use anyhow::Context;
 use secrecy::ExposeSecret;
 use tokio::sync::Notify;
 
+use crate::api::ratelimit::Limiter;
 use crate::auth::Passwords;
 use crate::auth::api_keys::KeyVault;
 use crate::auth::csrf::verify_csrf;
 use crate::auth::guard::identify;
-use crate::config::Settings;
+use crate::config::{RateLimitStore, Settings};
 use crate::error::{AppError, error_page};
 use crate::mail::worker::Worker;
 use crate::metrics::Metrics;
@@ -56,6 +57,10 @@ impl Application {
         let vault = KeyVault::new(&settings.resolve_api_key_secret()?)?;
         let clock = Clock::default();
         let worker = Worker::new(db.clone(), &settings, clock.clone())?;
+        let limiter = match settings.api_rate_limit_store {
+            RateLimitStore::Memory => Limiter::memory(),
+            RateLimitStore::Database => Limiter::Database(db.clone()),
+        };
         let state = AppState {
             db,
             settings: Arc::new(settings),
@@ -65,6 +70,8 @@ impl Application {
             clock,
             vault,
             nonces,
+            limiter,
+            replays: Default::default(),
         };
         let server = serve(listener, state.clone(), session_key)?;
         Ok(Application {

@@ -5,15 +5,17 @@ use std::future::Future;
 use std::pin::Pin;
 
 use actix_web::http::{StatusCode, header};
-use actix_web::{FromRequest, HttpRequest, HttpResponse, ResponseError, web};
+use actix_web::{FromRequest, HttpMessage, HttpRequest, HttpResponse, ResponseError, web};
 use chrono::Duration;
 use serde_json::json;
 
 use super::digest::{self, NonceCheck};
 use super::error::json_error;
+use super::ratelimit::Quota;
 use crate::auth::api_keys::Algorithm;
 use crate::state::AppState;
 use crate::store::api_keys;
+use crate::web::client_addr;
 
 /// An API failure, answered as JSON in the public API's error shape.
 #[derive(Debug)]
@@ -26,6 +28,7 @@ pub enum ApiError {
     Forbidden(String),
     NotFound(String),
     BadRequest(String),
+    TooManyRequests(String),
     Internal,
 }
 
@@ -42,6 +45,7 @@ impl ResponseError for ApiError {
             ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
             ApiError::NotFound(_) => StatusCode::NOT_FOUND,
             ApiError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            ApiError::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
             ApiError::Internal => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -68,6 +72,9 @@ impl ResponseError for ApiError {
             ApiError::NotFound(m) => json_error(StatusCode::NOT_FOUND, "NotFound", json!(m)),
             ApiError::BadRequest(m) => {
                 json_error(StatusCode::BAD_REQUEST, "InvalidArgument", json!(m))
+            }
+            ApiError::TooManyRequests(m) => {
+                json_error(StatusCode::TOO_MANY_REQUESTS, "ResourceExhausted", json!(m))
             }
             ApiError::Internal => json_error(
                 StatusCode::INTERNAL_SERVER_ERROR,
@@ -123,8 +130,24 @@ async fn authenticate(req: HttpRequest) -> Result<PartnerKey, ApiError> {
         NonceCheck::Stale => return Err(unauthorized(&state, "nonce expired", true)),
         NonceCheck::Invalid => return Err(unauthorized(&state, "invalid nonce", false)),
     }
+    // Guessing keys is slowed per client address; the challenge round trip is not a failure.
+    let failures = format!("auth:{}", client_addr(&req, &state.settings));
+    let failure_quota = Quota {
+        per_minute: state.settings.api_auth_failures_per_minute,
+    };
+    let now_ms = state.now().timestamp_millis();
+    if state
+        .limiter
+        .exhausted(&failures, failure_quota, now_ms)
+        .await?
+    {
+        return Err(ApiError::TooManyRequests(
+            "too many failed authentications from this address; wait a minute".into(),
+        ));
+    }
     let mut c = state.db.acquire().await?;
     let Some(key) = api_keys::secrets_by_public_key(&mut c, &auth.username).await? else {
+        state.limiter.take(&failures, failure_quota, now_ms).await?;
         return Err(unauthorized(&state, "invalid API key", false));
     };
     if key.revoked_at.is_some() || key.partner_state != "active" {
@@ -145,7 +168,33 @@ async fn authenticate(req: HttpRequest) -> Result<PartnerKey, ApiError> {
         .open(&auth.username, auth.algorithm, sealed)
         .is_some_and(|ha1| digest::verify(&auth, &ha1, req.method().as_str(), target));
     if !ok {
+        state.limiter.take(&failures, failure_quota, now_ms).await?;
         return Err(unauthorized(&state, "invalid API key", false));
+    }
+    if !state
+        .replays
+        .first_use(&auth.nonce, &auth.nc, state.now().timestamp())
+    {
+        // stale=true lets an honest client whose counts went astray start over with a new nonce.
+        return Err(unauthorized(
+            &state,
+            "this nonce count was already used; take the new nonce",
+            true,
+        ));
+    }
+    let quota = Quota {
+        per_minute: state.settings.api_rate_limit_per_minute,
+    };
+    let decision = state
+        .limiter
+        .take(&format!("key:{}", key.key_id), quota, now_ms)
+        .await?;
+    req.extensions_mut().insert(decision);
+    if !decision.allowed {
+        return Err(ApiError::TooManyRequests(format!(
+            "rate limit exceeded: {} requests per minute per API key; retry in {} s",
+            decision.limit, decision.reset_secs
+        )));
     }
     let now = state.now();
     api_keys::touch(&mut c, key.key_id, now, now - Duration::minutes(1)).await?;

@@ -1,5 +1,5 @@
 //! HTTP Digest authentication (RFC 7616) with `SHA-256` and `MD5`, `qop=auth`. Nonces are
-//! stateless: a timestamp and a MAC over it, so any instance sharing the key accepts them and a
+//! stateless: a timestamp, random bytes and a MAC over them, so any instance sharing the key accepts them and a
 //! client may reuse one (with a growing `nc`) until it expires.
 
 use base64::Engine;
@@ -87,16 +87,20 @@ impl Nonces {
         Nonces { key: key.to_vec() }
     }
 
-    fn mac(&self, ts: i64) -> Vec<u8> {
+    fn mac(&self, stamp: &[u8]) -> Vec<u8> {
         let mut m = HmacSha256::new_from_slice(&self.key).expect("HMAC takes any key length");
         m.update(b"digest-nonce");
-        m.update(&ts.to_be_bytes());
+        m.update(stamp);
         m.finalize().into_bytes()[..16].to_vec()
     }
 
+    /// A timestamp and 8 random bytes (so two challenges in one second differ and replays can
+    /// be told apart per nonce), then the MAC over both.
     pub fn make(&self, now: i64) -> String {
         let mut raw = now.to_be_bytes().to_vec();
-        raw.extend(self.mac(now));
+        raw.extend(rand::random::<[u8; 8]>());
+        let mac = self.mac(&raw);
+        raw.extend(mac);
         base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(raw)
     }
 
@@ -104,11 +108,11 @@ impl Nonces {
         let Ok(raw) = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(nonce) else {
             return NonceCheck::Invalid;
         };
-        if raw.len() != 24 {
+        if raw.len() != 32 {
             return NonceCheck::Invalid;
         }
         let ts = i64::from_be_bytes(raw[..8].try_into().expect("8 bytes"));
-        if !constant_time_eq(&raw[8..], &self.mac(ts)) {
+        if !constant_time_eq(&raw[16..], &self.mac(&raw[..16])) {
             return NonceCheck::Invalid;
         }
         if now - ts > NONCE_SECONDS || ts > now + 60 {

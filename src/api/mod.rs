@@ -6,4 +6,6 @@ pub mod digest;
 pub mod error;
 pub mod ingest;
 pub mod msp;
+pub mod ratelimit;
+pub mod replay;
 pub mod v1;

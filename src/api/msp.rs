@@ -27,6 +27,7 @@ const MAX_PAGE: i64 = 1000;
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(
         web::scope(BASE)
+            .wrap(actix_web::middleware::from_fn(super::ratelimit::headers))
             .route("/bills/{billedMonth}", web::get().to(bill::<MspKey>))
             .route("/credits", web::get().to(credits::<MspKey>))
             .route("/discounts", web::get().to(discounts::<MspKey>))

@@ -18,6 +18,7 @@ pub const BASE: &str = "/api/v1";
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(
         web::scope(BASE)
+            .wrap(actix_web::middleware::from_fn(super::ratelimit::headers))
             .route("/me", web::get().to(me))
             .route(
                 "/bills/{billedMonth}",

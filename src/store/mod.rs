@@ -15,6 +15,7 @@ pub mod logos;
 pub mod operator_keys;
 pub mod outbox;
 pub mod partners;
+pub mod rate_limits;
 pub mod signup_links;
 pub mod throttle;
 pub mod tokens;

@@ -5,7 +5,7 @@
 use std::sync::atomic::{AtomicU32, Ordering};
 
 use base64::Engine;
-use partner_console::config::Settings;
+use partner_console::config::{RateLimitStore, Settings};
 use partner_console::domain::{PartnerKind, Role};
 use partner_console::operators;
 use partner_console::startup::Application;
@@ -23,6 +23,7 @@ pub struct TestApp {
     pub client: reqwest::Client,
     pub data_dir: tempfile::TempDir,
     pg_schema: Option<String>,
+    settings: Settings,
 }
 
 pub struct Options {
@@ -30,6 +31,9 @@ pub struct Options {
     pub smtp: bool,
     /// Point SMTP at a port nobody listens on.
     pub smtp_down: bool,
+    /// Keep API rate limits in the database even on SQLite, as several instances need.
+    pub rate_limits_in_database: bool,
+    pub api_rate_limit_per_minute: u32,
 }
 
 impl Default for Options {
@@ -37,6 +41,8 @@ impl Default for Options {
         Options {
             smtp: true,
             smtp_down: false,
+            rate_limits_in_database: false,
+            api_rate_limit_per_minute: 100,
         }
     }
 }
@@ -88,8 +94,15 @@ pub async fn spawn_app_with(opts: Options) -> TestApp {
         trust_proxy: false,
         log_format: "text".into(),
         outbox_poll_ms: 200,
+        api_rate_limit_per_minute: opts.api_rate_limit_per_minute,
+        api_auth_failures_per_minute: 30,
+        api_rate_limit_store: if pg_schema.is_some() || opts.rate_limits_in_database {
+            RateLimitStore::Database
+        } else {
+            RateLimitStore::Memory
+        },
     };
-    let app = Application::build(settings)
+    let app = Application::build(settings.clone())
         .await
         .expect("application builds");
     let address = format!("http://127.0.0.1:{}", app.port());
@@ -102,6 +115,7 @@ pub async fn spawn_app_with(opts: Options) -> TestApp {
         client: new_client(),
         data_dir,
         pg_schema,
+        settings,
     }
 }
 
@@ -167,6 +181,19 @@ impl Drop for TestApp {
 pub const PASSWORD: &str = "correct horse battery staple";
 
 impl TestApp {
+    /// Another instance of the same deployment: same database, keys and settings, its own port,
+    /// process state and clock. Returns its base address.
+    pub async fn second_instance(&self) -> String {
+        let mut settings = self.settings.clone();
+        settings.public_url = "http://127.0.0.1:0".into();
+        let app = Application::build(settings)
+            .await
+            .expect("second instance builds");
+        let address = format!("http://127.0.0.1:{}", app.port());
+        tokio::spawn(app.run());
+        address
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{}", self.address, path)
     }

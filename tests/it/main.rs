@@ -1,6 +1,7 @@
 //! The integration suite: one binary, one module per area. Every test starts the real
 //! application on a random port with a fresh database (see `helpers::spawn_app`).
 
+mod digest_client;
 mod helpers;
 mod ingest;
 mod msp_api;
@@ -16,5 +17,6 @@ mod onboarding;
 mod ops;
 mod outbox;
 mod password_reset;
+mod rate_limits;
 mod usage;
 mod v1_api;

@@ -11,6 +11,7 @@ async fn with_smtp_down_nothing_is_lost_and_operators_see_the_error() {
     let app = spawn_app_with(Options {
         smtp: true,
         smtp_down: true,
+        ..Options::default()
     })
     .await;
     app.create_operator("ops@vendor.example").await;
@@ -56,7 +57,7 @@ async fn with_smtp_down_nothing_is_lost_and_operators_see_the_error() {
 async fn without_smtp_mails_are_written_as_eml_files() {
     let app = spawn_app_with(Options {
         smtp: false,
-        smtp_down: false,
+        ..Options::default()
     })
     .await;
     app.create_operator("ops@vendor.example").await;

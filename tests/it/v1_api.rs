@@ -2,10 +2,11 @@
 //! client that reuses its nonce.
 
 use chrono::Utc;
-use partner_console::auth::api_keys::{Algorithm, REALM};
+use partner_console::auth::api_keys::Algorithm;
 use partner_console::domain::PartnerKind;
 use serde_json::Value;
 
+use crate::digest_client::DigestClient;
 use crate::helpers::{TestApp, spawn_app};
 use crate::msp_api::{api_key, curl};
 
@@ -135,85 +136,6 @@ async fn both_partner_kinds_use_v1_and_only_msps_have_signup_links() {
     assert_eq!(curl(&app, &msp, "GET", "/api/v1/nothing-here").await.0, 404);
 }
 
-/// A minimal digest client: answers the challenge of `alg` and reuses the nonce with a growing nc.
-struct DigestClient {
-    http: reqwest::Client,
-    user: String,
-    password: String,
-    alg: Algorithm,
-    nonce: Option<String>,
-    nc: u32,
-    unauthorized: u32,
-}
-
-impl DigestClient {
-    fn new(key: &str, alg: Algorithm) -> Self {
-        let (user, password) = key.split_once(':').unwrap();
-        DigestClient {
-            http: reqwest::Client::new(),
-            user: user.into(),
-            password: password.into(),
-            alg,
-            nonce: None,
-            nc: 0,
-            unauthorized: 0,
-        }
-    }
-
-    fn header(&mut self, method: &str, uri: &str) -> Option<String> {
-        let nonce = self.nonce.clone()?;
-        self.nc += 1;
-        let nc = format!("{:08x}", self.nc);
-        let name = if self.alg == Algorithm::Sha256 {
-            "SHA-256"
-        } else {
-            "MD5"
-        };
-        let ha1 = self
-            .alg
-            .hash_hex(&format!("{}:{REALM}:{}", self.user, self.password));
-        let ha2 = self.alg.hash_hex(&format!("{method}:{uri}"));
-        let response = self
-            .alg
-            .hash_hex(&format!("{ha1}:{nonce}:{nc}:c0ffee:auth:{ha2}"));
-        Some(format!(
-            "Digest username=\"{}\", realm=\"{REALM}\", nonce=\"{nonce}\", uri=\"{uri}\", algorithm={name}, response=\"{response}\", qop=auth, nc={nc}, cnonce=\"c0ffee\"",
-            self.user
-        ))
-    }
-
-    async fn get(&mut self, base: &str, uri: &str) -> reqwest::Response {
-        for _ in 0..2 {
-            let mut req = self.http.get(format!("{base}{uri}"));
-            if let Some(h) = self.header("GET", uri) {
-                req = req.header("authorization", h);
-            }
-            let r = req.send().await.unwrap();
-            if r.status() != 401 {
-                return r;
-            }
-            self.unauthorized += 1;
-            let wanted = if self.alg == Algorithm::Sha256 {
-                "algorithm=SHA-256"
-            } else {
-                "algorithm=MD5"
-            };
-            let challenge = r
-                .headers()
-                .get_all("www-authenticate")
-                .iter()
-                .map(|v| v.to_str().unwrap().to_string())
-                .find(|c| c.contains(wanted))
-                .expect("the algorithm is offered");
-            let start = challenge.find("nonce=\"").unwrap() + 7;
-            self.nonce =
-                Some(challenge[start..start + challenge[start..].find('"').unwrap()].to_string());
-            self.nc = 0;
-        }
-        panic!("still unauthorized after answering the challenge");
-    }
-}
-
 #[tokio::test]
 async fn a_client_reusing_its_nonce_pays_one_401_and_md5_works() {
     let app = spawn_app().await;
@@ -244,6 +166,28 @@ async fn a_client_reusing_its_nonce_pays_one_401_and_md5_works() {
         .await
         .unwrap();
     assert_eq!(r.status(), 401, "the uri must be the request's own");
+
+    // A captured answer replayed (same nonce and nc) is refused; the client is told to renew.
+    let h = other.header("GET", "/api/v1/me").unwrap();
+    let send = || {
+        reqwest::Client::new()
+            .get(app.url("/api/v1/me"))
+            .header("authorization", h.clone())
+            .send()
+    };
+    assert_eq!(send().await.unwrap().status(), 200);
+    let replayed = send().await.unwrap();
+    assert_eq!(replayed.status(), 401);
+    let challenges: Vec<_> = replayed
+        .headers()
+        .get_all("www-authenticate")
+        .iter()
+        .collect();
+    assert!(
+        challenges
+            .iter()
+            .all(|c| c.to_str().unwrap().contains("stale=true"))
+    );
 }
 
 #[tokio::test]

@@ -1,0 +1,186 @@
+//! Per-key rate limits of the partner APIs, and the limit on failed authentication per client
+//! address: GCRA (the generic cell rate algorithm), which behaves as a sliding window without
+//! storing one timestamp per request. A quota of N per minute lets a client spend N at once and
+//! then one every 60/N seconds; it never resets on a clock-minute boundary.
+//!
+//! The state lives in the database (shared by every instance on one PostgreSQL) or, for the
+//! single-instance SQLite default, in process memory to spare the embedded store a write per
+//! request. `PC_API_RATE_LIMIT_STORE` chooses.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use actix_web::body::MessageBody;
+use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::http::header::{HeaderName, HeaderValue};
+use actix_web::middleware::Next;
+use actix_web::{Error, HttpMessage};
+
+use crate::store::{Db, StoreResult, rate_limits};
+
+const MINUTE_MS: i64 = 60_000;
+
+/// How many requests a bucket may make per minute.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Quota {
+    pub per_minute: u32,
+}
+
+impl Quota {
+    fn interval(self) -> i64 {
+        MINUTE_MS / i64::from(self.per_minute.max(1))
+    }
+
+    /// How far ahead of now a bucket's arrival time may run and still admit a request.
+    fn tolerance(self) -> i64 {
+        MINUTE_MS - self.interval()
+    }
+
+    /// The outcome when a request moved the arrival time to `tat` (allowed) or found it at `tat`
+    /// (refused).
+    pub fn decide(self, allowed: bool, tat: i64, now: i64) -> Decision {
+        let interval = self.interval();
+        let ahead = (tat - now).max(0);
+        let remaining = ((self.tolerance() - ahead).div_euclid(interval) + 1).max(0);
+        // Seconds until the next request would pass: zero while some remain.
+        let wait_ms = (ahead - self.tolerance()).max(0);
+        Decision {
+            allowed,
+            limit: self.per_minute,
+            remaining: u32::try_from(remaining).unwrap_or(0),
+            reset_secs: u64::try_from((wait_ms + 999) / 1000).unwrap_or(0),
+        }
+    }
+}
+
+/// One request's standing against its quota; written to the response as `X-Ratelimit-*`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Decision {
+    pub allowed: bool,
+    pub limit: u32,
+    pub remaining: u32,
+    pub reset_secs: u64,
+}
+
+/// Where the buckets live.
+#[derive(Clone)]
+pub enum Limiter {
+    Memory(Arc<Mutex<HashMap<String, i64>>>),
+    Database(Db),
+}
+
+impl Limiter {
+    pub fn memory() -> Limiter {
+        Limiter::Memory(Arc::default())
+    }
+
+    /// Spends one request of `bucket`'s quota, if one is left.
+    pub async fn take(&self, bucket: &str, quota: Quota, now: i64) -> StoreResult<Decision> {
+        let (interval, tolerance) = (quota.interval(), quota.tolerance());
+        let outcome = match self {
+            Limiter::Memory(map) => {
+                let mut map = map.lock().unwrap_or_else(|p| p.into_inner());
+                if map.len() > 100_000 {
+                    map.retain(|_, tat| *tat > now);
+                }
+                let tat = map.get(bucket).copied().unwrap_or(now).max(now);
+                if tat - now <= tolerance {
+                    map.insert(bucket.to_string(), tat + interval);
+                    Ok(tat + interval)
+                } else {
+                    Err(tat)
+                }
+            }
+            Limiter::Database(db) => {
+                let mut c = db.acquire().await?;
+                let outcome = rate_limits::take(&mut c, bucket, now, interval, tolerance).await?;
+                // Full buckets read as new; trimming now and then keeps the table small.
+                if rand::random::<u16>() < 64 {
+                    rate_limits::prune(&mut c, now).await?;
+                }
+                outcome
+            }
+        };
+        Ok(match outcome {
+            Ok(tat) => quota.decide(true, tat, now),
+            Err(tat) => quota.decide(false, tat, now),
+        })
+    }
+
+    /// Whether `bucket` has used up its quota, without spending any of it.
+    pub async fn exhausted(&self, bucket: &str, quota: Quota, now: i64) -> StoreResult<bool> {
+        let tat = match self {
+            Limiter::Memory(map) => map
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .get(bucket)
+                .copied(),
+            Limiter::Database(db) => rate_limits::peek(&mut db.acquire().await?, bucket).await?,
+        };
+        Ok(tat.is_some_and(|tat| tat - now > quota.tolerance()))
+    }
+}
+
+/// Writes the key's `X-Ratelimit-*` headers on every answer of an authenticated API request,
+/// refused ones included. The key extractor leaves its [`Decision`] in the request.
+pub async fn headers(
+    req: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<impl MessageBody>, Error> {
+    let mut res = next.call(req).await?;
+    let decision = res.request().extensions().get::<Decision>().copied();
+    if let Some(d) = decision {
+        let h = res.headers_mut();
+        let mut set = |name: &'static str, value: String| {
+            if let Ok(v) = HeaderValue::from_str(&value) {
+                h.insert(HeaderName::from_static(name), v);
+            }
+        };
+        set("x-ratelimit-limit-minute", d.limit.to_string());
+        set("x-ratelimit-remaining-minute", d.remaining.to_string());
+        set("x-ratelimit-reset", d.reset_secs.to_string());
+        if !d.allowed {
+            set("retry-after", d.reset_secs.to_string());
+        }
+    }
+    Ok(res)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const Q: Quota = Quota { per_minute: 100 };
+
+    #[tokio::test]
+    async fn hundred_at_once_then_one_every_600_ms() {
+        let l = Limiter::memory();
+        let t0 = 1_000_000;
+        for i in 0..100u32 {
+            let d = l.take("k", Q, t0).await.unwrap();
+            assert!(d.allowed, "request {} refused", i + 1);
+            assert_eq!(d.remaining, 99 - i);
+        }
+        let d = l.take("k", Q, t0).await.unwrap();
+        assert!(!d.allowed);
+        assert_eq!((d.remaining, d.reset_secs), (0, 1));
+        // Not a clock-minute window: 600 ms later exactly one more passes.
+        assert!(l.take("k", Q, t0 + 600).await.unwrap().allowed);
+        assert!(!l.take("k", Q, t0 + 600).await.unwrap().allowed);
+        // A minute of quiet refills the bucket.
+        let d = l.take("k", Q, t0 + 61_000).await.unwrap();
+        assert!(d.allowed);
+        assert_eq!(d.remaining, 99);
+        assert!(!l.exhausted("k", Q, t0 + 61_000).await.unwrap());
+    }
+
+    #[test]
+    fn reset_counts_whole_seconds_until_the_next_slot() {
+        let q = Quota { per_minute: 2 };
+        // Two spent at t=0: the arrival time is 60 s ahead, the next slot opens at 30 s.
+        let d = q.decide(false, 60_000, 0);
+        assert_eq!((d.remaining, d.reset_secs), (0, 30));
+        let d = q.decide(false, 60_000, 29_500);
+        assert_eq!(d.reset_secs, 1);
+    }
+}
