@@ -6,6 +6,7 @@ pub mod digest;
 pub mod error;
 pub mod ingest;
 pub mod msp;
+pub mod openapi;
 pub mod ratelimit;
 pub mod replay;
 pub mod v1;

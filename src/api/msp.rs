@@ -8,8 +8,10 @@ use actix_web::{HttpResponse, web};
 use base64::Engine;
 use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
 
 use super::auth::{ApiError, AsPartner, MspKey};
+use super::error::ErrorBody;
 use crate::billing::bill::Totals;
 use crate::billing::money::Cents;
 use crate::billing::month::Month;
@@ -28,6 +30,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(
         web::scope(BASE)
             .wrap(actix_web::middleware::from_fn(super::ratelimit::headers))
+            .route("/openapi.json", web::get().to(super::openapi::serve_msp))
             .route("/bills/{billedMonth}", web::get().to(bill::<MspKey>))
             .route("/credits", web::get().to(credits::<MspKey>))
             .route("/discounts", web::get().to(discounts::<MspKey>))
@@ -54,15 +57,23 @@ pub fn time(t: Option<DateTime<Utc>>) -> String {
         .unwrap_or_default()
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct MspCustomer {
+    /// The customer's organization id (the same digits as `orgId`).
     pub id: String,
+    /// The customer's organization id, 19 digits.
     pub org_id: String,
     pub org_name: String,
+    /// The e-mail the customer signed up with.
     pub email: String,
+    /// `pending` (e-mail not confirmed yet), `active`, `suspended` or `ended`.
     pub state: String,
+    /// When the customer became active, `YYYY-MM-DD hh:mm:ss` UTC; `""` while pending.
+    #[schema(pattern = r"^([0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2})?$")]
     pub effected_time: String,
+    /// When the contract ended, `YYYY-MM-DD hh:mm:ss` UTC; `""` while it runs.
+    #[schema(pattern = r"^([0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2})?$")]
     pub expired_time: String,
 }
 
@@ -80,17 +91,22 @@ impl From<Customer> for MspCustomer {
     }
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
-struct CustomerList {
+pub(super) struct CustomerList {
     msp_customers: Vec<MspCustomer>,
+    /// Pass as `pageToken` for the next page; `""` on the last page.
     next_page_token: String,
 }
 
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, IntoParams)]
 #[serde(default, rename_all = "camelCase")]
+#[into_params(parameter_in = Query)]
 pub(super) struct PageQuery {
+    /// Customers per page, 0 to 1000 (default 100); 0 returns every customer at once.
+    #[param(value_type = Option<i64>, minimum = 0, maximum = 1000)]
     page_size: Option<String>,
+    /// The `nextPageToken` of the previous page; absent or `""` for the first page.
     page_token: Option<String>,
 }
 
@@ -109,6 +125,16 @@ fn decode_token(t: &str) -> Option<i64> {
         .ok()
 }
 
+/// List customers, a page at a time.
+///
+/// Oldest first. Page tokens stay valid while new customers sign up: each customer is returned
+/// exactly once.
+#[utoipa::path(get, path = "/mspCustomers", tag = "Customers", operation_id = "listMspCustomers",
+    params(PageQuery),
+    responses(
+        (status = 200, description = "One page of customers", body = CustomerList),
+        (status = 400, description = "`pageSize` outside 0..1000 or a `pageToken` this API did not give out", body = ErrorBody),
+    ))]
 pub(super) async fn list_customers<K: AsPartner>(
     key: K,
     state: web::Data<AppState>,
@@ -161,6 +187,13 @@ async fn find_customer(
         .ok_or_else(|| ApiError::NotFound(format!("no customer {org_id}")))
 }
 
+/// Get one customer.
+#[utoipa::path(get, path = "/mspCustomers/{customerOrgId}", tag = "Customers", operation_id = "getMspCustomer",
+    params(("customerOrgId" = String, Path, description = "The customer's organization id")),
+    responses(
+        (status = 200, description = "The customer", body = MspCustomer),
+        (status = 404, description = "No customer of yours has this organization id", body = ErrorBody),
+    ))]
 pub(super) async fn get_customer<K: AsPartner>(
     key: K,
     state: web::Data<AppState>,
@@ -170,13 +203,23 @@ pub(super) async fn get_customer<K: AsPartner>(
     Ok(HttpResponse::Ok().json(MspCustomer::from(c)))
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
-struct SignupUrl {
+pub(super) struct SignupUrl {
+    /// The signup page, branded with your logo; send it to the customer.
     customer_signup_url: String,
+    /// When the link stops working, `YYYY-MM-DD hh:mm:ss` UTC (7 days on).
     expired_at: String,
 }
 
+/// Create a customer signup URL.
+///
+/// Valid for 7 days and any number of signups. The URL is shown only in this answer: only a
+/// hash of its token is kept.
+#[utoipa::path(post, path = "/customerSignupUrl", tag = "Customers", operation_id = "createCustomerSignupUrl",
+    responses(
+        (status = 200, description = "The new signup link", body = SignupUrl),
+    ))]
 pub(super) async fn signup_url<K: AsPartner>(
     key: K,
     state: web::Data<AppState>,
@@ -235,12 +278,20 @@ async fn partner_bill(
     })
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Amounts {
+    /// Credits applied, USD with two decimals.
+    #[schema(pattern = r"^-?[0-9]+\.[0-9]{2}$")]
     pub credits: String,
+    /// Discounts applied, USD with two decimals.
+    #[schema(pattern = r"^-?[0-9]+\.[0-9]{2}$")]
     pub discounts: String,
+    /// Cost before credits and discounts, USD with two decimals.
+    #[schema(pattern = r"^-?[0-9]+\.[0-9]{2}$")]
     pub running_total: String,
+    /// What is owed: running total less discounts and credits, USD with two decimals.
+    #[schema(pattern = r"^-?[0-9]+\.[0-9]{2}$")]
     pub total_cost: String,
 }
 
@@ -255,15 +306,17 @@ impl From<Totals> for Amounts {
     }
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 struct Overview {
+    /// `YYYY-MM`.
+    #[schema(pattern = r"^[0-9]{4}-[0-9]{2}$")]
     billed_month: String,
     #[serde(flatten)]
     amounts: Amounts,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 struct ServiceCost {
     project_name: String,
@@ -272,7 +325,7 @@ struct ServiceCost {
     amounts: Amounts,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 struct ServiceSummary {
     service_name: String,
@@ -281,7 +334,7 @@ struct ServiceSummary {
     service_costs: Vec<ServiceCost>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 struct CustomerSummary {
     customer_org_id: String,
@@ -290,9 +343,10 @@ struct CustomerSummary {
     amounts: Amounts,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
-struct PartnerBillJson {
+#[schema(as = PartnerBill)]
+pub(super) struct PartnerBillJson {
     overview: Overview,
     summary_by_customer: Vec<CustomerSummary>,
     summary_by_service: Vec<ServiceSummary>,
@@ -324,6 +378,16 @@ fn by_service(bill: &PartnerBill) -> Vec<ServiceSummary> {
     out
 }
 
+/// Get the partner's bill for a month.
+///
+/// Totals, by customer and by service. The running month is a bill to date; closed months
+/// never change.
+#[utoipa::path(get, path = "/bills/{billedMonth}", tag = "Billing", operation_id = "getBill",
+    params(("billedMonth" = String, Path, description = "`YYYY-MM`: the running month or one of the six before it")),
+    responses(
+        (status = 200, description = "The bill", body = PartnerBillJson),
+        (status = 400, description = "A month that is not `YYYY-MM` or outside the window", body = ErrorBody),
+    ))]
 pub(super) async fn bill<K: AsPartner>(
     key: K,
     state: web::Data<AppState>,
@@ -353,7 +417,7 @@ pub(super) async fn bill<K: AsPartner>(
     }))
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 struct ProjectSummary {
     project_name: String,
@@ -361,7 +425,7 @@ struct ProjectSummary {
     amounts: Amounts,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 struct OtherCharge {
     other_name: String,
@@ -369,22 +433,36 @@ struct OtherCharge {
     amounts: Amounts,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 struct ByProject {
     projects: Vec<ProjectSummary>,
     other_charges: Vec<OtherCharge>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
-struct CustomerBillJson {
+#[schema(as = CustomerBill)]
+pub(super) struct CustomerBillJson {
     overview: Overview,
     summary_by_project: ByProject,
     summary_by_service: Vec<ServiceSummary>,
 }
 
-/// Charges that belong to no project (a support plan, say) are listed as other charges.
+/// Get one customer's bill for a month.
+///
+/// By project and by service. Charges that belong to no project (a support plan, say) are
+/// listed as other charges.
+#[utoipa::path(get, path = "/mspCustomers/{customerOrgId}/bills/{billedMonth}", tag = "Billing", operation_id = "getMspCustomerBill",
+    params(
+        ("customerOrgId" = String, Path, description = "The customer's organization id"),
+        ("billedMonth" = String, Path, description = "`YYYY-MM`: the running month or one of the six before it"),
+    ),
+    responses(
+        (status = 200, description = "The customer's bill", body = CustomerBillJson),
+        (status = 400, description = "A month that is not `YYYY-MM` or outside the window", body = ErrorBody),
+        (status = 404, description = "No customer of yours has this organization id", body = ErrorBody),
+    ))]
 pub(super) async fn customer_bill<K: AsPartner>(
     key: K,
     state: web::Data<AppState>,
@@ -434,18 +512,39 @@ pub(super) async fn customer_bill<K: AsPartner>(
     }))
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
+#[schema(as = Credit)]
 struct CreditJson {
     id: String,
+    /// The customer the credit is for, or `""` for credits on every customer.
     customer_org_id: String,
+    /// USD with two decimals.
+    #[schema(pattern = r"^-?[0-9]+\.[0-9]{2}$")]
     amount: String,
+    /// Spent on bills up to the running month.
+    #[schema(pattern = r"^-?[0-9]+\.[0-9]{2}$")]
     used: String,
+    #[schema(pattern = r"^-?[0-9]+\.[0-9]{2}$")]
     remaining: String,
+    /// First day the credit applies, `YYYY-MM-DD 00:00:00` UTC.
     effected_time: String,
+    /// Last day the credit applies, `YYYY-MM-DD 23:59:59` UTC.
     expired_time: String,
 }
 
+#[derive(Serialize, ToSchema)]
+pub(super) struct CreditList {
+    credits: Vec<CreditJson>,
+}
+
+/// List credits.
+///
+/// Every credit granted to the partner, with what is used and left as of the running month.
+#[utoipa::path(get, path = "/credits", tag = "Billing", operation_id = "listCredits",
+    responses(
+        (status = 200, description = "Every credit, oldest expiry first", body = CreditList),
+    ))]
 pub(super) async fn credits<K: AsPartner>(
     key: K,
     state: web::Data<AppState>,
@@ -473,23 +572,40 @@ pub(super) async fn credits<K: AsPartner>(
             }
         })
         .collect();
-    Ok(HttpResponse::Ok().json(serde_json::json!({ "credits": list })))
+    Ok(HttpResponse::Ok().json(CreditList { credits: list }))
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
+#[schema(as = Discount)]
 struct DiscountJson {
     id: String,
+    /// The customer the discount is for, or `""` for every customer.
     customer_org_id: String,
+    /// The service discounted, or `""` for every service.
     service_name: String,
     /// A percentage with two decimals ("12.50"), or "" for a fixed amount.
     rate: String,
     /// A fixed amount per month, or "" for a percentage.
     amount: String,
+    /// First month, `YYYY-MM`.
     start_month: String,
+    /// Last month, `YYYY-MM`, or `""` with no end.
     end_month: String,
 }
 
+#[derive(Serialize, ToSchema)]
+pub(super) struct DiscountList {
+    discounts: Vec<DiscountJson>,
+}
+
+/// List discounts.
+///
+/// Every discount granted to the partner: a rate or a fixed monthly amount, and its months.
+#[utoipa::path(get, path = "/discounts", tag = "Billing", operation_id = "listDiscounts",
+    responses(
+        (status = 200, description = "Every discount", body = DiscountList),
+    ))]
 pub(super) async fn discounts<K: AsPartner>(
     key: K,
     state: web::Data<AppState>,
@@ -508,7 +624,7 @@ pub(super) async fn discounts<K: AsPartner>(
             end_month: d.end_month.unwrap_or_default(),
         })
         .collect();
-    Ok(HttpResponse::Ok().json(serde_json::json!({ "discounts": list })))
+    Ok(HttpResponse::Ok().json(DiscountList { discounts: list }))
 }
 
 async fn not_found() -> Result<HttpResponse, ApiError> {

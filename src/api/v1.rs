@@ -4,8 +4,10 @@
 use actix_web::{HttpResponse, web};
 use chrono::Duration;
 use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 
 use super::auth::{ApiError, PartnerKey};
+use super::error::ErrorBody;
 use super::msp;
 use crate::state::AppState;
 use crate::store::signup_links::{self, NewLink, SignupLink};
@@ -19,6 +21,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(
         web::scope(BASE)
             .wrap(actix_web::middleware::from_fn(super::ratelimit::headers))
+            .route("/openapi.json", web::get().to(super::openapi::serve_v1))
             .route("/me", web::get().to(me))
             .route(
                 "/bills/{billedMonth}",
@@ -26,17 +29,11 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             )
             .route("/credits", web::get().to(msp::credits::<PartnerKey>))
             .route("/discounts", web::get().to(msp::discounts::<PartnerKey>))
-            .route(
-                "/customers",
-                web::get().to(msp::list_customers::<PartnerKey>),
-            )
-            .route(
-                "/customers/{customerOrgId}",
-                web::get().to(msp::get_customer::<PartnerKey>),
-            )
+            .route("/customers", web::get().to(customers))
+            .route("/customers/{customerOrgId}", web::get().to(customer))
             .route(
                 "/customers/{customerOrgId}/bills/{billedMonth}",
-                web::get().to(msp::customer_bill::<PartnerKey>),
+                web::get().to(customer_bill),
             )
             .route("/signupLinks", web::get().to(list_links))
             .route("/signupLinks", web::post().to(create_link))
@@ -51,20 +48,86 @@ async fn not_found() -> Result<HttpResponse, ApiError> {
     ))
 }
 
-#[derive(Serialize)]
+/// List customers, a page at a time.
+///
+/// Oldest first; page tokens stay valid while customers are added. The answer keeps the MSP
+/// API's field names (`mspCustomers`) so one parser serves both APIs.
+#[utoipa::path(get, path = "/customers", tag = "Customers", operation_id = "listCustomers",
+    params(msp::PageQuery),
+    responses(
+        (status = 200, description = "One page of customers", body = msp::CustomerList),
+        (status = 400, description = "`pageSize` outside 0..1000 or a `pageToken` this API did not give out", body = ErrorBody),
+    ))]
+pub(super) async fn customers(
+    key: PartnerKey,
+    state: web::Data<AppState>,
+    q: web::Query<msp::PageQuery>,
+) -> Result<HttpResponse, ApiError> {
+    msp::list_customers(key, state, q).await
+}
+
+/// Get one customer.
+#[utoipa::path(get, path = "/customers/{customerOrgId}", tag = "Customers", operation_id = "getCustomer",
+    params(("customerOrgId" = String, Path, description = "The customer's organization id")),
+    responses(
+        (status = 200, description = "The customer", body = msp::MspCustomer),
+        (status = 404, description = "No customer of yours has this organization id", body = ErrorBody),
+    ))]
+pub(super) async fn customer(
+    key: PartnerKey,
+    state: web::Data<AppState>,
+    org_id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    msp::get_customer(key, state, org_id).await
+}
+
+/// Get one customer's bill for a month.
+///
+/// By project and by service.
+#[utoipa::path(get, path = "/customers/{customerOrgId}/bills/{billedMonth}", tag = "Billing", operation_id = "getCustomerBill",
+    params(
+        ("customerOrgId" = String, Path, description = "The customer's organization id"),
+        ("billedMonth" = String, Path, description = "`YYYY-MM`: the running month or one of the six before it"),
+    ),
+    responses(
+        (status = 200, description = "The customer's bill", body = msp::CustomerBillJson),
+        (status = 400, description = "A month that is not `YYYY-MM` or outside the window", body = ErrorBody),
+        (status = 404, description = "No customer of yours has this organization id", body = ErrorBody),
+    ))]
+pub(super) async fn customer_bill(
+    key: PartnerKey,
+    state: web::Data<AppState>,
+    path: web::Path<(String, String)>,
+) -> Result<HttpResponse, ApiError> {
+    msp::customer_bill(key, state, path).await
+}
+
+#[derive(Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
-struct Me {
+pub(super) struct Me {
     partner_name: String,
+    /// The partner's short name in URLs (signup pages, logos).
     partner_slug: String,
+    /// `msp` or `reseller`.
     partner_kind: String,
+    /// `active` (a suspended partner's keys are refused).
     partner_state: String,
+    /// The name given to this key when it was created.
     key_name: String,
     public_key: String,
+    /// `YYYY-MM-DD hh:mm:ss` UTC.
     created_time: String,
+    /// When the key was last used (to the minute), `""` if never.
     last_used_time: String,
 }
 
-async fn me(key: PartnerKey, state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
+/// Who am I: the key's partner and the key.
+#[utoipa::path(get, path = "/me", tag = "Keys", operation_id = "getMe",
+    responses((status = 200, description = "The key's partner and the key", body = Me)))]
+pub(super) async fn me(
+    key: PartnerKey,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
     let mut c = state.db.acquire().await?;
     let p = partners::find_by_id(&mut c, key.partner_id)
         .await?
@@ -92,15 +155,21 @@ fn msp_only(key: &PartnerKey) -> Result<(), ApiError> {
     }
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
-struct LinkJson {
+#[schema(as = SignupLink)]
+pub(super) struct LinkJson {
     id: String,
     label: String,
+    /// `active`, `expired`, `used_up` or `revoked`.
     state: String,
+    /// Customers who signed up through the link.
     uses: i32,
+    /// The most signups the link takes, or null for no limit.
     max_uses: Option<i32>,
+    /// `YYYY-MM-DD hh:mm:ss` UTC.
     expired_at: String,
+    /// `YYYY-MM-DD hh:mm:ss` UTC.
     created_time: String,
     /// Only in the answer to the creation: the token is not kept.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -120,7 +189,24 @@ fn link_json(l: &SignupLink, now: chrono::DateTime<chrono::Utc>, url: Option<Str
     }
 }
 
-async fn list_links(key: PartnerKey, state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub(super) struct LinkList {
+    signup_links: Vec<LinkJson>,
+}
+
+/// List signup links.
+///
+/// Newest first, without their URLs (shown only at creation).
+#[utoipa::path(get, path = "/signupLinks", tag = "Signup links", operation_id = "listSignupLinks",
+    responses(
+        (status = 200, description = "Every signup link", body = LinkList),
+        (status = 403, description = "The key is a reseller's: signup links are for MSPs", body = ErrorBody),
+    ))]
+pub(super) async fn list_links(
+    key: PartnerKey,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
     msp_only(&key)?;
     let now = state.now();
     let mut c = state.db.acquire().await?;
@@ -129,18 +215,38 @@ async fn list_links(key: PartnerKey, state: web::Data<AppState>) -> Result<HttpR
         .iter()
         .map(|l| link_json(l, now, None))
         .collect();
-    Ok(HttpResponse::Ok().json(serde_json::json!({ "signupLinks": links })))
+    Ok(HttpResponse::Ok().json(LinkList {
+        signup_links: links,
+    }))
 }
 
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, ToSchema)]
 #[serde(default, rename_all = "camelCase", deny_unknown_fields)]
-struct NewLinkBody {
+#[schema(as = NewSignupLink)]
+pub(super) struct NewLinkBody {
+    /// Your own note, up to 80 characters (not shown to customers).
+    #[schema(max_length = 80)]
     label: String,
+    /// Days until the link expires, 1 to 90; 7 if absent.
+    #[schema(minimum = 1, maximum = 90)]
     expires_in_days: Option<i64>,
+    /// The most customers who may sign up through it, at least 1; no limit if absent.
+    #[schema(minimum = 1)]
     max_uses: Option<i32>,
 }
 
-async fn create_link(
+/// Create a signup link.
+///
+/// Its URL is in this answer only: only a hash of its token is kept. An empty body takes every
+/// default.
+#[utoipa::path(post, path = "/signupLinks", tag = "Signup links", operation_id = "createSignupLink",
+    request_body(content = NewLinkBody, description = "Every field is optional"),
+    responses(
+        (status = 201, description = "The new link, with its URL", body = LinkJson),
+        (status = 400, description = "A body that is not the documented object or a value out of range", body = ErrorBody),
+        (status = 403, description = "The key is a reseller's: signup links are for MSPs", body = ErrorBody),
+    ))]
+pub(super) async fn create_link(
     key: PartnerKey,
     state: web::Data<AppState>,
     raw: web::Bytes,
@@ -205,7 +311,17 @@ async fn create_link(
     Ok(HttpResponse::Created().json(link_json(&link, now, Some(url))))
 }
 
-async fn revoke_link(
+/// Revoke a signup link.
+///
+/// Its page answers "no longer valid" from now on. Revoking twice is harmless.
+#[utoipa::path(delete, path = "/signupLinks/{id}", tag = "Signup links", operation_id = "revokeSignupLink",
+    params(("id" = String, Path, description = "The link's id")),
+    responses(
+        (status = 200, description = "The link, now revoked", body = LinkJson),
+        (status = 403, description = "The key is a reseller's: signup links are for MSPs", body = ErrorBody),
+        (status = 404, description = "No signup link of yours has this id", body = ErrorBody),
+    ))]
+pub(super) async fn revoke_link(
     key: PartnerKey,
     state: web::Data<AppState>,
     id: web::Path<String>,

@@ -1,6 +1,7 @@
 //! The integration suite: one binary, one module per area. Every test starts the real
 //! application on a random port with a fresh database (see `helpers::spawn_app`).
 
+mod api_calls;
 mod digest_client;
 mod helpers;
 mod ingest;

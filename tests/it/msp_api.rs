@@ -4,58 +4,11 @@
 use chrono::Utc;
 use partner_console::billing::month::Month;
 use partner_console::domain::PartnerKind;
-use partner_console::store::api_keys::{self, NewApiKey};
+use partner_console::store::api_keys;
 use partner_console::store::customers::{self, NewCustomer};
-use serde_json::Value;
 
-use crate::helpers::{TestApp, spawn_app};
-
-/// A fresh API key of `partner_id`, as "PUBLIC:PRIVATE".
-pub async fn api_key(app: &TestApp, partner_id: i64) -> (i64, String) {
-    let key = app.state.vault.issue().unwrap();
-    let mut tx = app.state.db.begin().await.unwrap();
-    let new = NewApiKey {
-        partner_id,
-        name: "test",
-        public_key: &key.public_key,
-        ha1_sha256: &key.ha1_sha256_enc,
-        ha1_md5: &key.ha1_md5_enc,
-        created_by: None,
-    };
-    let id = api_keys::insert(&mut tx, new, Utc::now()).await.unwrap();
-    tx.commit().await.unwrap();
-    (id, format!("{}:{}", key.public_key, key.private_key))
-}
-
-/// Calls the API with curl --digest; returns status and JSON body. curl runs on the blocking
-/// pool: blocking the test's own runtime would stall the pool's connections.
-pub async fn curl(app: &TestApp, user: &str, method: &str, path: &str) -> (u16, Value) {
-    let (user, method, url) = (user.to_string(), method.to_string(), app.url(path));
-    let out = tokio::task::spawn_blocking(move || {
-        std::process::Command::new("curl")
-            .args([
-                "-s",
-                "--digest",
-                "--user",
-                &user,
-                "-X",
-                &method,
-                "-w",
-                "\n%{http_code}",
-            ])
-            .arg(url)
-            .output()
-            .expect("curl is installed")
-    })
-    .await
-    .unwrap();
-    let text = String::from_utf8_lossy(&out.stdout).to_string();
-    let (body, code) = text.rsplit_once('\n').unwrap();
-    (
-        code.parse().unwrap(),
-        serde_json::from_str(body).unwrap_or_else(|_| Value::String(body.to_string())),
-    )
-}
+use crate::api_calls::{api_key, curl, violations};
+use crate::helpers::spawn_app;
 
 #[tokio::test]
 async fn every_msp_operation_answers_in_the_public_shape() {
@@ -331,4 +284,56 @@ async fn paging_returns_each_customer_once_while_customers_are_added() {
     let (_, all) = curl(&app, &key, "GET", "/v1beta1/msp/mspCustomers?pageSize=0").await;
     assert_eq!(all["mspCustomers"].as_array().unwrap().len(), 1004);
     assert_eq!(all["nextPageToken"], "");
+}
+
+#[tokio::test]
+async fn the_document_check_catches_answers_that_drift() {
+    let app = spawn_app().await;
+    let headers = serde_json::json!({
+        "x-ratelimit-limit-minute": ["100"],
+        "x-ratelimit-remaining-minute": ["99"],
+        "x-ratelimit-reset": ["0"],
+    });
+    let path = "/v1beta1/msp/mspCustomers/1";
+    let good = serde_json::json!({
+        "id": "1", "orgId": "1", "orgName": "A", "email": "a@b.example", "state": "active",
+        "effectedTime": "2026-01-02 03:04:05", "expiredTime": "",
+    });
+    assert_eq!(
+        violations(&app, "GET", path, 200, &headers, &good).await,
+        Vec::<String>::new()
+    );
+    let mut no_email = good.clone();
+    no_email.as_object_mut().unwrap().remove("email");
+    assert!(
+        !violations(&app, "GET", path, 200, &headers, &no_email)
+            .await
+            .is_empty()
+    );
+    let mut bad_time = good.clone();
+    bad_time["effectedTime"] = "2026-01-02T03:04:05Z".into();
+    assert!(
+        !violations(&app, "GET", path, 200, &headers, &bad_time)
+            .await
+            .is_empty()
+    );
+    assert!(
+        !violations(&app, "GET", path, 200, &serde_json::json!({}), &good)
+            .await
+            .is_empty()
+    );
+    assert!(
+        !violations(&app, "GET", path, 418, &headers, &good)
+            .await
+            .is_empty()
+    );
+    let bill = "/v1beta1/msp/bills/2026-01";
+    let amounts = serde_json::json!({"billedMonth": "2026-01", "credits": "1.5", "discounts": "0.00", "runningTotal": "0.00", "totalCost": "0.00"});
+    let body =
+        serde_json::json!({"overview": amounts, "summaryByCustomer": [], "summaryByService": []});
+    let wrong = violations(&app, "GET", bill, 200, &headers, &body).await;
+    assert!(
+        wrong.iter().any(|w| w.contains("credits")),
+        "one decimal is not money: {wrong:?}"
+    );
 }

@@ -7,9 +7,9 @@ use partner_console::auth::api_keys::Algorithm;
 use partner_console::domain::PartnerKind;
 use serde_json::Value;
 
+use crate::api_calls::api_key;
 use crate::digest_client::DigestClient;
 use crate::helpers::{Options, spawn_app, spawn_app_with};
-use crate::msp_api::api_key;
 
 const CUSTOMERS: &str = "/v1beta1/msp/mspCustomers?pageSize=1";
 

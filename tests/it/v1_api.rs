@@ -4,54 +4,10 @@
 use chrono::Utc;
 use partner_console::auth::api_keys::Algorithm;
 use partner_console::domain::PartnerKind;
-use serde_json::Value;
 
+use crate::api_calls::{api_key, curl, curl_json};
 use crate::digest_client::DigestClient;
-use crate::helpers::{TestApp, spawn_app};
-use crate::msp_api::{api_key, curl};
-
-async fn curl_json(
-    app: &TestApp,
-    user: &str,
-    method: &str,
-    path: &str,
-    body: &str,
-) -> (u16, Value) {
-    let (user, method, url, body) = (
-        user.to_string(),
-        method.to_string(),
-        app.url(path),
-        body.to_string(),
-    );
-    let out = tokio::task::spawn_blocking(move || {
-        std::process::Command::new("curl")
-            .args([
-                "-s",
-                "--digest",
-                "--user",
-                &user,
-                "-X",
-                &method,
-                "-H",
-                "Content-Type: application/json",
-                "-d",
-                &body,
-                "-w",
-                "\n%{http_code}",
-            ])
-            .arg(url)
-            .output()
-            .expect("curl")
-    })
-    .await
-    .unwrap();
-    let text = String::from_utf8_lossy(&out.stdout).to_string();
-    let (body, code) = text.rsplit_once('\n').unwrap();
-    (
-        code.parse().unwrap(),
-        serde_json::from_str(body).unwrap_or(Value::Null),
-    )
-}
+use crate::helpers::spawn_app;
 
 #[tokio::test]
 async fn both_partner_kinds_use_v1_and_only_msps_have_signup_links() {

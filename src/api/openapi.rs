@@ -1,0 +1,239 @@
+//! The OpenAPI 3.1 documents of both API surfaces, generated from the handlers' `#[utoipa::path]`
+//! annotations and the answer types' `ToSchema` derives. What every operation shares (Digest
+//! authentication, the 401 and 429 answers, the rate-limit headers) is added here once rather
+//! than repeated on each handler. The same documents feed the console's Support page.
+
+use std::sync::OnceLock;
+
+use actix_web::HttpResponse;
+use actix_web::http::header;
+use serde_json::{Map, Value, json};
+use utoipa::OpenApi;
+
+use super::{msp, v1};
+
+#[derive(OpenApi)]
+#[openapi(paths(
+    msp::bill,
+    msp::customer_bill,
+    msp::credits,
+    msp::discounts,
+    msp::list_customers,
+    msp::get_customer,
+    msp::signup_url,
+))]
+struct MspOperations;
+
+#[derive(OpenApi)]
+#[openapi(paths(
+    v1::me,
+    msp::bill,
+    v1::customer_bill,
+    msp::credits,
+    msp::discounts,
+    v1::customers,
+    v1::customer,
+    v1::list_links,
+    v1::create_link,
+    v1::revoke_link,
+))]
+struct V1Operations;
+
+/// The MSP API `v1beta1` document, as served at `/v1beta1/msp/openapi.json`.
+pub fn msp_document() -> &'static Value {
+    static DOC: OnceLock<Value> = OnceLock::new();
+    DOC.get_or_init(|| {
+        finish(
+            MspOperations::openapi(),
+            msp::BASE,
+            Some("The key is a reseller's: the MSP API is for MSPs; resellers use /api/v1"),
+            "MSP API",
+            "v1beta1",
+            "Compatible with the vendor's public MSP API: scripts written for it work by changing \
+             the host. For managed service providers' keys only; deprecated in favour of the \
+             Partner Management API v1, and kept unchanged for existing scripts.",
+        )
+    })
+}
+
+/// The Partner Management API `v1` document, as served at `/api/v1/openapi.json`.
+pub fn v1_document() -> &'static Value {
+    static DOC: OnceLock<Value> = OnceLock::new();
+    DOC.get_or_init(|| {
+        finish(
+            V1Operations::openapi(),
+            v1::BASE,
+            None,
+            "Partner Management API",
+            "v1",
+            "Bills, credits, discounts and customers for resellers and MSPs alike; signup links \
+             for MSPs; the key's own partner.",
+        )
+    })
+}
+
+pub async fn serve_msp() -> HttpResponse {
+    serve(msp_document())
+}
+
+pub async fn serve_v1() -> HttpResponse {
+    serve(v1_document())
+}
+
+fn serve(doc: &Value) -> HttpResponse {
+    HttpResponse::Ok()
+        .insert_header((header::CACHE_CONTROL, "public, max-age=300"))
+        .json(doc)
+}
+
+pub const RATE_HEADERS: [(&str, &str); 3] = [
+    (
+        "X-Ratelimit-Limit-Minute",
+        "Requests this key may make per minute.",
+    ),
+    (
+        "X-Ratelimit-Remaining-Minute",
+        "Requests left right now; one more becomes available every 60/limit seconds.",
+    ),
+    (
+        "X-Ratelimit-Reset",
+        "Seconds until a request will be allowed again; 0 while some remain.",
+    ),
+];
+
+fn finish(
+    api: utoipa::openapi::OpenApi,
+    base: &str,
+    forbidden: Option<&str>,
+    title: &str,
+    version: &str,
+    description: &str,
+) -> Value {
+    let mut doc = serde_json::to_value(api).expect("an OpenAPI document serializes");
+    doc["info"] = json!({ "title": title, "version": version, "description": description });
+    let paths = doc["paths"].as_object().cloned().unwrap_or_default();
+    let mut full = Map::new();
+    for (path, mut item) in paths {
+        for op in item
+            .as_object_mut()
+            .into_iter()
+            .flat_map(|m| m.values_mut())
+        {
+            add_shared_answers(op, forbidden);
+        }
+        full.insert(format!("{base}{path}"), item);
+    }
+    doc["paths"] = Value::Object(full);
+    doc["security"] = json!([{ "digest": [] }]);
+    let components = doc
+        .as_object_mut()
+        .expect("the document is an object")
+        .entry("components")
+        .or_insert_with(|| json!({}));
+    components["securitySchemes"] = json!({
+        "digest": {
+            "type": "http",
+            "scheme": "digest",
+            "description": "HTTP Digest (RFC 7616) with the API key: the public key is the user \
+                name, the private key the password. SHA-256 and MD5 are offered, qop=auth; a \
+                nonce may be reused with a growing nc for five minutes.",
+        }
+    });
+    let mut headers = Map::new();
+    for (name, description) in RATE_HEADERS {
+        headers.insert(
+            name.into(),
+            json!({ "description": description, "schema": { "type": "integer", "minimum": 0 } }),
+        );
+    }
+    components["headers"] = Value::Object(headers);
+    let error =
+        json!({ "application/json": { "schema": { "$ref": "#/components/schemas/Error" } } });
+    components["responses"] = json!({
+        "Unauthenticated": {
+            "description": "No Authorization header, an expired nonce (with `stale=true`), a \
+                wrong or revoked key, or a suspended partner. The WWW-Authenticate headers carry \
+                a SHA-256 and an MD5 challenge.",
+            "headers": { "WWW-Authenticate": { "description": "A Digest challenge", "schema": { "type": "string" } } },
+            "content": error,
+        },
+        "TooManyRequests": {
+            "description": "Past the key's requests per minute, or too many failed \
+                authentications from this address. Retry after `Retry-After` seconds.",
+            "headers": { "Retry-After": { "description": "Seconds to wait", "schema": { "type": "integer", "minimum": 0 } } },
+            "content": error,
+        },
+    });
+    doc
+}
+
+/// Adds 401 and 429 (and 403 where every operation refuses some keys) to an operation, and the
+/// rate-limit headers to each of its authenticated answers.
+fn add_shared_answers(op: &mut Value, forbidden: Option<&str>) {
+    let Some(responses) = op.get_mut("responses").and_then(Value::as_object_mut) else {
+        return;
+    };
+    if let Some(why) = forbidden {
+        responses.insert(
+            "403".into(),
+            json!({
+                "description": why,
+                "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Error" } } },
+            }),
+        );
+    }
+    for answer in responses.values_mut() {
+        let Some(a) = answer.as_object_mut() else {
+            continue;
+        };
+        let headers = a.entry("headers").or_insert_with(|| json!({}));
+        for (name, _) in RATE_HEADERS {
+            headers[name] = json!({ "$ref": format!("#/components/headers/{name}") });
+        }
+    }
+    responses.insert(
+        "401".into(),
+        json!({ "$ref": "#/components/responses/Unauthenticated" }),
+    );
+    responses.insert(
+        "429".into(),
+        json!({ "$ref": "#/components/responses/TooManyRequests" }),
+    );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_operation_is_documented_under_its_base_with_the_shared_answers() {
+        let msp = msp_document();
+        assert_eq!(msp["openapi"], "3.1.0");
+        let paths = msp["paths"].as_object().unwrap();
+        assert_eq!(paths.len(), 7);
+        assert!(paths.keys().all(|p| p.starts_with("/v1beta1/msp/")));
+        let list = &msp["paths"]["/v1beta1/msp/mspCustomers"]["get"];
+        assert_eq!(list["parameters"][0]["name"], "pageSize");
+        assert!(list["responses"]["429"].is_object());
+        assert!(
+            list["responses"]["403"]["description"]
+                .as_str()
+                .unwrap()
+                .contains("/api/v1")
+        );
+        // In v1 the shared reads are for both partner kinds: no 403 there.
+        let v1_bill = &v1_document()["paths"]["/api/v1/bills/{billedMonth}"]["get"];
+        assert!(v1_bill["responses"]["403"].is_null());
+        assert!(list["responses"]["200"]["headers"]["X-Ratelimit-Remaining-Minute"].is_object());
+        let v1 = v1_document();
+        assert!(v1["paths"]["/api/v1/signupLinks"]["post"]["requestBody"].is_object());
+        assert!(v1["paths"]["/api/v1/customers/{customerOrgId}"]["get"].is_object());
+        for schema in ["MspCustomer", "PartnerBill", "Error", "Me", "SignupLink"] {
+            assert!(
+                v1["components"]["schemas"][schema].is_object()
+                    || msp["components"]["schemas"][schema].is_object(),
+                "{schema}"
+            );
+        }
+    }
+}

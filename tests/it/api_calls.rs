@@ -1,0 +1,200 @@
+//! Calling the partner APIs as partners' scripts do: API keys straight in the store, the real
+//! curl binary with `--digest`, and every answer checked against the OpenAPI document the app
+//! serves (status documented for the operation, body valid against its schema, rate-limit
+//! headers present where the document promises them).
+
+use chrono::Utc;
+use partner_console::store::api_keys::{self, NewApiKey};
+use serde_json::Value;
+use tokio::sync::OnceCell;
+
+use crate::helpers::TestApp;
+
+/// A fresh API key of `partner_id`, as "PUBLIC:PRIVATE".
+pub async fn api_key(app: &TestApp, partner_id: i64) -> (i64, String) {
+    let key = app.state.vault.issue().unwrap();
+    let mut tx = app.state.db.begin().await.unwrap();
+    let new = NewApiKey {
+        partner_id,
+        name: "test",
+        public_key: &key.public_key,
+        ha1_sha256: &key.ha1_sha256_enc,
+        ha1_md5: &key.ha1_md5_enc,
+        created_by: None,
+    };
+    let id = api_keys::insert(&mut tx, new, Utc::now()).await.unwrap();
+    tx.commit().await.unwrap();
+    (id, format!("{}:{}", key.public_key, key.private_key))
+}
+
+/// Calls the API with curl --digest; returns status and JSON body.
+pub async fn curl(app: &TestApp, user: &str, method: &str, path: &str) -> (u16, Value) {
+    call(app, user, method, path, None).await
+}
+
+/// Like [`curl`], with a JSON request body.
+pub async fn curl_json(
+    app: &TestApp,
+    user: &str,
+    method: &str,
+    path: &str,
+    body: &str,
+) -> (u16, Value) {
+    call(app, user, method, path, Some(body)).await
+}
+
+// Not starting with "@", which would make curl read the format from a file.
+const SEP: &str = "\n<<pc-sep>>\n";
+
+/// curl runs on the blocking pool: blocking the test's own runtime would stall the pool's
+/// connections.
+async fn call(
+    app: &TestApp,
+    user: &str,
+    method: &str,
+    path: &str,
+    body: Option<&str>,
+) -> (u16, Value) {
+    let mut args: Vec<String> = ["-s", "--digest", "--user", user, "-X", method]
+        .map(String::from)
+        .to_vec();
+    if let Some(b) = body {
+        args.extend(["-H", "Content-Type: application/json", "-d", b].map(String::from));
+    }
+    // The last answer's headers (after the challenge) and status follow the body.
+    args.extend([
+        "-w".into(),
+        format!("{SEP}%{{header_json}}{SEP}%{{http_code}}"),
+    ]);
+    args.push(app.url(path));
+    let out = tokio::task::spawn_blocking(move || {
+        std::process::Command::new("curl")
+            .args(&args)
+            .output()
+            .expect("curl is installed")
+    })
+    .await
+    .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout).to_string();
+    let parts: Vec<&str> = text.split(SEP).collect();
+    let [body, headers, code] = parts[..] else {
+        panic!("unexpected curl output: {text}");
+    };
+    let status: u16 = code.trim().parse().unwrap();
+    let headers: Value = serde_json::from_str(headers).unwrap();
+    let body = serde_json::from_str(body).unwrap_or_else(|_| Value::String(body.to_string()));
+    check_against_document(app, method, path, status, &headers, &body).await;
+    (status, body)
+}
+
+/// Both documents, as served by the app (fetched once: they are built into the binary).
+async fn documents(app: &TestApp) -> &'static [Value; 2] {
+    static DOCS: OnceCell<[Value; 2]> = OnceCell::const_new();
+    DOCS.get_or_init(|| async {
+        let mut docs = Vec::new();
+        for url in ["/v1beta1/msp/openapi.json", "/api/v1/openapi.json"] {
+            let r = reqwest::get(app.url(url)).await.unwrap();
+            assert_eq!(r.status(), 200, "{url} is served without a key");
+            docs.push(r.json::<Value>().await.unwrap());
+        }
+        docs.try_into().unwrap()
+    })
+    .await
+}
+
+/// The document's operation for a concrete request path (templates like `{id}` match any
+/// segment).
+fn operation<'a>(docs: &'a [Value; 2], method: &str, path: &str) -> Option<&'a Value> {
+    let path = path.split('?').next().unwrap_or(path);
+    let want: Vec<&str> = path.split('/').collect();
+    for doc in docs {
+        for (template, item) in doc["paths"].as_object().unwrap() {
+            let have: Vec<&str> = template.split('/').collect();
+            let same = have.len() == want.len()
+                && have
+                    .iter()
+                    .zip(&want)
+                    .all(|(h, w)| h.starts_with('{') || h == w);
+            if same && let Some(op) = item.get(method.to_ascii_lowercase()) {
+                return Some(op);
+            }
+        }
+    }
+    None
+}
+
+fn resolve<'a>(doc: &'a Value, v: &'a Value) -> &'a Value {
+    match v.get("$ref").and_then(Value::as_str) {
+        Some(r) => doc
+            .pointer(r.trim_start_matches('#'))
+            .unwrap_or_else(|| panic!("dangling {r}")),
+        None => v,
+    }
+}
+
+async fn check_against_document(
+    app: &TestApp,
+    method: &str,
+    path: &str,
+    status: u16,
+    headers: &Value,
+    body: &Value,
+) {
+    let wrong = violations(app, method, path, status, headers, body).await;
+    assert!(
+        wrong.is_empty(),
+        "{method} {path} ({status}) does not match the document: {wrong:?}\n{body}"
+    );
+}
+
+/// How an answer departs from the served document; empty when it matches.
+pub async fn violations(
+    app: &TestApp,
+    method: &str,
+    path: &str,
+    status: u16,
+    headers: &Value,
+    body: &Value,
+) -> Vec<String> {
+    let docs = documents(app).await;
+    let Some(op) = operation(docs, method, path) else {
+        // Unknown operations answer 404 in the error shape, which no document lists.
+        if status == 404 {
+            return vec![];
+        }
+        return vec![format!("{method} {path} is not documented")];
+    };
+    let doc = if docs[0]["paths"]
+        .as_object()
+        .unwrap()
+        .keys()
+        .any(|k| path.starts_with(k.split('{').next().unwrap()))
+    {
+        &docs[0]
+    } else {
+        &docs[1]
+    };
+    let Some(answer) = op["responses"].get(status.to_string()) else {
+        return vec![format!("status {status} is not documented")];
+    };
+    let answer = resolve(doc, answer);
+    let mut wrong = Vec::new();
+    if let Some(documented) = answer.get("headers").and_then(Value::as_object) {
+        for name in documented.keys() {
+            if headers.get(name.to_ascii_lowercase()).is_none() {
+                wrong.push(format!("the documented header {name} is missing"));
+            }
+        }
+    }
+    let schema = &answer["content"]["application/json"]["schema"];
+    // The schema refers into the document's components: validate with them at hand.
+    let mut root = schema.clone();
+    root["components"] = doc["components"].clone();
+    let validator = jsonschema::validator_for(&root).expect("the schema compiles");
+    wrong.extend(
+        validator
+            .iter_errors(body)
+            .map(|e| format!("{} at {}", e, e.instance_path())),
+    );
+    wrong
+}
