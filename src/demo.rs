@@ -471,13 +471,9 @@ async fn fresh_demo_key(
     };
     api_keys::insert(&mut tx, new, now).await?;
     tx.commit().await?;
-    let path = if partner.is_msp() {
-        "/v1beta1/msp/mspCustomers"
-    } else {
-        "/api/v1/me"
-    };
-    Ok(format!(
-        "curl --digest --user '{}:{}' {public_url}{path}",
-        key.public_key, key.private_key
+    Ok(crate::api::reference::first_call(
+        public_url,
+        &format!("{}:{}", key.public_key, key.private_key),
+        partner.is_msp(),
     ))
 }

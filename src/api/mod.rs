@@ -8,5 +8,6 @@ pub mod ingest;
 pub mod msp;
 pub mod openapi;
 pub mod ratelimit;
+pub mod reference;
 pub mod replay;
 pub mod v1;

@@ -225,13 +225,13 @@ pub(super) async fn list_links(
 #[schema(as = NewSignupLink)]
 pub(super) struct NewLinkBody {
     /// Your own note, up to 80 characters (not shown to customers).
-    #[schema(max_length = 80)]
+    #[schema(max_length = 80, example = "Spring campaign")]
     label: String,
     /// Days until the link expires, 1 to 90; 7 if absent.
-    #[schema(minimum = 1, maximum = 90)]
+    #[schema(minimum = 1, maximum = 90, example = 30)]
     expires_in_days: Option<i64>,
     /// The most customers who may sign up through it, at least 1; no limit if absent.
-    #[schema(minimum = 1)]
+    #[schema(minimum = 1, example = 10)]
     max_uses: Option<i32>,
 }
 

@@ -27,14 +27,10 @@ impl KeyCreated {
         key: IssuedKey,
         welcome: bool,
     ) -> KeyCreated {
-        let path = if partner.is_msp() {
-            "/v1beta1/msp/mspCustomers"
-        } else {
-            "/api/v1/me"
-        };
-        let curl = format!(
-            "curl --digest --user '{}:{}' {public_url}{path}",
-            key.public_key, key.private_key
+        let curl = crate::api::reference::first_call(
+            public_url,
+            &format!("{}:{}", key.public_key, key.private_key),
+            partner.is_msp(),
         );
         KeyCreated {
             ctx,

@@ -97,6 +97,7 @@ impl PageCtx {
                 if matches!(u.role.as_deref(), Some("owner" | "admin")) {
                     v.push((routes::CONSOLE_API_KEYS, "nav-console-api-keys"));
                 }
+                v.push((routes::CONSOLE_SUPPORT, "nav-console-support"));
                 v
             }
             None => vec![],

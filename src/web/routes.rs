@@ -27,6 +27,7 @@ pub const ADMIN_APPLICATIONS: &str = "/admin/applications";
 pub const ADMIN_PARTNERS: &str = "/admin/partners";
 pub const CONSOLE_BRANDING: &str = "/console/branding";
 pub const CONSOLE_API_KEYS: &str = "/console/api-keys";
+pub const CONSOLE_SUPPORT: &str = "/console/support";
 
 pub fn activate(token: &str) -> String {
     ACTIVATE.replace("{token}", token)

@@ -258,6 +258,20 @@ async fn a_partner_signs_in_through_the_real_form() {
         screenshot(c, &format!("customers-{mode}.png")).await;
         c.goto(&app.url("/console/signup-links")).await.unwrap();
         screenshot(c, &format!("signup-links-{mode}.png")).await;
+        c.goto(&app.url("/console/support")).await.unwrap();
+        let first = c
+            .find(Locator::Css("#first-call"))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(first.starts_with("curl --digest --user '"), "{first}");
+        screenshot(c, &format!("support-{mode}.png")).await;
+        c.goto(&app.url("/console/support#v1beta1-getBill"))
+            .await
+            .unwrap();
+        screenshot(c, &format!("support-operation-{mode}.png")).await;
 
         // The operator's area in the same browser after signing out.
         c.wait()

@@ -19,5 +19,6 @@ mod ops;
 mod outbox;
 mod password_reset;
 mod rate_limits;
+mod support;
 mod usage;
 mod v1_api;

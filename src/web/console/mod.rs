@@ -6,6 +6,7 @@ mod billing;
 mod branding;
 mod customers;
 mod signup_links;
+mod support;
 
 use actix_web::middleware::from_fn;
 use actix_web::{HttpResponse, web};
@@ -28,7 +29,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .configure(api_keys::configure)
             .configure(billing::configure)
             .configure(customers::configure)
-            .configure(signup_links::configure),
+            .configure(signup_links::configure)
+            .configure(support::configure),
     );
 }
 

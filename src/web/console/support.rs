@@ -1,0 +1,104 @@
+//! Support: how to call the APIs. Keys, Digest authentication, rate limits and errors, then every
+//! operation of the APIs this partner may use, read from the same OpenAPI documents the APIs
+//! serve, with `curl --digest` lines filled in with this console's host, the partner's newest
+//! key and one of its customers.
+
+use actix_web::{HttpRequest, HttpResponse, web};
+use askama::Template;
+
+use crate::api::openapi::{RATE_HEADERS, msp_document, v1_document};
+use crate::api::reference::{self, ApiDoc, Examples};
+use crate::auth::Member;
+use crate::billing::month::Month;
+use crate::error::AppError;
+use crate::state::AppState;
+use crate::store::{api_keys, customers, partners};
+use crate::web::page::{PageCtx, render};
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.route("/support", web::get().to(support));
+}
+
+pub struct Surface {
+    pub doc: ApiDoc,
+    pub download: &'static str,
+    pub deprecated: bool,
+}
+
+#[derive(Template)]
+#[template(path = "console/support.html")]
+struct SupportPage {
+    ctx: PageCtx,
+    can_manage_keys: bool,
+    has_key: bool,
+    first_call: String,
+    limit: String,
+    failures: String,
+    rate_headers: Vec<(&'static str, &'static str)>,
+    surfaces: Vec<Surface>,
+}
+
+async fn support(
+    req: HttpRequest,
+    member: Member,
+    ctx: PageCtx,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, AppError> {
+    let mut c = state.db.acquire().await?;
+    let partner = partners::find_by_id(&mut c, member.partner_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let newest_key = api_keys::list(&mut c, member.partner_id)
+        .await?
+        .into_iter()
+        .find(|k| k.revoked_at.is_none());
+    let user = match &newest_key {
+        Some(k) => format!("{}:PRIVATE_KEY", k.public_key),
+        None => "PUBLIC_KEY:PRIVATE_KEY".into(),
+    };
+    let org_id = customers::page_asc(&mut c, member.partner_id, None, 1)
+        .await?
+        .into_iter()
+        .next()
+        .map(|c| c.org_id)
+        .unwrap_or_else(|| "CUSTOMER_ORG_ID".into());
+    // The host this partner reached the console at: what their scripts will call.
+    let info = req.connection_info();
+    let base_url = format!("{}://{}", info.scheme(), info.host());
+    let path_values = [
+        (
+            "billedMonth",
+            Month::of(state.now().date_naive()).to_string(),
+        ),
+        ("customerOrgId", org_id),
+        ("id", "LINK_ID".to_string()),
+    ];
+    let ex = Examples {
+        base_url: &base_url,
+        user: &user,
+        path_values: &path_values,
+    };
+    let mut surfaces = vec![Surface {
+        doc: reference::read(v1_document(), &ex),
+        download: "/api/v1/openapi.json",
+        deprecated: false,
+    }];
+    // The MSP API serves MSPs only; a reseller would only meet its 403.
+    if partner.is_msp() {
+        surfaces.push(Surface {
+            doc: reference::read(msp_document(), &ex),
+            download: "/v1beta1/msp/openapi.json",
+            deprecated: true,
+        });
+    }
+    render(&SupportPage {
+        ctx,
+        can_manage_keys: matches!(member.user.role.as_deref(), Some("owner" | "admin")),
+        has_key: newest_key.is_some(),
+        first_call: reference::first_call(&base_url, &user, partner.is_msp()),
+        limit: state.settings.api_rate_limit_per_minute.to_string(),
+        failures: state.settings.api_auth_failures_per_minute.to_string(),
+        rate_headers: RATE_HEADERS.to_vec(),
+        surfaces,
+    })
+}
