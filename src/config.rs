@@ -166,9 +166,12 @@ impl Settings {
             30,
             "PC_API_AUTH_FAILURES_PER_MINUTE",
         )?;
-        if api_rate_limit_per_minute == 0 || api_auth_failures_per_minute == 0 {
+        let per_minute = 1..=1_000_000;
+        if !per_minute.contains(&api_rate_limit_per_minute)
+            || !per_minute.contains(&api_auth_failures_per_minute)
+        {
             bail!(
-                "PC_API_RATE_LIMIT_PER_MINUTE and PC_API_AUTH_FAILURES_PER_MINUTE must be at least 1"
+                "PC_API_RATE_LIMIT_PER_MINUTE and PC_API_AUTH_FAILURES_PER_MINUTE must be from 1 to 1000000"
             );
         }
         Ok(Settings {

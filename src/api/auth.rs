@@ -29,6 +29,8 @@ pub enum ApiError {
     NotFound(String),
     BadRequest(String),
     TooManyRequests(String),
+    /// A documented path asked with another method; carries the methods it takes.
+    MethodNotAllowed(Vec<String>),
     Internal,
 }
 
@@ -46,6 +48,7 @@ impl ResponseError for ApiError {
             ApiError::NotFound(_) => StatusCode::NOT_FOUND,
             ApiError::BadRequest(_) => StatusCode::BAD_REQUEST,
             ApiError::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
+            ApiError::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
             ApiError::Internal => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -75,6 +78,18 @@ impl ResponseError for ApiError {
             }
             ApiError::TooManyRequests(m) => {
                 json_error(StatusCode::TOO_MANY_REQUESTS, "ResourceExhausted", json!(m))
+            }
+            ApiError::MethodNotAllowed(allowed) => {
+                let allow = allowed.join(", ");
+                let mut res = json_error(
+                    StatusCode::METHOD_NOT_ALLOWED,
+                    "MethodNotAllowed",
+                    json!(format!("this path takes {allow}")),
+                );
+                if let Ok(v) = header::HeaderValue::from_str(&allow) {
+                    res.headers_mut().insert(header::ALLOW, v);
+                }
+                res
             }
             ApiError::Internal => json_error(
                 StatusCode::INTERNAL_SERVER_ERROR,
@@ -135,10 +150,10 @@ async fn authenticate(req: HttpRequest) -> Result<PartnerKey, ApiError> {
     let failure_quota = Quota {
         per_minute: state.settings.api_auth_failures_per_minute,
     };
-    let now_ms = state.now().timestamp_millis();
+    let now_us = state.now().timestamp_micros();
     if state
         .limiter
-        .exhausted(&failures, failure_quota, now_ms)
+        .exhausted(&failures, failure_quota, now_us)
         .await?
     {
         return Err(ApiError::TooManyRequests(
@@ -147,7 +162,7 @@ async fn authenticate(req: HttpRequest) -> Result<PartnerKey, ApiError> {
     }
     let mut c = state.db.acquire().await?;
     let Some(key) = api_keys::secrets_by_public_key(&mut c, &auth.username).await? else {
-        state.limiter.take(&failures, failure_quota, now_ms).await?;
+        state.limiter.take(&failures, failure_quota, now_us).await?;
         return Err(unauthorized(&state, "invalid API key", false));
     };
     if key.revoked_at.is_some() || key.partner_state != "active" {
@@ -168,7 +183,7 @@ async fn authenticate(req: HttpRequest) -> Result<PartnerKey, ApiError> {
         .open(&auth.username, auth.algorithm, sealed)
         .is_some_and(|ha1| digest::verify(&auth, &ha1, req.method().as_str(), target));
     if !ok {
-        state.limiter.take(&failures, failure_quota, now_ms).await?;
+        state.limiter.take(&failures, failure_quota, now_us).await?;
         return Err(unauthorized(&state, "invalid API key", false));
     }
     if !state
@@ -187,7 +202,7 @@ async fn authenticate(req: HttpRequest) -> Result<PartnerKey, ApiError> {
     };
     let decision = state
         .limiter
-        .take(&format!("key:{}", key.key_id), quota, now_ms)
+        .take(&format!("key:{}", key.key_id), quota, now_us)
         .await?;
     req.extensions_mut().insert(decision);
     if !decision.allowed {

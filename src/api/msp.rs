@@ -30,6 +30,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(
         web::scope(BASE)
             .wrap(actix_web::middleware::from_fn(super::ratelimit::headers))
+            .app_data(super::error::query_config())
             .route("/openapi.json", web::get().to(super::openapi::serve_msp))
             .route("/bills/{billedMonth}", web::get().to(bill::<MspKey>))
             .route("/credits", web::get().to(credits::<MspKey>))
@@ -138,10 +139,13 @@ fn decode_token(t: &str) -> Option<i64> {
 pub(super) async fn list_customers<K: AsPartner>(
     key: K,
     state: web::Data<AppState>,
-    q: web::Query<PageQuery>,
+    req: actix_web::HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
+    // Read after the key is checked: an unauthenticated caller learns nothing from a 400.
+    let q = web::Query::<PageQuery>::from_query(req.query_string())
+        .map_err(|e| ApiError::BadRequest(format!("the query string is not valid: {e}")))?;
     let size: i64 = match q.page_size.as_deref().map(str::trim) {
-        None | Some("") => 100,
+        None => 100,
         Some(s) => s.parse().map_err(|_| {
             ApiError::BadRequest(format!(
                 "pageSize must be a whole number from 0 to {MAX_PAGE}"
@@ -383,7 +387,7 @@ fn by_service(bill: &PartnerBill) -> Vec<ServiceSummary> {
 /// Totals, by customer and by service. The running month is a bill to date; closed months
 /// never change.
 #[utoipa::path(get, path = "/bills/{billedMonth}", tag = "Billing", operation_id = "getBill",
-    params(("billedMonth" = String, Path, description = "`YYYY-MM`: the running month or one of the six before it")),
+    params(("billedMonth" = String, Path, pattern = r"^[0-9]{4}-(0[1-9]|1[0-2])$", description = "`YYYY-MM`: the running month or one of the six before it")),
     responses(
         (status = 200, description = "The bill", body = PartnerBillJson),
         (status = 400, description = "A month that is not `YYYY-MM` or outside the window", body = ErrorBody),
@@ -456,7 +460,7 @@ pub(super) struct CustomerBillJson {
 #[utoipa::path(get, path = "/mspCustomers/{customerOrgId}/bills/{billedMonth}", tag = "Billing", operation_id = "getMspCustomerBill",
     params(
         ("customerOrgId" = String, Path, description = "The customer's organization id"),
-        ("billedMonth" = String, Path, description = "`YYYY-MM`: the running month or one of the six before it"),
+        ("billedMonth" = String, Path, pattern = r"^[0-9]{4}-(0[1-9]|1[0-2])$", description = "`YYYY-MM`: the running month or one of the six before it"),
     ),
     responses(
         (status = 200, description = "The customer's bill", body = CustomerBillJson),
@@ -627,8 +631,10 @@ pub(super) async fn discounts<K: AsPartner>(
     Ok(HttpResponse::Ok().json(DiscountList { discounts: list }))
 }
 
-async fn not_found() -> Result<HttpResponse, ApiError> {
-    Err(ApiError::NotFound(
-        "no such operation in the MSP API".into(),
+async fn not_found(req: actix_web::HttpRequest) -> Result<HttpResponse, ApiError> {
+    Err(super::openapi::unmatched(
+        super::openapi::msp_document(),
+        req.path(),
+        "MSP API",
     ))
 }

@@ -80,6 +80,30 @@ pub async fn serve_v1() -> HttpResponse {
     serve(v1_document())
 }
 
+/// What an API scope answers for a request no route took: 405 with the methods a documented
+/// path takes, else 404.
+pub fn unmatched(doc: &Value, path: &str, surface: &str) -> super::auth::ApiError {
+    let want: Vec<&str> = path.split('/').collect();
+    for (template, item) in doc["paths"].as_object().into_iter().flatten() {
+        let have: Vec<&str> = template.split('/').collect();
+        let same = have.len() == want.len()
+            && have
+                .iter()
+                .zip(&want)
+                .all(|(h, w)| h.starts_with('{') || h == w);
+        if same {
+            let methods = item
+                .as_object()
+                .into_iter()
+                .flatten()
+                .map(|(m, _)| m.to_ascii_uppercase())
+                .collect();
+            return super::auth::ApiError::MethodNotAllowed(methods);
+        }
+    }
+    super::auth::ApiError::NotFound(format!("no such operation in the {surface}"))
+}
+
 fn serve(doc: &Value) -> HttpResponse {
     HttpResponse::Ok()
         .insert_header((header::CACHE_CONTROL, "public, max-age=300"))

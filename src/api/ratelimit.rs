@@ -18,7 +18,9 @@ use actix_web::{Error, HttpMessage};
 
 use crate::store::{Db, StoreResult, rate_limits};
 
-const MINUTE_MS: i64 = 60_000;
+/// Time is counted in microseconds, so that even a million requests a minute has a non-zero
+/// interval.
+const MINUTE_US: i64 = 60_000_000;
 
 /// How many requests a bucket may make per minute.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -28,12 +30,12 @@ pub struct Quota {
 
 impl Quota {
     fn interval(self) -> i64 {
-        MINUTE_MS / i64::from(self.per_minute.max(1))
+        MINUTE_US / i64::from(self.per_minute.max(1))
     }
 
     /// How far ahead of now a bucket's arrival time may run and still admit a request.
     fn tolerance(self) -> i64 {
-        MINUTE_MS - self.interval()
+        MINUTE_US - self.interval()
     }
 
     /// The outcome when a request moved the arrival time to `tat` (allowed) or found it at `tat`
@@ -43,12 +45,12 @@ impl Quota {
         let ahead = (tat - now).max(0);
         let remaining = ((self.tolerance() - ahead).div_euclid(interval) + 1).max(0);
         // Seconds until the next request would pass: zero while some remain.
-        let wait_ms = (ahead - self.tolerance()).max(0);
+        let wait_us = (ahead - self.tolerance()).max(0);
         Decision {
             allowed,
             limit: self.per_minute,
             remaining: u32::try_from(remaining).unwrap_or(0),
-            reset_secs: u64::try_from((wait_ms + 999) / 1000).unwrap_or(0),
+            reset_secs: u64::try_from((wait_us + 999_999) / 1_000_000).unwrap_or(0),
         }
     }
 }
@@ -74,7 +76,7 @@ impl Limiter {
         Limiter::Memory(Arc::default())
     }
 
-    /// Spends one request of `bucket`'s quota, if one is left.
+    /// Spends one request of `bucket`'s quota, if one is left; `now` in microseconds.
     pub async fn take(&self, bucket: &str, quota: Quota, now: i64) -> StoreResult<Decision> {
         let (interval, tolerance) = (quota.interval(), quota.tolerance());
         let outcome = match self {
@@ -153,9 +155,9 @@ mod tests {
     const Q: Quota = Quota { per_minute: 100 };
 
     #[tokio::test]
-    async fn hundred_at_once_then_one_every_600_ms() {
+    async fn hundred_at_once_then_one_every_600_milliseconds() {
         let l = Limiter::memory();
-        let t0 = 1_000_000;
+        let t0 = 1_000_000_000;
         for i in 0..100u32 {
             let d = l.take("k", Q, t0).await.unwrap();
             assert!(d.allowed, "request {} refused", i + 1);
@@ -165,22 +167,28 @@ mod tests {
         assert!(!d.allowed);
         assert_eq!((d.remaining, d.reset_secs), (0, 1));
         // Not a clock-minute window: 600 ms later exactly one more passes.
-        assert!(l.take("k", Q, t0 + 600).await.unwrap().allowed);
-        assert!(!l.take("k", Q, t0 + 600).await.unwrap().allowed);
+        assert!(l.take("k", Q, t0 + 600_000).await.unwrap().allowed);
+        assert!(!l.take("k", Q, t0 + 600_000).await.unwrap().allowed);
         // A minute of quiet refills the bucket.
-        let d = l.take("k", Q, t0 + 61_000).await.unwrap();
+        let d = l.take("k", Q, t0 + 61_000_000).await.unwrap();
         assert!(d.allowed);
         assert_eq!(d.remaining, 99);
-        assert!(!l.exhausted("k", Q, t0 + 61_000).await.unwrap());
+        assert!(!l.exhausted("k", Q, t0 + 61_000_000).await.unwrap());
+
+        // A million a minute still limits (the interval is 60 µs).
+        let big = Quota {
+            per_minute: 1_000_000,
+        };
+        assert!(l.take("big", big, t0).await.unwrap().allowed);
     }
 
     #[test]
     fn reset_counts_whole_seconds_until_the_next_slot() {
         let q = Quota { per_minute: 2 };
         // Two spent at t=0: the arrival time is 60 s ahead, the next slot opens at 30 s.
-        let d = q.decide(false, 60_000, 0);
+        let d = q.decide(false, 60_000_000, 0);
         assert_eq!((d.remaining, d.reset_secs), (0, 30));
-        let d = q.decide(false, 60_000, 29_500);
+        let d = q.decide(false, 60_000_000, 29_500_000);
         assert_eq!(d.reset_secs, 1);
     }
 }

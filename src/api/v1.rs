@@ -21,6 +21,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(
         web::scope(BASE)
             .wrap(actix_web::middleware::from_fn(super::ratelimit::headers))
+            .app_data(super::error::query_config())
             .route("/openapi.json", web::get().to(super::openapi::serve_v1))
             .route("/me", web::get().to(me))
             .route(
@@ -42,9 +43,11 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     );
 }
 
-async fn not_found() -> Result<HttpResponse, ApiError> {
-    Err(ApiError::NotFound(
-        "no such operation in the Partner Management API".into(),
+async fn not_found(req: actix_web::HttpRequest) -> Result<HttpResponse, ApiError> {
+    Err(super::openapi::unmatched(
+        super::openapi::v1_document(),
+        req.path(),
+        "Partner Management API",
     ))
 }
 
@@ -61,9 +64,9 @@ async fn not_found() -> Result<HttpResponse, ApiError> {
 pub(super) async fn customers(
     key: PartnerKey,
     state: web::Data<AppState>,
-    q: web::Query<msp::PageQuery>,
+    req: actix_web::HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
-    msp::list_customers(key, state, q).await
+    msp::list_customers(key, state, req).await
 }
 
 /// Get one customer.
@@ -87,7 +90,7 @@ pub(super) async fn customer(
 #[utoipa::path(get, path = "/customers/{customerOrgId}/bills/{billedMonth}", tag = "Billing", operation_id = "getCustomerBill",
     params(
         ("customerOrgId" = String, Path, description = "The customer's organization id"),
-        ("billedMonth" = String, Path, description = "`YYYY-MM`: the running month or one of the six before it"),
+        ("billedMonth" = String, Path, pattern = r"^[0-9]{4}-(0[1-9]|1[0-2])$", description = "`YYYY-MM`: the running month or one of the six before it"),
     ),
     responses(
         (status = 200, description = "The customer's bill", body = msp::CustomerBillJson),
@@ -228,11 +231,33 @@ pub(super) struct NewLinkBody {
     #[schema(max_length = 80, example = "Spring campaign")]
     label: String,
     /// Days until the link expires, 1 to 90; 7 if absent.
-    #[schema(minimum = 1, maximum = 90, example = 30)]
-    expires_in_days: Option<i64>,
-    /// The most customers who may sign up through it, at least 1; no limit if absent.
-    #[schema(minimum = 1, example = 10)]
-    max_uses: Option<i32>,
+    #[schema(value_type = Option<i64>, minimum = 1, maximum = 90, example = 30)]
+    expires_in_days: Option<serde_json::Number>,
+    /// The most customers who may sign up through it, 1 to 1000000; no limit if absent.
+    #[schema(value_type = Option<i32>, minimum = 1, maximum = 1000000, example = 10)]
+    max_uses: Option<serde_json::Number>,
+}
+
+/// A JSON number that is a whole number within `range` (`30` and `30.0` alike, as JSON Schema's
+/// `integer` reads them).
+fn whole(
+    n: Option<&serde_json::Number>,
+    range: std::ops::RangeInclusive<i64>,
+) -> Result<Option<i64>, ()> {
+    let Some(n) = n else { return Ok(None) };
+    let v = n
+        .as_i64()
+        .or_else(|| {
+            n.as_f64()
+                .filter(|f| f.fract() == 0.0 && f.abs() < 1e15)
+                .map(|f| f as i64)
+        })
+        .ok_or(())?;
+    if range.contains(&v) {
+        Ok(Some(v))
+    } else {
+        Err(())
+    }
 }
 
 /// Create a signup link.
@@ -240,7 +265,7 @@ pub(super) struct NewLinkBody {
 /// Its URL is in this answer only: only a hash of its token is kept. An empty body takes every
 /// default.
 #[utoipa::path(post, path = "/signupLinks", tag = "Signup links", operation_id = "createSignupLink",
-    request_body(content = NewLinkBody, description = "Every field is optional"),
+    request_body(content = Option<NewLinkBody>, description = "Optional, and so is every field"),
     responses(
         (status = 201, description = "The new link, with its URL", body = LinkJson),
         (status = 400, description = "A body that is not the documented object or a value out of range", body = ErrorBody),
@@ -252,25 +277,28 @@ pub(super) async fn create_link(
     raw: web::Bytes,
 ) -> Result<HttpResponse, ApiError> {
     msp_only(&key)?;
-    // An empty body means every default; anything else must be the documented object.
+    // An empty body or `null` means every default.
     let body: NewLinkBody = if raw.iter().all(u8::is_ascii_whitespace) {
         NewLinkBody::default()
     } else {
-        serde_json::from_slice(&raw).map_err(|e| {
-            ApiError::BadRequest(format!("the body is not a signup link request: {e}"))
-        })?
+        serde_json::from_slice::<Option<NewLinkBody>>(&raw)
+            .map_err(|e| {
+                ApiError::BadRequest(format!("the body is not a signup link request: {e}"))
+            })?
+            .unwrap_or_default()
     };
-    let days = body.expires_in_days.unwrap_or(7);
-    if !(1..=90).contains(&days) {
-        return Err(ApiError::BadRequest(
-            "expiresInDays must be from 1 to 90".into(),
-        ));
-    }
-    if body.max_uses.is_some_and(|m| m < 1) {
-        return Err(ApiError::BadRequest(
-            "maxUses must be at least 1, or absent for unlimited".into(),
-        ));
-    }
+    let days = whole(body.expires_in_days.as_ref(), 1..=90)
+        .map_err(|()| {
+            ApiError::BadRequest("expiresInDays must be a whole number from 1 to 90".into())
+        })?
+        .unwrap_or(7);
+    let max_uses = whole(body.max_uses.as_ref(), 1..=1_000_000)
+        .map_err(|()| {
+            ApiError::BadRequest(
+                "maxUses must be a whole number from 1 to 1000000, or absent for unlimited".into(),
+            )
+        })?
+        .map(|m| m as i32);
     if body.label.chars().count() > 80 {
         return Err(ApiError::BadRequest(
             "label must be at most 80 characters".into(),
@@ -287,7 +315,7 @@ pub(super) async fn create_link(
         label: &body.label,
         token_hash: &hash_token(&token),
         expires_at: now + Duration::days(days),
-        max_uses: body.max_uses,
+        max_uses,
         created_by: None,
     };
     let id = signup_links::insert(&mut tx, new, now).await?;

@@ -6,7 +6,7 @@ use super::{Conn, StoreResult};
 use crate::on_conn;
 
 /// Takes one slot from `bucket` if its theoretical arrival time `tat` is at most `tolerance`
-/// ahead of `now`, moving it `interval` further; all in milliseconds. Returns the new `tat` when
+/// ahead of `now`, moving it `interval` further; all in microseconds. Returns the new `tat` when
 /// allowed, or the unchanged `tat` when refused.
 pub async fn take(
     c: &mut impl Conn,

@@ -160,7 +160,8 @@ async fn every_msp_operation_answers_in_the_public_shape() {
         (200, Some(0))
     );
 
-    for bad in ["1001", "-1", "abc"] {
+    // An empty or repeated pageSize is refused too, in the JSON error shape.
+    for bad in ["1001", "-1", "abc", "", "1&pageSize=2"] {
         let (s, _) = curl(
             &app,
             &key,
@@ -170,6 +171,16 @@ async fn every_msp_operation_answers_in_the_public_shape() {
         .await;
         assert_eq!(s, 400, "pageSize={bad}");
     }
+    // A documented path asked with another method: 405 naming the methods it takes.
+    let r = reqwest::Client::new()
+        .put(app.url("/v1beta1/msp/mspCustomers"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 405);
+    assert_eq!(r.headers()["allow"], "GET");
+    let body: serde_json::Value = r.json().await.unwrap();
+    assert_eq!(body["code"], "MethodNotAllowed");
 }
 
 #[tokio::test]

@@ -82,10 +82,29 @@ async fn both_partner_kinds_use_v1_and_only_msps_have_signup_links() {
         (r#"{"expiresInDays":91}"#, "expiresInDays"),
         (r#"{"maxUses":0}"#, "maxUses"),
         (r#"{"nope":1}"#, "unknown field"),
+        (r#"{"expiresInDays":2.5}"#, "not a whole number"),
+        (r#"{"maxUses":10000000000}"#, "too many uses"),
+        ("[1]", "not an object"),
     ] {
         let (s, _) = curl_json(&app, &msp, "POST", "/api/v1/signupLinks", body).await;
         assert_eq!(s, 400, "{why}");
     }
+    // JSON Schema's integers include 30.0, and `null` is an empty body.
+    let (s, link) = curl_json(
+        &app,
+        &msp,
+        "POST",
+        "/api/v1/signupLinks",
+        r#"{"expiresInDays":30.0}"#,
+    )
+    .await;
+    assert_eq!(s, 201, "{link}");
+    assert_eq!(
+        curl_json(&app, &msp, "POST", "/api/v1/signupLinks", "null")
+            .await
+            .0,
+        201
+    );
     // Another partner's link id is a 404.
     let (s, _) = curl_json(&app, &msp, "DELETE", "/api/v1/signupLinks/999999", "").await;
     assert_eq!(s, 404);
