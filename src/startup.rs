@@ -59,7 +59,7 @@ impl Application {
         let worker = Worker::new(db.clone(), &settings, clock.clone())?;
         let limiter = match settings.api_rate_limit_store {
             RateLimitStore::Memory => Limiter::memory(),
-            RateLimitStore::Database => Limiter::Database(db.clone()),
+            RateLimitStore::Database => Limiter::Database,
         };
         let state = AppState {
             db,

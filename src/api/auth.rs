@@ -151,18 +151,21 @@ async fn authenticate(req: HttpRequest) -> Result<PartnerKey, ApiError> {
         per_minute: state.settings.api_auth_failures_per_minute,
     };
     let now_us = state.now().timestamp_micros();
+    let mut c = state.db.acquire().await?;
     if state
         .limiter
-        .exhausted(&failures, failure_quota, now_us)
+        .exhausted(&mut c, &failures, failure_quota, now_us)
         .await?
     {
         return Err(ApiError::TooManyRequests(
             "too many failed authentications from this address; wait a minute".into(),
         ));
     }
-    let mut c = state.db.acquire().await?;
     let Some(key) = api_keys::secrets_by_public_key(&mut c, &auth.username).await? else {
-        state.limiter.take(&failures, failure_quota, now_us).await?;
+        state
+            .limiter
+            .take(&mut c, &failures, failure_quota, now_us)
+            .await?;
         return Err(unauthorized(&state, "invalid API key", false));
     };
     if key.revoked_at.is_some() || key.partner_state != "active" {
@@ -183,7 +186,10 @@ async fn authenticate(req: HttpRequest) -> Result<PartnerKey, ApiError> {
         .open(&auth.username, auth.algorithm, sealed)
         .is_some_and(|ha1| digest::verify(&auth, &ha1, req.method().as_str(), target));
     if !ok {
-        state.limiter.take(&failures, failure_quota, now_us).await?;
+        state
+            .limiter
+            .take(&mut c, &failures, failure_quota, now_us)
+            .await?;
         return Err(unauthorized(&state, "invalid API key", false));
     }
     if !state
@@ -202,7 +208,7 @@ async fn authenticate(req: HttpRequest) -> Result<PartnerKey, ApiError> {
     };
     let decision = state
         .limiter
-        .take(&format!("key:{}", key.key_id), quota, now_us)
+        .take(&mut c, &format!("key:{}", key.key_id), quota, now_us)
         .await?;
     req.extensions_mut().insert(decision);
     if !decision.allowed {

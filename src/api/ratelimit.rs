@@ -16,7 +16,7 @@ use actix_web::http::header::{HeaderName, HeaderValue};
 use actix_web::middleware::Next;
 use actix_web::{Error, HttpMessage};
 
-use crate::store::{Db, StoreResult, rate_limits};
+use crate::store::{Conn, StoreResult, rate_limits};
 
 /// Time is counted in microseconds, so that even a million requests a minute has a non-zero
 /// interval.
@@ -68,7 +68,7 @@ pub struct Decision {
 #[derive(Clone)]
 pub enum Limiter {
     Memory(Arc<Mutex<HashMap<String, i64>>>),
-    Database(Db),
+    Database,
 }
 
 impl Limiter {
@@ -76,8 +76,15 @@ impl Limiter {
         Limiter::Memory(Arc::default())
     }
 
-    /// Spends one request of `bucket`'s quota, if one is left; `now` in microseconds.
-    pub async fn take(&self, bucket: &str, quota: Quota, now: i64) -> StoreResult<Decision> {
+    /// Spends one request of `bucket`'s quota, if one is left; `now` in microseconds. The
+    /// database limiter runs on the caller's connection, so a request never holds two.
+    pub async fn take(
+        &self,
+        c: &mut impl Conn,
+        bucket: &str,
+        quota: Quota,
+        now: i64,
+    ) -> StoreResult<Decision> {
         let (interval, tolerance) = (quota.interval(), quota.tolerance());
         let outcome = match self {
             Limiter::Memory(map) => {
@@ -93,12 +100,11 @@ impl Limiter {
                     Err(tat)
                 }
             }
-            Limiter::Database(db) => {
-                let mut c = db.acquire().await?;
-                let outcome = rate_limits::take(&mut c, bucket, now, interval, tolerance).await?;
+            Limiter::Database => {
+                let outcome = rate_limits::take(c, bucket, now, interval, tolerance).await?;
                 // Full buckets read as new; trimming now and then keeps the table small.
                 if rand::random::<u16>() < 64 {
-                    rate_limits::prune(&mut c, now).await?;
+                    rate_limits::prune(c, now).await?;
                 }
                 outcome
             }
@@ -110,14 +116,20 @@ impl Limiter {
     }
 
     /// Whether `bucket` has used up its quota, without spending any of it.
-    pub async fn exhausted(&self, bucket: &str, quota: Quota, now: i64) -> StoreResult<bool> {
+    pub async fn exhausted(
+        &self,
+        c: &mut impl Conn,
+        bucket: &str,
+        quota: Quota,
+        now: i64,
+    ) -> StoreResult<bool> {
         let tat = match self {
             Limiter::Memory(map) => map
                 .lock()
                 .unwrap_or_else(|p| p.into_inner())
                 .get(bucket)
                 .copied(),
-            Limiter::Database(db) => rate_limits::peek(&mut db.acquire().await?, bucket).await?,
+            Limiter::Database => rate_limits::peek(c, bucket).await?,
         };
         Ok(tat.is_some_and(|tat| tat - now > quota.tolerance()))
     }
@@ -154,32 +166,39 @@ mod tests {
 
     const Q: Quota = Quota { per_minute: 100 };
 
+    /// The same sequence on both limiters: in memory and in the database.
     #[tokio::test]
     async fn hundred_at_once_then_one_every_600_milliseconds() {
-        let l = Limiter::memory();
-        let t0 = 1_000_000_000;
-        for i in 0..100u32 {
-            let d = l.take("k", Q, t0).await.unwrap();
-            assert!(d.allowed, "request {} refused", i + 1);
-            assert_eq!(d.remaining, 99 - i);
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}", dir.path().join("t.db").display());
+        let db = crate::store::Db::connect(&url, None).await.unwrap();
+        db.migrate().await.unwrap();
+        for l in [Limiter::memory(), Limiter::Database] {
+            let c = &mut db.acquire().await.unwrap();
+            let t0 = 1_000_000_000;
+            for i in 0..100u32 {
+                let d = l.take(c, "k", Q, t0).await.unwrap();
+                assert!(d.allowed, "request {} refused", i + 1);
+                assert_eq!(d.remaining, 99 - i);
+            }
+            let d = l.take(c, "k", Q, t0).await.unwrap();
+            assert!(!d.allowed);
+            assert_eq!((d.remaining, d.reset_secs), (0, 1));
+            assert!(l.exhausted(c, "k", Q, t0).await.unwrap());
+            // Not a clock-minute window: 600 ms later exactly one more passes.
+            assert!(l.take(c, "k", Q, t0 + 600_000).await.unwrap().allowed);
+            assert!(!l.take(c, "k", Q, t0 + 600_000).await.unwrap().allowed);
+            // A minute of quiet refills the bucket.
+            let d = l.take(c, "k", Q, t0 + 61_000_000).await.unwrap();
+            assert!(d.allowed);
+            assert_eq!(d.remaining, 99);
+            assert!(!l.exhausted(c, "k", Q, t0 + 61_000_000).await.unwrap());
+            // A million a minute still limits (the interval is 60 µs).
+            let big = Quota {
+                per_minute: 1_000_000,
+            };
+            assert!(l.take(c, "big", big, t0).await.unwrap().allowed);
         }
-        let d = l.take("k", Q, t0).await.unwrap();
-        assert!(!d.allowed);
-        assert_eq!((d.remaining, d.reset_secs), (0, 1));
-        // Not a clock-minute window: 600 ms later exactly one more passes.
-        assert!(l.take("k", Q, t0 + 600_000).await.unwrap().allowed);
-        assert!(!l.take("k", Q, t0 + 600_000).await.unwrap().allowed);
-        // A minute of quiet refills the bucket.
-        let d = l.take("k", Q, t0 + 61_000_000).await.unwrap();
-        assert!(d.allowed);
-        assert_eq!(d.remaining, 99);
-        assert!(!l.exhausted("k", Q, t0 + 61_000_000).await.unwrap());
-
-        // A million a minute still limits (the interval is 60 µs).
-        let big = Quota {
-            per_minute: 1_000_000,
-        };
-        assert!(l.take("big", big, t0).await.unwrap().allowed);
     }
 
     #[test]

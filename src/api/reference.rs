@@ -187,6 +187,19 @@ fn resolve<'a>(doc: &'a Value, v: &'a Value) -> &'a Value {
     }
 }
 
+/// The schema itself, or for an optional one (`oneOf` with `null`) the schema of its value.
+fn concrete<'a>(doc: &'a Value, schema: &'a Value) -> &'a Value {
+    let schema = resolve(doc, schema);
+    let variants = schema
+        .get("oneOf")
+        .or(schema.get("anyOf"))
+        .and_then(Value::as_array);
+    match variants.and_then(|vs| vs.iter().find(|v| v["type"] != "null")) {
+        Some(v) => resolve(doc, v),
+        None => schema,
+    }
+}
+
 /// A short type name: `string`, `integer or null`, `array of Credit`...
 fn kind(doc: &Value, schema: &Value) -> String {
     if let Some(r) = schema.get("$ref").and_then(Value::as_str) {
@@ -216,7 +229,7 @@ fn kind(doc: &Value, schema: &Value) -> String {
 
 /// Lists an object's fields, nested ones with dotted names, so the page can show one table.
 fn flatten(doc: &Value, schema: &Value, prefix: &str, out: &mut Vec<Field>, depth: usize) {
-    let schema = resolve(doc, schema);
+    let schema = concrete(doc, schema);
     if depth > 6 {
         return;
     }
@@ -252,7 +265,7 @@ fn flatten(doc: &Value, schema: &Value, prefix: &str, out: &mut Vec<Field>, dept
 
 /// An example request body from the schema's own examples.
 fn example_body(doc: &Value, schema: &Value) -> String {
-    let schema = resolve(doc, schema);
+    let schema = concrete(doc, schema);
     let mut out = serde_json::Map::new();
     for (name, prop) in schema["properties"].as_object().into_iter().flatten() {
         if let Some(example) = prop

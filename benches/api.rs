@@ -1,0 +1,325 @@
+//! API benchmark (issue "Management API" point 8). Not a test.
+//!
+//!     cargo bench --bench api                          # 64 connections, 10 s per server
+//!     cargo bench --bench api -- --seconds 5 --connections 32
+//!
+//! Starts the real application (release build, SQLite under target/bench-data/) with one MSP,
+//! 1 000 customers and an API key, and beside it a plain actix-web server whose one handler
+//! returns the same bytes as `GET /v1beta1/msp/mspCustomers?pageSize=100`, with no
+//! authentication and no database. Then, for each server in turn, N keep-alive connections (one
+//! client each, requests one after another) call that URL for the given time; the console's
+//! clients answer the Digest challenge once and reuse the nonce with a growing nc, as the
+//! Support page tells scripts to. Prints requests per second, p50 and p99 latency, and the ratio.
+//! Load generator and servers share this machine's cores, as they do in the figures in the README.
+
+use std::time::{Duration, Instant};
+
+use actix_web::{App, HttpResponse, HttpServer, web};
+use base64::Engine;
+use chrono::Utc;
+use partner_console::auth::api_keys::{Algorithm, REALM};
+use partner_console::config::{RateLimitStore, Settings};
+use partner_console::domain::PartnerKind;
+use partner_console::startup::Application;
+use partner_console::store::api_keys::{self, NewApiKey};
+use partner_console::store::customers::{self, NewCustomer};
+use partner_console::store::partners::{self, NewPartner};
+use secrecy::SecretString;
+
+const PATH: &str = "/v1beta1/msp/mspCustomers?pageSize=100";
+
+struct Args {
+    seconds: u64,
+    connections: usize,
+}
+
+fn args() -> Args {
+    let mut a = Args {
+        seconds: 10,
+        connections: 64,
+    };
+    let v: Vec<String> = std::env::args().collect();
+    for w in v.windows(2) {
+        match (w[0].as_str(), w[1].parse().ok()) {
+            ("--seconds", Some(n)) => a.seconds = n,
+            ("--connections", Some(n)) => a.connections = n as usize,
+            _ => {}
+        }
+    }
+    a
+}
+
+async fn start_console(dir: &std::path::Path) -> (String, String) {
+    let engine = base64::engine::general_purpose::STANDARD;
+    let settings = Settings {
+        bind: "127.0.0.1:0".into(),
+        public_url: "http://127.0.0.1:0".into(),
+        data_dir: dir.to_path_buf(),
+        database_url: SecretString::from(format!("sqlite://{}", dir.join("api.db").display())),
+        database_schema: None,
+        smtp_url: None,
+        mail_from: "Partner Console <bench@partner-console.local>".into(),
+        session_key: Some(SecretString::from(
+            engine.encode(rand::random::<[u8; 64]>()),
+        )),
+        api_key_secret: Some(SecretString::from(
+            engine.encode(rand::random::<[u8; 32]>()),
+        )),
+        session_idle_minutes: 30,
+        session_lifetime_hours: 12,
+        signin_max_failures: 5,
+        signin_window_minutes: 15,
+        signin_max_per_address: 20,
+        trust_proxy: false,
+        log_format: "text".into(),
+        outbox_poll_ms: 2000,
+        // The limiter runs on every request, as in production; its quota is set out of reach so
+        // that the figures are of serving, not of refusing.
+        api_rate_limit_per_minute: 1_000_000,
+        api_auth_failures_per_minute: 30,
+        api_rate_limit_store: RateLimitStore::Memory,
+    };
+    let app = Application::build(settings).await.expect("console builds");
+    let base = format!("http://127.0.0.1:{}", app.port());
+    let state = app.state().clone();
+    tokio::spawn(app.run());
+
+    let now = Utc::now();
+    let mut tx = state.db.begin().await.unwrap();
+    let new = NewPartner {
+        name: "Bench MSP",
+        kind: PartnerKind::Msp,
+        website_url: "https://bench.example",
+        logo_light_id: None,
+        logo_dark_id: None,
+    };
+    let (partner_id, _) = partners::insert(&mut tx, new, now).await.unwrap();
+    for i in 0..1000u64 {
+        let org_id = format!("{}", 7_000_000_000_000_000_000u64 + i);
+        let new = NewCustomer {
+            partner_id,
+            org_id: &org_id,
+            org_name: &format!("Customer {i}"),
+            email: &format!("c{i}@bench.example"),
+            password_hash: "x",
+            state: "active",
+            signup_link_id: None,
+            effected_at: Some(now),
+        };
+        customers::insert(&mut tx, new, now).await.unwrap();
+    }
+    let key = state.vault.issue().unwrap();
+    let new = NewApiKey {
+        partner_id,
+        name: "bench",
+        public_key: &key.public_key,
+        ha1_sha256: &key.ha1_sha256_enc,
+        ha1_md5: &key.ha1_md5_enc,
+        created_by: None,
+    };
+    api_keys::insert(&mut tx, new, now).await.unwrap();
+    tx.commit().await.unwrap();
+    (base, format!("{}:{}", key.public_key, key.private_key))
+}
+
+/// The plain server: the same bytes, no authentication, no database.
+fn start_plain(body: Vec<u8>) -> String {
+    let body = web::Bytes::from(body);
+    let server = HttpServer::new(move || {
+        let body = body.clone();
+        App::new().route(
+            "/v1beta1/msp/mspCustomers",
+            web::get().to(move || {
+                let body = body.clone();
+                async move {
+                    HttpResponse::Ok()
+                        .content_type("application/json")
+                        .body(body)
+                }
+            }),
+        )
+    })
+    .workers(std::thread::available_parallelism().map_or(2, |n| n.get()))
+    .bind("127.0.0.1:0")
+    .unwrap();
+    let port = server.addrs()[0].port();
+    tokio::spawn(server.run());
+    format!("http://127.0.0.1:{port}")
+}
+
+/// One keep-alive connection's client: answers the SHA-256 challenge once, then reuses the
+/// nonce with a growing nc.
+struct Digest {
+    user: String,
+    password: String,
+    nonce: Option<String>,
+    nc: u32,
+}
+
+impl Digest {
+    fn header(&mut self, uri: &str) -> Option<String> {
+        let nonce = self.nonce.clone()?;
+        self.nc += 1;
+        let nc = format!("{:08x}", self.nc);
+        let alg = Algorithm::Sha256;
+        let ha1 = alg.hash_hex(&format!("{}:{REALM}:{}", self.user, self.password));
+        let ha2 = alg.hash_hex(&format!("GET:{uri}"));
+        let response = alg.hash_hex(&format!("{ha1}:{nonce}:{nc}:b3nch:auth:{ha2}"));
+        Some(format!(
+            "Digest username=\"{}\", realm=\"{REALM}\", nonce=\"{nonce}\", uri=\"{uri}\", algorithm=SHA-256, response=\"{response}\", qop=auth, nc={nc}, cnonce=\"b3nch\"",
+            self.user
+        ))
+    }
+
+    fn take_challenge(&mut self, r: &reqwest::Response) {
+        let c = r
+            .headers()
+            .get_all("www-authenticate")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .find(|c| c.contains("SHA-256"))
+            .expect("a SHA-256 challenge");
+        let start = c.find("nonce=\"").unwrap() + 7;
+        self.nonce = Some(c[start..start + c[start..].find('"').unwrap()].to_string());
+        self.nc = 0;
+    }
+}
+
+struct Outcome {
+    requests: usize,
+    not_ok: usize,
+    latencies_us: Vec<u64>,
+    elapsed: Duration,
+}
+
+async fn load(base: &str, key: Option<&str>, connections: usize, seconds: u64) -> Outcome {
+    let url = format!("{base}{PATH}");
+    let deadline = Instant::now() + Duration::from_secs(seconds);
+    let started = Instant::now();
+    let mut tasks = Vec::new();
+    for _ in 0..connections {
+        let url = url.clone();
+        let mut digest = key.map(|k| {
+            let (u, p) = k.split_once(':').unwrap();
+            Digest {
+                user: u.into(),
+                password: p.into(),
+                nonce: None,
+                nc: 0,
+            }
+        });
+        tasks.push(tokio::spawn(async move {
+            // One client per task, at most one idle connection: one keep-alive connection each.
+            let http = reqwest::Client::builder()
+                .pool_max_idle_per_host(1)
+                .build()
+                .unwrap();
+            let mut lat = Vec::with_capacity(1 << 16);
+            let mut not_ok = 0usize;
+            while Instant::now() < deadline {
+                let t = Instant::now();
+                let mut req = http.get(&url);
+                if let Some(h) = digest.as_mut().and_then(|d| d.header(PATH)) {
+                    req = req.header("authorization", h);
+                }
+                let r = req.send().await.expect("request");
+                let status = r.status();
+                if status == 401
+                    && let Some(d) = digest.as_mut()
+                {
+                    // The challenge round trip: paid once per connection, not counted.
+                    d.take_challenge(&r);
+                    r.bytes().await.unwrap();
+                    continue;
+                }
+                let body = r.bytes().await.expect("body");
+                lat.push(t.elapsed().as_micros() as u64);
+                if status != 200 || body.is_empty() {
+                    not_ok += 1;
+                }
+            }
+            (lat, not_ok)
+        }));
+    }
+    let mut latencies_us = Vec::new();
+    let mut not_ok = 0;
+    for t in tasks {
+        let (l, n) = t.await.unwrap();
+        latencies_us.extend(l);
+        not_ok += n;
+    }
+    latencies_us.sort_unstable();
+    Outcome {
+        requests: latencies_us.len(),
+        not_ok,
+        latencies_us,
+        elapsed: started.elapsed(),
+    }
+}
+
+fn pct(sorted: &[u64], p: f64) -> f64 {
+    if sorted.is_empty() {
+        return 0.0;
+    }
+    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[i] as f64 / 1000.0
+}
+
+fn report(name: &str, o: &Outcome) -> f64 {
+    let rps = o.requests as f64 / o.elapsed.as_secs_f64();
+    println!(
+        "{name:<48} {rps:>10.0} req/s   p50 {:>7.2} ms   p99 {:>7.2} ms   ({} requests, {} not 200)",
+        pct(&o.latencies_us, 0.50),
+        pct(&o.latencies_us, 0.99),
+        o.requests,
+        o.not_ok
+    );
+    rps
+}
+
+#[tokio::main(flavor = "multi_thread")]
+async fn main() {
+    let a = args();
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/bench-data/api");
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let (console, key) = start_console(&dir).await;
+
+    // The exact bytes the console answers, for the plain server.
+    let mut probe = Digest {
+        user: key.split_once(':').unwrap().0.into(),
+        password: key.split_once(':').unwrap().1.into(),
+        nonce: None,
+        nc: 0,
+    };
+    let http = reqwest::Client::new();
+    let challenge = http.get(format!("{console}{PATH}")).send().await.unwrap();
+    probe.take_challenge(&challenge);
+    let r = http
+        .get(format!("{console}{PATH}"))
+        .header("authorization", probe.header(PATH).unwrap())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let body = r.bytes().await.unwrap().to_vec();
+    let customers = serde_json::from_slice::<serde_json::Value>(&body).unwrap()["mspCustomers"]
+        .as_array()
+        .map_or(0, Vec::len);
+    assert_eq!(customers, 100);
+    let plain = start_plain(body.clone());
+
+    println!(
+        "GET {PATH}: {} bytes, {} keep-alive connections, {} s per server after a 2 s warm-up",
+        body.len(),
+        a.connections,
+        a.seconds
+    );
+    load(&console, Some(&key), a.connections, 2).await;
+    let c = load(&console, Some(&key), a.connections, a.seconds).await;
+    load(&plain, None, a.connections, 2).await;
+    let p = load(&plain, None, a.connections, a.seconds).await;
+    let rc = report("console (Digest, rate limit, SQLite)", &c);
+    let rp = report("plain actix-web handler, same bytes", &p);
+    println!("ratio console / plain: {:.2}", rc / rp);
+}
