@@ -192,8 +192,14 @@ struct Outcome {
     elapsed: Duration,
 }
 
-async fn load(base: &str, key: Option<&str>, connections: usize, seconds: u64) -> Outcome {
-    let url = format!("{base}{PATH}");
+async fn load(
+    base: &str,
+    path: &'static str,
+    key: Option<&str>,
+    connections: usize,
+    seconds: u64,
+) -> Outcome {
+    let url = format!("{base}{path}");
     let deadline = Instant::now() + Duration::from_secs(seconds);
     let started = Instant::now();
     let mut tasks = Vec::new();
@@ -219,7 +225,7 @@ async fn load(base: &str, key: Option<&str>, connections: usize, seconds: u64) -
             while Instant::now() < deadline {
                 let t = Instant::now();
                 let mut req = http.get(&url);
-                if let Some(h) = digest.as_mut().and_then(|d| d.header(PATH)) {
+                if let Some(h) = digest.as_mut().and_then(|d| d.header(path)) {
                     req = req.header("authorization", h);
                 }
                 let r = req.send().await.expect("request");
@@ -315,11 +321,14 @@ async fn main() {
         a.connections,
         a.seconds
     );
-    load(&console, Some(&key), a.connections, 2).await;
-    let c = load(&console, Some(&key), a.connections, a.seconds).await;
-    load(&plain, None, a.connections, 2).await;
-    let p = load(&plain, None, a.connections, a.seconds).await;
+    load(&console, PATH, Some(&key), a.connections, 2).await;
+    let c = load(&console, PATH, Some(&key), a.connections, a.seconds).await;
+    load(&plain, PATH, None, a.connections, 2).await;
+    let p = load(&plain, PATH, None, a.connections, a.seconds).await;
+    // Where the time goes: the same authentication with a one-row answer.
+    let me = load(&console, "/api/v1/me", Some(&key), a.connections, a.seconds).await;
     let rc = report("console (Digest, rate limit, SQLite)", &c);
     let rp = report("plain actix-web handler, same bytes", &p);
-    println!("ratio console / plain: {:.2}", rc / rp);
+    println!("ratio console / plain: {:.3}", rc / rp);
+    report("for scale: console GET /api/v1/me (Digest, 1 row)", &me);
 }

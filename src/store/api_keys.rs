@@ -97,7 +97,9 @@ pub struct KeySecrets {
     pub ha1_sha256: String,
     pub ha1_md5: String,
     pub revoked_at: Option<DateTime<Utc>>,
+    pub last_used_at: Option<DateTime<Utc>>,
     pub partner_state: String,
+    pub partner_kind: String,
 }
 
 /// What the API's digest check needs for a public key.
@@ -106,15 +108,17 @@ pub async fn secrets_by_public_key(
     public_key: &str,
 ) -> StoreResult<Option<KeySecrets>> {
     Ok(on_conn!(c, c => sqlx::query_as::<_, KeySecrets>(
-        "SELECT k.key_id, k.partner_id, k.ha1_sha256, k.ha1_md5, k.revoked_at, p.state AS partner_state \
-         FROM api_keys k JOIN partners p ON p.partner_id = k.partner_id WHERE k.public_key = $1",
+        "SELECT k.key_id, k.partner_id, k.ha1_sha256, k.ha1_md5, k.revoked_at, k.last_used_at, \
+         p.state AS partner_state, p.kind AS partner_kind FROM api_keys k JOIN partners p ON p.partner_id = k.partner_id WHERE k.public_key = $1",
     )
     .bind(public_key)
     .fetch_optional(c)
     .await)?)
 }
 
-/// Records that a key was used, at most once a minute per key (no write on every request).
+/// Records that a key was used, at most once a minute per key. Callers skip it when the
+/// `last_used_at` they read is recent: even an UPDATE that changes nothing takes SQLite's write
+/// lock, which would serialize every API request.
 pub async fn touch(
     c: &mut impl Conn,
     key_id: i64,
