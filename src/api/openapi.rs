@@ -80,28 +80,33 @@ pub async fn serve_v1() -> HttpResponse {
     serve(v1_document())
 }
 
+/// The document's path item for a concrete request path (`{param}` segments match any).
+pub fn path_item<'a>(doc: &'a Value, path: &str) -> Option<&'a Value> {
+    let path = path.split('?').next().unwrap_or(path);
+    let want: Vec<&str> = path.split('/').collect();
+    doc["paths"]
+        .as_object()?
+        .iter()
+        .find(|(template, _)| {
+            let have: Vec<&str> = template.split('/').collect();
+            have.len() == want.len()
+                && have
+                    .iter()
+                    .zip(&want)
+                    .all(|(h, w)| h.starts_with('{') || h == w)
+        })
+        .map(|(_, item)| item)
+}
+
 /// What an API scope answers for a request no route took: 405 with the methods a documented
 /// path takes, else 404.
 pub fn unmatched(doc: &Value, path: &str, surface: &str) -> super::auth::ApiError {
-    let want: Vec<&str> = path.split('/').collect();
-    for (template, item) in doc["paths"].as_object().into_iter().flatten() {
-        let have: Vec<&str> = template.split('/').collect();
-        let same = have.len() == want.len()
-            && have
-                .iter()
-                .zip(&want)
-                .all(|(h, w)| h.starts_with('{') || h == w);
-        if same {
-            let methods = item
-                .as_object()
-                .into_iter()
-                .flatten()
-                .map(|(m, _)| m.to_ascii_uppercase())
-                .collect();
-            return super::auth::ApiError::MethodNotAllowed(methods);
-        }
+    match path_item(doc, path).and_then(Value::as_object) {
+        Some(item) => super::auth::ApiError::MethodNotAllowed(
+            item.keys().map(|m| m.to_ascii_uppercase()).collect(),
+        ),
+        None => super::auth::ApiError::NotFound(format!("no such operation in the {surface}")),
     }
-    super::auth::ApiError::NotFound(format!("no such operation in the {surface}"))
 }
 
 fn serve(doc: &Value) -> HttpResponse {

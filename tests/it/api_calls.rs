@@ -102,25 +102,12 @@ async fn documents(app: &TestApp) -> &'static [Value; 2] {
     .await
 }
 
-/// The document's operation for a concrete request path (templates like `{id}` match any
-/// segment).
-fn operation<'a>(docs: &'a [Value; 2], method: &str, path: &str) -> Option<&'a Value> {
-    let path = path.split('?').next().unwrap_or(path);
-    let want: Vec<&str> = path.split('/').collect();
-    for doc in docs {
-        for (template, item) in doc["paths"].as_object().unwrap() {
-            let have: Vec<&str> = template.split('/').collect();
-            let same = have.len() == want.len()
-                && have
-                    .iter()
-                    .zip(&want)
-                    .all(|(h, w)| h.starts_with('{') || h == w);
-            if same && let Some(op) = item.get(method.to_ascii_lowercase()) {
-                return Some(op);
-            }
-        }
-    }
-    None
+/// The operation a request is, in whichever document has its path.
+fn operation<'a>(docs: &'a [Value; 2], method: &str, path: &str) -> Option<(&'a Value, &'a Value)> {
+    docs.iter().find_map(|doc| {
+        let item = partner_console::api::openapi::path_item(doc, path)?;
+        Some((doc, item.get(method.to_ascii_lowercase())?))
+    })
 }
 
 fn resolve<'a>(doc: &'a Value, v: &'a Value) -> &'a Value {
@@ -157,23 +144,13 @@ pub async fn violations(
     body: &Value,
 ) -> Vec<String> {
     let docs = documents(app).await;
-    let Some(op) = operation(docs, method, path) else {
+    let Some((doc, op)) = operation(docs, method, path) else {
         // Unknown operations answer 404 (405 on a documented path) in the error shape, which
         // no document lists.
         if status == 404 || status == 405 {
             return vec![];
         }
         return vec![format!("{method} {path} is not documented")];
-    };
-    let doc = if docs[0]["paths"]
-        .as_object()
-        .unwrap()
-        .keys()
-        .any(|k| path.starts_with(k.split('{').next().unwrap()))
-    {
-        &docs[0]
-    } else {
-        &docs[1]
     };
     let Some(answer) = op["responses"].get(status.to_string()) else {
         return vec![format!("status {status} is not documented")];
