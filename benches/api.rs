@@ -2,6 +2,10 @@
 //!
 //!     cargo bench --bench api                          # 64 connections, 10 s per server
 //!     cargo bench --bench api -- --seconds 5 --connections 32
+//!     cargo bench --bench api -- --postgres postgres://postgres@127.0.0.1:5432/test
+//!
+//! With `--postgres` the console keeps its data (and its rate limits, as in production) in a
+//! schema of its own in that database, dropped at the end.
 //!
 //! Starts the real application (release build, SQLite under target/bench-data/) with one MSP,
 //! 1 000 customers and an API key, and beside it a plain actix-web server whose one handler
@@ -31,32 +35,62 @@ const PATH: &str = "/v1beta1/msp/mspCustomers?pageSize=100";
 struct Args {
     seconds: u64,
     connections: usize,
+    postgres: Option<String>,
 }
 
 fn args() -> Args {
     let mut a = Args {
         seconds: 10,
         connections: 64,
+        postgres: None,
     };
     let v: Vec<String> = std::env::args().collect();
     for w in v.windows(2) {
         match (w[0].as_str(), w[1].parse().ok()) {
             ("--seconds", Some(n)) => a.seconds = n,
             ("--connections", Some(n)) => a.connections = n as usize,
+            ("--postgres", _) => a.postgres = Some(w[1].clone()),
             _ => {}
         }
     }
     a
 }
 
-async fn start_console(dir: &std::path::Path) -> (String, String) {
+/// A fresh schema in the given PostgreSQL database.
+async fn pg_schema(url: &str) -> String {
+    use sqlx::Connection;
+    let name = format!("bench_api_{}", std::process::id());
+    let mut c = sqlx::PgConnection::connect(url)
+        .await
+        .expect("PostgreSQL answers");
+    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE SCHEMA {name}")))
+        .execute(&mut c)
+        .await
+        .unwrap();
+    name
+}
+
+async fn drop_pg_schema(url: &str, name: &str) {
+    use sqlx::Connection;
+    if let Ok(mut c) = sqlx::PgConnection::connect(url).await {
+        let _ = sqlx::query(sqlx::AssertSqlSafe(format!("DROP SCHEMA {name} CASCADE")))
+            .execute(&mut c)
+            .await;
+    }
+}
+
+async fn start_console(dir: &std::path::Path, postgres: Option<(&str, &str)>) -> (String, String) {
     let engine = base64::engine::general_purpose::STANDARD;
+    let database_url = match postgres {
+        Some((url, _)) => url.to_string(),
+        None => format!("sqlite://{}", dir.join("api.db").display()),
+    };
     let settings = Settings {
         bind: "127.0.0.1:0".into(),
         public_url: "http://127.0.0.1:0".into(),
         data_dir: dir.to_path_buf(),
-        database_url: SecretString::from(format!("sqlite://{}", dir.join("api.db").display())),
-        database_schema: None,
+        database_url: SecretString::from(database_url),
+        database_schema: postgres.map(|(_, schema)| schema.to_string()),
         smtp_url: None,
         mail_from: "Partner Console <bench@partner-console.local>".into(),
         session_key: Some(SecretString::from(
@@ -77,7 +111,11 @@ async fn start_console(dir: &std::path::Path) -> (String, String) {
         // that the figures are of serving, not of refusing.
         api_rate_limit_per_minute: 1_000_000,
         api_auth_failures_per_minute: 30,
-        api_rate_limit_store: RateLimitStore::Memory,
+        api_rate_limit_store: if postgres.is_some() {
+            RateLimitStore::Database
+        } else {
+            RateLimitStore::Memory
+        },
     };
     let app = Application::build(settings).await.expect("console builds");
     let base = format!("http://127.0.0.1:{}", app.port());
@@ -274,7 +312,7 @@ fn pct(sorted: &[u64], p: f64) -> f64 {
 fn report(name: &str, o: &Outcome) -> f64 {
     let rps = o.requests as f64 / o.elapsed.as_secs_f64();
     println!(
-        "{name:<48} {rps:>10.0} req/s   p50 {:>7.2} ms   p99 {:>7.2} ms   ({} requests, {} not 200)",
+        "{name:<62} {rps:>10.0} req/s   p50 {:>7.2} ms   p99 {:>7.2} ms   ({} requests, {} not 200)",
         pct(&o.latencies_us, 0.50),
         pct(&o.latencies_us, 0.99),
         o.requests,
@@ -289,7 +327,17 @@ async fn main() {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/bench-data/api");
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
-    let (console, key) = start_console(&dir).await;
+    let schema = match &a.postgres {
+        Some(url) => Some(pg_schema(url).await),
+        None => None,
+    };
+    let pg = a.postgres.as_deref().zip(schema.as_deref());
+    let (console, key) = start_console(&dir, pg).await;
+    let store = if pg.is_some() {
+        "PostgreSQL, limits in the database"
+    } else {
+        "SQLite, limits in memory"
+    };
 
     // The exact bytes the console answers, for the plain server.
     let mut probe = Digest {
@@ -327,8 +375,11 @@ async fn main() {
     let p = load(&plain, PATH, None, a.connections, a.seconds).await;
     // Where the time goes: the same authentication with a one-row answer.
     let me = load(&console, "/api/v1/me", Some(&key), a.connections, a.seconds).await;
-    let rc = report("console (Digest, rate limit, SQLite)", &c);
+    let rc = report(&format!("console (Digest, rate limit, {store})"), &c);
     let rp = report("plain actix-web handler, same bytes", &p);
     println!("ratio console / plain: {:.3}", rc / rp);
     report("for scale: console GET /api/v1/me (Digest, 1 row)", &me);
+    if let Some((url, schema)) = pg {
+        drop_pg_schema(url, schema).await;
+    }
 }
