@@ -222,7 +222,7 @@ fn kind(doc: &Value, schema: &Value) -> String {
     match schema.get("pattern").and_then(Value::as_str) {
         Some(p) if p.contains("\\.[0-9]{2}") => format!("{base}: amount"),
         Some(p) if p.contains(":[0-9]{2}:") => format!("{base}: time"),
-        Some(p) if p.contains("[0-9]{4}-[0-9]{2}$") => format!("{base}: month"),
+        Some(p) if p.starts_with("^[0-9]{4}-") => format!("{base}: month"),
         _ => base,
     }
 }
@@ -323,6 +323,7 @@ mod tests {
             .find(|f| f.name == "overview.totalCost")
             .unwrap();
         assert_eq!(total.kind, "string: amount");
+        assert_eq!(bill.params[0].kind, "path · string: month");
         let statuses: Vec<&str> = bill.errors.iter().map(|e| e.0.as_str()).collect();
         assert_eq!(statuses, ["400", "401", "403", "429"]);
 
