@@ -99,23 +99,15 @@ async fn start_console(dir: &std::path::Path, postgres: Option<(&str, &str)>) ->
         api_key_secret: Some(SecretString::from(
             engine.encode(rand::random::<[u8; 32]>()),
         )),
-        session_idle_minutes: 30,
-        session_lifetime_hours: 12,
-        signin_max_failures: 5,
-        signin_window_minutes: 15,
-        signin_max_per_address: 20,
-        trust_proxy: false,
-        log_format: "text".into(),
-        outbox_poll_ms: 2000,
         // The limiter runs on every request, as in production; its quota is set out of reach so
         // that the figures are of serving, not of refusing.
         api_rate_limit_per_minute: 1_000_000,
-        api_auth_failures_per_minute: 30,
         api_rate_limit_store: if postgres.is_some() {
             RateLimitStore::Database
         } else {
             RateLimitStore::Memory
         },
+        ..Settings::defaults()
     };
     let app = Application::build(settings).await.expect("console builds");
     let base = format!("http://127.0.0.1:{}", app.port());

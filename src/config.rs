@@ -234,6 +234,12 @@ impl Settings {
         })
     }
 
+    /// The defaults alone, before any file or environment: a base for tests and benchmarks,
+    /// which set the fields they care about with struct update syntax.
+    pub fn defaults() -> Settings {
+        Self::from_sources(FileSettings::default(), |_| None).expect("the defaults are valid")
+    }
+
     pub fn is_postgres(&self) -> bool {
         let u = self.database_url.expose_secret();
         u.starts_with("postgres://") || u.starts_with("postgresql://")
@@ -344,7 +350,7 @@ mod tests {
 
     #[test]
     fn defaults_are_the_embedded_store() {
-        let s = Settings::from_sources(FileSettings::default(), env_of(&[])).unwrap();
+        let s = Settings::defaults();
         assert_eq!(s.bind, "127.0.0.1:8080");
         assert_eq!(s.public_url, "http://127.0.0.1:8080");
         assert!(s.database_url.expose_secret().starts_with("sqlite://data/"));

@@ -86,21 +86,14 @@ pub async fn spawn_app_with(opts: Options) -> TestApp {
         api_key_secret: Some(SecretString::from(
             base64::engine::general_purpose::STANDARD.encode(rand::random::<[u8; 32]>()),
         )),
-        session_idle_minutes: 30,
-        session_lifetime_hours: 12,
-        signin_max_failures: 5,
-        signin_window_minutes: 15,
-        signin_max_per_address: 20,
-        trust_proxy: false,
-        log_format: "text".into(),
         outbox_poll_ms: 200,
         api_rate_limit_per_minute: opts.api_rate_limit_per_minute,
-        api_auth_failures_per_minute: 30,
         api_rate_limit_store: if pg_schema.is_some() || opts.rate_limits_in_database {
             RateLimitStore::Database
         } else {
             RateLimitStore::Memory
         },
+        ..Settings::defaults()
     };
     let app = Application::build(settings.clone())
         .await
