@@ -140,8 +140,7 @@ impl Settings {
             Some(v) => matches!(v.as_str(), "1" | "true" | "yes"),
             None => f.trust_proxy.unwrap_or(false),
         };
-        let is_pg =
-            database_url.starts_with("postgres://") || database_url.starts_with("postgresql://");
+        let is_pg = is_postgres_url(&database_url);
         let api_rate_limit_store = match env("PC_API_RATE_LIMIT_STORE")
             .or(f.api_rate_limit_store)
             .as_deref()
@@ -241,8 +240,7 @@ impl Settings {
     }
 
     pub fn is_postgres(&self) -> bool {
-        let u = self.database_url.expose_secret();
-        u.starts_with("postgres://") || u.starts_with("postgresql://")
+        is_postgres_url(self.database_url.expose_secret())
     }
 
     pub fn is_https(&self) -> bool {
@@ -318,6 +316,10 @@ impl Settings {
         write_private(&path, engine.encode(&key).as_bytes())?;
         Ok(key)
     }
+}
+
+fn is_postgres_url(u: &str) -> bool {
+    u.starts_with("postgres://") || u.starts_with("postgresql://")
 }
 
 fn write_private(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {

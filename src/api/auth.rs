@@ -140,7 +140,10 @@ async fn authenticate(req: HttpRequest) -> Result<PartnerKey, ApiError> {
             false,
         ));
     };
-    match state.nonces.check(&auth.nonce, state.now().timestamp()) {
+    // One reading of the clock for the whole check: nonce age, limits and "last used" agree.
+    let now = state.now();
+    let now_us = now.timestamp_micros();
+    match state.nonces.check(&auth.nonce, now.timestamp()) {
         NonceCheck::Fresh => {}
         NonceCheck::Stale => return Err(unauthorized(&state, "nonce expired", true)),
         NonceCheck::Invalid => return Err(unauthorized(&state, "invalid nonce", false)),
@@ -150,7 +153,6 @@ async fn authenticate(req: HttpRequest) -> Result<PartnerKey, ApiError> {
     let failure_quota = Quota {
         per_minute: state.settings.api_auth_failures_per_minute,
     };
-    let now_us = state.now().timestamp_micros();
     let mut c = state.db.acquire().await?;
     if state
         .limiter
@@ -194,7 +196,7 @@ async fn authenticate(req: HttpRequest) -> Result<PartnerKey, ApiError> {
     }
     if !state
         .replays
-        .first_use(&auth.nonce, &auth.nc, state.now().timestamp())
+        .first_use(&auth.nonce, &auth.nc, now.timestamp())
     {
         // stale=true lets an honest client whose counts went astray start over with a new nonce.
         return Err(unauthorized(
@@ -217,7 +219,6 @@ async fn authenticate(req: HttpRequest) -> Result<PartnerKey, ApiError> {
             decision.limit, decision.reset_secs
         )));
     }
-    let now = state.now();
     let a_minute_ago = now - Duration::minutes(1);
     if key.last_used_at.is_none_or(|t| t < a_minute_ago) {
         api_keys::touch(&mut c, key.key_id, now, a_minute_ago).await?;

@@ -1,6 +1,6 @@
 //! HTTP Digest authentication (RFC 7616) with `SHA-256` and `MD5`, `qop=auth`. Nonces are
-//! stateless: a timestamp, random bytes and a MAC over them, so any instance sharing the key accepts them and a
-//! client may reuse one (with a growing `nc`) until it expires.
+//! stateless: a timestamp, random bytes and a MAC over them, so any instance sharing the key
+//! accepts them and a client may reuse one (with a growing `nc`) until it expires.
 
 use base64::Engine;
 use hmac::{Hmac, Mac};

@@ -1,7 +1,7 @@
 //! JSON errors in the shape of the vendor's public API: `{"code", "error", "msgPrefix", "status"}`.
 
 use actix_web::http::StatusCode;
-use actix_web::{HttpResponse, HttpResponseBuilder, web};
+use actix_web::{HttpResponse, HttpResponseBuilder};
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -28,13 +28,5 @@ pub fn json_error(status: StatusCode, code: &str, error: serde_json::Value) -> H
         error,
         msg_prefix: String::new(),
         status: status.as_u16(),
-    })
-}
-
-/// A query string that does not fit the operation's parameters (a repeated or malformed one)
-/// answers 400 in the API's JSON shape rather than the console's HTML error page.
-pub fn query_config() -> web::QueryConfig {
-    web::QueryConfig::default().error_handler(|err, _req| {
-        super::auth::ApiError::BadRequest(format!("the query string is not valid: {err}")).into()
     })
 }

@@ -4,6 +4,7 @@
 pub mod auth;
 pub mod digest;
 pub mod error;
+pub mod formats;
 pub mod ingest;
 pub mod msp;
 pub mod openapi;

@@ -6,14 +6,14 @@ use std::collections::BTreeMap;
 
 use actix_web::{HttpResponse, web};
 use base64::Engine;
-use chrono::{DateTime, Duration, Utc};
+use chrono::Duration;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::auth::{ApiError, AsPartner, MspKey};
 use super::error::ErrorBody;
+use super::formats::{Amount, Time, YearMonth, amount, time};
 use crate::billing::bill::Totals;
-use crate::billing::money::Cents;
 use crate::billing::month::Month;
 use crate::bills::{self, BillError, PartnerBill};
 use crate::state::AppState;
@@ -30,7 +30,6 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(
         web::scope(BASE)
             .wrap(actix_web::middleware::from_fn(super::ratelimit::headers))
-            .app_data(super::error::query_config())
             .route("/openapi.json", web::get().to(super::openapi::serve_msp))
             .route("/bills/{billedMonth}", web::get().to(bill::<MspKey>))
             .route("/credits", web::get().to(credits::<MspKey>))
@@ -49,15 +48,6 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     );
 }
 
-pub fn amount(c: i64) -> String {
-    Cents(c).to_string()
-}
-
-pub fn time(t: Option<DateTime<Utc>>) -> String {
-    t.map(|t| t.format("%Y-%m-%d %H:%M:%S").to_string())
-        .unwrap_or_default()
-}
-
 #[derive(Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct MspCustomer {
@@ -71,10 +61,10 @@ pub struct MspCustomer {
     /// `pending` (e-mail not confirmed yet), `active`, `suspended` or `ended`.
     pub state: String,
     /// When the customer became active, `YYYY-MM-DD hh:mm:ss` UTC; `""` while pending.
-    #[schema(pattern = r"^([0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2})?$")]
+    #[schema(value_type = Time)]
     pub effected_time: String,
     /// When the contract ended, `YYYY-MM-DD hh:mm:ss` UTC; `""` while it runs.
-    #[schema(pattern = r"^([0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2})?$")]
+    #[schema(value_type = Time)]
     pub expired_time: String,
 }
 
@@ -213,6 +203,7 @@ pub(super) struct SignupUrl {
     /// The signup page, branded with your logo; send it to the customer.
     customer_signup_url: String,
     /// When the link stops working, `YYYY-MM-DD hh:mm:ss` UTC (7 days on).
+    #[schema(value_type = Time)]
     expired_at: String,
 }
 
@@ -286,16 +277,16 @@ async fn partner_bill(
 #[serde(rename_all = "camelCase")]
 pub struct Amounts {
     /// Credits applied, USD with two decimals.
-    #[schema(pattern = r"^-?[0-9]+\.[0-9]{2}$")]
+    #[schema(value_type = Amount)]
     pub credits: String,
     /// Discounts applied, USD with two decimals.
-    #[schema(pattern = r"^-?[0-9]+\.[0-9]{2}$")]
+    #[schema(value_type = Amount)]
     pub discounts: String,
     /// Cost before credits and discounts, USD with two decimals.
-    #[schema(pattern = r"^-?[0-9]+\.[0-9]{2}$")]
+    #[schema(value_type = Amount)]
     pub running_total: String,
     /// What is owed: running total less discounts and credits, USD with two decimals.
-    #[schema(pattern = r"^-?[0-9]+\.[0-9]{2}$")]
+    #[schema(value_type = Amount)]
     pub total_cost: String,
 }
 
@@ -314,7 +305,7 @@ impl From<Totals> for Amounts {
 #[serde(rename_all = "camelCase")]
 struct Overview {
     /// `YYYY-MM`.
-    #[schema(pattern = r"^[0-9]{4}-[0-9]{2}$")]
+    #[schema(value_type = YearMonth)]
     billed_month: String,
     #[serde(flatten)]
     amounts: Amounts,
@@ -387,7 +378,7 @@ fn by_service(bill: &PartnerBill) -> Vec<ServiceSummary> {
 /// Totals, by customer and by service. The running month is a bill to date; closed months
 /// never change.
 #[utoipa::path(get, path = "/bills/{billedMonth}", tag = "Billing", operation_id = "getBill",
-    params(("billedMonth" = String, Path, pattern = r"^[0-9]{4}-(0[1-9]|1[0-2])$", description = "`YYYY-MM`: the running month or one of the six before it")),
+    params(("billedMonth" = YearMonth, Path, description = "`YYYY-MM`: the running month or one of the six before it")),
     responses(
         (status = 200, description = "The bill", body = PartnerBillJson),
         (status = 400, description = "A month that is not `YYYY-MM` or outside the window", body = ErrorBody),
@@ -460,7 +451,7 @@ pub(super) struct CustomerBillJson {
 #[utoipa::path(get, path = "/mspCustomers/{customerOrgId}/bills/{billedMonth}", tag = "Billing", operation_id = "getMspCustomerBill",
     params(
         ("customerOrgId" = String, Path, description = "The customer's organization id"),
-        ("billedMonth" = String, Path, pattern = r"^[0-9]{4}-(0[1-9]|1[0-2])$", description = "`YYYY-MM`: the running month or one of the six before it"),
+        ("billedMonth" = YearMonth, Path, description = "`YYYY-MM`: the running month or one of the six before it"),
     ),
     responses(
         (status = 200, description = "The customer's bill", body = CustomerBillJson),
@@ -524,16 +515,18 @@ struct CreditJson {
     /// The customer the credit is for, or `""` for credits on every customer.
     customer_org_id: String,
     /// USD with two decimals.
-    #[schema(pattern = r"^-?[0-9]+\.[0-9]{2}$")]
+    #[schema(value_type = Amount)]
     amount: String,
     /// Spent on bills up to the running month.
-    #[schema(pattern = r"^-?[0-9]+\.[0-9]{2}$")]
+    #[schema(value_type = Amount)]
     used: String,
-    #[schema(pattern = r"^-?[0-9]+\.[0-9]{2}$")]
+    #[schema(value_type = Amount)]
     remaining: String,
     /// First day the credit applies, `YYYY-MM-DD 00:00:00` UTC.
+    #[schema(value_type = Time)]
     effected_time: String,
     /// Last day the credit applies, `YYYY-MM-DD 23:59:59` UTC.
+    #[schema(value_type = Time)]
     expired_time: String,
 }
 

@@ -10,6 +10,7 @@ use actix_web::http::header;
 use serde_json::{Map, Value, json};
 use utoipa::OpenApi;
 
+use super::ratelimit::RATE_HEADERS;
 use super::{msp, v1};
 
 #[derive(OpenApi)]
@@ -80,6 +81,17 @@ pub async fn serve_v1() -> HttpResponse {
     serve(v1_document())
 }
 
+/// What `v` stands for: the schema, response or parameter its `$ref` points at within `doc`
+/// (`Null` when dangling), or `v` itself.
+pub fn resolve<'a>(doc: &'a Value, v: &'a Value) -> &'a Value {
+    match v.get("$ref").and_then(Value::as_str) {
+        Some(r) => doc
+            .pointer(r.trim_start_matches('#'))
+            .unwrap_or(&Value::Null),
+        None => v,
+    }
+}
+
 /// The document's path item for a concrete request path (`{param}` segments match any).
 pub fn path_item<'a>(doc: &'a Value, path: &str) -> Option<&'a Value> {
     let path = path.split('?').next().unwrap_or(path);
@@ -114,21 +126,6 @@ fn serve(doc: &Value) -> HttpResponse {
         .insert_header((header::CACHE_CONTROL, "public, max-age=300"))
         .json(doc)
 }
-
-pub const RATE_HEADERS: [(&str, &str); 3] = [
-    (
-        "X-Ratelimit-Limit-Minute",
-        "Requests this key may make per minute.",
-    ),
-    (
-        "X-Ratelimit-Remaining-Minute",
-        "Requests left right now; one more becomes available every 60/limit seconds.",
-    ),
-    (
-        "X-Ratelimit-Reset",
-        "Seconds until a request will be allowed again; 0 while some remain.",
-    ),
-];
 
 fn finish(
     api: utoipa::openapi::OpenApi,

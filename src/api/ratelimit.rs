@@ -55,6 +55,23 @@ impl Quota {
     }
 }
 
+/// The headers every authenticated answer carries, with what they mean (also for the OpenAPI
+/// documents and the Support page).
+pub const RATE_HEADERS: [(&str, &str); 3] = [
+    (
+        "X-Ratelimit-Limit-Minute",
+        "Requests this key may make per minute.",
+    ),
+    (
+        "X-Ratelimit-Remaining-Minute",
+        "Requests left right now; one more becomes available every 60/limit seconds.",
+    ),
+    (
+        "X-Ratelimit-Reset",
+        "Seconds until a request will be allowed again; 0 while some remain.",
+    ),
+];
+
 /// One request's standing against its quota; written to the response as `X-Ratelimit-*`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Decision {
@@ -145,16 +162,24 @@ pub async fn headers(
     let decision = res.request().extensions().get::<Decision>().copied();
     if let Some(d) = decision {
         let h = res.headers_mut();
-        let mut set = |name: &'static str, value: String| {
-            if let Ok(v) = HeaderValue::from_str(&value) {
-                h.insert(HeaderName::from_static(name), v);
+        let mut set = |name: &str, value: String| {
+            if let (Ok(n), Ok(v)) = (
+                HeaderName::from_bytes(name.as_bytes()),
+                HeaderValue::from_str(&value),
+            ) {
+                h.insert(n, v);
             }
         };
-        set("x-ratelimit-limit-minute", d.limit.to_string());
-        set("x-ratelimit-remaining-minute", d.remaining.to_string());
-        set("x-ratelimit-reset", d.reset_secs.to_string());
+        let values = [
+            d.limit.to_string(),
+            d.remaining.to_string(),
+            d.reset_secs.to_string(),
+        ];
+        for ((name, _), value) in RATE_HEADERS.iter().zip(values) {
+            set(name, value);
+        }
         if !d.allowed {
-            set("retry-after", d.reset_secs.to_string());
+            set("Retry-After", d.reset_secs.to_string());
         }
     }
     Ok(res)

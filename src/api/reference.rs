@@ -4,6 +4,8 @@
 
 use serde_json::Value;
 
+use super::openapi::resolve;
+
 /// The one-paste example for a partner's first call: the MSP API's customer list for MSPs, who
 /// are what it serves, and `/api/v1/me` for resellers.
 pub fn first_call(base_url: &str, user: &str, is_msp: bool) -> String {
@@ -178,15 +180,6 @@ fn operation(doc: &Value, path: &str, method: &str, op: &Value, ex: &Examples) -
     }
 }
 
-fn resolve<'a>(doc: &'a Value, v: &'a Value) -> &'a Value {
-    match v.get("$ref").and_then(Value::as_str) {
-        Some(r) => doc
-            .pointer(r.trim_start_matches('#'))
-            .unwrap_or(&Value::Null),
-        None => v,
-    }
-}
-
 /// The schema itself, or for an optional one (`oneOf` with `null`) the schema of its value.
 fn concrete<'a>(doc: &'a Value, schema: &'a Value) -> &'a Value {
     let schema = resolve(doc, schema);
@@ -200,10 +193,15 @@ fn concrete<'a>(doc: &'a Value, schema: &'a Value) -> &'a Value {
     }
 }
 
-/// A short type name: `string`, `integer or null`, `array of Credit`...
+/// A short type name: `string`, `integer or null`, `array of Credit`, and for the named string
+/// formats (`api::formats`) `string: Amount`.
 fn kind(doc: &Value, schema: &Value) -> String {
     if let Some(r) = schema.get("$ref").and_then(Value::as_str) {
-        return r.rsplit('/').next().unwrap_or("object").to_string();
+        let name = r.rsplit('/').next().unwrap_or("object");
+        return match resolve(doc, schema)["type"].as_str() {
+            Some(t) if t != "object" => format!("{t}: {name}"),
+            _ => name.to_string(),
+        };
     }
     let schema = resolve(doc, schema);
     let base = match &schema["type"] {
@@ -219,12 +217,7 @@ fn kind(doc: &Value, schema: &Value) -> String {
     if base == "array" {
         return format!("array of {}", kind(doc, &schema["items"]));
     }
-    match schema.get("pattern").and_then(Value::as_str) {
-        Some(p) if p.contains("\\.[0-9]{2}") => format!("{base}: amount"),
-        Some(p) if p.contains(":[0-9]{2}:") => format!("{base}: time"),
-        Some(p) if p.starts_with("^[0-9]{4}-") => format!("{base}: month"),
-        _ => base,
-    }
+    base
 }
 
 /// Lists an object's fields, nested ones with dotted names, so the page can show one table.
@@ -322,8 +315,8 @@ mod tests {
             .iter()
             .find(|f| f.name == "overview.totalCost")
             .unwrap();
-        assert_eq!(total.kind, "string: amount");
-        assert_eq!(bill.params[0].kind, "path · string: month");
+        assert_eq!(total.kind, "string: Amount");
+        assert_eq!(bill.params[0].kind, "path · string: YearMonth");
         let statuses: Vec<&str> = bill.errors.iter().map(|e| e.0.as_str()).collect();
         assert_eq!(statuses, ["400", "401", "403", "429"]);
 

@@ -8,6 +8,7 @@ use utoipa::ToSchema;
 
 use super::auth::{ApiError, PartnerKey};
 use super::error::ErrorBody;
+use super::formats::{Time, YearMonth, time};
 use super::msp;
 use crate::state::AppState;
 use crate::store::signup_links::{self, NewLink, SignupLink};
@@ -21,7 +22,6 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(
         web::scope(BASE)
             .wrap(actix_web::middleware::from_fn(super::ratelimit::headers))
-            .app_data(super::error::query_config())
             .route("/openapi.json", web::get().to(super::openapi::serve_v1))
             .route("/me", web::get().to(me))
             .route(
@@ -90,7 +90,7 @@ pub(super) async fn customer(
 #[utoipa::path(get, path = "/customers/{customerOrgId}/bills/{billedMonth}", tag = "Billing", operation_id = "getCustomerBill",
     params(
         ("customerOrgId" = String, Path, description = "The customer's organization id"),
-        ("billedMonth" = String, Path, pattern = r"^[0-9]{4}-(0[1-9]|1[0-2])$", description = "`YYYY-MM`: the running month or one of the six before it"),
+        ("billedMonth" = YearMonth, Path, description = "`YYYY-MM`: the running month or one of the six before it"),
     ),
     responses(
         (status = 200, description = "The customer's bill", body = msp::CustomerBillJson),
@@ -119,8 +119,10 @@ pub(super) struct Me {
     key_name: String,
     public_key: String,
     /// `YYYY-MM-DD hh:mm:ss` UTC.
+    #[schema(value_type = Time)]
     created_time: String,
     /// When the key was last used (to the minute), `""` if never.
+    #[schema(value_type = Time)]
     last_used_time: String,
 }
 
@@ -145,8 +147,8 @@ pub(super) async fn me(
         partner_state: p.state,
         key_name: k.name,
         public_key: k.public_key,
-        created_time: msp::time(Some(k.created_at)),
-        last_used_time: msp::time(k.last_used_at),
+        created_time: time(Some(k.created_at)),
+        last_used_time: time(k.last_used_at),
     }))
 }
 
@@ -171,8 +173,10 @@ pub(super) struct LinkJson {
     /// The most signups the link takes, or null for no limit.
     max_uses: Option<i32>,
     /// `YYYY-MM-DD hh:mm:ss` UTC.
+    #[schema(value_type = Time)]
     expired_at: String,
     /// `YYYY-MM-DD hh:mm:ss` UTC.
+    #[schema(value_type = Time)]
     created_time: String,
     /// Only in the answer to the creation: the token is not kept.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -186,8 +190,8 @@ fn link_json(l: &SignupLink, now: chrono::DateTime<chrono::Utc>, url: Option<Str
         state: l.state(now).as_str().to_string(),
         uses: l.uses,
         max_uses: l.max_uses,
-        expired_at: msp::time(Some(l.expires_at)),
-        created_time: msp::time(Some(l.created_at)),
+        expired_at: time(Some(l.expires_at)),
+        created_time: time(Some(l.created_at)),
         customer_signup_url: url,
     }
 }

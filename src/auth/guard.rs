@@ -178,8 +178,8 @@ impl FromRequest for Manager {
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         ready(match req.extensions().get::<CurrentUser>() {
-            Some(CurrentUser(u)) => match (u.partner_id, u.role.as_deref()) {
-                (Some(partner_id), Some("owner" | "admin")) => Ok(Manager {
+            Some(CurrentUser(u)) => match (u.partner_id, u.is_manager()) {
+                (Some(partner_id), true) => Ok(Manager {
                     user: u.clone(),
                     partner_id,
                 }),

@@ -43,6 +43,11 @@ impl Role {
         }
     }
 
+    /// Owners and admins manage the partner's settings, keys and signup links.
+    pub fn manages(self) -> bool {
+        matches!(self, Self::Owner | Self::Admin)
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Owner => "owner",

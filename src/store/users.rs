@@ -27,6 +27,11 @@ impl User {
         self.role.as_deref().and_then(|r| Role::parse(r).ok())
     }
 
+    /// An owner or admin of a partner (see [`Role::manages`]).
+    pub fn is_manager(&self) -> bool {
+        self.role().is_some_and(Role::manages)
+    }
+
     /// A member of a suspended partner cannot sign in or use a session.
     pub fn is_blocked(&self) -> bool {
         self.partner_state.as_deref() == Some("suspended")

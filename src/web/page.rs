@@ -24,6 +24,15 @@ pub struct UserView {
     pub is_msp: bool,
 }
 
+impl UserView {
+    pub fn is_manager(&self) -> bool {
+        self.role
+            .as_deref()
+            .and_then(|r| crate::domain::Role::parse(r).ok())
+            .is_some_and(crate::domain::Role::manages)
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct NavItem {
     pub href: &'static str,
@@ -94,7 +103,7 @@ impl PageCtx {
                     v.push((routes::CONSOLE_SIGNUP_LINKS, "nav-console-signup-links"));
                 }
                 v.push((routes::CONSOLE_BRANDING, "nav-console-branding"));
-                if matches!(u.role.as_deref(), Some("owner" | "admin")) {
+                if u.is_manager() {
                     v.push((routes::CONSOLE_API_KEYS, "nav-console-api-keys"));
                 }
                 v.push((routes::CONSOLE_SUPPORT, "nav-console-support"));

@@ -110,15 +110,6 @@ fn operation<'a>(docs: &'a [Value; 2], method: &str, path: &str) -> Option<(&'a 
     })
 }
 
-fn resolve<'a>(doc: &'a Value, v: &'a Value) -> &'a Value {
-    match v.get("$ref").and_then(Value::as_str) {
-        Some(r) => doc
-            .pointer(r.trim_start_matches('#'))
-            .unwrap_or_else(|| panic!("dangling {r}")),
-        None => v,
-    }
-}
-
 async fn check_against_document(
     app: &TestApp,
     method: &str,
@@ -155,7 +146,11 @@ pub async fn violations(
     let Some(answer) = op["responses"].get(status.to_string()) else {
         return vec![format!("status {status} is not documented")];
     };
-    let answer = resolve(doc, answer);
+    let answer = partner_console::api::openapi::resolve(doc, answer);
+    assert!(
+        !answer.is_null(),
+        "{method} {path}: a dangling $ref for {status}"
+    );
     let mut wrong = Vec::new();
     if let Some(documented) = answer.get("headers").and_then(Value::as_object) {
         for name in documented.keys() {

@@ -52,7 +52,7 @@ async fn page(
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, AppError> {
     let brand = brand(&state, member.partner_id).await?;
-    let can_edit = matches!(member.user.role.as_deref(), Some("owner" | "admin"));
+    let can_edit = member.user.is_manager();
     render(&BrandingPage {
         ctx,
         brand,

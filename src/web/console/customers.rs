@@ -206,8 +206,7 @@ async fn detail(
         .await?
         .ok_or(AppError::NotFound)?;
     drop(conn);
-    let can_expire =
-        matches!(m.user.role.as_deref(), Some("owner" | "admin")) && c.state == "active";
+    let can_expire = m.user.is_manager() && c.state == "active";
     let today = state.now().date_naive();
     let month = chosen_month(&q, today).unwrap_or(Month::of(today));
     let bill = bill_of(&state, m.partner_id, month, today)

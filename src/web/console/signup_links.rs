@@ -87,7 +87,7 @@ async fn list(
     let partner = msp(&state, m.partner_id).await?;
     let mut c = state.db.acquire().await?;
     let links = signup_links::list(&mut c, partner.partner_id).await?;
-    let can_edit = matches!(m.user.role.as_deref(), Some("owner" | "admin"));
+    let can_edit = m.user.is_manager();
     render(&ListPage {
         ctx,
         links,

@@ -6,7 +6,8 @@
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 
-use crate::api::openapi::{RATE_HEADERS, msp_document, v1_document};
+use crate::api::openapi::{msp_document, v1_document};
+use crate::api::ratelimit::RATE_HEADERS;
 use crate::api::reference::{self, ApiDoc, Examples};
 use crate::auth::Member;
 use crate::billing::month::Month;
@@ -93,7 +94,7 @@ async fn support(
     }
     render(&SupportPage {
         ctx,
-        can_manage_keys: matches!(member.user.role.as_deref(), Some("owner" | "admin")),
+        can_manage_keys: member.user.is_manager(),
         has_key: newest_key.is_some(),
         first_call: reference::first_call(&base_url, &user, partner.is_msp()),
         limit: state.settings.api_rate_limit_per_minute.to_string(),
