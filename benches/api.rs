@@ -18,16 +18,15 @@
 
 use std::time::{Duration, Instant};
 
+mod common;
+
 use actix_web::{App, HttpResponse, HttpServer, web};
 use base64::Engine;
 use chrono::Utc;
 use partner_console::auth::api_keys::{Algorithm, REALM};
 use partner_console::config::{RateLimitStore, Settings};
-use partner_console::domain::PartnerKind;
 use partner_console::startup::Application;
 use partner_console::store::api_keys::{self, NewApiKey};
-use partner_console::store::customers::{self, NewCustomer};
-use partner_console::store::partners::{self, NewPartner};
 use secrecy::SecretString;
 
 const PATH: &str = "/v1beta1/msp/mspCustomers?pageSize=100";
@@ -116,28 +115,7 @@ async fn start_console(dir: &std::path::Path, postgres: Option<(&str, &str)>) ->
 
     let now = Utc::now();
     let mut tx = state.db.begin().await.unwrap();
-    let new = NewPartner {
-        name: "Bench MSP",
-        kind: PartnerKind::Msp,
-        website_url: "https://bench.example",
-        logo_light_id: None,
-        logo_dark_id: None,
-    };
-    let (partner_id, _) = partners::insert(&mut tx, new, now).await.unwrap();
-    for i in 0..1000u64 {
-        let org_id = format!("{}", 7_000_000_000_000_000_000u64 + i);
-        let new = NewCustomer {
-            partner_id,
-            org_id: &org_id,
-            org_name: &format!("Customer {i}"),
-            email: &format!("c{i}@bench.example"),
-            password_hash: "x",
-            state: "active",
-            signup_link_id: None,
-            effected_at: Some(now),
-        };
-        customers::insert(&mut tx, new, now).await.unwrap();
-    }
+    let partner_id = common::msp_with_customers(&mut tx, 1000).await;
     let key = state.vault.issue().unwrap();
     let new = NewApiKey {
         partner_id,

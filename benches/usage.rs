@@ -12,14 +12,15 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
+mod common;
+
 use chrono::{NaiveDate, Utc};
+
+use common::org_id;
 use partner_console::billing::month::Month;
 use partner_console::billing::usage_file;
 use partner_console::bills;
-use partner_console::domain::PartnerKind;
 use partner_console::store::Db;
-use partner_console::store::customers::{self, NewCustomer};
-use partner_console::store::partners::{self, NewPartner};
 
 const SERVICES: [&str; 5] = [
     "TiDB Dedicated",
@@ -55,10 +56,6 @@ fn args() -> Args {
         i += 1;
     }
     a
-}
-
-fn org_id(i: usize) -> String {
-    format!("{}", 1_000_000_000_000_000_000u64 + i as u64)
 }
 
 /// Rows `from..to`: each customer keeps one service, project and cluster, so a month's roll-up
@@ -167,28 +164,7 @@ async fn main() {
     let month = Month::of(today).plus(-1);
 
     let mut tx = db.begin().await.unwrap();
-    let new = NewPartner {
-        name: "Bench MSP",
-        kind: PartnerKind::Msp,
-        website_url: "https://bench.example",
-        logo_light_id: None,
-        logo_dark_id: None,
-    };
-    let (partner_id, _) = partners::insert(&mut tx, new, Utc::now()).await.unwrap();
-    for i in 0..a.customers {
-        let org = org_id(i);
-        let c = NewCustomer {
-            partner_id,
-            org_id: &org,
-            org_name: &format!("Customer {i}"),
-            email: &format!("c{i}@bench.example"),
-            password_hash: "x",
-            state: "active",
-            signup_link_id: None,
-            effected_at: Some(Utc::now()),
-        };
-        customers::insert(&mut tx, c, Utc::now()).await.unwrap();
-    }
+    let partner_id = common::msp_with_customers(&mut tx, a.customers).await;
     tx.commit().await.unwrap();
     println!(
         "machine: {} cores; {} customers; month {month}",
