@@ -102,7 +102,7 @@ async fn bill_time(
             .await
             .unwrap();
         times.push(t.elapsed());
-        last = (bill.overview().running_total, bill.lines.len());
+        last = (bill.overview().owed, bill.lines.len());
     }
     times.sort();
     (times[2], last.0, last.1)

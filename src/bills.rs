@@ -2,6 +2,7 @@
 //! pure maths of `billing::bill`. Credits carry over month by month, oldest expiry first.
 
 use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
 
 use chrono::NaiveDate;
 
@@ -37,7 +38,8 @@ pub struct PartnerBill {
     pub credit_uses: Vec<CreditUse>,
     /// What is left of each credit after this month.
     pub credits_left: HashMap<i64, i64>,
-    pub customers: HashMap<i64, CustomerInfo>,
+    /// Shared by the customers' shares of the bill.
+    pub customers: Arc<HashMap<i64, CustomerInfo>>,
 }
 
 impl PartnerBill {
@@ -53,30 +55,48 @@ impl PartnerBill {
         bill::summarize(&self.lines, |l| l.base.project.clone())
     }
 
-    /// (customer id, totals), biggest total cost first.
+    /// (customer id, totals), biggest usage first.
     pub fn by_customer(&self) -> Vec<(i64, Totals)> {
         let mut v: Vec<(i64, Totals)> = bill::summarize(&self.lines, |l| l.base.customer_id)
             .into_iter()
             .collect();
-        v.sort_by(|a, b| b.1.total_cost.cmp(&a.1.total_cost).then(a.0.cmp(&b.0)));
+        v.sort_by(|a, b| b.1.usage.cmp(&a.1.usage).then(a.0.cmp(&b.0)));
         v
     }
 
     /// One customer's share of the partner's bill: the same lines, so it adds up to the
     /// partner's summary for that customer.
     pub fn for_customer(&self, customer_id: i64) -> PartnerBill {
-        PartnerBill {
-            month: self.month,
-            estimate: self.estimate,
-            lines: self
-                .lines
+        self.share(
+            self.lines
                 .iter()
                 .filter(|l| l.base.customer_id == customer_id)
                 .cloned()
                 .collect(),
+        )
+    }
+
+    /// Every customer's share, in the order of [`PartnerBill::by_customer`], in one pass over
+    /// the lines.
+    pub fn per_customer(&self) -> Vec<(i64, PartnerBill)> {
+        let mut lines: HashMap<i64, Vec<BillLine>> = HashMap::new();
+        for l in &self.lines {
+            lines.entry(l.base.customer_id).or_default().push(l.clone());
+        }
+        self.by_customer()
+            .into_iter()
+            .map(|(id, _)| (id, self.share(lines.remove(&id).unwrap_or_default())))
+            .collect()
+    }
+
+    fn share(&self, lines: Vec<BillLine>) -> PartnerBill {
+        PartnerBill {
+            month: self.month,
+            estimate: self.estimate,
+            lines,
             credit_uses: Vec::new(),
             credits_left: HashMap::new(),
-            customers: self.customers.clone(),
+            customers: Arc::clone(&self.customers),
         }
     }
 }
@@ -131,7 +151,7 @@ pub async fn partner_bill(
                 service: l.service,
                 project: l.project,
                 cluster: l.cluster,
-                total_cost: l.total_cost,
+                usage: l.usage,
             })
             .collect();
         let discounts: Vec<Discount> = discount_rows
@@ -182,7 +202,7 @@ pub async fn partner_bill(
                 lines: bill_lines,
                 credit_uses: uses,
                 credits_left: remaining,
-                customers: infos,
+                customers: Arc::new(infos),
             });
         }
         m = m.next();

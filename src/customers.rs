@@ -26,9 +26,10 @@ pub enum SignupError {
     Internal(#[from] anyhow::Error),
 }
 
-/// A new organization id: 19 random digits, so neighbours tell nothing about each other.
+/// A new organization id: 19 random digits, so neighbours tell nothing about each other, below
+/// 2^63 because the MSP API writes it as a JSON integer (`customerID`).
 pub fn new_org_id() -> String {
-    rand::random_range(1_000_000_000_000_000_000u64..10_000_000_000_000_000_000u64).to_string()
+    rand::random_range(1_000_000_000_000_000_000i64..=i64::MAX).to_string()
 }
 
 pub struct Signup<'a> {
@@ -137,5 +138,14 @@ mod tests {
         assert_eq!(a.len(), 19);
         assert!(a.chars().all(|c| c.is_ascii_digit()));
         assert_ne!(a, b);
+    }
+
+    #[test]
+    fn org_ids_fit_a_signed_64_bit_integer() {
+        for _ in 0..10_000 {
+            let id = new_org_id();
+            assert_eq!(id.len(), 19);
+            assert!(id.parse::<i64>().is_ok(), "{id} is above 2^63 - 1");
+        }
     }
 }

@@ -2,8 +2,6 @@
 //! changing the host. Field names, amounts ("1234.50") and times ("YYYY-MM-DD hh:mm:ss", UTC, ""
 //! when unset) follow the public documents.
 
-use std::collections::BTreeMap;
-
 use actix_web::{HttpResponse, web};
 use base64::Engine;
 use chrono::Duration;
@@ -11,14 +9,14 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::auth::{ApiError, AsPartner, MspKey};
+use super::bills as answers;
 use super::error::ErrorBody;
-use super::formats::{Amount, Time, YearMonth, amount, time};
-use crate::billing::bill::Totals;
+use super::formats::{CustomerState, Time, YearMonth, time};
+use super::grants::{credits, discounts};
 use crate::billing::month::Month;
 use crate::bills::{self, BillError, PartnerBill};
 use crate::state::AppState;
 use crate::store::customers::{self, Customer};
-use crate::store::grants;
 use crate::store::signup_links::{self, NewLink};
 use crate::tokens::{hash_token, random_token};
 use crate::web::routes;
@@ -26,23 +24,26 @@ use crate::web::routes;
 pub const BASE: &str = "/v1beta1/msp";
 const MAX_PAGE: i64 = 1000;
 
+/// The seven operations of the vendor's MSP document, at its paths.
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(
         web::scope(BASE)
             .wrap(actix_web::middleware::from_fn(super::ratelimit::headers))
             .route("/openapi.json", web::get().to(super::openapi::serve_msp))
-            .route("/bills/{billedMonth}", web::get().to(bill::<MspKey>))
+            .route("/bills/{billedMonth}", web::get().to(bill))
             .route("/credits", web::get().to(credits::<MspKey>))
+            // The document's path has the trailing slash, its curl sample has none.
+            .route("/discounts/", web::get().to(discounts::<MspKey>))
             .route("/discounts", web::get().to(discounts::<MspKey>))
-            .route("/customerSignupUrl", web::post().to(signup_url::<MspKey>))
+            .route(
+                "/mspCustomerBills/{billedMonth}/mspCustomers/{mspCustomerId}",
+                web::get().to(customer_bill),
+            )
+            .route("/customerSignupUrl", web::post().to(signup_url))
             .route("/mspCustomers", web::get().to(list_customers::<MspKey>))
             .route(
                 "/mspCustomers/{customerOrgId}",
                 web::get().to(get_customer::<MspKey>),
-            )
-            .route(
-                "/mspCustomers/{customerOrgId}/bills/{billedMonth}",
-                web::get().to(customer_bill::<MspKey>),
             )
             .default_service(web::to(not_found)),
     );
@@ -53,12 +54,12 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 pub struct MspCustomer {
     /// The customer's organization id (the same digits as `orgId`).
     pub id: String,
-    /// The customer's organization id, 19 digits.
+    /// The customer's organization id: digits, below 2^63.
     pub org_id: String,
     pub org_name: String,
     /// The e-mail the customer signed up with.
     pub email: String,
-    /// `pending` (e-mail not confirmed yet), `active`, `suspended` or `ended`.
+    #[schema(value_type = CustomerState)]
     pub state: String,
     /// When the customer became active, `YYYY-MM-DD hh:mm:ss` UTC; `""` while pending.
     #[schema(value_type = Time)]
@@ -207,18 +208,40 @@ pub(super) struct SignupUrl {
     expired_at: String,
 }
 
+/// The body the vendor's document defines for a signup URL; all of it optional.
+#[derive(Deserialize, Default, ToSchema)]
+#[serde(default, rename_all = "camelCase", deny_unknown_fields)]
+#[schema(as = CreateMspCustomerSignupUrlReq)]
+pub(super) struct SignupUrlBody {
+    /// Accepted for the vendor's clients and not used: the key already says who you are.
+    #[schema(example = "123456")]
+    #[allow(dead_code)]
+    org_id: Option<String>,
+}
+
 /// Create a customer signup URL.
 ///
 /// Valid for 7 days and any number of signups. The URL is shown only in this answer: only a
-/// hash of its token is kept.
+/// hash of its token is kept. No body, an empty body, `{}` and `{"orgId": "..."}` are all the
+/// same request.
 #[utoipa::path(post, path = "/customerSignupUrl", tag = "Customers", operation_id = "createCustomerSignupUrl",
+    request_body(content = Option<SignupUrlBody>, description = "Optional"),
     responses(
         (status = 200, description = "The new signup link", body = SignupUrl),
+        (status = 400, description = "A body that is neither empty nor the documented object", body = ErrorBody),
     ))]
-pub(super) async fn signup_url<K: AsPartner>(
-    key: K,
+pub(super) async fn signup_url(
+    key: MspKey,
     state: web::Data<AppState>,
+    raw: web::Bytes,
 ) -> Result<HttpResponse, ApiError> {
+    if !raw.iter().all(u8::is_ascii_whitespace) {
+        serde_json::from_slice::<Option<SignupUrlBody>>(&raw).map_err(|e| {
+            ApiError::BadRequest(format!(
+                "the body must be empty or {{\"orgId\": \"...\"}}: {e}"
+            ))
+        })?;
+    }
     let now = state.now();
     let token = random_token();
     let expires = now + Duration::days(7);
@@ -254,12 +277,12 @@ pub(super) async fn signup_url<K: AsPartner>(
     }))
 }
 
-fn month_param(raw: &str) -> Result<Month, ApiError> {
+pub(super) fn month_param(raw: &str) -> Result<Month, ApiError> {
     Month::parse(raw)
         .ok_or_else(|| ApiError::BadRequest(format!("billedMonth {raw:?} must be YYYY-MM")))
 }
 
-async fn partner_bill(
+pub(super) async fn partner_bill(
     state: &AppState,
     partner_id: i64,
     month: Month,
@@ -273,355 +296,69 @@ async fn partner_bill(
     })
 }
 
-#[derive(Serialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct Amounts {
-    /// Credits applied, USD with two decimals.
-    #[schema(value_type = Amount)]
-    pub credits: String,
-    /// Discounts applied, USD with two decimals.
-    #[schema(value_type = Amount)]
-    pub discounts: String,
-    /// Cost before credits and discounts, USD with two decimals.
-    #[schema(value_type = Amount)]
-    pub running_total: String,
-    /// What is owed: running total less discounts and credits, USD with two decimals.
-    #[schema(value_type = Amount)]
-    pub total_cost: String,
-}
-
-impl From<Totals> for Amounts {
-    fn from(t: Totals) -> Self {
-        Amounts {
-            credits: amount(t.credits),
-            discounts: amount(t.discounts),
-            running_total: amount(t.running_total),
-            total_cost: amount(t.total_cost),
-        }
-    }
-}
-
-#[derive(Serialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-struct Overview {
-    /// `YYYY-MM`.
-    #[schema(value_type = YearMonth)]
-    billed_month: String,
-    #[serde(flatten)]
-    amounts: Amounts,
-}
-
-#[derive(Serialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-struct ServiceCost {
-    project_name: String,
-    cluster_name: String,
-    #[serde(flatten)]
-    amounts: Amounts,
-}
-
-#[derive(Serialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-struct ServiceSummary {
-    service_name: String,
-    #[serde(flatten)]
-    amounts: Amounts,
-    service_costs: Vec<ServiceCost>,
-}
-
-#[derive(Serialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-struct CustomerSummary {
-    customer_org_id: String,
-    org_name: String,
-    #[serde(flatten)]
-    amounts: Amounts,
-}
-
-#[derive(Serialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-#[schema(as = PartnerBill)]
-pub(super) struct PartnerBillJson {
-    overview: Overview,
-    summary_by_customer: Vec<CustomerSummary>,
-    summary_by_service: Vec<ServiceSummary>,
-}
-
-fn by_service(bill: &PartnerBill) -> Vec<ServiceSummary> {
-    let mut out = Vec::new();
-    for (service, t) in bill.by_service() {
-        let mut costs: BTreeMap<(String, String), Totals> = BTreeMap::new();
-        for l in bill.lines.iter().filter(|l| l.base.service == service) {
-            costs
-                .entry((l.base.project.clone(), l.base.cluster.clone()))
-                .or_default()
-                .add(l);
-        }
-        out.push(ServiceSummary {
-            service_name: service,
-            amounts: t.into(),
-            service_costs: costs
-                .into_iter()
-                .map(|((project_name, cluster_name), t)| ServiceCost {
-                    project_name,
-                    cluster_name,
-                    amounts: t.into(),
-                })
-                .collect(),
-        });
-    }
-    out
-}
-
-/// Get the partner's bill for a month.
+/// Return the MSP's bill for a month.
 ///
-/// Totals, by customer and by service. The running month is a bill to date; closed months
-/// never change.
+/// `runningTotal` is what was consumed before discounts and credits, `totalCost` the amount
+/// owed (`runningTotal - discounts - credits`), at every level. `summaryByCustomer` holds each
+/// customer's whole bill; they add up to the overview. The running month is a bill to date;
+/// closed months never change.
 #[utoipa::path(get, path = "/bills/{billedMonth}", tag = "Billing", operation_id = "getBill",
     params(("billedMonth" = YearMonth, Path, description = "`YYYY-MM`: the running month or one of the six before it")),
     responses(
-        (status = 200, description = "The bill", body = PartnerBillJson),
+        (status = 200, description = "The bill", body = answers::MspBill),
         (status = 400, description = "A month that is not `YYYY-MM` or outside the window", body = ErrorBody),
     ))]
-pub(super) async fn bill<K: AsPartner>(
-    key: K,
+pub(super) async fn bill(
+    key: MspKey,
     state: web::Data<AppState>,
     month: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let month = month_param(&month)?;
     let bill = partner_bill(&state, key.partner().partner_id, month).await?;
-    let summary_by_customer = bill
-        .by_customer()
-        .into_iter()
-        .map(|(id, t)| {
-            let info = bill.customers.get(&id);
-            CustomerSummary {
-                customer_org_id: info.map(|i| i.org_id.clone()).unwrap_or_default(),
-                org_name: info.map(|i| i.name.clone()).unwrap_or_default(),
-                amounts: t.into(),
-            }
-        })
-        .collect();
-    Ok(HttpResponse::Ok().json(PartnerBillJson {
-        overview: Overview {
-            billed_month: month.to_string(),
-            amounts: bill.overview().into(),
-        },
-        summary_by_customer,
-        summary_by_service: by_service(&bill),
-    }))
+    let answer = answers::msp_bill(&bill).map_err(|e| {
+        tracing::error!(error = %e, "a customer's orgId cannot be written as customerID");
+        ApiError::Internal
+    })?;
+    Ok(HttpResponse::Ok().json(answer))
 }
 
-#[derive(Serialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-struct ProjectSummary {
-    project_name: String,
-    #[serde(flatten)]
-    amounts: Amounts,
+/// One customer's bill for `month`; shared with the Partner Management API.
+pub(super) async fn customer_bill_of(
+    state: &AppState,
+    partner_id: i64,
+    org_id: &str,
+    month: &str,
+) -> Result<HttpResponse, ApiError> {
+    let month = month_param(month)?;
+    let customer = find_customer(state, partner_id, org_id).await?;
+    let bill = partner_bill(state, partner_id, month)
+        .await?
+        .for_customer(customer.customer_id);
+    Ok(HttpResponse::Ok().json(answers::customer_bill(&bill)))
 }
 
-#[derive(Serialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-struct OtherCharge {
-    other_name: String,
-    #[serde(flatten)]
-    amounts: Amounts,
-}
-
-#[derive(Serialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-struct ByProject {
-    projects: Vec<ProjectSummary>,
-    other_charges: Vec<OtherCharge>,
-}
-
-#[derive(Serialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-#[schema(as = CustomerBill)]
-pub(super) struct CustomerBillJson {
-    overview: Overview,
-    summary_by_project: ByProject,
-    summary_by_service: Vec<ServiceSummary>,
-}
-
-/// Get one customer's bill for a month.
+/// Return one customer's bill for a month.
 ///
-/// By project and by service. Charges that belong to no project (a support plan, say) are
-/// listed as other charges.
-#[utoipa::path(get, path = "/mspCustomers/{customerOrgId}/bills/{billedMonth}", tag = "Billing", operation_id = "getMspCustomerBill",
+/// The customer's share of your bill, by project and by service, with the amounts meaning what
+/// they mean in your own bill. Charges outside every project (a support plan, say) are in
+/// `summaryByProject.otherCharges`.
+#[utoipa::path(get, path = "/mspCustomerBills/{billedMonth}/mspCustomers/{mspCustomerId}", tag = "Billing", operation_id = "getMspCustomerBill",
     params(
-        ("customerOrgId" = String, Path, description = "The customer's organization id"),
         ("billedMonth" = YearMonth, Path, description = "`YYYY-MM`: the running month or one of the six before it"),
+        ("mspCustomerId" = String, Path, description = "The customer's organization id"),
     ),
     responses(
-        (status = 200, description = "The customer's bill", body = CustomerBillJson),
+        (status = 200, description = "The customer's bill", body = answers::CustomerBill),
         (status = 400, description = "A month that is not `YYYY-MM` or outside the window", body = ErrorBody),
         (status = 404, description = "No customer of yours has this organization id", body = ErrorBody),
     ))]
-pub(super) async fn customer_bill<K: AsPartner>(
-    key: K,
+pub(super) async fn customer_bill(
+    key: MspKey,
     state: web::Data<AppState>,
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, ApiError> {
-    let (org_id, month) = path.into_inner();
-    let month = month_param(&month)?;
-    let customer = find_customer(&state, key.partner().partner_id, &org_id).await?;
-    let bill = partner_bill(&state, key.partner().partner_id, month)
-        .await?
-        .for_customer(customer.customer_id);
-    let mut projects = Vec::new();
-    let mut other_charges = Vec::new();
-    for (project, t) in bill.by_project() {
-        if project.is_empty() {
-            for (service, t) in crate::billing::bill::summarize(
-                &bill
-                    .lines
-                    .iter()
-                    .filter(|l| l.base.project.is_empty())
-                    .cloned()
-                    .collect::<Vec<_>>(),
-                |l| l.base.service.clone(),
-            ) {
-                other_charges.push(OtherCharge {
-                    other_name: service,
-                    amounts: t.into(),
-                });
-            }
-        } else {
-            projects.push(ProjectSummary {
-                project_name: project,
-                amounts: t.into(),
-            });
-        }
-    }
-    Ok(HttpResponse::Ok().json(CustomerBillJson {
-        overview: Overview {
-            billed_month: month.to_string(),
-            amounts: bill.overview().into(),
-        },
-        summary_by_project: ByProject {
-            projects,
-            other_charges,
-        },
-        summary_by_service: by_service(&bill),
-    }))
-}
-
-#[derive(Serialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-#[schema(as = Credit)]
-struct CreditJson {
-    id: String,
-    /// The customer the credit is for, or `""` for credits on every customer.
-    customer_org_id: String,
-    /// USD with two decimals.
-    #[schema(value_type = Amount)]
-    amount: String,
-    /// Spent on bills up to the running month.
-    #[schema(value_type = Amount)]
-    used: String,
-    #[schema(value_type = Amount)]
-    remaining: String,
-    /// First day the credit applies, `YYYY-MM-DD 00:00:00` UTC.
-    #[schema(value_type = Time)]
-    effected_time: String,
-    /// Last day the credit applies, `YYYY-MM-DD 23:59:59` UTC.
-    #[schema(value_type = Time)]
-    expired_time: String,
-}
-
-#[derive(Serialize, ToSchema)]
-pub(super) struct CreditList {
-    credits: Vec<CreditJson>,
-}
-
-/// List credits.
-///
-/// Every credit granted to the partner, with what is used and left as of the running month.
-#[utoipa::path(get, path = "/credits", tag = "Billing", operation_id = "listCredits",
-    responses(
-        (status = 200, description = "Every credit, oldest expiry first", body = CreditList),
-    ))]
-pub(super) async fn credits<K: AsPartner>(
-    key: K,
-    state: web::Data<AppState>,
-) -> Result<HttpResponse, ApiError> {
-    let current = Month::of(state.now().date_naive());
-    let bill = partner_bill(&state, key.partner().partner_id, current).await?;
-    let mut c = state.db.acquire().await?;
-    let rows = grants::credits(&mut c, key.partner().partner_id).await?;
-    let list: Vec<CreditJson> = rows
-        .into_iter()
-        .map(|r| {
-            let left = bill
-                .credits_left
-                .get(&r.credit_id)
-                .copied()
-                .unwrap_or(r.amount);
-            CreditJson {
-                id: r.credit_id.to_string(),
-                customer_org_id: r.customer_org_id.unwrap_or_default(),
-                amount: amount(r.amount),
-                used: amount(r.amount - left),
-                remaining: amount(left),
-                effected_time: format!("{} 00:00:00", r.effective_on),
-                expired_time: format!("{} 23:59:59", r.expires_on),
-            }
-        })
-        .collect();
-    Ok(HttpResponse::Ok().json(CreditList { credits: list }))
-}
-
-#[derive(Serialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-#[schema(as = Discount)]
-struct DiscountJson {
-    id: String,
-    /// The customer the discount is for, or `""` for every customer.
-    customer_org_id: String,
-    /// The service discounted, or `""` for every service.
-    service_name: String,
-    /// A percentage with two decimals ("12.50"), or "" for a fixed amount.
-    rate: String,
-    /// A fixed amount per month, or "" for a percentage.
-    amount: String,
-    /// First month, `YYYY-MM`.
-    start_month: String,
-    /// Last month, `YYYY-MM`, or `""` with no end.
-    end_month: String,
-}
-
-#[derive(Serialize, ToSchema)]
-pub(super) struct DiscountList {
-    discounts: Vec<DiscountJson>,
-}
-
-/// List discounts.
-///
-/// Every discount granted to the partner: a rate or a fixed monthly amount, and its months.
-#[utoipa::path(get, path = "/discounts", tag = "Billing", operation_id = "listDiscounts",
-    responses(
-        (status = 200, description = "Every discount", body = DiscountList),
-    ))]
-pub(super) async fn discounts<K: AsPartner>(
-    key: K,
-    state: web::Data<AppState>,
-) -> Result<HttpResponse, ApiError> {
-    let mut c = state.db.acquire().await?;
-    let list: Vec<DiscountJson> = grants::discounts(&mut c, key.partner().partner_id)
-        .await?
-        .into_iter()
-        .map(|d| DiscountJson {
-            id: d.discount_id.to_string(),
-            customer_org_id: d.customer_org_id.unwrap_or_default(),
-            service_name: d.service.unwrap_or_default(),
-            rate: d.rate_bps.map(amount).unwrap_or_default(),
-            amount: d.amount.map(amount).unwrap_or_default(),
-            start_month: d.start_month,
-            end_month: d.end_month.unwrap_or_default(),
-        })
-        .collect();
-    Ok(HttpResponse::Ok().json(DiscountList { discounts: list }))
+    let (month, org_id) = path.into_inner();
+    customer_bill_of(&state, key.partner().partner_id, &org_id, &month).await
 }
 
 async fn not_found(req: actix_web::HttpRequest) -> Result<HttpResponse, ApiError> {

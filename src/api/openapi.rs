@@ -11,27 +11,27 @@ use serde_json::{Map, Value, json};
 use utoipa::OpenApi;
 
 use super::ratelimit::RATE_HEADERS;
-use super::{msp, v1};
+use super::{grants, msp, v1};
 
 #[derive(OpenApi)]
 #[openapi(paths(
     msp::bill,
+    grants::credits,
+    grants::discounts,
     msp::customer_bill,
-    msp::credits,
-    msp::discounts,
+    msp::signup_url,
     msp::list_customers,
     msp::get_customer,
-    msp::signup_url,
 ))]
 struct MspOperations;
 
 #[derive(OpenApi)]
 #[openapi(paths(
     v1::me,
-    msp::bill,
+    v1::bill,
     v1::customer_bill,
-    msp::credits,
-    msp::discounts,
+    grants::credits,
+    v1::discounts,
     v1::customers,
     v1::customer,
     v1::list_links,
@@ -92,15 +92,16 @@ pub fn resolve<'a>(doc: &'a Value, v: &'a Value) -> &'a Value {
     }
 }
 
-/// The document's path item for a concrete request path (`{param}` segments match any).
+/// The document's path item for a concrete request path (`{param}` segments match any, and a
+/// trailing slash is no difference: the MSP document's `/discounts/` is asked as `/discounts`).
 pub fn path_item<'a>(doc: &'a Value, path: &str) -> Option<&'a Value> {
     let path = path.split('?').next().unwrap_or(path);
-    let want: Vec<&str> = path.split('/').collect();
+    let want: Vec<&str> = path.trim_end_matches('/').split('/').collect();
     doc["paths"]
         .as_object()?
         .iter()
         .find(|(template, _)| {
-            let have: Vec<&str> = template.split('/').collect();
+            let have: Vec<&str> = template.trim_end_matches('/').split('/').collect();
             have.len() == want.len()
                 && have
                     .iter()

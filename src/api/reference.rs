@@ -133,7 +133,7 @@ fn operation(doc: &Value, path: &str, method: &str, op: &Value, ex: &Examples) -
     let body_schema = &op["requestBody"]["content"]["application/json"]["schema"];
     let mut body = Vec::new();
     if !body_schema.is_null() {
-        flatten(doc, body_schema, "", &mut body, 0);
+        flatten(doc, body_schema, "", &mut body, &[]);
     }
     let mut success = String::new();
     let mut fields = Vec::new();
@@ -143,7 +143,7 @@ fn operation(doc: &Value, path: &str, method: &str, op: &Value, ex: &Examples) -
         if status.starts_with('2') {
             success = status.clone();
             let schema = &answer["content"]["application/json"]["schema"];
-            flatten(doc, schema, "", &mut fields, 0);
+            flatten(doc, schema, "", &mut fields, &[]);
         } else {
             errors.push((status.clone(), text(&answer["description"])));
         }
@@ -220,14 +220,22 @@ fn kind(doc: &Value, schema: &Value) -> String {
     base
 }
 
-/// Lists an object's fields, nested ones with dotted names, so the page can show one table.
-fn flatten(doc: &Value, schema: &Value, prefix: &str, out: &mut Vec<Field>, depth: usize) {
+/// Lists an object's fields, nested ones with dotted names, so the page can show one table. A
+/// schema met again inside itself (a bill's `serviceCosts`) is listed once, not unrolled.
+fn flatten(doc: &Value, schema: &Value, prefix: &str, out: &mut Vec<Field>, within: &[&str]) {
+    let here = schema.get("$ref").and_then(Value::as_str);
+    if here.is_some_and(|r| within.contains(&r)) || within.len() > 6 {
+        return;
+    }
+    let within: Vec<&str> = within.iter().copied().chain(here).collect();
+    let within = within.as_slice();
     let schema = concrete(doc, schema);
-    if depth > 6 {
+    if schema["type"] == "array" {
+        flatten(doc, &schema["items"], &format!("{prefix}[]."), out, within);
         return;
     }
     for part in schema["allOf"].as_array().into_iter().flatten() {
-        flatten(doc, part, prefix, out, depth + 1);
+        flatten(doc, part, prefix, out, within);
     }
     let required: Vec<&str> = schema["required"]
         .as_array()
@@ -249,9 +257,9 @@ fn flatten(doc: &Value, schema: &Value, prefix: &str, out: &mut Vec<Field>, dept
                 .to_string(),
         });
         if target["type"] == "array" {
-            flatten(doc, &target["items"], &format!("{full}[]."), out, depth + 1);
+            flatten(doc, &target["items"], &format!("{full}[]."), out, within);
         } else if target.get("properties").is_some() || target.get("allOf").is_some() {
-            flatten(doc, target, &format!("{full}."), out, depth + 1);
+            flatten(doc, prop, &format!("{full}."), out, within);
         }
     }
 }
@@ -306,7 +314,10 @@ mod tests {
             "overview.billedMonth",
             "overview.totalCost",
             "summaryByCustomer[].customerOrgId",
-            "summaryByService[].serviceCosts[].clusterName",
+            "summaryByCustomer[].customerID",
+            "summaryByCustomer[].mspCustomerBills.summaryByProject.otherCharges[].chargeName",
+            "summaryByService[].serviceCosts",
+            "summaryByService[].clusterName",
         ] {
             assert!(names.contains(&want), "{want} in {names:?}");
         }

@@ -7,9 +7,10 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::auth::{ApiError, PartnerKey};
+use super::bills as answers;
 use super::error::ErrorBody;
 use super::formats::{Time, YearMonth, time};
-use super::msp;
+use super::{grants, msp};
 use crate::state::AppState;
 use crate::store::signup_links::{self, NewLink, SignupLink};
 use crate::store::{api_keys, audit, partners};
@@ -24,12 +25,9 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .wrap(actix_web::middleware::from_fn(super::ratelimit::headers))
             .route("/openapi.json", web::get().to(super::openapi::serve_v1))
             .route("/me", web::get().to(me))
-            .route(
-                "/bills/{billedMonth}",
-                web::get().to(msp::bill::<PartnerKey>),
-            )
-            .route("/credits", web::get().to(msp::credits::<PartnerKey>))
-            .route("/discounts", web::get().to(msp::discounts::<PartnerKey>))
+            .route("/bills/{billedMonth}", web::get().to(bill))
+            .route("/credits", web::get().to(grants::credits::<PartnerKey>))
+            .route("/discounts", web::get().to(discounts))
             .route("/customers", web::get().to(customers))
             .route("/customers/{customerOrgId}", web::get().to(customer))
             .route(
@@ -84,16 +82,38 @@ pub(super) async fn customer(
     msp::get_customer(key, state, org_id).await
 }
 
+/// Get the partner's bill for a month.
+///
+/// `runningTotal` is what was consumed before discounts and credits, `totalCost` the amount
+/// owed (`runningTotal - discounts - credits`), at every level. `summaryByCustomer` has each
+/// customer's totals; its whole bill is at `/customers/{customerOrgId}/bills/{billedMonth}`.
+#[utoipa::path(get, path = "/bills/{billedMonth}", tag = "Billing", operation_id = "getBill",
+    params(("billedMonth" = YearMonth, Path, description = "`YYYY-MM`: the running month or one of the six before it")),
+    responses(
+        (status = 200, description = "The bill", body = answers::PartnerBillJson),
+        (status = 400, description = "A month that is not `YYYY-MM` or outside the window", body = ErrorBody),
+    ))]
+pub(super) async fn bill(
+    key: PartnerKey,
+    state: web::Data<AppState>,
+    month: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let month = msp::month_param(&month)?;
+    let bill = msp::partner_bill(&state, key.partner_id, month).await?;
+    Ok(HttpResponse::Ok().json(answers::partner_bill(&bill)))
+}
+
 /// Get one customer's bill for a month.
 ///
-/// By project and by service.
+/// The customer's share of your bill, by project and by service, in the same shape as the MSP
+/// API's customer bill.
 #[utoipa::path(get, path = "/customers/{customerOrgId}/bills/{billedMonth}", tag = "Billing", operation_id = "getCustomerBill",
     params(
         ("customerOrgId" = String, Path, description = "The customer's organization id"),
         ("billedMonth" = YearMonth, Path, description = "`YYYY-MM`: the running month or one of the six before it"),
     ),
     responses(
-        (status = 200, description = "The customer's bill", body = msp::CustomerBillJson),
+        (status = 200, description = "The customer's bill", body = answers::CustomerBill),
         (status = 400, description = "A month that is not `YYYY-MM` or outside the window", body = ErrorBody),
         (status = 404, description = "No customer of yours has this organization id", body = ErrorBody),
     ))]
@@ -102,7 +122,20 @@ pub(super) async fn customer_bill(
     state: web::Data<AppState>,
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, ApiError> {
-    msp::customer_bill(key, state, path).await
+    let (org_id, month) = path.into_inner();
+    msp::customer_bill_of(&state, key.partner_id, &org_id, &month).await
+}
+
+/// List discounts.
+///
+/// Every discount granted to you or to one of your customers, as the MSP API lists them.
+#[utoipa::path(get, path = "/discounts", tag = "Billing", operation_id = "listDiscounts",
+    responses((status = 200, description = "Every discount", body = Vec<grants::DiscountJson>)))]
+pub(super) async fn discounts(
+    key: PartnerKey,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    grants::discounts(key, state).await
 }
 
 #[derive(Serialize, ToSchema)]

@@ -20,7 +20,8 @@ pub struct BaseLine {
     pub service: String,
     pub project: String,
     pub cluster: String,
-    pub total_cost: i64,
+    /// What was consumed, before anything is taken off.
+    pub usage: i64,
 }
 
 /// Who a discount or credit belongs to.
@@ -87,30 +88,43 @@ pub struct BillLine {
 }
 
 impl BillLine {
-    pub fn running_total(&self) -> i64 {
-        self.base.total_cost - self.discounts - self.credits
+    /// What is owed for the line: usage less discounts and credits.
+    pub fn owed(&self) -> i64 {
+        self.base.usage - self.discounts - self.credits
     }
 
     fn left(&self) -> i64 {
-        self.running_total()
+        self.owed()
     }
 }
 
-/// The four amounts of the public API's overview and summaries.
+/// The four amounts of every bill level. Named so that none can be taken for another: the
+/// public API calls `usage` `runningTotal` and `owed` `totalCost`, and only its answer types
+/// use those names (`api::bills`).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Totals {
-    pub total_cost: i64,
+    /// Consumed in the month, before anything is taken off.
+    pub usage: i64,
     pub discounts: i64,
     pub credits: i64,
-    pub running_total: i64,
+    /// `usage - discounts - credits`: the amount due.
+    pub owed: i64,
 }
 
 impl Totals {
     pub fn add(&mut self, l: &BillLine) {
-        self.total_cost += l.base.total_cost;
+        self.usage += l.base.usage;
         self.discounts += l.discounts;
         self.credits += l.credits;
-        self.running_total += l.running_total();
+        self.owed += l.owed();
+    }
+
+    pub fn plus(mut self, o: Totals) -> Totals {
+        self.usage += o.usage;
+        self.discounts += o.discounts;
+        self.credits += o.credits;
+        self.owed += o.owed;
+        self
     }
 
     pub fn of<'a>(lines: impl IntoIterator<Item = &'a BillLine>) -> Totals {
@@ -157,7 +171,7 @@ pub fn compute(
             })
             .sum::<i64>()
             .min(10_000);
-        l.discounts = rate_of(l.base.total_cost, bps);
+        l.discounts = rate_of(l.base.usage, bps);
     }
 
     let mut fixed: Vec<&Discount> = discounts
@@ -248,7 +262,7 @@ mod tests {
             service: service.into(),
             project: project.into(),
             cluster: "c1".into(),
-            total_cost: cost,
+            usage: cost,
         }
     }
 
@@ -363,7 +377,7 @@ mod tests {
             &[],
         );
         assert_eq!(out[0].discounts, 50);
-        assert_eq!(out[0].running_total(), 0);
+        assert_eq!(out[0].owed(), 0);
     }
 
     #[test]
@@ -397,7 +411,7 @@ mod tests {
                 }
             ]
         );
-        assert!(out.iter().all(|l| l.running_total() == 0));
+        assert!(out.iter().all(|l| l.owed() == 0));
         // A credit that runs out mid-month covers what it has and the rest is billed.
         let (out, uses) = compute(
             vec![line(1, "a", "p", 2500)],
@@ -410,7 +424,7 @@ mod tests {
             }],
         );
         assert_eq!(uses[0].used, 1000);
-        assert_eq!(out[0].running_total(), 1500);
+        assert_eq!(out[0].owed(), 1500);
     }
 
     #[test]
@@ -431,7 +445,7 @@ mod tests {
                     service: services[g.below(5) as usize].to_string(),
                     project: format!("p{}", g.below(3)),
                     cluster: format!("c{i}"),
-                    total_cost: g.below(250_000) + 1,
+                    usage: g.below(250_000) + 1,
                 })
                 .collect();
             let mut discounts = Vec::new();
@@ -466,18 +480,18 @@ mod tests {
                     expires_on: day("2027-01-01") + chrono::Duration::days(g.below(400)),
                 })
                 .collect();
-            let total_in: i64 = base.iter().map(|l| l.total_cost).sum();
+            let total_in: i64 = base.iter().map(|l| l.usage).sum();
             let (lines, uses) = compute(base, &discounts, &credits);
             let overview = Totals::of(&lines);
-            assert_eq!(overview.total_cost, total_in, "seed {seed}");
+            assert_eq!(overview.usage, total_in, "seed {seed}");
             assert_eq!(
-                overview.running_total,
-                overview.total_cost - overview.discounts - overview.credits
+                overview.owed,
+                overview.usage - overview.discounts - overview.credits
             );
             assert_eq!(overview.credits, uses.iter().map(|u| u.used).sum::<i64>());
             for l in &lines {
                 assert!(
-                    l.discounts >= 0 && l.credits >= 0 && l.running_total() >= 0,
+                    l.discounts >= 0 && l.credits >= 0 && l.owed() >= 0,
                     "seed {seed}: {l:?}"
                 );
             }
@@ -490,13 +504,7 @@ mod tests {
                 summarize(&lines, |l| l.base.project.clone()),
                 summarize(&lines, |l| l.base.customer_id.to_string()),
             ] {
-                let mut sum = Totals::default();
-                for t in summary.values() {
-                    sum.total_cost += t.total_cost;
-                    sum.discounts += t.discounts;
-                    sum.credits += t.credits;
-                    sum.running_total += t.running_total;
-                }
+                let sum = summary.values().fold(Totals::default(), |a, t| a.plus(*t));
                 assert_eq!(sum, overview, "seed {seed}");
             }
         }

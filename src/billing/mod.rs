@@ -3,6 +3,7 @@
 //! can be tested on its own with generated data.
 
 pub mod bill;
+pub mod grants;
 pub mod money;
 pub mod month;
 pub mod usage_file;

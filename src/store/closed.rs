@@ -33,7 +33,7 @@ pub async fn insert_line(
     l: &BillLine,
 ) -> StoreResult<()> {
     on_conn!(c, c => sqlx::query(
-        "INSERT INTO closed_bill_lines (month, partner_id, customer_id, service, project, cluster, total_cost, \
+        "INSERT INTO closed_bill_lines (month, partner_id, customer_id, service, project, cluster, usage, \
          discounts, credits) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
     )
     .bind(month)
@@ -42,7 +42,7 @@ pub async fn insert_line(
     .bind(&l.base.service)
     .bind(&l.base.project)
     .bind(&l.base.cluster)
-    .bind(l.base.total_cost)
+    .bind(l.base.usage)
     .bind(l.discounts)
     .bind(l.credits)
     .execute(c)
@@ -68,14 +68,14 @@ struct LineRow {
     service: String,
     project: String,
     cluster: String,
-    total_cost: i64,
+    usage: i64,
     discounts: i64,
     credits: i64,
 }
 
 pub async fn lines(c: &mut impl Conn, month: &str, partner_id: i64) -> StoreResult<Vec<BillLine>> {
     let rows = on_conn!(c, c => sqlx::query_as::<_, LineRow>(
-        "SELECT customer_id, service, project, cluster, total_cost, discounts, credits FROM closed_bill_lines \
+        "SELECT customer_id, service, project, cluster, usage, discounts, credits FROM closed_bill_lines \
          WHERE month = $1 AND partner_id = $2 ORDER BY customer_id, service, project, cluster",
     )
     .bind(month)
@@ -90,7 +90,7 @@ pub async fn lines(c: &mut impl Conn, month: &str, partner_id: i64) -> StoreResu
                 service: r.service,
                 project: r.project,
                 cluster: r.cluster,
-                total_cost: r.total_cost,
+                usage: r.usage,
             },
             discounts: r.discounts,
             credits: r.credits,

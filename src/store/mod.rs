@@ -167,9 +167,23 @@ impl Db {
 
     /// Applies the embedded migrations of this backend.
     pub async fn migrate(&self) -> StoreResult<()> {
+        self.migrate_to(i64::MAX).await
+    }
+
+    /// Applies the embedded migrations up to and including `version`; upgrade tests build a
+    /// database as an older release left it this way.
+    pub async fn migrate_to(&self, version: i64) -> StoreResult<()> {
         match self {
-            Db::Sqlite(p) => sqlx::migrate!("migrations/sqlite").run(p).await?,
-            Db::Postgres(p) => sqlx::migrate!("migrations/postgres").run(p).await?,
+            Db::Sqlite(p) => {
+                sqlx::migrate!("migrations/sqlite")
+                    .run_to(version, p)
+                    .await?
+            }
+            Db::Postgres(p) => {
+                sqlx::migrate!("migrations/postgres")
+                    .run_to(version, p)
+                    .await?
+            }
         }
         Ok(())
     }

@@ -49,7 +49,7 @@ pub struct MonthlyLine {
     pub service: String,
     pub project: String,
     pub cluster: String,
-    pub total_cost: i64,
+    pub usage: i64,
 }
 
 /// A month's roll-up lines of one customer, or of every customer of a partner.
@@ -60,7 +60,7 @@ pub async fn month_lines(
     month: &str,
 ) -> StoreResult<Vec<MonthlyLine>> {
     Ok(on_conn!(c, c => sqlx::query_as::<_, MonthlyLine>(
-        "SELECT m.customer_id, m.service, m.project, m.cluster, m.total_cost FROM usage_monthly m \
+        "SELECT m.customer_id, m.service, m.project, m.cluster, m.usage FROM usage_monthly m \
          JOIN customers cu ON cu.customer_id = m.customer_id \
          WHERE cu.partner_id = $1 AND ($2 IS NULL OR m.customer_id = $2) AND m.month = $3 \
          ORDER BY m.customer_id, m.service, m.project, m.cluster",
@@ -131,9 +131,9 @@ pub async fn add_to_month(
 ) -> StoreResult<()> {
     let (customer_id, month, service, project, cluster) = key;
     on_conn!(c, c => sqlx::query(
-        "INSERT INTO usage_monthly (customer_id, month, service, project, cluster, total_cost) \
+        "INSERT INTO usage_monthly (customer_id, month, service, project, cluster, usage) \
          VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (customer_id, month, service, project, cluster) \
-         DO UPDATE SET total_cost = usage_monthly.total_cost + excluded.total_cost",
+         DO UPDATE SET usage = usage_monthly.usage + excluded.usage",
     )
     .bind(customer_id)
     .bind(month)

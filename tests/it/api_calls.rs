@@ -1,7 +1,8 @@
 //! Calling the partner APIs as partners' scripts do: API keys straight in the store, the real
 //! curl binary with `--digest`, and every answer checked against the OpenAPI document the app
 //! serves (status documented for the operation, body valid against its schema, rate-limit
-//! headers present where the document promises them).
+//! headers present where the document promises them); MSP API answers also against the
+//! vendor's own document (`vendor_msp`).
 
 use chrono::Utc;
 use partner_console::store::api_keys::{self, NewApiKey};
@@ -123,6 +124,14 @@ async fn check_against_document(
         wrong.is_empty(),
         "{method} {path} ({status}) does not match the document: {wrong:?}\n{body}"
     );
+    // The MSP API is held to the vendor's own document too, not only to ours.
+    if path.starts_with("/v1beta1/msp/") && !path.starts_with("/v1beta1/msp/openapi.json") {
+        let wrong = crate::vendor_msp::departures(method, path, status, body);
+        assert!(
+            wrong.is_empty(),
+            "{method} {path} ({status}) departs from the vendor's MSP document: {wrong:?}\n{body}"
+        );
+    }
 }
 
 /// How an answer departs from the served document; empty when it matches.

@@ -99,24 +99,24 @@ async fn a_credit_runs_out_over_months_and_another_expires_mid_window() {
     };
     let m4 = credits_of(4).await;
     assert_eq!(
-        (m4.credits, m4.running_total),
+        (m4.credits, m4.owed),
         (800, 0),
         "the short credit covers its month"
     );
     let m3 = credits_of(3).await;
     assert_eq!(
-        (m3.credits, m3.running_total),
+        (m3.credits, m3.owed),
         (800, 0),
         "the expired credit is gone; the new one pays"
     );
     let m2 = credits_of(2).await;
     assert_eq!(
-        (m2.credits, m2.running_total),
+        (m2.credits, m2.owed),
         (200, 600),
         "the credit runs out: $2 left of $10"
     );
     let m1 = credits_of(1).await;
-    assert_eq!((m1.credits, m1.running_total), (0, 800));
+    assert_eq!((m1.credits, m1.owed), (0, 800));
 
     // The month outside the window is refused, on the page and in the store.
     assert!(
@@ -255,7 +255,7 @@ async fn the_billing_page_csv_and_customer_bill_add_up_and_stay_in_their_partner
         .sum::<i64>();
     let expected = partner_console::billing::Cents(total - rate - 1_000).to_string();
     assert_eq!(
-        text_of(&page, "#running-total").unwrap(),
+        text_of(&page, "#total-due").unwrap(),
         format!("${expected}")
     );
 
@@ -295,7 +295,7 @@ async fn the_billing_page_csv_and_customer_bill_add_up_and_stay_in_their_partner
         .await
         .unwrap();
     assert!(detail.contains("Backup Storage"));
-    let maple = text_of(&detail, "#customer-running-total").unwrap();
+    let maple = text_of(&detail, "#customer-total-due").unwrap();
     let cedar_page = owner
         .get(app.url(&format!(
             "/console/customers/2000000000000000002?month={month}"
@@ -306,7 +306,7 @@ async fn the_billing_page_csv_and_customer_bill_add_up_and_stay_in_their_partner
         .text()
         .await
         .unwrap();
-    let cedar = text_of(&cedar_page, "#customer-running-total").unwrap();
+    let cedar = text_of(&cedar_page, "#customer-total-due").unwrap();
     let parse = |s: String| {
         partner_console::billing::Cents::parse(s.trim_start_matches('$'))
             .unwrap()
@@ -493,7 +493,7 @@ async fn a_closed_month_does_not_change_after_late_usage() {
         .await
         .unwrap()
         .overview();
-    assert_eq!(before.total_cost, 800);
+    assert_eq!(before.usage, 800);
 
     let late = vec![row("3000000000000000001", 1, "TiDB Starter", 500, "w2")];
     let report = partner_console::usage::load(&app.state.db, &late, vec![], Utc::now(), |_| {})

@@ -54,16 +54,7 @@ pub async fn spawn_app() -> TestApp {
 pub async fn spawn_app_with(opts: Options) -> TestApp {
     let smtp = SmtpSink::start().await;
     let data_dir = tempfile::tempdir().expect("temp dir");
-    let (database_url, pg_schema) = match std::env::var("TEST_DATABASE_URL") {
-        Ok(url) if !url.is_empty() => {
-            let schema = new_pg_schema(&url).await;
-            (url, Some(schema))
-        }
-        _ => (
-            format!("sqlite://{}", data_dir.path().join("test.db").display()),
-            None,
-        ),
-    };
+    let (database_url, pg_schema) = fresh_database(data_dir.path()).await;
     let smtp_url = if opts.smtp_down {
         Some(format!("smtp://127.0.0.1:{}", closed_port()))
     } else if opts.smtp {
@@ -120,6 +111,31 @@ pub fn new_client() -> reqwest::Client {
         .expect("http client")
 }
 
+/// An empty database: its own schema in `TEST_DATABASE_URL`'s PostgreSQL when that is set, else
+/// a SQLite file in `dir`. Returns the URL and the schema.
+pub async fn fresh_database(dir: &std::path::Path) -> (String, Option<String>) {
+    match std::env::var("TEST_DATABASE_URL") {
+        Ok(url) if !url.is_empty() => {
+            let schema = new_pg_schema(&url).await;
+            (url, Some(schema))
+        }
+        _ => (format!("sqlite://{}", dir.join("test.db").display()), None),
+    }
+}
+
+/// Removes what [`fresh_database`] made in PostgreSQL (a SQLite file goes with its folder).
+pub async fn drop_database(schema: Option<String>) {
+    let (Some(schema), Ok(url)) = (schema, std::env::var("TEST_DATABASE_URL")) else {
+        return;
+    };
+    use sqlx::Connection;
+    if let Ok(mut c) = sqlx::PgConnection::connect(&url).await {
+        let _ = sqlx::query(sqlx::AssertSqlSafe(format!("DROP SCHEMA {schema} CASCADE")))
+            .execute(&mut c)
+            .await;
+    }
+}
+
 static SCHEMA_SEQ: AtomicU32 = AtomicU32::new(0);
 
 async fn new_pg_schema(url: &str) -> String {
@@ -147,25 +163,16 @@ fn closed_port() -> u16 {
 
 impl Drop for TestApp {
     fn drop(&mut self) {
-        let (Some(schema), Ok(url)) = (self.pg_schema.take(), std::env::var("TEST_DATABASE_URL"))
-        else {
+        let Some(schema) = self.pg_schema.take() else {
             return;
         };
         // Async drop does not exist; a short-lived runtime on its own thread removes the schema.
         let _ = std::thread::spawn(move || {
-            let rt = tokio::runtime::Builder::new_current_thread()
+            tokio::runtime::Builder::new_current_thread()
                 .enable_all()
                 .build()
-                .unwrap();
-            rt.block_on(async {
-                use sqlx::Connection;
-                if let Ok(mut c) = sqlx::PgConnection::connect(&url).await {
-                    let _ =
-                        sqlx::query(sqlx::AssertSqlSafe(format!("DROP SCHEMA {schema} CASCADE")))
-                            .execute(&mut c)
-                            .await;
-                }
-            });
+                .unwrap()
+                .block_on(drop_database(Some(schema)));
         })
         .join();
     }

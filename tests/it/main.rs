@@ -7,6 +7,7 @@ mod helpers;
 mod ingest;
 mod msp_api;
 mod smtp;
+mod vendor_msp;
 
 mod auth;
 mod billing;
@@ -20,5 +21,6 @@ mod outbox;
 mod password_reset;
 mod rate_limits;
 mod support;
+mod upgrade;
 mod usage;
 mod v1_api;

@@ -7,7 +7,7 @@ use partner_console::domain::PartnerKind;
 use partner_console::store::api_keys;
 use partner_console::store::customers::{self, NewCustomer};
 
-use crate::api_calls::{api_key, curl, violations};
+use crate::api_calls::{api_key, curl, curl_json, violations};
 use crate::helpers::spawn_app;
 
 #[tokio::test]
@@ -94,17 +94,26 @@ async fn every_msp_operation_answers_in_the_public_shape() {
         bill["summaryByCustomer"][0]["customerOrgId"],
         "5000000000000000001"
     );
+    assert_eq!(
+        bill["summaryByCustomer"][0]["customerID"],
+        serde_json::json!(5_000_000_000_000_000_001i64),
+        "the orgId as a JSON integer"
+    );
     assert_eq!(bill["summaryByService"][0]["serviceName"], "TiDB Dedicated");
     assert_eq!(
         bill["summaryByService"][0]["serviceCosts"][0]["clusterName"],
         "prod"
+    );
+    assert_eq!(
+        bill["summaryByService"][0]["serviceCosts"][0]["serviceName"],
+        "web / prod"
     );
 
     let (s, cb) = curl(
         &app,
         &key,
         "GET",
-        &format!("/v1beta1/msp/mspCustomers/5000000000000000001/bills/{month}"),
+        &format!("/v1beta1/msp/mspCustomerBills/{month}/mspCustomers/5000000000000000001"),
     )
     .await;
     assert_eq!(s, 200, "{cb}");
@@ -113,11 +122,24 @@ async fn every_msp_operation_answers_in_the_public_shape() {
         cb["summaryByProject"]["projects"][0]["totalCost"],
         "1234.50"
     );
+    assert_eq!(
+        bill["summaryByCustomer"][0]["mspCustomerBills"], cb,
+        "the MSP bill holds the customer's bill as the customer-bill operation answers it"
+    );
     let (s, _) = curl(
         &app,
         &key,
         "GET",
-        &format!("/v1beta1/msp/mspCustomers/5000000000000000009/bills/{month}"),
+        &format!("/v1beta1/msp/mspCustomerBills/{month}/mspCustomers/5000000000000000009"),
+    )
+    .await;
+    assert_eq!(s, 404);
+    // The path the console once invented is not the vendor's: gone.
+    let (s, _) = curl(
+        &app,
+        &key,
+        "GET",
+        &format!("/v1beta1/msp/mspCustomers/5000000000000000001/bills/{month}"),
     )
     .await;
     assert_eq!(s, 404);
@@ -149,16 +171,27 @@ async fn every_msp_operation_answers_in_the_public_shape() {
         "the URL opens the signup page"
     );
 
+    // The document's body `{"orgId": ...}`, an empty one, or none: the same request.
+    for body in ["", "{}", "null", r#"{"orgId": "123456"}"#] {
+        let (s, url) = curl_json(&app, &key, "POST", "/v1beta1/msp/customerSignupUrl", body).await;
+        assert_eq!(s, 200, "body {body:?}: {url}");
+    }
+    for body in ["[1]", r#"{"orgId": 5}"#, r#"{"nope": 1}"#, "not json"] {
+        let (s, err) = curl_json(&app, &key, "POST", "/v1beta1/msp/customerSignupUrl", body).await;
+        assert_eq!(s, 400, "body {body:?}: {err}");
+        assert!(err["error"].as_str().unwrap().contains("orgId"), "{err}");
+    }
+
     let (s, credits) = curl(&app, &key, "GET", "/v1beta1/msp/credits").await;
-    assert_eq!(
-        (s, credits["credits"].as_array().map(|a| a.len())),
-        (200, Some(0))
-    );
-    let (s, discounts) = curl(&app, &key, "GET", "/v1beta1/msp/discounts").await;
-    assert_eq!(
-        (s, discounts["discounts"].as_array().map(|a| a.len())),
-        (200, Some(0))
-    );
+    assert_eq!((s, credits.as_array().map(|a| a.len())), (200, Some(0)));
+    for path in ["/v1beta1/msp/discounts/", "/v1beta1/msp/discounts"] {
+        let (s, discounts) = curl(&app, &key, "GET", path).await;
+        assert_eq!(
+            (s, discounts.as_array().map(|a| a.len())),
+            (200, Some(0)),
+            "{path}"
+        );
+    }
 
     // An empty or repeated pageSize is refused too, in the JSON error shape.
     for bad in ["1001", "-1", "abc", "", "1&pageSize=2"] {
@@ -347,4 +380,251 @@ async fn the_document_check_catches_answers_that_drift() {
         wrong.iter().any(|w| w.contains("credits")),
         "one decimal is not money: {wrong:?}"
     );
+}
+
+/// An amount of an answer in cents ("1234.50" → 123450).
+fn cents(v: &serde_json::Value) -> i64 {
+    let s = v
+        .as_str()
+        .unwrap_or_else(|| panic!("an amount string, got {v}"));
+    partner_console::billing::Cents::parse(s)
+        .unwrap_or_else(|e| panic!("{s}: {e:?}"))
+        .value()
+}
+
+/// `[runningTotal, discounts, credits, totalCost]` of one bill level.
+fn four(v: &serde_json::Value) -> [i64; 4] {
+    ["runningTotal", "discounts", "credits", "totalCost"].map(|k| cents(&v[k]))
+}
+
+fn sum<'a>(levels: impl IntoIterator<Item = &'a serde_json::Value>) -> [i64; 4] {
+    levels.into_iter().map(four).fold([0; 4], |a, b| {
+        [a[0] + b[0], a[1] + b[1], a[2] + b[2], a[3] + b[3]]
+    })
+}
+
+fn items(v: &serde_json::Value) -> &Vec<serde_json::Value> {
+    v.as_array().unwrap_or_else(|| panic!("an array, got {v}"))
+}
+
+/// Every level that carries amounts obeys `totalCost = runningTotal - discounts - credits`,
+/// with no amount below zero.
+fn owed_is_usage_less_discounts_and_credits(v: &serde_json::Value, at: &str) {
+    if v.get("runningTotal").is_some() {
+        let [usage, discounts, credits, owed] = four(v);
+        assert_eq!(owed, usage - discounts - credits, "{at}: {v}");
+        assert!(
+            usage >= 0 && discounts >= 0 && credits >= 0 && owed >= 0,
+            "{at}: {v}"
+        );
+    }
+    match v {
+        serde_json::Value::Object(o) => o
+            .iter()
+            .for_each(|(k, x)| owed_is_usage_less_discounts_and_credits(x, &format!("{at}.{k}"))),
+        serde_json::Value::Array(a) => a
+            .iter()
+            .enumerate()
+            .for_each(|(i, x)| owed_is_usage_less_discounts_and_credits(x, &format!("{at}[{i}]"))),
+        _ => {}
+    }
+}
+
+/// A customer's bill adds up: by service (and each service by its lines) and by project.
+fn customer_bill_adds_up(b: &serde_json::Value, at: &str) {
+    let total = four(&b["overview"]);
+    assert_eq!(
+        sum(items(&b["summaryByService"])),
+        total,
+        "{at}: by service"
+    );
+    for s in items(&b["summaryByService"]) {
+        assert_eq!(
+            sum(items(&s["serviceCosts"])),
+            four(s),
+            "{at}: {}",
+            s["serviceName"]
+        );
+    }
+    let p = &b["summaryByProject"];
+    let by_project = sum(items(&p["projects"])
+        .iter()
+        .chain(items(&p["otherCharges"])));
+    assert_eq!(by_project, total, "{at}: by project and other charges");
+}
+
+#[tokio::test]
+async fn the_demo_bills_mean_what_the_vendor_says_and_add_up() {
+    let app = crate::helpers::spawn_app_with(crate::helpers::Options {
+        api_rate_limit_per_minute: 100_000,
+        ..Default::default()
+    })
+    .await;
+    let demo = partner_console::demo::seed(&app.state.db, &app.state.vault, &app.address)
+        .await
+        .unwrap();
+    let key = demo.curls[0]
+        .split('\'')
+        .nth(1)
+        .expect("the demo's MSP curl line carries its key")
+        .to_string();
+    let current = Month::of(Utc::now().date_naive());
+    let mut with_credit = None;
+    for m in Month::window(current) {
+        let (s, bill) = curl(&app, &key, "GET", &format!("/v1beta1/msp/bills/{m}")).await;
+        assert_eq!(s, 200, "{bill}");
+        owed_is_usage_less_discounts_and_credits(&bill, &format!("bills/{m}"));
+        let total = four(&bill["overview"]);
+        assert_eq!(
+            sum(items(&bill["summaryByService"])),
+            total,
+            "{m}: by service"
+        );
+        for s in items(&bill["summaryByService"]) {
+            assert_eq!(
+                sum(items(&s["serviceCosts"])),
+                four(s),
+                "{m}: {}",
+                s["serviceName"]
+            );
+        }
+        let customers = items(&bill["summaryByCustomer"]);
+        assert!(!customers.is_empty(), "{m}: the demo customers have usage");
+        let bills: Vec<&serde_json::Value> =
+            customers.iter().map(|c| &c["mspCustomerBills"]).collect();
+        assert_eq!(
+            sum(bills.iter().map(|b| &b["overview"])),
+            total,
+            "{m}: the customers' bills add up to the MSP's"
+        );
+        for (c, b) in customers.iter().zip(&bills) {
+            customer_bill_adds_up(b, &format!("{m} {}", c["customerOrgId"]));
+            assert_eq!(
+                c["customerID"].as_i64().map(|i| i.to_string()),
+                c["customerOrgId"].as_str().map(String::from),
+                "customerID is the orgId as an integer"
+            );
+        }
+        if total[2] > 0 && with_credit.is_none() {
+            with_credit = Some((m, bill));
+        }
+    }
+
+    // The month the launch credit was used: a discount and a credit both taken off.
+    let (m, bill) = with_credit.expect("the demo's credit is used in one month of the window");
+    let [usage, discounts, credits, owed] = four(&bill["overview"]);
+    assert!(discounts > 0 && credits > 0, "{}", bill["overview"]);
+    assert!(owed < usage, "totalCost is what is owed, not the gross");
+    assert_eq!(
+        credits, 500_000,
+        "the whole $5,000 launch credit in its first month"
+    );
+    // Every customer's bill is the customer-bill operation's answer.
+    for c in items(&bill["summaryByCustomer"]) {
+        let org = c["customerOrgId"].as_str().unwrap();
+        let (s, alone) = curl(
+            &app,
+            &key,
+            "GET",
+            &format!("/v1beta1/msp/mspCustomerBills/{m}/mspCustomers/{org}"),
+        )
+        .await;
+        assert_eq!(s, 200);
+        assert_eq!(alone, c["mspCustomerBills"], "{org} in {m}");
+    }
+
+    let (_, credits) = curl(&app, &key, "GET", "/v1beta1/msp/credits").await;
+    let credit = &items(&credits)[0];
+    assert_eq!(credit["credit"], serde_json::json!(5000));
+    assert_eq!(credit["remainingCredit"], serde_json::json!(0));
+    assert_eq!(credit["status"], "used");
+    assert_eq!(credit["services"], "General Product");
+    assert_eq!(
+        credit["startDate"].as_str().unwrap(),
+        format!("{}T00:00:00Z", m.first_day())
+    );
+    let (_, discounts) = curl(&app, &key, "GET", "/v1beta1/msp/discounts/").await;
+    let discount = &items(&discounts)[0];
+    assert_eq!(
+        (
+            discount["percentageDiscount"].as_str(),
+            discount["services"].as_str(),
+            discount["status"].as_str(),
+            discount["expiryDate"].as_str(),
+        ),
+        (Some("10%"), Some("TiDB Dedicated"), Some("valid"), Some(""))
+    );
+
+    // Python requests' HTTPDigestAuth reads the same answers as curl in the document's form.
+    let (user, password) = key.split_once(':').unwrap();
+    let some_org = items(&bill["summaryByCustomer"])[0]["customerOrgId"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let paths = [
+        format!("/v1beta1/msp/bills/{m}"),
+        "/v1beta1/msp/credits".into(),
+        "/v1beta1/msp/discounts/".into(),
+        format!("/v1beta1/msp/mspCustomerBills/{m}/mspCustomers/{some_org}"),
+        "/v1beta1/msp/mspCustomers?pageSize=0".into(),
+        format!("/v1beta1/msp/mspCustomers/{some_org}"),
+    ];
+    let urls: Vec<String> = paths.iter().map(|p| app.url(p)).collect();
+    let script = format!(
+        "import json, sys, requests\nfrom requests.auth import HTTPDigestAuth\n\
+         auth = HTTPDigestAuth({user:?}, {password:?})\nout = []\n\
+         for u in {urls:?}:\n    r = requests.get(u, auth=auth)\n    out.append([r.status_code, r.json()])\n\
+         r = requests.post({post:?}, auth=auth)\nout.append([r.status_code, sorted(r.json())])\n\
+         json.dump(out, sys.stdout)\n",
+        post = app.url("/v1beta1/msp/customerSignupUrl"),
+    );
+    let out = tokio::task::spawn_blocking(move || {
+        std::process::Command::new("python3")
+            .arg("-c")
+            .arg(script)
+            .output()
+            .expect("python3 runs")
+    })
+    .await
+    .unwrap();
+    let python: Vec<(u16, serde_json::Value)> = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stderr)));
+    for (path, (status, body)) in paths.iter().zip(&python) {
+        let by_curl = curl_sample(&app, &key, "GET", path).await;
+        assert_eq!((*status, body), (200, &by_curl), "{path}");
+    }
+    let (status, fields) = &python[paths.len()];
+    assert_eq!(
+        (*status, fields),
+        (200, &serde_json::json!(["customerSignupUrl", "expiredAt"]))
+    );
+}
+
+/// curl exactly as the vendor's document's samples call it:
+/// `curl --digest --user 'PUB:PRIV' --request GET --url '...'`.
+async fn curl_sample(
+    app: &crate::helpers::TestApp,
+    key: &str,
+    method: &str,
+    path: &str,
+) -> serde_json::Value {
+    let args = [
+        "--silent".to_string(),
+        "--digest".into(),
+        "--user".into(),
+        key.into(),
+        "--request".into(),
+        method.into(),
+        "--url".into(),
+        app.url(path),
+    ];
+    let out = tokio::task::spawn_blocking(move || {
+        std::process::Command::new("curl")
+            .args(&args)
+            .output()
+            .expect("curl runs")
+    })
+    .await
+    .unwrap();
+    serde_json::from_slice(&out.stdout).expect("curl got JSON")
 }

@@ -37,7 +37,7 @@ async fn month_total(app: &TestApp, partner_id: i64, month: &str) -> i64 {
         .await
         .unwrap()
         .iter()
-        .map(|l| l.total_cost)
+        .map(|l| l.usage)
         .sum()
 }
 

@@ -8,6 +8,7 @@ use serde::Deserialize;
 
 use crate::auth::Member;
 use crate::billing::bill::Totals;
+use crate::billing::grants::CreditStatus;
 use crate::billing::money::Cents;
 use crate::billing::month::Month;
 use crate::bills::{self, BillError, PartnerBill};
@@ -167,7 +168,7 @@ async fn csv(
     let month = chosen_month(&q, today).map_err(|_| AppError::BadRequest)?;
     let bill = bill_of(&state, m.partner_id, month, today).await?;
     let mut out = String::from(
-        "month,org_id,org_name,service,project,cluster,total_cost,discounts,credits,running_total\n",
+        "month,org_id,org_name,service,project,cluster,usage,discounts,credits,total_due\n",
     );
     for l in &bill.lines {
         let info = bill.customers.get(&l.base.customer_id);
@@ -178,10 +179,10 @@ async fn csv(
             l.base.service.clone(),
             l.base.project.clone(),
             l.base.cluster.clone(),
-            Cents(l.base.total_cost).to_string(),
+            Cents(l.base.usage).to_string(),
             Cents(l.discounts).to_string(),
             Cents(l.credits).to_string(),
-            Cents(l.running_total()).to_string(),
+            Cents(l.owed()).to_string(),
         ];
         out.push_str(&fields.map(|f| super::customers::csv_field(&f)).join(","));
         out.push('\n');
@@ -207,6 +208,12 @@ struct CreditsPage {
 impl CreditsPage {
     fn m(&self, c: impl CentsLike) -> String {
         money(c.cents())
+    }
+
+    /// The credit's status today: its badge class and its label.
+    fn status(&self, c: &CreditRow, left: &i64) -> (&'static str, String) {
+        let s = CreditStatus::of(c.effective_on, c.expires_on, *left, self.today).as_str();
+        (s, self.ctx.t(&format!("credit-status-{s}")))
     }
 }
 

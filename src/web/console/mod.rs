@@ -77,7 +77,7 @@ async fn dashboard(
         .rev()
     {
         let bill = billing::bill_of(&state, member.partner_id, m, today).await?;
-        points.push((m.to_string(), bill.overview().running_total, m == current));
+        points.push((m.to_string(), bill.overview().owed, m == current));
     }
     let month_to_date = billing::money(points.last().map(|p| p.1).unwrap_or(0));
     let chart = crate::web::chart::bars(&points);

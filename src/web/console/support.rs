@@ -71,7 +71,8 @@ async fn support(
             "billedMonth",
             Month::of(state.now().date_naive()).to_string(),
         ),
-        ("customerOrgId", org_id),
+        ("customerOrgId", org_id.clone()),
+        ("mspCustomerId", org_id),
         ("id", "LINK_ID".to_string()),
     ];
     let ex = Examples {

@@ -1,0 +1,93 @@
+//! A database as the release before the bill amounts were renamed left it: its closed bills
+//! read the same after the upgrade, and organization ids above 2^63 are renumbered.
+
+use chrono::Utc;
+use partner_console::billing::month::Month;
+use partner_console::bills;
+use partner_console::store::Db;
+
+/// The last migration of that release.
+const BEFORE: i64 = 8;
+
+#[tokio::test]
+async fn closed_bills_and_org_ids_survive_the_upgrade() {
+    let dir = tempfile::tempdir().unwrap();
+    let (url, schema) = crate::helpers::fresh_database(dir.path()).await;
+    let db = Db::connect(&url, schema.as_deref()).await.unwrap();
+    db.migrate_to(BEFORE).await.unwrap();
+
+    let today = Utc::now().date_naive();
+    let closed = Month::of(today).plus(-1);
+    let now = Utc::now();
+    // Rows as that release wrote them, `total_cost` being the usage before discounts and credits.
+    let (last, running) = (closed.to_string(), Month::of(today).to_string());
+    let statements = [
+        "INSERT INTO partners (name, slug, kind, state, website_url, created_at) \
+         VALUES ('Old MSP', 'old-msp', 'msp', 'active', 'https://old.example', $1)"
+            .to_string(),
+        "INSERT INTO customers (partner_id, org_id, org_name, email, password_hash, state, created_at) \
+         VALUES (1, '9876543210987654321', 'High Id', 'a@high.example', 'x', 'active', $1)"
+            .to_string(),
+        "INSERT INTO customers (partner_id, org_id, org_name, email, password_hash, state, created_at) \
+         VALUES (1, '1234567890123456789', 'Low Id', 'a@low.example', 'x', 'active', $1)"
+            .to_string(),
+        format!("INSERT INTO closed_months (month, closed_at) VALUES ('{last}', $1)"),
+        format!(
+            "INSERT INTO closed_bill_lines (month, partner_id, customer_id, service, project, cluster, \
+             total_cost, discounts, credits) VALUES ('{last}', 1, 1, 'TiDB Dedicated', 'web', 'prod', 100000, 10000, 5000)"
+        ),
+        format!(
+            "INSERT INTO usage_monthly (customer_id, month, service, project, cluster, total_cost) \
+             VALUES (2, '{running}', 'TiDB Starter', 'api', 'eu', 4200)"
+        ),
+    ];
+    let mut c = db.acquire().await.unwrap();
+    for sql in statements {
+        let binds_now = sql.contains("$1");
+        partner_console::on_conn!(&mut c, c => {
+            let q = sqlx::query(sqlx::AssertSqlSafe(sql.clone()));
+            let q = if binds_now { q.bind(now) } else { q };
+            q.execute(c).await.map(|_| ())
+        })
+        .unwrap_or_else(|e| panic!("{sql}: {e}"));
+    }
+    drop(c);
+
+    db.migrate().await.unwrap();
+
+    let bill = bills::partner_bill(&db, 1, closed, today).await.unwrap();
+    let t = bill.overview();
+    assert_eq!(
+        (t.usage, t.discounts, t.credits, t.owed),
+        (100_000, 10_000, 5_000, 85_000),
+        "the closed bill owes its usage less discounts and credits, as before"
+    );
+    let running = bills::partner_bill(&db, 1, Month::of(today), today)
+        .await
+        .unwrap()
+        .overview();
+    assert_eq!(
+        (running.usage, running.owed),
+        (4_200, 4_200),
+        "the roll-ups keep their usage"
+    );
+
+    let mut c = db.acquire().await.unwrap();
+    let high = partner_console::store::customers::find_by_email(&mut c, 1, "a@high.example")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        high.org_id, "876543210987654321",
+        "above 2^63: the leading 9 goes"
+    );
+    assert!(high.org_id.parse::<i64>().is_ok());
+    let low = partner_console::store::customers::find_by_email(&mut c, 1, "a@low.example")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(low.org_id, "1234567890123456789", "below 2^63: unchanged");
+    drop(c);
+    db.close().await;
+    crate::helpers::drop_database(schema).await;
+}
