@@ -272,3 +272,147 @@ fn the_transcription_has_the_seven_operations_and_catches_drift() {
         .is_empty()
     );
 }
+
+/// The JSON type a schema of our document gives, following `$ref`, `allOf` and nullable types.
+fn our_type(doc: &Value, schema: &Value) -> Option<String> {
+    let s = partner_console::api::openapi::resolve(doc, schema);
+    match &s["type"] {
+        Value::String(t) => Some(t.clone()),
+        Value::Array(ts) => ts
+            .iter()
+            .filter_map(Value::as_str)
+            .find(|t| *t != "null")
+            .map(String::from),
+        _ if s.get("allOf").is_some() || s.get("properties").is_some() => Some("object".into()),
+        _ => None,
+    }
+}
+
+/// A property of an object schema of our document, looking through `allOf`.
+fn our_property<'a>(doc: &'a Value, schema: &'a Value, name: &str) -> Option<&'a Value> {
+    let s = partner_console::api::openapi::resolve(doc, schema);
+    s["properties"].get(name).or_else(|| {
+        s["allOf"]
+            .as_array()?
+            .iter()
+            .find_map(|part| our_property(doc, part, name))
+    })
+}
+
+/// Where our schema for `t` would make a client generated from it read an answer differently
+/// from one generated from the vendor's document.
+fn schema_departures(
+    doc: &Value,
+    t: &Value,
+    ours: &Value,
+    at: &str,
+    seen: &mut Vec<String>,
+) -> Vec<String> {
+    let mut out = Vec::new();
+    match t {
+        Value::Array(item) => {
+            if our_type(doc, ours).as_deref() != Some("array") {
+                return vec![format!("{at}: not an array in our document")];
+            }
+            let inner = &partner_console::api::openapi::resolve(doc, ours)["items"];
+            out.extend(schema_departures(
+                doc,
+                &item[0],
+                inner,
+                &format!("{at}[]"),
+                seen,
+            ));
+        }
+        Value::String(name) => match name.as_str() {
+            "any" => {}
+            "string" | "number" | "integer" => {
+                if our_type(doc, ours).as_deref() != Some(name) {
+                    out.push(format!(
+                        "{at}: {name} in the vendor's, {:?} in ours",
+                        our_type(doc, ours)
+                    ));
+                }
+            }
+            definition => {
+                if seen.contains(name) {
+                    return out;
+                }
+                seen.push(name.clone());
+                for (field, ft) in document()["definitions"][definition].as_object().unwrap() {
+                    let here = format!("{at}.{field}");
+                    let Some(prop) = our_property(doc, ours, field) else {
+                        out.push(format!("{here}: missing from our document"));
+                        continue;
+                    };
+                    let amount = AMOUNT_DEFINITIONS.contains(&definition)
+                        && AMOUNT_FIELDS.contains(&field.as_str());
+                    let want = if amount {
+                        Value::from("string")
+                    } else {
+                        ft.clone()
+                    };
+                    out.extend(schema_departures(doc, &want, prop, &here, seen));
+                }
+                seen.pop();
+            }
+        },
+        _ => unreachable!(),
+    }
+    out
+}
+
+#[test]
+fn our_generated_document_describes_the_vendors_operations_and_types() {
+    let ours = partner_console::api::openapi::msp_document();
+    let base = document()["basePath"].as_str().unwrap();
+    let mut want: Vec<String> = operations()
+        .iter()
+        .map(|(m, p)| format!("{m} {base}{p}"))
+        .collect();
+    let mut have: Vec<String> = ours["paths"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .flat_map(|(p, item)| {
+            let methods: Vec<String> = item.as_object().unwrap().keys().cloned().collect();
+            methods
+                .into_iter()
+                .map(move |m| format!("{} {p}", m.to_ascii_uppercase()))
+        })
+        .collect();
+    want.sort();
+    have.sort();
+    assert_eq!(have, want, "the same seven operations at the same paths");
+
+    for (method, path) in operations() {
+        let op = &ours["paths"][format!("{base}{path}")][method.to_ascii_lowercase()];
+        let t = &document()["paths"][&path][method.to_ascii_lowercase()]["200"];
+        let schema = &op["responses"]["200"]["content"]["application/json"]["schema"];
+        let wrong = schema_departures(
+            ours,
+            t,
+            schema,
+            &format!("{method} {path}"),
+            &mut Vec::new(),
+        );
+        assert!(wrong.is_empty(), "{wrong:#?}");
+    }
+    // The amounts say what they mean, and `state` lists its real values.
+    let amounts = &ours["components"]["schemas"]["Amounts"]["properties"];
+    let said = |f: &str| {
+        amounts[f]["description"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string()
+    };
+    assert!(
+        said("runningTotal").contains("before"),
+        "{}",
+        said("runningTotal")
+    );
+    assert!(said("totalCost").contains("owed"), "{}", said("totalCost"));
+    assert_eq!(
+        ours["components"]["schemas"]["CustomerState"]["enum"],
+        serde_json::json!(["pending", "active", "suspended", "expired"])
+    );
+}
