@@ -4,6 +4,7 @@
 
 pub mod auth;
 pub mod bills;
+pub mod body;
 pub mod digest;
 pub mod error;
 pub mod formats;

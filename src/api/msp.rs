@@ -235,13 +235,11 @@ pub(super) async fn signup_url(
     state: web::Data<AppState>,
     raw: web::Bytes,
 ) -> Result<HttpResponse, ApiError> {
-    if !raw.iter().all(u8::is_ascii_whitespace) {
-        serde_json::from_slice::<Option<SignupUrlBody>>(&raw).map_err(|e| {
-            ApiError::BadRequest(format!(
-                "the body must be empty or {{\"orgId\": \"...\"}}: {e}"
-            ))
-        })?;
-    }
+    super::body::optional_object::<SignupUrlBody>(&raw).map_err(|e| {
+        ApiError::BadRequest(format!(
+            "the body must be empty or {{\"orgId\": \"...\"}}: {e}"
+        ))
+    })?;
     let now = state.now();
     let token = random_token();
     let expires = now + Duration::days(7);

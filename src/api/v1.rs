@@ -314,16 +314,10 @@ pub(super) async fn create_link(
     raw: web::Bytes,
 ) -> Result<HttpResponse, ApiError> {
     msp_only(&key)?;
-    // An empty body or `null` means every default.
-    let body: NewLinkBody = if raw.iter().all(u8::is_ascii_whitespace) {
-        NewLinkBody::default()
-    } else {
-        serde_json::from_slice::<Option<NewLinkBody>>(&raw)
-            .map_err(|e| {
-                ApiError::BadRequest(format!("the body is not a signup link request: {e}"))
-            })?
-            .unwrap_or_default()
-    };
+    // No body or `null` means every default.
+    let body: NewLinkBody = super::body::optional_object(&raw)
+        .map_err(|e| ApiError::BadRequest(format!("the body is not a signup link request: {e}")))?
+        .unwrap_or_default();
     let days = whole(body.expires_in_days.as_ref(), 1..=90)
         .map_err(|()| {
             ApiError::BadRequest("expiresInDays must be a whole number from 1 to 90".into())

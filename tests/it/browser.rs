@@ -194,6 +194,36 @@ async fn a_partner_signs_in_through_the_real_form() {
     partner_console::usage::load(&app.state.db, &rows, vec![], chrono::Utc::now(), |_| {})
         .await
         .unwrap();
+    // A discount and a credit, so last month's bill shows both taken off.
+    let mut tx = app.state.db.begin().await.unwrap();
+    let since = current.plus(-6).to_string();
+    let discount = partner_console::store::grants::NewDiscount {
+        partner_id: acme,
+        customer_id: None,
+        service: Some("TiDB Dedicated"),
+        rate_bps: Some(1_000),
+        amount: None,
+        start_month: &since,
+        end_month: None,
+        note: "Partner programme",
+        created_by: None,
+    };
+    partner_console::store::grants::insert_discount(&mut tx, discount, chrono::Utc::now())
+        .await
+        .unwrap();
+    let credit = partner_console::store::grants::NewCredit {
+        partner_id: acme,
+        customer_id: None,
+        amount: 250_000,
+        effective_on: current.plus(-1).first_day(),
+        expires_on: current.plus(6).last_day(),
+        note: "Launch credit",
+        created_by: None,
+    };
+    partner_console::store::grants::insert_credit(&mut tx, credit, chrono::Utc::now())
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
     for dark in [false, true] {
         let Some(d) = browser(dark).await else { return };
         let c = &d.client;
@@ -242,8 +272,12 @@ async fn a_partner_signs_in_through_the_real_form() {
             .unwrap();
         assert_eq!(who, "owner@acme.example");
         screenshot(c, &format!("console-home-{mode}.png")).await;
-        c.goto(&app.url("/console/billing")).await.unwrap();
+        c.goto(&app.url(&format!("/console/billing?month={}", current.plus(-1))))
+            .await
+            .unwrap();
         screenshot(c, &format!("billing-{mode}.png")).await;
+        c.goto(&app.url("/console/credits")).await.unwrap();
+        screenshot(c, &format!("credits-{mode}.png")).await;
         c.goto(&app.url("/console/customers")).await.unwrap();
         let first = c
             .wait()

@@ -176,7 +176,7 @@ async fn every_msp_operation_answers_in_the_public_shape() {
         let (s, url) = curl_json(&app, &key, "POST", "/v1beta1/msp/customerSignupUrl", body).await;
         assert_eq!(s, 200, "body {body:?}: {url}");
     }
-    for body in ["[1]", r#"{"orgId": 5}"#, r#"{"nope": 1}"#, "not json"] {
+    for body in ["[]", "[1]", r#"{"orgId": 5}"#, r#"{"nope": 1}"#, "not json"] {
         let (s, err) = curl_json(&app, &key, "POST", "/v1beta1/msp/customerSignupUrl", body).await;
         assert_eq!(s, 400, "body {body:?}: {err}");
         assert!(err["error"].as_str().unwrap().contains("orgId"), "{err}");
@@ -554,6 +554,36 @@ async fn the_demo_bills_mean_what_the_vendor_says_and_add_up() {
         ),
         (Some("10%"), Some("TiDB Dedicated"), Some("valid"), Some(""))
     );
+
+    // The Partner Management API reads the same money: its bill's customers carry the totals of
+    // the MSP bill's customer bills, and credits, discounts and customer bills are the same.
+    let (_, flat) = curl(&app, &key, "GET", &format!("/api/v1/bills/{m}")).await;
+    assert_eq!(flat["overview"], bill["overview"]);
+    assert_eq!(flat["summaryByService"], bill["summaryByService"]);
+    let whole = items(&bill["summaryByCustomer"]);
+    assert_eq!(items(&flat["summaryByCustomer"]).len(), whole.len());
+    for (f, w) in items(&flat["summaryByCustomer"]).iter().zip(whole) {
+        assert_eq!(f["customerOrgId"], w["customerOrgId"]);
+        assert_eq!(four(f), four(&w["mspCustomerBills"]["overview"]));
+    }
+    let org = whole[0]["customerOrgId"].as_str().unwrap();
+    for (v1, v1beta1) in [
+        (
+            "/api/v1/credits".to_string(),
+            "/v1beta1/msp/credits".to_string(),
+        ),
+        ("/api/v1/discounts".into(), "/v1beta1/msp/discounts".into()),
+        (
+            format!("/api/v1/customers/{org}/bills/{m}"),
+            format!("/v1beta1/msp/mspCustomerBills/{m}/mspCustomers/{org}"),
+        ),
+    ] {
+        let (a, b) = (
+            curl(&app, &key, "GET", &v1).await,
+            curl(&app, &key, "GET", &v1beta1).await,
+        );
+        assert_eq!(a, b, "{v1} and {v1beta1}");
+    }
 
     // Python requests' HTTPDigestAuth reads the same answers as curl in the document's form.
     let (user, password) = key.split_once(':').unwrap();

@@ -85,6 +85,7 @@ async fn both_partner_kinds_use_v1_and_only_msps_have_signup_links() {
         (r#"{"expiresInDays":2.5}"#, "not a whole number"),
         (r#"{"maxUses":10000000000}"#, "too many uses"),
         ("[1]", "not an object"),
+        ("[]", "an empty array is not an object either"),
     ] {
         let (s, _) = curl_json(&app, &msp, "POST", "/api/v1/signupLinks", body).await;
         assert_eq!(s, 400, "{why}");
