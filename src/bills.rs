@@ -64,6 +64,14 @@ impl PartnerBill {
         v
     }
 
+    /// What is left of a credit of `granted` cents after this month.
+    pub fn credit_left(&self, credit_id: i64, granted: i64) -> i64 {
+        self.credits_left
+            .get(&credit_id)
+            .copied()
+            .unwrap_or(granted)
+    }
+
     /// One customer's share of the partner's bill: the same lines, so it adds up to the
     /// partner's summary for that customer.
     pub fn for_customer(&self, customer_id: i64) -> PartnerBill {

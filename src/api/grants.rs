@@ -140,14 +140,7 @@ pub(super) async fn credits<K: AsPartner>(
     let list: Vec<CreditJson> = grants::credits(&mut c, key.partner().partner_id)
         .await?
         .iter()
-        .map(|r| {
-            let left = bill
-                .credits_left
-                .get(&r.credit_id)
-                .copied()
-                .unwrap_or(r.amount);
-            credit_json(r, left, today)
-        })
+        .map(|r| credit_json(r, bill.credit_left(r.credit_id, r.amount), today))
         .collect();
     Ok(HttpResponse::Ok().json(list))
 }

@@ -1,6 +1,8 @@
 //! The MSP API `v1beta1`, compatible with the vendor's public MSP API: existing scripts work by
-//! changing the host. Field names, amounts ("1234.50") and times ("YYYY-MM-DD hh:mm:ss", UTC, ""
-//! when unset) follow the public documents.
+//! changing the host. Paths, field names and JSON types follow the vendor's MSP document (SPEC 6):
+//! bill amounts as "1234.50" (the one deliberate departure), times "YYYY-MM-DD hh:mm:ss" UTC (""
+//! when unset), credits' and discounts' dates RFC 3339. The answer types of bills and grants are
+//! in `bills` and `grants`, shared with `v1`.
 
 use actix_web::{HttpResponse, web};
 use base64::Engine;

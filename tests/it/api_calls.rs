@@ -68,14 +68,7 @@ async fn call(
         format!("{SEP}%{{header_json}}{SEP}%{{http_code}}"),
     ]);
     args.push(app.url(path));
-    let out = tokio::task::spawn_blocking(move || {
-        std::process::Command::new("curl")
-            .args(&args)
-            .output()
-            .expect("curl is installed")
-    })
-    .await
-    .unwrap();
+    let out = run("curl", args).await;
     let text = String::from_utf8_lossy(&out.stdout).to_string();
     let parts: Vec<&str> = text.split(SEP).collect();
     let [body, headers, code] = parts[..] else {
@@ -86,6 +79,51 @@ async fn call(
     let body = serde_json::from_str(body).unwrap_or_else(|_| Value::String(body.to_string()));
     check_against_document(app, method, path, status, &headers, &body).await;
     (status, body)
+}
+
+/// Runs a program to its end on the blocking pool: blocking the test's own runtime would stall
+/// the pool's connections.
+pub async fn run(program: &'static str, args: Vec<String>) -> std::process::Output {
+    tokio::task::spawn_blocking(move || {
+        std::process::Command::new(program)
+            .args(&args)
+            .output()
+            .unwrap_or_else(|e| panic!("{program} runs: {e}"))
+    })
+    .await
+    .unwrap()
+}
+
+/// curl exactly as the vendor's document's samples call it, `curl --digest --user 'PUB:PRIV'
+/// --request GET --url '...'`; returns the JSON body.
+pub async fn curl_sample(app: &TestApp, key: &str, method: &str, path: &str) -> Value {
+    let args = [
+        "--silent",
+        "--digest",
+        "--user",
+        key,
+        "--request",
+        method,
+        "--url",
+    ]
+    .map(String::from)
+    .into_iter()
+    .chain([app.url(path)])
+    .collect();
+    let out = run("curl", args).await;
+    serde_json::from_slice(&out.stdout).expect("curl got JSON")
+}
+
+/// Runs a Python script (partners' scripts use `requests` with `HTTPDigestAuth`); returns its
+/// standard output, and panics with its standard error if it fails.
+pub async fn python(script: String) -> Vec<u8> {
+    let out = run("python3", vec!["-c".into(), script]).await;
+    assert!(
+        out.status.success(),
+        "python3 failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out.stdout
 }
 
 /// Both documents, as served by the app (fetched once: they are built into the binary).

@@ -7,7 +7,7 @@ use partner_console::domain::PartnerKind;
 use partner_console::store::api_keys;
 use partner_console::store::customers::{self, NewCustomer};
 
-use crate::api_calls::{api_key, curl, curl_json, violations};
+use crate::api_calls::{api_key, curl, curl_json, curl_sample, python, violations};
 use crate::helpers::spawn_app;
 
 #[tokio::test]
@@ -608,17 +608,8 @@ async fn the_demo_bills_mean_what_the_vendor_says_and_add_up() {
          json.dump(out, sys.stdout)\n",
         post = app.url("/v1beta1/msp/customerSignupUrl"),
     );
-    let out = tokio::task::spawn_blocking(move || {
-        std::process::Command::new("python3")
-            .arg("-c")
-            .arg(script)
-            .output()
-            .expect("python3 runs")
-    })
-    .await
-    .unwrap();
-    let python: Vec<(u16, serde_json::Value)> = serde_json::from_slice(&out.stdout)
-        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stderr)));
+    let python: Vec<(u16, serde_json::Value)> =
+        serde_json::from_slice(&python(script).await).expect("the script prints JSON");
     for (path, (status, body)) in paths.iter().zip(&python) {
         let by_curl = curl_sample(&app, &key, "GET", path).await;
         assert_eq!((*status, body), (200, &by_curl), "{path}");
@@ -628,33 +619,4 @@ async fn the_demo_bills_mean_what_the_vendor_says_and_add_up() {
         (*status, fields),
         (200, &serde_json::json!(["customerSignupUrl", "expiredAt"]))
     );
-}
-
-/// curl exactly as the vendor's document's samples call it:
-/// `curl --digest --user 'PUB:PRIV' --request GET --url '...'`.
-async fn curl_sample(
-    app: &crate::helpers::TestApp,
-    key: &str,
-    method: &str,
-    path: &str,
-) -> serde_json::Value {
-    let args = [
-        "--silent".to_string(),
-        "--digest".into(),
-        "--user".into(),
-        key.into(),
-        "--request".into(),
-        method.into(),
-        "--url".into(),
-        app.url(path),
-    ];
-    let out = tokio::task::spawn_blocking(move || {
-        std::process::Command::new("curl")
-            .args(&args)
-            .output()
-            .expect("curl runs")
-    })
-    .await
-    .unwrap();
-    serde_json::from_slice(&out.stdout).expect("curl got JSON")
 }

@@ -5,7 +5,7 @@ use chrono::Utc;
 use partner_console::auth::api_keys::Algorithm;
 use partner_console::domain::PartnerKind;
 
-use crate::api_calls::{api_key, curl, curl_json};
+use crate::api_calls::{api_key, curl, curl_json, python};
 use crate::digest_client::DigestClient;
 use crate::helpers::spawn_app;
 
@@ -178,19 +178,6 @@ async fn python_requests_digest_auth_works_unchanged() {
         "import requests\nfrom requests.auth import HTTPDigestAuth\nr = requests.get('{}', auth=HTTPDigestAuth('{user}', '{password}'))\nprint(r.status_code)\nprint(r.json()['mspCustomers'])\n",
         app.url("/v1beta1/msp/mspCustomers")
     );
-    let out = tokio::task::spawn_blocking(move || {
-        std::process::Command::new("python3")
-            .arg("-c")
-            .arg(script)
-            .output()
-            .expect("python3")
-    })
-    .await
-    .unwrap();
-    let text = String::from_utf8_lossy(&out.stdout).to_string();
-    assert!(
-        text.starts_with("200\n[]"),
-        "{text}{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let text = String::from_utf8_lossy(&python(script).await).to_string();
+    assert!(text.starts_with("200\n[]"), "{text}");
 }

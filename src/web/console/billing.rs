@@ -229,11 +229,7 @@ async fn credits(
     let credits = rows
         .into_iter()
         .map(|r| {
-            let left = bill
-                .credits_left
-                .get(&r.credit_id)
-                .copied()
-                .unwrap_or(r.amount);
+            let left = bill.credit_left(r.credit_id, r.amount);
             (r, left)
         })
         .collect();
