@@ -1,118 +1,83 @@
-//! API key authentication for the partner APIs: HTTP Digest with a partner's key. A revoked key
-//! or a suspended partner is refused at once (the key is looked up on every request).
+//! API key authentication: one HTTP Digest core for every kind of key (partners' keys on the
+//! partner APIs, operators' keys on the ingest endpoint), as extractors: [`PartnerKey`],
+//! [`MspKey`], [`OperatorKey`]. Every kind gets the same nonce checks, the per-address limit on
+//! failed attempts, the replay guard and the same errors; a store that cannot be reached is a
+//! 503, never a 401. A revoked key or a suspended partner is refused at once (keys are looked up
+//! on every request).
 
 use std::future::Future;
 use std::pin::Pin;
 
-use actix_web::http::{StatusCode, header};
-use actix_web::{FromRequest, HttpMessage, HttpRequest, HttpResponse, ResponseError, web};
-use chrono::Duration;
-use serde_json::json;
+use actix_web::{FromRequest, HttpMessage, HttpRequest, web};
+use chrono::{DateTime, Duration, Utc};
 
 use super::digest::{self, NonceCheck};
-use super::error::json_error;
+use super::error::ApiError;
 use super::ratelimit::Quota;
 use crate::auth::api_keys::Algorithm;
 use crate::state::AppState;
-use crate::store::api_keys;
+use crate::store::{PoolConn, StoreError, api_keys, operator_keys};
 use crate::web::client_addr;
 
-/// An API failure, answered as JSON in the public API's error shape.
-#[derive(Debug)]
-pub enum ApiError {
-    Unauthorized {
-        message: &'static str,
-        stale: bool,
-        nonce: String,
-    },
-    Forbidden(String),
-    NotFound(String),
-    BadRequest(String),
-    TooManyRequests(String),
-    /// A documented path asked with another method; carries the methods it takes.
-    MethodNotAllowed(Vec<String>),
-    Internal,
+/// A kind of API key the Digest core can check.
+trait DigestKey: Sized {
+    /// What a request without credentials is told to bring.
+    const WANTED: &'static str;
+
+    async fn find(c: &mut PoolConn, public_key: &str) -> Result<Option<Self>, StoreError>;
+
+    /// The sealed verifier (HA1) for `algorithm`.
+    fn sealed(&self, algorithm: Algorithm) -> &str;
+
+    /// Why a key whose secret was right may not be used now.
+    fn refusal(&self) -> Option<&'static str>;
 }
 
-impl std::fmt::Display for ApiError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{self:?}")
+impl DigestKey for api_keys::KeySecrets {
+    const WANTED: &'static str = "authentication required: HTTP Digest with your API key";
+
+    async fn find(c: &mut PoolConn, public_key: &str) -> Result<Option<Self>, StoreError> {
+        api_keys::secrets_by_public_key(c, public_key).await
     }
-}
 
-impl ResponseError for ApiError {
-    fn status_code(&self) -> StatusCode {
-        match self {
-            ApiError::Unauthorized { .. } => StatusCode::UNAUTHORIZED,
-            ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
-            ApiError::NotFound(_) => StatusCode::NOT_FOUND,
-            ApiError::BadRequest(_) => StatusCode::BAD_REQUEST,
-            ApiError::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
-            ApiError::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
-            ApiError::Internal => StatusCode::INTERNAL_SERVER_ERROR,
+    fn sealed(&self, algorithm: Algorithm) -> &str {
+        match algorithm {
+            Algorithm::Sha256 => &self.ha1_sha256,
+            Algorithm::Md5 => &self.ha1_md5,
         }
     }
 
-    fn error_response(&self) -> HttpResponse {
-        match self {
-            ApiError::Unauthorized {
-                message,
-                stale,
-                nonce,
-            } => {
-                let mut res =
-                    json_error(StatusCode::UNAUTHORIZED, "Unauthenticated", json!(message));
-                for c in digest::challenges(nonce, *stale) {
-                    if let Ok(v) = header::HeaderValue::from_str(&c) {
-                        res.headers_mut().append(header::WWW_AUTHENTICATE, v);
-                    }
-                }
-                res
-            }
-            ApiError::Forbidden(m) => {
-                json_error(StatusCode::FORBIDDEN, "PermissionDenied", json!(m))
-            }
-            ApiError::NotFound(m) => json_error(StatusCode::NOT_FOUND, "NotFound", json!(m)),
-            ApiError::BadRequest(m) => {
-                json_error(StatusCode::BAD_REQUEST, "InvalidArgument", json!(m))
-            }
-            ApiError::TooManyRequests(m) => {
-                json_error(StatusCode::TOO_MANY_REQUESTS, "ResourceExhausted", json!(m))
-            }
-            ApiError::MethodNotAllowed(allowed) => {
-                let allow = allowed.join(", ");
-                let mut res = json_error(
-                    StatusCode::METHOD_NOT_ALLOWED,
-                    "MethodNotAllowed",
-                    json!(format!("this path takes {allow}")),
-                );
-                if let Ok(v) = header::HeaderValue::from_str(&allow) {
-                    res.headers_mut().insert(header::ALLOW, v);
-                }
-                res
-            }
-            ApiError::Internal => json_error(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "Internal",
-                json!("internal error"),
-            ),
+    fn refusal(&self) -> Option<&'static str> {
+        (self.revoked_at.is_some() || self.partner_state != "active")
+            .then_some("this API key is revoked or its partner is suspended")
+    }
+}
+
+impl DigestKey for operator_keys::OperatorKey {
+    const WANTED: &'static str = "authentication required: HTTP Digest with an operator API key";
+
+    async fn find(c: &mut PoolConn, public_key: &str) -> Result<Option<Self>, StoreError> {
+        // Only active keys of operators are found: a revoked one is an unknown one.
+        operator_keys::find_active(c, public_key).await
+    }
+
+    fn sealed(&self, algorithm: Algorithm) -> &str {
+        match algorithm {
+            Algorithm::Sha256 => &self.ha1_sha256,
+            Algorithm::Md5 => &self.ha1_md5,
         }
     }
-}
 
-impl From<crate::store::StoreError> for ApiError {
-    fn from(e: crate::store::StoreError) -> Self {
-        tracing::error!(error = %e, "API request failed");
-        ApiError::Internal
+    fn refusal(&self) -> Option<&'static str> {
+        None
     }
 }
 
-/// The partner behind a valid API key.
-#[derive(Debug, Clone)]
-pub struct PartnerKey {
-    pub key_id: i64,
-    pub partner_id: i64,
-    pub is_msp: bool,
+/// A key whose Digest answer checked out, with the connection and the instant of the check.
+struct Verified<K> {
+    key: K,
+    conn: PoolConn,
+    now: DateTime<Utc>,
 }
 
 fn unauthorized(state: &AppState, message: &'static str, stale: bool) -> ApiError {
@@ -123,76 +88,71 @@ fn unauthorized(state: &AppState, message: &'static str, stale: bool) -> ApiErro
     }
 }
 
-async fn authenticate(req: HttpRequest) -> Result<PartnerKey, ApiError> {
-    let state = req
-        .app_data::<web::Data<AppState>>()
-        .ok_or(ApiError::Internal)?
-        .clone();
+fn app_state(req: &HttpRequest) -> Result<web::Data<AppState>, ApiError> {
+    req.app_data::<web::Data<AppState>>()
+        .cloned()
+        .ok_or_else(|| ApiError::Internal(None))
+}
+
+/// The one Digest check: the answer's nonce, the address's failed attempts, the key and its
+/// secret, then the replay guard.
+async fn verify<K: DigestKey>(
+    req: &HttpRequest,
+    state: &AppState,
+) -> Result<Verified<K>, ApiError> {
     let Some(auth) = req
         .headers()
-        .get(header::AUTHORIZATION)
+        .get(actix_web::http::header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
         .and_then(digest::parse)
     else {
-        return Err(unauthorized(
-            &state,
-            "authentication required: HTTP Digest with your API key",
-            false,
-        ));
+        return Err(unauthorized(state, K::WANTED, false));
     };
     // One reading of the clock for the whole check: nonce age, limits and "last used" agree.
     let now = state.now();
     let now_us = now.timestamp_micros();
     match state.nonces.check(&auth.nonce, now.timestamp()) {
         NonceCheck::Fresh => {}
-        NonceCheck::Stale => return Err(unauthorized(&state, "nonce expired", true)),
-        NonceCheck::Invalid => return Err(unauthorized(&state, "invalid nonce", false)),
+        NonceCheck::Stale => return Err(unauthorized(state, "nonce expired", true)),
+        NonceCheck::Invalid => return Err(unauthorized(state, "invalid nonce", false)),
     }
     // Guessing keys is slowed per client address; the challenge round trip is not a failure.
-    let failures = format!("auth:{}", client_addr(&req, &state.settings));
+    let failures = format!("auth:{}", client_addr(req, &state.settings));
     let failure_quota = Quota {
         per_minute: state.settings.api_auth_failures_per_minute,
     };
-    let mut c = state.db.acquire().await?;
+    let mut conn = state.db.acquire().await.map_err(ApiError::Unavailable)?;
     if state
         .limiter
-        .exhausted(&mut c, &failures, failure_quota, now_us)
-        .await?
+        .exhausted(&mut conn, &failures, failure_quota, now_us)
+        .await
+        .map_err(ApiError::Unavailable)?
     {
         return Err(ApiError::TooManyRequests(
             "too many failed authentications from this address; wait a minute".into(),
         ));
     }
-    let Some(key) = api_keys::secrets_by_public_key(&mut c, &auth.username).await? else {
-        state
-            .limiter
-            .take(&mut c, &failures, failure_quota, now_us)
-            .await?;
-        return Err(unauthorized(&state, "invalid API key", false));
-    };
-    if key.revoked_at.is_some() || key.partner_state != "active" {
-        return Err(unauthorized(
-            &state,
-            "this API key is revoked or its partner is suspended",
-            false,
-        ));
-    }
-    let sealed = if auth.algorithm == Algorithm::Sha256 {
-        &key.ha1_sha256
-    } else {
-        &key.ha1_md5
-    };
+    let key = K::find(&mut conn, &auth.username)
+        .await
+        .map_err(ApiError::Unavailable)?;
     let target = req.uri().path_and_query().map(|p| p.as_str()).unwrap_or("");
-    let ok = state
-        .vault
-        .open(&auth.username, auth.algorithm, sealed)
-        .is_some_and(|ha1| digest::verify(&auth, &ha1, req.method().as_str(), target));
-    if !ok {
+    let right = key.as_ref().is_some_and(|k| {
+        state
+            .vault
+            .open(&auth.username, auth.algorithm, k.sealed(auth.algorithm))
+            .is_some_and(|ha1| digest::verify(&auth, &ha1, req.method().as_str(), target))
+    });
+    let Some(key) = key.filter(|_| right) else {
         state
             .limiter
-            .take(&mut c, &failures, failure_quota, now_us)
-            .await?;
-        return Err(unauthorized(&state, "invalid API key", false));
+            .take(&mut conn, &failures, failure_quota, now_us)
+            .await
+            .map_err(ApiError::Unavailable)?;
+        return Err(unauthorized(state, "invalid API key", false));
+    };
+    // Told only to whoever holds the private key.
+    if let Some(why) = key.refusal() {
+        return Err(unauthorized(state, why, false));
     }
     if !state
         .replays
@@ -200,18 +160,38 @@ async fn authenticate(req: HttpRequest) -> Result<PartnerKey, ApiError> {
     {
         // stale=true lets an honest client whose counts went astray start over with a new nonce.
         return Err(unauthorized(
-            &state,
+            state,
             "this nonce count was already used; take the new nonce",
             true,
         ));
     }
+    Ok(Verified { key, conn, now })
+}
+
+/// The partner behind a valid API key, within its rate limit.
+#[derive(Debug, Clone)]
+pub struct PartnerKey {
+    pub key_id: i64,
+    pub partner_id: i64,
+    pub is_msp: bool,
+}
+
+async fn authenticate(req: HttpRequest) -> Result<PartnerKey, ApiError> {
+    let state = app_state(&req)?;
+    let Verified { key, mut conn, now } = verify::<api_keys::KeySecrets>(&req, &state).await?;
     let quota = Quota {
         per_minute: state.settings.api_rate_limit_per_minute,
     };
     let decision = state
         .limiter
-        .take(&mut c, &format!("key:{}", key.key_id), quota, now_us)
-        .await?;
+        .take(
+            &mut conn,
+            &format!("key:{}", key.key_id),
+            quota,
+            now.timestamp_micros(),
+        )
+        .await
+        .map_err(ApiError::Unavailable)?;
     req.extensions_mut().insert(decision);
     if !decision.allowed {
         return Err(ApiError::TooManyRequests(format!(
@@ -221,7 +201,9 @@ async fn authenticate(req: HttpRequest) -> Result<PartnerKey, ApiError> {
     }
     let a_minute_ago = now - Duration::minutes(1);
     if key.last_used_at.is_none_or(|t| t < a_minute_ago) {
-        api_keys::touch(&mut c, key.key_id, now, a_minute_ago).await?;
+        api_keys::touch(&mut conn, key.key_id, now, a_minute_ago)
+            .await
+            .map_err(ApiError::Unavailable)?;
     }
     Ok(PartnerKey {
         key_id: key.key_id,
@@ -275,5 +257,29 @@ impl AsPartner for PartnerKey {
 impl AsPartner for MspKey {
     fn partner(&self) -> &PartnerKey {
         &self.0
+    }
+}
+
+/// The vendor operator behind a valid operator API key (the ingest endpoint's).
+#[derive(Debug, Clone)]
+pub struct OperatorKey {
+    pub key_id: i64,
+    pub user_id: i64,
+}
+
+impl FromRequest for OperatorKey {
+    type Error = ApiError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, Self::Error>>>>;
+
+    fn from_request(req: &HttpRequest, _: &mut actix_web::dev::Payload) -> Self::Future {
+        let req = req.clone();
+        Box::pin(async move {
+            let state = app_state(&req)?;
+            let v = verify::<operator_keys::OperatorKey>(&req, &state).await?;
+            Ok(OperatorKey {
+                key_id: v.key.key_id,
+                user_id: v.key.user_id,
+            })
+        })
     }
 }

@@ -5,7 +5,8 @@ use actix_web::{HttpResponse, web};
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use super::auth::{ApiError, AsPartner};
+use super::auth::AsPartner;
+use super::error::ApiError;
 use super::formats::{CreditState, DiscountState, Dollars, Instant, amount, instant};
 use crate::billing::grants::{
     CreditStatus, DiscountStatus, credit_period, discount_period, percent,

@@ -10,14 +10,15 @@ use chrono::Duration;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::auth::{ApiError, AsPartner, MspKey};
+use super::auth::{AsPartner, MspKey};
 use super::bills as answers;
-use super::error::ErrorBody;
+use super::error::{ApiError, ErrorBody};
 use super::formats::{CustomerState, Time, YearMonth, time};
 use super::grants::{credits, discounts};
 use crate::billing::month::Month;
 use crate::bills::{self, BillError, PartnerBill};
 use crate::state::AppState;
+use crate::store::StoreError;
 use crate::store::customers::{self, Customer};
 use crate::store::signup_links::{self, NewLink};
 use crate::tokens::{hash_token, random_token};
@@ -248,7 +249,7 @@ pub(super) async fn signup_url(
     let mut tx = state.db.begin().await?;
     let partner = crate::store::partners::find_by_id(&mut tx, key.partner().partner_id)
         .await?
-        .ok_or(ApiError::Internal)?;
+        .ok_or(StoreError::NotFound)?;
     let new = NewLink {
         partner_id: partner.partner_id,
         label: "API",
@@ -315,10 +316,7 @@ pub(super) async fn bill(
 ) -> Result<HttpResponse, ApiError> {
     let month = month_param(&month)?;
     let bill = partner_bill(&state, key.partner().partner_id, month).await?;
-    let answer = answers::msp_bill(&bill).map_err(|e| {
-        tracing::error!(error = %e, "a customer's orgId cannot be written as customerID");
-        ApiError::Internal
-    })?;
+    let answer = answers::msp_bill(&bill).map_err(ApiError::internal)?;
     Ok(HttpResponse::Ok().json(answer))
 }
 

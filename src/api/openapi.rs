@@ -113,12 +113,12 @@ pub fn path_item<'a>(doc: &'a Value, path: &str) -> Option<&'a Value> {
 
 /// What an API scope answers for a request no route took: 405 with the methods a documented
 /// path takes, else 404.
-pub fn unmatched(doc: &Value, path: &str, surface: &str) -> super::auth::ApiError {
+pub fn unmatched(doc: &Value, path: &str, surface: &str) -> super::error::ApiError {
     match path_item(doc, path).and_then(Value::as_object) {
-        Some(item) => super::auth::ApiError::MethodNotAllowed(
+        Some(item) => super::error::ApiError::MethodNotAllowed(
             item.keys().map(|m| m.to_ascii_uppercase()).collect(),
         ),
-        None => super::auth::ApiError::NotFound(format!("no such operation in the {surface}")),
+        None => super::error::ApiError::NotFound(format!("no such operation in the {surface}")),
     }
 }
 

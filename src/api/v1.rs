@@ -6,14 +6,14 @@ use chrono::Duration;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::auth::{ApiError, PartnerKey};
+use super::auth::PartnerKey;
 use super::bills as answers;
-use super::error::ErrorBody;
+use super::error::{ApiError, ErrorBody};
 use super::formats::{Time, YearMonth, time};
 use super::{grants, msp};
 use crate::state::AppState;
 use crate::store::signup_links::{self, NewLink, SignupLink};
-use crate::store::{api_keys, audit, partners};
+use crate::store::{StoreError, api_keys, audit, partners};
 use crate::tokens::{hash_token, random_token};
 use crate::web::routes;
 
@@ -169,10 +169,10 @@ pub(super) async fn me(
     let mut c = state.db.acquire().await?;
     let p = partners::find_by_id(&mut c, key.partner_id)
         .await?
-        .ok_or(ApiError::Internal)?;
+        .ok_or(StoreError::NotFound)?;
     let k = api_keys::find(&mut c, key.partner_id, key.key_id)
         .await?
-        .ok_or(ApiError::Internal)?;
+        .ok_or(StoreError::NotFound)?;
     Ok(HttpResponse::Ok().json(Me {
         partner_name: p.name,
         partner_slug: p.slug,
@@ -340,7 +340,7 @@ pub(super) async fn create_link(
     let mut tx = state.db.begin().await?;
     let p = partners::find_by_id(&mut tx, key.partner_id)
         .await?
-        .ok_or(ApiError::Internal)?;
+        .ok_or(StoreError::NotFound)?;
     let new = NewLink {
         partner_id: key.partner_id,
         label: &body.label,
@@ -360,7 +360,7 @@ pub(super) async fn create_link(
     audit::record(&mut tx, e, now).await?;
     let link = signup_links::find(&mut tx, key.partner_id, id)
         .await?
-        .ok_or(ApiError::Internal)?;
+        .ok_or(StoreError::NotFound)?;
     tx.commit().await?;
     let url = format!(
         "{}{}",
@@ -406,7 +406,7 @@ pub(super) async fn revoke_link(
     }
     let link = signup_links::find(&mut tx, key.partner_id, link.link_id)
         .await?
-        .ok_or(ApiError::Internal)?;
+        .ok_or(StoreError::NotFound)?;
     tx.commit().await?;
     Ok(HttpResponse::Ok().json(link_json(&link, now, None)))
 }

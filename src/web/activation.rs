@@ -130,7 +130,7 @@ async fn activate(
     let name = ctx.t("key-first-name");
     let key = onboarding::issue_api_key(&mut tx, &state.vault, partner_id, &name, &actor, now)
         .await
-        .map_err(|e| AppError::Internal(anyhow::anyhow!("{e}")))?;
+        .map_err(|e| AppError::Internal(anyhow::Error::new(e)))?;
     let partner = partners::find_by_id(&mut tx, partner_id)
         .await?
         .ok_or(AppError::NotFound)?;

@@ -73,23 +73,28 @@ impl DigestClient {
                 return r;
             }
             self.unauthorized += 1;
-            let wanted = if self.alg == Algorithm::Sha256 {
-                "algorithm=SHA-256"
-            } else {
-                "algorithm=MD5"
-            };
-            let challenge = r
-                .headers()
-                .get_all("www-authenticate")
-                .iter()
-                .map(|v| v.to_str().unwrap().to_string())
-                .find(|c| c.contains(wanted))
-                .expect("the algorithm is offered");
-            let start = challenge.find("nonce=\"").unwrap() + 7;
-            self.nonce =
-                Some(challenge[start..start + challenge[start..].find('"').unwrap()].to_string());
-            self.nc = 0;
+            self.take_challenge(&r);
         }
         unreachable!("the second attempt always returns")
+    }
+
+    /// Takes the nonce of a 401's challenge for this client's algorithm, from nc 1 on.
+    pub fn take_challenge(&mut self, r: &reqwest::Response) {
+        let wanted = if self.alg == Algorithm::Sha256 {
+            "algorithm=SHA-256"
+        } else {
+            "algorithm=MD5"
+        };
+        let challenge = r
+            .headers()
+            .get_all("www-authenticate")
+            .iter()
+            .map(|v| v.to_str().unwrap().to_string())
+            .find(|c| c.contains(wanted))
+            .expect("the algorithm is offered");
+        let start = challenge.find("nonce=\"").unwrap() + 7;
+        self.nonce =
+            Some(challenge[start..start + challenge[start..].find('"').unwrap()].to_string());
+        self.nc = 0;
     }
 }

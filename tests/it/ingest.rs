@@ -4,6 +4,9 @@ use chrono::Utc;
 use partner_console::domain::PartnerKind;
 use partner_console::store::customers::{self, NewCustomer};
 
+use partner_console::auth::api_keys::Algorithm;
+
+use crate::digest_client::DigestClient;
 use crate::helpers::{TestApp, spawn_app};
 
 async fn curl(
@@ -135,4 +138,103 @@ async fn the_metering_pipeline_loads_usage_with_an_operator_key() {
         challenges[0].contains("algorithm=SHA-256") && challenges[1].contains("algorithm=MD5"),
         "{challenges:?}"
     );
+}
+
+/// POSTs `body` to the ingest endpoint with `authorization` (if any).
+async fn post(app: &TestApp, authorization: Option<&str>, body: &str) -> reqwest::Response {
+    let mut req = reqwest::Client::new()
+        .post(app.url(INGEST))
+        .header("content-type", "text/csv")
+        .body(body.to_string());
+    if let Some(h) = authorization {
+        req = req.header("authorization", h);
+    }
+    req.send().await.unwrap()
+}
+
+const INGEST: &str = "/internal/v1/usage";
+
+#[tokio::test]
+async fn ingest_has_the_replay_guard_the_failure_limit_and_no_401_for_a_store_outage() {
+    let app = spawn_app().await;
+    app.create_operator("ops@vendor.example").await;
+    let key = partner_console::operators::issue_operator_key(
+        &app.state.db,
+        &app.state.vault,
+        "ops@vendor.example",
+    )
+    .await
+    .unwrap();
+    let empty = partner_console::billing::usage_file::CSV_HEADER.to_string() + "\n";
+    let challenge = post(&app, None, &empty).await;
+    assert_eq!(challenge.status(), 401);
+
+    // The same (nonce, nc) twice: the second is a replay.
+    let mut ops = DigestClient::new(
+        &format!("{}:{}", key.public_key, key.private_key),
+        Algorithm::Sha256,
+    );
+    ops.take_challenge(&challenge);
+    let once = ops.header("POST", INGEST).unwrap();
+    assert_eq!(post(&app, Some(&once), &empty).await.status(), 200);
+    let replay = post(&app, Some(&once), &empty).await;
+    assert_eq!(replay.status(), 401, "a replayed nonce count");
+    let stale = replay
+        .headers()
+        .get_all("www-authenticate")
+        .iter()
+        .all(|v| v.to_str().unwrap().contains("stale=true"));
+    assert!(stale, "the replay is told to take a new nonce");
+    let next = ops.header("POST", INGEST).unwrap();
+    assert_eq!(post(&app, Some(&next), &empty).await.status(), 200);
+
+    // Guessing an operator's key is limited per address, as on the partner APIs: 30 a minute.
+    let mut guesser = DigestClient::new(&format!("{}:guess", key.public_key), Algorithm::Sha256);
+    guesser.take_challenge(&challenge);
+    for i in 1..=30 {
+        let h = guesser.header("POST", INGEST).unwrap();
+        assert_eq!(
+            post(&app, Some(&h), &empty).await.status(),
+            401,
+            "guess {i}"
+        );
+    }
+    let h = guesser.header("POST", INGEST).unwrap();
+    let r = post(&app, Some(&h), &empty).await;
+    assert_eq!(r.status(), 429, "the 31st failed attempt within a minute");
+    let body: serde_json::Value = r.json().await.unwrap();
+    assert_eq!(
+        (body["code"].as_str(), body["status"].as_i64()),
+        (Some("ResourceExhausted"), Some(429))
+    );
+
+    // A store that cannot be reached is the server's trouble, not a wrong key: 503, not 401.
+    let acme = app
+        .create_partner("Acme Cloud", PartnerKind::Msp, "owner@acme.example")
+        .await;
+    let (_, partner) = crate::api_calls::api_key(&app, acme).await;
+    let mut msp = DigestClient::new(&partner, Algorithm::Sha256);
+    msp.take_challenge(&challenge);
+    let mut ops = DigestClient::new(
+        &format!("{}:{}", key.public_key, key.private_key),
+        Algorithm::Sha256,
+    );
+    ops.take_challenge(&challenge);
+    app.state.db.close().await;
+    let h = ops.header("POST", INGEST).unwrap();
+    let r = post(&app, Some(&h), &empty).await;
+    assert_eq!(r.status(), 503);
+    let body: serde_json::Value = r.json().await.unwrap();
+    assert_eq!(
+        (body["code"].as_str(), body["status"].as_i64()),
+        (Some("Unavailable"), Some(503))
+    );
+    let h = msp.header("GET", "/api/v1/me").unwrap();
+    let r = reqwest::Client::new()
+        .get(app.url("/api/v1/me"))
+        .header("authorization", h)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 503, "the partner APIs too");
 }

@@ -249,7 +249,7 @@ async fn resend_activation(
         now,
     )
     .await
-    .map_err(|e| AppError::Internal(anyhow::anyhow!("{e}")))?;
+    .map_err(|e| AppError::Internal(anyhow::Error::new(e)))?;
     let actor = Actor {
         user_id: op.0.user_id,
         address: &addr,

@@ -87,7 +87,7 @@ async fn create(
     let mut tx = state.db.begin().await?;
     let key = onboarding::issue_api_key(&mut tx, &state.vault, m.partner_id, &name, &actor, now)
         .await
-        .map_err(|e| AppError::Internal(anyhow::anyhow!("{e}")))?;
+        .map_err(|e| AppError::Internal(anyhow::Error::new(e)))?;
     let partner = partners::find_by_id(&mut tx, m.partner_id)
         .await?
         .ok_or(AppError::NotFound)?;
