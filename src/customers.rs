@@ -93,7 +93,7 @@ pub async fn sign_up(
     .await?;
     let link = format!(
         "{public_url}{}",
-        crate::web::routes::confirm_organization(&token)
+        crate::paths::confirm_organization(&token)
     );
     let m = mail::customer_confirmation(i18n, s.email.as_str(), &partner.name, s.org_name, &link)?;
     mail::enqueue(tx, &m, now).await?;

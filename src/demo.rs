@@ -24,7 +24,7 @@ use crate::store::users::Membership;
 use crate::store::{Db, partners};
 use crate::tokens::hash_token;
 use crate::tokens::random_token;
-use crate::web::routes;
+use crate::paths as routes;
 use chrono::Duration;
 
 pub struct Demo {

@@ -77,7 +77,7 @@ impl ResponseError for AppError {
 
     fn error_response(&self) -> HttpResponse {
         if let AppError::SignInRequired { next } = self {
-            let target = format!("{}?next={}", crate::web::routes::SIGN_IN, urlencode(next));
+            let target = format!("{}?next={}", crate::paths::SIGN_IN, urlencode(next));
             return HttpResponse::SeeOther()
                 .insert_header((header::LOCATION, target))
                 .finish();

@@ -14,7 +14,7 @@ use crate::store::partners::{self, NewPartner};
 use crate::store::users::{self, Membership};
 use crate::store::{StoreError, Tx, tokens};
 use crate::tokens::{hash_token, random_token};
-use crate::web::routes;
+use crate::paths as routes;
 
 pub const ACTIVATION_PURPOSE: &str = "activation";
 pub const ACTIVATION_HOURS: i64 = 72;

@@ -17,7 +17,7 @@ use super::ratelimit::Quota;
 use crate::auth::api_keys::Algorithm;
 use crate::state::AppState;
 use crate::store::{PoolConn, StoreError, api_keys, operator_keys};
-use crate::web::client_addr;
+use crate::http::client_addr;
 
 /// A kind of API key the Digest core can check.
 trait DigestKey: Sized {

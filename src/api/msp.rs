@@ -22,7 +22,7 @@ use crate::store::StoreError;
 use crate::store::customers::{self, Customer};
 use crate::store::signup_links::{self, NewLink};
 use crate::tokens::{hash_token, random_token};
-use crate::web::routes;
+use crate::paths as routes;
 
 pub const BASE: &str = "/v1beta1/msp";
 const MAX_PAGE: i64 = 1000;

@@ -15,7 +15,7 @@ use crate::state::AppState;
 use crate::store::signup_links::{self, NewLink, SignupLink};
 use crate::store::{StoreError, api_keys, audit, partners};
 use crate::tokens::{hash_token, random_token};
-use crate::web::routes;
+use crate::paths as routes;
 
 pub const BASE: &str = "/api/v1";
 

@@ -12,12 +12,12 @@ pub mod multipart;
 pub mod ops;
 pub mod page;
 pub mod public;
-pub mod routes;
+pub use crate::http::client_addr;
+pub use crate::paths as routes;
 pub mod signup;
 
-use actix_web::{HttpRequest, web};
+use actix_web::web;
 
-use crate::config::Settings;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     ops::configure(cfg);
@@ -31,15 +31,3 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     console::configure(cfg);
 }
 
-/// The client's address for throttling and the audit log. `X-Forwarded-For` is believed only
-/// when configured to sit behind a proxy; otherwise anyone could choose their own address.
-pub fn client_addr(req: &HttpRequest, settings: &Settings) -> String {
-    if settings.trust_proxy
-        && let Some(ip) = req.connection_info().realip_remote_addr()
-    {
-        return ip.to_string();
-    }
-    req.peer_addr()
-        .map(|a| a.ip().to_string())
-        .unwrap_or_else(|| "unknown".into())
-}

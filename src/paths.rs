@@ -1,4 +1,6 @@
-//! Paths of the HTML surface, named once and used by handlers, redirects, templates and tests.
+//! Paths of the HTML surface, named once: the web handlers, redirects and templates use them
+//! (as `web::routes`), and so do the mails, the APIs and the application layer that put links to
+//! these pages in their answers; kept at the root so that none of those reaches into `web`.
 
 pub const HOME: &str = "/";
 pub const SIGN_IN: &str = "/sign-in";
