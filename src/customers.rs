@@ -91,10 +91,7 @@ pub async fn sign_up(
         now + Duration::hours(CONFIRM_HOURS),
     )
     .await?;
-    let link = format!(
-        "{public_url}{}",
-        crate::paths::confirm_organization(&token)
-    );
+    let link = format!("{public_url}{}", crate::paths::confirm_organization(&token));
     let m = mail::customer_confirmation(i18n, s.email.as_str(), &partner.name, s.org_name, &link)?;
     mail::enqueue(tx, &m, now).await?;
     Ok(customer_id)

@@ -11,6 +11,7 @@ use crate::customers::new_org_id;
 use crate::domain::SvgLogo;
 use crate::domain::{PartnerKind, Role};
 use crate::operators::{self, CreateUserError};
+use crate::paths as routes;
 use crate::store::StoreError;
 use crate::store::api_keys;
 use crate::store::applications::{self, NewApplication};
@@ -24,7 +25,6 @@ use crate::store::users::Membership;
 use crate::store::{Db, partners};
 use crate::tokens::hash_token;
 use crate::tokens::random_token;
-use crate::paths as routes;
 use chrono::Duration;
 
 pub struct Demo {

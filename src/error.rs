@@ -30,6 +30,18 @@ pub enum AppError {
     Internal(#[from] anyhow::Error),
 }
 
+impl From<crate::app::signup_links::LinkError> for AppError {
+    fn from(e: crate::app::signup_links::LinkError) -> Self {
+        use crate::app::signup_links::LinkError;
+        match e {
+            // A reseller's console has no signup links: the pages do not exist for it.
+            LinkError::NotMsp | LinkError::NotFound => AppError::NotFound,
+            LinkError::Invalid(_) => AppError::BadRequest,
+            LinkError::Store(s) => AppError::Store(s),
+        }
+    }
+}
+
 impl AppError {
     pub fn sign_in_required(req: &HttpRequest) -> AppError {
         let uri = req.uri();

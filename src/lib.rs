@@ -2,6 +2,7 @@
 //! channel. `main.rs` is a thin CLI over [`startup::Application`].
 
 pub mod api;
+pub mod app;
 pub mod assets;
 pub mod auth;
 pub mod billing;

@@ -7,6 +7,7 @@ use crate::auth::api_keys::{IssuedKey, KeyVault};
 use crate::domain::{Email, PartnerKind, Role};
 use crate::i18n::I18n;
 use crate::mail;
+use crate::paths as routes;
 use crate::store::api_keys::{self, NewApiKey};
 use crate::store::applications::{self, Application};
 use crate::store::audit::{self, AuditEvent};
@@ -14,7 +15,6 @@ use crate::store::partners::{self, NewPartner};
 use crate::store::users::{self, Membership};
 use crate::store::{StoreError, Tx, tokens};
 use crate::tokens::{hash_token, random_token};
-use crate::paths as routes;
 
 pub const ACTIVATION_PURPOSE: &str = "activation";
 pub const ACTIVATION_HOURS: i64 = 72;

@@ -14,10 +14,11 @@ use chrono::{DateTime, Duration, Utc};
 use super::digest::{self, NonceCheck};
 use super::error::ApiError;
 use super::ratelimit::Quota;
+use crate::app::Actor;
 use crate::auth::api_keys::Algorithm;
+use crate::http::client_addr;
 use crate::state::AppState;
 use crate::store::{PoolConn, StoreError, api_keys, operator_keys};
-use crate::http::client_addr;
 
 /// A kind of API key the Digest core can check.
 trait DigestKey: Sized {
@@ -174,6 +175,15 @@ pub struct PartnerKey {
     pub key_id: i64,
     pub partner_id: i64,
     pub is_msp: bool,
+    /// The request's client address.
+    pub address: String,
+}
+
+impl PartnerKey {
+    /// The key as the actor of what its request does.
+    pub fn actor(&self) -> Actor {
+        Actor::api_key(self.key_id, self.partner_id, self.address.clone())
+    }
 }
 
 async fn authenticate(req: HttpRequest) -> Result<PartnerKey, ApiError> {
@@ -209,6 +219,7 @@ async fn authenticate(req: HttpRequest) -> Result<PartnerKey, ApiError> {
         key_id: key.key_id,
         partner_id: key.partner_id,
         is_msp: key.partner_kind == "msp",
+        address: client_addr(&req, &state.settings),
     })
 }
 

@@ -9,6 +9,7 @@ use serde_json::json;
 use utoipa::ToSchema;
 
 use super::digest;
+use crate::app::signup_links::{Field, LinkError, MAX_DAYS, MAX_LABEL_CHARS, MAX_USES};
 use crate::store::StoreError;
 
 /// An API failure, answered as JSON in the public API's error shape.
@@ -157,4 +158,27 @@ pub fn json_error(status: StatusCode, code: &str, error: serde_json::Value) -> H
         msg_prefix: String::new(),
         status: status.as_u16(),
     })
+}
+
+impl From<LinkError> for ApiError {
+    fn from(e: LinkError) -> Self {
+        match e {
+            LinkError::NotMsp => ApiError::Forbidden(e.to_string()),
+            LinkError::NotFound => ApiError::NotFound(e.to_string()),
+            LinkError::Invalid(fields) => ApiError::BadRequest(
+                fields
+                    .iter()
+                    .map(|f| match f {
+                        Field::Label => format!("label must be at most {MAX_LABEL_CHARS} characters"),
+                        Field::Days => format!("expiresInDays must be a whole number from 1 to {MAX_DAYS}"),
+                        Field::MaxUses => format!(
+                            "maxUses must be a whole number from 1 to {MAX_USES}, or absent for unlimited"
+                        ),
+                    })
+                    .collect::<Vec<_>>()
+                    .join("; "),
+            ),
+            LinkError::Store(s) => s.into(),
+        }
+    }
 }

@@ -6,7 +6,6 @@
 
 use actix_web::{HttpResponse, web};
 use base64::Engine;
-use chrono::Duration;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -15,14 +14,11 @@ use super::bills as answers;
 use super::error::{ApiError, ErrorBody};
 use super::formats::{CustomerState, Time, YearMonth, time};
 use super::grants::{credits, discounts};
+use crate::app::signup_links::{self, NewLinkRequest};
 use crate::billing::month::Month;
 use crate::bills::{self, BillError, PartnerBill};
 use crate::state::AppState;
-use crate::store::StoreError;
 use crate::store::customers::{self, Customer};
-use crate::store::signup_links::{self, NewLink};
-use crate::tokens::{hash_token, random_token};
-use crate::paths as routes;
 
 pub const BASE: &str = "/v1beta1/msp";
 const MAX_PAGE: i64 = 1000;
@@ -243,38 +239,22 @@ pub(super) async fn signup_url(
             "the body must be empty or {{\"orgId\": \"...\"}}: {e}"
         ))
     })?;
-    let now = state.now();
-    let token = random_token();
-    let expires = now + Duration::days(7);
-    let mut tx = state.db.begin().await?;
-    let partner = crate::store::partners::find_by_id(&mut tx, key.partner().partner_id)
-        .await?
-        .ok_or(StoreError::NotFound)?;
-    let new = NewLink {
-        partner_id: partner.partner_id,
-        label: "API",
-        token_hash: &hash_token(&token),
-        expires_at: expires,
+    let request = NewLinkRequest {
+        label: "API".into(),
+        days: signup_links::DEFAULT_DAYS,
         max_uses: None,
-        created_by: None,
     };
-    let id = signup_links::insert(&mut tx, new, now).await?;
-    let e = crate::store::audit::AuditEvent {
-        actor_user_id: None,
-        partner_id: Some(partner.partner_id),
-        action: "signup_link_created",
-        detail: &format!("link {id} by API key {}", key.partner().key_id),
-        address: "",
-    };
-    crate::store::audit::record(&mut tx, e, now).await?;
-    tx.commit().await?;
+    let created = signup_links::create(
+        &state.db,
+        &key.partner().actor(),
+        request,
+        &state.settings.public_url,
+        state.now(),
+    )
+    .await?;
     Ok(HttpResponse::Ok().json(SignupUrl {
-        customer_signup_url: format!(
-            "{}{}",
-            state.settings.public_url,
-            routes::signup(&partner.slug, &token)
-        ),
-        expired_at: time(Some(expires)),
+        customer_signup_url: created.url,
+        expired_at: time(Some(created.link.expires_at)),
     }))
 }
 

@@ -2,7 +2,6 @@
 //! signup links (MSPs only), and the key's own partner. New operations go here, not in v1beta1.
 
 use actix_web::{HttpResponse, web};
-use chrono::Duration;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -11,11 +10,10 @@ use super::bills as answers;
 use super::error::{ApiError, ErrorBody};
 use super::formats::{Time, YearMonth, time};
 use super::{grants, msp};
+use crate::app::signup_links::{self, NewLinkRequest};
 use crate::state::AppState;
-use crate::store::signup_links::{self, NewLink, SignupLink};
-use crate::store::{StoreError, api_keys, audit, partners};
-use crate::tokens::{hash_token, random_token};
-use crate::paths as routes;
+use crate::store::signup_links::SignupLink;
+use crate::store::{StoreError, api_keys, partners};
 
 pub const BASE: &str = "/api/v1";
 
@@ -185,14 +183,6 @@ pub(super) async fn me(
     }))
 }
 
-fn msp_only(key: &PartnerKey) -> Result<(), ApiError> {
-    if key.is_msp {
-        Ok(())
-    } else {
-        Err(ApiError::Forbidden("signup links are for managed service providers; a reseller's customers come from private offers".into()))
-    }
-}
-
 #[derive(Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 #[schema(as = SignupLink)]
@@ -247,10 +237,8 @@ pub(super) async fn list_links(
     key: PartnerKey,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
-    msp_only(&key)?;
     let now = state.now();
-    let mut c = state.db.acquire().await?;
-    let links: Vec<LinkJson> = signup_links::list(&mut c, key.partner_id)
+    let links: Vec<LinkJson> = signup_links::list(&state.db, &key.actor())
         .await?
         .iter()
         .map(|l| link_json(l, now, None))
@@ -275,26 +263,18 @@ pub(super) struct NewLinkBody {
     max_uses: Option<serde_json::Number>,
 }
 
-/// A JSON number that is a whole number within `range` (`30` and `30.0` alike, as JSON Schema's
-/// `integer` reads them).
-fn whole(
-    n: Option<&serde_json::Number>,
-    range: std::ops::RangeInclusive<i64>,
-) -> Result<Option<i64>, ()> {
+/// A JSON number that is a whole number (`30` and `30.0` alike, as JSON Schema's `integer` reads
+/// them); `Err` for one that is not.
+fn whole(n: Option<&serde_json::Number>) -> Result<Option<i64>, ()> {
     let Some(n) = n else { return Ok(None) };
-    let v = n
-        .as_i64()
+    n.as_i64()
         .or_else(|| {
             n.as_f64()
                 .filter(|f| f.fract() == 0.0 && f.abs() < 1e15)
                 .map(|f| f as i64)
         })
-        .ok_or(())?;
-    if range.contains(&v) {
-        Ok(Some(v))
-    } else {
-        Err(())
-    }
+        .map(Some)
+        .ok_or(())
 }
 
 /// Create a signup link.
@@ -313,61 +293,28 @@ pub(super) async fn create_link(
     state: web::Data<AppState>,
     raw: web::Bytes,
 ) -> Result<HttpResponse, ApiError> {
-    msp_only(&key)?;
     // No body or `null` means every default.
     let body: NewLinkBody = super::body::optional_object(&raw)
         .map_err(|e| ApiError::BadRequest(format!("the body is not a signup link request: {e}")))?
         .unwrap_or_default();
-    let days = whole(body.expires_in_days.as_ref(), 1..=90)
-        .map_err(|()| {
-            ApiError::BadRequest("expiresInDays must be a whole number from 1 to 90".into())
-        })?
-        .unwrap_or(7);
-    let max_uses = whole(body.max_uses.as_ref(), 1..=1_000_000)
-        .map_err(|()| {
-            ApiError::BadRequest(
-                "maxUses must be a whole number from 1 to 1000000, or absent for unlimited".into(),
-            )
-        })?
-        .map(|m| m as i32);
-    if body.label.chars().count() > 80 {
-        return Err(ApiError::BadRequest(
-            "label must be at most 80 characters".into(),
-        ));
-    }
-    let now = state.now();
-    let token = random_token();
-    let mut tx = state.db.begin().await?;
-    let p = partners::find_by_id(&mut tx, key.partner_id)
-        .await?
-        .ok_or(StoreError::NotFound)?;
-    let new = NewLink {
-        partner_id: key.partner_id,
-        label: &body.label,
-        token_hash: &hash_token(&token),
-        expires_at: now + Duration::days(days),
+    // A number that is not whole is out of range, as the application layer reports it.
+    let days = whole(body.expires_in_days.as_ref()).unwrap_or(Some(0));
+    let max_uses = whole(body.max_uses.as_ref()).unwrap_or(Some(0));
+    let request = NewLinkRequest {
+        label: body.label,
+        days: days.unwrap_or(signup_links::DEFAULT_DAYS),
         max_uses,
-        created_by: None,
     };
-    let id = signup_links::insert(&mut tx, new, now).await?;
-    let e = audit::AuditEvent {
-        actor_user_id: None,
-        partner_id: Some(key.partner_id),
-        action: "signup_link_created",
-        detail: &format!("link {id} by API key {}", key.key_id),
-        address: "",
-    };
-    audit::record(&mut tx, e, now).await?;
-    let link = signup_links::find(&mut tx, key.partner_id, id)
-        .await?
-        .ok_or(StoreError::NotFound)?;
-    tx.commit().await?;
-    let url = format!(
-        "{}{}",
-        state.settings.public_url,
-        routes::signup(&p.slug, &token)
-    );
-    Ok(HttpResponse::Created().json(link_json(&link, now, Some(url))))
+    let now = state.now();
+    let created = signup_links::create(
+        &state.db,
+        &key.actor(),
+        request,
+        &state.settings.public_url,
+        now,
+    )
+    .await?;
+    Ok(HttpResponse::Created().json(link_json(&created.link, now, Some(created.url))))
 }
 
 /// Revoke a signup link.
@@ -385,28 +332,9 @@ pub(super) async fn revoke_link(
     state: web::Data<AppState>,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    msp_only(&key)?;
-    let id: i64 = id
-        .parse()
-        .map_err(|_| ApiError::NotFound("no such signup link".into()))?;
+    // An id that is no number is no link of yours: ids start at 1.
+    let id = id.parse::<i64>().unwrap_or(0);
     let now = state.now();
-    let mut tx = state.db.begin().await?;
-    let link = signup_links::find(&mut tx, key.partner_id, id)
-        .await?
-        .ok_or_else(|| ApiError::NotFound("no such signup link".into()))?;
-    if signup_links::revoke(&mut tx, key.partner_id, id, now).await? {
-        let e = audit::AuditEvent {
-            actor_user_id: None,
-            partner_id: Some(key.partner_id),
-            action: "signup_link_revoked",
-            detail: &format!("link {id} by API key {}", key.key_id),
-            address: "",
-        };
-        audit::record(&mut tx, e, now).await?;
-    }
-    let link = signup_links::find(&mut tx, key.partner_id, link.link_id)
-        .await?
-        .ok_or(StoreError::NotFound)?;
-    tx.commit().await?;
+    let link = signup_links::revoke(&state.db, &key.actor(), id, now).await?;
     Ok(HttpResponse::Ok().json(link_json(&link, now, None)))
 }

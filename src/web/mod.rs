@@ -18,7 +18,6 @@ pub mod signup;
 
 use actix_web::web;
 
-
 pub fn configure(cfg: &mut web::ServiceConfig) {
     ops::configure(cfg);
     public::configure(cfg);
@@ -30,4 +29,3 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     admin::configure(cfg);
     console::configure(cfg);
 }
-

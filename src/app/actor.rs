@@ -1,0 +1,72 @@
+//! Who does something, for what partner, from where: what the audit log records of every
+//! sensitive action, whichever surface it came through.
+
+use chrono::{DateTime, Utc};
+
+use crate::store::audit::{self, AuditEvent};
+use crate::store::{StoreResult, Tx};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum By {
+    /// A signed-in person.
+    User(i64),
+    /// A program with one of the partner's API keys.
+    ApiKey(i64),
+}
+
+#[derive(Debug, Clone)]
+pub struct Actor {
+    pub by: By,
+    /// The partner acted for; `None` for operators' own actions.
+    pub partner_id: Option<i64>,
+    /// The request's client address.
+    pub address: String,
+}
+
+impl Actor {
+    pub fn user(user_id: i64, partner_id: Option<i64>, address: String) -> Actor {
+        Actor {
+            by: By::User(user_id),
+            partner_id,
+            address,
+        }
+    }
+
+    pub fn api_key(key_id: i64, partner_id: i64, address: String) -> Actor {
+        Actor {
+            by: By::ApiKey(key_id),
+            partner_id: Some(partner_id),
+            address,
+        }
+    }
+
+    /// The person acting, if it is one.
+    pub fn user_id(&self) -> Option<i64> {
+        match self.by {
+            By::User(id) => Some(id),
+            By::ApiKey(_) => None,
+        }
+    }
+
+    /// Writes the audit event of `action` in `tx`; a key's actions name the key in the detail.
+    pub async fn audit(
+        &self,
+        tx: &mut Tx,
+        action: &str,
+        detail: &str,
+        now: DateTime<Utc>,
+    ) -> StoreResult<()> {
+        let detail = match self.by {
+            By::User(_) => detail.to_string(),
+            By::ApiKey(key) => format!("{detail} by API key {key}"),
+        };
+        let e = AuditEvent {
+            actor_user_id: self.user_id(),
+            partner_id: self.partner_id,
+            action,
+            detail: &detail,
+            address: &self.address,
+        };
+        audit::record(tx, e, now).await
+    }
+}
