@@ -17,9 +17,9 @@ mod common;
 use chrono::{NaiveDate, Utc};
 
 use common::org_id;
+use partner_console::app::bills;
 use partner_console::billing::month::Month;
 use partner_console::billing::usage_file;
-use partner_console::bills;
 use partner_console::store::Db;
 
 const SERVICES: [&str; 5] = [
@@ -113,7 +113,7 @@ async fn load_file(db: &Db, path: &Path) -> (usize, Duration) {
     let data = std::fs::read(path).unwrap();
     let (rows, rejected) = usage_file::parse(&data);
     assert!(rejected.is_empty(), "{:?}", rejected.first());
-    let report = partner_console::usage::load(db, &rows, rejected, Utc::now(), |_| {})
+    let report = partner_console::app::usage::load(db, &rows, rejected, Utc::now(), |_| {})
         .await
         .unwrap();
     assert!(report.rejected.is_empty());

@@ -5,9 +5,10 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
+use partner_console::app::{demo, operators};
 use partner_console::config::Settings;
 use partner_console::startup::{Application, connect_and_migrate};
-use partner_console::{demo, operators, telemetry};
+use partner_console::telemetry;
 
 #[derive(Parser)]
 #[command(
@@ -130,12 +131,12 @@ async fn run(command: Command, settings: Settings) -> anyhow::Result<ExitCode> {
             };
             let db = connect_and_migrate(&settings).await?;
             let now = chrono::Utc::now();
-            match partner_console::bills::close_month(&db, m, now.date_naive(), now).await {
+            match partner_console::app::bills::close_month(&db, m, now.date_naive(), now).await {
                 Ok(r) => println!(
                     "closed {m}: {} partners, {} bill lines stored",
                     r.partners, r.lines
                 ),
-                Err(partner_console::bills::CloseError::Store(e)) => return Err(e.into()),
+                Err(partner_console::app::bills::CloseError::Store(e)) => return Err(e.into()),
                 Err(e) => {
                     eprintln!("refused: {e}");
                     return Ok(ExitCode::from(2));
@@ -202,13 +203,14 @@ async fn import_usage(settings: &Settings, file: &std::path::Path) -> anyhow::Re
     let db = connect_and_migrate(settings).await?;
     let total = rows.len();
     let tty = std::io::stderr().is_terminal();
-    let report = partner_console::usage::load(&db, &rows, rejected, chrono::Utc::now(), |done| {
-        if tty {
-            eprint!("\rloading {done}/{total} rows");
-            let _ = std::io::stderr().flush();
-        }
-    })
-    .await?;
+    let report =
+        partner_console::app::usage::load(&db, &rows, rejected, chrono::Utc::now(), |done| {
+            if tty {
+                eprint!("\rloading {done}/{total} rows");
+                let _ = std::io::stderr().flush();
+            }
+        })
+        .await?;
     if tty {
         eprintln!();
     }

@@ -9,8 +9,8 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::formats::{Amount, YearMonth, amount};
+use crate::app::bills::PartnerBill;
 use crate::billing::bill::{BillLine, Totals};
-use crate::bills::PartnerBill;
 
 /// The four amounts every level of a bill carries, USD strings with two decimals.
 #[derive(Serialize, ToSchema)]
@@ -319,9 +319,9 @@ mod tests {
     use std::sync::Arc;
 
     use super::*;
+    use crate::app::bills::CustomerInfo;
     use crate::billing::bill::{BaseLine, Credit, Discount, DiscountKind, Scope, compute};
     use crate::billing::month::Month;
-    use crate::bills::CustomerInfo;
 
     fn line(customer: i64, service: &str, project: &str, cluster: &str, usage: i64) -> BaseLine {
         BaseLine {

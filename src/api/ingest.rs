@@ -32,7 +32,7 @@ async fn ingest(
     body: Bytes,
 ) -> Result<HttpResponse, ApiError> {
     let (rows, rejected) = usage_file::parse(&body);
-    let report = crate::usage::load(&state.db, &rows, rejected, state.now(), |_| {})
+    let report = crate::app::usage::load(&state.db, &rows, rejected, state.now(), |_| {})
         .await
         .map_err(ApiError::internal)?;
     tracing::info!(

@@ -14,9 +14,9 @@ use super::bills as answers;
 use super::error::{ApiError, ErrorBody};
 use super::formats::{CustomerState, Time, YearMonth, time};
 use super::grants::{credits, discounts};
+use crate::app::bills::{self, BillError, PartnerBill};
 use crate::app::signup_links::{self, NewLinkRequest};
 use crate::billing::month::Month;
-use crate::bills::{self, BillError, PartnerBill};
 use crate::state::AppState;
 use crate::store::customers::{self, Customer};
 

@@ -48,10 +48,24 @@ impl Actor {
         }
     }
 
-    /// Writes the audit event of `action` in `tx`; a key's actions name the key in the detail.
+    /// Writes the audit event of `action` on the actor's own partner in `tx`.
     pub async fn audit(
         &self,
         tx: &mut Tx,
+        action: &str,
+        detail: &str,
+        now: DateTime<Utc>,
+    ) -> StoreResult<()> {
+        self.audit_on(tx, self.partner_id, action, detail, now)
+            .await
+    }
+
+    /// Writes the audit event of `action` on `partner_id` (an operator's action on a partner,
+    /// say) in `tx`; a key's actions name the key in the detail.
+    pub async fn audit_on(
+        &self,
+        tx: &mut Tx,
+        partner_id: Option<i64>,
         action: &str,
         detail: &str,
         now: DateTime<Utc>,
@@ -62,7 +76,7 @@ impl Actor {
         };
         let e = AuditEvent {
             actor_user_id: self.user_id(),
-            partner_id: self.partner_id,
+            partner_id,
             action,
             detail: &detail,
             address: &self.address,

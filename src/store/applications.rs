@@ -99,7 +99,7 @@ pub async fn decide(
     state: &str,
     reason: Option<&str>,
     partner_id: Option<i64>,
-    reviewer: i64,
+    reviewer: Option<i64>,
     now: DateTime<Utc>,
 ) -> StoreResult<bool> {
     let n = on_conn!(c, c => sqlx::query(

@@ -10,10 +10,11 @@ use serde::Deserialize;
 use super::keys::{KeyCreated, key_created_page};
 use super::page::{PageCtx, UserView, render, render_status};
 use super::{client_addr, routes};
+use crate::app::Actor;
+use crate::app::onboarding::{self, ACTIVATION_PURPOSE};
 use crate::auth::session;
 use crate::domain::{Email, NewPassword};
 use crate::error::AppError;
-use crate::onboarding::{self, ACTIVATION_PURPOSE, Actor};
 use crate::state::AppState;
 use crate::store::tokens::{self, TokenState};
 use crate::store::{partners, users};
@@ -106,11 +107,7 @@ async fn activate(
     let partner_id = user.partner_id.ok_or(AppError::NotFound)?;
     let hash = state.passwords.hash(&form.password).await?;
     let now = state.now();
-    let addr = client_addr(&req, &state.settings);
-    let actor = Actor {
-        user_id: user.user_id,
-        address: &addr,
-    };
+    let actor = Actor::user(user.user_id, None, client_addr(&req, &state.settings));
     let mut tx = state.db.begin().await?;
     if let other @ (TokenState::Used | TokenState::Expired | TokenState::Unknown) =
         tokens::consume(&mut tx, ACTIVATION_PURPOSE, &token_hash, now).await?
@@ -118,15 +115,15 @@ async fn activate(
         return Err(dead_link(other));
     }
     users::set_password(&mut tx, user.user_id, &hash, now).await?;
-    onboarding::audit(
-        &mut tx,
-        &actor,
-        Some(partner_id),
-        "account_activated",
-        &user.email,
-        now,
-    )
-    .await?;
+    actor
+        .audit_on(
+            &mut tx,
+            Some(partner_id),
+            "account_activated",
+            &user.email,
+            now,
+        )
+        .await?;
     let name = ctx.t("key-first-name");
     let key = onboarding::issue_api_key(&mut tx, &state.vault, partner_id, &name, &actor, now)
         .await

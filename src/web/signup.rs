@@ -9,7 +9,7 @@ use serde::Deserialize;
 use super::logos::{Brand, brand};
 use super::page::{PageCtx, render_status};
 use super::{client_addr, routes};
-use crate::customers::{self as signups, ConfirmError, Signup, SignupError};
+use crate::app::customers::{self as signups, ConfirmError, Signup, SignupError};
 use crate::domain::{Email, NewPassword};
 use crate::error::AppError;
 use crate::state::AppState;

@@ -1,9 +1,9 @@
 //! Bills through the store and the console: credits over months, the window, scoping, CSV.
 
 use chrono::Utc;
+use partner_console::app::bills;
 use partner_console::billing::month::Month;
 use partner_console::billing::usage_file::UsageRow;
-use partner_console::bills;
 use partner_console::domain::PartnerKind;
 use partner_console::store::grants::{self, NewCredit, NewDiscount};
 use reqwest::StatusCode;
@@ -26,9 +26,10 @@ fn row(org_id: &str, ago: i32, service: &str, cents: i64, key: &str) -> UsageRow
 }
 
 async fn load(app: &TestApp, rows: Vec<UsageRow>) {
-    let report = partner_console::usage::load(&app.state.db, &rows, vec![], Utc::now(), |_| {})
-        .await
-        .unwrap();
+    let report =
+        partner_console::app::usage::load(&app.state.db, &rows, vec![], Utc::now(), |_| {})
+            .await
+            .unwrap();
     assert!(report.rejected.is_empty(), "{:?}", report.rejected);
 }
 
@@ -358,7 +359,7 @@ async fn operators_grant_discounts_and_credits_with_clear_errors() {
     app.create_operator("ops@vendor.example").await;
     let ops = signed_in_client(&app, "ops@vendor.example").await;
     let page = format!("/admin/partners/{acme}");
-    let r = crate::onboarding::post_with_token(
+    let r = crate::helpers::post_with_token(
         &app,
         &ops,
         &page,
@@ -376,7 +377,7 @@ async fn operators_grant_discounts_and_credits_with_clear_errors() {
         html.contains("percentage up to 100") && html.contains(r#"value="150""#),
         "values kept with the message"
     );
-    let r = crate::onboarding::post_with_token(
+    let r = crate::helpers::post_with_token(
         &app,
         &ops,
         &page,
@@ -394,7 +395,7 @@ async fn operators_grant_discounts_and_credits_with_clear_errors() {
         StatusCode::UNPROCESSABLE_ENTITY,
         "a customer of no partner"
     );
-    let r = crate::onboarding::post_with_token(
+    let r = crate::helpers::post_with_token(
         &app,
         &ops,
         &page,
@@ -408,7 +409,7 @@ async fn operators_grant_discounts_and_credits_with_clear_errors() {
     )
     .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
-    let r = crate::onboarding::post_with_token(
+    let r = crate::helpers::post_with_token(
         &app,
         &ops,
         &page,
@@ -421,7 +422,7 @@ async fn operators_grant_discounts_and_credits_with_clear_errors() {
     )
     .await;
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    let r = crate::onboarding::post_with_token(
+    let r = crate::helpers::post_with_token(
         &app,
         &ops,
         &page,
@@ -480,7 +481,7 @@ async fn a_closed_month_does_not_change_after_late_usage() {
     let last = Month::of(today).plus(-1);
     app.create_operator("ops@vendor.example").await;
     let ops = signed_in_client(&app, "ops@vendor.example").await;
-    let r = crate::onboarding::post_with_token(
+    let r = crate::helpers::post_with_token(
         &app,
         &ops,
         "/admin/billing",
@@ -496,9 +497,10 @@ async fn a_closed_month_does_not_change_after_late_usage() {
     assert_eq!(before.usage, 800);
 
     let late = vec![row("3000000000000000001", 1, "TiDB Starter", 500, "w2")];
-    let report = partner_console::usage::load(&app.state.db, &late, vec![], Utc::now(), |_| {})
-        .await
-        .unwrap();
+    let report =
+        partner_console::app::usage::load(&app.state.db, &late, vec![], Utc::now(), |_| {})
+            .await
+            .unwrap();
     assert_eq!(
         (report.inserted, report.late),
         (1, 1),
@@ -520,7 +522,7 @@ async fn a_closed_month_does_not_change_after_late_usage() {
         .unwrap();
     assert!(page.contains("closed"));
     // Closing twice, or the running month, is refused with a message.
-    let again = crate::onboarding::post_with_token(
+    let again = crate::helpers::post_with_token(
         &app,
         &ops,
         "/admin/billing",

@@ -150,7 +150,7 @@ async fn a_partner_signs_in_through_the_real_form() {
     {
         let new = partner_console::store::customers::NewCustomer {
             partner_id: acme,
-            org_id: &partner_console::customers::new_org_id(),
+            org_id: &partner_console::app::customers::new_org_id(),
             org_name: &format!("Customer {}", i + 1),
             email: &format!("admin@customer{}.example", i + 1),
             password_hash: "x",
@@ -191,7 +191,7 @@ async fn a_partner_signs_in_through_the_real_form() {
             }
         }
     }
-    partner_console::usage::load(&app.state.db, &rows, vec![], chrono::Utc::now(), |_| {})
+    partner_console::app::usage::load(&app.state.db, &rows, vec![], chrono::Utc::now(), |_| {})
         .await
         .unwrap();
     // A discount and a credit, so last month's bill shows both taken off.

@@ -6,10 +6,10 @@ use partner_console::store::signup_links::{self, NewLink};
 use partner_console::tokens::{hash_token, random_token};
 use reqwest::StatusCode;
 
+use crate::helpers::post_with_token;
 use crate::helpers::{
     TestApp, csrf_token, link_in, new_client, signed_in_client, spawn_app, text_of,
 };
-use crate::onboarding::post_with_token;
 
 /// A link of `partner_id` made straight in the store; returns its path.
 async fn make_link(app: &TestApp, partner_id: i64, slug: &str, max_uses: Option<i32>) -> String {
@@ -350,7 +350,7 @@ async fn the_customer_list_searches_filters_pages_and_exports() {
     for i in 0..120 {
         let new = partner_console::store::customers::NewCustomer {
             partner_id: acme,
-            org_id: &partner_console::customers::new_org_id(),
+            org_id: &partner_console::app::customers::new_org_id(),
             org_name: &format!("Org {i:03}"),
             email: &format!("it{i}@org{i}.example"),
             password_hash: "x",

@@ -5,9 +5,9 @@
 use std::sync::atomic::{AtomicU32, Ordering};
 
 use base64::Engine;
+use partner_console::app::operators;
 use partner_console::config::{RateLimitStore, Settings};
 use partner_console::domain::{PartnerKind, Role};
-use partner_console::operators;
 use partner_console::startup::Application;
 use partner_console::state::AppState;
 use partner_console::store::partners;
@@ -285,6 +285,34 @@ impl TestApp {
         .expect("create partner owner");
         id
     }
+}
+
+/// GETs `page` with `client`, then POSTs `fields` to `action` with the page's CSRF token, as a
+/// browser submits a form.
+pub async fn post_with_token(
+    app: &TestApp,
+    client: &reqwest::Client,
+    page: &str,
+    action: &str,
+    fields: &[(&str, &str)],
+) -> reqwest::Response {
+    let html = client
+        .get(app.url(page))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let token = csrf_token(&html);
+    let mut all = fields.to_vec();
+    all.push(("csrf_token", &token));
+    client
+        .post(app.url(action))
+        .form(&all)
+        .send()
+        .await
+        .unwrap()
 }
 
 /// A separate browser (cookie jar) signed in as `email`.

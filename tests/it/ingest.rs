@@ -68,7 +68,7 @@ async fn the_metering_pipeline_loads_usage_with_an_operator_key() {
     customers::insert(&mut tx, new, Utc::now()).await.unwrap();
     tx.commit().await.unwrap();
     app.create_operator("ops@vendor.example").await;
-    let key = partner_console::operators::issue_operator_key(
+    let key = partner_console::app::operators::issue_operator_key(
         &app.state.db,
         &app.state.vault,
         "ops@vendor.example",
@@ -158,7 +158,7 @@ const INGEST: &str = "/internal/v1/usage";
 async fn ingest_has_the_replay_guard_the_failure_limit_and_no_401_for_a_store_outage() {
     let app = spawn_app().await;
     app.create_operator("ops@vendor.example").await;
-    let key = partner_console::operators::issue_operator_key(
+    let key = partner_console::app::operators::issue_operator_key(
         &app.state.db,
         &app.state.vault,
         "ops@vendor.example",

@@ -34,7 +34,7 @@ async fn every_msp_operation_answers_in_the_public_shape() {
         cost: 123_450,
         record_key: "u1".into(),
     }];
-    partner_console::usage::load(&app.state.db, &rows, vec![], Utc::now(), |_| {})
+    partner_console::app::usage::load(&app.state.db, &rows, vec![], Utc::now(), |_| {})
         .await
         .unwrap();
     let (_, key) = api_key(&app, acme).await;
@@ -460,7 +460,7 @@ async fn the_demo_bills_mean_what_the_vendor_says_and_add_up() {
         ..Default::default()
     })
     .await;
-    let demo = partner_console::demo::seed(&app.state.db, &app.state.vault, &app.address)
+    let demo = partner_console::app::demo::seed(&app.state.db, &app.state.vault, &app.address)
         .await
         .unwrap();
     let key = demo.curls[0]

@@ -6,7 +6,8 @@ use reqwest::StatusCode;
 use reqwest::multipart::{Form, Part};
 
 use crate::helpers::{
-    PASSWORD, TestApp, csrf_token, link_in, location, signed_in_client, spawn_app, text_of,
+    PASSWORD, TestApp, csrf_token, link_in, location, post_with_token, signed_in_client, spawn_app,
+    text_of,
 };
 
 pub const LIGHT_SVG: &str = r##"<svg xmlns="http://www.w3.org/2000/svg" width="256" height="48"><rect width="256" height="48" rx="8" fill="#0b7285"/><circle cx="24" cy="24" r="14" fill="#ffffff"/></svg>"##;
@@ -96,32 +97,6 @@ pub async fn operator_with_pending(app: &TestApp) -> (reqwest::Client, i64) {
         .max()
         .expect("an application in the queue");
     (ops, id)
-}
-
-pub async fn post_with_token(
-    app: &TestApp,
-    client: &reqwest::Client,
-    page: &str,
-    action: &str,
-    fields: &[(&str, &str)],
-) -> reqwest::Response {
-    let html = client
-        .get(app.url(page))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    let token = csrf_token(&html);
-    let mut all = fields.to_vec();
-    all.push(("csrf_token", &token));
-    client
-        .post(app.url(action))
-        .form(&all)
-        .send()
-        .await
-        .unwrap()
 }
 
 #[tokio::test]
@@ -614,11 +589,11 @@ async fn partners_cannot_reach_each_others_keys_and_viewers_have_none() {
     assert!(keys[0].revoked_at.is_some());
 
     // A viewer of A has no API keys page and cannot create one.
-    partner_console::operators::create_user(
+    partner_console::app::operators::create_user(
         &app.state.db,
         "viewer@acme.example",
         PASSWORD,
-        partner_console::operators::member(a_id, partner_console::domain::Role::Viewer),
+        partner_console::app::operators::member(a_id, partner_console::domain::Role::Viewer),
     )
     .await
     .unwrap();

@@ -2,8 +2,8 @@
 //! read the same after the upgrade, and organization ids above 2^63 are renumbered.
 
 use chrono::Utc;
+use partner_console::app::bills;
 use partner_console::billing::month::Month;
-use partner_console::bills;
 use partner_console::store::Db;
 
 /// The last migration of that release.

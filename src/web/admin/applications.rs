@@ -6,10 +6,11 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 
+use crate::app::Actor;
+use crate::app::onboarding::{self, ReviewError};
 use crate::auth::Operator;
 use crate::auth::session::{self, FlashLevel};
 use crate::error::AppError;
-use crate::onboarding::{self, Actor, ReviewError};
 use crate::state::AppState;
 use crate::store::applications::{self, Application};
 use crate::store::logos;
@@ -91,11 +92,7 @@ async fn approve(
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();
     let now = state.now();
-    let addr = client_addr(&req, &state.settings);
-    let actor = Actor {
-        user_id: op.0.user_id,
-        address: &addr,
-    };
+    let actor = Actor::user(op.0.user_id, None, client_addr(&req, &state.settings));
     let mut tx = state.db.begin().await?;
     match onboarding::approve(
         &mut tx,
@@ -163,11 +160,7 @@ async fn reject(
         ));
     }
     let now = state.now();
-    let addr = client_addr(&req, &state.settings);
-    let actor = Actor {
-        user_id: op.0.user_id,
-        address: &addr,
-    };
+    let actor = Actor::user(op.0.user_id, None, client_addr(&req, &state.settings));
     let mut tx = state.db.begin().await?;
     match onboarding::reject(&mut tx, id, &reason, &actor, &ctx.i18n, now).await {
         Ok(()) => {

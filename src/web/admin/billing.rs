@@ -4,10 +4,10 @@ use actix_session::Session;
 use actix_web::{HttpResponse, web};
 use askama::Template;
 
+use crate::app::bills::{self, CloseError};
 use crate::auth::Operator;
 use crate::auth::session::{self, FlashLevel};
 use crate::billing::month::Month;
-use crate::bills::{self, CloseError};
 use crate::error::AppError;
 use crate::state::AppState;
 use crate::store::{closed, usage};

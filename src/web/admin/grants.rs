@@ -7,12 +7,12 @@ use chrono::NaiveDate;
 use serde::Deserialize;
 
 use super::partner_pages::{GrantForms, detail_page};
+use crate::app::Actor;
 use crate::auth::Operator;
 use crate::auth::session::{self, FlashLevel};
 use crate::billing::money::Cents;
 use crate::billing::month::Month;
 use crate::error::AppError;
-use crate::onboarding::{self, Actor};
 use crate::state::AppState;
 use crate::store::grants::{self, NewCredit, NewDiscount};
 use crate::store::{customers, partners};
@@ -135,25 +135,15 @@ async fn grant_discount(
         created_by: Some(op.0.user_id),
     };
     let did = grants::insert_discount(&mut tx, new, now).await?;
-    let addr = client_addr(&req, &state.settings);
-    let actor = Actor {
-        user_id: op.0.user_id,
-        address: &addr,
-    };
+    let actor = Actor::user(op.0.user_id, None, client_addr(&req, &state.settings));
     let detail = format!(
         "discount {did}: {} {} from {start_s}",
         f.kind,
         f.value.trim()
     );
-    onboarding::audit(
-        &mut tx,
-        &actor,
-        Some(partner_id),
-        "discount_granted",
-        &detail,
-        now,
-    )
-    .await?;
+    actor
+        .audit_on(&mut tx, Some(partner_id), "discount_granted", &detail, now)
+        .await?;
     tx.commit().await?;
     session::flash(&sess, FlashLevel::Success, ctx.t("flash-discount-granted"));
     Ok(redirect(&format!(
@@ -209,24 +199,14 @@ async fn grant_credit(
         created_by: Some(op.0.user_id),
     };
     let cid = grants::insert_credit(&mut tx, new, now).await?;
-    let addr = client_addr(&req, &state.settings);
-    let actor = Actor {
-        user_id: op.0.user_id,
-        address: &addr,
-    };
+    let actor = Actor::user(op.0.user_id, None, client_addr(&req, &state.settings));
     let detail = format!(
         "credit {cid}: {} from {effective_on} to {expires_on}",
         Cents(amount)
     );
-    onboarding::audit(
-        &mut tx,
-        &actor,
-        Some(partner_id),
-        "credit_granted",
-        &detail,
-        now,
-    )
-    .await?;
+    actor
+        .audit_on(&mut tx, Some(partner_id), "credit_granted", &detail, now)
+        .await?;
     tx.commit().await?;
     session::flash(&sess, FlashLevel::Success, ctx.t("flash-credit-granted"));
     Ok(redirect(&format!(

@@ -7,10 +7,11 @@ use askama::Template;
 use serde::Deserialize;
 
 use super::grants::{CreditForm, DiscountForm};
+use crate::app::Actor;
+use crate::app::onboarding;
 use crate::auth::Operator;
 use crate::auth::session::{self, FlashLevel};
 use crate::error::AppError;
-use crate::onboarding::{self, Actor};
 use crate::state::AppState;
 use crate::store::api_keys::{self, ApiKeyRow};
 use crate::store::customers::{self, Customer};
@@ -158,25 +159,21 @@ async fn set_state(
     new_state: &str,
 ) -> Result<HttpResponse, AppError> {
     let now = state.now();
-    let addr = client_addr(&req, &state.settings);
     let mut tx = state.db.begin().await?;
     let partner = partners::find_by_id(&mut tx, id)
         .await?
         .ok_or(AppError::NotFound)?;
     partners::set_state(&mut tx, id, new_state).await?;
-    let actor = Actor {
-        user_id: op.0.user_id,
-        address: &addr,
-    };
-    onboarding::audit(
-        &mut tx,
-        &actor,
-        Some(id),
-        &format!("partner_{new_state}"),
-        &partner.name,
-        now,
-    )
-    .await?;
+    let actor = Actor::user(op.0.user_id, None, client_addr(&req, &state.settings));
+    actor
+        .audit_on(
+            &mut tx,
+            Some(id),
+            &format!("partner_{new_state}"),
+            &partner.name,
+            now,
+        )
+        .await?;
     tx.commit().await?;
     let key = if new_state == "suspended" {
         "flash-partner-suspended"
@@ -222,7 +219,6 @@ async fn resend_activation(
     id: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
     let now = state.now();
-    let addr = client_addr(&req, &state.settings);
     let mut tx = state.db.begin().await?;
     let partner = partners::find_by_id(&mut tx, *id)
         .await?
@@ -250,19 +246,16 @@ async fn resend_activation(
     )
     .await
     .map_err(|e| AppError::Internal(anyhow::Error::new(e)))?;
-    let actor = Actor {
-        user_id: op.0.user_id,
-        address: &addr,
-    };
-    onboarding::audit(
-        &mut tx,
-        &actor,
-        Some(partner.partner_id),
-        "activation_resent",
-        &owner.email,
-        now,
-    )
-    .await?;
+    let actor = Actor::user(op.0.user_id, None, client_addr(&req, &state.settings));
+    actor
+        .audit_on(
+            &mut tx,
+            Some(partner.partner_id),
+            "activation_resent",
+            &owner.email,
+            now,
+        )
+        .await?;
     tx.commit().await?;
     state.outbox_wake.notify_one();
     session::flash(
@@ -294,20 +287,16 @@ async fn set_customer_state(
         .ok_or(AppError::NotFound)?;
     if c.state == from {
         customers::set_state(&mut tx, partner_id, c.customer_id, to, None).await?;
-        let addr = client_addr(&req, &state.settings);
-        let actor = Actor {
-            user_id: op.0.user_id,
-            address: &addr,
-        };
-        onboarding::audit(
-            &mut tx,
-            &actor,
-            Some(partner_id),
-            &format!("customer_{to}"),
-            &c.org_id,
-            now,
-        )
-        .await?;
+        let actor = Actor::user(op.0.user_id, None, client_addr(&req, &state.settings));
+        actor
+            .audit_on(
+                &mut tx,
+                Some(partner_id),
+                &format!("customer_{to}"),
+                &c.org_id,
+                now,
+            )
+            .await?;
     }
     tx.commit().await?;
     session::flash(

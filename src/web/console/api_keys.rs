@@ -7,10 +7,11 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 
+use crate::app::Actor;
+use crate::app::onboarding;
 use crate::auth::Manager;
 use crate::auth::session::{self, FlashLevel};
 use crate::error::AppError;
-use crate::onboarding::{self, Actor};
 use crate::state::AppState;
 use crate::store::api_keys::{self, ApiKeyRow};
 use crate::store::partners;
@@ -79,11 +80,7 @@ async fn create(
         ));
     }
     let now = state.now();
-    let addr = client_addr(&req, &state.settings);
-    let actor = Actor {
-        user_id: m.user.user_id,
-        address: &addr,
-    };
+    let actor = Actor::user(m.user.user_id, None, client_addr(&req, &state.settings));
     let mut tx = state.db.begin().await?;
     let key = onboarding::issue_api_key(&mut tx, &state.vault, m.partner_id, &name, &actor, now)
         .await
@@ -135,21 +132,11 @@ async fn revoke(
         .await?
         .ok_or(AppError::NotFound)?;
     if api_keys::revoke(&mut tx, m.partner_id, key.key_id, now).await? {
-        let addr = client_addr(&req, &state.settings);
-        let actor = Actor {
-            user_id: m.user.user_id,
-            address: &addr,
-        };
+        let actor = Actor::user(m.user.user_id, None, client_addr(&req, &state.settings));
         let detail = format!("{} ({})", key.name, key.public_key);
-        onboarding::audit(
-            &mut tx,
-            &actor,
-            Some(m.partner_id),
-            "api_key_revoked",
-            &detail,
-            now,
-        )
-        .await?;
+        actor
+            .audit_on(&mut tx, Some(m.partner_id), "api_key_revoked", &detail, now)
+            .await?;
     }
     tx.commit().await?;
     session::flash(

@@ -6,12 +6,12 @@ use actix_web::{HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 
+use crate::app::bills::{self, BillError, PartnerBill};
 use crate::auth::Member;
 use crate::billing::bill::Totals;
 use crate::billing::grants::CreditStatus;
 use crate::billing::money::Cents;
 use crate::billing::month::Month;
-use crate::bills::{self, BillError, PartnerBill};
 use crate::error::AppError;
 use crate::state::AppState;
 use crate::store::grants::{self, CreditRow, DiscountRow};

@@ -7,11 +7,11 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 
+use crate::app::Actor;
 use crate::auth::session::{self, FlashLevel};
 use crate::auth::{Manager, Member};
 use crate::domain::MAX_LOGO_BYTES;
 use crate::error::AppError;
-use crate::onboarding::{self, Actor};
 use crate::state::AppState;
 use crate::store::partners;
 use crate::web::client_addr;
@@ -84,20 +84,20 @@ async fn replace(
             logo_id, warning, ..
         } => {
             partners::set_logo(&mut tx, manager.partner_id, dark, logo_id).await?;
-            let addr = client_addr(&req, &state.settings);
-            let actor = Actor {
-                user_id: manager.user.user_id,
-                address: &addr,
-            };
-            onboarding::audit(
-                &mut tx,
-                &actor,
-                Some(manager.partner_id),
-                "logo_replaced",
-                mode.as_str(),
-                now,
-            )
-            .await?;
+            let actor = Actor::user(
+                manager.user.user_id,
+                None,
+                client_addr(&req, &state.settings),
+            );
+            actor
+                .audit_on(
+                    &mut tx,
+                    Some(manager.partner_id),
+                    "logo_replaced",
+                    mode.as_str(),
+                    now,
+                )
+                .await?;
             tx.commit().await?;
             session::flash(
                 &sess,

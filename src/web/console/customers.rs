@@ -8,12 +8,12 @@ use askama::Template;
 use serde::Deserialize;
 
 use super::billing::{CentsLike, MonthQuery, Row, bill_of, chosen_month, money};
+use crate::app::Actor;
 use crate::auth::session::{self, FlashLevel};
 use crate::auth::{Manager, Member};
 use crate::billing::bill::Totals;
 use crate::billing::month::Month;
 use crate::error::AppError;
-use crate::onboarding::{self, Actor};
 use crate::state::AppState;
 use crate::store::customers::{self, Customer};
 use crate::web::client_addr;
@@ -254,20 +254,16 @@ async fn expire(
         .ok_or(AppError::NotFound)?;
     if c.state == "active" {
         customers::set_state(&mut tx, m.partner_id, c.customer_id, "expired", Some(now)).await?;
-        let addr = client_addr(&req, &state.settings);
-        let actor = Actor {
-            user_id: m.user.user_id,
-            address: &addr,
-        };
-        onboarding::audit(
-            &mut tx,
-            &actor,
-            Some(m.partner_id),
-            "customer_expired",
-            &c.org_id,
-            now,
-        )
-        .await?;
+        let actor = Actor::user(m.user.user_id, None, client_addr(&req, &state.settings));
+        actor
+            .audit_on(
+                &mut tx,
+                Some(m.partner_id),
+                "customer_expired",
+                &c.org_id,
+                now,
+            )
+            .await?;
     }
     tx.commit().await?;
     session::flash(

@@ -3,14 +3,14 @@
 
 use chrono::Utc;
 
+use crate::app::customers::new_org_id;
+use crate::app::operators::{self, CreateUserError};
 use crate::auth::api_keys::KeyVault;
 use crate::auth::password::hash_now;
 use crate::billing::month::Month;
 use crate::billing::usage_file::UsageRow;
-use crate::customers::new_org_id;
 use crate::domain::SvgLogo;
 use crate::domain::{PartnerKind, Role};
-use crate::operators::{self, CreateUserError};
 use crate::paths as routes;
 use crate::store::StoreError;
 use crate::store::api_keys;
@@ -405,7 +405,7 @@ async fn ensure_usage(db: &Db, partner: &Partner) -> Result<(), CreateUserError>
             day = day.succ_opt().unwrap_or(day);
         }
     }
-    let report = crate::usage::load(db, &rows, Vec::new(), Utc::now(), |_| {}).await?;
+    let report = crate::app::usage::load(db, &rows, Vec::new(), Utc::now(), |_| {}).await?;
     if !report.rejected.is_empty() {
         return Err(CreateUserError::Invalid(format!(
             "demo usage refused: {:?}",

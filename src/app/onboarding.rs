@@ -3,6 +3,7 @@
 
 use chrono::{DateTime, Duration, Utc};
 
+use crate::app::Actor;
 use crate::auth::api_keys::{IssuedKey, KeyVault};
 use crate::domain::{Email, PartnerKind, Role};
 use crate::i18n::I18n;
@@ -10,7 +11,6 @@ use crate::mail;
 use crate::paths as routes;
 use crate::store::api_keys::{self, NewApiKey};
 use crate::store::applications::{self, Application};
-use crate::store::audit::{self, AuditEvent};
 use crate::store::partners::{self, NewPartner};
 use crate::store::users::{self, Membership};
 use crate::store::{StoreError, Tx, tokens};
@@ -33,12 +33,6 @@ pub enum ReviewError {
     Internal(#[from] anyhow::Error),
 }
 
-/// Who acts, from where: what the audit log records.
-pub struct Actor<'a> {
-    pub user_id: i64,
-    pub address: &'a str,
-}
-
 pub struct Approved {
     pub partner_id: i64,
     pub slug: String,
@@ -49,7 +43,7 @@ pub struct Approved {
 pub async fn approve(
     tx: &mut Tx,
     application_id: i64,
-    actor: &Actor<'_>,
+    actor: &Actor,
     public_url: &str,
     i18n: &I18n,
     now: DateTime<Utc>,
@@ -82,7 +76,7 @@ pub async fn approve(
         "approved",
         None,
         Some(partner_id),
-        actor.user_id,
+        actor.user_id(),
         now,
     )
     .await?
@@ -100,15 +94,9 @@ pub async fn approve(
     )
     .await?;
     let detail = format!("application {application_id}, slug {slug}");
-    audit(
-        tx,
-        actor,
-        Some(partner_id),
-        "application_approved",
-        &detail,
-        now,
-    )
-    .await?;
+    actor
+        .audit_on(tx, Some(partner_id), "application_approved", &detail, now)
+        .await?;
     Ok(Approved { partner_id, slug })
 }
 
@@ -116,7 +104,7 @@ pub async fn reject(
     tx: &mut Tx,
     application_id: i64,
     reason: &str,
-    actor: &Actor<'_>,
+    actor: &Actor,
     i18n: &I18n,
     now: DateTime<Utc>,
 ) -> Result<(), ReviewError> {
@@ -127,7 +115,7 @@ pub async fn reject(
         "rejected",
         Some(reason),
         None,
-        actor.user_id,
+        actor.user_id(),
         now,
     )
     .await?
@@ -136,15 +124,15 @@ pub async fn reject(
     }
     let m = mail::application_rejected(i18n, &app.contact_email, &app.company_name, reason)?;
     mail::enqueue(tx, &m, now).await?;
-    audit(
-        tx,
-        actor,
-        None,
-        "application_rejected",
-        &format!("application {application_id}"),
-        now,
-    )
-    .await?;
+    actor
+        .audit_on(
+            tx,
+            None,
+            "application_rejected",
+            &format!("application {application_id}"),
+            now,
+        )
+        .await?;
     Ok(())
 }
 
@@ -192,7 +180,7 @@ pub async fn issue_api_key(
     vault: &KeyVault,
     partner_id: i64,
     name: &str,
-    actor: &Actor<'_>,
+    actor: &Actor,
     now: DateTime<Utc>,
 ) -> Result<IssuedKey, ReviewError> {
     let key = vault.issue()?;
@@ -202,35 +190,17 @@ pub async fn issue_api_key(
         public_key: &key.public_key,
         ha1_sha256: &key.ha1_sha256_enc,
         ha1_md5: &key.ha1_md5_enc,
-        created_by: Some(actor.user_id),
+        created_by: actor.user_id(),
     };
     api_keys::insert(tx, new, now).await?;
-    audit(
-        tx,
-        actor,
-        Some(partner_id),
-        "api_key_created",
-        &format!("{name} ({})", key.public_key),
-        now,
-    )
-    .await?;
+    actor
+        .audit_on(
+            tx,
+            Some(partner_id),
+            "api_key_created",
+            &format!("{name} ({})", key.public_key),
+            now,
+        )
+        .await?;
     Ok(key)
-}
-
-pub async fn audit(
-    tx: &mut Tx,
-    actor: &Actor<'_>,
-    partner_id: Option<i64>,
-    action: &str,
-    detail: &str,
-    now: DateTime<Utc>,
-) -> Result<(), StoreError> {
-    let e = AuditEvent {
-        actor_user_id: Some(actor.user_id),
-        partner_id,
-        action,
-        detail,
-        address: actor.address,
-    };
-    audit::record(tx, e, now).await
 }
