@@ -105,13 +105,10 @@ fn one_of(values: impl IntoIterator<Item = &'static str>, description: &str) -> 
 /// A customer organization's state.
 pub struct CustomerState;
 
-/// Every state a customer organization can be in (SPEC 3).
-pub const CUSTOMER_STATES: [&str; 4] = ["pending", "active", "suspended", "expired"];
-
 impl PartialSchema for CustomerState {
     fn schema() -> RefOr<Schema> {
         one_of(
-            CUSTOMER_STATES,
+            crate::domain::CustomerState::ALL.iter().map(|s| s.as_str()),
             "`pending` until the customer confirms its e-mail, `active`, `suspended` by the \
              vendor, or `expired` once its contract has ended.",
         )

@@ -75,7 +75,7 @@ impl From<Customer> for MspCustomer {
             org_id: c.org_id,
             org_name: c.org_name,
             email: c.email,
-            state: c.state,
+            state: c.state.to_string(),
             effected_time: time(c.effected_at),
             expired_time: time(c.expired_at),
         }

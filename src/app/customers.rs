@@ -3,7 +3,7 @@
 
 use chrono::{DateTime, Duration, Utc};
 
-use crate::domain::Email;
+use crate::domain::{CustomerState, Email};
 use crate::i18n::I18n;
 use crate::mail;
 use crate::store::customers::{self, NewCustomer};
@@ -59,7 +59,7 @@ pub async fn sign_up(
     if let Some(existing) =
         customers::find_by_email(tx, partner.partner_id, s.email.as_str()).await?
     {
-        let lapsed = existing.state == "pending"
+        let lapsed = existing.state == CustomerState::Pending
             && customers::confirmation_deadline(tx, existing.customer_id)
                 .await?
                 .is_none_or(|d| d <= now);
@@ -75,7 +75,7 @@ pub async fn sign_up(
         org_name: s.org_name,
         email: s.email.as_str(),
         password_hash: s.password_hash,
-        state: "pending",
+        state: CustomerState::Pending,
         signup_link_id: Some(link.link_id),
         effected_at: None,
     };

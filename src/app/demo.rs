@@ -10,7 +10,7 @@ use crate::auth::password::hash_now;
 use crate::billing::month::Month;
 use crate::billing::usage_file::UsageRow;
 use crate::domain::SvgLogo;
-use crate::domain::{PartnerKind, Role};
+use crate::domain::{CustomerState, PartnerKind, Role};
 use crate::paths as routes;
 use crate::store::StoreError;
 use crate::store::api_keys;
@@ -242,10 +242,10 @@ async fn ensure_customers(db: &Db, partner: &Partner) -> Result<(), CreateUserEr
             name.to_lowercase().replace(' ', "-")
         );
         let state = match i % 9 {
-            0 => "pending",
-            1 => "suspended",
-            2 => "expired",
-            _ => "active",
+            0 => CustomerState::Pending,
+            1 => CustomerState::Suspended,
+            2 => CustomerState::Expired,
+            _ => CustomerState::Active,
         };
         let created = now - Duration::days(170 - (i as i64) * 4);
         let new = NewCustomer {
@@ -256,20 +256,20 @@ async fn ensure_customers(db: &Db, partner: &Partner) -> Result<(), CreateUserEr
             password_hash: &hash,
             state,
             signup_link_id: link_id,
-            effected_at: (state != "pending").then_some(created + Duration::hours(2)),
+            effected_at: (state != CustomerState::Pending).then_some(created + Duration::hours(2)),
         };
         let id = customers::insert(&mut tx, new, created).await?;
-        if state == "expired" {
+        if state == CustomerState::Expired {
             customers::set_state(
                 &mut tx,
                 partner.partner_id,
                 id,
-                "expired",
+                CustomerState::Expired,
                 Some(now - Duration::days(3)),
             )
             .await?;
         }
-        if state == "pending" {
+        if state == CustomerState::Pending {
             customers::insert_token(
                 &mut tx,
                 &hash_token(&random_token()),
@@ -377,7 +377,7 @@ async fn ensure_usage(db: &Db, partner: &Partner) -> Result<(), CreateUserError>
         seed ^= seed << 17;
         seed
     };
-    for cu in all.iter().filter(|c| c.state != "pending") {
+    for cu in all.iter().filter(|c| c.state != CustomerState::Pending) {
         let mut day = first.first_day();
         let size = 1 + (next() % 5) as i64;
         while day <= today {

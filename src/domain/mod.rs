@@ -3,11 +3,13 @@
 mod email;
 mod partner;
 mod password;
+mod state;
 mod svg_logo;
 
 pub use email::Email;
-pub use partner::{PartnerKind, Role, slugify};
+pub use partner::{Action, PartnerKind, Role, slugify};
 pub use password::NewPassword;
+pub use state::{ApplicationState, CustomerState, PartnerState};
 pub use svg_logo::{MAX_LOGO_BYTES, SvgLogo};
 
 /// Why a value was refused; `key` names the translated message shown beside the field.

@@ -4,6 +4,7 @@
 use chrono::{DateTime, Utc};
 
 use super::{Conn, OnConflict, StoreResult};
+use crate::domain::CustomerState;
 use crate::on_conn;
 
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -13,7 +14,7 @@ pub struct Customer {
     pub org_id: String,
     pub org_name: String,
     pub email: String,
-    pub state: String,
+    pub state: CustomerState,
     pub signup_link_id: Option<i64>,
     pub signup_link_label: Option<String>,
     pub created_at: DateTime<Utc>,
@@ -38,7 +39,7 @@ pub struct NewCustomer<'a> {
     pub org_name: &'a str,
     pub email: &'a str,
     pub password_hash: &'a str,
-    pub state: &'a str,
+    pub state: CustomerState,
     pub signup_link_id: Option<i64>,
     pub effected_at: Option<DateTime<Utc>>,
 }
@@ -118,7 +119,7 @@ pub async fn page(
     c: &mut impl Conn,
     partner_id: i64,
     query: &str,
-    state: Option<&str>,
+    state: Option<CustomerState>,
     before: Option<i64>,
     limit: i64,
 ) -> StoreResult<Vec<Customer>> {
@@ -152,8 +153,11 @@ pub fn escape_like(s: &str) -> String {
 }
 
 /// Customers by state for the dashboard.
-pub async fn count_by_state(c: &mut impl Conn, partner_id: i64) -> StoreResult<Vec<(String, i64)>> {
-    Ok(on_conn!(c, c => sqlx::query_as::<_, (String, i64)>(
+pub async fn count_by_state(
+    c: &mut impl Conn,
+    partner_id: i64,
+) -> StoreResult<Vec<(CustomerState, i64)>> {
+    Ok(on_conn!(c, c => sqlx::query_as::<_, (CustomerState, i64)>(
         "SELECT state, CAST(COUNT(*) AS BIGINT) FROM customers WHERE partner_id = $1 GROUP BY state ORDER BY state",
     )
     .bind(partner_id)
@@ -165,7 +169,7 @@ pub async fn set_state(
     c: &mut impl Conn,
     partner_id: i64,
     customer_id: i64,
-    state: &str,
+    state: CustomerState,
     expired_at: Option<DateTime<Utc>>,
 ) -> StoreResult<bool> {
     let n = on_conn!(c, c => sqlx::query(

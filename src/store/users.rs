@@ -27,6 +27,12 @@ impl User {
         self.role.as_deref().and_then(|r| Role::parse(r).ok())
     }
 
+    /// Whether this partner member may do `action` ([`Role::can`]); never for operators, whose
+    /// pages are their own.
+    pub fn can(&self, action: crate::domain::Action) -> bool {
+        self.role().is_some_and(|r| r.can(action))
+    }
+
     /// An owner or admin of a partner (see [`Role::manages`]).
     pub fn is_manager(&self) -> bool {
         self.role().is_some_and(Role::manages)

@@ -137,16 +137,10 @@ async fn a_partner_signs_in_through_the_real_form() {
         .await;
     app.create_operator("ops@vendor.example").await;
     let mut tx = app.state.db.begin().await.unwrap();
-    for (i, state) in [
-        "active",
-        "active",
-        "pending",
-        "suspended",
-        "expired",
-        "active",
-    ]
-    .into_iter()
-    .enumerate()
+    use partner_console::domain::CustomerState::{Active, Expired, Pending, Suspended};
+    for (i, state) in [Active, Active, Pending, Suspended, Expired, Active]
+        .into_iter()
+        .enumerate()
     {
         let new = partner_console::store::customers::NewCustomer {
             partner_id: acme,

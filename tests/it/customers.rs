@@ -1,6 +1,7 @@
 //! Signup links, the branded public signup page, confirmation, and the customers pages.
 
 use chrono::{Duration, Utc};
+use partner_console::domain::CustomerState;
 use partner_console::domain::PartnerKind;
 use partner_console::store::signup_links::{self, NewLink};
 use partner_console::tokens::{hash_token, random_token};
@@ -172,7 +173,7 @@ async fn a_customer_signs_up_through_a_link_and_confirms() {
         .await
         .unwrap()
         .unwrap();
-        assert_eq!(cust.state, "active");
+        assert_eq!(cust.state, CustomerState::Active);
         assert!(cust.effected_at.is_some());
         assert!(cust.org_id.len() == 19 && cust.org_id.chars().all(|c| c.is_ascii_digit()));
         cust.org_id
@@ -354,7 +355,11 @@ async fn the_customer_list_searches_filters_pages_and_exports() {
             org_name: &format!("Org {i:03}"),
             email: &format!("it{i}@org{i}.example"),
             password_hash: "x",
-            state: if i % 4 == 0 { "suspended" } else { "active" },
+            state: if i % 4 == 0 {
+                CustomerState::Suspended
+            } else {
+                CustomerState::Active
+            },
             signup_link_id: None,
             effected_at: Some(Utc::now()),
         };
@@ -470,7 +475,7 @@ async fn resellers_have_no_signup_links_and_owners_can_end_a_contract() {
         .await
         .unwrap()
         .unwrap();
-    assert_eq!(after.state, "expired");
+    assert_eq!(after.state, CustomerState::Expired);
     assert!(after.expired_at.is_some());
 
     // An operator suspends a customer.
@@ -503,7 +508,7 @@ async fn resellers_have_no_signup_links_and_owners_can_end_a_contract() {
         .await
         .unwrap()
         .unwrap();
-    assert_eq!(cedar.state, "suspended");
+    assert_eq!(cedar.state, CustomerState::Suspended);
 }
 
 #[tokio::test]

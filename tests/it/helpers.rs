@@ -250,7 +250,7 @@ impl TestApp {
             org_name: name,
             email: &format!("it@{org_id}.example"),
             password_hash: "x",
-            state: "active",
+            state: partner_console::domain::CustomerState::Active,
             signup_link_id: None,
             effected_at: Some(chrono::Utc::now()),
         };

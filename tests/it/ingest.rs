@@ -61,7 +61,7 @@ async fn the_metering_pipeline_loads_usage_with_an_operator_key() {
         org_name: "Pioneer Media",
         email: "it@pioneer.example",
         password_hash: "x",
-        state: "active",
+        state: partner_console::domain::CustomerState::Active,
         signup_link_id: None,
         effected_at: Some(Utc::now()),
     };

@@ -283,7 +283,7 @@ async fn paging_returns_each_customer_once_while_customers_are_added() {
             org_name: &org,
             email: &format!("c{i}@x.example"),
             password_hash: "x",
-            state: "active",
+            state: partner_console::domain::CustomerState::Active,
             signup_link_id: None,
             effected_at: None,
         };

@@ -11,6 +11,7 @@ use crate::app::Actor;
 use crate::app::onboarding;
 use crate::auth::Operator;
 use crate::auth::session::{self, FlashLevel};
+use crate::domain::{CustomerState, Role};
 use crate::error::AppError;
 use crate::state::AppState;
 use crate::store::api_keys::{self, ApiKeyRow};
@@ -109,7 +110,7 @@ impl DetailPage {
     fn owner_waiting(&self) -> bool {
         self.members
             .iter()
-            .any(|m| m.role.as_deref() == Some("owner") && m.password_hash.is_none())
+            .any(|m| m.role() == Some(Role::Owner) && m.password_hash.is_none())
     }
 }
 
@@ -226,7 +227,7 @@ async fn resend_activation(
     let members = users::list_by_partner(&mut tx, partner.partner_id).await?;
     let Some(owner) = members
         .iter()
-        .find(|m| m.role.as_deref() == Some("owner") && m.password_hash.is_none())
+        .find(|m| m.role() == Some(Role::Owner) && m.password_hash.is_none())
     else {
         session::flash(&sess, FlashLevel::Info, ctx.t("flash-already-activated"));
         return Ok(redirect(&format!(
@@ -278,7 +279,7 @@ async fn set_customer_state(
     sess: Session,
     state: web::Data<AppState>,
     (partner_id, org_id): (i64, String),
-    (from, to): (&str, &str),
+    (from, to): (CustomerState, CustomerState),
 ) -> Result<HttpResponse, AppError> {
     let now = state.now();
     let mut tx = state.db.begin().await?;
@@ -304,7 +305,7 @@ async fn set_customer_state(
         FlashLevel::Success,
         ctx.t_args(
             "flash-customer-state",
-            &[("org", &c.org_name), ("state", to)],
+            &[("org", &c.org_name), ("state", to.as_str())],
         ),
     );
     Ok(redirect(&format!(
@@ -328,7 +329,7 @@ async fn suspend_customer(
         sess,
         state,
         path.into_inner(),
-        ("active", "suspended"),
+        (CustomerState::Active, CustomerState::Suspended),
     )
     .await
 }
@@ -348,7 +349,7 @@ async fn unsuspend_customer(
         sess,
         state,
         path.into_inner(),
-        ("suspended", "active"),
+        (CustomerState::Suspended, CustomerState::Active),
     )
     .await
 }

@@ -12,6 +12,7 @@ use crate::billing::bill::Totals;
 use crate::billing::grants::CreditStatus;
 use crate::billing::money::Cents;
 use crate::billing::month::Month;
+use crate::domain::Action;
 use crate::error::AppError;
 use crate::state::AppState;
 use crate::store::grants::{self, CreditRow, DiscountRow};
@@ -135,7 +136,7 @@ async fn page(
         services,
         customers,
         error,
-        can_export: m.user.role.as_deref() != Some("viewer"),
+        can_export: m.user.can(Action::ExportBills),
         ctx,
     };
     Ok(render_status(status, &page))
@@ -161,7 +162,7 @@ async fn csv(
     state: web::Data<AppState>,
     q: web::Query<MonthQuery>,
 ) -> Result<HttpResponse, AppError> {
-    if m.user.role.as_deref() == Some("viewer") {
+    if !m.user.can(Action::ExportBills) {
         return Err(AppError::Forbidden);
     }
     let today = state.now().date_naive();

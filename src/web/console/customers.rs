@@ -13,6 +13,7 @@ use crate::auth::session::{self, FlashLevel};
 use crate::auth::{Manager, Member};
 use crate::billing::bill::Totals;
 use crate::billing::month::Month;
+use crate::domain::{Action, CustomerState};
 use crate::error::AppError;
 use crate::state::AppState;
 use crate::store::customers::{self, Customer};
@@ -21,7 +22,6 @@ use crate::web::page::{PageCtx, redirect, render};
 use crate::web::routes;
 
 const PAGE_SIZE: i64 = 50;
-const STATES: [&str; 4] = ["pending", "active", "suspended", "expired"];
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/customers", web::get().to(list))
@@ -39,10 +39,8 @@ pub struct Filters {
 }
 
 impl Filters {
-    fn state(&self) -> Option<&str> {
-        STATES
-            .contains(&self.state.as_str())
-            .then_some(self.state.as_str())
+    fn state(&self) -> Option<CustomerState> {
+        CustomerState::parse(&self.state)
     }
 
     /// The query string of these filters (without paging), for links.
@@ -62,7 +60,7 @@ struct ListPage {
     customers: Vec<Customer>,
     next: Option<i64>,
     can_export: bool,
-    states: [&'static str; 4],
+    states: &'static [CustomerState],
 }
 
 async fn list(
@@ -86,14 +84,14 @@ async fn list(
         rows.truncate(PAGE_SIZE as usize);
         rows.last().map(|r| r.customer_id).unwrap_or_default()
     });
-    let can_export = m.user.role.as_deref() != Some("viewer");
+    let can_export = m.user.can(Action::ExportCustomers);
     render(&ListPage {
         ctx,
         f,
         customers: rows,
         next,
         can_export,
-        states: STATES,
+        states: CustomerState::ALL,
     })
 }
 
@@ -103,7 +101,7 @@ async fn export(
     state: web::Data<AppState>,
     f: web::Query<Filters>,
 ) -> Result<HttpResponse, AppError> {
-    if m.user.role.as_deref() == Some("viewer") {
+    if !m.user.can(Action::ExportCustomers) {
         return Err(AppError::Forbidden);
     }
     let f = f.into_inner();
@@ -122,7 +120,7 @@ async fn export(
                 r.org_id.clone(),
                 r.org_name.clone(),
                 r.email.clone(),
-                r.state.clone(),
+                r.state.to_string(),
                 fmt(Some(r.created_at)),
                 fmt(r.effected_at),
                 fmt(r.expired_at),
@@ -206,7 +204,7 @@ async fn detail(
         .await?
         .ok_or(AppError::NotFound)?;
     drop(conn);
-    let can_expire = m.user.is_manager() && c.state == "active";
+    let can_expire = m.user.is_manager() && c.state == CustomerState::Active;
     let today = state.now().date_naive();
     let month = chosen_month(&q, today).unwrap_or(Month::of(today));
     let bill = bill_of(&state, m.partner_id, month, today)
@@ -252,8 +250,15 @@ async fn expire(
     let c = customers::find_by_org_id(&mut tx, m.partner_id, &org_id)
         .await?
         .ok_or(AppError::NotFound)?;
-    if c.state == "active" {
-        customers::set_state(&mut tx, m.partner_id, c.customer_id, "expired", Some(now)).await?;
+    if c.state == CustomerState::Active {
+        customers::set_state(
+            &mut tx,
+            m.partner_id,
+            c.customer_id,
+            CustomerState::Expired,
+            Some(now),
+        )
+        .await?;
         let actor = Actor::user(m.user.user_id, None, client_addr(&req, &state.settings));
         actor
             .audit_on(

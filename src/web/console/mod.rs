@@ -40,17 +40,21 @@ struct Dashboard {
     ctx: PageCtx,
     partner: Partner,
     role: String,
-    by_state: Vec<(String, i64)>,
+    by_state: Vec<(crate::domain::CustomerState, i64)>,
     recent: Vec<crate::store::customers::Customer>,
     month_to_date: String,
     chart: crate::web::chart::Chart,
 }
 
 impl Dashboard {
+    fn states(&self) -> &'static [crate::domain::CustomerState] {
+        crate::domain::CustomerState::ALL
+    }
+
     fn count(&self, state: &str) -> i64 {
         self.by_state
             .iter()
-            .find(|(s, _)| s == state)
+            .find(|(s, _)| s.as_str() == state)
             .map(|(_, n)| *n)
             .unwrap_or(0)
     }

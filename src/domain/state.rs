@@ -1,0 +1,89 @@
+//! The states of the things the console keeps (SPEC 3), as enums. The store keeps each as its
+//! lower-case text (`sqlx::Type` over a TEXT column, the same on SQLite and PostgreSQL); pages,
+//! answers and the OpenAPI schemas read `as_str` and `ALL`, so a value is written once.
+
+use std::fmt;
+
+/// Defines a state enum stored and shown as lower-case text.
+macro_rules! text_enum {
+    ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident => $text:literal),+ $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, sqlx::Type)]
+        #[sqlx(type_name = "text", rename_all = "lowercase")]
+        pub enum $name {
+            $($(#[$vmeta])* $variant),+
+        }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $($name::$variant => $text),+
+                }
+            }
+
+            pub fn parse(s: &str) -> Option<$name> {
+                match s {
+                    $($text => Some($name::$variant),)+
+                    _ => None,
+                }
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    };
+}
+
+text_enum! {
+    /// A partner's state: a suspended partner's people cannot sign in and its keys are refused.
+    PartnerState {
+        Active => "active",
+        Suspended => "suspended",
+    }
+}
+
+text_enum! {
+    /// A customer organization's state.
+    CustomerState {
+        /// Signed up, e-mail not confirmed yet.
+        Pending => "pending",
+        Active => "active",
+        /// Suspended by the vendor.
+        Suspended => "suspended",
+        /// Its contract has ended.
+        Expired => "expired",
+    }
+}
+
+text_enum! {
+    /// A partner application's state.
+    ApplicationState {
+        Pending => "pending",
+        Approved => "approved",
+        Rejected => "rejected",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn states_read_back_as_they_are_written() {
+        for s in CustomerState::ALL {
+            assert_eq!(CustomerState::parse(s.as_str()), Some(*s));
+        }
+        for s in PartnerState::ALL {
+            assert_eq!(PartnerState::parse(&s.to_string()), Some(*s));
+        }
+        for s in ApplicationState::ALL {
+            assert_eq!(ApplicationState::parse(s.as_str()), Some(*s));
+        }
+        assert_eq!(CustomerState::parse("ended"), None);
+    }
+}
