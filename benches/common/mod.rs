@@ -30,7 +30,7 @@ pub async fn msp_with_customers(tx: &mut Tx, n: usize) -> i64 {
             org_name: &format!("Customer {i}"),
             email: &format!("c{i}@bench.example"),
             password_hash: "x",
-            state: "active",
+            state: partner_console::domain::CustomerState::Active,
             signup_link_id: None,
             effected_at: Some(now),
         };
