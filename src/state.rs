@@ -31,6 +31,16 @@ impl AppState {
     pub fn now(&self) -> DateTime<Utc> {
         self.clock.now()
     }
+
+    /// The application layer's context for one request, at the clock's present reading.
+    pub fn app(&self) -> crate::app::Ctx<'_> {
+        crate::app::Ctx::new(
+            &self.db,
+            self.now(),
+            &self.settings.public_url,
+            &self.outbox_wake,
+        )
+    }
 }
 
 /// Wall-clock time with an offset tests can move forward (expiry, idle timeouts, rate limits)

@@ -16,6 +16,7 @@ use super::error::ApiError;
 use super::ratelimit::Quota;
 use crate::app::Actor;
 use crate::auth::api_keys::Algorithm;
+use crate::domain::{PartnerKind, PartnerState};
 use crate::http::client_addr;
 use crate::state::AppState;
 use crate::store::{PoolConn, StoreError, api_keys, operator_keys};
@@ -49,7 +50,7 @@ impl DigestKey for api_keys::KeySecrets {
     }
 
     fn refusal(&self) -> Option<&'static str> {
-        (self.revoked_at.is_some() || self.partner_state != "active")
+        (self.revoked_at.is_some() || self.partner_state != PartnerState::Active)
             .then_some("this API key is revoked or its partner is suspended")
     }
 }
@@ -218,7 +219,7 @@ async fn authenticate(req: HttpRequest) -> Result<PartnerKey, ApiError> {
     Ok(PartnerKey {
         key_id: key.key_id,
         partner_id: key.partner_id,
-        is_msp: key.partner_kind == "msp",
+        is_msp: key.partner_kind == PartnerKind::Msp,
         address: client_addr(&req, &state.settings),
     })
 }

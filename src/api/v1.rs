@@ -174,8 +174,8 @@ pub(super) async fn me(
     Ok(HttpResponse::Ok().json(Me {
         partner_name: p.name,
         partner_slug: p.slug,
-        partner_kind: p.kind,
-        partner_state: p.state,
+        partner_kind: p.kind.to_string(),
+        partner_state: p.state.to_string(),
         key_name: k.name,
         public_key: k.public_key,
         created_time: time(Some(k.created_at)),

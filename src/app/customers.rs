@@ -3,6 +3,7 @@
 
 use chrono::{DateTime, Duration, Utc};
 
+use crate::app::Ctx;
 use crate::domain::{CustomerState, Email};
 use crate::i18n::I18n;
 use crate::mail;
@@ -38,9 +39,22 @@ pub struct Signup<'a> {
     pub password_hash: &'a str,
 }
 
-/// Signs a customer up through `link`. All of it happens in `tx`: if anything fails, the use of
-/// the link is given back with the rollback.
+/// Signs a customer up through `link` and mails the confirmation, in one transaction: if
+/// anything fails, the use of the link is given back with the rollback.
 pub async fn sign_up(
+    ctx: Ctx<'_>,
+    partner: &Partner,
+    link: &SignupLink,
+    s: Signup<'_>,
+    i18n: &I18n,
+) -> Result<i64, SignupError> {
+    let mut tx = ctx.db.begin().await?;
+    let id = sign_up_in(&mut tx, partner, link, s, ctx.public_url, i18n, ctx.now).await?;
+    ctx.commit_and_send(tx).await?;
+    Ok(id)
+}
+
+async fn sign_up_in(
     tx: &mut Tx,
     partner: &Partner,
     link: &SignupLink,

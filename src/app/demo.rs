@@ -10,7 +10,7 @@ use crate::auth::password::hash_now;
 use crate::billing::month::Month;
 use crate::billing::usage_file::UsageRow;
 use crate::domain::SvgLogo;
-use crate::domain::{CustomerState, PartnerKind, Role};
+use crate::domain::{ApplicationState, CustomerState, PartnerKind, Role};
 use crate::paths as routes;
 use crate::store::StoreError;
 use crate::store::api_keys;
@@ -325,7 +325,7 @@ async fn ensure_logos(db: &Db, partner_id: i64, name: &str) -> Result<(), Create
 async fn ensure_pending_application(db: &Db) -> Result<(), CreateUserError> {
     const COMPANY: &str = "Nimbus Data Services";
     let mut c = db.acquire().await?;
-    let waiting = applications::list(&mut c, "pending", 500).await?;
+    let waiting = applications::list(&mut c, ApplicationState::Pending, 500).await?;
     drop(c);
     if waiting.iter().any(|a| a.company_name == COMPANY) {
         return Ok(());
@@ -334,7 +334,7 @@ async fn ensure_pending_application(db: &Db) -> Result<(), CreateUserError> {
     let dark = store_logo(db, &logo_svg("Nimbus", "#38d9a9", "#e4e8f1")).await?;
     let mut tx = db.begin().await?;
     let new = NewApplication {
-        kind: "msp",
+        kind: PartnerKind::Msp,
         company_name: COMPANY,
         contact_email: "hello@nimbus.example",
         website_url: "https://nimbus.example",

@@ -12,7 +12,42 @@ pub mod customers;
 pub mod demo;
 pub mod onboarding;
 pub mod operators;
+pub mod passwords;
 pub mod signup_links;
 pub mod usage;
 
 pub use actor::Actor;
+
+use chrono::{DateTime, Utc};
+use tokio::sync::Notify;
+
+use crate::store::{Db, StoreResult, Tx};
+
+/// What a use case works with besides its input: the store, the instant it happens at, the
+/// public URL that links in mails and answers start with, and the mail worker's wake-up.
+#[derive(Clone, Copy)]
+pub struct Ctx<'a> {
+    pub db: &'a Db,
+    pub now: DateTime<Utc>,
+    pub public_url: &'a str,
+    outbox: &'a Notify,
+}
+
+impl<'a> Ctx<'a> {
+    pub fn new(db: &'a Db, now: DateTime<Utc>, public_url: &'a str, outbox: &'a Notify) -> Self {
+        Ctx {
+            db,
+            now,
+            public_url,
+            outbox,
+        }
+    }
+
+    /// Commits `tx` and wakes the mail worker for what it queued in the outbox: the mails go
+    /// out with the change or not at all.
+    pub async fn commit_and_send(&self, tx: Tx) -> StoreResult<()> {
+        tx.commit().await?;
+        self.outbox.notify_one();
+        Ok(())
+    }
+}

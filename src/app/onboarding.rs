@@ -1,11 +1,13 @@
 //! Partner onboarding (SPEC 2.2 and 2.3): approving or rejecting an application, activation
-//! links, and the first API key. Free of HTTP; every step runs in the caller's transaction.
+//! links, and the first API key. Free of HTTP. Approving, rejecting and resending an activation
+//! own their transaction and send their mail; the key and the activation mail of `activation`
+//! run in the caller's.
 
 use chrono::{DateTime, Duration, Utc};
 
-use crate::app::Actor;
+use crate::app::{Actor, Ctx};
 use crate::auth::api_keys::{IssuedKey, KeyVault};
-use crate::domain::{Email, PartnerKind, Role};
+use crate::domain::{ApplicationState, Email, Role};
 use crate::i18n::I18n;
 use crate::mail;
 use crate::paths as routes;
@@ -21,7 +23,7 @@ pub const ACTIVATION_HOURS: i64 = 72;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ReviewError {
-    #[error("application not found")]
+    #[error("no such application or partner")]
     NotFound,
     #[error("application already decided")]
     AlreadyDecided,
@@ -39,8 +41,28 @@ pub struct Approved {
 }
 
 /// Approves: the partner, its owner (no password yet), the activation mail and the audit event,
-/// all in `tx`. Refused when the contact e-mail is already a user's.
+/// in one transaction. Refused when the contact e-mail is already a user's.
 pub async fn approve(
+    ctx: Ctx<'_>,
+    application_id: i64,
+    actor: &Actor,
+    i18n: &I18n,
+) -> Result<Approved, ReviewError> {
+    let mut tx = ctx.db.begin().await?;
+    let done = approve_in(
+        &mut tx,
+        application_id,
+        actor,
+        ctx.public_url,
+        i18n,
+        ctx.now,
+    )
+    .await?;
+    ctx.commit_and_send(tx).await?;
+    Ok(done)
+}
+
+async fn approve_in(
     tx: &mut Tx,
     application_id: i64,
     actor: &Actor,
@@ -53,7 +75,7 @@ pub async fn approve(
     if users::find_by_email(tx, &email).await?.is_some() {
         return Err(ReviewError::EmailTaken);
     }
-    let kind = PartnerKind::parse(&app.kind).map_err(|e| anyhow::anyhow!("stored kind: {e}"))?;
+    let kind = app.kind;
     let new = NewPartner {
         name: &app.company_name,
         kind,
@@ -73,7 +95,7 @@ pub async fn approve(
     if !applications::decide(
         tx,
         application_id,
-        "approved",
+        ApplicationState::Approved,
         None,
         Some(partner_id),
         actor.user_id(),
@@ -100,7 +122,21 @@ pub async fn approve(
     Ok(Approved { partner_id, slug })
 }
 
+/// Rejects with a reason, which is mailed to the applicant.
 pub async fn reject(
+    ctx: Ctx<'_>,
+    application_id: i64,
+    reason: &str,
+    actor: &Actor,
+    i18n: &I18n,
+) -> Result<(), ReviewError> {
+    let mut tx = ctx.db.begin().await?;
+    reject_in(&mut tx, application_id, reason, actor, i18n, ctx.now).await?;
+    ctx.commit_and_send(tx).await?;
+    Ok(())
+}
+
+async fn reject_in(
     tx: &mut Tx,
     application_id: i64,
     reason: &str,
@@ -112,7 +148,7 @@ pub async fn reject(
     if !applications::decide(
         tx,
         application_id,
-        "rejected",
+        ApplicationState::Rejected,
         Some(reason),
         None,
         actor.user_id(),
@@ -140,10 +176,61 @@ async fn pending(tx: &mut Tx, id: i64) -> Result<Application, ReviewError> {
     let app = applications::find(tx, id)
         .await?
         .ok_or(ReviewError::NotFound)?;
-    if app.state != "pending" {
+    if app.state != ApplicationState::Pending {
         return Err(ReviewError::AlreadyDecided);
     }
     Ok(app)
+}
+
+pub enum Resent {
+    /// A new activation link went to the owner at this address.
+    Sent { email: String },
+    /// The owner has set a password already: nothing to resend.
+    AlreadyActivated,
+}
+
+/// Mails the owner of `partner_id` who has not activated yet a new activation link (the older
+/// ones keep working until they expire), audited.
+pub async fn resend_activation(
+    ctx: Ctx<'_>,
+    partner_id: i64,
+    actor: &Actor,
+    i18n: &I18n,
+) -> Result<Resent, ReviewError> {
+    let mut tx = ctx.db.begin().await?;
+    let partner = partners::find_by_id(&mut tx, partner_id)
+        .await?
+        .ok_or(ReviewError::NotFound)?;
+    let members = users::list_by_partner(&mut tx, partner_id).await?;
+    let Some(owner) = members
+        .iter()
+        .find(|m| m.role() == Some(Role::Owner) && m.password_hash.is_none())
+    else {
+        return Ok(Resent::AlreadyActivated);
+    };
+    send_activation(
+        &mut tx,
+        owner.user_id,
+        &owner.email,
+        &partner.name,
+        ctx.public_url,
+        i18n,
+        ctx.now,
+    )
+    .await?;
+    actor
+        .audit_on(
+            &mut tx,
+            Some(partner_id),
+            "activation_resent",
+            &owner.email,
+            ctx.now,
+        )
+        .await?;
+    ctx.commit_and_send(tx).await?;
+    Ok(Resent::Sent {
+        email: owner.email.clone(),
+    })
 }
 
 /// A fresh single-use activation link for `user_id`, mailed through the outbox.

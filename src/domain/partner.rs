@@ -1,6 +1,8 @@
 use super::DomainError;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// Stored as its text, like the states in [`super::state`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, sqlx::Type)]
+#[sqlx(type_name = "text", rename_all = "lowercase")]
 pub enum PartnerKind {
     Reseller,
     Msp,
@@ -20,6 +22,12 @@ impl PartnerKind {
             Self::Reseller => "reseller",
             Self::Msp => "msp",
         }
+    }
+}
+
+impl std::fmt::Display for PartnerKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 

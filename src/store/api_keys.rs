@@ -4,6 +4,7 @@
 use chrono::{DateTime, Utc};
 
 use super::{Conn, StoreResult};
+use crate::domain::{PartnerKind, PartnerState};
 use crate::on_conn;
 
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -98,8 +99,8 @@ pub struct KeySecrets {
     pub ha1_md5: String,
     pub revoked_at: Option<DateTime<Utc>>,
     pub last_used_at: Option<DateTime<Utc>>,
-    pub partner_state: String,
-    pub partner_kind: String,
+    pub partner_state: PartnerState,
+    pub partner_kind: PartnerKind,
 }
 
 /// What the API's digest check needs for a public key.

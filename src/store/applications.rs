@@ -3,19 +3,20 @@
 use chrono::{DateTime, Utc};
 
 use super::{Conn, StoreResult};
+use crate::domain::{ApplicationState, PartnerKind};
 use crate::on_conn;
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct Application {
     pub application_id: i64,
-    pub kind: String,
+    pub kind: PartnerKind,
     pub company_name: String,
     pub contact_email: String,
     pub website_url: String,
     pub message: String,
     pub logo_light_id: i64,
     pub logo_dark_id: i64,
-    pub state: String,
+    pub state: ApplicationState,
     pub reject_reason: Option<String>,
     pub partner_id: Option<i64>,
     pub created_at: DateTime<Utc>,
@@ -23,7 +24,7 @@ pub struct Application {
 }
 
 pub struct NewApplication<'a> {
-    pub kind: &'a str,
+    pub kind: PartnerKind,
     pub company_name: &'a str,
     pub contact_email: &'a str,
     pub website_url: &'a str,
@@ -70,7 +71,11 @@ pub async fn find(c: &mut impl Conn, id: i64) -> StoreResult<Option<Application>
 }
 
 /// Applications in `state`, oldest first (a queue).
-pub async fn list(c: &mut impl Conn, state: &str, limit: i64) -> StoreResult<Vec<Application>> {
+pub async fn list(
+    c: &mut impl Conn,
+    state: ApplicationState,
+    limit: i64,
+) -> StoreResult<Vec<Application>> {
     let sql = format!(
         "SELECT {COLUMNS} FROM applications WHERE state = $1 ORDER BY application_id LIMIT $2"
     );
@@ -96,7 +101,7 @@ pub async fn count_pending(c: &mut impl Conn) -> StoreResult<i64> {
 pub async fn decide(
     c: &mut impl Conn,
     id: i64,
-    state: &str,
+    state: ApplicationState,
     reason: Option<&str>,
     partner_id: Option<i64>,
     reviewer: Option<i64>,

@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 
 use super::{Conn, OnConflict, StoreError, StoreResult};
-use crate::domain::{PartnerKind, slugify};
+use crate::domain::{PartnerKind, PartnerState, slugify};
 use crate::on_conn;
 
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -11,8 +11,8 @@ pub struct Partner {
     pub partner_id: i64,
     pub name: String,
     pub slug: String,
-    pub kind: String,
-    pub state: String,
+    pub kind: PartnerKind,
+    pub state: PartnerState,
     pub website_url: String,
     pub logo_light_id: Option<i64>,
     pub logo_dark_id: Option<i64>,
@@ -21,7 +21,7 @@ pub struct Partner {
 
 impl Partner {
     pub fn is_msp(&self) -> bool {
-        self.kind == "msp"
+        self.kind == PartnerKind::Msp
     }
 }
 
@@ -66,7 +66,7 @@ pub async fn insert(
         )
         .bind(p.name)
         .bind(&slug)
-        .bind(p.kind.as_str())
+        .bind(p.kind)
         .bind(p.website_url)
         .bind(p.logo_light_id)
         .bind(p.logo_dark_id)
@@ -101,8 +101,8 @@ pub async fn find_by_id(c: &mut impl Conn, partner_id: i64) -> StoreResult<Optio
 pub async fn search(
     c: &mut impl Conn,
     query: &str,
-    kind: Option<&str>,
-    state: Option<&str>,
+    kind: Option<PartnerKind>,
+    state: Option<PartnerState>,
     limit: i64,
 ) -> StoreResult<Vec<Partner>> {
     let pattern = format!(
@@ -127,7 +127,7 @@ pub async fn search(
     )
 }
 
-pub async fn set_state(c: &mut impl Conn, partner_id: i64, state: &str) -> StoreResult<()> {
+pub async fn set_state(c: &mut impl Conn, partner_id: i64, state: PartnerState) -> StoreResult<()> {
     on_conn!(c, c => sqlx::query("UPDATE partners SET state = $1 WHERE partner_id = $2")
         .bind(state)
         .bind(partner_id)

@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 
 use super::{Conn, OnConflict, StoreResult};
-use crate::domain::{Email, Role};
+use crate::domain::{Email, PartnerKind, PartnerState, Role};
 use crate::on_conn;
 
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -17,9 +17,9 @@ pub struct User {
     pub role: Option<String>,
     pub session_epoch: i64,
     /// The partner's state, joined in so every request checks suspension without a second query.
-    pub partner_state: Option<String>,
+    pub partner_state: Option<PartnerState>,
     pub partner_name: Option<String>,
-    pub partner_kind: Option<String>,
+    pub partner_kind: Option<PartnerKind>,
 }
 
 impl User {
@@ -40,7 +40,7 @@ impl User {
 
     /// A member of a suspended partner cannot sign in or use a session.
     pub fn is_blocked(&self) -> bool {
-        self.partner_state.as_deref() == Some("suspended")
+        self.partner_state == Some(PartnerState::Suspended)
     }
 }
 

@@ -65,7 +65,7 @@ impl ApplyPage {
 
 async fn form(ctx: PageCtx) -> Result<HttpResponse, AppError> {
     let v = ApplyValues {
-        kind: "msp".into(),
+        kind: PartnerKind::Msp.as_str().into(),
         ..Default::default()
     };
     render(&ApplyPage {
@@ -190,7 +190,7 @@ async fn submit(
         ));
     };
     let new = NewApplication {
-        kind: kind.as_str(),
+        kind,
         company_name: &v.company_name,
         contact_email: email.as_str(),
         website_url: &v.website_url,

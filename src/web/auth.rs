@@ -4,24 +4,20 @@ use actix_session::Session;
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
-use chrono::Duration;
 use serde::Deserialize;
 
 use super::page::{PageCtx, redirect, render, render_status};
 use super::{client_addr, routes};
+use crate::app::passwords::{self, RESET_PURPOSE};
 use crate::auth::session::{self, FlashLevel};
 use crate::auth::throttle::{self, Verdict};
 use crate::domain::{Email, NewPassword};
 use crate::error::AppError;
-use crate::mail;
 use crate::state::AppState;
 use crate::store::audit::{self, AuditEvent};
 use crate::store::tokens::{self, TokenState};
 use crate::store::users;
-use crate::tokens::{hash_token, random_token};
-
-const RESET_PURPOSE: &str = "password_reset";
-const RESET_LIFETIME_HOURS: i64 = 1;
+use crate::tokens::hash_token;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route(routes::SIGN_IN, web::get().to(sign_in_form))
@@ -200,32 +196,7 @@ async fn forgot(
             return Ok(render_status(StatusCode::UNPROCESSABLE_ENTITY, &page));
         }
     };
-    let now = state.now();
-    let mut tx = state.db.begin().await?;
-    if let Some(user) = users::find_by_email(&mut tx, &email).await?
-        && !user.is_blocked()
-    {
-        let token = random_token();
-        let expires = now + Duration::hours(RESET_LIFETIME_HOURS);
-        tokens::insert(
-            &mut tx,
-            RESET_PURPOSE,
-            &hash_token(&token),
-            user.user_id,
-            expires,
-            now,
-        )
-        .await?;
-        let link = format!(
-            "{}{}",
-            state.settings.public_url,
-            routes::password_reset(&token)
-        );
-        let message = mail::password_reset(&ctx.i18n, &user.email, &link)?;
-        mail::enqueue(&mut tx, &message, now).await?;
-    }
-    tx.commit().await?;
-    state.outbox_wake.notify_one();
+    passwords::request_reset(state.app(), &email, &ctx.i18n).await?;
     render(&ForgotPage {
         ctx,
         email: String::new(),

@@ -148,7 +148,7 @@ impl FromRequest for PageCtx {
                 is_operator: u.is_operator,
                 partner_name: u.partner_name.clone(),
                 role: u.role.clone(),
-                is_msp: u.partner_kind.as_deref() == Some("msp"),
+                is_msp: u.partner_kind == Some(crate::domain::PartnerKind::Msp),
             });
         ready(Ok(PageCtx {
             i18n: I18n::default(),

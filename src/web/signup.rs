@@ -72,7 +72,7 @@ async fn resolve(
 ) -> Result<Result<(Brand, SignupLink), HttpResponse>, AppError> {
     let mut c = state.db.acquire().await?;
     let partner = match partners::find_by_slug(&mut c, slug).await? {
-        Some(p) if p.state == "active" && p.is_msp() => p,
+        Some(p) if p.state == crate::domain::PartnerState::Active && p.is_msp() => p,
         _ => return Err(AppError::NotFound),
     };
     let link = signup_links::find_by_token(&mut c, partner.partner_id, &hash_token(token)).await?;
@@ -210,26 +210,13 @@ async fn submit(
         ));
     };
     let hash = state.passwords.hash(&v.password).await?;
-    let mut tx = state.db.begin().await?;
     let signup = Signup {
         org_name: &v.org_name,
         email: &email,
         password_hash: &hash,
     };
-    match signups::sign_up(
-        &mut tx,
-        &brand.partner,
-        &link,
-        signup,
-        &state.settings.public_url,
-        &ctx.i18n,
-        now,
-    )
-    .await
-    {
+    match signups::sign_up(state.app(), &brand.partner, &link, signup, &ctx.i18n).await {
         Ok(_) => {
-            tx.commit().await?;
-            state.outbox_wake.notify_one();
             let title = ctx.t("signup-sent-title");
             let text = ctx.t_args("signup-sent-text", &[("email", email.as_str())]);
             Ok(render_status(
@@ -243,12 +230,8 @@ async fn submit(
                 },
             ))
         }
-        Err(SignupError::LinkGone(state)) => {
-            drop(tx);
-            Ok(gone(ctx, brand, Some(state)))
-        }
+        Err(SignupError::LinkGone(state)) => Ok(gone(ctx, brand, Some(state))),
         Err(SignupError::EmailTaken) => {
-            drop(tx);
             errors.insert(
                 "email",
                 ctx.t_args(

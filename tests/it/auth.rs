@@ -281,9 +281,13 @@ async fn a_suspended_partner_is_signed_out_and_cannot_sign_in() {
     app.sign_in("owner@acme.example", PASSWORD).await;
     assert_eq!(app.get("/console").await.status(), StatusCode::OK);
     let mut c = app.state.db.acquire().await.unwrap();
-    partner_console::store::partners::set_state(&mut c, id, "suspended")
-        .await
-        .unwrap();
+    partner_console::store::partners::set_state(
+        &mut c,
+        id,
+        partner_console::domain::PartnerState::Suspended,
+    )
+    .await
+    .unwrap();
     assert_eq!(app.get("/console").await.status(), StatusCode::SEE_OTHER);
     let r = app.sign_in("owner@acme.example", PASSWORD).await;
     assert_eq!(r.status(), StatusCode::FORBIDDEN);

@@ -240,17 +240,25 @@ async fn resellers_revoked_keys_and_suspended_partners_are_refused() {
     assert_eq!((s, err["status"].clone()), (401, 401.into()));
 
     let mut c = app.state.db.acquire().await.unwrap();
-    partner_console::store::partners::set_state(&mut c, acme, "suspended")
-        .await
-        .unwrap();
+    partner_console::store::partners::set_state(
+        &mut c,
+        acme,
+        partner_console::domain::PartnerState::Suspended,
+    )
+    .await
+    .unwrap();
     assert_eq!(
         curl(&app, &key, "GET", "/v1beta1/msp/mspCustomers").await.0,
         401,
         "suspended at once"
     );
-    partner_console::store::partners::set_state(&mut c, acme, "active")
-        .await
-        .unwrap();
+    partner_console::store::partners::set_state(
+        &mut c,
+        acme,
+        partner_console::domain::PartnerState::Active,
+    )
+    .await
+    .unwrap();
     assert_eq!(
         curl(&app, &key, "GET", "/v1beta1/msp/mspCustomers").await.0,
         200

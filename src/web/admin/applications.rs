@@ -10,6 +10,7 @@ use crate::app::Actor;
 use crate::app::onboarding::{self, ReviewError};
 use crate::auth::Operator;
 use crate::auth::session::{self, FlashLevel};
+use crate::domain::{ApplicationState, PartnerKind};
 use crate::error::AppError;
 use crate::state::AppState;
 use crate::store::applications::{self, Application};
@@ -40,9 +41,9 @@ async fn queue(
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, AppError> {
     let mut c = state.db.acquire().await?;
-    let pending = applications::list(&mut c, "pending", 200).await?;
-    let mut decided = applications::list(&mut c, "approved", 20).await?;
-    decided.extend(applications::list(&mut c, "rejected", 20).await?);
+    let pending = applications::list(&mut c, ApplicationState::Pending, 200).await?;
+    let mut decided = applications::list(&mut c, ApplicationState::Approved, 20).await?;
+    decided.extend(applications::list(&mut c, ApplicationState::Rejected, 20).await?);
     decided.sort_by_key(|a| std::cmp::Reverse(a.reviewed_at));
     render(&Queue {
         ctx,
@@ -91,22 +92,9 @@ async fn approve(
     id: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();
-    let now = state.now();
     let actor = Actor::user(op.0.user_id, None, client_addr(&req, &state.settings));
-    let mut tx = state.db.begin().await?;
-    match onboarding::approve(
-        &mut tx,
-        id,
-        &actor,
-        &state.settings.public_url,
-        &ctx.i18n,
-        now,
-    )
-    .await
-    {
+    match onboarding::approve(state.app(), id, &actor, &ctx.i18n).await {
         Ok(done) => {
-            tx.commit().await?;
-            state.outbox_wake.notify_one();
             let app = load(&state, id).await?;
             let text = ctx.t_args(
                 "flash-approved",
@@ -122,10 +110,7 @@ async fn approve(
                 done.partner_id
             )))
         }
-        Err(e) => {
-            drop(tx);
-            review_failed(e, ctx, &sess, &state, id, String::new()).await
-        }
+        Err(e) => review_failed(e, ctx, &sess, &state, id, String::new()).await,
     }
 }
 
@@ -159,20 +144,13 @@ async fn reject(
             },
         ));
     }
-    let now = state.now();
     let actor = Actor::user(op.0.user_id, None, client_addr(&req, &state.settings));
-    let mut tx = state.db.begin().await?;
-    match onboarding::reject(&mut tx, id, &reason, &actor, &ctx.i18n, now).await {
+    match onboarding::reject(state.app(), id, &reason, &actor, &ctx.i18n).await {
         Ok(()) => {
-            tx.commit().await?;
-            state.outbox_wake.notify_one();
             session::flash(&sess, FlashLevel::Success, ctx.t("flash-rejected"));
             Ok(redirect(routes::ADMIN_APPLICATIONS))
         }
-        Err(e) => {
-            drop(tx);
-            review_failed(e, ctx, &sess, &state, id, reason).await
-        }
+        Err(e) => review_failed(e, ctx, &sess, &state, id, reason).await,
     }
 }
 

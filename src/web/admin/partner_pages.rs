@@ -8,10 +8,10 @@ use serde::Deserialize;
 
 use super::grants::{CreditForm, DiscountForm};
 use crate::app::Actor;
-use crate::app::onboarding;
+use crate::app::onboarding::{self, Resent, ReviewError};
 use crate::auth::Operator;
 use crate::auth::session::{self, FlashLevel};
-use crate::domain::{CustomerState, Role};
+use crate::domain::{CustomerState, PartnerKind, PartnerState, Role};
 use crate::error::AppError;
 use crate::state::AppState;
 use crate::store::api_keys::{self, ApiKeyRow};
@@ -65,8 +65,8 @@ async fn list(
     f: web::Query<Filters>,
 ) -> Result<HttpResponse, AppError> {
     let f = f.into_inner();
-    let kind = matches!(f.kind.as_str(), "msp" | "reseller").then_some(f.kind.as_str());
-    let st = matches!(f.state.as_str(), "active" | "suspended").then_some(f.state.as_str());
+    let kind = PartnerKind::parse(&f.kind).ok();
+    let st = PartnerState::parse(&f.state);
     let mut c = state.db.acquire().await?;
     let partners = partners::search(&mut c, &f.q, kind, st, 500).await?;
     render(&ListPage { ctx, f, partners })
@@ -157,7 +157,7 @@ async fn set_state(
     sess: Session,
     state: web::Data<AppState>,
     id: i64,
-    new_state: &str,
+    new_state: PartnerState,
 ) -> Result<HttpResponse, AppError> {
     let now = state.now();
     let mut tx = state.db.begin().await?;
@@ -176,7 +176,7 @@ async fn set_state(
         )
         .await?;
     tx.commit().await?;
-    let key = if new_state == "suspended" {
+    let key = if new_state == PartnerState::Suspended {
         "flash-partner-suspended"
     } else {
         "flash-partner-reactivated"
@@ -197,7 +197,7 @@ async fn suspend(
     state: web::Data<AppState>,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
-    set_state(req, op, ctx, sess, state, *id, "suspended").await
+    set_state(req, op, ctx, sess, state, *id, PartnerState::Suspended).await
 }
 
 async fn reactivate(
@@ -208,7 +208,7 @@ async fn reactivate(
     state: web::Data<AppState>,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
-    set_state(req, op, ctx, sess, state, *id, "active").await
+    set_state(req, op, ctx, sess, state, *id, PartnerState::Active).await
 }
 
 async fn resend_activation(
@@ -219,56 +219,21 @@ async fn resend_activation(
     state: web::Data<AppState>,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
-    let now = state.now();
-    let mut tx = state.db.begin().await?;
-    let partner = partners::find_by_id(&mut tx, *id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let members = users::list_by_partner(&mut tx, partner.partner_id).await?;
-    let Some(owner) = members
-        .iter()
-        .find(|m| m.role() == Some(Role::Owner) && m.password_hash.is_none())
-    else {
-        session::flash(&sess, FlashLevel::Info, ctx.t("flash-already-activated"));
-        return Ok(redirect(&format!(
-            "{}/{}",
-            routes::ADMIN_PARTNERS,
-            partner.partner_id
-        )));
-    };
-    onboarding::send_activation(
-        &mut tx,
-        owner.user_id,
-        &owner.email,
-        &partner.name,
-        &state.settings.public_url,
-        &ctx.i18n,
-        now,
-    )
-    .await
-    .map_err(|e| AppError::Internal(anyhow::Error::new(e)))?;
     let actor = Actor::user(op.0.user_id, None, client_addr(&req, &state.settings));
-    actor
-        .audit_on(
-            &mut tx,
-            Some(partner.partner_id),
-            "activation_resent",
-            &owner.email,
-            now,
-        )
-        .await?;
-    tx.commit().await?;
-    state.outbox_wake.notify_one();
-    session::flash(
-        &sess,
-        FlashLevel::Success,
-        ctx.t_args("flash-activation-resent", &[("email", &owner.email)]),
-    );
-    Ok(redirect(&format!(
-        "{}/{}",
-        routes::ADMIN_PARTNERS,
-        partner.partner_id
-    )))
+    let partner_page = format!("{}/{}", routes::ADMIN_PARTNERS, *id);
+    match onboarding::resend_activation(state.app(), *id, &actor, &ctx.i18n).await {
+        Ok(Resent::Sent { email }) => session::flash(
+            &sess,
+            FlashLevel::Success,
+            ctx.t_args("flash-activation-resent", &[("email", &email)]),
+        ),
+        Ok(Resent::AlreadyActivated) => {
+            session::flash(&sess, FlashLevel::Info, ctx.t("flash-already-activated"))
+        }
+        Err(ReviewError::NotFound) => return Err(AppError::NotFound),
+        Err(e) => return Err(AppError::Internal(anyhow::Error::new(e))),
+    }
+    Ok(redirect(&partner_page))
 }
 
 /// Operators suspend a customer (and lift it): a customer of the partner in the URL only.
