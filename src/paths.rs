@@ -1,55 +1,282 @@
-//! Paths of the HTML surface, named once: the web handlers, redirects and templates use them
-//! (as `web::routes`), and so do the mails, the APIs and the application layer that put links to
-//! these pages in their answers; kept at the root so that none of those reaches into `web`.
+//! Paths of the HTML surface, named once: `configure()` mounts them, redirects and templates link
+//! to them (as `web::routes`), and so do the mails, the APIs and the application layer that put
+//! links to these pages in their answers; kept at the root so that none of those reaches into
+//! `web`. A path with `{param}` segments has a builder that fills them in; [`ALL`] lists every
+//! one, so a test can tell a link to a path no route serves.
 
 pub const HOME: &str = "/";
 pub const SIGN_IN: &str = "/sign-in";
 pub const SIGN_OUT: &str = "/sign-out";
 pub const PASSWORD_FORGOT: &str = "/password/forgot";
 pub const PASSWORD_RESET: &str = "/password/reset/{token}";
-pub const ADMIN: &str = "/admin";
-pub const ADMIN_OUTBOX: &str = "/admin/outbox";
-pub const ADMIN_AUDIT: &str = "/admin/audit";
-pub const CONSOLE: &str = "/console";
 pub const HEALTHZ: &str = "/healthz";
 pub const READYZ: &str = "/readyz";
 pub const METRICS: &str = "/metrics";
 pub const STATIC: &str = "/static/{file:.*}";
-
-pub fn password_reset(token: &str) -> String {
-    PASSWORD_RESET.replace("{token}", token)
-}
 
 pub const APPLY: &str = "/apply";
 pub const APPLY_RECEIVED: &str = "/apply/received";
 pub const PARTNER_LOGO: &str = "/logos/{slug}/{mode}.svg";
 pub const UPLOADED_LOGO: &str = "/logos/uploads/{key}.svg";
 pub const ACTIVATE: &str = "/activate/{token}";
+pub const SIGNUP: &str = "/signup/{slug}/{token}";
+pub const CONFIRM_ORGANIZATION: &str = "/confirm-organization/{token}";
+
+pub const ADMIN: &str = "/admin";
+pub const ADMIN_OUTBOX: &str = "/admin/outbox";
+pub const ADMIN_AUDIT: &str = "/admin/audit";
 pub const ADMIN_APPLICATIONS: &str = "/admin/applications";
+pub const ADMIN_APPLICATION: &str = "/admin/applications/{id}";
+pub const ADMIN_APPLICATION_APPROVE: &str = "/admin/applications/{id}/approve";
+pub const ADMIN_APPLICATION_REJECT: &str = "/admin/applications/{id}/reject";
+pub const ADMIN_APPLICATION_LOGO: &str = "/admin/applications/{id}/logos/{mode}.svg";
 pub const ADMIN_PARTNERS: &str = "/admin/partners";
+pub const ADMIN_PARTNER: &str = "/admin/partners/{id}";
+pub const ADMIN_PARTNER_SUSPEND: &str = "/admin/partners/{id}/suspend";
+pub const ADMIN_PARTNER_REACTIVATE: &str = "/admin/partners/{id}/reactivate";
+pub const ADMIN_PARTNER_RESEND_ACTIVATION: &str = "/admin/partners/{id}/resend-activation";
+pub const ADMIN_PARTNER_DISCOUNTS: &str = "/admin/partners/{id}/discounts";
+pub const ADMIN_PARTNER_CREDITS: &str = "/admin/partners/{id}/credits";
+pub const ADMIN_CUSTOMER_SUSPEND: &str = "/admin/partners/{id}/customers/{org_id}/suspend";
+pub const ADMIN_CUSTOMER_UNSUSPEND: &str = "/admin/partners/{id}/customers/{org_id}/unsuspend";
+pub const ADMIN_BILLING: &str = "/admin/billing";
+pub const ADMIN_BILLING_CLOSE: &str = "/admin/billing/close/{month}";
+
+pub const CONSOLE: &str = "/console";
+pub const CONSOLE_BILLING: &str = "/console/billing";
+pub const CONSOLE_BILLING_CSV: &str = "/console/billing.csv";
+pub const CONSOLE_CREDITS: &str = "/console/credits";
+pub const CONSOLE_DISCOUNTS: &str = "/console/discounts";
+pub const CONSOLE_CUSTOMERS: &str = "/console/customers";
+pub const CONSOLE_CUSTOMERS_CSV: &str = "/console/customers.csv";
+pub const CONSOLE_CUSTOMER: &str = "/console/customers/{org_id}";
+pub const CONSOLE_CUSTOMER_EXPIRE: &str = "/console/customers/{org_id}/expire";
+pub const CONSOLE_SIGNUP_LINKS: &str = "/console/signup-links";
+pub const CONSOLE_SIGNUP_LINK_REVOKE: &str = "/console/signup-links/{id}/revoke";
 pub const CONSOLE_BRANDING: &str = "/console/branding";
+pub const CONSOLE_BRANDING_PREVIEW: &str = "/console/branding/preview";
+pub const CONSOLE_BRANDING_LOGO: &str = "/console/branding/{mode}";
 pub const CONSOLE_API_KEYS: &str = "/console/api-keys";
+pub const CONSOLE_API_KEY_REVOKE: &str = "/console/api-keys/{id}/revoke";
 pub const CONSOLE_SUPPORT: &str = "/console/support";
 
+/// Every page path above, for tests that check links.
+pub const ALL: &[&str] = &[
+    HOME,
+    SIGN_IN,
+    SIGN_OUT,
+    PASSWORD_FORGOT,
+    PASSWORD_RESET,
+    HEALTHZ,
+    READYZ,
+    METRICS,
+    STATIC,
+    APPLY,
+    APPLY_RECEIVED,
+    PARTNER_LOGO,
+    UPLOADED_LOGO,
+    ACTIVATE,
+    SIGNUP,
+    CONFIRM_ORGANIZATION,
+    ADMIN,
+    ADMIN_OUTBOX,
+    ADMIN_AUDIT,
+    ADMIN_APPLICATIONS,
+    ADMIN_APPLICATION,
+    ADMIN_APPLICATION_APPROVE,
+    ADMIN_APPLICATION_REJECT,
+    ADMIN_APPLICATION_LOGO,
+    ADMIN_PARTNERS,
+    ADMIN_PARTNER,
+    ADMIN_PARTNER_SUSPEND,
+    ADMIN_PARTNER_REACTIVATE,
+    ADMIN_PARTNER_RESEND_ACTIVATION,
+    ADMIN_PARTNER_DISCOUNTS,
+    ADMIN_PARTNER_CREDITS,
+    ADMIN_CUSTOMER_SUSPEND,
+    ADMIN_CUSTOMER_UNSUSPEND,
+    ADMIN_BILLING,
+    ADMIN_BILLING_CLOSE,
+    CONSOLE,
+    CONSOLE_BILLING,
+    CONSOLE_BILLING_CSV,
+    CONSOLE_CREDITS,
+    CONSOLE_DISCOUNTS,
+    CONSOLE_CUSTOMERS,
+    CONSOLE_CUSTOMERS_CSV,
+    CONSOLE_CUSTOMER,
+    CONSOLE_CUSTOMER_EXPIRE,
+    CONSOLE_SIGNUP_LINKS,
+    CONSOLE_SIGNUP_LINK_REVOKE,
+    CONSOLE_BRANDING,
+    CONSOLE_BRANDING_PREVIEW,
+    CONSOLE_BRANDING_LOGO,
+    CONSOLE_API_KEYS,
+    CONSOLE_API_KEY_REVOKE,
+    CONSOLE_SUPPORT,
+];
+
+/// `template` with its `{param}` segments replaced by `values`, in order.
+pub fn fill(template: &str, values: &[&str]) -> String {
+    let mut out = String::with_capacity(template.len() + 32);
+    let mut rest = template;
+    let mut values = values.iter();
+    while let Some(start) = rest.find('{') {
+        out.push_str(&rest[..start]);
+        let end = rest[start..]
+            .find('}')
+            .map_or(rest.len(), |e| start + e + 1);
+        out.push_str(values.next().copied().unwrap_or_default());
+        rest = &rest[end..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Whether `path` (no query) is one that `template` serves.
+pub fn matches(template: &str, path: &str) -> bool {
+    let (t, p): (Vec<&str>, Vec<&str>) = (template.split('/').collect(), path.split('/').collect());
+    if template.ends_with(".*}") {
+        let prefix = &template[..template.rfind('/').unwrap_or(0)];
+        return path.starts_with(prefix);
+    }
+    t.len() == p.len()
+        && t.iter()
+            .zip(&p)
+            .all(|(t, p)| match (t.find('{'), t.rfind('}')) {
+                // A parameter with a fixed tail, such as `{mode}.svg`.
+                (Some(0), Some(end)) => !p.is_empty() && p.ends_with(&t[end + 1..]),
+                _ => t == p,
+            })
+}
+
+/// `full`, a path under `scope`, as a scope's `configure()` mounts it.
+pub fn within(scope: &str, full: &'static str) -> &'static str {
+    match full.strip_prefix(scope) {
+        Some(rest) => rest,
+        None => panic!("{full} is not under {scope}"),
+    }
+}
+
+pub fn password_reset(token: &str) -> String {
+    fill(PASSWORD_RESET, &[token])
+}
+
 pub fn activate(token: &str) -> String {
-    ACTIVATE.replace("{token}", token)
+    fill(ACTIVATE, &[token])
 }
 
 pub fn uploaded_logo(key: &str) -> String {
-    UPLOADED_LOGO.replace("{key}", key)
+    fill(UPLOADED_LOGO, &[key])
 }
 
-pub const SIGNUP: &str = "/signup/{slug}/{token}";
-pub const CONFIRM_ORGANIZATION: &str = "/confirm-organization/{token}";
-pub const CONSOLE_CUSTOMERS: &str = "/console/customers";
-pub const CONSOLE_SIGNUP_LINKS: &str = "/console/signup-links";
-
 pub fn signup(slug: &str, token: &str) -> String {
-    format!("/signup/{slug}/{token}")
+    fill(SIGNUP, &[slug, token])
 }
 
 pub fn confirm_organization(token: &str) -> String {
-    CONFIRM_ORGANIZATION.replace("{token}", token)
+    fill(CONFIRM_ORGANIZATION, &[token])
 }
-pub const CONSOLE_BILLING: &str = "/console/billing";
-pub const ADMIN_BILLING: &str = "/admin/billing";
+
+pub fn partner_logo(slug: &str, mode: &str) -> String {
+    fill(PARTNER_LOGO, &[slug, mode])
+}
+
+pub fn admin_application(id: &i64) -> String {
+    fill(ADMIN_APPLICATION, &[&id.to_string()])
+}
+
+pub fn admin_partner(id: &i64) -> String {
+    fill(ADMIN_PARTNER, &[&id.to_string()])
+}
+
+pub fn console_customer(org_id: &str) -> String {
+    fill(CONSOLE_CUSTOMER, &[org_id])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn builders_fill_the_named_paths() {
+        assert_eq!(signup("acme", "t0k"), "/signup/acme/t0k");
+        assert_eq!(
+            fill(ADMIN_CUSTOMER_SUSPEND, &["3", "123"]),
+            "/admin/partners/3/customers/123/suspend"
+        );
+        assert_eq!(admin_partner(&7), "/admin/partners/7");
+        assert!(matches(
+            ADMIN_APPLICATION_LOGO,
+            "/admin/applications/4/logos/dark.svg"
+        ));
+        assert!(!matches(
+            ADMIN_APPLICATION_LOGO,
+            "/admin/applications/4/logos/dark.png"
+        ));
+        assert!(matches(STATIC, "/static/app.css"));
+        assert!(!matches(CONSOLE_CUSTOMER, "/console/customers/1/expire"));
+        assert_eq!(within(CONSOLE, CONSOLE_BILLING), "/billing");
+        assert_eq!(within(CONSOLE, CONSOLE), "");
+    }
+
+    /// The links and form targets written in the templates (`href`, `action`, `src`), with
+    /// every `{{ ... }}` as one path segment's worth of text.
+    fn template_links() -> Vec<(String, String)> {
+        fn walk(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+            for e in std::fs::read_dir(dir).unwrap().flatten() {
+                let p = e.path();
+                if p.is_dir() {
+                    walk(&p, out);
+                } else if p.extension().is_some_and(|x| x == "html") {
+                    out.push(p);
+                }
+            }
+        }
+        let mut files = Vec::new();
+        walk(
+            &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("templates"),
+            &mut files,
+        );
+        let mut links = Vec::new();
+        for f in files {
+            let text = std::fs::read_to_string(&f).unwrap();
+            for attr in ["href=\"", "action=\"", "src=\""] {
+                for part in text.split(attr).skip(1) {
+                    let value = part.split('"').next().unwrap_or_default();
+                    if !value.starts_with('/') || value.starts_with("//") {
+                        continue;
+                    }
+                    let mut path = String::new();
+                    let mut rest = value;
+                    while let Some(i) = rest.find("{{") {
+                        path.push_str(&rest[..i]);
+                        path.push('x');
+                        rest = rest[i..].split_once("}}").map_or("", |(_, r)| r);
+                    }
+                    path.push_str(rest);
+                    let path = path.split(['?', '#']).next().unwrap_or_default().to_string();
+                    links.push((f.display().to_string(), path));
+                }
+            }
+        }
+        links
+    }
+
+    #[test]
+    fn every_link_in_the_templates_is_a_path_a_route_serves() {
+        let links = template_links();
+        assert!(links.len() > 50, "the templates' links were found: {links:?}");
+        let unserved: Vec<_> = links
+            .iter()
+            .filter(|(_, p)| !ALL.iter().any(|t| matches(t, p)))
+            .collect();
+        assert!(unserved.is_empty(), "links to paths no route serves: {unserved:?}");
+    }
+
+    #[test]
+    fn the_link_check_catches_a_dead_link() {
+        assert!(!ALL.iter().any(|t| matches(t, "/console/invoices")));
+        assert!(!ALL.iter().any(|t| matches(t, "/admin/partners/x/delete")));
+    }
+}

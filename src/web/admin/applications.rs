@@ -20,11 +20,26 @@ use crate::web::page::{PageCtx, redirect, render, render_status};
 use crate::web::routes;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.route("/applications", web::get().to(queue))
-        .route("/applications/{id}", web::get().to(detail))
-        .route("/applications/{id}/approve", web::post().to(approve))
-        .route("/applications/{id}/reject", web::post().to(reject))
-        .route("/applications/{id}/logos/{mode}.svg", web::get().to(logo));
+    cfg.route(
+        routes::within(routes::ADMIN, routes::ADMIN_APPLICATIONS),
+        web::get().to(queue),
+    )
+    .route(
+        routes::within(routes::ADMIN, routes::ADMIN_APPLICATION),
+        web::get().to(detail),
+    )
+    .route(
+        routes::within(routes::ADMIN, routes::ADMIN_APPLICATION_APPROVE),
+        web::post().to(approve),
+    )
+    .route(
+        routes::within(routes::ADMIN, routes::ADMIN_APPLICATION_REJECT),
+        web::post().to(reject),
+    )
+    .route(
+        routes::within(routes::ADMIN, routes::ADMIN_APPLICATION_LOGO),
+        web::get().to(logo),
+    );
 }
 
 #[derive(Template)]

@@ -12,10 +12,17 @@ use crate::error::AppError;
 use crate::state::AppState;
 use crate::store::{closed, usage};
 use crate::web::page::{PageCtx, redirect, render};
+use crate::web::routes;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.route("/billing", web::get().to(page))
-        .route("/billing/close/{month}", web::post().to(close));
+    cfg.route(
+        routes::within(routes::ADMIN, routes::ADMIN_BILLING),
+        web::get().to(page),
+    )
+    .route(
+        routes::within(routes::ADMIN, routes::ADMIN_BILLING_CLOSE),
+        web::post().to(close),
+    );
 }
 
 pub struct MonthRow {

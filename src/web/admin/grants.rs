@@ -21,8 +21,14 @@ use crate::web::page::{PageCtx, redirect, render_status};
 use crate::web::routes;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.route("/partners/{id}/discounts", web::post().to(grant_discount))
-        .route("/partners/{id}/credits", web::post().to(grant_credit));
+    cfg.route(
+        routes::within(routes::ADMIN, routes::ADMIN_PARTNER_DISCOUNTS),
+        web::post().to(grant_discount),
+    )
+    .route(
+        routes::within(routes::ADMIN, routes::ADMIN_PARTNER_CREDITS),
+        web::post().to(grant_credit),
+    );
 }
 
 #[derive(Debug, Default, Clone, Deserialize)]

@@ -23,9 +23,18 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(
         web::scope(routes::ADMIN)
             .wrap(from_fn(require_operator))
-            .route("", web::get().to(overview))
-            .route("/outbox", web::get().to(outbox_page))
-            .route("/audit", web::get().to(audit_page))
+            .route(
+                routes::within(routes::ADMIN, routes::ADMIN),
+                web::get().to(overview),
+            )
+            .route(
+                routes::within(routes::ADMIN, routes::ADMIN_OUTBOX),
+                web::get().to(outbox_page),
+            )
+            .route(
+                routes::within(routes::ADMIN, routes::ADMIN_AUDIT),
+                web::get().to(audit_page),
+            )
             .configure(applications::configure)
             .configure(partner_pages::configure)
             .configure(grants::configure)

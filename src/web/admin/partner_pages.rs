@@ -24,22 +24,34 @@ use crate::web::page::{PageCtx, redirect, render};
 use crate::web::routes;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.route("/partners", web::get().to(list))
-        .route("/partners/{id}", web::get().to(detail))
-        .route("/partners/{id}/suspend", web::post().to(suspend))
-        .route("/partners/{id}/reactivate", web::post().to(reactivate))
-        .route(
-            "/partners/{id}/resend-activation",
-            web::post().to(resend_activation),
-        )
-        .route(
-            "/partners/{id}/customers/{org_id}/suspend",
-            web::post().to(suspend_customer),
-        )
-        .route(
-            "/partners/{id}/customers/{org_id}/unsuspend",
-            web::post().to(unsuspend_customer),
-        );
+    cfg.route(
+        routes::within(routes::ADMIN, routes::ADMIN_PARTNERS),
+        web::get().to(list),
+    )
+    .route(
+        routes::within(routes::ADMIN, routes::ADMIN_PARTNER),
+        web::get().to(detail),
+    )
+    .route(
+        routes::within(routes::ADMIN, routes::ADMIN_PARTNER_SUSPEND),
+        web::post().to(suspend),
+    )
+    .route(
+        routes::within(routes::ADMIN, routes::ADMIN_PARTNER_REACTIVATE),
+        web::post().to(reactivate),
+    )
+    .route(
+        routes::within(routes::ADMIN, routes::ADMIN_PARTNER_RESEND_ACTIVATION),
+        web::post().to(resend_activation),
+    )
+    .route(
+        routes::within(routes::ADMIN, routes::ADMIN_CUSTOMER_SUSPEND),
+        web::post().to(suspend_customer),
+    )
+    .route(
+        routes::within(routes::ADMIN, routes::ADMIN_CUSTOMER_UNSUSPEND),
+        web::post().to(unsuspend_customer),
+    );
 }
 
 #[derive(Debug, Default, Deserialize)]

@@ -21,10 +21,22 @@ use crate::web::page::{PageCtx, redirect, render, render_status};
 use crate::web::routes;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.route("/api-keys", web::get().to(list))
-        .route("/api-keys", web::post().to(create))
-        .route("/api-keys/{id}/revoke", web::get().to(confirm_revoke))
-        .route("/api-keys/{id}/revoke", web::post().to(revoke));
+    cfg.route(
+        routes::within(routes::CONSOLE, routes::CONSOLE_API_KEYS),
+        web::get().to(list),
+    )
+    .route(
+        routes::within(routes::CONSOLE, routes::CONSOLE_API_KEYS),
+        web::post().to(create),
+    )
+    .route(
+        routes::within(routes::CONSOLE, routes::CONSOLE_API_KEY_REVOKE),
+        web::get().to(confirm_revoke),
+    )
+    .route(
+        routes::within(routes::CONSOLE, routes::CONSOLE_API_KEY_REVOKE),
+        web::post().to(revoke),
+    );
 }
 
 #[derive(Template)]

@@ -17,12 +17,25 @@ use crate::error::AppError;
 use crate::state::AppState;
 use crate::store::grants::{self, CreditRow, DiscountRow};
 use crate::web::page::{PageCtx, render, render_status};
+use crate::web::routes;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.route("/billing", web::get().to(page))
-        .route("/billing.csv", web::get().to(csv))
-        .route("/credits", web::get().to(credits))
-        .route("/discounts", web::get().to(discounts));
+    cfg.route(
+        routes::within(routes::CONSOLE, routes::CONSOLE_BILLING),
+        web::get().to(page),
+    )
+    .route(
+        routes::within(routes::CONSOLE, routes::CONSOLE_BILLING_CSV),
+        web::get().to(csv),
+    )
+    .route(
+        routes::within(routes::CONSOLE, routes::CONSOLE_CREDITS),
+        web::get().to(credits),
+    )
+    .route(
+        routes::within(routes::CONSOLE, routes::CONSOLE_DISCOUNTS),
+        web::get().to(discounts),
+    );
 }
 
 #[derive(Debug, Default, Deserialize)]

@@ -21,9 +21,18 @@ use crate::web::page::{PageCtx, redirect, render, render_status};
 use crate::web::routes;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.route("/branding", web::get().to(page))
-        .route("/branding/preview", web::get().to(preview))
-        .route("/branding/{mode}", web::post().to(replace));
+    cfg.route(
+        routes::within(routes::CONSOLE, routes::CONSOLE_BRANDING),
+        web::get().to(page),
+    )
+    .route(
+        routes::within(routes::CONSOLE, routes::CONSOLE_BRANDING_PREVIEW),
+        web::get().to(preview),
+    )
+    .route(
+        routes::within(routes::CONSOLE, routes::CONSOLE_BRANDING_LOGO),
+        web::post().to(replace),
+    );
 }
 
 #[derive(Template)]

@@ -24,10 +24,22 @@ use crate::web::routes;
 const PAGE_SIZE: i64 = 50;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.route("/customers", web::get().to(list))
-        .route("/customers.csv", web::get().to(export))
-        .route("/customers/{org_id}", web::get().to(detail))
-        .route("/customers/{org_id}/expire", web::post().to(expire));
+    cfg.route(
+        routes::within(routes::CONSOLE, routes::CONSOLE_CUSTOMERS),
+        web::get().to(list),
+    )
+    .route(
+        routes::within(routes::CONSOLE, routes::CONSOLE_CUSTOMERS_CSV),
+        web::get().to(export),
+    )
+    .route(
+        routes::within(routes::CONSOLE, routes::CONSOLE_CUSTOMER),
+        web::get().to(detail),
+    )
+    .route(
+        routes::within(routes::CONSOLE, routes::CONSOLE_CUSTOMER_EXPIRE),
+        web::post().to(expire),
+    );
 }
 
 #[derive(Debug, Default, Clone, Deserialize)]

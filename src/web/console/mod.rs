@@ -24,7 +24,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(
         web::scope(routes::CONSOLE)
             .wrap(from_fn(require_member))
-            .route("", web::get().to(dashboard))
+            .route(
+                routes::within(routes::CONSOLE, routes::CONSOLE),
+                web::get().to(dashboard),
+            )
             .configure(branding::configure)
             .configure(api_keys::configure)
             .configure(billing::configure)

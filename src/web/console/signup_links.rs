@@ -21,10 +21,22 @@ use crate::web::page::{PageCtx, redirect, render, render_status};
 use crate::web::routes;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.route("/signup-links", web::get().to(list))
-        .route("/signup-links", web::post().to(create))
-        .route("/signup-links/{id}/revoke", web::get().to(confirm_revoke))
-        .route("/signup-links/{id}/revoke", web::post().to(revoke));
+    cfg.route(
+        routes::within(routes::CONSOLE, routes::CONSOLE_SIGNUP_LINKS),
+        web::get().to(list),
+    )
+    .route(
+        routes::within(routes::CONSOLE, routes::CONSOLE_SIGNUP_LINKS),
+        web::post().to(create),
+    )
+    .route(
+        routes::within(routes::CONSOLE, routes::CONSOLE_SIGNUP_LINK_REVOKE),
+        web::get().to(confirm_revoke),
+    )
+    .route(
+        routes::within(routes::CONSOLE, routes::CONSOLE_SIGNUP_LINK_REVOKE),
+        web::post().to(revoke),
+    );
 }
 
 /// The member as the actor of what the request does.

@@ -15,9 +15,13 @@ use crate::error::AppError;
 use crate::state::AppState;
 use crate::store::{api_keys, customers, partners};
 use crate::web::page::{PageCtx, render};
+use crate::web::routes;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.route("/support", web::get().to(support));
+    cfg.route(
+        routes::within(routes::CONSOLE, routes::CONSOLE_SUPPORT),
+        web::get().to(support),
+    );
 }
 
 pub struct Surface {
