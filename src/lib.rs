@@ -6,6 +6,7 @@ pub mod app;
 pub mod assets;
 pub mod auth;
 pub mod billing;
+pub mod clock;
 pub mod config;
 pub mod domain;
 pub mod error;

@@ -60,6 +60,21 @@ pub const CONSOLE_API_KEYS: &str = "/console/api-keys";
 pub const CONSOLE_API_KEY_REVOKE: &str = "/console/api-keys/{id}/revoke";
 pub const CONSOLE_SUPPORT: &str = "/console/support";
 
+/// The APIs' bases (their own paths are in their OpenAPI documents).
+pub const MSP_API: &str = "/v1beta1/msp";
+pub const PARTNER_API: &str = "/api/v1";
+
+/// The one-paste example for a partner's first call: the MSP API's customer list for MSPs, who
+/// are what it serves, and `/api/v1/me` for resellers.
+pub fn first_api_call(base_url: &str, user: &str, is_msp: bool) -> String {
+    let path = if is_msp {
+        "/v1beta1/msp/mspCustomers"
+    } else {
+        "/api/v1/me"
+    };
+    format!("curl --digest --user '{user}' {base_url}{path}")
+}
+
 /// Every page path above, for tests that check links.
 pub const ALL: &[&str] = &[
     HOME,
@@ -255,7 +270,11 @@ mod tests {
                         rest = rest[i..].split_once("}}").map_or("", |(_, r)| r);
                     }
                     path.push_str(rest);
-                    let path = path.split(['?', '#']).next().unwrap_or_default().to_string();
+                    let path = path
+                        .split(['?', '#'])
+                        .next()
+                        .unwrap_or_default()
+                        .to_string();
                     links.push((f.display().to_string(), path));
                 }
             }
@@ -266,12 +285,18 @@ mod tests {
     #[test]
     fn every_link_in_the_templates_is_a_path_a_route_serves() {
         let links = template_links();
-        assert!(links.len() > 50, "the templates' links were found: {links:?}");
+        assert!(
+            links.len() > 50,
+            "the templates' links were found: {links:?}"
+        );
         let unserved: Vec<_> = links
             .iter()
             .filter(|(_, p)| !ALL.iter().any(|t| matches(t, p)))
             .collect();
-        assert!(unserved.is_empty(), "links to paths no route serves: {unserved:?}");
+        assert!(
+            unserved.is_empty(),
+            "links to paths no route serves: {unserved:?}"
+        );
     }
 
     #[test]

@@ -20,7 +20,7 @@ use crate::billing::month::Month;
 use crate::state::AppState;
 use crate::store::customers::{self, Customer};
 
-pub const BASE: &str = "/v1beta1/msp";
+pub const BASE: &str = crate::paths::MSP_API;
 const MAX_PAGE: i64 = 1000;
 
 /// The seven operations of the vendor's MSP document, at its paths.

@@ -6,17 +6,6 @@ use serde_json::Value;
 
 use super::openapi::resolve;
 
-/// The one-paste example for a partner's first call: the MSP API's customer list for MSPs, who
-/// are what it serves, and `/api/v1/me` for resellers.
-pub fn first_call(base_url: &str, user: &str, is_msp: bool) -> String {
-    let path = if is_msp {
-        "/v1beta1/msp/mspCustomers"
-    } else {
-        "/api/v1/me"
-    };
-    format!("curl --digest --user '{user}' {base_url}{path}")
-}
-
 #[derive(Debug, Clone)]
 pub struct ApiDoc {
     pub title: String,

@@ -15,7 +15,7 @@ use crate::state::AppState;
 use crate::store::signup_links::SignupLink;
 use crate::store::{StoreError, api_keys, partners};
 
-pub const BASE: &str = "/api/v1";
+pub const BASE: &str = crate::paths::PARTNER_API;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(

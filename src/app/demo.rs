@@ -471,7 +471,7 @@ async fn fresh_demo_key(
     };
     api_keys::insert(&mut tx, new, now).await?;
     tx.commit().await?;
-    Ok(crate::api::reference::first_call(
+    Ok(crate::paths::first_api_call(
         public_url,
         &format!("{}:{}", key.public_key, key.private_key),
         partner.is_msp(),

@@ -51,3 +51,59 @@ impl<'a> Ctx<'a> {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    /// The layers below the HTTP surfaces, and what none of them may name.
+    const BELOW: &[&str] = &[
+        "src/app",
+        "src/store",
+        "src/billing",
+        "src/domain",
+        "src/mail",
+        "src/clock.rs",
+        "src/paths.rs",
+        "src/tokens.rs",
+        "src/i18n.rs",
+    ];
+    const ABOVE: &[&str] = &[
+        "crate::web",
+        "crate::api",
+        "crate::state",
+        "crate::startup",
+        "crate::error::",
+        "actix_web",
+    ];
+
+    fn sources(path: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+        if path.is_dir() {
+            for e in std::fs::read_dir(path).unwrap().flatten() {
+                sources(&e.path(), out);
+            }
+        } else if path.extension().is_some_and(|x| x == "rs") {
+            out.push(path.to_path_buf());
+        }
+    }
+
+    #[test]
+    fn nothing_below_the_surfaces_reaches_up() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut files = Vec::new();
+        for b in BELOW {
+            sources(&root.join(b), &mut files);
+        }
+        assert!(files.len() > 30, "{files:?}");
+        let mut wrong = Vec::new();
+        for f in &files {
+            let text = std::fs::read_to_string(f).unwrap();
+            // Tests may reach anywhere; the code may not.
+            let code = text.split("#[cfg(test)]").next().unwrap_or_default();
+            for (n, line) in code.lines().enumerate() {
+                if let Some(up) = ABOVE.iter().find(|a| line.contains(*a)) {
+                    wrong.push(format!("{}:{}: {up}", f.display(), n + 1));
+                }
+            }
+        }
+        assert!(wrong.is_empty(), "{wrong:#?}");
+    }
+}

@@ -12,8 +12,8 @@ use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use secrecy::ExposeSecret;
 use tokio::sync::Notify;
 
+use crate::clock::Clock;
 use crate::config::Settings;
-use crate::state::Clock;
 use crate::store::outbox::{self, ClaimedMail};
 use crate::store::{Db, StoreResult};
 

@@ -27,7 +27,7 @@ impl KeyCreated {
         key: IssuedKey,
         welcome: bool,
     ) -> KeyCreated {
-        let curl = crate::api::reference::first_call(
+        let curl = crate::paths::first_api_call(
             public_url,
             &format!("{}:{}", key.public_key, key.private_key),
             partner.is_msp(),

@@ -101,7 +101,7 @@ async fn support(
         ctx,
         can_manage_keys: member.user.is_manager(),
         has_key: newest_key.is_some(),
-        first_call: reference::first_call(&base_url, &user, partner.is_msp()),
+        first_call: crate::paths::first_api_call(&base_url, &user, partner.is_msp()),
         limit: state.settings.api_rate_limit_per_minute.to_string(),
         failures: state.settings.api_auth_failures_per_minute.to_string(),
         rate_headers: RATE_HEADERS.to_vec(),
