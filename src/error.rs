@@ -42,6 +42,18 @@ impl From<crate::app::signup_links::LinkError> for AppError {
     }
 }
 
+impl From<crate::app::api_keys::KeyError> for AppError {
+    fn from(e: crate::app::api_keys::KeyError) -> Self {
+        use crate::app::api_keys::KeyError;
+        match e {
+            KeyError::NotFound => AppError::NotFound,
+            KeyError::Name => AppError::BadRequest,
+            KeyError::Store(s) => AppError::Store(s),
+            KeyError::Internal(e) => AppError::Internal(e),
+        }
+    }
+}
+
 impl AppError {
     pub fn sign_in_required(req: &HttpRequest) -> AppError {
         let uri = req.uri();

@@ -7,6 +7,7 @@
 //! others still take a transaction from their caller (moved here from the crate's root).
 
 pub mod actor;
+pub mod api_keys;
 pub mod bills;
 pub mod customers;
 pub mod demo;

@@ -6,12 +6,10 @@
 use chrono::{DateTime, Duration, Utc};
 
 use crate::app::{Actor, Ctx};
-use crate::auth::api_keys::{IssuedKey, KeyVault};
 use crate::domain::{ApplicationState, Email, Role};
 use crate::i18n::I18n;
 use crate::mail;
 use crate::paths as routes;
-use crate::store::api_keys::{self, NewApiKey};
 use crate::store::applications::{self, Application};
 use crate::store::partners::{self, NewPartner};
 use crate::store::users::{self, Membership};
@@ -258,36 +256,4 @@ pub async fn send_activation(
     let m = mail::activation(i18n, email, company, &link)?;
     mail::enqueue(tx, &m, now).await?;
     Ok(())
-}
-
-/// Issues an API key for `partner_id`, stores its encrypted verifiers and audits it. The
-/// returned value holds the private key, to be shown once.
-pub async fn issue_api_key(
-    tx: &mut Tx,
-    vault: &KeyVault,
-    partner_id: i64,
-    name: &str,
-    actor: &Actor,
-    now: DateTime<Utc>,
-) -> Result<IssuedKey, ReviewError> {
-    let key = vault.issue()?;
-    let new = NewApiKey {
-        partner_id,
-        name,
-        public_key: &key.public_key,
-        ha1_sha256: &key.ha1_sha256_enc,
-        ha1_md5: &key.ha1_md5_enc,
-        created_by: actor.user_id(),
-    };
-    api_keys::insert(tx, new, now).await?;
-    actor
-        .audit_on(
-            tx,
-            Some(partner_id),
-            "api_key_created",
-            &format!("{name} ({})", key.public_key),
-            now,
-        )
-        .await?;
-    Ok(key)
 }

@@ -11,7 +11,7 @@ use super::keys::{KeyCreated, key_created_page};
 use super::page::{PageCtx, UserView, render, render_status};
 use super::{client_addr, routes};
 use crate::app::Actor;
-use crate::app::onboarding::{self, ACTIVATION_PURPOSE};
+use crate::app::onboarding::ACTIVATION_PURPOSE;
 use crate::auth::session;
 use crate::domain::{Email, NewPassword};
 use crate::error::AppError;
@@ -125,9 +125,8 @@ async fn activate(
         )
         .await?;
     let name = ctx.t("key-first-name");
-    let key = onboarding::issue_api_key(&mut tx, &state.vault, partner_id, &name, &actor, now)
-        .await
-        .map_err(|e| AppError::Internal(anyhow::Error::new(e)))?;
+    let key =
+        crate::app::api_keys::issue(&mut tx, &state.vault, partner_id, &name, &actor, now).await?;
     let partner = partners::find_by_id(&mut tx, partner_id)
         .await?
         .ok_or(AppError::NotFound)?;

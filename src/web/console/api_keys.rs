@@ -8,13 +8,12 @@ use askama::Template;
 use serde::Deserialize;
 
 use crate::app::Actor;
-use crate::app::onboarding;
+use crate::app::api_keys::{self as keys, KeyError};
 use crate::auth::Manager;
 use crate::auth::session::{self, FlashLevel};
 use crate::error::AppError;
 use crate::state::AppState;
 use crate::store::api_keys::{self, ApiKeyRow};
-use crate::store::partners;
 use crate::web::client_addr;
 use crate::web::keys::{KeyCreated, key_created_page};
 use crate::web::page::{PageCtx, redirect, render, render_status};
@@ -76,38 +75,35 @@ async fn create(
     state: web::Data<AppState>,
     form: web::Form<CreateForm>,
 ) -> Result<HttpResponse, AppError> {
-    let name = form.name.trim().to_string();
-    if name.is_empty() || name.chars().count() > 60 {
-        let mut c = state.db.acquire().await?;
-        let keys = api_keys::list(&mut c, m.partner_id).await?;
-        let error = Some(ctx.t("error-key-name"));
-        return Ok(render_status(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            &ListPage {
-                ctx,
-                keys,
-                name,
-                error,
-            },
-        ));
+    let actor = Actor::user(
+        m.user.user_id,
+        Some(m.partner_id),
+        client_addr(&req, &state.settings),
+    );
+    match keys::create(state.app(), &state.vault, &actor, &form.name).await {
+        Ok(created) => Ok(key_created_page(&KeyCreated::new(
+            ctx,
+            &state.settings.public_url,
+            &created.partner,
+            created.key,
+            false,
+        ))),
+        Err(KeyError::Name) => {
+            let mut c = state.db.acquire().await?;
+            let keys = api_keys::list(&mut c, m.partner_id).await?;
+            let error = Some(ctx.t("error-key-name"));
+            Ok(render_status(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &ListPage {
+                    ctx,
+                    keys,
+                    name: form.name.trim().to_string(),
+                    error,
+                },
+            ))
+        }
+        Err(e) => Err(e.into()),
     }
-    let now = state.now();
-    let actor = Actor::user(m.user.user_id, None, client_addr(&req, &state.settings));
-    let mut tx = state.db.begin().await?;
-    let key = onboarding::issue_api_key(&mut tx, &state.vault, m.partner_id, &name, &actor, now)
-        .await
-        .map_err(|e| AppError::Internal(anyhow::Error::new(e)))?;
-    let partner = partners::find_by_id(&mut tx, m.partner_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    tx.commit().await?;
-    Ok(key_created_page(&KeyCreated::new(
-        ctx,
-        &state.settings.public_url,
-        &partner,
-        key,
-        false,
-    )))
 }
 
 #[derive(Template)]
@@ -138,19 +134,12 @@ async fn revoke(
     state: web::Data<AppState>,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
-    let now = state.now();
-    let mut tx = state.db.begin().await?;
-    let key = api_keys::find(&mut tx, m.partner_id, *id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    if api_keys::revoke(&mut tx, m.partner_id, key.key_id, now).await? {
-        let actor = Actor::user(m.user.user_id, None, client_addr(&req, &state.settings));
-        let detail = format!("{} ({})", key.name, key.public_key);
-        actor
-            .audit_on(&mut tx, Some(m.partner_id), "api_key_revoked", &detail, now)
-            .await?;
-    }
-    tx.commit().await?;
+    let actor = Actor::user(
+        m.user.user_id,
+        Some(m.partner_id),
+        client_addr(&req, &state.settings),
+    );
+    let key = keys::revoke(state.app(), &actor, *id).await?;
     session::flash(
         &sess,
         FlashLevel::Success,

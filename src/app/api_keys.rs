@@ -1,0 +1,108 @@
+//! A partner's API keys (SPEC 2.3, 6): issued with their private half shown once (only the
+//! encrypted digest verifiers are kept), and revoked at once. Owners and admins do it in the
+//! console; the first key comes with the owner's activation.
+
+use chrono::{DateTime, Utc};
+
+use super::{Actor, Ctx};
+use crate::auth::api_keys::{IssuedKey, KeyVault};
+use crate::store::api_keys::{self, ApiKeyRow, NewApiKey};
+use crate::store::partners::{self, Partner};
+use crate::store::{StoreError, Tx};
+
+pub const MAX_NAME_CHARS: usize = 60;
+
+#[derive(Debug, thiserror::Error)]
+pub enum KeyError {
+    #[error("a key's name is 1 to {MAX_NAME_CHARS} characters")]
+    Name,
+    #[error("no such API key")]
+    NotFound,
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Internal(#[from] anyhow::Error),
+}
+
+/// A new key (its private half is in `key`, shown once) and its partner.
+pub struct Created {
+    pub key: IssuedKey,
+    pub partner: Partner,
+}
+
+/// Issues a key named `name` for the actor's partner, audited.
+pub async fn create(
+    ctx: Ctx<'_>,
+    vault: &KeyVault,
+    actor: &Actor,
+    name: &str,
+) -> Result<Created, KeyError> {
+    let name = name.trim();
+    if name.is_empty() || name.chars().count() > MAX_NAME_CHARS {
+        return Err(KeyError::Name);
+    }
+    let partner_id = actor.partner_id.ok_or(KeyError::NotFound)?;
+    let mut tx = ctx.db.begin().await?;
+    let partner = partners::find_by_id(&mut tx, partner_id)
+        .await?
+        .ok_or(KeyError::NotFound)?;
+    let key = issue(&mut tx, vault, partner_id, name, actor, ctx.now).await?;
+    tx.commit().await?;
+    Ok(Created { key, partner })
+}
+
+/// Issues a key for `partner_id` in `tx`, stores its encrypted verifiers and audits it; the
+/// activation issues the first key this way, in its own transaction.
+pub async fn issue(
+    tx: &mut Tx,
+    vault: &KeyVault,
+    partner_id: i64,
+    name: &str,
+    actor: &Actor,
+    now: DateTime<Utc>,
+) -> Result<IssuedKey, KeyError> {
+    let key = vault.issue()?;
+    let new = NewApiKey {
+        partner_id,
+        name,
+        public_key: &key.public_key,
+        ha1_sha256: &key.ha1_sha256_enc,
+        ha1_md5: &key.ha1_md5_enc,
+        created_by: actor.user_id(),
+    };
+    api_keys::insert(tx, new, now).await?;
+    actor
+        .audit_on(
+            tx,
+            Some(partner_id),
+            "api_key_created",
+            &format!("{name} ({})", key.public_key),
+            now,
+        )
+        .await?;
+    Ok(key)
+}
+
+/// Revokes a key of the actor's partner: from now on it gets 401. Revoking twice changes
+/// nothing and is audited once.
+pub async fn revoke(ctx: Ctx<'_>, actor: &Actor, key_id: i64) -> Result<ApiKeyRow, KeyError> {
+    let partner_id = actor.partner_id.ok_or(KeyError::NotFound)?;
+    let mut tx = ctx.db.begin().await?;
+    let key = api_keys::find(&mut tx, partner_id, key_id)
+        .await?
+        .ok_or(KeyError::NotFound)?;
+    if api_keys::revoke(&mut tx, partner_id, key.key_id, ctx.now).await? {
+        let detail = format!("{} ({})", key.name, key.public_key);
+        actor
+            .audit_on(
+                &mut tx,
+                Some(partner_id),
+                "api_key_revoked",
+                &detail,
+                ctx.now,
+            )
+            .await?;
+    }
+    tx.commit().await?;
+    Ok(key)
+}
