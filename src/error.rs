@@ -54,6 +54,33 @@ impl From<crate::app::api_keys::KeyError> for AppError {
     }
 }
 
+impl From<crate::app::customers::ChangeError> for AppError {
+    fn from(e: crate::app::customers::ChangeError) -> Self {
+        match e {
+            crate::app::customers::ChangeError::NotFound => AppError::NotFound,
+            crate::app::customers::ChangeError::Store(s) => AppError::Store(s),
+        }
+    }
+}
+
+impl From<crate::app::partners::PartnerError> for AppError {
+    fn from(e: crate::app::partners::PartnerError) -> Self {
+        match e {
+            crate::app::partners::PartnerError::NotFound => AppError::NotFound,
+            crate::app::partners::PartnerError::Store(s) => AppError::Store(s),
+        }
+    }
+}
+
+impl From<crate::app::grants::GrantError> for AppError {
+    fn from(e: crate::app::grants::GrantError) -> Self {
+        match e {
+            crate::app::grants::GrantError::NotFound => AppError::NotFound,
+            crate::app::grants::GrantError::Store(s) => AppError::Store(s),
+        }
+    }
+}
+
 impl AppError {
     pub fn sign_in_required(req: &HttpRequest) -> AppError {
         let uri = req.uri();

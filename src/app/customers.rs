@@ -3,7 +3,7 @@
 
 use chrono::{DateTime, Duration, Utc};
 
-use crate::app::Ctx;
+use crate::app::{Actor, Ctx};
 use crate::domain::{CustomerState, Email};
 use crate::i18n::I18n;
 use crate::mail;
@@ -136,6 +136,45 @@ pub async fn confirm(
             Some(_) => ConfirmError::Expired,
         })),
     }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ChangeError {
+    #[error("no such customer")]
+    NotFound,
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// Moves a customer of `partner_id` from `from` to `to`, audited as `customer_{to}`: a partner
+/// ends a contract (active → expired, stamped now), an operator suspends or lifts a suspension.
+/// A customer in another state is left as it is. Returns the customer as it was found.
+pub async fn change_state(
+    ctx: Ctx<'_>,
+    actor: &Actor,
+    partner_id: i64,
+    org_id: &str,
+    (from, to): (CustomerState, CustomerState),
+) -> Result<customers::Customer, ChangeError> {
+    let mut tx = ctx.db.begin().await?;
+    let c = customers::find_by_org_id(&mut tx, partner_id, org_id)
+        .await?
+        .ok_or(ChangeError::NotFound)?;
+    if c.state == from {
+        let ended = (to == CustomerState::Expired).then_some(ctx.now);
+        customers::set_state(&mut tx, partner_id, c.customer_id, to, ended).await?;
+        actor
+            .audit_on(
+                &mut tx,
+                Some(partner_id),
+                &format!("customer_{to}"),
+                &c.org_id,
+                ctx.now,
+            )
+            .await?;
+    }
+    tx.commit().await?;
+    Ok(c)
 }
 
 #[cfg(test)]

@@ -8,14 +8,14 @@ use serde::Deserialize;
 
 use super::partner_pages::{GrantForms, detail_page};
 use crate::app::Actor;
+use crate::app::grants::{self as app_grants, CreditGrant, DiscountGrant, Off};
 use crate::auth::Operator;
 use crate::auth::session::{self, FlashLevel};
 use crate::billing::money::Cents;
 use crate::billing::month::Month;
 use crate::error::AppError;
 use crate::state::AppState;
-use crate::store::grants::{self, NewCredit, NewDiscount};
-use crate::store::{customers, partners};
+use crate::store::customers;
 use crate::web::client_addr;
 use crate::web::page::{PageCtx, redirect, render_status};
 use crate::web::routes;
@@ -106,10 +106,10 @@ async fn grant_discount(
         Ok(v) if v.value() > 0 => v.value(),
         _ => return refuse(ctx, &state, partner_id, fail("error-grant-value")).await,
     };
-    let (rate_bps, amount) = match f.kind.as_str() {
+    let off = match f.kind.as_str() {
         // "12.5" percent is 1 250 basis points: the same two decimals as money.
-        "rate" if value <= 10_000 => (Some(value), None),
-        "fixed" => (None, Some(value)),
+        "rate" if value <= 10_000 => Off::Rate(value),
+        "fixed" => Off::Fixed(value),
         _ => return refuse(ctx, &state, partner_id, fail("error-grant-value")).await,
     };
     let Some(start) = Month::parse(&f.start_month) else {
@@ -123,34 +123,17 @@ async fn grant_discount(
         },
     };
     let service = f.service.trim();
-    let now = state.now();
-    let mut tx = state.db.begin().await?;
-    partners::find_by_id(&mut tx, partner_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let (start_s, end_s) = (start.to_string(), end.map(|e| e.to_string()));
-    let new = NewDiscount {
+    let actor = Actor::user(op.0.user_id, None, client_addr(&req, &state.settings));
+    let grant = DiscountGrant {
         partner_id,
         customer_id,
         service: (!service.is_empty()).then_some(service),
-        rate_bps,
-        amount,
-        start_month: &start_s,
-        end_month: end_s.as_deref(),
+        off,
+        start,
+        end,
         note: f.note.trim(),
-        created_by: Some(op.0.user_id),
     };
-    let did = grants::insert_discount(&mut tx, new, now).await?;
-    let actor = Actor::user(op.0.user_id, None, client_addr(&req, &state.settings));
-    let detail = format!(
-        "discount {did}: {} {} from {start_s}",
-        f.kind,
-        f.value.trim()
-    );
-    actor
-        .audit_on(&mut tx, Some(partner_id), "discount_granted", &detail, now)
-        .await?;
-    tx.commit().await?;
+    app_grants::grant_discount(state.app(), &actor, grant).await?;
     session::flash(&sess, FlashLevel::Success, ctx.t("flash-discount-granted"));
     Ok(redirect(&format!(
         "{}/{partner_id}",
@@ -190,30 +173,16 @@ async fn grant_credit(
     if expires_on < effective_on {
         return refuse(ctx, &state, partner_id, fail("error-grant-dates")).await;
     }
-    let now = state.now();
-    let mut tx = state.db.begin().await?;
-    partners::find_by_id(&mut tx, partner_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let new = NewCredit {
+    let actor = Actor::user(op.0.user_id, None, client_addr(&req, &state.settings));
+    let grant = CreditGrant {
         partner_id,
         customer_id,
         amount,
         effective_on,
         expires_on,
         note: f.note.trim(),
-        created_by: Some(op.0.user_id),
     };
-    let cid = grants::insert_credit(&mut tx, new, now).await?;
-    let actor = Actor::user(op.0.user_id, None, client_addr(&req, &state.settings));
-    let detail = format!(
-        "credit {cid}: {} from {effective_on} to {expires_on}",
-        Cents(amount)
-    );
-    actor
-        .audit_on(&mut tx, Some(partner_id), "credit_granted", &detail, now)
-        .await?;
-    tx.commit().await?;
+    app_grants::grant_credit(state.app(), &actor, grant).await?;
     session::flash(&sess, FlashLevel::Success, ctx.t("flash-credit-granted"));
     Ok(redirect(&format!(
         "{}/{partner_id}",

@@ -8,7 +8,9 @@ use serde::Deserialize;
 
 use super::grants::{CreditForm, DiscountForm};
 use crate::app::Actor;
+use crate::app::customers as app_customers;
 use crate::app::onboarding::{self, Resent, ReviewError};
+use crate::app::partners as app_partners;
 use crate::auth::Operator;
 use crate::auth::session::{self, FlashLevel};
 use crate::domain::{CustomerState, PartnerKind, PartnerState, Role};
@@ -171,23 +173,8 @@ async fn set_state(
     id: i64,
     new_state: PartnerState,
 ) -> Result<HttpResponse, AppError> {
-    let now = state.now();
-    let mut tx = state.db.begin().await?;
-    let partner = partners::find_by_id(&mut tx, id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    partners::set_state(&mut tx, id, new_state).await?;
     let actor = Actor::user(op.0.user_id, None, client_addr(&req, &state.settings));
-    actor
-        .audit_on(
-            &mut tx,
-            Some(id),
-            &format!("partner_{new_state}"),
-            &partner.name,
-            now,
-        )
-        .await?;
-    tx.commit().await?;
+    let partner = app_partners::set_state(state.app(), &actor, id, new_state).await?;
     let key = if new_state == PartnerState::Suspended {
         "flash-partner-suspended"
     } else {
@@ -258,25 +245,9 @@ async fn set_customer_state(
     (partner_id, org_id): (i64, String),
     (from, to): (CustomerState, CustomerState),
 ) -> Result<HttpResponse, AppError> {
-    let now = state.now();
-    let mut tx = state.db.begin().await?;
-    let c = customers::find_by_org_id(&mut tx, partner_id, &org_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    if c.state == from {
-        customers::set_state(&mut tx, partner_id, c.customer_id, to, None).await?;
-        let actor = Actor::user(op.0.user_id, None, client_addr(&req, &state.settings));
-        actor
-            .audit_on(
-                &mut tx,
-                Some(partner_id),
-                &format!("customer_{to}"),
-                &c.org_id,
-                now,
-            )
-            .await?;
-    }
-    tx.commit().await?;
+    let actor = Actor::user(op.0.user_id, None, client_addr(&req, &state.settings));
+    let c =
+        app_customers::change_state(state.app(), &actor, partner_id, &org_id, (from, to)).await?;
     session::flash(
         &sess,
         FlashLevel::Success,

@@ -257,32 +257,14 @@ async fn expire(
     state: web::Data<AppState>,
     org_id: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    let now = state.now();
-    let mut tx = state.db.begin().await?;
-    let c = customers::find_by_org_id(&mut tx, m.partner_id, &org_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    if c.state == CustomerState::Active {
-        customers::set_state(
-            &mut tx,
-            m.partner_id,
-            c.customer_id,
-            CustomerState::Expired,
-            Some(now),
-        )
+    let actor = Actor::user(
+        m.user.user_id,
+        Some(m.partner_id),
+        client_addr(&req, &state.settings),
+    );
+    let states = (CustomerState::Active, CustomerState::Expired);
+    let c = crate::app::customers::change_state(state.app(), &actor, m.partner_id, &org_id, states)
         .await?;
-        let actor = Actor::user(m.user.user_id, None, client_addr(&req, &state.settings));
-        actor
-            .audit_on(
-                &mut tx,
-                Some(m.partner_id),
-                "customer_expired",
-                &c.org_id,
-                now,
-            )
-            .await?;
-    }
-    tx.commit().await?;
     session::flash(
         &sess,
         FlashLevel::Success,

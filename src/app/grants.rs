@@ -1,0 +1,130 @@
+//! Discounts and credits that operators grant a partner or one of its customers (SPEC 4, 5).
+//! The bill maths that applies them is `billing::bill`; this records them, audited.
+
+use chrono::NaiveDate;
+
+use super::{Actor, Ctx};
+use crate::billing::money::Cents;
+use crate::billing::month::Month;
+use crate::store::grants::{self, NewCredit, NewDiscount};
+use crate::store::{StoreError, partners};
+
+#[derive(Debug, thiserror::Error)]
+pub enum GrantError {
+    #[error("no such partner")]
+    NotFound,
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// What a discount takes off: a rate in basis points, or a fixed amount in cents a month.
+#[derive(Debug, Clone, Copy)]
+pub enum Off {
+    Rate(i64),
+    Fixed(i64),
+}
+
+/// A parsed discount for `partner_id` (or one of its customers), `start` through `end`.
+pub struct DiscountGrant<'a> {
+    pub partner_id: i64,
+    pub customer_id: Option<i64>,
+    /// Only this service, or every one.
+    pub service: Option<&'a str>,
+    pub off: Off,
+    pub start: Month,
+    pub end: Option<Month>,
+    pub note: &'a str,
+}
+
+pub async fn grant_discount(
+    ctx: Ctx<'_>,
+    actor: &Actor,
+    d: DiscountGrant<'_>,
+) -> Result<i64, GrantError> {
+    let mut tx = ctx.db.begin().await?;
+    partners::find_by_id(&mut tx, d.partner_id)
+        .await?
+        .ok_or(GrantError::NotFound)?;
+    let (start, end) = (d.start.to_string(), d.end.map(|e| e.to_string()));
+    let (rate_bps, amount) = match d.off {
+        Off::Rate(bps) => (Some(bps), None),
+        Off::Fixed(cents) => (None, Some(cents)),
+    };
+    let new = NewDiscount {
+        partner_id: d.partner_id,
+        customer_id: d.customer_id,
+        service: d.service,
+        rate_bps,
+        amount,
+        start_month: &start,
+        end_month: end.as_deref(),
+        note: d.note,
+        created_by: actor.user_id(),
+    };
+    let id = grants::insert_discount(&mut tx, new, ctx.now).await?;
+    let off = match d.off {
+        Off::Rate(bps) => crate::billing::grants::percent(bps),
+        Off::Fixed(cents) => format!("${} a month", Cents(cents)),
+    };
+    let detail = format!("discount {id}: {off} from {start}");
+    actor
+        .audit_on(
+            &mut tx,
+            Some(d.partner_id),
+            "discount_granted",
+            &detail,
+            ctx.now,
+        )
+        .await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// A parsed credit of `amount` cents for `partner_id` (or one of its customers), usable
+/// `effective_on` through `expires_on`.
+pub struct CreditGrant<'a> {
+    pub partner_id: i64,
+    pub customer_id: Option<i64>,
+    pub amount: i64,
+    pub effective_on: NaiveDate,
+    pub expires_on: NaiveDate,
+    pub note: &'a str,
+}
+
+pub async fn grant_credit(
+    ctx: Ctx<'_>,
+    actor: &Actor,
+    c: CreditGrant<'_>,
+) -> Result<i64, GrantError> {
+    let mut tx = ctx.db.begin().await?;
+    partners::find_by_id(&mut tx, c.partner_id)
+        .await?
+        .ok_or(GrantError::NotFound)?;
+    let new = NewCredit {
+        partner_id: c.partner_id,
+        customer_id: c.customer_id,
+        amount: c.amount,
+        effective_on: c.effective_on,
+        expires_on: c.expires_on,
+        note: c.note,
+        created_by: actor.user_id(),
+    };
+    let id = grants::insert_credit(&mut tx, new, ctx.now).await?;
+    let detail = format!(
+        "credit {id}: {} from {} to {}",
+        Cents(c.amount),
+        c.effective_on,
+        c.expires_on
+    );
+    actor
+        .audit_on(
+            &mut tx,
+            Some(c.partner_id),
+            "credit_granted",
+            &detail,
+            ctx.now,
+        )
+        .await?;
+    tx.commit().await?;
+    Ok(id)
+}

@@ -1,0 +1,40 @@
+//! Operators' decisions on a partner as a whole: suspending it (its people cannot sign in, its
+//! keys are refused at once) and reactivating it.
+
+use super::{Actor, Ctx};
+use crate::domain::PartnerState;
+use crate::store::StoreError;
+use crate::store::partners::{self, Partner};
+
+#[derive(Debug, thiserror::Error)]
+pub enum PartnerError {
+    #[error("no such partner")]
+    NotFound,
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// Puts the partner in `state`, audited as `partner_{state}`.
+pub async fn set_state(
+    ctx: Ctx<'_>,
+    actor: &Actor,
+    partner_id: i64,
+    state: PartnerState,
+) -> Result<Partner, PartnerError> {
+    let mut tx = ctx.db.begin().await?;
+    let partner = partners::find_by_id(&mut tx, partner_id)
+        .await?
+        .ok_or(PartnerError::NotFound)?;
+    partners::set_state(&mut tx, partner_id, state).await?;
+    actor
+        .audit_on(
+            &mut tx,
+            Some(partner_id),
+            &format!("partner_{state}"),
+            &partner.name,
+            ctx.now,
+        )
+        .await?;
+    tx.commit().await?;
+    Ok(partner)
+}
