@@ -118,8 +118,15 @@ pub enum ConfirmError {
     Unknown,
 }
 
-/// Uses a confirmation token: the organization becomes active from `now`.
-pub async fn confirm(
+/// Uses a confirmation token: the organization becomes active from now.
+pub async fn confirm(ctx: Ctx<'_>, token: &str) -> Result<Result<i64, ConfirmError>, StoreError> {
+    let mut tx = ctx.db.begin().await?;
+    let result = confirm_in(&mut tx, token, ctx.now).await?;
+    tx.commit().await?;
+    Ok(result)
+}
+
+async fn confirm_in(
     tx: &mut Tx,
     token: &str,
     now: DateTime<Utc>,

@@ -3,12 +3,13 @@
 
 use chrono::Duration;
 
-use super::Ctx;
+use super::{Actor, Ctx};
 use crate::domain::Email;
 use crate::i18n::I18n;
 use crate::mail;
 use crate::paths;
-use crate::store::{tokens, users};
+use crate::store::tokens::TokenState;
+use crate::store::{StoreError, tokens, users};
 use crate::tokens::{hash_token, random_token};
 
 pub const RESET_PURPOSE: &str = "password_reset";
@@ -38,4 +39,28 @@ pub async fn request_reset(ctx: Ctx<'_>, email: &Email, i18n: &I18n) -> anyhow::
     }
     ctx.commit_and_send(tx).await?;
     Ok(())
+}
+
+/// Sets the password a reset link was for, `hash` already computed (argon2 runs before the
+/// transaction, so SQLite's write lock is not held meanwhile). The link is used up write-first:
+/// of two submissions of one link only one succeeds; the other gets the link's state.
+pub async fn complete_reset(
+    ctx: Ctx<'_>,
+    actor: &Actor,
+    token_hash: &str,
+    hash: &str,
+) -> Result<Result<(), TokenState>, StoreError> {
+    let Some(user_id) = actor.user_id() else {
+        return Ok(Err(TokenState::Unknown));
+    };
+    let mut tx = ctx.db.begin().await?;
+    if let other @ (TokenState::Used | TokenState::Expired | TokenState::Unknown) =
+        tokens::consume(&mut tx, RESET_PURPOSE, token_hash, ctx.now).await?
+    {
+        return Ok(Err(other));
+    }
+    users::set_password(&mut tx, user_id, hash, ctx.now).await?;
+    actor.audit(&mut tx, "password_reset", "", ctx.now).await?;
+    tx.commit().await?;
+    Ok(Ok(()))
 }

@@ -8,6 +8,7 @@ use serde::Deserialize;
 
 use super::page::{PageCtx, redirect, render, render_status};
 use super::{client_addr, routes};
+use crate::app::Actor;
 use crate::app::passwords::{self, RESET_PURPOSE};
 use crate::auth::session::{self, FlashLevel};
 use crate::auth::throttle::{self, Verdict};
@@ -276,24 +277,10 @@ async fn reset(
     }
     // Hashed before the transaction opens: SQLite's write lock is not held while argon2 runs.
     let hash = state.passwords.hash(&form.password).await?;
-    let mut tx = state.db.begin().await?;
-    // Claimed write-first: of two submissions of one link, only one gets here.
-    if let other @ (TokenState::Used | TokenState::Expired | TokenState::Unknown) =
-        tokens::consume(&mut tx, RESET_PURPOSE, &token_hash, now).await?
-    {
-        return Err(dead_link(other));
+    let actor = Actor::user(user_id, user.partner_id, client_addr(&req, &state.settings));
+    if let Err(dead) = passwords::complete_reset(state.app(), &actor, &token_hash, &hash).await? {
+        return Err(dead_link(dead));
     }
-    users::set_password(&mut tx, user_id, &hash, now).await?;
-    let addr = client_addr(&req, &state.settings);
-    let event = AuditEvent {
-        actor_user_id: Some(user_id),
-        partner_id: user.partner_id,
-        action: "password_reset",
-        detail: "",
-        address: &addr,
-    };
-    audit::record(&mut tx, event, now).await?;
-    tx.commit().await?;
     session::flash(&sess, FlashLevel::Success, ctx.t("flash-password-changed"));
     Ok(redirect(routes::SIGN_IN))
 }

@@ -261,11 +261,7 @@ async fn confirm(
     state: web::Data<AppState>,
     token: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    let now = state.now();
-    let mut tx = state.db.begin().await?;
-    let result = signups::confirm(&mut tx, &token, now).await?;
-    tx.commit().await?;
-    let customer_id = match result {
+    let customer_id = match signups::confirm(state.app(), &token).await? {
         Ok(id) => id,
         Err(ConfirmError::Unknown) => return Err(AppError::NotFound),
         Err(ConfirmError::Used) => return Err(AppError::Gone("error-confirm-used")),
