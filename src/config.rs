@@ -40,6 +40,9 @@ pub struct Settings {
     pub log_format: String,
     /// How often the outbox worker looks for due mails when nobody wakes it (`PC_OUTBOX_POLL_MS`).
     pub outbox_poll_ms: u64,
+    /// Whether this process runs the outbox worker (`PC_OUTBOX_WORKER`, default true). Off, the
+    /// mails wait in the outbox for another instance's worker (or a test's own steps).
+    pub outbox_worker: bool,
     /// Requests per minute per API key (`PC_API_RATE_LIMIT_PER_MINUTE`).
     pub api_rate_limit_per_minute: u32,
     /// Failed API authentications per minute per client address (`PC_API_AUTH_FAILURES_PER_MINUTE`).
@@ -76,6 +79,7 @@ struct FileSettings {
     trust_proxy: Option<bool>,
     log_format: Option<String>,
     outbox_poll_ms: Option<u64>,
+    outbox_worker: Option<bool>,
     api_rate_limit_per_minute: Option<u32>,
     api_auth_failures_per_minute: Option<u32>,
     api_rate_limit_store: Option<String>,
@@ -139,6 +143,10 @@ impl Settings {
         let trust_proxy = match env("PC_TRUST_PROXY") {
             Some(v) => matches!(v.as_str(), "1" | "true" | "yes"),
             None => f.trust_proxy.unwrap_or(false),
+        };
+        let outbox_worker = match env("PC_OUTBOX_WORKER") {
+            Some(v) => !matches!(v.as_str(), "0" | "false" | "no"),
+            None => f.outbox_worker.unwrap_or(true),
         };
         let is_pg = is_postgres_url(&database_url);
         let api_rate_limit_store = match env("PC_API_RATE_LIMIT_STORE")
@@ -227,6 +235,7 @@ impl Settings {
                 2000,
                 "PC_OUTBOX_POLL_MS",
             )?,
+            outbox_worker,
             api_rate_limit_per_minute,
             api_auth_failures_per_minute,
             api_rate_limit_store,

@@ -100,14 +100,17 @@ impl Application {
     pub async fn run(self) -> anyhow::Result<()> {
         let stop = Arc::new(Notify::new());
         let poll = Duration::from_millis(self.state.settings.outbox_poll_ms.max(50));
-        let worker = tokio::spawn(self.worker.run(
-            self.state.outbox_wake.clone(),
-            stop.clone(),
-            poll,
-        ));
+        let worker = self.state.settings.outbox_worker.then(|| {
+            tokio::spawn(
+                self.worker
+                    .run(self.state.outbox_wake.clone(), stop.clone(), poll),
+            )
+        });
         let served = self.server.await;
         stop.notify_one();
-        let _ = worker.await;
+        if let Some(w) = worker {
+            let _ = w.await;
+        }
         served.context("server failed")
     }
 }

@@ -429,8 +429,7 @@ async fn apply_approve_and_activate_in_a_browser() {
     wait_for_path(c, "/sign-in").await;
 
     let mail = app
-        .smtp
-        .wait_for_subject("owner@nimbus.example", "Activate")
+        .mail_with_subject("owner@nimbus.example", "Activate")
         .await;
     let link = crate::helpers::link_in(&mail.text, &app.url("/activate/"));
     c.goto(&link).await.unwrap();

@@ -125,8 +125,7 @@ async fn a_customer_signs_up_through_a_link_and_confirms() {
     assert_eq!(r.status(), StatusCode::OK);
     assert!(r.text().await.unwrap().contains("Check your inbox"));
     let mail = app
-        .smtp
-        .wait_for_subject("buyer@sakura.example", "Confirm your organization")
+        .mail_with_subject("buyer@sakura.example", "Confirm your organization")
         .await;
     let confirm = link_in(&mail.text, &app.url("/confirm-organization/"));
     let confirm_path = confirm.trim_start_matches(&app.address).to_string();
@@ -456,10 +455,7 @@ async fn resellers_have_no_signup_links_and_owners_can_end_a_contract() {
 
     let path = make_link(&app, acme, "acme-cloud", None).await;
     sign_up(&app, &path, "Maple Foods", "it@maple.example").await;
-    let mail = app
-        .smtp
-        .wait_for_subject("it@maple.example", "Confirm")
-        .await;
+    let mail = app.mail_with_subject("it@maple.example", "Confirm").await;
     let confirm = link_in(&mail.text, &app.url("/confirm-organization/"));
     app.get(confirm.trim_start_matches(&app.address)).await;
     let mut c = app.state.db.acquire().await.unwrap();
@@ -483,10 +479,7 @@ async fn resellers_have_no_signup_links_and_owners_can_end_a_contract() {
     let ops = signed_in_client(&app, "ops@vendor.example").await;
     let partner_page = format!("/admin/partners/{acme}");
     sign_up(&app, &path, "Cedar Labs", "it@cedar.example").await;
-    let mail = app
-        .smtp
-        .wait_for_subject("it@cedar.example", "Confirm")
-        .await;
+    let mail = app.mail_with_subject("it@cedar.example", "Confirm").await;
     app.get(
         link_in(&mail.text, &app.url("/confirm-organization/")).trim_start_matches(&app.address),
     )

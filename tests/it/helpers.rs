@@ -14,7 +14,9 @@ use partner_console::store::partners;
 use reqwest::StatusCode;
 use secrecy::SecretString;
 
-use crate::smtp::SmtpSink;
+use partner_console::mail::worker::{Outcome, Worker};
+
+use crate::smtp::{ReceivedMail, SmtpSink};
 
 pub struct TestApp {
     pub address: String,
@@ -35,6 +37,10 @@ pub struct Options {
     pub rate_limits_in_database: bool,
     pub api_rate_limit_per_minute: u32,
 }
+
+/// Outcomes of [`TestApp::drain_outbox`] past this many steps mean a mail is retried at once,
+/// forever.
+const MAX_OUTBOX_STEPS: usize = 1000;
 
 impl Default for Options {
     fn default() -> Self {
@@ -78,6 +84,8 @@ pub async fn spawn_app_with(opts: Options) -> TestApp {
             base64::engine::general_purpose::STANDARD.encode(rand::random::<[u8; 32]>()),
         )),
         outbox_poll_ms: 200,
+        // The tests deliver mails themselves, step by step (`drain_outbox`).
+        outbox_worker: false,
         api_rate_limit_per_minute: opts.api_rate_limit_per_minute,
         api_rate_limit_store: if pg_schema.is_some() || opts.rate_limits_in_database {
             RateLimitStore::Database
@@ -192,6 +200,46 @@ impl TestApp {
         let address = format!("http://127.0.0.1:{}", app.port());
         tokio::spawn(app.run());
         address
+    }
+
+    /// Delivers every due mail now, as the worker does, one `step()` at a time until the outbox
+    /// has nothing due. The app's own worker is off in tests, so what the SMTP sink (or the .eml
+    /// folder) holds afterwards is all there is.
+    pub async fn drain_outbox(&self) -> Vec<Outcome> {
+        let worker = Worker::new(
+            self.state.db.clone(),
+            &self.settings,
+            self.state.clock.clone(),
+        )
+        .expect("the test's mail worker");
+        let mut outcomes = Vec::new();
+        for _ in 0..MAX_OUTBOX_STEPS {
+            match worker.step().await.expect("an outbox step") {
+                Outcome::Empty => return outcomes,
+                other => outcomes.push(other),
+            }
+        }
+        panic!("the outbox was still not empty after {MAX_OUTBOX_STEPS} steps: {outcomes:?}");
+    }
+
+    /// The newest mail to `to` once the outbox is drained.
+    pub async fn mail_to(&self, to: &str) -> ReceivedMail {
+        self.mail_with_subject(to, "").await
+    }
+
+    /// The newest mail to `to` whose subject starts with `subject`, once the outbox is drained.
+    pub async fn mail_with_subject(&self, to: &str, subject: &str) -> ReceivedMail {
+        self.drain_outbox().await;
+        self.smtp.newest(to, subject).unwrap_or_else(|| {
+            panic!(
+                "no mail {subject:?} to {to}; got {:?}",
+                self.smtp
+                    .all()
+                    .iter()
+                    .map(|m| (&m.to, &m.subject))
+                    .collect::<Vec<_>>()
+            )
+        })
     }
 
     pub fn url(&self, path: &str) -> String {

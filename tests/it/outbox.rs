@@ -4,6 +4,8 @@ use partner_console::domain::PartnerKind;
 use partner_console::store::outbox;
 use reqwest::StatusCode;
 
+use partner_console::mail::worker::Outcome;
+
 use crate::helpers::{Options, PASSWORD, spawn_app_with};
 
 #[tokio::test]
@@ -24,21 +26,15 @@ async fn with_smtp_down_nothing_is_lost_and_operators_see_the_error() {
     )
     .await;
 
-    // Wait for the worker's first failed attempt.
-    let mut row = None;
-    for _ in 0..100 {
-        let mut c = app.state.db.acquire().await.unwrap();
-        let rows = outbox::recent(&mut c, 10).await.unwrap();
-        if let Some(r) = rows
-            .into_iter()
-            .find(|r| r.attempts >= 1 && r.last_error.is_some())
-        {
-            row = Some(r);
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    }
-    let row = row.expect("the worker tried and recorded an error");
+    // The worker's first attempt fails, and the mail waits for its retry.
+    assert_eq!(app.drain_outbox().await, vec![Outcome::Failed]);
+    let mut c = app.state.db.acquire().await.unwrap();
+    let row = outbox::recent(&mut c, 10)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|r| r.attempts >= 1 && r.last_error.is_some())
+        .expect("the worker tried and recorded an error");
     assert_eq!(
         row.state, "pending",
         "a failed attempt is retried later, not dropped"
@@ -68,15 +64,12 @@ async fn without_smtp_mails_are_written_as_eml_files() {
     )
     .await;
     let dir = app.data_dir.path().join("outbox");
-    let mut found = None;
-    for _ in 0..100 {
-        if let Some(e) = std::fs::read_dir(&dir).ok().and_then(|mut d| d.next()) {
-            found = Some(e.unwrap().path());
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    }
-    let path = found.expect("an .eml file appears in the outbox folder");
+    assert_eq!(app.drain_outbox().await, vec![Outcome::Delivered]);
+    let path = std::fs::read_dir(&dir)
+        .ok()
+        .and_then(|mut d| d.next())
+        .map(|e| e.unwrap().path())
+        .expect("an .eml file appears in the outbox folder");
     assert_eq!(path.extension().unwrap(), "eml");
     let raw = std::fs::read(&path).unwrap();
     let parsed = mailparse::parse_mail(&raw).unwrap();

@@ -59,7 +59,7 @@ async fn reset_mail_arrives_and_its_link_works_once() {
             .contains("a reset link is on its way")
     );
 
-    let mail = app.smtp.wait_for("owner@acme.example").await;
+    let mail = app.mail_to("owner@acme.example").await;
     assert_eq!(mail.subject, "Reset your Partner Console password");
     let link = link_in(&mail.text, &app.url("/password/reset/"));
     assert!(
@@ -136,7 +136,7 @@ async fn a_reset_link_expires_after_an_hour() {
         &[("email", "owner@acme.example")],
     )
     .await;
-    let mail = app.smtp.wait_for("owner@acme.example").await;
+    let mail = app.mail_to("owner@acme.example").await;
     let path = link_in(&mail.text, &app.url("/password/reset/"))
         .trim_start_matches(&app.address)
         .to_string();
@@ -173,8 +173,7 @@ async fn asking_for_an_unknown_account_looks_the_same_and_sends_nothing() {
     assert_eq!(known.status(), unknown.status());
     let (k, u) = (known.text().await.unwrap(), unknown.text().await.unwrap());
     assert_eq!(text_of(&k, ".flash"), text_of(&u, ".flash"));
-    app.smtp.wait_for("owner@acme.example").await;
-    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    app.mail_to("owner@acme.example").await;
     assert!(
         app.smtp
             .all()
