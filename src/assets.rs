@@ -37,7 +37,7 @@ pub fn url(name: &str) -> String {
 
 pub async fn serve(req: HttpRequest, file: web::Path<String>) -> HttpResponse {
     let Some(content) = Static::get(&file) else {
-        return crate::error::error_page(
+        return crate::web::error::error_page(
             actix_web::http::StatusCode::NOT_FOUND,
             ("error-404-title", "error-404-text"),
         );

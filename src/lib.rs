@@ -9,7 +9,6 @@ pub mod billing;
 pub mod clock;
 pub mod config;
 pub mod domain;
-pub mod error;
 pub mod http;
 pub mod i18n;
 pub mod mail;

@@ -16,18 +16,17 @@ use anyhow::Context;
 use secrecy::ExposeSecret;
 use tokio::sync::Notify;
 
-use crate::api::ratelimit::Limiter;
 use crate::auth::Passwords;
 use crate::auth::api_keys::KeyVault;
 use crate::auth::csrf::verify_csrf;
 use crate::auth::guard::identify;
-use crate::config::{RateLimitStore, Settings};
-use crate::error::{AppError, error_page};
+use crate::config::Settings;
 use crate::mail::worker::Worker;
 use crate::metrics::Metrics;
 use crate::state::{AppState, Clock};
 use crate::store::Db;
 use crate::telemetry::observe;
+use crate::web::error::{AppError, error_page};
 
 pub const SESSION_COOKIE: &str = "pc_session";
 
@@ -42,8 +41,6 @@ impl Application {
     pub async fn build(settings: Settings) -> anyhow::Result<Application> {
         let db = connect_and_migrate(&settings).await?;
         let session_bytes = settings.resolve_session_key()?;
-        // Digest nonces are MACed with the session key: every instance shares it already.
-        let nonces = crate::api::digest::Nonces::new(&session_bytes);
         let session_key =
             Key::try_from(session_bytes.as_slice()).context("session key too short")?;
         let listener = TcpListener::bind(&settings.bind)
@@ -57,10 +54,7 @@ impl Application {
         let vault = KeyVault::new(&settings.resolve_api_key_secret()?)?;
         let clock = Clock::default();
         let worker = Worker::new(db.clone(), &settings, clock.clone())?;
-        let limiter = match settings.api_rate_limit_store {
-            RateLimitStore::Memory => Limiter::memory(),
-            RateLimitStore::Database => Limiter::Database,
-        };
+        let api = crate::api::ApiState::new(&settings, &session_bytes);
         let state = AppState {
             db,
             settings: Arc::new(settings),
@@ -69,9 +63,7 @@ impl Application {
             metrics: Metrics::new(),
             clock,
             vault,
-            nonces,
-            limiter,
-            replays: Default::default(),
+            api,
         };
         let server = serve(listener, state.clone(), session_key)?;
         Ok(Application {

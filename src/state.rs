@@ -22,9 +22,8 @@ pub struct AppState {
     pub metrics: Metrics,
     pub clock: Clock,
     pub vault: KeyVault,
-    pub nonces: crate::api::digest::Nonces,
-    pub limiter: crate::api::ratelimit::Limiter,
-    pub replays: crate::api::replay::ReplayGuard,
+    /// What the APIs keep between requests: Digest nonces, rate limits, the replay guard.
+    pub api: crate::api::ApiState,
 }
 
 impl AppState {

@@ -86,7 +86,7 @@ fn unauthorized(state: &AppState, message: &'static str, stale: bool) -> ApiErro
     ApiError::Unauthorized {
         message,
         stale,
-        nonce: state.nonces.make(state.now().timestamp()),
+        nonce: state.api.nonces.make(state.now().timestamp()),
     }
 }
 
@@ -113,7 +113,7 @@ async fn verify<K: DigestKey>(
     // One reading of the clock for the whole check: nonce age, limits and "last used" agree.
     let now = state.now();
     let now_us = now.timestamp_micros();
-    match state.nonces.check(&auth.nonce, now.timestamp()) {
+    match state.api.nonces.check(&auth.nonce, now.timestamp()) {
         NonceCheck::Fresh => {}
         NonceCheck::Stale => return Err(unauthorized(state, "nonce expired", true)),
         NonceCheck::Invalid => return Err(unauthorized(state, "invalid nonce", false)),
@@ -125,6 +125,7 @@ async fn verify<K: DigestKey>(
     };
     let mut conn = state.db.acquire().await.map_err(ApiError::Unavailable)?;
     if state
+        .api
         .limiter
         .exhausted(&mut conn, &failures, failure_quota, now_us)
         .await
@@ -146,6 +147,7 @@ async fn verify<K: DigestKey>(
     });
     let Some(key) = key.filter(|_| right) else {
         state
+            .api
             .limiter
             .take(&mut conn, &failures, failure_quota, now_us)
             .await
@@ -157,6 +159,7 @@ async fn verify<K: DigestKey>(
         return Err(unauthorized(state, why, false));
     }
     if !state
+        .api
         .replays
         .first_use(&auth.nonce, &auth.nc, now.timestamp())
     {
@@ -194,6 +197,7 @@ async fn authenticate(req: HttpRequest) -> Result<PartnerKey, ApiError> {
         per_minute: state.settings.api_rate_limit_per_minute,
     };
     let decision = state
+        .api
         .limiter
         .take(
             &mut conn,

@@ -16,3 +16,27 @@ pub mod ratelimit;
 pub mod reference;
 pub mod replay;
 pub mod v1;
+
+use crate::config::{RateLimitStore, Settings};
+
+/// What the APIs keep between requests, in the application's state.
+#[derive(Clone)]
+pub struct ApiState {
+    pub nonces: digest::Nonces,
+    pub limiter: ratelimit::Limiter,
+    pub replays: replay::ReplayGuard,
+}
+
+impl ApiState {
+    /// Digest nonces are MACed with the session key, which every instance shares already.
+    pub fn new(settings: &Settings, session_key: &[u8]) -> ApiState {
+        ApiState {
+            nonces: digest::Nonces::new(session_key),
+            limiter: match settings.api_rate_limit_store {
+                RateLimitStore::Memory => ratelimit::Limiter::memory(),
+                RateLimitStore::Database => ratelimit::Limiter::Database,
+            },
+            replays: Default::default(),
+        }
+    }
+}

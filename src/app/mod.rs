@@ -74,7 +74,6 @@ mod tests {
         "crate::api",
         "crate::state",
         "crate::startup",
-        "crate::error::",
         "actix_web",
     ];
 

@@ -14,8 +14,8 @@ use futures_util::StreamExt;
 
 use super::guard::refuse;
 use super::session;
-use crate::error::AppError;
 use crate::tokens::constant_time_eq;
+use crate::web::error::AppError;
 
 pub const FIELD: &str = "csrf_token";
 /// Largest url-encoded form read here; larger bodies are refused before any handler runs.

@@ -11,9 +11,9 @@ use actix_web::middleware::Next;
 use actix_web::{FromRequest, HttpMessage, HttpRequest, web};
 
 use super::session::{self, FlashLevel};
-use crate::error::AppError;
 use crate::state::AppState;
 use crate::store::users::{self, User};
+use crate::web::error::AppError;
 
 /// The signed-in user of this request.
 #[derive(Debug, Clone)]

@@ -14,11 +14,11 @@ use crate::app::Actor;
 use crate::app::onboarding::ACTIVATION_PURPOSE;
 use crate::auth::session;
 use crate::domain::{Email, NewPassword};
-use crate::error::AppError;
 use crate::state::AppState;
 use crate::store::tokens::{self, TokenState};
 use crate::store::{partners, users};
 use crate::tokens::hash_token;
+use crate::web::error::AppError;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route(routes::ACTIVATE, web::get().to(form))

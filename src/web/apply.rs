@@ -15,11 +15,11 @@ use super::page::{PageCtx, redirect, render, render_status};
 use super::{client_addr, routes};
 use crate::auth::session::{self, FlashLevel};
 use crate::domain::{Email, MAX_LOGO_BYTES, PartnerKind};
-use crate::error::AppError;
 use crate::mail;
 use crate::state::AppState;
 use crate::store::applications::{self, NewApplication};
 use crate::store::throttle;
+use crate::web::error::AppError;
 
 /// Applications accepted from one address per hour.
 const MAX_PER_ADDRESS_PER_HOUR: i64 = 10;

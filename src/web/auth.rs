@@ -13,12 +13,12 @@ use crate::app::passwords::{self, RESET_PURPOSE};
 use crate::auth::session::{self, FlashLevel};
 use crate::auth::throttle::{self, Verdict};
 use crate::domain::{Email, NewPassword};
-use crate::error::AppError;
 use crate::state::AppState;
 use crate::store::audit::{self, AuditEvent};
 use crate::store::tokens::{self, TokenState};
 use crate::store::users;
 use crate::tokens::hash_token;
+use crate::web::error::AppError;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route(routes::SIGN_IN, web::get().to(sign_in_form))

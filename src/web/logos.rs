@@ -7,12 +7,12 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use super::multipart::Upload;
 use super::routes;
 use crate::domain::{DomainError, SvgLogo};
-use crate::error::AppError;
 use crate::state::AppState;
 use crate::store::logos::{self, LogoRow};
 use crate::store::partners::Partner;
 use crate::store::{Conn, StoreResult, partners};
 use crate::tokens::random_token;
+use crate::web::error::AppError;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     // Uploads first: `/logos/uploads/…` would otherwise match the partner pattern.

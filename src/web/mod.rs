@@ -6,6 +6,7 @@ pub mod apply;
 pub mod auth;
 pub mod chart;
 pub mod console;
+pub mod error;
 pub mod keys;
 pub mod logos;
 pub mod multipart;

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use actix_multipart::Multipart;
 use futures_util::StreamExt;
 
-use crate::error::AppError;
+use crate::web::error::AppError;
 
 const MAX_TEXT: usize = 16 * 1024;
 /// Past this much in total the request is refused outright.

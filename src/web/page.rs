@@ -12,8 +12,8 @@ use askama::Template;
 use super::routes;
 use crate::auth::CurrentUser;
 use crate::auth::session::{self, Flash};
-use crate::error::AppError;
 use crate::i18n::I18n;
+use crate::web::error::AppError;
 
 #[derive(Debug, Clone)]
 pub struct UserView {

@@ -5,7 +5,7 @@ use askama::Template;
 
 use super::page::{PageCtx, render};
 use super::routes;
-use crate::error::AppError;
+use crate::web::error::AppError;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route(routes::HOME, web::get().to(landing));

@@ -11,11 +11,11 @@ use super::page::{PageCtx, render_status};
 use super::{client_addr, routes};
 use crate::app::customers::{self as signups, ConfirmError, Signup, SignupError};
 use crate::domain::{Email, NewPassword};
-use crate::error::AppError;
 use crate::state::AppState;
 use crate::store::signup_links::{self, LinkState, SignupLink};
 use crate::store::{customers, partners, throttle};
 use crate::tokens::hash_token;
+use crate::web::error::AppError;
 
 const THROTTLE_SCOPE: &str = "signup";
 const MAX_PER_ADDRESS_PER_HOUR: i64 = 20;

@@ -11,11 +11,11 @@ use crate::app::onboarding::{self, ReviewError};
 use crate::auth::Operator;
 use crate::auth::session::{self, FlashLevel};
 use crate::domain::{ApplicationState, PartnerKind};
-use crate::error::AppError;
 use crate::state::AppState;
 use crate::store::applications::{self, Application};
 use crate::store::logos;
 use crate::web::client_addr;
+use crate::web::error::AppError;
 use crate::web::page::{PageCtx, redirect, render, render_status};
 use crate::web::routes;
 

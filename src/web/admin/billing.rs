@@ -8,9 +8,9 @@ use crate::app::bills::{self, CloseError};
 use crate::auth::Operator;
 use crate::auth::session::{self, FlashLevel};
 use crate::billing::month::Month;
-use crate::error::AppError;
 use crate::state::AppState;
 use crate::store::{closed, usage};
+use crate::web::error::AppError;
 use crate::web::page::{PageCtx, redirect, render};
 use crate::web::routes;
 

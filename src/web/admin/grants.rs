@@ -13,10 +13,10 @@ use crate::auth::Operator;
 use crate::auth::session::{self, FlashLevel};
 use crate::billing::money::Cents;
 use crate::billing::month::Month;
-use crate::error::AppError;
 use crate::state::AppState;
 use crate::store::customers;
 use crate::web::client_addr;
+use crate::web::error::AppError;
 use crate::web::page::{PageCtx, redirect, render_status};
 use crate::web::routes;
 

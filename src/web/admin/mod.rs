@@ -13,11 +13,11 @@ use super::page::{PageCtx, render};
 use super::routes;
 use crate::auth::Operator;
 use crate::auth::guard::require_operator;
-use crate::error::AppError;
 use crate::state::AppState;
 use crate::store::audit::{self, AuditRow};
 use crate::store::outbox::{self, OutboxRow};
 use crate::store::partners;
+use crate::web::error::AppError;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(

@@ -14,7 +14,6 @@ use crate::app::partners as app_partners;
 use crate::auth::Operator;
 use crate::auth::session::{self, FlashLevel};
 use crate::domain::{CustomerState, PartnerKind, PartnerState, Role};
-use crate::error::AppError;
 use crate::state::AppState;
 use crate::store::api_keys::{self, ApiKeyRow};
 use crate::store::customers::{self, Customer};
@@ -22,6 +21,7 @@ use crate::store::grants::{self, CreditRow, DiscountRow};
 use crate::store::partners::{self, Partner};
 use crate::store::users::{self, User};
 use crate::web::client_addr;
+use crate::web::error::AppError;
 use crate::web::page::{PageCtx, redirect, render};
 use crate::web::routes;
 

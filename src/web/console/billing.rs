@@ -13,9 +13,9 @@ use crate::billing::grants::CreditStatus;
 use crate::billing::money::Cents;
 use crate::billing::month::Month;
 use crate::domain::Action;
-use crate::error::AppError;
 use crate::state::AppState;
 use crate::store::grants::{self, CreditRow, DiscountRow};
+use crate::web::error::AppError;
 use crate::web::page::{PageCtx, render, render_status};
 use crate::web::routes;
 

@@ -14,10 +14,10 @@ use crate::auth::{Manager, Member};
 use crate::billing::bill::Totals;
 use crate::billing::month::Month;
 use crate::domain::{Action, CustomerState};
-use crate::error::AppError;
 use crate::state::AppState;
 use crate::store::customers::{self, Customer};
 use crate::web::client_addr;
+use crate::web::error::AppError;
 use crate::web::page::{PageCtx, redirect, render};
 use crate::web::routes;
 

@@ -16,9 +16,9 @@ use super::page::{PageCtx, render};
 use super::routes;
 use crate::auth::Member;
 use crate::auth::guard::require_member;
-use crate::error::AppError;
 use crate::state::AppState;
 use crate::store::partners::{self, Partner};
+use crate::web::error::AppError;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(

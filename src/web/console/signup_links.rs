@@ -13,10 +13,10 @@ use crate::app::Actor;
 use crate::app::signup_links::{self as links, Field, LinkError, NewLinkRequest};
 use crate::auth::session::{self, FlashLevel};
 use crate::auth::{Manager, Member};
-use crate::error::AppError;
 use crate::state::AppState;
 use crate::store::signup_links::SignupLink;
 use crate::web::client_addr;
+use crate::web::error::AppError;
 use crate::web::page::{PageCtx, redirect, render, render_status};
 use crate::web::routes;
 

@@ -11,9 +11,9 @@ use crate::api::ratelimit::RATE_HEADERS;
 use crate::api::reference::{self, ApiDoc, Examples};
 use crate::auth::Member;
 use crate::billing::month::Month;
-use crate::error::AppError;
 use crate::state::AppState;
 use crate::store::{api_keys, customers, partners};
+use crate::web::error::AppError;
 use crate::web::page::{PageCtx, render};
 use crate::web::routes;
 
