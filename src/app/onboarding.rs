@@ -5,13 +5,16 @@
 
 use chrono::{DateTime, Duration, Utc};
 
+use crate::app::api_keys::{self, KeyError};
 use crate::app::{Actor, Ctx};
+use crate::auth::api_keys::{IssuedKey, KeyVault};
 use crate::domain::{ApplicationState, Email, Role};
 use crate::i18n::I18n;
 use crate::mail;
 use crate::paths as routes;
 use crate::store::applications::{self, Application};
-use crate::store::partners::{self, NewPartner};
+use crate::store::partners::{self, NewPartner, Partner};
+use crate::store::tokens::TokenState;
 use crate::store::users::{self, Membership};
 use crate::store::{StoreError, Tx, tokens};
 use crate::tokens::{hash_token, random_token};
@@ -256,4 +259,62 @@ pub async fn send_activation(
     let m = mail::activation(i18n, email, company, &link)?;
     mail::enqueue(tx, &m, now).await?;
     Ok(())
+}
+
+/// What an owner's activation made: the partner, its first API key (the private half, shown
+/// once) and the session epoch to sign the owner in with.
+pub struct Activated {
+    pub partner: Partner,
+    pub key: IssuedKey,
+    pub session_epoch: i64,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ActivationError {
+    /// The link is used, expired or unknown.
+    #[error("the activation link cannot be used")]
+    Dead(TokenState),
+    #[error(transparent)]
+    Key(#[from] KeyError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// Activates the owner `actor` with the link `token_hash` (used up write-first, so of two
+/// submissions only one succeeds) and the password `hash` (computed before, off the
+/// transaction): sets it, audits, and issues the partner's first API key named `key_name`.
+pub async fn activate(
+    ctx: Ctx<'_>,
+    vault: &KeyVault,
+    actor: &Actor,
+    token_hash: &str,
+    hash: &str,
+    key_name: &str,
+) -> Result<Activated, ActivationError> {
+    let (Some(user_id), Some(partner_id)) = (actor.user_id(), actor.partner_id) else {
+        return Err(ActivationError::Dead(TokenState::Unknown));
+    };
+    let mut tx = ctx.db.begin().await?;
+    if let other @ (TokenState::Used | TokenState::Expired | TokenState::Unknown) =
+        tokens::consume(&mut tx, ACTIVATION_PURPOSE, token_hash, ctx.now).await?
+    {
+        return Err(ActivationError::Dead(other));
+    }
+    users::set_password(&mut tx, user_id, hash, ctx.now).await?;
+    let user = users::find_by_id(&mut tx, user_id)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+    actor
+        .audit(&mut tx, "account_activated", &user.email, ctx.now)
+        .await?;
+    let key = api_keys::issue(&mut tx, vault, partner_id, key_name, actor, ctx.now).await?;
+    let partner = partners::find_by_id(&mut tx, partner_id)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+    tx.commit().await?;
+    Ok(Activated {
+        partner,
+        key,
+        session_epoch: user.session_epoch,
+    })
 }

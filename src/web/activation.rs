@@ -11,12 +11,12 @@ use super::keys::{KeyCreated, key_created_page};
 use super::page::{PageCtx, UserView, render, render_status};
 use super::{client_addr, routes};
 use crate::app::Actor;
-use crate::app::onboarding::ACTIVATION_PURPOSE;
+use crate::app::onboarding::{self, ACTIVATION_PURPOSE, ActivationError};
 use crate::auth::session;
 use crate::domain::{Email, NewPassword};
 use crate::state::AppState;
 use crate::store::tokens::{self, TokenState};
-use crate::store::{partners, users};
+use crate::store::users;
 use crate::tokens::hash_token;
 use crate::web::error::AppError;
 
@@ -106,36 +106,24 @@ async fn activate(
     }
     let partner_id = user.partner_id.ok_or(AppError::NotFound)?;
     let hash = state.passwords.hash(&form.password).await?;
-    let now = state.now();
-    let actor = Actor::user(user.user_id, None, client_addr(&req, &state.settings));
-    let mut tx = state.db.begin().await?;
-    if let other @ (TokenState::Used | TokenState::Expired | TokenState::Unknown) =
-        tokens::consume(&mut tx, ACTIVATION_PURPOSE, &token_hash, now).await?
-    {
-        return Err(dead_link(other));
-    }
-    users::set_password(&mut tx, user.user_id, &hash, now).await?;
-    actor
-        .audit_on(
-            &mut tx,
-            Some(partner_id),
-            "account_activated",
-            &user.email,
-            now,
-        )
-        .await?;
+    let actor = Actor::user(
+        user.user_id,
+        Some(partner_id),
+        client_addr(&req, &state.settings),
+    );
     let name = ctx.t("key-first-name");
-    let key =
-        crate::app::api_keys::issue(&mut tx, &state.vault, partner_id, &name, &actor, now).await?;
-    let partner = partners::find_by_id(&mut tx, partner_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let epoch = users::find_by_id(&mut tx, user.user_id)
-        .await?
-        .map(|u| u.session_epoch)
-        .unwrap_or_default();
-    tx.commit().await?;
-    session::begin(&sess, user.user_id, epoch, now.timestamp())?;
+    let done =
+        match onboarding::activate(state.app(), &state.vault, &actor, &token_hash, &hash, &name)
+            .await
+        {
+            Ok(done) => done,
+            Err(ActivationError::Dead(state)) => return Err(dead_link(state)),
+            Err(ActivationError::Key(e)) => return Err(e.into()),
+            Err(ActivationError::Store(e)) => return Err(e.into()),
+        };
+    let now = state.now();
+    session::begin(&sess, user.user_id, done.session_epoch, now.timestamp())?;
+    let (partner, key) = (done.partner, done.key);
     // This request signed the owner in: the page shows them so, with the new session's token.
     let mut ctx = ctx;
     ctx.csrf = session::csrf_token(&sess);
