@@ -12,6 +12,7 @@ pub mod bills;
 pub mod customers;
 pub mod demo;
 pub mod grants;
+pub mod logos;
 pub mod onboarding;
 pub mod operators;
 pub mod partners;

@@ -9,10 +9,10 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use chrono::Duration;
 
-use super::logos::{LogoField, take_upload};
 use super::multipart::FormParts;
 use super::page::{PageCtx, redirect, render, render_status};
 use super::{client_addr, routes};
+use crate::app::logos::{LogoField, take as take_upload};
 use crate::auth::session::{self, FlashLevel};
 use crate::domain::{Email, MAX_LOGO_BYTES, PartnerKind};
 use crate::mail;

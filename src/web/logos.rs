@@ -1,70 +1,20 @@
-//! Logos on the web: taking an upload (shared by the application form and the Branding page) and
-//! serving a stored logo with the strict headers of SPEC section 7.
+//! Logos on the web: serving a stored logo with the strict headers of SPEC section 7 (taking an
+//! upload is `app::logos`).
 
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
 
-use super::multipart::Upload;
 use super::routes;
-use crate::domain::{DomainError, SvgLogo};
 use crate::state::AppState;
 use crate::store::logos::{self, LogoRow};
+use crate::store::partners;
 use crate::store::partners::Partner;
-use crate::store::{Conn, StoreResult, partners};
-use crate::tokens::random_token;
 use crate::web::error::AppError;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     // Uploads first: `/logos/uploads/…` would otherwise match the partner pattern.
     cfg.route(routes::UPLOADED_LOGO, web::get().to(uploaded_logo))
         .route(routes::PARTNER_LOGO, web::get().to(partner_logo));
-}
-
-/// The result of a logo field: a stored logo (new or kept from an earlier submission), or the
-/// message to show beside the field.
-pub enum LogoField {
-    Stored {
-        logo_id: i64,
-        upload_key: String,
-        warning: Option<&'static str>,
-    },
-    Refused(&'static str),
-}
-
-/// Stores `upload` if one was sent; otherwise takes the logo kept under `kept_key`.
-pub async fn take_upload(
-    c: &mut impl Conn,
-    upload: &Upload,
-    kept_key: &str,
-    now: chrono::DateTime<chrono::Utc>,
-) -> StoreResult<LogoField> {
-    if upload.is_empty() {
-        if !kept_key.is_empty()
-            && let Some(row) = logos::find_by_upload_key(c, kept_key).await?
-        {
-            return Ok(LogoField::Stored {
-                logo_id: row.logo_id,
-                upload_key: row.upload_key,
-                warning: None,
-            });
-        }
-        return Ok(LogoField::Refused("error-logo-required"));
-    }
-    if upload.too_large {
-        return Ok(LogoField::Refused("error-logo-too-large"));
-    }
-    match SvgLogo::parse(&upload.bytes) {
-        Ok((logo, warning)) => {
-            let upload_key = random_token();
-            let logo_id = logos::insert(c, &upload_key, &logo, now).await?;
-            Ok(LogoField::Stored {
-                logo_id,
-                upload_key,
-                warning,
-            })
-        }
-        Err(DomainError { key }) => Ok(LogoField::Refused(key)),
-    }
 }
 
 /// The CSP of a served logo: no scripts, nothing loaded, inline styles only.

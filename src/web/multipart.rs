@@ -12,18 +12,7 @@ const MAX_TEXT: usize = 16 * 1024;
 /// Past this much in total the request is refused outright.
 const MAX_TOTAL: usize = 4 * 1024 * 1024;
 
-/// An uploaded file: its bytes up to the limit, and whether there was more.
-#[derive(Debug, Default, Clone)]
-pub struct Upload {
-    pub bytes: Vec<u8>,
-    pub too_large: bool,
-}
-
-impl Upload {
-    pub fn is_empty(&self) -> bool {
-        self.bytes.is_empty() && !self.too_large
-    }
-}
+pub use crate::app::logos::Upload;
 
 #[derive(Debug, Default)]
 pub struct FormParts {

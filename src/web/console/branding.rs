@@ -8,14 +8,14 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 
 use crate::app::Actor;
+use crate::app::logos::{self, LogoField};
 use crate::auth::session::{self, FlashLevel};
 use crate::auth::{Manager, Member};
 use crate::domain::MAX_LOGO_BYTES;
 use crate::state::AppState;
-use crate::store::partners;
 use crate::web::client_addr;
 use crate::web::error::AppError;
-use crate::web::logos::{Brand, LogoField, brand, take_upload};
+use crate::web::logos::{Brand, brand};
 use crate::web::multipart::FormParts;
 use crate::web::page::{PageCtx, redirect, render, render_status};
 use crate::web::routes;
@@ -86,28 +86,13 @@ async fn replace(
         _ => return Err(AppError::NotFound),
     };
     let parts = FormParts::read(mp, MAX_LOGO_BYTES).await?;
-    let now = state.now();
-    let mut tx = state.db.begin().await?;
-    match take_upload(&mut tx, &parts.file("logo"), "", now).await? {
-        LogoField::Stored {
-            logo_id, warning, ..
-        } => {
-            partners::set_logo(&mut tx, manager.partner_id, dark, logo_id).await?;
-            let actor = Actor::user(
-                manager.user.user_id,
-                None,
-                client_addr(&req, &state.settings),
-            );
-            actor
-                .audit_on(
-                    &mut tx,
-                    Some(manager.partner_id),
-                    "logo_replaced",
-                    mode.as_str(),
-                    now,
-                )
-                .await?;
-            tx.commit().await?;
+    let actor = Actor::user(
+        manager.user.user_id,
+        Some(manager.partner_id),
+        client_addr(&req, &state.settings),
+    );
+    match logos::replace(state.app(), &actor, dark, &parts.file("logo")).await? {
+        LogoField::Stored { warning, .. } => {
             session::flash(
                 &sess,
                 FlashLevel::Success,
@@ -123,7 +108,6 @@ async fn replace(
             Ok(redirect(routes::CONSOLE_BRANDING))
         }
         LogoField::Refused(key) => {
-            drop(tx);
             let brand = brand(&state, manager.partner_id).await?;
             let page = BrandingPage {
                 error: Some(ctx.t(key)),
