@@ -8,6 +8,7 @@
 
 pub mod actor;
 pub mod api_keys;
+pub mod applications;
 pub mod bills;
 pub mod customers;
 pub mod demo;

@@ -7,23 +7,17 @@ use actix_session::Session;
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
-use chrono::Duration;
 
 use super::multipart::FormParts;
 use super::page::{PageCtx, redirect, render, render_status};
 use super::{client_addr, routes};
-use crate::app::logos::{LogoField, take as take_upload};
+use crate::app::applications::{self, Submission, Submitted};
+use crate::app::logos::LogoField;
 use crate::auth::session::{self, FlashLevel};
 use crate::domain::{Email, MAX_LOGO_BYTES, PartnerKind};
-use crate::mail;
 use crate::state::AppState;
-use crate::store::applications::{self, NewApplication};
-use crate::store::throttle;
 use crate::web::error::AppError;
 
-/// Applications accepted from one address per hour.
-const MAX_PER_ADDRESS_PER_HOUR: i64 = 10;
-const THROTTLE_SCOPE: &str = "apply";
 /// The honeypot: hidden from people by CSS, filled in by form-filling bots.
 const HONEYPOT: &str = "fax_number";
 
@@ -84,7 +78,6 @@ async fn submit(
     mp: Multipart,
 ) -> Result<HttpResponse, AppError> {
     let parts = FormParts::read(mp, MAX_LOGO_BYTES).await?;
-    let now = state.now();
     let addr = client_addr(&req, &state.settings);
     let mut v = ApplyValues {
         kind: parts.text("kind"),
@@ -99,26 +92,7 @@ async fn submit(
     if !parts.text(HONEYPOT).is_empty() {
         return Ok(redirect(routes::APPLY_RECEIVED));
     }
-    let mut tx = state.db.begin().await?;
-    let recent =
-        throttle::count_since(&mut tx, THROTTLE_SCOPE, &addr, now - Duration::hours(1)).await?;
-    if recent >= MAX_PER_ADDRESS_PER_HOUR {
-        let mut errors = BTreeMap::new();
-        errors.insert("form", ctx.t("error-apply-throttled"));
-        return Ok(render_status(
-            StatusCode::TOO_MANY_REQUESTS,
-            &ApplyPage {
-                ctx,
-                v,
-                errors,
-                honeypot: HONEYPOT,
-            },
-        ));
-    }
-    throttle::record(&mut tx, THROTTLE_SCOPE, &addr, now).await?;
-
     let mut errors: BTreeMap<&'static str, String> = BTreeMap::new();
-    let mut warnings = Vec::new();
     let kind = PartnerKind::parse(&v.kind)
         .map_err(|e| errors.insert("kind", ctx.t(e.key)))
         .ok();
@@ -135,50 +109,63 @@ async fn submit(
     if v.message.chars().count() > 2000 {
         errors.insert("message", ctx.t("error-message-long"));
     }
-    let mut logo_ids = [0i64; 2];
-    for (i, field) in ["logo_light", "logo_dark"].into_iter().enumerate() {
-        let kept = if i == 0 {
-            v.logo_light_key.clone()
+    let (light, dark) = (parts.file("logo_light"), parts.file("logo_dark"));
+    let submission = Submission {
+        kind,
+        email: email.as_ref(),
+        company_name: &v.company_name,
+        website_url: &v.website_url,
+        message: &v.message,
+        fields_ok: errors.is_empty(),
+        logos: [(&light, &v.logo_light_key), (&dark, &v.logo_dark_key)],
+        address: &addr,
+    };
+    let (logos, received) = match applications::submit(state.app(), submission, &ctx.i18n).await? {
+        Submitted::Throttled => {
+            let mut errors = BTreeMap::new();
+            errors.insert("form", ctx.t("error-apply-throttled"));
+            return Ok(render_status(
+                StatusCode::TOO_MANY_REQUESTS,
+                &ApplyPage {
+                    ctx,
+                    v,
+                    errors,
+                    honeypot: HONEYPOT,
+                },
+            ));
+        }
+        Submitted::Refused { logos } => (logos, false),
+        Submitted::Received { logos } => (logos, true),
+    };
+    let mut warnings = Vec::new();
+    let fields = [
+        ("logo_light", "field-logo-light"),
+        ("logo_dark", "field-logo-dark"),
+    ];
+    for (i, (logo, (field, label))) in logos.into_iter().zip(fields).enumerate() {
+        let key = if i == 0 {
+            &mut v.logo_light_key
         } else {
-            v.logo_dark_key.clone()
+            &mut v.logo_dark_key
         };
-        match take_upload(&mut tx, &parts.file(field), &kept, now).await? {
+        match logo {
             LogoField::Stored {
-                logo_id,
                 upload_key,
                 warning,
+                ..
             } => {
-                logo_ids[i] = logo_id;
+                *key = upload_key;
                 if let Some(w) = warning {
-                    warnings.push(format!(
-                        "{} {}",
-                        ctx.t(if i == 0 {
-                            "field-logo-light"
-                        } else {
-                            "field-logo-dark"
-                        }),
-                        ctx.t(w)
-                    ));
-                }
-                if i == 0 {
-                    v.logo_light_key = upload_key
-                } else {
-                    v.logo_dark_key = upload_key
+                    warnings.push(format!("{} {}", ctx.t(label), ctx.t(w)));
                 }
             }
-            LogoField::Refused(key) => {
-                if i == 0 {
-                    v.logo_light_key.clear()
-                } else {
-                    v.logo_dark_key.clear()
-                }
-                errors.insert(field, ctx.t(key));
+            LogoField::Refused(why) => {
+                key.clear();
+                errors.insert(field, ctx.t(why));
             }
         }
     }
-    let (Some(kind), Some(email), true) = (kind, email, errors.is_empty()) else {
-        // Uploaded logos are kept (committed) so the corrected form need not ask for them again.
-        tx.commit().await?;
+    if !received {
         return Ok(render_status(
             StatusCode::UNPROCESSABLE_ENTITY,
             &ApplyPage {
@@ -188,22 +175,7 @@ async fn submit(
                 honeypot: HONEYPOT,
             },
         ));
-    };
-    let new = NewApplication {
-        kind,
-        company_name: &v.company_name,
-        contact_email: email.as_str(),
-        website_url: &v.website_url,
-        message: &v.message,
-        logo_light_id: logo_ids[0],
-        logo_dark_id: logo_ids[1],
-        address: &addr,
-    };
-    applications::insert(&mut tx, new, now).await?;
-    let ack = mail::application_received(&ctx.i18n, email.as_str(), &v.company_name)?;
-    mail::enqueue(&mut tx, &ack, now).await?;
-    tx.commit().await?;
-    state.outbox_wake.notify_one();
+    }
     for w in warnings {
         session::flash(&sess, FlashLevel::Info, w);
     }
