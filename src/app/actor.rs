@@ -4,7 +4,7 @@
 use chrono::{DateTime, Utc};
 
 use crate::store::audit::{self, AuditEvent};
-use crate::store::{StoreResult, Tx};
+use crate::store::{Conn, StoreResult};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum By {
@@ -48,10 +48,11 @@ impl Actor {
         }
     }
 
-    /// Writes the audit event of `action` on the actor's own partner in `tx`.
+    /// Writes the audit event of `action` on the actor's own partner, in the use case's
+    /// transaction (or on a connection, for a sign-in, which changes nothing else).
     pub async fn audit(
         &self,
-        tx: &mut Tx,
+        tx: &mut impl Conn,
         action: &str,
         detail: &str,
         now: DateTime<Utc>,
@@ -64,7 +65,7 @@ impl Actor {
     /// say) in `tx`; a key's actions name the key in the detail.
     pub async fn audit_on(
         &self,
-        tx: &mut Tx,
+        tx: &mut impl Conn,
         partner_id: Option<i64>,
         action: &str,
         detail: &str,

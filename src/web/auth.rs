@@ -14,7 +14,6 @@ use crate::auth::session::{self, FlashLevel};
 use crate::auth::throttle::{self, Verdict};
 use crate::domain::{Email, NewPassword};
 use crate::state::AppState;
-use crate::store::audit::{self, AuditEvent};
 use crate::store::tokens::{self, TokenState};
 use crate::store::users;
 use crate::tokens::hash_token;
@@ -127,14 +126,9 @@ async fn sign_in(
         return refuse(ctx, StatusCode::FORBIDDEN, "error-signin-suspended");
     }
     throttle::record_success(&mut conn, &account).await?;
-    let event = AuditEvent {
-        actor_user_id: Some(user.user_id),
-        partner_id: user.partner_id,
-        action: "sign_in",
-        detail: "",
-        address: &addr,
-    };
-    audit::record(&mut conn, event, now).await?;
+    Actor::user(user.user_id, user.partner_id, addr)
+        .audit(&mut conn, "sign_in", "", now)
+        .await?;
     session::begin(&sess, user.user_id, user.session_epoch, now.timestamp())?;
     let home = if user.is_operator {
         routes::ADMIN
