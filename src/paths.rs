@@ -7,61 +7,70 @@
 
 use std::fmt::Display;
 
-pub const HOME: &str = "/";
-pub const SIGN_IN: &str = "/sign-in";
-pub const SIGN_OUT: &str = "/sign-out";
-pub const PASSWORD_FORGOT: &str = "/password/forgot";
-pub const PASSWORD_RESET: &str = "/password/reset/{token}";
-pub const HEALTHZ: &str = "/healthz";
-pub const READYZ: &str = "/readyz";
-pub const METRICS: &str = "/metrics";
-pub const STATIC: &str = "/static/{file:.*}";
+/// Defines each page path as a constant, and [`PAGES`] as the list of them all (name, path): a
+/// path cannot be named without being listed.
+macro_rules! pages {
+    ($($name:ident = $path:literal;)*) => {
+        $(pub const $name: &str = $path;)*
+        /// Every page path above, with its name.
+        pub const PAGES: &[(&str, &str)] = &[$((stringify!($name), $name)),*];
+    };
+}
 
-pub const APPLY: &str = "/apply";
-pub const APPLY_RECEIVED: &str = "/apply/received";
-pub const PARTNER_LOGO: &str = "/logos/{slug}/{mode}.svg";
-pub const UPLOADED_LOGO: &str = "/logos/uploads/{key}.svg";
-pub const ACTIVATE: &str = "/activate/{token}";
-pub const SIGNUP: &str = "/signup/{slug}/{token}";
-pub const CONFIRM_ORGANIZATION: &str = "/confirm-organization/{token}";
-
-pub const ADMIN: &str = "/admin";
-pub const ADMIN_OUTBOX: &str = "/admin/outbox";
-pub const ADMIN_AUDIT: &str = "/admin/audit";
-pub const ADMIN_APPLICATIONS: &str = "/admin/applications";
-pub const ADMIN_APPLICATION: &str = "/admin/applications/{id}";
-pub const ADMIN_APPLICATION_APPROVE: &str = "/admin/applications/{id}/approve";
-pub const ADMIN_APPLICATION_REJECT: &str = "/admin/applications/{id}/reject";
-pub const ADMIN_APPLICATION_LOGO: &str = "/admin/applications/{id}/logos/{mode}.svg";
-pub const ADMIN_PARTNERS: &str = "/admin/partners";
-pub const ADMIN_PARTNER: &str = "/admin/partners/{id}";
-pub const ADMIN_PARTNER_SUSPEND: &str = "/admin/partners/{id}/suspend";
-pub const ADMIN_PARTNER_REACTIVATE: &str = "/admin/partners/{id}/reactivate";
-pub const ADMIN_PARTNER_RESEND_ACTIVATION: &str = "/admin/partners/{id}/resend-activation";
-pub const ADMIN_PARTNER_DISCOUNTS: &str = "/admin/partners/{id}/discounts";
-pub const ADMIN_PARTNER_CREDITS: &str = "/admin/partners/{id}/credits";
-pub const ADMIN_CUSTOMER_SUSPEND: &str = "/admin/partners/{id}/customers/{org_id}/suspend";
-pub const ADMIN_CUSTOMER_UNSUSPEND: &str = "/admin/partners/{id}/customers/{org_id}/unsuspend";
-pub const ADMIN_BILLING: &str = "/admin/billing";
-pub const ADMIN_BILLING_CLOSE: &str = "/admin/billing/close/{month}";
-
-pub const CONSOLE: &str = "/console";
-pub const CONSOLE_BILLING: &str = "/console/billing";
-pub const CONSOLE_BILLING_CSV: &str = "/console/billing.csv";
-pub const CONSOLE_CREDITS: &str = "/console/credits";
-pub const CONSOLE_DISCOUNTS: &str = "/console/discounts";
-pub const CONSOLE_CUSTOMERS: &str = "/console/customers";
-pub const CONSOLE_CUSTOMERS_CSV: &str = "/console/customers.csv";
-pub const CONSOLE_CUSTOMER: &str = "/console/customers/{org_id}";
-pub const CONSOLE_CUSTOMER_EXPIRE: &str = "/console/customers/{org_id}/expire";
-pub const CONSOLE_SIGNUP_LINKS: &str = "/console/signup-links";
-pub const CONSOLE_SIGNUP_LINK_REVOKE: &str = "/console/signup-links/{id}/revoke";
-pub const CONSOLE_BRANDING: &str = "/console/branding";
-pub const CONSOLE_BRANDING_PREVIEW: &str = "/console/branding/preview";
-pub const CONSOLE_BRANDING_LOGO: &str = "/console/branding/{mode}";
-pub const CONSOLE_API_KEYS: &str = "/console/api-keys";
-pub const CONSOLE_API_KEY_REVOKE: &str = "/console/api-keys/{id}/revoke";
-pub const CONSOLE_SUPPORT: &str = "/console/support";
+pages! {
+    HOME = "/";
+    SIGN_IN = "/sign-in";
+    SIGN_OUT = "/sign-out";
+    PASSWORD_FORGOT = "/password/forgot";
+    PASSWORD_RESET = "/password/reset/{token}";
+    HEALTHZ = "/healthz";
+    READYZ = "/readyz";
+    METRICS = "/metrics";
+    STATIC = "/static/{file:.*}";
+    APPLY = "/apply";
+    APPLY_RECEIVED = "/apply/received";
+    PARTNER_LOGO = "/logos/{slug}/{mode}.svg";
+    UPLOADED_LOGO = "/logos/uploads/{key}.svg";
+    ACTIVATE = "/activate/{token}";
+    SIGNUP = "/signup/{slug}/{token}";
+    CONFIRM_ORGANIZATION = "/confirm-organization/{token}";
+    ADMIN = "/admin";
+    ADMIN_OUTBOX = "/admin/outbox";
+    ADMIN_AUDIT = "/admin/audit";
+    ADMIN_APPLICATIONS = "/admin/applications";
+    ADMIN_APPLICATION = "/admin/applications/{id}";
+    ADMIN_APPLICATION_APPROVE = "/admin/applications/{id}/approve";
+    ADMIN_APPLICATION_REJECT = "/admin/applications/{id}/reject";
+    ADMIN_APPLICATION_LOGO = "/admin/applications/{id}/logos/{mode}.svg";
+    ADMIN_PARTNERS = "/admin/partners";
+    ADMIN_PARTNER = "/admin/partners/{id}";
+    ADMIN_PARTNER_SUSPEND = "/admin/partners/{id}/suspend";
+    ADMIN_PARTNER_REACTIVATE = "/admin/partners/{id}/reactivate";
+    ADMIN_PARTNER_RESEND_ACTIVATION = "/admin/partners/{id}/resend-activation";
+    ADMIN_PARTNER_DISCOUNTS = "/admin/partners/{id}/discounts";
+    ADMIN_PARTNER_CREDITS = "/admin/partners/{id}/credits";
+    ADMIN_CUSTOMER_SUSPEND = "/admin/partners/{id}/customers/{org_id}/suspend";
+    ADMIN_CUSTOMER_UNSUSPEND = "/admin/partners/{id}/customers/{org_id}/unsuspend";
+    ADMIN_BILLING = "/admin/billing";
+    ADMIN_BILLING_CLOSE = "/admin/billing/close/{month}";
+    CONSOLE = "/console";
+    CONSOLE_BILLING = "/console/billing";
+    CONSOLE_BILLING_CSV = "/console/billing.csv";
+    CONSOLE_CREDITS = "/console/credits";
+    CONSOLE_DISCOUNTS = "/console/discounts";
+    CONSOLE_CUSTOMERS = "/console/customers";
+    CONSOLE_CUSTOMERS_CSV = "/console/customers.csv";
+    CONSOLE_CUSTOMER = "/console/customers/{org_id}";
+    CONSOLE_CUSTOMER_EXPIRE = "/console/customers/{org_id}/expire";
+    CONSOLE_SIGNUP_LINKS = "/console/signup-links";
+    CONSOLE_SIGNUP_LINK_REVOKE = "/console/signup-links/{id}/revoke";
+    CONSOLE_BRANDING = "/console/branding";
+    CONSOLE_BRANDING_PREVIEW = "/console/branding/preview";
+    CONSOLE_BRANDING_LOGO = "/console/branding/{mode}";
+    CONSOLE_API_KEYS = "/console/api-keys";
+    CONSOLE_API_KEY_REVOKE = "/console/api-keys/{id}/revoke";
+    CONSOLE_SUPPORT = "/console/support";
+}
 
 /// The APIs' bases (their own paths are in their OpenAPI documents).
 pub const MSP_API: &str = "/v1beta1/msp";

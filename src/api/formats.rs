@@ -117,6 +117,48 @@ impl PartialSchema for CustomerState {
 
 impl ToSchema for CustomerState {}
 
+/// A partner's kind.
+pub struct PartnerKind;
+
+impl PartialSchema for PartnerKind {
+    fn schema() -> RefOr<Schema> {
+        one_of(
+            crate::domain::PartnerKind::ALL.map(|k| k.as_str()),
+            "`msp` (a managed service provider) or `reseller`.",
+        )
+    }
+}
+
+impl ToSchema for PartnerKind {}
+
+/// A partner's state.
+pub struct PartnerState;
+
+impl PartialSchema for PartnerState {
+    fn schema() -> RefOr<Schema> {
+        one_of(
+            crate::domain::PartnerState::ALL.iter().map(|s| s.as_str()),
+            "`active`, or `suspended` (its people cannot sign in and its keys are refused).",
+        )
+    }
+}
+
+impl ToSchema for PartnerState {}
+
+/// A signup link's state.
+pub struct LinkState;
+
+impl PartialSchema for LinkState {
+    fn schema() -> RefOr<Schema> {
+        one_of(
+            crate::store::signup_links::LinkState::ALL.map(|s| s.as_str()),
+            "`active`, `expired`, `used-up` (its signups are all taken) or `revoked`.",
+        )
+    }
+}
+
+impl ToSchema for LinkState {}
+
 /// A credit's status.
 pub struct CreditState;
 

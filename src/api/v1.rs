@@ -8,7 +8,7 @@ use utoipa::ToSchema;
 use super::auth::PartnerKey;
 use super::bills as answers;
 use super::error::{ApiError, ErrorBody};
-use super::formats::{Time, YearMonth, time};
+use super::formats::{LinkState, PartnerKind, PartnerState, Time, YearMonth, time};
 use super::{grants, msp};
 use crate::app::signup_links::{self, NewLinkRequest};
 use crate::state::AppState;
@@ -142,9 +142,10 @@ pub(super) struct Me {
     partner_name: String,
     /// The partner's short name in URLs (signup pages, logos).
     partner_slug: String,
-    /// `msp` or `reseller`.
+    #[schema(value_type = PartnerKind)]
     partner_kind: String,
-    /// `active` (a suspended partner's keys are refused).
+    /// Always `active` here: a suspended partner's keys are refused.
+    #[schema(value_type = PartnerState)]
     partner_state: String,
     /// The name given to this key when it was created.
     key_name: String,
@@ -189,7 +190,7 @@ pub(super) async fn me(
 pub(super) struct LinkJson {
     id: String,
     label: String,
-    /// `active`, `expired`, `used_up` or `revoked`.
+    #[schema(value_type = LinkState)]
     state: String,
     /// Customers who signed up through the link.
     uses: i32,

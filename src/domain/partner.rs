@@ -9,6 +9,8 @@ pub enum PartnerKind {
 }
 
 impl PartnerKind {
+    pub const ALL: [PartnerKind; 2] = [PartnerKind::Msp, PartnerKind::Reseller];
+
     pub fn parse(s: &str) -> Result<Self, DomainError> {
         match s {
             "reseller" => Ok(Self::Reseller),

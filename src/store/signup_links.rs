@@ -29,6 +29,13 @@ pub enum LinkState {
 }
 
 impl LinkState {
+    pub const ALL: [LinkState; 4] = [
+        LinkState::Active,
+        LinkState::Expired,
+        LinkState::UsedUp,
+        LinkState::Revoked,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             LinkState::Active => "active",

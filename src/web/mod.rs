@@ -30,3 +30,51 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     admin::configure(cfg);
     console::configure(cfg);
 }
+
+#[cfg(test)]
+mod tests {
+    /// The `configure()` functions of the pages, as written.
+    fn configure_bodies() -> String {
+        fn walk(dir: &std::path::Path, out: &mut String) {
+            for e in std::fs::read_dir(dir).unwrap().flatten() {
+                let p = e.path();
+                if p.is_dir() {
+                    walk(&p, out);
+                } else if p.extension().is_some_and(|x| x == "rs") {
+                    let text = std::fs::read_to_string(&p).unwrap();
+                    for part in text.split("pub fn configure(").skip(1) {
+                        out.push_str(part.split("\n}\n").next().unwrap_or_default());
+                    }
+                }
+            }
+        }
+        let mut out = String::new();
+        walk(
+            &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/web"),
+            &mut out,
+        );
+        out
+    }
+
+    /// Templates link only to named paths (`paths::tests`), so a link to a path no route serves
+    /// is a named path that no `configure()` mounts.
+    #[test]
+    fn every_named_page_path_is_mounted() {
+        let mounted = configure_bodies();
+        assert!(
+            mounted.contains("routes::"),
+            "the configure() bodies were read"
+        );
+        let unmounted: Vec<_> = crate::paths::PAGES
+            .iter()
+            .filter(|(name, _)| {
+                !mounted.contains(&format!("routes::{name})"))
+                    && !mounted.contains(&format!("routes::{name},"))
+            })
+            .collect();
+        assert!(
+            unmounted.is_empty(),
+            "named but mounted by no configure(): {unmounted:?}"
+        );
+    }
+}
