@@ -59,6 +59,7 @@ error-signin-wrong = The e-mail address or password is not right.
 error-signin-throttled-account = Too many failed sign-ins for this account. Wait 15 minutes, or reset your password.
 error-signin-throttled-address = Too many sign-in attempts from your network. Wait a minute and try again.
 error-signin-suspended = Your partner account is suspended. Contact the vendor's partner team to reactivate it.
+error-aws-account = An AWS account ID is exactly 12 digits.
 error-email-required = Enter an e-mail address.
 error-email-invalid = Enter an e-mail address such as name@company.com.
 error-partner-kind = Choose reseller or managed service provider.

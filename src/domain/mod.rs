@@ -1,6 +1,7 @@
 //! Domain values parsed at the edge: once a handler holds one of these, it is valid.
 
 mod email;
+pub mod offers;
 mod partner;
 mod password;
 mod state;
@@ -9,7 +10,7 @@ mod svg_logo;
 pub use email::Email;
 pub use partner::{Action, PartnerKind, Role, slugify};
 pub use password::NewPassword;
-pub use state::{ApplicationState, CustomerState, PartnerState};
+pub use state::{ApplicationState, AuthorizationState, CustomerState, OfferState, PartnerState};
 pub use svg_logo::{MAX_LOGO_BYTES, SvgLogo};
 
 /// Why a value was refused; `key` names the translated message shown beside the field.

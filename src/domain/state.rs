@@ -69,6 +69,31 @@ text_enum! {
     }
 }
 
+text_enum! {
+    /// A resale authorization's state (AWS Marketplace's): a `restricted` one backs no new offer,
+    /// while the offers made from it go on.
+    AuthorizationState {
+        Draft => "draft",
+        Active => "active",
+        Restricted => "restricted",
+    }
+}
+
+text_enum! {
+    /// A private offer's state.
+    OfferState {
+        /// Being prepared by the reseller; the buyer has not seen it.
+        Draft => "draft",
+        /// Sent to the buyer.
+        Released => "released",
+        /// Accepted by the buyer: an agreement.
+        Accepted => "accepted",
+        /// Past its expiry without acceptance.
+        Expired => "expired",
+        Cancelled => "cancelled",
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
