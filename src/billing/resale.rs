@@ -1,0 +1,126 @@
+//! What a reseller's customer pays it, and the reseller's margin (issue 14). During an agreement
+//! the resale authorization's wholesale discount is the customer's discount in the bill maths
+//! (`bill::compute`, stacking with the partner's as any customer discount does); on top of that,
+//! per base line:
+//!
+//! - customer price = half-even((usage − wholesale discount) × (10 000 + markup) / 10 000), once
+//!   per line, where the wholesale discount is the authorization's rate on the line's usage;
+//! - margin = customer price − what the reseller owes for the line (`BillLine::owed`).
+
+use super::bill::{BillLine, rate_of};
+
+/// An agreement's terms: the wholesale discount and the reseller's markup, in basis points.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Terms {
+    pub wholesale_bps: i64,
+    pub markup_bps: i64,
+}
+
+/// The wholesale discount on `usage`: the authorization's rate, rounded half-even once.
+pub fn wholesale_discount(usage: i64, terms: Terms) -> i64 {
+    rate_of(usage, terms.wholesale_bps)
+}
+
+/// What the customer pays the reseller for a line of `usage`.
+pub fn customer_price(usage: i64, terms: Terms) -> i64 {
+    rate_of(
+        usage - wholesale_discount(usage, terms),
+        10_000 + terms.markup_bps,
+    )
+}
+
+/// The reseller's margin on `line`: what its customer pays less what the reseller owes.
+pub fn margin(line: &BillLine, terms: Terms) -> i64 {
+    customer_price(line.base.usage, terms) - line.owed()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::billing::bill::{BaseLine, Discount, DiscountKind, Scope, compute};
+
+    struct Gen(u64);
+    impl Gen {
+        fn below(&mut self, n: u64) -> i64 {
+            self.0 ^= self.0 << 13;
+            self.0 ^= self.0 >> 7;
+            self.0 ^= self.0 << 17;
+            (self.0 % n) as i64
+        }
+    }
+
+    #[test]
+    fn a_line_priced_to_the_cent() {
+        let terms = Terms {
+            wholesale_bps: 2_000,
+            markup_bps: 1_250,
+        };
+        // 100.00 less 20 % is 80.00; marked up 12.5 % is 90.00.
+        assert_eq!(customer_price(10_000, terms), 9_000);
+        // 0.05 less 20 % is 0.04; marked up 12.5 % is 0.045, half-even to 0.04.
+        assert_eq!(customer_price(5, terms), 4);
+        let no_markup = Terms {
+            markup_bps: 0,
+            ..terms
+        };
+        assert_eq!(
+            customer_price(12_345, no_markup),
+            12_345 - rate_of(12_345, 2_000)
+        );
+    }
+
+    #[test]
+    fn on_generated_months_the_margin_is_the_markup_when_only_the_wholesale_discount_applies() {
+        for seed in 1..200u64 {
+            let mut g = Gen(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15));
+            let terms = Terms {
+                wholesale_bps: g.below(5_000),
+                markup_bps: g.below(10_001),
+            };
+            let base: Vec<BaseLine> = (0..1 + g.below(30))
+                .map(|i| BaseLine {
+                    customer_id: 1,
+                    service: format!("s{}", g.below(4)),
+                    project: "p".into(),
+                    cluster: format!("c{i}"),
+                    usage: g.below(500_000),
+                })
+                .collect();
+            let (lines, _) = compute(base, &[wholesale_of(terms)], &[]);
+            for l in &lines {
+                let price = customer_price(l.base.usage, terms);
+                assert_eq!(
+                    l.owed(),
+                    l.base.usage - wholesale_discount(l.base.usage, terms)
+                );
+                assert_eq!(margin(l, terms), price - l.owed(), "seed {seed}");
+                assert_eq!(price, rate_of(l.owed(), 10_000 + terms.markup_bps));
+                assert!(margin(l, terms) >= 0, "seed {seed}: {l:?}");
+            }
+            // A partner discount on top lowers what the reseller owes, so the margin grows.
+            let partner = Discount {
+                id: 2,
+                scope: Scope::Partner,
+                service: None,
+                kind: DiscountKind::Rate(500),
+            };
+            let (more, _) = compute(
+                lines.iter().map(|l| l.base.clone()).collect(),
+                &[wholesale_of(terms), partner],
+                &[],
+            );
+            for (a, b) in lines.iter().zip(&more) {
+                assert!(margin(b, terms) >= margin(a, terms), "seed {seed}");
+            }
+        }
+    }
+
+    fn wholesale_of(terms: Terms) -> Discount {
+        Discount {
+            id: 1,
+            scope: Scope::Customer(1),
+            service: None,
+            kind: DiscountKind::Rate(terms.wholesale_bps),
+        }
+    }
+}
