@@ -48,6 +48,18 @@ async fn curl(
     )
 }
 
+/// An operator and a fresh key of theirs, as `partner-console operator key` issues it.
+async fn operator_key(app: &TestApp) -> partner_console::auth::api_keys::IssuedKey {
+    app.create_operator("ops@vendor.example").await;
+    partner_console::app::operators::issue_operator_key(
+        &app.state.db,
+        &app.state.vault,
+        "ops@vendor.example",
+    )
+    .await
+    .unwrap()
+}
+
 #[tokio::test]
 async fn the_metering_pipeline_loads_usage_with_an_operator_key() {
     let app = spawn_app().await;
@@ -67,14 +79,7 @@ async fn the_metering_pipeline_loads_usage_with_an_operator_key() {
     };
     customers::insert(&mut tx, new, Utc::now()).await.unwrap();
     tx.commit().await.unwrap();
-    app.create_operator("ops@vendor.example").await;
-    let key = partner_console::app::operators::issue_operator_key(
-        &app.state.db,
-        &app.state.vault,
-        "ops@vendor.example",
-    )
-    .await
-    .unwrap();
+    let key = operator_key(&app).await;
     let user = format!("{}:{}", key.public_key, key.private_key);
 
     let good = app.data_dir.path().join("good.csv");
@@ -157,14 +162,7 @@ const INGEST: &str = "/internal/v1/usage";
 #[tokio::test]
 async fn ingest_has_the_replay_guard_the_failure_limit_and_no_401_for_a_store_outage() {
     let app = spawn_app().await;
-    app.create_operator("ops@vendor.example").await;
-    let key = partner_console::app::operators::issue_operator_key(
-        &app.state.db,
-        &app.state.vault,
-        "ops@vendor.example",
-    )
-    .await
-    .unwrap();
+    let key = operator_key(&app).await;
     let empty = partner_console::billing::usage_file::CSV_HEADER.to_string() + "\n";
     let challenge = post(&app, None, &empty).await;
     assert_eq!(challenge.status(), 401);
