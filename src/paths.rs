@@ -51,6 +51,12 @@ pages! {
     ADMIN_PARTNER_CREDITS = "/admin/partners/{id}/credits";
     ADMIN_CUSTOMER_SUSPEND = "/admin/partners/{id}/customers/{org_id}/suspend";
     ADMIN_CUSTOMER_UNSUSPEND = "/admin/partners/{id}/customers/{org_id}/unsuspend";
+    ADMIN_AUTHORIZATIONS = "/admin/authorizations";
+    ADMIN_AUTHORIZATION = "/admin/authorizations/{id}";
+    ADMIN_AUTHORIZATION_ACTIVATE = "/admin/authorizations/{id}/activate";
+    ADMIN_AUTHORIZATION_RESTRICT = "/admin/authorizations/{id}/restrict";
+    ADMIN_OFFERS = "/admin/offers";
+    ADMIN_OFFER = "/admin/offers/{id}";
     ADMIN_BILLING = "/admin/billing";
     ADMIN_BILLING_CLOSE = "/admin/billing/close/{month}";
     CONSOLE = "/console";
@@ -64,6 +70,14 @@ pages! {
     CONSOLE_CUSTOMER_EXPIRE = "/console/customers/{org_id}/expire";
     CONSOLE_SIGNUP_LINKS = "/console/signup-links";
     CONSOLE_SIGNUP_LINK_REVOKE = "/console/signup-links/{id}/revoke";
+    CONSOLE_AUTHORIZATIONS = "/console/authorizations";
+    CONSOLE_OFFERS = "/console/offers";
+    CONSOLE_OFFER_NEW = "/console/offers/new";
+    CONSOLE_OFFER = "/console/offers/{id}";
+    CONSOLE_OFFER_EDIT = "/console/offers/{id}/edit";
+    CONSOLE_OFFER_RELEASE = "/console/offers/{id}/release";
+    CONSOLE_OFFER_ACCEPT = "/console/offers/{id}/accept";
+    CONSOLE_OFFER_CANCEL = "/console/offers/{id}/cancel";
     CONSOLE_BRANDING = "/console/branding";
     CONSOLE_BRANDING_PREVIEW = "/console/branding/preview";
     CONSOLE_BRANDING_LOGO = "/console/branding/{mode}";
@@ -215,6 +229,42 @@ pub fn console_customer_expire(org_id: impl Display) -> String {
 
 pub fn console_signup_link_revoke(id: impl Display) -> String {
     fill(CONSOLE_SIGNUP_LINK_REVOKE, &[&id.to_string()])
+}
+
+pub fn admin_authorization(id: impl Display) -> String {
+    fill(ADMIN_AUTHORIZATION, &[&id.to_string()])
+}
+
+pub fn admin_authorization_activate(id: impl Display) -> String {
+    fill(ADMIN_AUTHORIZATION_ACTIVATE, &[&id.to_string()])
+}
+
+pub fn admin_authorization_restrict(id: impl Display) -> String {
+    fill(ADMIN_AUTHORIZATION_RESTRICT, &[&id.to_string()])
+}
+
+pub fn admin_offer(id: impl Display) -> String {
+    fill(ADMIN_OFFER, &[&id.to_string()])
+}
+
+pub fn console_offer(id: impl Display) -> String {
+    fill(CONSOLE_OFFER, &[&id.to_string()])
+}
+
+pub fn console_offer_edit(id: impl Display) -> String {
+    fill(CONSOLE_OFFER_EDIT, &[&id.to_string()])
+}
+
+pub fn console_offer_release(id: impl Display) -> String {
+    fill(CONSOLE_OFFER_RELEASE, &[&id.to_string()])
+}
+
+pub fn console_offer_accept(id: impl Display) -> String {
+    fill(CONSOLE_OFFER_ACCEPT, &[&id.to_string()])
+}
+
+pub fn console_offer_cancel(id: impl Display) -> String {
+    fill(CONSOLE_OFFER_CANCEL, &[&id.to_string()])
 }
 
 #[cfg(test)]

@@ -98,14 +98,34 @@ impl Application {
                     .run(self.state.outbox_wake.clone(), stop.clone(), poll),
             )
         });
+        // Offers past their expiry and agreements that ended are also expired at the next
+        // read; the sweep makes it happen when nobody reads.
+        let sweeper = self.state.settings.outbox_worker.then(|| {
+            let state = self.state.clone();
+            tokio::spawn(async move {
+                let mut every = tokio::time::interval(SWEEP_EVERY);
+                loop {
+                    every.tick().await;
+                    if let Err(e) = crate::app::offers::sweep(state.app(), None).await {
+                        tracing::warn!(error = %e, "the expiry sweep failed; it runs again later");
+                    }
+                }
+            })
+        });
         let served = self.server.await;
         stop.notify_one();
+        if let Some(s) = sweeper {
+            s.abort();
+        }
         if let Some(w) = worker {
             let _ = w.await;
         }
         served.context("server failed")
     }
 }
+
+/// How often the expiry sweep runs.
+const SWEEP_EVERY: Duration = Duration::from_secs(300);
 
 pub async fn connect_and_migrate(settings: &Settings) -> anyhow::Result<Db> {
     if !settings.is_postgres() {

@@ -33,6 +33,7 @@ pub async fn msp_with_customers(tx: &mut Tx, n: usize) -> i64 {
             state: partner_console::domain::CustomerState::Active,
             signup_link_id: None,
             effected_at: Some(now),
+            aws_account: None,
         };
         customers::insert(tx, c, now).await.unwrap();
     }

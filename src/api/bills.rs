@@ -375,6 +375,7 @@ mod tests {
             credit_uses,
             credits_left: HashMap::new(),
             customers: Arc::new(customers),
+            terms: Arc::default(),
         }
     }
 

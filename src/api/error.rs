@@ -29,6 +29,9 @@ pub enum ApiError {
     NotFound(String),
     #[error("bad request: {0}")]
     BadRequest(String),
+    /// The request is valid but the thing is not in a state that allows it.
+    #[error("conflict: {0}")]
+    Conflict(String),
     #[error("too many requests: {0}")]
     TooManyRequests(String),
     /// A documented path asked with another method; carries the methods it takes.
@@ -73,6 +76,7 @@ impl ResponseError for ApiError {
             ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
             ApiError::NotFound(_) => StatusCode::NOT_FOUND,
             ApiError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            ApiError::Conflict(_) => StatusCode::CONFLICT,
             ApiError::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
             ApiError::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
             ApiError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
@@ -99,6 +103,7 @@ impl ResponseError for ApiError {
             ApiError::Forbidden(m) => json_error(status, "PermissionDenied", json!(m)),
             ApiError::NotFound(m) => json_error(status, "NotFound", json!(m)),
             ApiError::BadRequest(m) => json_error(status, "InvalidArgument", json!(m)),
+            ApiError::Conflict(m) => json_error(status, "FailedPrecondition", json!(m)),
             ApiError::TooManyRequests(m) => json_error(status, "ResourceExhausted", json!(m)),
             ApiError::MethodNotAllowed(allowed) => {
                 let allow = allowed.join(", ");
@@ -140,7 +145,7 @@ impl ResponseError for ApiError {
 #[schema(as = Error)]
 pub struct ErrorBody {
     /// A short name of the failure: `InvalidArgument`, `Unauthenticated`, `PermissionDenied`,
-    /// `NotFound`, `ResourceExhausted` or `Internal`.
+    /// `NotFound`, `FailedPrecondition`, `ResourceExhausted` or `Internal`.
     pub code: String,
     /// What went wrong, for a person; usually a string.
     #[schema(value_type = Value)]
@@ -179,6 +184,48 @@ impl From<LinkError> for ApiError {
                     .join("; "),
             ),
             LinkError::Store(s) => s.into(),
+        }
+    }
+}
+
+impl From<crate::app::offers::OfferError> for ApiError {
+    fn from(e: crate::app::offers::OfferError) -> Self {
+        use crate::app::offers::OfferError;
+        match e {
+            OfferError::NotReseller => ApiError::Forbidden(
+                "private offers are for resellers; an MSP's customers come from signup links"
+                    .into(),
+            ),
+            OfferError::NotFound => {
+                ApiError::NotFound("no private offer of yours has this id".into())
+            }
+            OfferError::Invalid(bad) => {
+                let en = crate::i18n::I18n::default();
+                ApiError::BadRequest(
+                    bad.iter()
+                        .map(|(field, key)| format!("{}: {}", field.name(), en.t(key)))
+                        .collect::<Vec<_>>()
+                        .join("; "),
+                )
+            }
+            OfferError::State(..) | OfferError::Replaced(_) => ApiError::Conflict(e.to_string()),
+            OfferError::Store(s) => ApiError::internal(s),
+        }
+    }
+}
+
+impl From<crate::app::authorizations::AuthorizationError> for ApiError {
+    fn from(e: crate::app::authorizations::AuthorizationError) -> Self {
+        use crate::app::authorizations::AuthorizationError as E;
+        match e {
+            E::NotReseller => ApiError::Forbidden(
+                "resale authorizations are for resellers; MSPs have none".into(),
+            ),
+            E::NotFound => {
+                ApiError::NotFound("no resale authorization of yours has this id".into())
+            }
+            E::Store(s) => ApiError::internal(s),
+            other => ApiError::BadRequest(other.to_string()),
         }
     }
 }

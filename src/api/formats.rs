@@ -218,3 +218,45 @@ mod tests {
         assert_eq!(instant(None), "");
     }
 }
+
+/// A day as `YYYY-MM-DD`, or `""` when there is none.
+#[derive(ToSchema)]
+#[schema(pattern = r"^([0-9]{4}-[0-9]{2}-[0-9]{2})?$", example = "2027-01-31")]
+pub struct Day(pub String);
+
+pub fn day(d: Option<chrono::NaiveDate>) -> String {
+    d.map(|d| d.to_string()).unwrap_or_default()
+}
+
+/// A resale authorization's state.
+pub struct AuthorizationState;
+
+impl PartialSchema for AuthorizationState {
+    fn schema() -> RefOr<Schema> {
+        one_of(
+            crate::domain::AuthorizationState::ALL
+                .iter()
+                .filter(|s| **s != crate::domain::AuthorizationState::Draft)
+                .map(|s| s.as_str()),
+            "`active` (backs new offers) or `restricted` (backs no new offers; those made from it \
+             go on). Drafts are the vendor's and not shown.",
+        )
+    }
+}
+
+impl ToSchema for AuthorizationState {}
+
+/// A private offer's state.
+pub struct OfferState;
+
+impl PartialSchema for OfferState {
+    fn schema() -> RefOr<Schema> {
+        one_of(
+            crate::domain::OfferState::ALL.iter().map(|s| s.as_str()),
+            "`draft` (the buyer has not seen it), `released` (sent to the buyer), `accepted` (an \
+             agreement), `expired` (past its expiry without acceptance) or `cancelled`.",
+        )
+    }
+}
+
+impl ToSchema for OfferState {}

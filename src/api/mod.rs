@@ -15,6 +15,7 @@ pub mod openapi;
 pub mod ratelimit;
 pub mod reference;
 pub mod replay;
+pub mod resale;
 pub mod v1;
 
 use crate::config::{RateLimitStore, Settings};

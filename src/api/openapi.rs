@@ -11,7 +11,7 @@ use serde_json::{Map, Value, json};
 use utoipa::OpenApi;
 
 use super::ratelimit::RATE_HEADERS;
-use super::{grants, msp, v1};
+use super::{grants, msp, resale, v1};
 
 #[derive(OpenApi)]
 #[openapi(paths(
@@ -37,6 +37,15 @@ struct MspOperations;
     v1::list_links,
     v1::create_link,
     v1::revoke_link,
+    resale::list_authorizations,
+    resale::get_authorization,
+    resale::list_offers,
+    resale::create_offer,
+    resale::get_offer,
+    resale::release_offer,
+    resale::accept_offer,
+    resale::cancel_offer,
+    resale::replace_offer,
 ))]
 struct V1Operations;
 
@@ -68,7 +77,8 @@ pub fn v1_document() -> &'static Value {
             "Partner Management API",
             "v1",
             "Bills, credits, discounts and customers for resellers and MSPs alike; signup links \
-             for MSPs; the key's own partner.",
+             for MSPs; resale authorizations and private offers for resellers; the key's own \
+             partner.",
         )
     })
 }

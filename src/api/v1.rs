@@ -18,8 +18,9 @@ use crate::store::{StoreError, api_keys, partners};
 pub const BASE: &str = crate::paths::PARTNER_API;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
+    let scope = super::resale::configure(web::scope(BASE));
     cfg.service(
-        web::scope(BASE)
+        scope
             .wrap(actix_web::middleware::from_fn(super::ratelimit::headers))
             .route("/openapi.json", web::get().to(super::openapi::serve_v1))
             .route("/me", web::get().to(me))

@@ -12,6 +12,8 @@ pub enum By {
     User(i64),
     /// A program with one of the partner's API keys.
     ApiKey(i64),
+    /// The console itself, on its own schedule or at a read (an offer past its expiry).
+    System,
 }
 
 #[derive(Debug, Clone)]
@@ -40,11 +42,29 @@ impl Actor {
         }
     }
 
+    /// The console acting for `partner_id` on its own.
+    pub fn system(partner_id: i64) -> Actor {
+        Actor {
+            by: By::System,
+            partner_id: Some(partner_id),
+            address: String::new(),
+        }
+    }
+
     /// The person acting, if it is one.
     pub fn user_id(&self) -> Option<i64> {
         match self.by {
             By::User(id) => Some(id),
-            By::ApiKey(_) => None,
+            By::ApiKey(_) | By::System => None,
+        }
+    }
+
+    /// What acted when no person did: "API key 7", "system"; empty for a person.
+    pub fn label(&self) -> String {
+        match self.by {
+            By::User(_) => String::new(),
+            By::ApiKey(key) => format!("API key {key}"),
+            By::System => "system".into(),
         }
     }
 
@@ -72,8 +92,12 @@ impl Actor {
         now: DateTime<Utc>,
     ) -> StoreResult<()> {
         let detail = match self.by {
-            By::User(_) => detail.to_string(),
+            By::User(_) | By::System => detail.to_string(),
             By::ApiKey(key) => format!("{detail} by API key {key}"),
+        };
+        let label = match self.by {
+            By::System => self.label(),
+            _ => String::new(),
         };
         let e = AuditEvent {
             actor_user_id: self.user_id(),
@@ -81,6 +105,7 @@ impl Actor {
             action,
             detail: &detail,
             address: &self.address,
+            actor: &label,
         };
         audit::record(tx, e, now).await
     }

@@ -10,8 +10,9 @@ use crate::billing::bill::{
     self, BaseLine, BillLine, Credit, CreditUse, Discount, DiscountKind, Scope, Totals,
 };
 use crate::billing::month::Month;
+use crate::billing::resale::{Resale, Terms};
 use crate::store::grants::{self, CreditRow, DiscountRow};
-use crate::store::{Db, StoreError, closed, customers, usage};
+use crate::store::{Db, StoreError, agreements, closed, customers, usage};
 
 /// How far back credits are replayed to know what is left of them.
 const CREDIT_REPLAY_MONTHS: i32 = 24;
@@ -40,11 +41,37 @@ pub struct PartnerBill {
     pub credits_left: HashMap<i64, i64>,
     /// Shared by the customers' shares of the bill.
     pub customers: Arc<HashMap<i64, CustomerInfo>>,
+    /// A reseller's customers' agreement terms this month; customers without one pay list price.
+    pub terms: Arc<HashMap<i64, Terms>>,
 }
 
 impl PartnerBill {
     pub fn overview(&self) -> Totals {
         Totals::of(&self.lines)
+    }
+
+    /// What the customers pay the reseller for this bill, and its margin.
+    pub fn resale(&self) -> Resale {
+        Resale::of(&self.lines, |c| self.terms_of(c))
+    }
+
+    /// [`PartnerBill::resale`] per customer.
+    pub fn resale_by_customer(&self) -> HashMap<i64, Resale> {
+        let mut out: HashMap<i64, Resale> = HashMap::new();
+        for l in &self.lines {
+            let r = Resale::of([l], |c| self.terms_of(c));
+            let e = out.entry(l.base.customer_id).or_default();
+            e.price += r.price;
+            e.margin += r.margin;
+        }
+        out
+    }
+
+    pub fn terms_of(&self, customer_id: i64) -> Terms {
+        self.terms
+            .get(&customer_id)
+            .copied()
+            .unwrap_or(Terms::LIST_PRICE)
     }
 
     pub fn by_service(&self) -> BTreeMap<String, Totals> {
@@ -105,6 +132,7 @@ impl PartnerBill {
             credit_uses: Vec::new(),
             credits_left: HashMap::new(),
             customers: Arc::clone(&self.customers),
+            terms: Arc::clone(&self.terms),
         }
     }
 }
@@ -138,6 +166,8 @@ pub async fn partner_bill(
     let mut c = db.acquire().await?;
     let discount_rows = grants::discounts(&mut c, partner_id).await?;
     let credit_rows = grants::credits(&mut c, partner_id).await?;
+    // During an agreement its wholesale discount is the customer's discount (issue 14).
+    let agreement_rows = agreements::of_partner(&mut c, partner_id).await?;
     let mut remaining: HashMap<i64, i64> = credit_rows
         .iter()
         .map(|k| (k.credit_id, k.amount))
@@ -162,7 +192,7 @@ pub async fn partner_bill(
                 usage: l.usage,
             })
             .collect();
-        let discounts: Vec<Discount> = discount_rows
+        let mut discounts: Vec<Discount> = discount_rows
             .iter()
             .filter(|d| discount_applies(d, m))
             .map(|d| Discount {
@@ -175,6 +205,14 @@ pub async fn partner_bill(
                 },
             })
             .collect();
+        let in_force: Vec<_> = agreement_rows.iter().filter(|a| a.covers(m)).collect();
+        discounts.extend(in_force.iter().map(|a| Discount {
+            // Rates are not told apart by id; negative ids keep clear of the grants'.
+            id: -a.agreement_id,
+            scope: Scope::Customer(a.customer_id),
+            service: None,
+            kind: DiscountKind::Rate(a.wholesale_bps),
+        }));
         let credits: Vec<Credit> = credit_rows
             .iter()
             .filter(|k| credit_usable(k, m) && remaining[&k.credit_id] > 0)
@@ -204,6 +242,18 @@ pub async fn partner_bill(
                 .into_iter()
                 .map(|(id, org_id, name)| (id, CustomerInfo { org_id, name }))
                 .collect();
+            let terms = in_force
+                .iter()
+                .map(|a| {
+                    (
+                        a.customer_id,
+                        Terms {
+                            wholesale_bps: a.wholesale_bps,
+                            markup_bps: a.markup_bps,
+                        },
+                    )
+                })
+                .collect();
             return Ok(PartnerBill {
                 month,
                 estimate: month == current,
@@ -211,6 +261,7 @@ pub async fn partner_bill(
                 credit_uses: uses,
                 credits_left: remaining,
                 customers: Arc::new(infos),
+                terms: Arc::new(terms),
             });
         }
         m = m.next();

@@ -92,6 +92,7 @@ async fn sign_up_in(
         state: CustomerState::Pending,
         signup_link_id: Some(link.link_id),
         effected_at: None,
+        aws_account: None,
     };
     let customer_id = match customers::insert(tx, new, now).await {
         Err(StoreError::Conflict(_)) => return Err(SignupError::EmailTaken),

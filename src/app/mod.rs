@@ -9,11 +9,13 @@
 pub mod actor;
 pub mod api_keys;
 pub mod applications;
+pub mod authorizations;
 pub mod bills;
 pub mod customers;
 pub mod demo;
 pub mod grants;
 pub mod logos;
+pub mod offers;
 pub mod onboarding;
 pub mod operators;
 pub mod partners;

@@ -16,6 +16,38 @@ pub struct Terms {
     pub markup_bps: i64,
 }
 
+impl Terms {
+    /// A line of a customer under no agreement that month: billed at list price, and passed on
+    /// at list price.
+    pub const LIST_PRICE: Terms = Terms {
+        wholesale_bps: 0,
+        markup_bps: 0,
+    };
+}
+
+/// What a reseller's customers pay it for some lines, and the reseller's margin on them.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Resale {
+    pub price: i64,
+    pub margin: i64,
+}
+
+impl Resale {
+    /// The sum over `lines`, each priced once with its customer's terms.
+    pub fn of<'a>(
+        lines: impl IntoIterator<Item = &'a BillLine>,
+        terms_of: impl Fn(i64) -> Terms,
+    ) -> Resale {
+        lines.into_iter().fold(Resale::default(), |acc, l| {
+            let t = terms_of(l.base.customer_id);
+            Resale {
+                price: acc.price + customer_price(l.base.usage, t),
+                margin: acc.margin + margin(l, t),
+            }
+        })
+    }
+}
+
 /// The wholesale discount on `usage`: the authorization's rate, rounded half-even once.
 pub fn wholesale_discount(usage: i64, terms: Terms) -> i64 {
     rate_of(usage, terms.wholesale_bps)
@@ -113,6 +145,30 @@ mod tests {
                 assert!(margin(b, terms) >= margin(a, terms), "seed {seed}");
             }
         }
+    }
+
+    #[test]
+    fn a_bill_sums_its_lines_priced_each_with_its_customer_terms() {
+        let terms = Terms {
+            wholesale_bps: 2_000,
+            markup_bps: 1_000,
+        };
+        let line = |customer_id, usage| BillLine {
+            base: BaseLine {
+                customer_id,
+                service: "s".into(),
+                project: "p".into(),
+                cluster: "c".into(),
+                usage,
+            },
+            discounts: if customer_id == 1 { usage / 5 } else { 0 },
+            credits: 0,
+        };
+        let lines = [line(1, 10_000), line(1, 5_000), line(2, 3_000)];
+        let r = Resale::of(&lines, |c| if c == 1 { terms } else { Terms::LIST_PRICE });
+        // 150.00 less 20 % marked up 10 % is 132.00; the other at list price 30.00.
+        assert_eq!(r.price, 8_800 + 4_400 + 3_000);
+        assert_eq!(r.margin, (8_800 - 8_000) + (4_400 - 4_000));
     }
 
     fn wholesale_of(terms: Terms) -> Discount {

@@ -28,6 +28,57 @@ impl AwsAccount {
     }
 }
 
+/// The most buyer accounts an authorization may list (AWS Marketplace's limit).
+pub const MAX_BUYERS: usize = 25;
+/// The longest agreement an authorization may allow, in months.
+pub const MAX_DURATION_MONTHS: i64 = 60;
+
+/// A list of buyer accounts as written (separated by commas, spaces or lines): each a 12-digit
+/// account, at most [`MAX_BUYERS`], repeats dropped; empty for any buyer.
+pub fn parse_buyers(s: &str) -> Result<Vec<String>, DomainError> {
+    let mut out: Vec<String> = Vec::new();
+    for part in s
+        .split([',', ' ', '\n', '\r', '\t'])
+        .filter(|p| !p.is_empty())
+    {
+        let a = AwsAccount::parse(part)?;
+        if !out.iter().any(|b| b == a.as_str()) {
+            out.push(a.0);
+        }
+    }
+    if out.len() > MAX_BUYERS {
+        return Err(DomainError::new("error-authorization-buyers"));
+    }
+    Ok(out)
+}
+
+/// A list of agreement durations in months (separated by commas or spaces): at least one, each
+/// 1 to [`MAX_DURATION_MONTHS`], sorted, repeats dropped.
+pub fn parse_durations(s: &str) -> Result<Vec<i64>, DomainError> {
+    let mut out = Vec::new();
+    for part in s.split([',', ' ']).filter(|p| !p.is_empty()) {
+        match part.parse::<i64>() {
+            Ok(n) if (1..=MAX_DURATION_MONTHS).contains(&n) => out.push(n),
+            _ => return Err(DomainError::new("error-authorization-durations")),
+        }
+    }
+    out.sort_unstable();
+    out.dedup();
+    if out.is_empty() {
+        return Err(DomainError::new("error-authorization-durations"));
+    }
+    Ok(out)
+}
+
+/// A list as the store keeps it: comma-separated.
+pub fn join_list<T: std::fmt::Display>(items: &[T]) -> String {
+    items
+        .iter()
+        .map(|i| i.to_string())
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
 /// A reseller's markup on the wholesale price, in basis points: 0 to 10 000 (0 % to 100 %).
 pub const MAX_MARKUP_BPS: i64 = 10_000;
 
@@ -167,13 +218,14 @@ impl Agreement {
         }
     }
 
-    /// A replacement of `old` for `months`: it takes effect the month after `old`'s last, so
-    /// exactly one agreement applies in any month.
-    pub fn replacing(old: &Agreement, months: i64) -> Agreement {
-        let first = old.last.next();
+    /// `self` as it stands once another agreement for the same customer starts in `first`: it
+    /// ends with the month before (a replacement "takes over from the old agreement when
+    /// accepted"), so exactly one agreement applies in any month. One that had not begun by then
+    /// covers no month at all.
+    pub fn ended_before(self, first: Month) -> Agreement {
         Agreement {
-            first,
-            last: first.plus(months.max(1) as i32 - 1),
+            first: self.first,
+            last: self.last.min(first.plus(-1)),
         }
     }
 
@@ -212,6 +264,23 @@ mod tests {
             duration_months: 12,
             expires_on: day("2027-01-31"),
         }
+    }
+
+    #[test]
+    fn buyer_and_duration_lists_read_as_written() {
+        assert_eq!(
+            parse_buyers("123456789012, 210987654321\n123456789012").unwrap(),
+            vec!["123456789012", "210987654321"]
+        );
+        assert_eq!(parse_buyers(" ").unwrap(), Vec::<String>::new());
+        assert!(parse_buyers("123456789012,12345").is_err());
+        let many: Vec<String> = (0..26).map(|i| format!("1000000000{i:02}")).collect();
+        assert!(parse_buyers(&many.join(",")).is_err());
+        assert_eq!(parse_durations("36, 12,24,12").unwrap(), vec![12, 24, 36]);
+        for bad in ["", "0", "61", "12,x"] {
+            assert!(parse_durations(bad).is_err(), "{bad:?}");
+        }
+        assert_eq!(join_list(&[12, 24]), "12,24");
     }
 
     #[test]
@@ -334,18 +403,27 @@ mod tests {
     }
 
     #[test]
-    fn agreements_start_the_month_after_and_replacements_follow_without_overlap() {
+    fn agreements_start_the_month_after_and_replacements_take_over_without_overlap() {
         let a = Agreement::accepted(day("2026-11-20"), 12);
         assert_eq!((a.first, a.last), (month("2026-12"), month("2027-11")));
         assert!(!a.covers(month("2026-11")) && a.covers(month("2027-11")));
-        let r = Agreement::replacing(&a, 24);
-        assert_eq!((r.first, r.last), (month("2027-12"), month("2029-11")));
-        for m in [month("2027-11"), month("2027-12")] {
+        // Renewed in its tenth month for 24 months: the replacement starts the month after,
+        // the old agreement ends the month before that.
+        let r = Agreement::accepted(day("2027-09-14"), 24);
+        let old = a.ended_before(r.first);
+        assert_eq!((r.first, r.last), (month("2027-10"), month("2029-09")));
+        assert_eq!((old.first, old.last), (month("2026-12"), month("2027-09")));
+        for m in [month("2027-09"), month("2027-10"), month("2027-11")] {
             assert_eq!(
-                [a, r].iter().filter(|x| x.covers(m)).count(),
+                [old, r].iter().filter(|x| x.covers(m)).count(),
                 1,
                 "exactly one agreement in {m}"
             );
         }
+        // One that ended before the replacement is left as it was.
+        assert_eq!(a.ended_before(month("2028-03")), a);
+        // One that had not begun covers nothing.
+        let unstarted = Agreement::accepted(day("2026-11-30"), 12).ended_before(month("2026-12"));
+        assert!((0..24).all(|i| !unstarted.covers(month("2026-06").plus(i))));
     }
 }

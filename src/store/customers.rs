@@ -20,13 +20,15 @@ pub struct Customer {
     pub created_at: DateTime<Utc>,
     pub effected_at: Option<DateTime<Utc>>,
     pub expired_at: Option<DateTime<Utc>>,
+    /// The buyer's AWS account, for a reseller's customer from a private offer.
+    pub aws_account: Option<String>,
 }
 
 macro_rules! select_customer {
     ($tail:literal) => {
         concat!(
             "SELECT c.customer_id, c.partner_id, c.org_id, c.org_name, c.email, c.state, c.signup_link_id, ",
-            "l.label AS signup_link_label, c.created_at, c.effected_at, c.expired_at FROM customers c ",
+            "l.label AS signup_link_label, c.created_at, c.effected_at, c.expired_at, c.aws_account FROM customers c ",
             "LEFT JOIN signup_links l ON l.link_id = c.signup_link_id ",
             $tail
         )
@@ -42,6 +44,7 @@ pub struct NewCustomer<'a> {
     pub state: CustomerState,
     pub signup_link_id: Option<i64>,
     pub effected_at: Option<DateTime<Utc>>,
+    pub aws_account: Option<&'a str>,
 }
 
 /// Inserts a customer; a second organization for the same e-mail with one partner is a conflict
@@ -49,7 +52,7 @@ pub struct NewCustomer<'a> {
 pub async fn insert(c: &mut impl Conn, n: NewCustomer<'_>, now: DateTime<Utc>) -> StoreResult<i64> {
     let r = on_conn!(c, c => sqlx::query_scalar::<_, i64>(
         "INSERT INTO customers (partner_id, org_id, org_name, email, password_hash, state, signup_link_id, \
-         created_at, effected_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING customer_id",
+         created_at, effected_at, aws_account) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING customer_id",
     )
     .bind(n.partner_id)
     .bind(n.org_id)
@@ -60,6 +63,7 @@ pub async fn insert(c: &mut impl Conn, n: NewCustomer<'_>, now: DateTime<Utc>) -
     .bind(n.signup_link_id)
     .bind(now)
     .bind(n.effected_at)
+    .bind(n.aws_account)
     .fetch_one(c)
     .await);
     r.on_unique("e-mail address")
@@ -77,6 +81,39 @@ pub async fn find_by_email(
         .fetch_optional(c)
         .await)?,
     )
+}
+
+/// The partner's customer with this AWS account (one from a private offer).
+pub async fn find_by_aws_account(
+    c: &mut impl Conn,
+    partner_id: i64,
+    aws_account: &str,
+) -> StoreResult<Option<Customer>> {
+    Ok(
+        on_conn!(c, c => sqlx::query_as::<_, Customer>(select_customer!("WHERE c.partner_id = $1 AND c.aws_account = $2"))
+        .bind(partner_id)
+        .bind(aws_account)
+        .fetch_optional(c)
+        .await)?,
+    )
+}
+
+/// Makes a customer active again under a new agreement; its effective time stays the first one.
+pub async fn reactivate(
+    c: &mut impl Conn,
+    customer_id: i64,
+    effected_at: DateTime<Utc>,
+) -> StoreResult<()> {
+    on_conn!(c, c => sqlx::query(
+        "UPDATE customers SET state = 'active', expired_at = NULL, \
+         effected_at = COALESCE(effected_at, $1) WHERE customer_id = $2",
+    )
+    .bind(effected_at)
+    .bind(customer_id)
+    .execute(c)
+    .await
+    .map(|r| r.rows_affected()))?;
+    Ok(())
 }
 
 pub async fn find_by_org_id(

@@ -5,13 +5,16 @@
 //! against its own driver. Where the dialects truly differ (row locking), the statement lives in a
 //! small function with one variant per backend, next to the concept it belongs to.
 
+pub mod agreements;
 pub mod api_keys;
 pub mod applications;
 pub mod audit;
+pub mod authorizations;
 pub mod closed;
 pub mod customers;
 pub mod grants;
 pub mod logos;
+pub mod offers;
 pub mod operator_keys;
 pub mod outbox;
 pub mod partners;

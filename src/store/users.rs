@@ -38,6 +38,11 @@ impl User {
         self.role().is_some_and(Role::manages)
     }
 
+    /// A member of a reseller, whose customers come from private offers.
+    pub fn is_reseller(&self) -> bool {
+        self.partner_kind == Some(PartnerKind::Reseller)
+    }
+
     /// A member of a suspended partner cannot sign in or use a session.
     pub fn is_blocked(&self) -> bool {
         self.partner_state == Some(PartnerState::Suspended)

@@ -81,6 +81,31 @@ impl From<crate::app::grants::GrantError> for AppError {
     }
 }
 
+impl From<crate::app::offers::OfferError> for AppError {
+    fn from(e: crate::app::offers::OfferError) -> Self {
+        use crate::app::offers::OfferError;
+        match e {
+            // An MSP's console has no offers: the pages do not exist for it.
+            OfferError::NotReseller | OfferError::NotFound => AppError::NotFound,
+            OfferError::Invalid(_) | OfferError::State(..) | OfferError::Replaced(_) => {
+                AppError::BadRequest
+            }
+            OfferError::Store(s) => AppError::Store(s),
+        }
+    }
+}
+
+impl From<crate::app::authorizations::AuthorizationError> for AppError {
+    fn from(e: crate::app::authorizations::AuthorizationError) -> Self {
+        use crate::app::authorizations::AuthorizationError as E;
+        match e {
+            E::NotReseller | E::NotFound => AppError::NotFound,
+            E::Invalid(_) | E::NotDraft(_) | E::Transition(..) => AppError::BadRequest,
+            E::Store(s) => AppError::Store(s),
+        }
+    }
+}
+
 impl AppError {
     pub fn sign_in_required(req: &HttpRequest) -> AppError {
         let uri = req.uri();

@@ -88,6 +88,8 @@ impl PageCtx {
                 (routes::ADMIN, "nav-admin-overview"),
                 (routes::ADMIN_APPLICATIONS, "nav-admin-applications"),
                 (routes::ADMIN_PARTNERS, "nav-admin-partners"),
+                (routes::ADMIN_AUTHORIZATIONS, "nav-admin-authorizations"),
+                (routes::ADMIN_OFFERS, "nav-admin-offers"),
                 (routes::ADMIN_BILLING, "nav-admin-billing"),
                 (routes::ADMIN_OUTBOX, "nav-admin-outbox"),
                 (routes::ADMIN_AUDIT, "nav-admin-audit"),
@@ -101,6 +103,9 @@ impl PageCtx {
                 // A reseller's customers come from private offers, not signup links.
                 if u.is_msp {
                     v.push((routes::CONSOLE_SIGNUP_LINKS, "nav-console-signup-links"));
+                } else {
+                    v.push((routes::CONSOLE_OFFERS, "nav-console-offers"));
+                    v.push((routes::CONSOLE_AUTHORIZATIONS, "nav-console-authorizations"));
                 }
                 v.push((routes::CONSOLE_BRANDING, "nav-console-branding"));
                 if u.is_manager() {

@@ -151,6 +151,7 @@ async fn a_partner_signs_in_through_the_real_form() {
             state,
             signup_link_id: None,
             effected_at: Some(chrono::Utc::now()),
+            aws_account: None,
         };
         partner_console::store::customers::insert(&mut tx, new, chrono::Utc::now())
             .await
@@ -522,5 +523,74 @@ async fn the_signup_page_shows_the_logo_for_the_visitors_colour_scheme() {
         );
         screenshot(c, &format!("signup-{mode}.png")).await;
         c.clone().close().await.unwrap();
+    }
+}
+
+#[tokio::test]
+async fn a_reseller_reads_its_offers_and_margins_in_a_browser() {
+    let app = spawn_app().await;
+    // The demo's reseller: two authorizations, offers in every state, a replaced agreement and
+    // months of usage.
+    let demo = partner_console::app::demo::seed(&app.state.db, &app.state.vault, &app.address)
+        .await
+        .expect("demo data");
+    let login = demo
+        .logins
+        .iter()
+        .find(|l| l.who.contains("reseller"))
+        .expect("a demo reseller");
+    let last_month =
+        partner_console::billing::month::Month::of(chrono::Utc::now().date_naive()).plus(-1);
+    for dark in [false, true] {
+        let Some(d) = browser(dark).await else { return };
+        let c = &d.client;
+        let mode = if dark { "dark" } else { "light" };
+        c.goto(&app.url("/sign-in")).await.unwrap();
+        fill(c, "#email", login.email).await;
+        fill(c, "#password", login.password).await;
+        click(c, "form.form button[type=submit]").await;
+        wait_for_path(c, "/console").await;
+        c.goto(&app.url("/console/offers")).await.unwrap();
+        let table = c
+            .find(Locator::Css("table"))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        for state in ["Draft", "Released", "Accepted", "Expired", "Cancelled"] {
+            assert!(table.contains(state), "an offer {state}: {table}");
+        }
+        screenshot(c, &format!("offers-{mode}.png")).await;
+        // The renewal: its page shows what it replaced and its whole history.
+        c.goto(&app.url("/console/offers?q=Contoso&state=accepted"))
+            .await
+            .unwrap();
+        click(c, "tbody tr:first-child td a").await;
+        let history = c
+            .wait()
+            .at_most(Duration::from_secs(10))
+            .for_element(Locator::Css("table.history"))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(history.contains("Released → Accepted"), "{history}");
+        screenshot(c, &format!("offer-{mode}.png")).await;
+        c.goto(&app.url(&format!("/console/billing?month={last_month}")))
+            .await
+            .unwrap();
+        let margin = c
+            .find(Locator::Css("#margin"))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert_ne!(margin, "$0.00", "last month's agreements have a margin");
+        screenshot(c, &format!("reseller-billing-{mode}.png")).await;
+        c.goto(&app.url("/console/authorizations")).await.unwrap();
+        screenshot(c, &format!("authorizations-{mode}.png")).await;
     }
 }

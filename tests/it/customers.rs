@@ -361,6 +361,7 @@ async fn the_customer_list_searches_filters_pages_and_exports() {
             },
             signup_link_id: None,
             effected_at: Some(Utc::now()),
+            aws_account: None,
         };
         partner_console::store::customers::insert(&mut tx, new, Utc::now())
             .await

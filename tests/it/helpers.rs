@@ -301,6 +301,7 @@ impl TestApp {
             state: partner_console::domain::CustomerState::Active,
             signup_link_id: None,
             effected_at: Some(chrono::Utc::now()),
+            aws_account: None,
         };
         let id = partner_console::store::customers::insert(&mut tx, new, chrono::Utc::now())
             .await

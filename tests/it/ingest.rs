@@ -76,6 +76,7 @@ async fn the_metering_pipeline_loads_usage_with_an_operator_key() {
         state: partner_console::domain::CustomerState::Active,
         signup_link_id: None,
         effected_at: Some(Utc::now()),
+        aws_account: None,
     };
     customers::insert(&mut tx, new, Utc::now()).await.unwrap();
     tx.commit().await.unwrap();

@@ -20,6 +20,7 @@ mod ops;
 mod outbox;
 mod password_reset;
 mod rate_limits;
+mod resale;
 mod support;
 mod upgrade;
 mod usage;

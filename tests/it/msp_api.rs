@@ -294,6 +294,7 @@ async fn paging_returns_each_customer_once_while_customers_are_added() {
             state: partner_console::domain::CustomerState::Active,
             signup_link_id: None,
             effected_at: None,
+            aws_account: None,
         };
         customers::insert(&mut tx, new, Utc::now()).await.unwrap();
     }

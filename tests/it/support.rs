@@ -86,11 +86,17 @@ async fn every_operation_is_listed_and_its_example_works_once_the_key_is_filled_
             app.address
         )
     );
-    // Every read's example, with the private key filled in, answers 200 from this server.
+    // Every read's example, with the private key filled in, answers 200 from this server; the
+    // resellers' private offers answer an MSP's key 403.
     let lines = texts(&html, "pre code[id^=curl-]");
     let reads: Vec<&String> = lines.iter().filter(|l| !l.contains(" -X ")).collect();
-    assert_eq!(reads.len(), 14, "{lines:#?}");
+    assert_eq!(reads.len(), 18, "{lines:#?}");
     for line in reads {
+        if line.contains("/api/v1/authorizations") || line.contains("/api/v1/offers") {
+            let (status, body) = run(&line.replace("PRIVATE_KEY", private)).await;
+            assert_eq!(status, 403, "{line}\n{body}");
+            continue;
+        }
         assert!(line.contains(&app.address), "{line}");
         let (status, body) = run(&line.replace("PRIVATE_KEY", private)).await;
         assert_eq!(status, 200, "{line}\n{body}");

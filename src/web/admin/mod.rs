@@ -4,6 +4,7 @@ mod applications;
 mod billing;
 mod grants;
 mod partner_pages;
+mod resale;
 
 use actix_web::middleware::from_fn;
 use actix_web::{HttpResponse, web};
@@ -38,6 +39,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .configure(applications::configure)
             .configure(partner_pages::configure)
             .configure(grants::configure)
+            .configure(resale::configure)
             .configure(billing::configure),
     );
 }

@@ -12,6 +12,7 @@ use crate::billing::bill::Totals;
 use crate::billing::grants::CreditStatus;
 use crate::billing::money::Cents;
 use crate::billing::month::Month;
+use crate::billing::resale::Resale;
 use crate::domain::Action;
 use crate::state::AppState;
 use crate::store::grants::{self, CreditRow, DiscountRow};
@@ -84,6 +85,8 @@ pub struct Row {
     pub label: String,
     pub href: Option<String>,
     pub t: Totals,
+    /// A reseller's customer price and margin for the row.
+    pub resale: Option<Resale>,
 }
 
 #[derive(Template)]
@@ -98,6 +101,8 @@ struct BillingPage {
     customers: Vec<Row>,
     error: Option<String>,
     can_export: bool,
+    /// A reseller's whole bill's customer price and margin; `None` for an MSP.
+    resale: Option<Resale>,
 }
 
 impl BillingPage {
@@ -118,6 +123,13 @@ async fn page(
         Err(key) => (Month::of(today), Some(ctx.t(key)), StatusCode::BAD_REQUEST),
     };
     let bill = bill_of(&state, m.partner_id, month, today).await?;
+    let reseller = m.user.is_reseller();
+    let resale = reseller.then(|| bill.resale());
+    let per_customer = if reseller {
+        bill.resale_by_customer()
+    } else {
+        Default::default()
+    };
     let services = bill
         .by_service()
         .into_iter()
@@ -125,6 +137,7 @@ async fn page(
             label: s,
             href: None,
             t,
+            resale: None,
         })
         .collect();
     let customers = bill
@@ -136,8 +149,10 @@ async fn page(
                 label: info
                     .map(|i| i.name.clone())
                     .unwrap_or_else(|| id.to_string()),
-                href: info.map(|i| format!("/console/customers/{}?month={month}", i.org_id)),
+                href: info
+                    .map(|i| format!("{}?month={month}", routes::console_customer(&i.org_id))),
                 t,
+                resale: per_customer.get(&id).copied(),
             }
         })
         .collect();
@@ -150,6 +165,7 @@ async fn page(
         customers,
         error,
         can_export: m.user.can(Action::ExportBills),
+        resale,
         ctx,
     };
     Ok(render_status(status, &page))
@@ -181,9 +197,16 @@ async fn csv(
     let today = state.now().date_naive();
     let month = chosen_month(&q, today).map_err(|_| AppError::BadRequest)?;
     let bill = bill_of(&state, m.partner_id, month, today).await?;
+    // A reseller's file adds what each line costs its customer and the margin on it.
+    let reseller = m.user.is_reseller();
     let mut out = String::from(
-        "month,org_id,org_name,service,project,cluster,usage,discounts,credits,total_due\n",
+        "month,org_id,org_name,service,project,cluster,usage,discounts,credits,total_due",
     );
+    out.push_str(if reseller {
+        ",customer_price,margin\n"
+    } else {
+        "\n"
+    });
     for l in &bill.lines {
         let info = bill.customers.get(&l.base.customer_id);
         let fields = [
@@ -199,6 +222,10 @@ async fn csv(
             Cents(l.owed()).to_string(),
         ];
         out.push_str(&fields.map(|f| super::customers::csv_field(&f)).join(","));
+        if reseller {
+            let r = Resale::of([l], |c| bill.terms_of(c));
+            out.push_str(&format!(",{},{}", Cents(r.price), Cents(r.margin)));
+        }
         out.push('\n');
     }
     Ok(HttpResponse::Ok()

@@ -184,6 +184,9 @@ struct DetailPage {
     services: Vec<Row>,
     projects: Vec<Row>,
     estimate: bool,
+    /// A reseller's customer: what it pays for the month and the margin on it.
+    resale: Option<crate::billing::resale::Resale>,
+    agreements: Vec<crate::store::agreements::AgreementRow>,
 }
 
 impl DetailPage {
@@ -215,6 +218,7 @@ async fn detail(
     let c = customers::find_by_org_id(&mut conn, m.partner_id, &org_id)
         .await?
         .ok_or(AppError::NotFound)?;
+    let agreements = crate::store::agreements::of_customer(&mut conn, c.customer_id).await?;
     drop(conn);
     let can_expire = m.user.is_manager() && c.state == CustomerState::Active;
     let today = state.now().date_naive();
@@ -232,6 +236,7 @@ async fn detail(
                 },
                 href: None,
                 t,
+                resale: None,
             })
             .collect()
     };
@@ -244,6 +249,8 @@ async fn detail(
         services: rows(bill.by_service()),
         projects: rows(bill.by_project()),
         estimate: bill.estimate,
+        resale: m.user.is_reseller().then(|| bill.resale()),
+        agreements,
         cust: c,
     })
 }

@@ -5,6 +5,7 @@ mod api_keys;
 mod billing;
 mod branding;
 mod customers;
+pub(crate) mod offers;
 mod signup_links;
 mod support;
 
@@ -32,6 +33,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .configure(api_keys::configure)
             .configure(billing::configure)
             .configure(customers::configure)
+            .configure(offers::configure)
             .configure(signup_links::configure)
             .configure(support::configure),
     );

@@ -78,6 +78,8 @@ async fn support(
         ("customerOrgId", org_id.clone()),
         ("mspCustomerId", org_id),
         ("id", "LINK_ID".to_string()),
+        ("authorizationId", "AUTHORIZATION_ID".to_string()),
+        ("offerId", "OFFER_ID".to_string()),
     ];
     let ex = Examples {
         base_url: &base_url,

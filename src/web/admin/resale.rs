@@ -1,0 +1,505 @@
+//! Operators' side of the resellers' channel (issue 14): resale authorizations per reseller
+//! (create, edit while a draft, activate, restrict) and every reseller's offers, filtered.
+
+use std::collections::BTreeMap;
+
+use actix_session::Session;
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, web};
+use askama::Template;
+use chrono::NaiveDate;
+use serde::Deserialize;
+
+use crate::app::Actor;
+use crate::app::authorizations::{
+    self, AuthorizationError, AuthorizationField as F, AuthorizationRequest, Move,
+};
+use crate::app::offers::{self, OfferView};
+use crate::auth::Operator;
+use crate::auth::session::{self, FlashLevel};
+use crate::billing::grants::percent;
+use crate::billing::money::Cents;
+use crate::domain::{AuthorizationState, OfferState, PartnerKind};
+use crate::state::AppState;
+use crate::store::authorizations::Authorization;
+use crate::store::offers::{Filter, Offer};
+use crate::store::partners::{self, Partner};
+use crate::web::client_addr;
+use crate::web::console::offers::Figures;
+use crate::web::error::AppError;
+use crate::web::page::{PageCtx, redirect, render, render_status};
+use crate::web::routes;
+
+const PAGE_SIZE: i64 = 50;
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    let at = |p| routes::within(routes::ADMIN, p);
+    cfg.route(at(routes::ADMIN_AUTHORIZATIONS), web::get().to(list))
+        .route(at(routes::ADMIN_AUTHORIZATIONS), web::post().to(create))
+        .route(at(routes::ADMIN_AUTHORIZATION), web::get().to(detail))
+        .route(at(routes::ADMIN_AUTHORIZATION), web::post().to(update))
+        .route(
+            at(routes::ADMIN_AUTHORIZATION_ACTIVATE),
+            web::post().to(activate),
+        )
+        .route(
+            at(routes::ADMIN_AUTHORIZATION_RESTRICT),
+            web::post().to(restrict),
+        )
+        .route(at(routes::ADMIN_OFFERS), web::get().to(offer_list))
+        .route(at(routes::ADMIN_OFFER), web::get().to(offer_detail));
+}
+
+fn actor(req: &HttpRequest, state: &AppState, op: &Operator) -> Actor {
+    Actor::user(op.0.user_id, None, client_addr(req, &state.settings))
+}
+
+async fn resellers(state: &AppState) -> Result<Vec<Partner>, AppError> {
+    let mut c = state.db.acquire().await?;
+    Ok(partners::search(&mut c, "", Some(PartnerKind::Reseller), None, 1_000).await?)
+}
+
+/// The authorization form's values as written.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default)]
+pub struct AuthorizationForm {
+    partner: String,
+    product: String,
+    wholesale: String,
+    available_until: String,
+    buyers: String,
+    max_offers: String,
+    durations: String,
+    eula: String,
+    eula_url: String,
+}
+
+impl Default for AuthorizationForm {
+    fn default() -> Self {
+        AuthorizationForm {
+            partner: String::new(),
+            product: "TiDB Cloud Dedicated".into(),
+            wholesale: String::new(),
+            available_until: String::new(),
+            buyers: String::new(),
+            max_offers: "1".into(),
+            durations: "12, 24, 36".into(),
+            eula: "standard".into(),
+            eula_url: String::new(),
+        }
+    }
+}
+
+impl AuthorizationForm {
+    fn request(&self) -> AuthorizationRequest {
+        AuthorizationRequest {
+            product: self.product.clone(),
+            // "20" or "12.5" percent, as basis points; anything else is out of range.
+            wholesale_bps: Cents::parse(self.wholesale.trim().trim_end_matches('%'))
+                .map_or(-1, |c| c.value()),
+            available_until: NaiveDate::parse_from_str(self.available_until.trim(), "%Y-%m-%d")
+                .ok(),
+            buyers: self.buyers.clone(),
+            max_offers: self.max_offers.trim().parse().unwrap_or(0),
+            durations: self.durations.clone(),
+            eula: self.eula.clone(),
+            eula_url: self.eula_url.clone(),
+        }
+    }
+
+    fn of(a: &Authorization) -> AuthorizationForm {
+        AuthorizationForm {
+            partner: a.partner_id.to_string(),
+            product: a.product.clone(),
+            wholesale: percent(a.wholesale_bps).trim_end_matches('%').to_string(),
+            available_until: a.available_until.to_string(),
+            buyers: a.buyers.replace(',', ", "),
+            max_offers: a.max_offers.to_string(),
+            durations: a.durations.replace(',', ", "),
+            eula: a.eula.clone(),
+            eula_url: a.eula_url.clone(),
+        }
+    }
+}
+
+fn field_errors(ctx: &PageCtx, bad: &[F]) -> BTreeMap<&'static str, String> {
+    bad.iter()
+        .map(|f| match f {
+            F::Partner => ("partner", ctx.t("error-authorization-partner")),
+            F::Product => ("product", ctx.t("error-authorization-product")),
+            F::Wholesale => ("wholesale", ctx.t("error-authorization-wholesale")),
+            F::AvailableUntil => ("available_until", ctx.t("error-authorization-until")),
+            F::Buyers => ("buyers", ctx.t("error-authorization-buyers")),
+            F::MaxOffers => ("max_offers", ctx.t("error-authorization-max-offers")),
+            F::Durations => ("durations", ctx.t("error-authorization-durations")),
+            F::Eula => ("eula_url", ctx.t("error-authorization-eula")),
+        })
+        .collect()
+}
+
+#[derive(Debug, Default, Clone, Deserialize)]
+#[serde(default)]
+struct ListFilters {
+    partner: String,
+    state: String,
+}
+
+#[derive(Template)]
+#[template(path = "admin/authorizations.html")]
+struct ListPage {
+    ctx: PageCtx,
+    f: ListFilters,
+    items: Vec<Authorization>,
+    resellers: Vec<Partner>,
+    states: &'static [AuthorizationState],
+    v: AuthorizationForm,
+    errors: BTreeMap<&'static str, String>,
+}
+
+impl Figures for ListPage {
+    fn page(&self) -> &PageCtx {
+        &self.ctx
+    }
+}
+
+impl ListPage {
+    fn error(&self, f: &str) -> Option<&String> {
+        self.errors.get(f)
+    }
+}
+
+async fn list_page(
+    state: &AppState,
+    ctx: PageCtx,
+    f: ListFilters,
+    v: AuthorizationForm,
+    errors: BTreeMap<&'static str, String>,
+    status: StatusCode,
+) -> Result<HttpResponse, AppError> {
+    let items = authorizations::list_all(
+        &state.db,
+        f.partner.trim().parse().ok(),
+        AuthorizationState::parse(&f.state),
+    )
+    .await?;
+    Ok(render_status(
+        status,
+        &ListPage {
+            ctx,
+            f,
+            items,
+            resellers: resellers(state).await?,
+            states: AuthorizationState::ALL,
+            v,
+            errors,
+        },
+    ))
+}
+
+async fn list(
+    _op: Operator,
+    ctx: PageCtx,
+    state: web::Data<AppState>,
+    f: web::Query<ListFilters>,
+) -> Result<HttpResponse, AppError> {
+    let f = f.into_inner();
+    let v = AuthorizationForm {
+        partner: f.partner.clone(),
+        ..Default::default()
+    };
+    list_page(&state, ctx, f, v, BTreeMap::new(), StatusCode::OK).await
+}
+
+async fn create(
+    req: HttpRequest,
+    op: Operator,
+    ctx: PageCtx,
+    sess: Session,
+    state: web::Data<AppState>,
+    form: web::Form<AuthorizationForm>,
+) -> Result<HttpResponse, AppError> {
+    let v = form.into_inner();
+    let partner_id = v.partner.trim().parse().unwrap_or(0);
+    let actor = actor(&req, &state, &op);
+    match authorizations::create(state.app(), &actor, partner_id, &v.request()).await {
+        Ok(a) => {
+            session::flash(
+                &sess,
+                FlashLevel::Success,
+                ctx.t_args(
+                    "flash-authorization-created",
+                    &[("id", &a.authorization_id.to_string())],
+                ),
+            );
+            Ok(redirect(&routes::admin_authorization(a.authorization_id)))
+        }
+        Err(AuthorizationError::Invalid(bad)) => {
+            let errors = field_errors(&ctx, &bad);
+            let f = ListFilters::default();
+            list_page(&state, ctx, f, v, errors, StatusCode::UNPROCESSABLE_ENTITY).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "admin/authorization.html")]
+struct DetailPage {
+    ctx: PageCtx,
+    auth: Authorization,
+    offers: Vec<Offer>,
+    v: AuthorizationForm,
+    errors: BTreeMap<&'static str, String>,
+}
+
+impl Figures for DetailPage {
+    fn page(&self) -> &PageCtx {
+        &self.ctx
+    }
+
+    fn offer_href(&self, id: &i64) -> String {
+        routes::admin_offer(id)
+    }
+}
+
+impl DetailPage {
+    fn error(&self, f: &str) -> Option<&String> {
+        self.errors.get(f)
+    }
+
+    fn is(&self, s: &str) -> bool {
+        self.auth.state.as_str() == s
+    }
+}
+
+async fn detail_page(
+    state: &AppState,
+    ctx: PageCtx,
+    id: i64,
+    v: Option<AuthorizationForm>,
+    errors: BTreeMap<&'static str, String>,
+    status: StatusCode,
+) -> Result<HttpResponse, AppError> {
+    let a = authorizations::find_any(&state.db, id).await?;
+    let f = Filter {
+        authorization_id: Some(id),
+        ..Default::default()
+    };
+    let offers = offers::page_all(state.app(), &f, None, 200).await?;
+    let v = v.unwrap_or_else(|| AuthorizationForm::of(&a));
+    Ok(render_status(
+        status,
+        &DetailPage {
+            ctx,
+            auth: a,
+            offers,
+            v,
+            errors,
+        },
+    ))
+}
+
+async fn detail(
+    _op: Operator,
+    ctx: PageCtx,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
+    detail_page(&state, ctx, *id, None, BTreeMap::new(), StatusCode::OK).await
+}
+
+async fn update(
+    req: HttpRequest,
+    op: Operator,
+    ctx: PageCtx,
+    sess: Session,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+    form: web::Form<AuthorizationForm>,
+) -> Result<HttpResponse, AppError> {
+    let v = form.into_inner();
+    let actor = actor(&req, &state, &op);
+    match authorizations::update(state.app(), &actor, *id, &v.request()).await {
+        Ok(_) => {
+            session::flash(
+                &sess,
+                FlashLevel::Success,
+                ctx.t("flash-authorization-saved"),
+            );
+            Ok(redirect(&routes::admin_authorization(*id)))
+        }
+        Err(AuthorizationError::Invalid(bad)) => {
+            let errors = field_errors(&ctx, &bad);
+            detail_page(
+                &state,
+                ctx,
+                *id,
+                Some(v),
+                errors,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
+        }
+        Err(AuthorizationError::NotDraft(s)) => {
+            session::flash(
+                &sess,
+                FlashLevel::Error,
+                ctx.t_args("flash-authorization-not-draft", &[("state", s.as_str())]),
+            );
+            Ok(redirect(&routes::admin_authorization(*id)))
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+async fn change(
+    req: HttpRequest,
+    op: Operator,
+    ctx: PageCtx,
+    sess: Session,
+    state: web::Data<AppState>,
+    id: i64,
+    m: Move,
+) -> Result<HttpResponse, AppError> {
+    let actor = actor(&req, &state, &op);
+    match authorizations::change_state(state.app(), &actor, id, m).await {
+        Ok(a) => session::flash(
+            &sess,
+            FlashLevel::Success,
+            ctx.t_args("flash-authorization-state", &[("state", a.state.as_str())]),
+        ),
+        Err(AuthorizationError::Transition(s, verb)) => session::flash(
+            &sess,
+            FlashLevel::Error,
+            ctx.t_args(
+                "flash-authorization-transition",
+                &[("state", s.as_str()), ("change", verb)],
+            ),
+        ),
+        Err(e) => return Err(e.into()),
+    }
+    Ok(redirect(&routes::admin_authorization(id)))
+}
+
+async fn activate(
+    req: HttpRequest,
+    op: Operator,
+    ctx: PageCtx,
+    sess: Session,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
+    change(req, op, ctx, sess, state, *id, Move::Activate).await
+}
+
+async fn restrict(
+    req: HttpRequest,
+    op: Operator,
+    ctx: PageCtx,
+    sess: Session,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
+    change(req, op, ctx, sess, state, *id, Move::Restrict).await
+}
+
+#[derive(Debug, Default, Clone, Deserialize)]
+#[serde(default)]
+struct OfferFilters {
+    partner: String,
+    state: String,
+    q: String,
+    before: Option<i64>,
+}
+
+impl OfferFilters {
+    fn query(&self) -> String {
+        let mut s = url::form_urlencoded::Serializer::new(String::new());
+        s.append_pair("partner", &self.partner)
+            .append_pair("state", &self.state)
+            .append_pair("q", &self.q);
+        s.finish()
+    }
+}
+
+#[derive(Template)]
+#[template(path = "admin/offers.html")]
+struct OffersPage {
+    ctx: PageCtx,
+    f: OfferFilters,
+    offers: Vec<Offer>,
+    next: Option<i64>,
+    resellers: Vec<Partner>,
+    states: &'static [OfferState],
+}
+
+impl Figures for OffersPage {
+    fn page(&self) -> &PageCtx {
+        &self.ctx
+    }
+
+    fn offer_href(&self, id: &i64) -> String {
+        routes::admin_offer(id)
+    }
+}
+
+async fn offer_list(
+    _op: Operator,
+    ctx: PageCtx,
+    state: web::Data<AppState>,
+    f: web::Query<OfferFilters>,
+) -> Result<HttpResponse, AppError> {
+    let f = f.into_inner();
+    let filter = Filter {
+        partner_id: f.partner.trim().parse().ok(),
+        authorization_id: None,
+        state: OfferState::parse(&f.state),
+        query: &f.q,
+    };
+    let mut rows = offers::page_all(state.app(), &filter, f.before, PAGE_SIZE + 1).await?;
+    let next = (rows.len() as i64 > PAGE_SIZE).then(|| {
+        rows.truncate(PAGE_SIZE as usize);
+        rows.last().map(|r| r.offer_id).unwrap_or_default()
+    });
+    render(&OffersPage {
+        ctx,
+        resellers: resellers(&state).await?,
+        f,
+        offers: rows,
+        next,
+        states: OfferState::ALL,
+    })
+}
+
+#[derive(Template)]
+#[template(path = "admin/offer.html")]
+struct OfferPage {
+    ctx: PageCtx,
+    v: OfferView,
+}
+
+impl Figures for OfferPage {
+    fn page(&self) -> &PageCtx {
+        &self.ctx
+    }
+
+    fn offer_href(&self, id: &i64) -> String {
+        routes::admin_offer(id)
+    }
+}
+
+impl OfferPage {
+    fn state_label(&self, s: &OfferState) -> String {
+        self.ctx.t(&format!("offer-state-{s}"))
+    }
+}
+
+async fn offer_detail(
+    _op: Operator,
+    ctx: PageCtx,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
+    let v = offers::view_any(state.app(), *id).await?;
+    render(&OfferPage { ctx, v })
+}
