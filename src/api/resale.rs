@@ -184,7 +184,6 @@ pub(super) struct OfferJson {
 }
 
 fn offer_json(o: &Offer, v: Option<&OfferView>) -> OfferJson {
-    let agreement = v.and_then(|v| v.agreement.as_ref());
     OfferJson {
         id: o.offer_id.to_string(),
         authorization_id: o.authorization_id.to_string(),
@@ -204,8 +203,8 @@ fn offer_json(o: &Offer, v: Option<&OfferView>) -> OfferJson {
             .map(|r| r.to_string())
             .unwrap_or_default(),
         customer_org_id: o.customer_org_id.clone().unwrap_or_default(),
-        agreement_first_month: agreement.map(|a| a.first_month.clone()),
-        agreement_last_month: agreement.map(|a| a.last_month.clone()),
+        agreement_first_month: o.agreement_first.clone(),
+        agreement_last_month: o.agreement_last.clone(),
         created_time: time(Some(o.created_at)),
         history: v.map(|v| {
             v.history
@@ -280,7 +279,7 @@ pub(super) async fn list_offers(
 ) -> Result<HttpResponse, ApiError> {
     let q = web::Query::<OfferQuery>::from_query(req.query_string())
         .map_err(|e| ApiError::BadRequest(format!("the query string is not valid: {e}")))?;
-    let wanted = match q.state.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+    let wanted = match q.state.as_deref() {
         None => None,
         Some(s) => Some(crate::domain::OfferState::parse(s).ok_or_else(|| {
             ApiError::BadRequest(

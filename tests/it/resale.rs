@@ -85,6 +85,15 @@ fn offer_fields<'a>(
     ]
 }
 
+/// The newest audit log row of `action`, as text.
+fn audit_row(audit: &str, action: &str) -> String {
+    let doc = scraper::Html::parse_document(audit);
+    doc.select(&scraper::Selector::parse("tbody tr").unwrap())
+        .map(|r| r.text().collect::<Vec<_>>().join(" "))
+        .find(|r| r.contains(action))
+        .unwrap_or_else(|| panic!("no {action} in the audit log"))
+}
+
 async fn audit_text(app: &TestApp) -> String {
     let op = signed_in_client(app, OPERATOR).await;
     op.get(app.url("/admin/audit"))
@@ -310,7 +319,16 @@ async fn a_reseller_makes_releases_and_records_an_offer_through_the_forms() {
         "offer_released",
         "offer_accepted",
     ] {
-        assert!(audit.contains(action), "{action} is audited");
+        let row = audit_row(&audit, action);
+        let who = if action.starts_with("authorization") {
+            OPERATOR
+        } else {
+            "owner@borealis.example"
+        };
+        assert!(
+            row.contains(who) && row.contains("127.0.0.1"),
+            "{action} is audited with its actor and address: {row}"
+        );
     }
 
     // MSPs see none of this; resellers see no signup links.
@@ -456,14 +474,7 @@ async fn offers_through_the_api_refuse_what_the_authorization_does_not_allow() {
         assert_eq!(s, 404, "{method} {path}");
     }
 
-    let (s, released) = curl_json(
-        &app,
-        &key,
-        "POST",
-        &format!("/api/v1/offers/{id}/release"),
-        "",
-    )
-    .await;
+    let (s, released) = release(&app, &key, id).await;
     assert_eq!((s, released["state"].as_str()), (200, Some("released")));
     let on = today(&app).to_string();
     // Accepting from two requests at once makes one customer.
@@ -548,14 +559,7 @@ async fn offers_through_the_api_refuse_what_the_authorization_does_not_allow() {
     )
     .await;
     let eid = e["id"].as_str().unwrap().to_string();
-    curl_json(
-        &app,
-        &key,
-        "POST",
-        &format!("/api/v1/offers/{eid}/release"),
-        "",
-    )
-    .await;
+    release(&app, &key, &eid).await;
     app.state.clock.advance(Duration::days(2));
     let (_, listed) = curl(&app, &key, "GET", "/api/v1/offers?state=expired").await;
     assert_eq!(
@@ -575,14 +579,7 @@ async fn offers_through_the_api_refuse_what_the_authorization_does_not_allow() {
         (Some("expired"), Some("system"))
     );
     let accepted_on = today(&app).to_string();
-    let (s, _) = curl_json(
-        &app,
-        &key,
-        "POST",
-        &format!("/api/v1/offers/{eid}/accept"),
-        &format!(r#"{{"acceptedOn":"{accepted_on}"}}"#),
-    )
-    .await;
+    let (s, _) = accept(&app, &key, &eid, &accepted_on.to_string()).await;
     assert_eq!(s, 409, "an expired offer cannot be accepted");
 
     // Paging: newest first, every offer once.
@@ -604,11 +601,37 @@ async fn offers_through_the_api_refuse_what_the_authorization_does_not_allow() {
     );
 
     let audit = audit_text(&app).await;
-    assert!(audit.contains("offer_expired"), "the expiry is audited");
+    assert!(
+        audit_row(&audit, "offer_expired").contains("system"),
+        "the expiry is audited as the system's"
+    );
     assert!(
         audit.contains("by API key"),
         "the key's changes name the key"
     );
+}
+
+async fn release(app: &TestApp, key: &str, id: &str) -> (u16, Value) {
+    curl_json(
+        app,
+        key,
+        "POST",
+        &format!("/api/v1/offers/{id}/release"),
+        "",
+    )
+    .await
+}
+
+async fn accept(app: &TestApp, key: &str, id: &str, on: &str) -> (u16, Value) {
+    let body = format!(r#"{{"acceptedOn":"{on}"}}"#);
+    curl_json(
+        app,
+        key,
+        "POST",
+        &format!("/api/v1/offers/{id}/accept"),
+        &body,
+    )
+    .await
 }
 
 async fn load_usage(app: &TestApp, org: &str, day: chrono::NaiveDate, cents: i64) {
@@ -645,23 +668,9 @@ async fn the_agreement_prices_the_next_bills_and_a_replacement_takes_over() {
     )
     .await;
     let id = o["id"].as_str().unwrap().to_string();
-    curl_json(
-        &app,
-        &key,
-        "POST",
-        &format!("/api/v1/offers/{id}/release"),
-        "",
-    )
-    .await;
+    release(&app, &key, &id).await;
     let on = today(&app);
-    let (s, o) = curl_json(
-        &app,
-        &key,
-        "POST",
-        &format!("/api/v1/offers/{id}/accept"),
-        &format!(r#"{{"acceptedOn":"{on}"}}"#),
-    )
-    .await;
+    let (s, o) = accept(&app, &key, &id, &on.to_string()).await;
     assert_eq!(s, 200, "{o}");
     let org = o["customerOrgId"].as_str().unwrap().to_string();
     let this = Month::of(on);
@@ -747,23 +756,9 @@ async fn the_agreement_prices_the_next_bills_and_a_replacement_takes_over() {
     .await;
     assert_eq!(s, 409, "one replacement at a time");
     let rid = r["id"].as_str().unwrap().to_string();
-    curl_json(
-        &app,
-        &key,
-        "POST",
-        &format!("/api/v1/offers/{rid}/release"),
-        "",
-    )
-    .await;
+    release(&app, &key, &rid).await;
     let on = today(&app);
-    let (s, r) = curl_json(
-        &app,
-        &key,
-        "POST",
-        &format!("/api/v1/offers/{rid}/accept"),
-        &format!(r#"{{"acceptedOn":"{on}"}}"#),
-    )
-    .await;
+    let (s, r) = accept(&app, &key, &rid, &on.to_string()).await;
     assert_eq!(s, 200, "{r}");
     assert_eq!(
         r["customerOrgId"].as_str(),

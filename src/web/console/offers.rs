@@ -563,6 +563,35 @@ async fn detail(
     detail_page(&state, &actor, &m, ctx, *id, None, None).await
 }
 
+/// Releases or cancels an offer, and goes back to its page with what happened.
+async fn change(
+    req: HttpRequest,
+    m: Manager,
+    ctx: PageCtx,
+    sess: Session,
+    state: web::Data<AppState>,
+    id: i64,
+    step: offers::Step,
+) -> Result<HttpResponse, AppError> {
+    let actor = actor(&req, &state, m.user.user_id, m.partner_id);
+    let (done, flash) = match step {
+        offers::Step::Release => (
+            offers::release(state.app(), &actor, id).await,
+            "flash-offer-released",
+        ),
+        _ => (
+            offers::cancel(state.app(), &actor, id).await,
+            "flash-offer-cancelled",
+        ),
+    };
+    match done {
+        Ok(_) => session::flash(&sess, FlashLevel::Success, ctx.t(flash)),
+        Err(e @ OfferError::State(..)) => flash_refusal(&ctx, &sess, &e),
+        Err(e) => return Err(e.into()),
+    }
+    Ok(redirect(&routes::console_offer(id)))
+}
+
 async fn release(
     req: HttpRequest,
     m: Manager,
@@ -571,13 +600,7 @@ async fn release(
     state: web::Data<AppState>,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
-    let actor = actor(&req, &state, m.user.user_id, m.partner_id);
-    match offers::release(state.app(), &actor, *id).await {
-        Ok(_) => session::flash(&sess, FlashLevel::Success, ctx.t("flash-offer-released")),
-        Err(e @ OfferError::State(..)) => flash_refusal(&ctx, &sess, &e),
-        Err(e) => return Err(e.into()),
-    }
-    Ok(redirect(&routes::console_offer(*id)))
+    change(req, m, ctx, sess, state, *id, offers::Step::Release).await
 }
 
 async fn cancel(
@@ -588,13 +611,7 @@ async fn cancel(
     state: web::Data<AppState>,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
-    let actor = actor(&req, &state, m.user.user_id, m.partner_id);
-    match offers::cancel(state.app(), &actor, *id).await {
-        Ok(_) => session::flash(&sess, FlashLevel::Success, ctx.t("flash-offer-cancelled")),
-        Err(e @ OfferError::State(..)) => flash_refusal(&ctx, &sess, &e),
-        Err(e) => return Err(e.into()),
-    }
-    Ok(redirect(&routes::console_offer(*id)))
+    change(req, m, ctx, sess, state, *id, offers::Step::Cancel).await
 }
 
 #[derive(Debug, Default, Deserialize)]
