@@ -32,6 +32,7 @@ pages! {
     PARTNER_LOGO = "/logos/{slug}/{mode}.svg";
     UPLOADED_LOGO = "/logos/uploads/{key}.svg";
     ACTIVATE = "/activate/{token}";
+    INVITATION = "/invitation/{token}";
     SIGNUP = "/signup/{slug}/{token}";
     CONFIRM_ORGANIZATION = "/confirm-organization/{token}";
     ADMIN = "/admin";
@@ -84,6 +85,12 @@ pages! {
     CONSOLE_API_KEYS = "/console/api-keys";
     CONSOLE_API_KEY_REVOKE = "/console/api-keys/{id}/revoke";
     CONSOLE_SUPPORT = "/console/support";
+    CONSOLE_TEAM = "/console/team";
+    CONSOLE_TEAM_INVITE = "/console/team/invite";
+    CONSOLE_TEAM_ROLE = "/console/team/{id}/role";
+    CONSOLE_TEAM_REMOVE = "/console/team/{id}/remove";
+    CONSOLE_TEAM_RESEND = "/console/team/{id}/resend";
+    CONSOLE_TEAM_CANCEL = "/console/team/{id}/cancel";
 }
 
 /// The APIs' bases (their own paths are in their OpenAPI documents).
@@ -132,6 +139,26 @@ pub fn password_reset(token: &str) -> String {
 
 pub fn activate(token: &str) -> String {
     fill(ACTIVATE, &[token])
+}
+
+pub fn invitation(token: &str) -> String {
+    fill(INVITATION, &[token])
+}
+
+pub fn console_team_role(id: impl Display) -> String {
+    fill(CONSOLE_TEAM_ROLE, &[&id.to_string()])
+}
+
+pub fn console_team_remove(id: impl Display) -> String {
+    fill(CONSOLE_TEAM_REMOVE, &[&id.to_string()])
+}
+
+pub fn console_team_resend(id: impl Display) -> String {
+    fill(CONSOLE_TEAM_RESEND, &[&id.to_string()])
+}
+
+pub fn console_team_cancel(id: impl Display) -> String {
+    fill(CONSOLE_TEAM_CANCEL, &[&id.to_string()])
 }
 
 pub fn uploaded_logo(key: &str) -> String {

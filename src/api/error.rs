@@ -170,6 +170,7 @@ impl From<LinkError> for ApiError {
         match e {
             LinkError::NotMsp => ApiError::Forbidden(e.to_string()),
             LinkError::NotFound => ApiError::NotFound(e.to_string()),
+            LinkError::Forbidden(_) => ApiError::Forbidden(e.to_string()),
             LinkError::Invalid(fields) => ApiError::BadRequest(
                 fields
                     .iter()
@@ -209,6 +210,7 @@ impl From<crate::app::offers::OfferError> for ApiError {
                 )
             }
             OfferError::State(..) | OfferError::Replaced(_) => ApiError::Conflict(e.to_string()),
+            OfferError::Forbidden(_) => ApiError::Forbidden(e.to_string()),
             OfferError::Store(s) => ApiError::internal(s),
         }
     }

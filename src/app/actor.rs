@@ -3,6 +3,7 @@
 
 use chrono::{DateTime, Utc};
 
+use crate::domain::{Action, Role};
 use crate::store::audit::{self, AuditEvent};
 use crate::store::{Conn, StoreResult};
 
@@ -23,7 +24,15 @@ pub struct Actor {
     pub partner_id: Option<i64>,
     /// The request's client address.
     pub address: String,
+    /// A partner member's role, which [`Actor::may`] reads; `None` for operators, keys and
+    /// the system.
+    pub role: Option<Role>,
 }
+
+/// The actor's role may not do what it asked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("your role may not {0:?}")]
+pub struct Forbidden(pub Action);
 
 impl Actor {
     pub fn user(user_id: i64, partner_id: Option<i64>, address: String) -> Actor {
@@ -31,6 +40,36 @@ impl Actor {
             by: By::User(user_id),
             partner_id,
             address,
+            role: None,
+        }
+    }
+
+    /// A member of `partner_id` with `role`: what the rights table allows it is what it may do.
+    pub fn member(user_id: i64, partner_id: i64, role: Option<Role>, address: String) -> Actor {
+        Actor {
+            by: By::User(user_id),
+            partner_id: Some(partner_id),
+            address,
+            role,
+        }
+    }
+
+    /// Whether the actor may do `action`: a partner's member as its role allows in
+    /// [`crate::domain::RIGHTS`] (none without a role); operators, API keys (which carry their
+    /// partner's full rights) and the system always.
+    pub fn may(&self, action: Action) -> bool {
+        match (self.by, self.partner_id) {
+            (By::User(_), Some(_)) => self.role.is_some_and(|r| r.can(action)),
+            _ => true,
+        }
+    }
+
+    /// [`Actor::may`], as an error to return.
+    pub fn require(&self, action: Action) -> Result<(), Forbidden> {
+        if self.may(action) {
+            Ok(())
+        } else {
+            Err(Forbidden(action))
         }
     }
 
@@ -39,6 +78,7 @@ impl Actor {
             by: By::ApiKey(key_id),
             partner_id: Some(partner_id),
             address,
+            role: None,
         }
     }
 
@@ -48,6 +88,7 @@ impl Actor {
             by: By::System,
             partner_id: Some(partner_id),
             address: String::new(),
+            role: None,
         }
     }
 

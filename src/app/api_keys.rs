@@ -19,6 +19,8 @@ pub enum KeyError {
     #[error("no such API key")]
     NotFound,
     #[error(transparent)]
+    Forbidden(#[from] crate::app::Forbidden),
+    #[error(transparent)]
     Store(#[from] StoreError),
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
@@ -37,6 +39,7 @@ pub async fn create(
     actor: &Actor,
     name: &str,
 ) -> Result<Created, KeyError> {
+    actor.require(crate::domain::Action::ManageApiKeys)?;
     let name = name.trim();
     if name.is_empty() || name.chars().count() > MAX_NAME_CHARS {
         return Err(KeyError::Name);
@@ -86,6 +89,7 @@ pub async fn issue(
 /// Revokes a key of the actor's partner: from now on it gets 401. Revoking twice changes
 /// nothing and is audited once.
 pub async fn revoke(ctx: Ctx<'_>, actor: &Actor, key_id: i64) -> Result<ApiKeyRow, KeyError> {
+    actor.require(crate::domain::Action::ManageApiKeys)?;
     let partner_id = actor.partner_id.ok_or(KeyError::NotFound)?;
     let mut tx = ctx.db.begin().await?;
     let key = api_keys::find(&mut tx, partner_id, key_id)

@@ -151,6 +151,8 @@ pub enum ChangeError {
     #[error("no such customer")]
     NotFound,
     #[error(transparent)]
+    Forbidden(#[from] crate::app::Forbidden),
+    #[error(transparent)]
     Store(#[from] StoreError),
 }
 
@@ -164,6 +166,7 @@ pub async fn change_state(
     org_id: &str,
     (from, to): (CustomerState, CustomerState),
 ) -> Result<customers::Customer, ChangeError> {
+    actor.require(crate::domain::Action::ManageCustomers)?;
     let mut tx = ctx.db.begin().await?;
     let c = customers::find_by_org_id(&mut tx, partner_id, org_id)
         .await?

@@ -170,7 +170,7 @@ async fn ensure_offers(
         None,
         "demo".into(),
     );
-    let owner = Actor::user(owner_id, Some(partner_id), "demo".into());
+    let owner = Actor::member(owner_id, partner_id, Some(Role::Owner), "demo".into());
     let until = (now + Duration::days(365)).date_naive();
     let grant = |wholesale_bps, buyers: &str, max_offers| AuthorizationRequest {
         product: "TiDB Cloud Dedicated".into(),

@@ -67,6 +67,14 @@ pub async fn take(
     }
 }
 
+#[derive(Debug, thiserror::Error)]
+pub enum ReplaceError {
+    #[error(transparent)]
+    Forbidden(#[from] crate::app::Forbidden),
+    #[error(transparent)]
+    Store(#[from] crate::store::StoreError),
+}
+
 /// Replaces the actor's partner's light or dark logo with `upload`, audited; a refused upload
 /// changes nothing.
 pub async fn replace(
@@ -74,7 +82,8 @@ pub async fn replace(
     actor: &Actor,
     dark: bool,
     upload: &Upload,
-) -> StoreResult<LogoField> {
+) -> Result<LogoField, ReplaceError> {
+    actor.require(crate::domain::Action::ManageLinks)?;
     let Some(partner_id) = actor.partner_id else {
         return Ok(LogoField::Refused("error-logo-required"));
     };

@@ -21,9 +21,10 @@ pub mod operators;
 pub mod partners;
 pub mod passwords;
 pub mod signup_links;
+pub mod team;
 pub mod usage;
 
-pub use actor::Actor;
+pub use actor::{Actor, Forbidden};
 
 use chrono::{DateTime, Utc};
 use tokio::sync::Notify;

@@ -15,7 +15,7 @@ use super::customers::new_org_id;
 use super::{Actor, Ctx};
 use crate::billing::month::Month;
 use crate::domain::offers::{Agreement, AwsAccount, OfferRefusal, OfferRequest as Asked};
-use crate::domain::{AuthorizationState, CustomerState, Email, OfferState};
+use crate::domain::{Action, AuthorizationState, CustomerState, Email, OfferState};
 use crate::store::agreements::{self, AgreementRow, NewAgreement};
 use crate::store::authorizations::{self, Authorization};
 use crate::store::customers::{self, NewCustomer};
@@ -105,6 +105,8 @@ pub enum OfferError {
     State(OfferState, Step),
     #[error("offer {0} already replaces this offer")]
     Replaced(i64),
+    #[error(transparent)]
+    Forbidden(#[from] crate::app::Forbidden),
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -235,6 +237,7 @@ pub async fn create(
     req: &OfferRequest,
     replaces: Option<i64>,
 ) -> Result<Offer, OfferError> {
+    actor.require(Action::ManageCustomers)?;
     let today = ctx.now.date_naive();
     sweep(ctx, actor.partner_id).await?;
     let mut tx = ctx.db.begin().await?;
@@ -303,6 +306,7 @@ pub async fn update(
     id: i64,
     req: &OfferRequest,
 ) -> Result<Offer, OfferError> {
+    actor.require(Action::ManageCustomers)?;
     let today = ctx.now.date_naive();
     sweep(ctx, actor.partner_id).await?;
     let mut tx = ctx.db.begin().await?;
@@ -366,6 +370,7 @@ fn change_of(s: Step) -> crate::domain::offers::Change {
 
 /// Releases a draft to its buyer, today.
 pub async fn release(ctx: Ctx<'_>, actor: &Actor, id: i64) -> Result<Offer, OfferError> {
+    actor.require(Action::ManageCustomers)?;
     sweep(ctx, actor.partner_id).await?;
     let mut tx = ctx.db.begin().await?;
     let p = own(&mut tx, actor).await?;
@@ -396,6 +401,7 @@ pub async fn release(ctx: Ctx<'_>, actor: &Actor, id: i64) -> Result<Offer, Offe
 
 /// Cancels a draft or a released offer. A draft cancelled gives its authorization's offer back.
 pub async fn cancel(ctx: Ctx<'_>, actor: &Actor, id: i64) -> Result<Offer, OfferError> {
+    actor.require(Action::ManageCustomers)?;
     sweep(ctx, actor.partner_id).await?;
     let mut tx = ctx.db.begin().await?;
     let p = own(&mut tx, actor).await?;
@@ -448,6 +454,7 @@ pub async fn accept(
     id: i64,
     on: Option<NaiveDate>,
 ) -> Result<Accepted, OfferError> {
+    actor.require(Action::ManageCustomers)?;
     sweep(ctx, actor.partner_id).await?;
     let today = ctx.now.date_naive();
     let mut tx = ctx.db.begin().await?;

@@ -62,6 +62,8 @@ pub enum LinkError {
     #[error("no such signup link")]
     NotFound,
     #[error(transparent)]
+    Forbidden(#[from] crate::app::Forbidden),
+    #[error(transparent)]
     Store(#[from] StoreError),
 }
 
@@ -99,6 +101,7 @@ pub async fn create(
     public_url: &str,
     now: DateTime<Utc>,
 ) -> Result<Created, LinkError> {
+    actor.require(crate::domain::Action::ManageLinks)?;
     let mut tx = db.begin().await?;
     let partner = msp(&mut tx, actor).await?;
     let invalid = req.invalid_fields();
@@ -151,6 +154,7 @@ pub async fn revoke(
     link_id: i64,
     now: DateTime<Utc>,
 ) -> Result<SignupLink, LinkError> {
+    actor.require(crate::domain::Action::ManageLinks)?;
     let mut tx = db.begin().await?;
     let p = msp(&mut tx, actor).await?;
     signup_links::find(&mut tx, p.partner_id, link_id)

@@ -154,6 +154,30 @@ impl FromRequest for Operator {
     }
 }
 
+impl Member {
+    /// The member as the actor of what its request does, with its role.
+    pub fn actor(&self, address: String) -> crate::app::Actor {
+        crate::app::Actor::member(
+            self.user.user_id,
+            self.partner_id,
+            self.user.role(),
+            address,
+        )
+    }
+}
+
+impl Manager {
+    /// The member as the actor of what its request does, with its role.
+    pub fn actor(&self, address: String) -> crate::app::Actor {
+        crate::app::Actor::member(
+            self.user.user_id,
+            self.partner_id,
+            self.user.role(),
+            address,
+        )
+    }
+}
+
 impl FromRequest for Member {
     type Error = AppError;
     type Future = Ready<Result<Self, AppError>>;

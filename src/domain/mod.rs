@@ -4,12 +4,14 @@ mod email;
 pub mod offers;
 mod partner;
 mod password;
+mod rights;
 mod state;
 mod svg_logo;
 
 pub use email::Email;
-pub use partner::{Action, PartnerKind, Role, slugify};
+pub use partner::{PartnerKind, Role, slugify};
 pub use password::NewPassword;
+pub use rights::{Action, RIGHTS};
 pub use state::{ApplicationState, AuthorizationState, CustomerState, OfferState, PartnerState};
 pub use svg_logo::{MAX_LOGO_BYTES, SvgLogo};
 

@@ -33,18 +33,6 @@ impl std::fmt::Display for PartnerKind {
     }
 }
 
-/// What a partner member may be allowed to do; [`Role::can`] says who may. Reading the
-/// partner's pages is every member's.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Action {
-    /// Download a month's bill lines as CSV.
-    ExportBills,
-    /// Download the customer list (names and e-mails) as CSV: no viewer may.
-    ExportCustomers,
-    /// Change the partner's settings, keys, branding, signup links and customers.
-    Manage,
-}
-
 /// A partner member's role (SPEC section 3).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Role {
@@ -63,21 +51,6 @@ impl Role {
             "viewer" => Ok(Self::Viewer),
             _ => Err(DomainError::new("error-role")),
         }
-    }
-
-    /// Whether a member with this role may do `action`: the one place that says who may
-    /// (SPEC 3). Roles govern people; API keys carry their partner's full rights.
-    pub fn can(self, action: Action) -> bool {
-        match (self, action) {
-            (Self::Owner | Self::Admin, _) => true,
-            (Self::Billing, Action::ExportBills | Action::ExportCustomers) => true,
-            (Self::Billing | Self::Viewer, _) => false,
-        }
-    }
-
-    /// Owners and admins manage the partner's settings, keys and signup links.
-    pub fn manages(self) -> bool {
-        self.can(Action::Manage)
     }
 
     pub fn as_str(self) -> &'static str {
@@ -122,25 +95,6 @@ mod tests {
         assert_eq!(slugify("Acme Cloud, Inc."), "acme-cloud-inc");
         assert_eq!(slugify("  --Ünïcode Ltd"), "n-code-ltd");
         assert_eq!(slugify("日本"), "partner");
-    }
-
-    #[test]
-    fn the_rights_table() {
-        use Action::*;
-        let table = [
-            (Role::Owner, [true, true, true]),
-            (Role::Admin, [true, true, true]),
-            (Role::Billing, [true, true, false]),
-            (Role::Viewer, [false, false, false]),
-        ];
-        for (role, allowed) in table {
-            for (action, want) in [ExportBills, ExportCustomers, Manage]
-                .into_iter()
-                .zip(allowed)
-            {
-                assert_eq!(role.can(action), want, "{role:?} {action:?}");
-            }
-        }
     }
 
     #[test]

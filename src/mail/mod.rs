@@ -145,6 +145,26 @@ pub fn activation(i18n: &I18n, to: &str, company: &str, link: &str) -> anyhow::R
     )
 }
 
+pub fn invitation(
+    i18n: &I18n,
+    to: &str,
+    company: &str,
+    role: &str,
+    link: &str,
+) -> anyhow::Result<Mail> {
+    compose(
+        i18n,
+        to,
+        i18n.t_args("mail-invite-subject", &[("company", company)]),
+        &[i18n.t_args("mail-invite-intro", &[("company", company), ("role", role)])],
+        Some(Action {
+            label: i18n.t_args("mail-invite-button", &[("company", company)]),
+            link: link.to_string(),
+        }),
+        &[i18n.t("mail-invite-expiry")],
+    )
+}
+
 pub fn customer_confirmation(
     i18n: &I18n,
     to: &str,

@@ -88,3 +88,36 @@ pub async fn consume(
         None => peek(c, purpose, token_hash, now).await,
     }
 }
+
+/// Ends every unused token of `purpose` for `user_id` (a resent invitation replaces the old).
+pub async fn void(
+    c: &mut impl Conn,
+    purpose: &str,
+    user_id: i64,
+    now: DateTime<Utc>,
+) -> StoreResult<()> {
+    on_conn!(c, c => sqlx::query(
+        "UPDATE email_tokens SET used_at = $1 WHERE purpose = $2 AND user_id = $3 AND used_at IS NULL",
+    )
+    .bind(now)
+    .bind(purpose)
+    .bind(user_id)
+    .execute(c).await.map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+/// When `user_id`'s newest unused token of `purpose` expires, if it has one.
+pub async fn pending_until(
+    c: &mut impl Conn,
+    purpose: &str,
+    user_id: i64,
+) -> StoreResult<Option<DateTime<Utc>>> {
+    Ok(on_conn!(c, c => sqlx::query_scalar::<_, DateTime<Utc>>(
+        "SELECT expires_at FROM email_tokens WHERE purpose = $1 AND user_id = $2 AND used_at IS NULL \
+         ORDER BY token_id DESC LIMIT 1",
+    )
+    .bind(purpose)
+    .bind(user_id)
+    .fetch_optional(c)
+    .await)?)
+}

@@ -20,6 +20,8 @@ pub struct User {
     pub partner_state: Option<PartnerState>,
     pub partner_name: Option<String>,
     pub partner_kind: Option<PartnerKind>,
+    pub last_sign_in_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
 }
 
 impl User {
@@ -55,7 +57,8 @@ macro_rules! select_user {
         concat!(
             "SELECT u.user_id, u.email, u.display_name, u.password_hash, u.is_operator, ",
             "u.partner_id, u.role, u.session_epoch, p.state AS partner_state, ",
-            "p.name AS partner_name, p.kind AS partner_kind FROM users u LEFT JOIN partners p ON p.partner_id = u.partner_id ",
+            "p.name AS partner_name, p.kind AS partner_kind, u.last_sign_in_at, u.created_at ",
+            "FROM users u LEFT JOIN partners p ON p.partner_id = u.partner_id ",
             $where
         )
     };
@@ -63,7 +66,7 @@ macro_rules! select_user {
 
 pub async fn find_by_email(c: &mut impl Conn, email: &Email) -> StoreResult<Option<User>> {
     Ok(
-        on_conn!(c, c => sqlx::query_as::<_, User>(select_user!("WHERE lower(u.email) = lower($1)"))
+        on_conn!(c, c => sqlx::query_as::<_, User>(select_user!("WHERE u.removed_at IS NULL AND lower(u.email) = lower($1)"))
         .bind(email.as_str())
         .fetch_optional(c)
         .await)?,
@@ -72,7 +75,7 @@ pub async fn find_by_email(c: &mut impl Conn, email: &Email) -> StoreResult<Opti
 
 pub async fn find_by_id(c: &mut impl Conn, user_id: i64) -> StoreResult<Option<User>> {
     Ok(
-        on_conn!(c, c => sqlx::query_as::<_, User>(select_user!("WHERE u.user_id = $1"))
+        on_conn!(c, c => sqlx::query_as::<_, User>(select_user!("WHERE u.removed_at IS NULL AND u.user_id = $1"))
         .bind(user_id)
         .fetch_optional(c)
         .await)?,
@@ -143,10 +146,81 @@ pub async fn count_operators(c: &mut impl Conn) -> StoreResult<i64> {
 /// A partner's members, owners first.
 pub async fn list_by_partner(c: &mut impl Conn, partner_id: i64) -> StoreResult<Vec<User>> {
     Ok(on_conn!(c, c => sqlx::query_as::<_, User>(select_user!(
-        "WHERE u.partner_id = $1 ORDER BY CASE u.role WHEN 'owner' THEN 0 WHEN 'admin' THEN 1 \
+        "WHERE u.removed_at IS NULL AND u.partner_id = $1 ORDER BY CASE u.role WHEN 'owner' THEN 0 WHEN 'admin' THEN 1 \
          WHEN 'billing' THEN 2 ELSE 3 END, lower(u.email)"
     ))
     .bind(partner_id)
     .fetch_all(c)
     .await)?)
+}
+
+/// Notes a successful sign-in, for the team list.
+pub async fn touch_sign_in(c: &mut impl Conn, user_id: i64, now: DateTime<Utc>) -> StoreResult<()> {
+    on_conn!(c, c => sqlx::query("UPDATE users SET last_sign_in_at = $1 WHERE user_id = $2")
+        .bind(now)
+        .bind(user_id)
+        .execute(c).await.map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+/// Sets a member's role; `false` when no current member of `partner_id` has that id.
+pub async fn set_role(
+    c: &mut impl Conn,
+    partner_id: i64,
+    user_id: i64,
+    role: Role,
+    now: DateTime<Utc>,
+) -> StoreResult<bool> {
+    let n = on_conn!(c, c => sqlx::query(
+        "UPDATE users SET role = $1, updated_at = $2 \
+         WHERE partner_id = $3 AND user_id = $4 AND removed_at IS NULL",
+    )
+    .bind(role.as_str())
+    .bind(now)
+    .bind(partner_id)
+    .bind(user_id)
+    .execute(c).await.map(|r| r.rows_affected()))?;
+    Ok(n == 1)
+}
+
+/// Removes a member: found by no sign-in or session from now on (the epoch moves on too), kept
+/// for the audit log's sake.
+pub async fn remove(
+    c: &mut impl Conn,
+    partner_id: i64,
+    user_id: i64,
+    now: DateTime<Utc>,
+) -> StoreResult<bool> {
+    let n = on_conn!(c, c => sqlx::query(
+        "UPDATE users SET removed_at = $1, session_epoch = session_epoch + 1, updated_at = $1 \
+         WHERE partner_id = $2 AND user_id = $3 AND removed_at IS NULL",
+    )
+    .bind(now)
+    .bind(partner_id)
+    .bind(user_id)
+    .execute(c).await.map(|r| r.rows_affected()))?;
+    Ok(n == 1)
+}
+
+/// Deletes an invited member who never set a password (a cancelled invitation); its tokens go
+/// with it.
+pub async fn delete_invited(c: &mut impl Conn, partner_id: i64, user_id: i64) -> StoreResult<bool> {
+    let n = on_conn!(c, c => sqlx::query(
+        "DELETE FROM users WHERE partner_id = $1 AND user_id = $2 AND password_hash IS NULL",
+    )
+    .bind(partner_id)
+    .bind(user_id)
+    .execute(c).await.map(|r| r.rows_affected()))?;
+    Ok(n == 1)
+}
+
+/// Whether any user, current or removed, has this e-mail.
+pub async fn email_taken(c: &mut impl Conn, email: &Email) -> StoreResult<bool> {
+    Ok(on_conn!(c, c => sqlx::query_scalar::<_, i64>(
+        "SELECT CAST(COUNT(*) AS BIGINT) FROM users WHERE lower(email) = lower($1)"
+    )
+    .bind(email.as_str())
+    .fetch_one(c)
+    .await)?
+        > 0)
 }

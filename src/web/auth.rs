@@ -126,6 +126,7 @@ async fn sign_in(
         return refuse(ctx, StatusCode::FORBIDDEN, "error-signin-suspended");
     }
     throttle::record_success(&mut conn, &account).await?;
+    users::touch_sign_in(&mut conn, user.user_id, now).await?;
     Actor::user(user.user_id, user.partner_id, addr)
         .audit(&mut conn, "sign_in", "", now)
         .await?;

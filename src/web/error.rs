@@ -37,6 +37,7 @@ impl From<crate::app::signup_links::LinkError> for AppError {
             // A reseller's console has no signup links: the pages do not exist for it.
             LinkError::NotMsp | LinkError::NotFound => AppError::NotFound,
             LinkError::Invalid(_) => AppError::BadRequest,
+            LinkError::Forbidden(_) => AppError::Forbidden,
             LinkError::Store(s) => AppError::Store(s),
         }
     }
@@ -48,6 +49,7 @@ impl From<crate::app::api_keys::KeyError> for AppError {
         match e {
             KeyError::NotFound => AppError::NotFound,
             KeyError::Name => AppError::BadRequest,
+            KeyError::Forbidden(_) => AppError::Forbidden,
             KeyError::Store(s) => AppError::Store(s),
             KeyError::Internal(e) => AppError::Internal(e),
         }
@@ -58,6 +60,7 @@ impl From<crate::app::customers::ChangeError> for AppError {
     fn from(e: crate::app::customers::ChangeError) -> Self {
         match e {
             crate::app::customers::ChangeError::NotFound => AppError::NotFound,
+            crate::app::customers::ChangeError::Forbidden(_) => AppError::Forbidden,
             crate::app::customers::ChangeError::Store(s) => AppError::Store(s),
         }
     }
@@ -90,6 +93,7 @@ impl From<crate::app::offers::OfferError> for AppError {
             OfferError::Invalid(_) | OfferError::State(..) | OfferError::Replaced(_) => {
                 AppError::BadRequest
             }
+            OfferError::Forbidden(_) => AppError::Forbidden,
             OfferError::Store(s) => AppError::Store(s),
         }
     }
@@ -102,6 +106,15 @@ impl From<crate::app::authorizations::AuthorizationError> for AppError {
             E::NotReseller | E::NotFound => AppError::NotFound,
             E::Invalid(_) | E::NotDraft(_) | E::Transition(..) => AppError::BadRequest,
             E::Store(s) => AppError::Store(s),
+        }
+    }
+}
+
+impl From<crate::app::logos::ReplaceError> for AppError {
+    fn from(e: crate::app::logos::ReplaceError) -> Self {
+        match e {
+            crate::app::logos::ReplaceError::Forbidden(_) => AppError::Forbidden,
+            crate::app::logos::ReplaceError::Store(s) => AppError::Store(s),
         }
     }
 }

@@ -7,6 +7,7 @@ pub mod auth;
 pub mod chart;
 pub mod console;
 pub mod error;
+pub mod invitation;
 pub mod keys;
 pub mod logos;
 pub mod multipart;
@@ -24,6 +25,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     public::configure(cfg);
     apply::configure(cfg);
     activation::configure(cfg);
+    invitation::configure(cfg);
     signup::configure(cfg);
     logos::configure(cfg);
     auth::configure(cfg);

@@ -110,6 +110,7 @@ impl PageCtx {
                 v.push((routes::CONSOLE_BRANDING, "nav-console-branding"));
                 if u.is_manager() {
                     v.push((routes::CONSOLE_API_KEYS, "nav-console-api-keys"));
+                    v.push((routes::CONSOLE_TEAM, "nav-console-team"));
                 }
                 v.push((routes::CONSOLE_SUPPORT, "nav-console-support"));
                 v

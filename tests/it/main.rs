@@ -22,6 +22,7 @@ mod password_reset;
 mod rate_limits;
 mod resale;
 mod support;
+mod team;
 mod upgrade;
 mod usage;
 mod v1_api;

@@ -7,7 +7,6 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 
-use crate::app::Actor;
 use crate::app::api_keys::{self as keys, KeyError};
 use crate::auth::Manager;
 use crate::auth::session::{self, FlashLevel};
@@ -75,11 +74,7 @@ async fn create(
     state: web::Data<AppState>,
     form: web::Form<CreateForm>,
 ) -> Result<HttpResponse, AppError> {
-    let actor = Actor::user(
-        m.user.user_id,
-        Some(m.partner_id),
-        client_addr(&req, &state.settings),
-    );
+    let actor = m.actor(client_addr(&req, &state.settings));
     match keys::create(state.app(), &state.vault, &actor, &form.name).await {
         Ok(created) => Ok(key_created_page(&KeyCreated::new(
             ctx,
@@ -134,11 +129,7 @@ async fn revoke(
     state: web::Data<AppState>,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
-    let actor = Actor::user(
-        m.user.user_id,
-        Some(m.partner_id),
-        client_addr(&req, &state.settings),
-    );
+    let actor = m.actor(client_addr(&req, &state.settings));
     let key = keys::revoke(state.app(), &actor, *id).await?;
     session::flash(
         &sess,

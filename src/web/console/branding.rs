@@ -7,7 +7,6 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 
-use crate::app::Actor;
 use crate::app::logos::{self, LogoField};
 use crate::auth::session::{self, FlashLevel};
 use crate::auth::{Manager, Member};
@@ -86,11 +85,7 @@ async fn replace(
         _ => return Err(AppError::NotFound),
     };
     let parts = FormParts::read(mp, MAX_LOGO_BYTES).await?;
-    let actor = Actor::user(
-        manager.user.user_id,
-        Some(manager.partner_id),
-        client_addr(&req, &state.settings),
-    );
+    let actor = manager.actor(client_addr(&req, &state.settings));
     match logos::replace(state.app(), &actor, dark, &parts.file("logo")).await? {
         LogoField::Stored { warning, .. } => {
             session::flash(

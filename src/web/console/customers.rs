@@ -8,7 +8,6 @@ use askama::Template;
 use serde::Deserialize;
 
 use super::billing::{CentsLike, MonthQuery, Row, bill_of, chosen_month, money};
-use crate::app::Actor;
 use crate::auth::session::{self, FlashLevel};
 use crate::auth::{Manager, Member};
 use crate::billing::bill::Totals;
@@ -264,11 +263,7 @@ async fn expire(
     state: web::Data<AppState>,
     org_id: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    let actor = Actor::user(
-        m.user.user_id,
-        Some(m.partner_id),
-        client_addr(&req, &state.settings),
-    );
+    let actor = m.actor(client_addr(&req, &state.settings));
     let states = (CustomerState::Active, CustomerState::Expired);
     let c = crate::app::customers::change_state(state.app(), &actor, m.partner_id, &org_id, states)
         .await?;

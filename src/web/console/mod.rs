@@ -8,6 +8,7 @@ mod customers;
 pub(crate) mod offers;
 mod signup_links;
 mod support;
+mod team;
 
 use actix_web::middleware::from_fn;
 use actix_web::{HttpResponse, web};
@@ -35,7 +36,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .configure(customers::configure)
             .configure(offers::configure)
             .configure(signup_links::configure)
-            .configure(support::configure),
+            .configure(support::configure)
+            .configure(team::configure),
     );
 }
 

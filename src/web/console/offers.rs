@@ -43,8 +43,18 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route(at(routes::CONSOLE_OFFER_CANCEL), web::post().to(cancel));
 }
 
-fn actor(req: &HttpRequest, state: &AppState, user_id: i64, partner_id: i64) -> Actor {
-    Actor::user(user_id, Some(partner_id), client_addr(req, &state.settings))
+fn actor(
+    req: &HttpRequest,
+    state: &AppState,
+    user: &crate::store::users::User,
+    partner_id: i64,
+) -> Actor {
+    Actor::member(
+        user.user_id,
+        partner_id,
+        user.role(),
+        client_addr(req, &state.settings),
+    )
 }
 
 /// A percentage written with up to two decimals ("12.5") as basis points; -1 when it is not one,
@@ -123,7 +133,7 @@ async fn held(
     ctx: PageCtx,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, AppError> {
-    let actor = actor(&req, &state, m.user.user_id, m.partner_id);
+    let actor = actor(&req, &state, &m.user, m.partner_id);
     let items = authorizations::held(&state.db, &actor).await?;
     render(&HeldPage {
         ctx,
@@ -179,7 +189,7 @@ async fn list(
     f: web::Query<Filters>,
 ) -> Result<HttpResponse, AppError> {
     let f = f.into_inner();
-    let actor = actor(&req, &state, m.user.user_id, m.partner_id);
+    let actor = actor(&req, &state, &m.user, m.partner_id);
     let mut rows = offers::page(
         state.app(),
         &actor,
@@ -332,7 +342,7 @@ async fn new_form(
     state: web::Data<AppState>,
     q: web::Query<OfferForm>,
 ) -> Result<HttpResponse, AppError> {
-    let actor = actor(&req, &state, m.user.user_id, m.partner_id);
+    let actor = actor(&req, &state, &m.user, m.partner_id);
     let mut v = q.into_inner();
     if let Some(old) = v.replaces() {
         let o = offers::view(state.app(), &actor, old).await?.offer;
@@ -416,7 +426,7 @@ async fn create(
     state: web::Data<AppState>,
     form: web::Form<OfferForm>,
 ) -> Result<HttpResponse, AppError> {
-    let actor = actor(&req, &state, m.user.user_id, m.partner_id);
+    let actor = actor(&req, &state, &m.user, m.partner_id);
     let v = form.into_inner();
     match offers::create(state.app(), &actor, &v.request(), v.replaces()).await {
         Ok(o) => {
@@ -439,7 +449,7 @@ async fn edit_form(
     state: web::Data<AppState>,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
-    let actor = actor(&req, &state, m.user.user_id, m.partner_id);
+    let actor = actor(&req, &state, &m.user, m.partner_id);
     let o = offers::view(state.app(), &actor, *id).await?.offer;
     if o.state != OfferState::Draft {
         flash_refusal(&ctx, &sess, &OfferError::State(o.state, offers::Step::Edit));
@@ -467,7 +477,7 @@ async fn edit(
     id: web::Path<i64>,
     form: web::Form<OfferForm>,
 ) -> Result<HttpResponse, AppError> {
-    let actor = actor(&req, &state, m.user.user_id, m.partner_id);
+    let actor = actor(&req, &state, &m.user, m.partner_id);
     let v = form.into_inner();
     match offers::update(state.app(), &actor, *id, &v.request()).await {
         Ok(o) => {
@@ -559,7 +569,7 @@ async fn detail(
     state: web::Data<AppState>,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
-    let actor = actor(&req, &state, m.user.user_id, m.partner_id);
+    let actor = actor(&req, &state, &m.user, m.partner_id);
     detail_page(&state, &actor, &m, ctx, *id, None, None).await
 }
 
@@ -573,7 +583,7 @@ async fn change(
     id: i64,
     step: offers::Step,
 ) -> Result<HttpResponse, AppError> {
-    let actor = actor(&req, &state, m.user.user_id, m.partner_id);
+    let actor = actor(&req, &state, &m.user, m.partner_id);
     let (done, flash) = match step {
         offers::Step::Release => (
             offers::release(state.app(), &actor, id).await,
@@ -629,7 +639,7 @@ async fn accept(
     id: web::Path<i64>,
     form: web::Form<AcceptForm>,
 ) -> Result<HttpResponse, AppError> {
-    let actor = actor(&req, &state, m.user.user_id, m.partner_id);
+    let actor = actor(&req, &state, &m.user, m.partner_id);
     match offers::accept(state.app(), &actor, *id, date(&form.accepted_on)).await {
         Ok(a) => {
             session::flash(

@@ -40,8 +40,18 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 }
 
 /// The member as the actor of what the request does.
-fn actor(req: &HttpRequest, state: &AppState, user_id: i64, partner_id: i64) -> Actor {
-    Actor::user(user_id, Some(partner_id), client_addr(req, &state.settings))
+fn actor(
+    req: &HttpRequest,
+    state: &AppState,
+    user: &crate::store::users::User,
+    partner_id: i64,
+) -> Actor {
+    Actor::member(
+        user.user_id,
+        partner_id,
+        user.role(),
+        client_addr(req, &state.settings),
+    )
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -101,7 +111,7 @@ async fn list(
     ctx: PageCtx,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, AppError> {
-    let actor = actor(&req, &state, m.user.user_id, m.partner_id);
+    let actor = actor(&req, &state, &m.user, m.partner_id);
     let links = links::list(&state.db, &actor).await?;
     render(&ListPage {
         ctx,
@@ -121,7 +131,7 @@ async fn create(
     state: web::Data<AppState>,
     form: web::Form<CreateForm>,
 ) -> Result<HttpResponse, AppError> {
-    let actor = actor(&req, &state, m.user.user_id, m.partner_id);
+    let actor = actor(&req, &state, &m.user, m.partner_id);
     let v = form.into_inner();
     let now = state.now();
     let created = links::create(
@@ -187,7 +197,7 @@ async fn confirm_revoke(
     state: web::Data<AppState>,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
-    let actor = actor(&req, &state, m.user.user_id, m.partner_id);
+    let actor = actor(&req, &state, &m.user, m.partner_id);
     let link = links::find(&state.db, &actor, *id).await?;
     render(&RevokePage { ctx, link })
 }
@@ -200,7 +210,7 @@ async fn revoke(
     state: web::Data<AppState>,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
-    let actor = actor(&req, &state, m.user.user_id, m.partner_id);
+    let actor = actor(&req, &state, &m.user, m.partner_id);
     links::revoke(&state.db, &actor, *id, state.now()).await?;
     session::flash(&sess, FlashLevel::Success, ctx.t("flash-link-revoked"));
     Ok(redirect(routes::CONSOLE_SIGNUP_LINKS))

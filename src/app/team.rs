@@ -1,0 +1,320 @@
+//! A partner's team (issue 15): owners and admins invite members by e-mail with a role, change
+//! roles and remove members; only an owner makes, changes or removes an owner, and the last owner
+//! stays. An invitation is a member without a password and a single-use link (7 days), like an
+//! owner's activation.
+
+use chrono::{DateTime, Duration, Utc};
+
+use super::{Actor, Ctx, Forbidden};
+use crate::domain::{Action, Email, Role};
+use crate::i18n::I18n;
+use crate::mail;
+use crate::store::tokens::{self, TokenState};
+use crate::store::users::{self, Membership, User};
+use crate::store::{Conn, Db, StoreError, Tx, partners};
+use crate::tokens::{hash_token, random_token};
+
+pub const INVITATION_PURPOSE: &str = "invitation";
+pub const INVITATION_DAYS: i64 = 7;
+
+#[derive(Debug, thiserror::Error)]
+pub enum TeamError {
+    #[error(transparent)]
+    Forbidden(#[from] Forbidden),
+    #[error("not an e-mail address")]
+    Email,
+    /// One neutral refusal whatever the reason (a member here, of another partner, an operator).
+    #[error("this address cannot be invited")]
+    Taken,
+    #[error("no such member")]
+    NotFound,
+    #[error("the partner needs an owner")]
+    LastOwner,
+    /// Resending or cancelling an invitation that was accepted.
+    #[error("the member has joined already")]
+    Joined,
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Internal(#[from] anyhow::Error),
+}
+
+/// A member as the team page lists it.
+#[derive(Debug, Clone)]
+pub struct MemberRow {
+    pub user: User,
+    /// Invited, not joined yet: until when the newest link works (`None` once lapsed).
+    pub invited_until: Option<Option<DateTime<Utc>>>,
+}
+
+impl MemberRow {
+    pub fn joined(&self) -> bool {
+        self.invited_until.is_none()
+    }
+}
+
+fn partner_of(actor: &Actor) -> Result<i64, TeamError> {
+    actor.partner_id.ok_or(TeamError::NotFound)
+}
+
+/// The right a change of `from` → `to` needs: owners' roles are the owners' business.
+fn right_for(from: Option<Role>, to: Option<Role>) -> Action {
+    if from == Some(Role::Owner) || to == Some(Role::Owner) {
+        Action::ManageOwners
+    } else {
+        Action::ManageTeam
+    }
+}
+
+pub async fn list(db: &Db, actor: &Actor) -> Result<Vec<MemberRow>, TeamError> {
+    actor.require(Action::ManageTeam)?;
+    let partner_id = partner_of(actor)?;
+    let mut c = db.acquire().await?;
+    let mut out = Vec::new();
+    for user in users::list_by_partner(&mut c, partner_id).await? {
+        let invited_until = match user.password_hash {
+            Some(_) => None,
+            None => Some(
+                tokens::pending_until(&mut c, INVITATION_PURPOSE, user.user_id)
+                    .await?
+                    .or(tokens::pending_until(
+                        &mut c,
+                        crate::app::onboarding::ACTIVATION_PURPOSE,
+                        user.user_id,
+                    )
+                    .await?),
+            ),
+        };
+        out.push(MemberRow {
+            user,
+            invited_until,
+        });
+    }
+    Ok(out)
+}
+
+async fn send(
+    tx: &mut Tx,
+    user_id: i64,
+    email: &str,
+    role: Role,
+    company: &str,
+    ctx: Ctx<'_>,
+    i18n: &I18n,
+) -> Result<(), TeamError> {
+    let token = random_token();
+    tokens::insert(
+        tx,
+        INVITATION_PURPOSE,
+        &hash_token(&token),
+        user_id,
+        ctx.now + Duration::days(INVITATION_DAYS),
+        ctx.now,
+    )
+    .await?;
+    let link = format!("{}{}", ctx.public_url, crate::paths::invitation(&token));
+    let role = i18n.t(&format!("role-{}", role.as_str()));
+    let m = mail::invitation(i18n, email, company, &role, &link)?;
+    mail::enqueue(tx, &m, ctx.now).await?;
+    Ok(())
+}
+
+/// Invites `email` to the actor's partner with `role` and mails the link.
+pub async fn invite(
+    ctx: Ctx<'_>,
+    actor: &Actor,
+    email: &str,
+    role: Role,
+    i18n: &I18n,
+) -> Result<i64, TeamError> {
+    actor.require(right_for(None, Some(role)))?;
+    let partner_id = partner_of(actor)?;
+    let email = Email::parse(email).map_err(|_| TeamError::Email)?;
+    let mut tx = ctx.db.begin().await?;
+    if users::email_taken(&mut tx, &email).await? {
+        return Err(TeamError::Taken);
+    }
+    let partner = partners::find_by_id(&mut tx, partner_id)
+        .await?
+        .ok_or(TeamError::NotFound)?;
+    let member = Membership::Partner { partner_id, role };
+    let user_id = match users::insert(&mut tx, &email, "", None, member, ctx.now).await {
+        Err(StoreError::Conflict(_)) => return Err(TeamError::Taken),
+        other => other?,
+    };
+    send(
+        &mut tx,
+        user_id,
+        email.as_str(),
+        role,
+        &partner.name,
+        ctx,
+        i18n,
+    )
+    .await?;
+    actor
+        .audit(
+            &mut tx,
+            "member_invited",
+            &format!("{} as {}", email.as_str(), role.as_str()),
+            ctx.now,
+        )
+        .await?;
+    ctx.commit_and_send(tx).await?;
+    Ok(user_id)
+}
+
+async fn member(c: &mut impl Conn, partner_id: i64, user_id: i64) -> Result<User, TeamError> {
+    users::find_by_id(c, user_id)
+        .await?
+        .filter(|u| u.partner_id == Some(partner_id))
+        .ok_or(TeamError::NotFound)
+}
+
+/// Mails a fresh invitation link; the old one stops working.
+pub async fn resend(
+    ctx: Ctx<'_>,
+    actor: &Actor,
+    user_id: i64,
+    i18n: &I18n,
+) -> Result<User, TeamError> {
+    let partner_id = partner_of(actor)?;
+    let mut tx = ctx.db.begin().await?;
+    let u = member(&mut tx, partner_id, user_id).await?;
+    actor.require(right_for(u.role(), u.role()))?;
+    if u.password_hash.is_some() {
+        return Err(TeamError::Joined);
+    }
+    tokens::void(&mut tx, INVITATION_PURPOSE, user_id, ctx.now).await?;
+    let company = u.partner_name.clone().unwrap_or_default();
+    let role = u.role().unwrap_or(Role::Viewer);
+    send(&mut tx, user_id, &u.email, role, &company, ctx, i18n).await?;
+    actor
+        .audit(&mut tx, "invitation_resent", &u.email, ctx.now)
+        .await?;
+    ctx.commit_and_send(tx).await?;
+    Ok(u)
+}
+
+/// Cancels an invitation not accepted yet: the member and its link are gone.
+pub async fn cancel(ctx: Ctx<'_>, actor: &Actor, user_id: i64) -> Result<User, TeamError> {
+    let partner_id = partner_of(actor)?;
+    let mut tx = ctx.db.begin().await?;
+    let u = member(&mut tx, partner_id, user_id).await?;
+    actor.require(right_for(u.role(), u.role()))?;
+    if u.role() == Some(Role::Owner) && owners(&mut tx, partner_id).await? <= 1 {
+        return Err(TeamError::LastOwner);
+    }
+    if !users::delete_invited(&mut tx, partner_id, user_id).await? {
+        return Err(TeamError::Joined);
+    }
+    actor
+        .audit(&mut tx, "invitation_cancelled", &u.email, ctx.now)
+        .await?;
+    tx.commit().await?;
+    Ok(u)
+}
+
+async fn owners(c: &mut impl Conn, partner_id: i64) -> Result<usize, TeamError> {
+    Ok(users::list_by_partner(c, partner_id)
+        .await?
+        .iter()
+        .filter(|u| u.role() == Some(Role::Owner))
+        .count())
+}
+
+/// Gives a member another role; the last owner stays an owner.
+pub async fn change_role(
+    ctx: Ctx<'_>,
+    actor: &Actor,
+    user_id: i64,
+    role: Role,
+) -> Result<User, TeamError> {
+    let partner_id = partner_of(actor)?;
+    let mut tx = ctx.db.begin().await?;
+    let u = member(&mut tx, partner_id, user_id).await?;
+    actor.require(right_for(u.role(), Some(role)))?;
+    if u.role() == Some(role) {
+        return Ok(u);
+    }
+    if u.role() == Some(Role::Owner) && owners(&mut tx, partner_id).await? <= 1 {
+        return Err(TeamError::LastOwner);
+    }
+    users::set_role(&mut tx, partner_id, user_id, role, ctx.now).await?;
+    actor
+        .audit(
+            &mut tx,
+            "member_role_changed",
+            &format!(
+                "{} {} → {}",
+                u.email,
+                u.role.as_deref().unwrap_or_default(),
+                role.as_str()
+            ),
+            ctx.now,
+        )
+        .await?;
+    tx.commit().await?;
+    Ok(u)
+}
+
+/// Removes a member, whose sessions end at their next request; the last owner stays.
+pub async fn remove(ctx: Ctx<'_>, actor: &Actor, user_id: i64) -> Result<User, TeamError> {
+    let partner_id = partner_of(actor)?;
+    let mut tx = ctx.db.begin().await?;
+    let u = member(&mut tx, partner_id, user_id).await?;
+    actor.require(right_for(u.role(), None))?;
+    if u.role() == Some(Role::Owner) && owners(&mut tx, partner_id).await? <= 1 {
+        return Err(TeamError::LastOwner);
+    }
+    users::remove(&mut tx, partner_id, user_id, ctx.now).await?;
+    actor
+        .audit(&mut tx, "member_removed", &u.email, ctx.now)
+        .await?;
+    tx.commit().await?;
+    Ok(u)
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum JoinError {
+    #[error("the invitation cannot be used")]
+    Dead(TokenState),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// The invited member behind a usable link, for the page that asks for a password.
+pub async fn invited(db: &Db, token_hash: &str, now: DateTime<Utc>) -> Result<User, JoinError> {
+    let mut c = db.acquire().await?;
+    match tokens::peek(&mut c, INVITATION_PURPOSE, token_hash, now).await? {
+        TokenState::Usable(id) => users::find_by_id(&mut c, id)
+            .await?
+            .ok_or(JoinError::Dead(TokenState::Unknown)),
+        other => Err(JoinError::Dead(other)),
+    }
+}
+
+/// Joins with the link `token_hash` (used up write-first) and the password `hash`; returns the
+/// member and its session epoch.
+pub async fn join(
+    ctx: Ctx<'_>,
+    token_hash: &str,
+    hash: &str,
+    address: String,
+) -> Result<User, JoinError> {
+    let mut tx = ctx.db.begin().await?;
+    let user_id = match tokens::consume(&mut tx, INVITATION_PURPOSE, token_hash, ctx.now).await? {
+        TokenState::Usable(id) => id,
+        other => return Err(JoinError::Dead(other)),
+    };
+    users::set_password(&mut tx, user_id, hash, ctx.now).await?;
+    let user = users::find_by_id(&mut tx, user_id)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+    let partner_id = user.partner_id.ok_or(StoreError::NotFound)?;
+    Actor::member(user_id, partner_id, user.role(), address)
+        .audit(&mut tx, "member_joined", &user.email, ctx.now)
+        .await?;
+    tx.commit().await?;
+    Ok(user)
+}

@@ -1,0 +1,242 @@
+//! Team (issue 15): the partner's members, invitations, roles and removal. Owners and admins;
+//! who may change what is the application layer's rights table.
+
+use actix_session::Session;
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, web};
+use askama::Template;
+use serde::Deserialize;
+
+use crate::app::team::{self, MemberRow, TeamError};
+use crate::auth::session::{self, FlashLevel};
+use crate::auth::{Manager, Member};
+use crate::domain::{Action, Role};
+use crate::state::AppState;
+use crate::web::client_addr;
+use crate::web::error::AppError;
+use crate::web::page::{PageCtx, redirect, render_status};
+use crate::web::routes;
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    let at = |p| routes::within(routes::CONSOLE, p);
+    cfg.route(at(routes::CONSOLE_TEAM), web::get().to(page))
+        .route(at(routes::CONSOLE_TEAM_INVITE), web::post().to(invite))
+        .route(at(routes::CONSOLE_TEAM_ROLE), web::post().to(change_role))
+        .route(at(routes::CONSOLE_TEAM_REMOVE), web::post().to(remove))
+        .route(at(routes::CONSOLE_TEAM_RESEND), web::post().to(resend))
+        .route(at(routes::CONSOLE_TEAM_CANCEL), web::post().to(cancel));
+}
+
+impl From<TeamError> for AppError {
+    fn from(e: TeamError) -> Self {
+        match e {
+            TeamError::Forbidden(_) => AppError::Forbidden,
+            TeamError::NotFound => AppError::NotFound,
+            TeamError::Email | TeamError::Taken | TeamError::LastOwner | TeamError::Joined => {
+                AppError::BadRequest
+            }
+            TeamError::Store(s) => AppError::Store(s),
+            TeamError::Internal(e) => AppError::Internal(e),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default)]
+struct InviteForm {
+    email: String,
+    role: String,
+}
+
+impl Default for InviteForm {
+    fn default() -> Self {
+        InviteForm {
+            email: String::new(),
+            role: "viewer".into(),
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "console/team.html")]
+struct TeamPage {
+    ctx: PageCtx,
+    members: Vec<MemberRow>,
+    /// The roles the signed-in member may give.
+    roles: Vec<Role>,
+    me: i64,
+    v: InviteForm,
+    error: Option<String>,
+}
+
+impl TeamPage {
+    fn role_label(&self, r: &str) -> String {
+        self.ctx.t(&format!("role-{r}"))
+    }
+
+    /// Whether the signed-in member may change `m` (owners only by owners; not oneself).
+    fn may_change(&self, m: &MemberRow) -> bool {
+        m.user.user_id != self.me
+            && (m.user.role.as_deref() != Some("owner") || self.roles.contains(&Role::Owner))
+    }
+}
+
+async fn render_page(
+    state: &AppState,
+    m: &Member,
+    actor: &crate::app::Actor,
+    ctx: PageCtx,
+    v: InviteForm,
+    error: Option<String>,
+) -> Result<HttpResponse, AppError> {
+    let members = team::list(&state.db, actor).await?;
+    let roles = Role::ALL
+        .into_iter()
+        .filter(|r| *r != Role::Owner || actor.may(Action::ManageOwners))
+        .collect();
+    let status = if error.is_some() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
+    Ok(render_status(
+        status,
+        &TeamPage {
+            ctx,
+            members,
+            roles,
+            me: m.user.user_id,
+            v,
+            error,
+        },
+    ))
+}
+
+async fn page(
+    req: HttpRequest,
+    m: Member,
+    ctx: PageCtx,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, AppError> {
+    let actor = m.actor(client_addr(&req, &state.settings));
+    render_page(&state, &m, &actor, ctx, InviteForm::default(), None).await
+}
+
+async fn invite(
+    req: HttpRequest,
+    m: Member,
+    ctx: PageCtx,
+    sess: Session,
+    state: web::Data<AppState>,
+    form: web::Form<InviteForm>,
+) -> Result<HttpResponse, AppError> {
+    let actor = m.actor(client_addr(&req, &state.settings));
+    let v = form.into_inner();
+    let Ok(role) = Role::parse(&v.role) else {
+        let e = ctx.t("error-role");
+        return render_page(&state, &m, &actor, ctx, v, Some(e)).await;
+    };
+    match team::invite(state.app(), &actor, &v.email, role, &ctx.i18n).await {
+        Ok(_) => {
+            session::flash(
+                &sess,
+                FlashLevel::Success,
+                ctx.t_args("flash-member-invited", &[("email", v.email.trim())]),
+            );
+            Ok(redirect(routes::CONSOLE_TEAM))
+        }
+        Err(TeamError::Email) => {
+            let e = ctx.t("error-email-invalid");
+            render_page(&state, &m, &actor, ctx, v, Some(e)).await
+        }
+        Err(TeamError::Taken) => {
+            let e = ctx.t("error-invite-taken");
+            render_page(&state, &m, &actor, ctx, v, Some(e)).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct RoleForm {
+    role: String,
+}
+
+/// Runs a change of a member and goes back to the team page saying what happened.
+async fn after(
+    sess: &Session,
+    ctx: &PageCtx,
+    done: Result<(), TeamError>,
+    success: &str,
+) -> Result<HttpResponse, AppError> {
+    match done {
+        Ok(()) => session::flash(sess, FlashLevel::Success, ctx.t(success)),
+        Err(TeamError::LastOwner) => {
+            session::flash(sess, FlashLevel::Error, ctx.t("flash-last-owner"))
+        }
+        Err(TeamError::Joined) => {
+            session::flash(sess, FlashLevel::Error, ctx.t("flash-member-joined"))
+        }
+        Err(e) => return Err(e.into()),
+    }
+    Ok(redirect(routes::CONSOLE_TEAM))
+}
+
+async fn change_role(
+    req: HttpRequest,
+    m: Manager,
+    ctx: PageCtx,
+    sess: Session,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+    form: web::Form<RoleForm>,
+) -> Result<HttpResponse, AppError> {
+    let actor = m.actor(client_addr(&req, &state.settings));
+    let role = Role::parse(&form.role).map_err(|_| AppError::BadRequest)?;
+    let done = team::change_role(state.app(), &actor, *id, role)
+        .await
+        .map(|_| ());
+    after(&sess, &ctx, done, "flash-member-role").await
+}
+
+async fn remove(
+    req: HttpRequest,
+    m: Manager,
+    ctx: PageCtx,
+    sess: Session,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
+    let actor = m.actor(client_addr(&req, &state.settings));
+    let done = team::remove(state.app(), &actor, *id).await.map(|_| ());
+    after(&sess, &ctx, done, "flash-member-removed").await
+}
+
+async fn resend(
+    req: HttpRequest,
+    m: Manager,
+    ctx: PageCtx,
+    sess: Session,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
+    let actor = m.actor(client_addr(&req, &state.settings));
+    let done = team::resend(state.app(), &actor, *id, &ctx.i18n)
+        .await
+        .map(|_| ());
+    after(&sess, &ctx, done, "flash-invitation-resent").await
+}
+
+async fn cancel(
+    req: HttpRequest,
+    m: Manager,
+    ctx: PageCtx,
+    sess: Session,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
+    let actor = m.actor(client_addr(&req, &state.settings));
+    let done = team::cancel(state.app(), &actor, *id).await.map(|_| ());
+    after(&sess, &ctx, done, "flash-invitation-cancelled").await
+}

@@ -1,0 +1,119 @@
+//! Joining a partner's team (issue 15): the invitation's link asks for a password, then signs
+//! the new member in. A used, expired or cancelled link says so.
+
+use actix_session::Session;
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, web};
+use askama::Template;
+use serde::Deserialize;
+
+use super::page::{PageCtx, redirect, render, render_status};
+use super::{client_addr, routes};
+use crate::app::team::{self, JoinError};
+use crate::auth::session;
+use crate::domain::{Email, NewPassword};
+use crate::state::AppState;
+use crate::store::tokens::TokenState;
+use crate::tokens::hash_token;
+use crate::web::error::AppError;
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.route(routes::INVITATION, web::get().to(form))
+        .route(routes::INVITATION, web::post().to(join));
+}
+
+#[derive(Template)]
+#[template(path = "auth/invitation.html")]
+struct JoinPage {
+    ctx: PageCtx,
+    email: String,
+    company: String,
+    role: String,
+    error: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct JoinForm {
+    password: String,
+    password_confirm: String,
+}
+
+fn dead(e: JoinError) -> AppError {
+    match e {
+        JoinError::Dead(TokenState::Used) => AppError::Gone("error-invitation-used"),
+        JoinError::Dead(TokenState::Expired) => AppError::Gone("error-invitation-expired"),
+        JoinError::Dead(_) => AppError::NotFound,
+        JoinError::Store(s) => AppError::Store(s),
+    }
+}
+
+fn page(ctx: PageCtx, user: &crate::store::users::User, error: Option<String>) -> JoinPage {
+    let role = ctx.t(&format!(
+        "role-{}",
+        user.role.as_deref().unwrap_or("viewer")
+    ));
+    JoinPage {
+        ctx,
+        email: user.email.clone(),
+        company: user.partner_name.clone().unwrap_or_default(),
+        role,
+        error,
+    }
+}
+
+async fn form(
+    state: web::Data<AppState>,
+    ctx: PageCtx,
+    token: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let user = team::invited(&state.db, &hash_token(&token), state.now())
+        .await
+        .map_err(dead)?;
+    render(&page(ctx, &user, None))
+}
+
+async fn join(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    sess: Session,
+    ctx: PageCtx,
+    token: web::Path<String>,
+    form: web::Form<JoinForm>,
+) -> Result<HttpResponse, AppError> {
+    let token_hash = hash_token(&token);
+    let user = team::invited(&state.db, &token_hash, state.now())
+        .await
+        .map_err(dead)?;
+    let email = Email::parse(&user.email).ok();
+    let error = if form.password != form.password_confirm {
+        Some("error-password-mismatch")
+    } else {
+        NewPassword::parse(&form.password, email.as_ref())
+            .err()
+            .map(|e| e.key)
+    };
+    if let Some(key) = error {
+        let e = ctx.t(key);
+        return Ok(render_status(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &page(ctx, &user, Some(e)),
+        ));
+    }
+    let hash = state.passwords.hash(&form.password).await?;
+    let joined = team::join(
+        state.app(),
+        &token_hash,
+        &hash,
+        client_addr(&req, &state.settings),
+    )
+    .await
+    .map_err(dead)?;
+    session::begin(
+        &sess,
+        joined.user_id,
+        joined.session_epoch,
+        state.now().timestamp(),
+    )?;
+    Ok(redirect(routes::CONSOLE))
+}

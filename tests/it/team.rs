@@ -1,0 +1,343 @@
+//! Team (issue 15): invitations through the real SMTP listener to the first sign-in, roles,
+//! removal, the last owner, and the rights table walked one role at a time.
+
+use chrono::Duration;
+use partner_console::app::operators;
+use partner_console::domain::{Action, PartnerKind, RIGHTS, Role};
+use reqwest::StatusCode;
+
+use crate::helpers::{
+    PASSWORD, TestApp, link_in, location, new_client, post_with_token, signed_in_client, spawn_app,
+    text_of,
+};
+
+async fn get(client: &reqwest::Client, app: &TestApp, path: &str) -> (StatusCode, String) {
+    let r = client.get(app.url(path)).send().await.unwrap();
+    (r.status(), r.text().await.unwrap())
+}
+
+async fn member_ids(app: &TestApp, partner: i64) -> Vec<(String, String)> {
+    let mut c = app.state.db.acquire().await.unwrap();
+    partner_console::store::users::list_by_partner(&mut c, partner)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|u| (u.email, u.role.unwrap_or_default()))
+        .collect()
+}
+
+/// Opens the invitation link `link` in a fresh browser and chooses a password.
+async fn join(app: &TestApp, link: &str) -> (reqwest::Client, reqwest::Response) {
+    let path = link.trim_start_matches(&app.address);
+    let client = new_client();
+    let r = post_with_token(
+        app,
+        &client,
+        path,
+        path,
+        &[("password", PASSWORD), ("password_confirm", PASSWORD)],
+    )
+    .await;
+    (client, r)
+}
+
+#[tokio::test]
+async fn an_invited_member_joins_through_the_mailed_link_and_is_removed() {
+    let app = spawn_app().await;
+    let acme = app
+        .create_partner("Acme Cloud", PartnerKind::Msp, "owner@acme.example")
+        .await;
+    app.create_partner("Borealis", PartnerKind::Reseller, "owner@borealis.example")
+        .await;
+    let owner = signed_in_client(&app, "owner@acme.example").await;
+
+    // Any address a user already has is refused with one neutral message, and nothing is sent.
+    for taken in ["owner@borealis.example", "OWNER@acme.example"] {
+        let r = post_with_token(
+            &app,
+            &owner,
+            "/console/team",
+            "/console/team/invite",
+            &[("email", taken), ("role", "viewer")],
+        )
+        .await;
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let html = r.text().await.unwrap();
+        assert!(
+            text_of(&html, ".field-error")
+                .unwrap()
+                .contains("cannot be invited"),
+            "{taken}"
+        );
+        assert!(
+            html.contains(&format!("value=\"{taken}\"")),
+            "the address is kept"
+        );
+    }
+    assert_eq!(member_ids(&app, acme).await.len(), 1);
+
+    let r = post_with_token(
+        &app,
+        &owner,
+        "/console/team",
+        "/console/team/invite",
+        &[("email", "ana@acme.example"), ("role", "billing")],
+    )
+    .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let mail = app.mail_to("ana@acme.example").await;
+    assert!(mail.subject.contains("Acme Cloud"), "{}", mail.subject);
+    assert!(mail.text.contains("as Billing"), "{}", mail.text);
+    let link = link_in(&mail.text, &format!("{}/invitation/", app.address));
+    let (_, team) = get(&owner, &app, "/console/team").await;
+    assert!(team.contains("ana@acme.example") && team.contains("Invited"));
+
+    let (ana, r) = join(&app, &link).await;
+    assert_eq!(
+        (r.status(), location(&r)),
+        (StatusCode::SEE_OTHER, "/console".into())
+    );
+    let (s, home) = get(&ana, &app, "/console").await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(
+        home.contains("ana@acme.example"),
+        "signed in as the new member"
+    );
+    // Billing reads bills, not the team.
+    assert_eq!(
+        get(&ana, &app, "/console/team").await.0,
+        StatusCode::FORBIDDEN
+    );
+    // The link works once.
+    let path = link.trim_start_matches(&app.address);
+    assert_eq!(app.get(path).await.status(), StatusCode::GONE);
+
+    // An expired invitation says so.
+    post_with_token(
+        &app,
+        &owner,
+        "/console/team",
+        "/console/team/invite",
+        &[("email", "late@acme.example"), ("role", "viewer")],
+    )
+    .await;
+    let late = link_in(
+        &app.mail_to("late@acme.example").await.text,
+        &format!("{}/invitation/", app.address),
+    );
+    app.state.clock.advance(Duration::days(8));
+    let (s, page) = app.get_text(late.trim_start_matches(&app.address)).await;
+    assert_eq!(s, StatusCode::GONE);
+    assert!(page.contains("has expired"), "{page}");
+    app.state.clock.advance(Duration::days(-8));
+
+    // The last owner stays; another owner can be made, and then the first can step down.
+    let ids: Vec<i64> = {
+        let mut c = app.state.db.acquire().await.unwrap();
+        partner_console::store::users::list_by_partner(&mut c, acme)
+            .await
+            .unwrap()
+            .iter()
+            .map(|u| u.user_id)
+            .collect()
+    };
+    let first_owner = ids[0];
+    let r = post_with_token(
+        &app,
+        &owner,
+        "/console/team",
+        &format!("/console/team/{first_owner}/role"),
+        &[("role", "admin")],
+    )
+    .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let (_, team) = get(&owner, &app, "/console/team").await;
+    assert!(team.contains("needs an owner"), "refused with a reason");
+    assert_eq!(member_ids(&app, acme).await[0].1, "owner");
+
+    // Removal ends the member's session at its next request.
+    let ana_id = {
+        let mut c = app.state.db.acquire().await.unwrap();
+        partner_console::store::users::list_by_partner(&mut c, acme)
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|u| u.email == "ana@acme.example")
+            .unwrap()
+            .user_id
+    };
+    let r = post_with_token(
+        &app,
+        &owner,
+        "/console/team",
+        &format!("/console/team/{ana_id}/remove"),
+        &[],
+    )
+    .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let r = ana.get(app.url("/console")).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert!(location(&r).starts_with("/sign-in"), "{}", location(&r));
+    let again = app.sign_in("ana@acme.example", PASSWORD).await;
+    assert_eq!(
+        again.status(),
+        StatusCode::UNAUTHORIZED,
+        "a removed member cannot sign in"
+    );
+    let audit = {
+        app.create_operator("ops@vendor.example").await;
+        let op = signed_in_client(&app, "ops@vendor.example").await;
+        get(&op, &app, "/admin/audit").await.1
+    };
+    for action in ["member_invited", "member_joined", "member_removed"] {
+        assert!(audit.contains(action), "{action} is audited");
+    }
+}
+
+/// What a member of `role` gets for `action`, and whether the thing changed.
+async fn probe(
+    app: &TestApp,
+    client: &reqwest::Client,
+    partner: i64,
+    action: Action,
+    tag: &str,
+) -> Option<(StatusCode, bool)> {
+    let post = |page: &'static str, to: String, fields: Vec<(&'static str, String)>| async move {
+        let f: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        post_with_token(app, client, page, &to, &f).await.status()
+    };
+    let (status, changed) = match action {
+        Action::ExportBills => {
+            let s = client
+                .get(app.url("/console/billing.csv"))
+                .send()
+                .await
+                .unwrap()
+                .status();
+            (s, s == StatusCode::OK)
+        }
+        Action::ExportCustomers => {
+            let s = client
+                .get(app.url("/console/customers.csv"))
+                .send()
+                .await
+                .unwrap()
+                .status();
+            (s, s == StatusCode::OK)
+        }
+        Action::ManageCustomers => {
+            let org = format!("7{:018}", tag.len() * 1000 + tag.as_bytes()[0] as usize);
+            app.add_customer(partner, &org, &format!("Org {tag}")).await;
+            let s = post(
+                "/console/customers",
+                format!("/console/customers/{org}/expire"),
+                vec![],
+            )
+            .await;
+            let (_, page) = get(client, app, &format!("/console/customers/{org}")).await;
+            (s, page.contains("badge-expired"))
+        }
+        Action::ManageLinks => {
+            let label = format!("link {tag}");
+            let s = post(
+                "/console",
+                "/console/signup-links".into(),
+                vec![("label", label.clone()), ("days", "7".into())],
+            )
+            .await;
+            let mut c = app.state.db.acquire().await.unwrap();
+            let links = partner_console::store::signup_links::list(&mut c, partner)
+                .await
+                .unwrap();
+            (s, links.iter().any(|l| l.label == label))
+        }
+        Action::ManageApiKeys => {
+            let name = format!("key {tag}");
+            let s = post(
+                "/console",
+                "/console/api-keys".into(),
+                vec![("name", name.clone())],
+            )
+            .await;
+            let mut c = app.state.db.acquire().await.unwrap();
+            let keys = partner_console::store::api_keys::list(&mut c, partner)
+                .await
+                .unwrap();
+            (s, keys.iter().any(|k| k.name == name))
+        }
+        Action::ManageTeam | Action::ManageOwners => {
+            let role = if action == Action::ManageOwners {
+                "owner"
+            } else {
+                "viewer"
+            };
+            let email = format!("{role}-by-{tag}@acme.example");
+            let s = post(
+                "/console",
+                "/console/team/invite".into(),
+                vec![("email", email.clone()), ("role", role.into())],
+            )
+            .await;
+            (
+                s,
+                member_ids(app, partner)
+                    .await
+                    .iter()
+                    .any(|(e, _)| *e == email),
+            )
+        }
+        // Their pages come with the partner audit log and Settings (issue 15, parts 2 and 3).
+        Action::ReadAudit | Action::EditPartnerDetails => return None,
+    };
+    Some((status, changed))
+}
+
+#[tokio::test]
+async fn every_role_gets_what_the_rights_table_says_and_nothing_else() {
+    let app = spawn_app().await;
+    let acme = app
+        .create_partner("Acme Cloud", PartnerKind::Msp, "owner@acme.example")
+        .await;
+    let mut clients = Vec::new();
+    for role in Role::ALL {
+        let email = format!("{}@acme.example", role.as_str());
+        if role != Role::Owner {
+            operators::create_user(
+                &app.state.db,
+                &email,
+                PASSWORD,
+                operators::member(acme, role),
+            )
+            .await
+            .unwrap();
+        }
+        let email = if role == Role::Owner {
+            "owner@acme.example".to_string()
+        } else {
+            email
+        };
+        // Signed in once per role.
+        clients.push((role, signed_in_client(&app, &email).await));
+    }
+    let mut not_built = Vec::new();
+    for (action, who) in RIGHTS {
+        for (i, (role, client)) in clients.iter().enumerate() {
+            let tag = format!("{}-{action:?}", role.as_str()).to_lowercase();
+            let Some((status, changed)) = probe(&app, client, acme, *action, &tag).await else {
+                not_built.push(*action);
+                break;
+            };
+            if who[i] {
+                assert!(
+                    status == StatusCode::OK || status == StatusCode::SEE_OTHER,
+                    "{role:?} may {action:?}: {status}"
+                );
+                assert!(changed, "{role:?} {action:?} took effect");
+            } else {
+                assert_eq!(status, StatusCode::FORBIDDEN, "{role:?} may not {action:?}");
+                assert!(!changed, "{role:?} {action:?} changed nothing");
+            }
+        }
+    }
+    assert_eq!(not_built, [Action::ReadAudit, Action::EditPartnerDetails]);
+}
