@@ -19,6 +19,9 @@ static_loader! {
 
 const DEFAULT: LanguageIdentifier = langid!("en-US");
 
+/// The languages a member may choose, by code, with their own names.
+pub const LANGUAGES: &[(&str, &str)] = &[("en-US", "English")];
+
 #[derive(Debug, Clone)]
 pub struct I18n {
     lang: LanguageIdentifier,

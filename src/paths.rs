@@ -85,6 +85,10 @@ pages! {
     CONSOLE_API_KEYS = "/console/api-keys";
     CONSOLE_API_KEY_REVOKE = "/console/api-keys/{id}/revoke";
     CONSOLE_SUPPORT = "/console/support";
+    CONSOLE_SETTINGS = "/console/settings";
+    CONSOLE_SETTINGS_PROFILE = "/console/settings/profile";
+    CONSOLE_SETTINGS_PASSWORD = "/console/settings/password";
+    CONSOLE_SETTINGS_PARTNER = "/console/settings/partner";
     CONSOLE_TEAM = "/console/team";
     CONSOLE_TEAM_INVITE = "/console/team/invite";
     CONSOLE_TEAM_ROLE = "/console/team/{id}/role";

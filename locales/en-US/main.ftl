@@ -644,3 +644,24 @@ join-lead = You are invited to { $company } as { $role }, with the address { $em
 join-submit = Join and sign in
 error-invitation-used = This invitation has already been used. Sign in with the password you chose, or reset it from the sign-in page.
 error-invitation-expired = This invitation has expired (links work for 7 days). Ask whoever invited you to send a new one.
+
+# Settings (issue 15)
+nav-console-settings = Settings
+settings-heading = Settings
+settings-profile = Profile
+settings-display-name = Your name, as your team sees it
+settings-language = Language
+settings-language-browser = As my browser prefers
+settings-password = Password
+settings-password-help = Changing it signs you out everywhere else.
+settings-current-password = Current password
+settings-change-password = Change password
+settings-partner = Company details
+settings-contact-email = Contact e-mail for the vendor
+settings-partner-help = The company name and URL slug are kept by the vendor's partner team: write to them to change those.
+settings-partner-owner-only = Only an owner changes the company's details.
+error-display-name = Keep your name under 80 characters.
+error-language = Choose one of the languages offered.
+error-current-password = This is not your current password.
+flash-settings-saved = Saved.
+flash-password-set = Your password is changed; every other session is signed out.

@@ -20,6 +20,7 @@ pub mod onboarding;
 pub mod operators;
 pub mod partners;
 pub mod passwords;
+pub mod settings;
 pub mod signup_links;
 pub mod team;
 pub mod usage;

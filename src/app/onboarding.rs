@@ -85,6 +85,7 @@ async fn approve_in(
         logo_dark_id: Some(app.logo_dark_id),
     };
     let (partner_id, slug) = partners::insert(tx, new, now).await?;
+    partners::set_details(tx, partner_id, email.as_str(), &app.website_url).await?;
     let membership = Membership::Partner {
         partner_id,
         role: Role::Owner,

@@ -9,7 +9,7 @@ mod state;
 mod svg_logo;
 
 pub use email::Email;
-pub use partner::{PartnerKind, Role, slugify};
+pub use partner::{PartnerKind, Role, check_website, slugify};
 pub use password::NewPassword;
 pub use rights::{Action, RIGHTS};
 pub use state::{ApplicationState, AuthorizationState, CustomerState, OfferState, PartnerState};

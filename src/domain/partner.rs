@@ -63,6 +63,20 @@ impl Role {
     }
 }
 
+/// An official website: an absolute http(s) URL with a host.
+pub fn check_website(raw: &str) -> Result<(), DomainError> {
+    if raw.is_empty() {
+        return Err(DomainError::new("error-website-required"));
+    }
+    let bad = || DomainError::new("error-website-invalid");
+    let url = url::Url::parse(raw).map_err(|_| bad())?;
+    let host_ok = url.host_str().is_some_and(|h| h.contains('.'));
+    if !matches!(url.scheme(), "http" | "https") || !host_ok || raw.len() > 300 {
+        return Err(bad());
+    }
+    Ok(())
+}
+
 /// A URL slug from a company name: lower-case ASCII letters and digits joined by single dashes.
 /// Uniqueness is the store's job (it appends a number on conflict).
 pub fn slugify(name: &str) -> String {

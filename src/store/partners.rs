@@ -14,6 +14,8 @@ pub struct Partner {
     pub kind: PartnerKind,
     pub state: PartnerState,
     pub website_url: String,
+    /// Where the vendor writes to the partner; the owner may change it.
+    pub contact_email: String,
     pub logo_light_id: Option<i64>,
     pub logo_dark_id: Option<i64>,
     pub created_at: DateTime<Utc>,
@@ -28,7 +30,7 @@ impl Partner {
 macro_rules! select_partner {
     ($tail:literal) => {
         concat!(
-            "SELECT partner_id, name, slug, kind, state, website_url, logo_light_id, logo_dark_id, ",
+            "SELECT partner_id, name, slug, kind, state, website_url, contact_email, logo_light_id, logo_dark_id, ",
             "created_at FROM partners ",
             $tail
         )
@@ -150,6 +152,25 @@ pub async fn set_logo(
         "UPDATE partners SET logo_light_id = $1 WHERE partner_id = $2"
     };
     on_conn!(c, c => sqlx::query(sql).bind(logo_id).bind(partner_id).execute(c).await.map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+/// The partner's own details, which its owner keeps (name and slug stay with operators).
+pub async fn set_details(
+    c: &mut impl Conn,
+    partner_id: i64,
+    contact_email: &str,
+    website_url: &str,
+) -> StoreResult<()> {
+    on_conn!(c, c => sqlx::query(
+        "UPDATE partners SET contact_email = $1, website_url = $2 WHERE partner_id = $3",
+    )
+    .bind(contact_email)
+    .bind(website_url)
+    .bind(partner_id)
+    .execute(c)
+    .await
+    .map(|r| r.rows_affected()))?;
     Ok(())
 }
 

@@ -22,6 +22,8 @@ pub struct User {
     pub partner_kind: Option<PartnerKind>,
     pub last_sign_in_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
+    /// The language the member chose in Settings (`en-US`, `ja`); `None` follows the browser.
+    pub language: Option<String>,
 }
 
 impl User {
@@ -57,7 +59,7 @@ macro_rules! select_user {
         concat!(
             "SELECT u.user_id, u.email, u.display_name, u.password_hash, u.is_operator, ",
             "u.partner_id, u.role, u.session_epoch, p.state AS partner_state, ",
-            "p.name AS partner_name, p.kind AS partner_kind, u.last_sign_in_at, u.created_at ",
+            "p.name AS partner_name, p.kind AS partner_kind, u.last_sign_in_at, u.created_at, u.language ",
             "FROM users u LEFT JOIN partners p ON p.partner_id = u.partner_id ",
             $where
         )
@@ -223,4 +225,23 @@ pub async fn email_taken(c: &mut impl Conn, email: &Email) -> StoreResult<bool> 
     .fetch_one(c)
     .await)?
         > 0)
+}
+
+/// A member's own profile: the name shown to the team, and the language of pages and mails.
+pub async fn set_profile(
+    c: &mut impl Conn,
+    user_id: i64,
+    display_name: &str,
+    language: Option<&str>,
+    now: DateTime<Utc>,
+) -> StoreResult<()> {
+    on_conn!(c, c => sqlx::query(
+        "UPDATE users SET display_name = $1, language = $2, updated_at = $3 WHERE user_id = $4",
+    )
+    .bind(display_name)
+    .bind(language)
+    .bind(now)
+    .bind(user_id)
+    .execute(c).await.map(|r| r.rows_affected()))?;
+    Ok(())
 }

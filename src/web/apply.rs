@@ -182,17 +182,8 @@ async fn submit(
     Ok(redirect(routes::APPLY_RECEIVED))
 }
 
-/// An official website: an absolute http(s) URL with a host.
 fn check_website(raw: &str) -> Result<(), &'static str> {
-    if raw.is_empty() {
-        return Err("error-website-required");
-    }
-    let url = url::Url::parse(raw).map_err(|_| "error-website-invalid")?;
-    let host_ok = url.host_str().is_some_and(|h| h.contains('.'));
-    if !matches!(url.scheme(), "http" | "https") || !host_ok || raw.len() > 300 {
-        return Err("error-website-invalid");
-    }
-    Ok(())
+    crate::domain::check_website(raw).map_err(|e| e.key)
 }
 
 #[derive(Template)]

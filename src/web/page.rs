@@ -113,6 +113,7 @@ impl PageCtx {
                     v.push((routes::CONSOLE_TEAM, "nav-console-team"));
                 }
                 v.push((routes::CONSOLE_SUPPORT, "nav-console-support"));
+                v.push((routes::CONSOLE_SETTINGS, "nav-console-settings"));
                 v
             }
             None => vec![],

@@ -286,8 +286,26 @@ async fn probe(
                     .any(|(e, _)| *e == email),
             )
         }
-        // Their pages come with the partner audit log and Settings (issue 15, parts 2 and 3).
-        Action::ReadAudit | Action::EditPartnerDetails => return None,
+        Action::EditPartnerDetails => {
+            let email = format!("{tag}@acme.example");
+            let s = post(
+                "/console/settings",
+                "/console/settings/partner".into(),
+                vec![
+                    ("contact_email", email.clone()),
+                    ("website_url", "https://acme.example".into()),
+                ],
+            )
+            .await;
+            let mut c = app.state.db.acquire().await.unwrap();
+            let p = partner_console::store::partners::find_by_id(&mut c, partner)
+                .await
+                .unwrap()
+                .unwrap();
+            (s, p.contact_email == email)
+        }
+        // Its page comes with the partner audit log (issue 15, part 3).
+        Action::ReadAudit => return None,
     };
     Some((status, changed))
 }
@@ -339,5 +357,94 @@ async fn every_role_gets_what_the_rights_table_says_and_nothing_else() {
             }
         }
     }
-    assert_eq!(not_built, [Action::ReadAudit, Action::EditPartnerDetails]);
+    assert_eq!(not_built, [Action::ReadAudit]);
+}
+
+#[tokio::test]
+async fn settings_keep_the_profile_and_a_new_password_signs_out_the_other_session() {
+    let app = spawn_app().await;
+    app.create_partner("Acme Cloud", PartnerKind::Msp, "owner@acme.example")
+        .await;
+    let here = signed_in_client(&app, "owner@acme.example").await;
+    let elsewhere = signed_in_client(&app, "owner@acme.example").await;
+
+    let r = post_with_token(
+        &app,
+        &here,
+        "/console/settings",
+        "/console/settings/profile",
+        &[("display_name", "Ana Owner"), ("language", "")],
+    )
+    .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let (_, page) = get(&here, &app, "/console/settings").await;
+    assert!(page.contains("value=\"Ana Owner\""));
+
+    // A wrong current password changes nothing.
+    let new = "a much longer new passphrase";
+    let r = post_with_token(
+        &app,
+        &here,
+        "/console/settings",
+        "/console/settings/password",
+        &[
+            ("current", "wrong"),
+            ("password", new),
+            ("password_confirm", new),
+        ],
+    )
+    .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        text_of(&r.text().await.unwrap(), ".field-error")
+            .unwrap()
+            .contains("not your current")
+    );
+    assert_eq!(get(&elsewhere, &app, "/console").await.0, StatusCode::OK);
+
+    let r = post_with_token(
+        &app,
+        &here,
+        "/console/settings",
+        "/console/settings/password",
+        &[
+            ("current", PASSWORD),
+            ("password", new),
+            ("password_confirm", new),
+        ],
+    )
+    .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        get(&here, &app, "/console").await.0,
+        StatusCode::OK,
+        "this session goes on"
+    );
+    let r = elsewhere.get(app.url("/console")).send().await.unwrap();
+    assert_eq!(
+        r.status(),
+        StatusCode::SEE_OTHER,
+        "the other session is signed out"
+    );
+    assert_eq!(
+        app.sign_in("owner@acme.example", new).await.status(),
+        StatusCode::SEE_OTHER
+    );
+
+    // Partner details: a bad website is refused at its field with the values kept.
+    let r = post_with_token(
+        &app,
+        &here,
+        "/console/settings",
+        "/console/settings/partner",
+        &[
+            ("contact_email", "billing@acme.example"),
+            ("website_url", "ftp://acme"),
+        ],
+    )
+    .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = r.text().await.unwrap();
+    assert!(html.contains("value=\"billing@acme.example\""));
+    assert!(text_of(&html, ".field-error").is_some());
 }

@@ -6,6 +6,7 @@ mod billing;
 mod branding;
 mod customers;
 pub(crate) mod offers;
+mod settings;
 mod signup_links;
 mod support;
 mod team;
@@ -37,7 +38,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .configure(offers::configure)
             .configure(signup_links::configure)
             .configure(support::configure)
-            .configure(team::configure),
+            .configure(team::configure)
+            .configure(settings::configure),
     );
 }
 

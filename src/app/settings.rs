@@ -1,0 +1,99 @@
+//! A member's own settings (issue 15): the profile (display name, language), the password, and
+//! for owners the partner's contact e-mail and website (its name and slug stay with operators).
+
+use super::{Actor, Ctx, Forbidden};
+use crate::domain::{Action, Email, check_website};
+use crate::i18n::LANGUAGES;
+use crate::store::{StoreError, partners, users};
+
+pub const MAX_NAME_CHARS: usize = 80;
+
+#[derive(Debug, thiserror::Error)]
+pub enum SettingsError {
+    #[error(transparent)]
+    Forbidden(#[from] Forbidden),
+    /// A field refused, with the message key that says why.
+    #[error("{1}")]
+    Field(&'static str, &'static str),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+fn user_of(actor: &Actor) -> Result<i64, SettingsError> {
+    actor
+        .user_id()
+        .ok_or(SettingsError::Field("", "error-403-text"))
+}
+
+/// Sets the actor's display name and language (`""`: follow the browser).
+pub async fn update_profile(
+    ctx: Ctx<'_>,
+    actor: &Actor,
+    display_name: &str,
+    language: &str,
+) -> Result<(), SettingsError> {
+    let user_id = user_of(actor)?;
+    let name = display_name.trim();
+    if name.chars().count() > MAX_NAME_CHARS {
+        return Err(SettingsError::Field("display_name", "error-display-name"));
+    }
+    let language = match language {
+        "" => None,
+        l if LANGUAGES.iter().any(|(code, _)| *code == l) => Some(l),
+        _ => return Err(SettingsError::Field("language", "error-language")),
+    };
+    let mut tx = ctx.db.begin().await?;
+    users::set_profile(&mut tx, user_id, name, language, ctx.now).await?;
+    actor.audit(&mut tx, "profile_changed", "", ctx.now).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Sets the actor's new password (`hash`, computed off the transaction once the current one was
+/// checked). Every session ends; returns the new session epoch to keep this one signed in.
+pub async fn change_password(
+    ctx: Ctx<'_>,
+    actor: &Actor,
+    hash: &str,
+) -> Result<i64, SettingsError> {
+    let user_id = user_of(actor)?;
+    let mut tx = ctx.db.begin().await?;
+    users::set_password(&mut tx, user_id, hash, ctx.now).await?;
+    let user = users::find_by_id(&mut tx, user_id)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+    actor
+        .audit(&mut tx, "password_changed", &user.email, ctx.now)
+        .await?;
+    tx.commit().await?;
+    Ok(user.session_epoch)
+}
+
+/// The owner sets the partner's contact e-mail and website.
+pub async fn update_partner(
+    ctx: Ctx<'_>,
+    actor: &Actor,
+    contact_email: &str,
+    website_url: &str,
+) -> Result<(), SettingsError> {
+    actor.require(Action::EditPartnerDetails)?;
+    let partner_id = actor
+        .partner_id
+        .ok_or(SettingsError::Field("", "error-403-text"))?;
+    let email =
+        Email::parse(contact_email).map_err(|e| SettingsError::Field("contact_email", e.key))?;
+    let website = website_url.trim();
+    check_website(website).map_err(|e| SettingsError::Field("website_url", e.key))?;
+    let mut tx = ctx.db.begin().await?;
+    partners::set_details(&mut tx, partner_id, email.as_str(), website).await?;
+    actor
+        .audit(
+            &mut tx,
+            "partner_details_changed",
+            &format!("{} {website}", email.as_str()),
+            ctx.now,
+        )
+        .await?;
+    tx.commit().await?;
+    Ok(())
+}

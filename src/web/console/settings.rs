@@ -1,0 +1,227 @@
+//! Settings (issue 15): profile and language, password, and the partner's own details for its
+//! owner. Each form re-renders with its values and a message at the wrong field.
+
+use std::collections::BTreeMap;
+
+use actix_session::Session;
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, web};
+use askama::Template;
+use serde::Deserialize;
+
+use crate::app::settings::{self, SettingsError};
+use crate::auth::Member;
+use crate::auth::session::{self, FlashLevel};
+use crate::domain::{Action, Email, NewPassword};
+use crate::i18n::LANGUAGES;
+use crate::state::AppState;
+use crate::store::partners::{self, Partner};
+use crate::web::client_addr;
+use crate::web::error::AppError;
+use crate::web::page::{PageCtx, redirect, render_status};
+use crate::web::routes;
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    let at = |p| routes::within(routes::CONSOLE, p);
+    cfg.route(at(routes::CONSOLE_SETTINGS), web::get().to(page))
+        .route(
+            at(routes::CONSOLE_SETTINGS_PROFILE),
+            web::post().to(profile),
+        )
+        .route(
+            at(routes::CONSOLE_SETTINGS_PASSWORD),
+            web::post().to(password),
+        )
+        .route(
+            at(routes::CONSOLE_SETTINGS_PARTNER),
+            web::post().to(partner),
+        );
+}
+
+impl From<SettingsError> for AppError {
+    fn from(e: SettingsError) -> Self {
+        match e {
+            SettingsError::Forbidden(_) => AppError::Forbidden,
+            SettingsError::Field(..) => AppError::BadRequest,
+            SettingsError::Store(s) => AppError::Store(s),
+        }
+    }
+}
+
+#[derive(Debug, Default, Clone, Deserialize)]
+#[serde(default)]
+struct ProfileForm {
+    display_name: String,
+    language: String,
+}
+
+#[derive(Debug, Default, Clone, Deserialize)]
+#[serde(default)]
+struct PasswordForm {
+    current: String,
+    password: String,
+    password_confirm: String,
+}
+
+#[derive(Debug, Default, Clone, Deserialize)]
+#[serde(default)]
+struct PartnerForm {
+    contact_email: String,
+    website_url: String,
+}
+
+#[derive(Template)]
+#[template(path = "console/settings.html")]
+struct SettingsPage {
+    ctx: PageCtx,
+    email: String,
+    profile: ProfileForm,
+    partner: PartnerForm,
+    partner_name: String,
+    can_edit_partner: bool,
+    languages: &'static [(&'static str, &'static str)],
+    errors: BTreeMap<&'static str, String>,
+}
+
+impl SettingsPage {
+    fn error(&self, f: &str) -> Option<&String> {
+        self.errors.get(f)
+    }
+}
+
+/// The page with what is stored, or with `profile`/`partner` as posted and `errors`.
+async fn render_page(
+    state: &AppState,
+    m: &Member,
+    ctx: PageCtx,
+    profile: Option<ProfileForm>,
+    partner: Option<PartnerForm>,
+    errors: BTreeMap<&'static str, String>,
+) -> Result<HttpResponse, AppError> {
+    let mut c = state.db.acquire().await?;
+    let p: Partner = partners::find_by_id(&mut c, m.partner_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    let actor = m.actor(String::new());
+    Ok(render_status(
+        status,
+        &SettingsPage {
+            email: m.user.email.clone(),
+            profile: profile.unwrap_or_else(|| ProfileForm {
+                display_name: m.user.display_name.clone(),
+                language: m.user.language.clone().unwrap_or_default(),
+            }),
+            partner: partner.unwrap_or(PartnerForm {
+                contact_email: p.contact_email.clone(),
+                website_url: p.website_url.clone(),
+            }),
+            partner_name: p.name,
+            can_edit_partner: actor.may(Action::EditPartnerDetails),
+            languages: LANGUAGES,
+            errors,
+            ctx,
+        },
+    ))
+}
+
+async fn page(
+    m: Member,
+    ctx: PageCtx,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, AppError> {
+    render_page(&state, &m, ctx, None, None, BTreeMap::new()).await
+}
+
+fn field_error(
+    ctx: &PageCtx,
+    e: SettingsError,
+) -> Result<BTreeMap<&'static str, String>, AppError> {
+    match e {
+        SettingsError::Field(field, key) => Ok(BTreeMap::from([(field, ctx.t(key))])),
+        other => Err(other.into()),
+    }
+}
+
+async fn profile(
+    req: HttpRequest,
+    m: Member,
+    ctx: PageCtx,
+    sess: Session,
+    state: web::Data<AppState>,
+    form: web::Form<ProfileForm>,
+) -> Result<HttpResponse, AppError> {
+    let actor = m.actor(client_addr(&req, &state.settings));
+    let v = form.into_inner();
+    match settings::update_profile(state.app(), &actor, &v.display_name, &v.language).await {
+        Ok(()) => {
+            session::flash(&sess, FlashLevel::Success, ctx.t("flash-settings-saved"));
+            Ok(redirect(routes::CONSOLE_SETTINGS))
+        }
+        Err(e) => {
+            let errors = field_error(&ctx, e)?;
+            render_page(&state, &m, ctx, Some(v), None, errors).await
+        }
+    }
+}
+
+async fn password(
+    req: HttpRequest,
+    m: Member,
+    ctx: PageCtx,
+    sess: Session,
+    state: web::Data<AppState>,
+    form: web::Form<PasswordForm>,
+) -> Result<HttpResponse, AppError> {
+    let current_ok = state
+        .passwords
+        .verify(&form.current, m.user.password_hash.as_deref())
+        .await?;
+    let email = Email::parse(&m.user.email).ok();
+    let refusal = if !current_ok {
+        Some(("current", "error-current-password"))
+    } else if form.password != form.password_confirm {
+        Some(("password", "error-password-mismatch"))
+    } else {
+        NewPassword::parse(&form.password, email.as_ref())
+            .err()
+            .map(|e| ("password", e.key))
+    };
+    if let Some((field, key)) = refusal {
+        let errors = BTreeMap::from([(field, ctx.t(key))]);
+        return render_page(&state, &m, ctx, None, None, errors).await;
+    }
+    let hash = state.passwords.hash(&form.password).await?;
+    let actor = m.actor(client_addr(&req, &state.settings));
+    let epoch = settings::change_password(state.app(), &actor, &hash).await?;
+    // Every other session ended with the epoch; this one goes on under the new one.
+    session::begin(&sess, m.user.user_id, epoch, state.now().timestamp())?;
+    session::flash(&sess, FlashLevel::Success, ctx.t("flash-password-set"));
+    Ok(redirect(routes::CONSOLE_SETTINGS))
+}
+
+async fn partner(
+    req: HttpRequest,
+    m: Member,
+    ctx: PageCtx,
+    sess: Session,
+    state: web::Data<AppState>,
+    form: web::Form<PartnerForm>,
+) -> Result<HttpResponse, AppError> {
+    let actor = m.actor(client_addr(&req, &state.settings));
+    let v = form.into_inner();
+    match settings::update_partner(state.app(), &actor, &v.contact_email, &v.website_url).await {
+        Ok(()) => {
+            session::flash(&sess, FlashLevel::Success, ctx.t("flash-settings-saved"));
+            Ok(redirect(routes::CONSOLE_SETTINGS))
+        }
+        Err(e) => {
+            let errors = field_error(&ctx, e)?;
+            render_page(&state, &m, ctx, None, Some(v), errors).await
+        }
+    }
+}
