@@ -38,6 +38,7 @@ pages! {
     ADMIN = "/admin";
     ADMIN_OUTBOX = "/admin/outbox";
     ADMIN_AUDIT = "/admin/audit";
+    ADMIN_AUDIT_CSV = "/admin/audit.csv";
     ADMIN_APPLICATIONS = "/admin/applications";
     ADMIN_APPLICATION = "/admin/applications/{id}";
     ADMIN_APPLICATION_APPROVE = "/admin/applications/{id}/approve";
@@ -85,6 +86,8 @@ pages! {
     CONSOLE_API_KEYS = "/console/api-keys";
     CONSOLE_API_KEY_REVOKE = "/console/api-keys/{id}/revoke";
     CONSOLE_SUPPORT = "/console/support";
+    CONSOLE_AUDIT = "/console/audit";
+    CONSOLE_AUDIT_CSV = "/console/audit.csv";
     CONSOLE_SETTINGS = "/console/settings";
     CONSOLE_SETTINGS_PROFILE = "/console/settings/profile";
     CONSOLE_SETTINGS_PASSWORD = "/console/settings/password";

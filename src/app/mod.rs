@@ -9,6 +9,7 @@
 pub mod actor;
 pub mod api_keys;
 pub mod applications;
+pub mod audit;
 pub mod authorizations;
 pub mod bills;
 pub mod customers;

@@ -3,6 +3,7 @@
 pub mod activation;
 pub mod admin;
 pub mod apply;
+pub mod audit_log;
 pub mod auth;
 pub mod chart;
 pub mod console;

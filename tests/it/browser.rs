@@ -592,5 +592,17 @@ async fn a_reseller_reads_its_offers_and_margins_in_a_browser() {
         screenshot(c, &format!("reseller-billing-{mode}.png")).await;
         c.goto(&app.url("/console/authorizations")).await.unwrap();
         screenshot(c, &format!("authorizations-{mode}.png")).await;
+        c.goto(&app.url("/console/team")).await.unwrap();
+        let members = c
+            .find(Locator::Css("#members"))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(members.contains(login.email), "{members}");
+        screenshot(c, &format!("team-{mode}.png")).await;
+        c.goto(&app.url("/console/settings")).await.unwrap();
+        screenshot(c, &format!("settings-{mode}.png")).await;
     }
 }

@@ -34,7 +34,11 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             )
             .route(
                 routes::within(routes::ADMIN, routes::ADMIN_AUDIT),
-                web::get().to(audit_page),
+                web::get().to(crate::web::audit_log::admin_page),
+            )
+            .route(
+                routes::within(routes::ADMIN, routes::ADMIN_AUDIT_CSV),
+                web::get().to(crate::web::audit_log::admin_csv),
             )
             .configure(applications::configure)
             .configure(partner_pages::configure)
@@ -94,25 +98,6 @@ async fn outbox_page(
         ctx,
         mails: outbox::recent(&mut c, 200).await?,
         folder,
-    })
-}
-
-#[derive(Template)]
-#[template(path = "admin/audit.html")]
-struct AuditPage {
-    ctx: PageCtx,
-    events: Vec<AuditRow>,
-}
-
-async fn audit_page(
-    _op: Operator,
-    ctx: PageCtx,
-    state: web::Data<AppState>,
-) -> Result<HttpResponse, AppError> {
-    let mut c = state.db.acquire().await?;
-    render(&AuditPage {
-        ctx,
-        events: audit::recent(&mut c, 200).await?,
     })
 }
 

@@ -4,7 +4,7 @@
 mod api_keys;
 mod billing;
 mod branding;
-mod customers;
+pub(crate) mod customers;
 pub(crate) mod offers;
 mod settings;
 mod signup_links;
@@ -39,7 +39,15 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .configure(signup_links::configure)
             .configure(support::configure)
             .configure(team::configure)
-            .configure(settings::configure),
+            .configure(settings::configure)
+            .route(
+                routes::within(routes::CONSOLE, routes::CONSOLE_AUDIT),
+                web::get().to(crate::web::audit_log::console_page),
+            )
+            .route(
+                routes::within(routes::CONSOLE, routes::CONSOLE_AUDIT_CSV),
+                web::get().to(crate::web::audit_log::console_csv),
+            ),
     );
 }
 

@@ -1,0 +1,204 @@
+//! The audit log's pages (issue 15): operators' `/admin/audit` over every partner, and a
+//! partner's `/console/audit` for its owners and admins, with the same filters (partner for
+//! operators, actor, action, days), keyset paging newest first and a formula-safe CSV.
+
+use actix_web::http::header;
+use actix_web::{HttpRequest, HttpResponse, web};
+use askama::Template;
+use chrono::{DateTime, Duration, NaiveDate, NaiveTime, Utc};
+use serde::Deserialize;
+
+use crate::app::Actor;
+use crate::app::audit::{self, AuditError};
+use crate::auth::{Member, Operator};
+use crate::state::AppState;
+use crate::store::audit::{AuditFilter, AuditRow};
+use crate::store::partners::{self, Partner};
+use crate::web::client_addr;
+use crate::web::console::customers::csv_field;
+use crate::web::error::AppError;
+use crate::web::page::{PageCtx, render};
+use crate::web::routes;
+
+const PAGE_SIZE: i64 = 100;
+/// The most rows one CSV holds; narrow the filters for more.
+const MAX_CSV_ROWS: usize = 100_000;
+
+impl From<AuditError> for AppError {
+    fn from(e: AuditError) -> Self {
+        match e {
+            AuditError::Forbidden(_) => AppError::Forbidden,
+            AuditError::Store(s) => AppError::Store(s),
+        }
+    }
+}
+
+#[derive(Debug, Default, Clone, Deserialize)]
+#[serde(default)]
+pub struct AuditQuery {
+    partner: String,
+    actor: String,
+    action: String,
+    from: String,
+    to: String,
+    before: Option<i64>,
+}
+
+fn day_start(s: &str) -> Option<DateTime<Utc>> {
+    NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
+        .ok()
+        .map(|d| d.and_time(NaiveTime::MIN).and_utc())
+}
+
+impl AuditQuery {
+    fn filter(&self) -> AuditFilter<'_> {
+        AuditFilter {
+            partner_id: self.partner.trim().parse().ok(),
+            actor: &self.actor,
+            action: &self.action,
+            from: day_start(&self.from),
+            // The "to" day is included.
+            until: day_start(&self.to).map(|d| d + Duration::days(1)),
+        }
+    }
+
+    /// The query string of these filters (without paging), for links.
+    pub fn query(&self) -> String {
+        let mut s = url::form_urlencoded::Serializer::new(String::new());
+        s.append_pair("partner", &self.partner)
+            .append_pair("actor", &self.actor)
+            .append_pair("action", &self.action)
+            .append_pair("from", &self.from)
+            .append_pair("to", &self.to);
+        s.finish()
+    }
+}
+
+#[derive(Template)]
+#[template(path = "audit_log.html")]
+struct AuditLogPage {
+    ctx: PageCtx,
+    f: AuditQuery,
+    recent: Vec<AuditRow>,
+    next: Option<i64>,
+    /// Operators filter by partner too.
+    partners: Option<Vec<Partner>>,
+    here: &'static str,
+    csv: &'static str,
+}
+
+async fn show(
+    state: &AppState,
+    actor: &Actor,
+    ctx: PageCtx,
+    f: AuditQuery,
+    operator: bool,
+) -> Result<HttpResponse, AppError> {
+    let mut recent = audit::page(&state.db, actor, f.filter(), f.before, PAGE_SIZE + 1).await?;
+    let next = (recent.len() as i64 > PAGE_SIZE).then(|| {
+        recent.truncate(PAGE_SIZE as usize);
+        recent.last().map(|r| r.event_id).unwrap_or_default()
+    });
+    let partners = if operator {
+        let mut c = state.db.acquire().await?;
+        Some(partners::search(&mut c, "", None, None, 1_000).await?)
+    } else {
+        None
+    };
+    let (here, csv) = if operator {
+        (routes::ADMIN_AUDIT, routes::ADMIN_AUDIT_CSV)
+    } else {
+        (routes::CONSOLE_AUDIT, routes::CONSOLE_AUDIT_CSV)
+    };
+    render(&AuditLogPage {
+        ctx,
+        f,
+        recent,
+        next,
+        partners,
+        here,
+        csv,
+    })
+}
+
+async fn csv(state: &AppState, actor: &Actor, f: AuditQuery) -> Result<HttpResponse, AppError> {
+    let mut out = String::from("time,actor,partner,action,detail,address\n");
+    let mut before = f.before;
+    let mut rows = 0;
+    loop {
+        let page = audit::page(&state.db, actor, f.filter(), before, 1_000).await?;
+        for r in &page {
+            let fields = [
+                r.at.format("%Y-%m-%d %H:%M:%S").to_string(),
+                r.actor_email.clone().unwrap_or_default(),
+                r.partner_name.clone().unwrap_or_default(),
+                r.action.clone(),
+                r.detail.clone(),
+                r.address.clone(),
+            ];
+            out.push_str(&fields.map(|v| csv_field(&v)).join(","));
+            out.push('\n');
+        }
+        rows += page.len();
+        match page.last() {
+            Some(last) if page.len() == 1_000 && rows < MAX_CSV_ROWS => {
+                before = Some(last.event_id)
+            }
+            _ => break,
+        }
+    }
+    Ok(HttpResponse::Ok()
+        .content_type("text/csv; charset=utf-8")
+        .insert_header((
+            header::CONTENT_DISPOSITION,
+            "attachment; filename=\"audit-log.csv\"",
+        ))
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .body(out))
+}
+
+fn operator_actor(req: &HttpRequest, state: &AppState, op: &Operator) -> Actor {
+    Actor::user(op.0.user_id, None, client_addr(req, &state.settings))
+}
+
+pub async fn admin_page(
+    req: HttpRequest,
+    op: Operator,
+    ctx: PageCtx,
+    state: web::Data<AppState>,
+    f: web::Query<AuditQuery>,
+) -> Result<HttpResponse, AppError> {
+    let actor = operator_actor(&req, &state, &op);
+    show(&state, &actor, ctx, f.into_inner(), true).await
+}
+
+pub async fn admin_csv(
+    req: HttpRequest,
+    op: Operator,
+    state: web::Data<AppState>,
+    f: web::Query<AuditQuery>,
+) -> Result<HttpResponse, AppError> {
+    let actor = operator_actor(&req, &state, &op);
+    csv(&state, &actor, f.into_inner()).await
+}
+
+pub async fn console_page(
+    req: HttpRequest,
+    m: Member,
+    ctx: PageCtx,
+    state: web::Data<AppState>,
+    f: web::Query<AuditQuery>,
+) -> Result<HttpResponse, AppError> {
+    let actor = m.actor(client_addr(&req, &state.settings));
+    show(&state, &actor, ctx, f.into_inner(), false).await
+}
+
+pub async fn console_csv(
+    req: HttpRequest,
+    m: Member,
+    state: web::Data<AppState>,
+    f: web::Query<AuditQuery>,
+) -> Result<HttpResponse, AppError> {
+    let actor = m.actor(client_addr(&req, &state.settings));
+    csv(&state, &actor, f.into_inner()).await
+}
