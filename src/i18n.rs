@@ -1,5 +1,6 @@
-//! One translation layer for every user-facing string (Fluent). English only for now; a language
-//! is added by dropping a folder of `.ftl` files under `locales/`.
+//! One translation layer for every user-facing string (Fluent): English and Japanese, a folder of
+//! `.ftl` files each under `locales/`. A page's language is the member's setting, else the
+//! language a visitor chose on the public pages (a cookie), else `Accept-Language`, else English.
 
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -20,7 +21,12 @@ static_loader! {
 const DEFAULT: LanguageIdentifier = langid!("en-US");
 
 /// The languages a member may choose, by code, with their own names.
-pub const LANGUAGES: &[(&str, &str)] = &[("en-US", "English")];
+pub const LANGUAGES: &[(&str, &str)] = &[("en-US", "English"), ("ja", "日本語")];
+
+/// The cookie that keeps the language a visitor chose on the public pages.
+pub const LANGUAGE_COOKIE: &str = "pc_lang";
+
+const JAPANESE: LanguageIdentifier = langid!("ja");
 
 #[derive(Debug, Clone)]
 pub struct I18n {
@@ -34,8 +40,41 @@ impl Default for I18n {
 }
 
 impl I18n {
+    /// The catalogue for a language tag (`ja`, `ja-JP`, `en`, `en-GB`…), if there is one.
+    pub fn for_tag(tag: &str) -> Option<I18n> {
+        let primary = tag.trim().split(['-', '_']).next()?.to_ascii_lowercase();
+        match primary.as_str() {
+            "ja" => Some(I18n { lang: JAPANESE }),
+            "en" => Some(I18n { lang: DEFAULT }),
+            _ => None,
+        }
+    }
+
+    /// The first language with a catalogue among `setting`, `chosen` (the public pages' cookie)
+    /// and the `Accept-Language` header's tags by weight; English when none has one.
+    pub fn negotiate(
+        setting: Option<&str>,
+        chosen: Option<&str>,
+        accept_language: Option<&str>,
+    ) -> I18n {
+        setting
+            .and_then(I18n::for_tag)
+            .or_else(|| chosen.and_then(I18n::for_tag))
+            .or_else(|| accept_language.and_then(from_accept_language))
+            .unwrap_or_default()
+    }
+
     pub fn lang(&self) -> String {
         self.lang.to_string()
+    }
+
+    /// A month for people: `2026-11`, `2026年11月`.
+    pub fn month(&self, m: impl std::fmt::Display) -> String {
+        let s = m.to_string();
+        let (year, month) = s.split_once('-').unwrap_or((&s, ""));
+        // `month` as written ("03"), `m` as a number ("3").
+        let m = month.trim_start_matches('0');
+        self.t_args("month-label", &[("year", year), ("month", month), ("m", m)])
     }
 
     /// The message `key`; a missing key shows as itself (and fails the catalogue test).
@@ -67,22 +106,139 @@ impl I18n {
     }
 }
 
+/// The best-weighted tag of an `Accept-Language` header that has a catalogue.
+fn from_accept_language(header: &str) -> Option<I18n> {
+    let mut tags: Vec<(f32, usize, &str)> = header
+        .split(',')
+        .enumerate()
+        .filter_map(|(i, part)| {
+            let mut it = part.split(';');
+            let tag = it.next()?.trim();
+            let q = it
+                .find_map(|p| p.trim().strip_prefix("q="))
+                .and_then(|q| q.parse::<f32>().ok())
+                .unwrap_or(1.0);
+            (q > 0.0 && !tag.is_empty()).then_some((q, i, tag))
+        })
+        .collect();
+    tags.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+    tags.into_iter().find_map(|(_, _, t)| I18n::for_tag(t))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_language_is_the_setting_then_the_choice_then_the_browser() {
+        let ja = Some("ja,en-US;q=0.8");
+        assert_eq!(I18n::negotiate(None, None, ja).lang(), "ja");
+        assert_eq!(
+            I18n::negotiate(None, None, Some("fr, en;q=0.5, ja;q=0.9")).lang(),
+            "ja"
+        );
+        assert_eq!(I18n::negotiate(None, None, Some("fr")).lang(), "en-US");
+        assert_eq!(I18n::negotiate(None, Some("en-US"), ja).lang(), "en-US");
+        assert_eq!(
+            I18n::negotiate(Some("ja"), Some("en-US"), None).lang(),
+            "ja"
+        );
+        assert_eq!(
+            I18n::negotiate(None, None, Some("ja;q=0, en")).lang(),
+            "en-US"
+        );
+        assert_eq!(I18n::negotiate(None, None, None).lang(), "en-US");
+    }
+
+    fn ids(lang: &str) -> Vec<String> {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("locales")
+            .join(lang)
+            .join("main.ftl");
+        std::fs::read_to_string(&path)
+            .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+            .lines()
+            .filter_map(|l| {
+                let (id, _) = l.split_once(" =")?;
+                (!id.is_empty() && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'))
+                    .then(|| id.to_string())
+            })
+            .collect()
+    }
+
+    #[test]
+    fn both_languages_have_the_same_messages() {
+        let (en, ja) = (ids("en-US"), ids("ja"));
+        let only_en: Vec<_> = en.iter().filter(|k| !ja.contains(k)).collect();
+        let only_ja: Vec<_> = ja.iter().filter(|k| !en.contains(k)).collect();
+        assert!(
+            only_en.is_empty() && only_ja.is_empty(),
+            "only in English: {only_en:?}\nonly in Japanese: {only_ja:?}"
+        );
+        assert!(en.len() > 500, "{}", en.len());
+    }
+
+    /// Keys built at run time from a state or a role name.
+    #[test]
+    fn every_key_built_at_run_time_exists_in_both_languages() {
+        use crate::domain::{AuthorizationState, CustomerState, OfferState, Role};
+        let mut keys: Vec<String> = Vec::new();
+        keys.extend(
+            CustomerState::ALL
+                .iter()
+                .map(|s| format!("customer-state-{s}")),
+        );
+        keys.extend(OfferState::ALL.iter().map(|s| format!("offer-state-{s}")));
+        keys.extend(
+            OfferState::ALL
+                .iter()
+                .map(|s| format!("offer-state-word-{s}")),
+        );
+        for step in [
+            crate::app::offers::Step::Edit,
+            crate::app::offers::Step::Release,
+            crate::app::offers::Step::Accept,
+            crate::app::offers::Step::Cancel,
+            crate::app::offers::Step::Replace,
+        ] {
+            keys.push(format!("offer-step-{}", step.verb()));
+        }
+        keys.extend(
+            AuthorizationState::ALL
+                .iter()
+                .map(|s| format!("authorization-state-{s}")),
+        );
+        keys.extend(Role::ALL.iter().map(|r| format!("role-{}", r.as_str())));
+        keys.extend(
+            crate::store::signup_links::LinkState::ALL
+                .iter()
+                .map(|s| format!("link-state-{}", s.as_str())),
+        );
+        keys.extend(
+            crate::billing::grants::CreditStatus::ALL
+                .iter()
+                .map(|s| format!("credit-status-{}", s.as_str())),
+        );
+        for lang in ["en-US", "ja"] {
+            let i18n = I18n::for_tag(lang).unwrap();
+            let missing: Vec<_> = keys.iter().filter(|k| !i18n.has(k)).collect();
+            assert!(missing.is_empty(), "{lang}: {missing:?}");
+        }
+    }
 
     /// Every `t("...")` in a template and every `"error-…"`/`"flash-…"` key in the code must
     /// exist in the English catalogue, so no page ever shows a raw key.
     #[test]
     fn every_key_used_is_translated() {
-        let i18n = I18n::default();
         let mut missing = Vec::new();
-        for dir in ["templates", "src"] {
-            for path in walk(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(dir)) {
-                let text = std::fs::read_to_string(&path).unwrap_or_default();
-                for key in keys_in(&text) {
-                    if !i18n.has(&key) {
-                        missing.push(format!("{}: {key}", path.display()));
+        for i18n in [I18n::default(), I18n::for_tag("ja").unwrap()] {
+            for dir in ["templates", "src"] {
+                for path in walk(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(dir)) {
+                    let text = std::fs::read_to_string(&path).unwrap_or_default();
+                    for key in keys_in(&text) {
+                        if !i18n.has(&key) {
+                            missing.push(format!("{} {}: {key}", i18n.lang(), path.display()));
+                        }
                     }
                 }
             }

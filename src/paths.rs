@@ -27,6 +27,7 @@ pages! {
     READYZ = "/readyz";
     METRICS = "/metrics";
     STATIC = "/static/{file:.*}";
+    LANGUAGE = "/language";
     APPLY = "/apply";
     APPLY_RECEIVED = "/apply/received";
     PARTNER_LOGO = "/logos/{slug}/{mode}.svg";

@@ -158,6 +158,7 @@ fn serve(listener: TcpListener, state: AppState, key: Key) -> anyhow::Result<Ser
         App::new()
             // Innermost first: CSRF and identification need the session, which needs to be
             // inside `observe` so that every answer gets headers, logs and metrics.
+            .wrap(from_fn(crate::web::error::localize))
             .wrap(from_fn(verify_csrf))
             .wrap(from_fn(identify))
             .wrap(sessions)

@@ -34,7 +34,9 @@ pub async fn request_reset(ctx: Ctx<'_>, email: &Email, i18n: &I18n) -> anyhow::
         )
         .await?;
         let link = format!("{}{}", ctx.public_url, paths::password_reset(&token));
-        let message = mail::password_reset(i18n, &user.email, &link)?;
+        // A mail follows its recipient's setting, else the language of the request.
+        let theirs = user.language.as_deref().and_then(I18n::for_tag);
+        let message = mail::password_reset(theirs.as_ref().unwrap_or(i18n), &user.email, &link)?;
         mail::enqueue(&mut tx, &message, ctx.now).await?;
     }
     ctx.commit_and_send(tx).await?;

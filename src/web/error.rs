@@ -179,9 +179,19 @@ impl ResponseError for AppError {
     }
 }
 
-/// Renders the styled error page; used for errors and for the 404 of unknown routes.
-pub fn error_page(status: StatusCode, (title, text): (&'static str, &'static str)) -> HttpResponse {
-    let ctx = PageCtx::anonymous();
+/// Renders the styled error page; used for errors and for the 404 of unknown routes. Made
+/// without the request, it is English; [`localize`] renders it again in the request's language.
+pub fn error_page(status: StatusCode, keys: (&'static str, &'static str)) -> HttpResponse {
+    let mut res = error_page_in(PageCtx::anonymous(), status, keys);
+    res.extensions_mut().insert(ErrorKeys(keys));
+    res
+}
+
+fn error_page_in(
+    ctx: PageCtx,
+    status: StatusCode,
+    (title, text): (&'static str, &'static str),
+) -> HttpResponse {
     let page = ErrorPage {
         title: ctx.t(title),
         text: ctx.t(text),
@@ -192,6 +202,32 @@ pub fn error_page(status: StatusCode, (title, text): (&'static str, &'static str
     res.headers_mut()
         .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     res
+}
+
+/// What an error page says, kept on its response for [`localize`].
+#[derive(Debug, Clone, Copy)]
+struct ErrorKeys((&'static str, &'static str));
+
+/// Renders error pages again with the request's page context: its language, and the signed-in
+/// member's navigation.
+pub async fn localize(
+    req: actix_web::dev::ServiceRequest,
+    next: actix_web::middleware::Next<impl actix_web::body::MessageBody + 'static>,
+) -> Result<actix_web::dev::ServiceResponse<actix_web::body::BoxBody>, actix_web::Error> {
+    use actix_web::FromRequest;
+    let res = next.call(req).await?.map_into_boxed_body();
+    let Some(ErrorKeys(keys)) = res.response().extensions().get::<ErrorKeys>().copied() else {
+        return Ok(res);
+    };
+    let status = res.status();
+    let (req, _) = res.into_parts();
+    let ctx = PageCtx::extract(&req)
+        .await
+        .unwrap_or_else(|_| PageCtx::anonymous());
+    Ok(actix_web::dev::ServiceResponse::new(
+        req,
+        error_page_in(ctx, status, keys),
+    ))
 }
 
 fn urlencode(s: &str) -> String {

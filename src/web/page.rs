@@ -69,6 +69,25 @@ impl PageCtx {
         self.i18n.t_args(key, args)
     }
 
+    /// A month for people, in the page's language.
+    pub fn month(&self, m: impl std::fmt::Display) -> String {
+        self.i18n.month(m)
+    }
+
+    /// The public pages' switcher: each language but the page's, with its link back here.
+    pub fn other_languages(&self) -> Vec<(&'static str, &'static str, String)> {
+        let here = self.lang();
+        crate::i18n::LANGUAGES
+            .iter()
+            .filter(|(code, _)| *code != here)
+            .map(|(code, name)| {
+                let mut q = url::form_urlencoded::Serializer::new(String::new());
+                q.append_pair("to", code).append_pair("next", &self.path);
+                (*code, *name, format!("{}?{}", routes::LANGUAGE, q.finish()))
+            })
+            .collect()
+    }
+
     pub fn lang(&self) -> String {
         self.i18n.lang()
     }
@@ -148,6 +167,18 @@ impl FromRequest for PageCtx {
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         let sess = req.get_session();
+        let setting = req
+            .extensions()
+            .get::<CurrentUser>()
+            .and_then(|CurrentUser(u)| u.language.clone());
+        let chosen = req
+            .cookie(crate::i18n::LANGUAGE_COOKIE)
+            .map(|c| c.value().to_string());
+        let accept = req
+            .headers()
+            .get(actix_web::http::header::ACCEPT_LANGUAGE)
+            .and_then(|v| v.to_str().ok());
+        let i18n = I18n::negotiate(setting.as_deref(), chosen.as_deref(), accept);
         let user = req
             .extensions()
             .get::<CurrentUser>()
@@ -159,7 +190,7 @@ impl FromRequest for PageCtx {
                 is_msp: u.partner_kind == Some(crate::domain::PartnerKind::Msp),
             });
         ready(Ok(PageCtx {
-            i18n: I18n::default(),
+            i18n,
             user,
             csrf: session::csrf_token(&sess),
             flashes: session::take_flashes(&sess),

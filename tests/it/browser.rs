@@ -606,3 +606,79 @@ async fn a_reseller_reads_its_offers_and_margins_in_a_browser() {
         screenshot(c, &format!("settings-{mode}.png")).await;
     }
 }
+
+#[tokio::test]
+async fn the_console_and_a_signup_page_in_japanese() {
+    let app = spawn_app().await;
+    let demo = partner_console::app::demo::seed(&app.state.db, &app.state.vault, &app.address)
+        .await
+        .expect("demo data");
+    let login = demo
+        .logins
+        .iter()
+        .find(|l| l.who.contains("MSP"))
+        .expect("a demo MSP");
+    // The owner chose Japanese in Settings.
+    {
+        let email = partner_console::domain::Email::parse(login.email).unwrap();
+        let mut c = app.state.db.acquire().await.unwrap();
+        let user = partner_console::store::users::find_by_email(&mut c, &email)
+            .await
+            .unwrap()
+            .unwrap();
+        partner_console::store::users::set_profile(
+            &mut c,
+            user.user_id,
+            "",
+            Some("ja"),
+            chrono::Utc::now(),
+        )
+        .await
+        .unwrap();
+    }
+    let signup = demo.signup_url.trim_start_matches(&app.address).to_string();
+    let Some(d) = browser(false).await else {
+        return;
+    };
+    let c = &d.client;
+    // A visitor chooses Japanese on the public pages.
+    c.goto(&app.url(&format!("/language?to=ja&next={signup}")))
+        .await
+        .unwrap();
+    let lang = c
+        .find(Locator::Css("html"))
+        .await
+        .unwrap()
+        .attr("lang")
+        .await
+        .unwrap();
+    assert_eq!(lang.as_deref(), Some("ja"));
+    screenshot(c, "signup-ja.png").await;
+    c.goto(&app.url("/sign-in")).await.unwrap();
+    screenshot(c, "sign-in-ja.png").await;
+    fill(c, "#email", login.email).await;
+    fill(c, "#password", login.password).await;
+    click(c, "form.form button[type=submit]").await;
+    wait_for_path(c, "/console").await;
+    screenshot(c, "console-home-ja.png").await;
+    for (path, name) in [
+        ("/console/billing", "billing-ja.png"),
+        ("/console/customers", "customers-ja.png"),
+        ("/console/team", "team-ja.png"),
+        ("/console/settings", "settings-ja.png"),
+    ] {
+        c.goto(&app.url(path)).await.unwrap();
+        let h1 = c
+            .find(Locator::Css("h1"))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(
+            h1.chars().any(|ch| ch > '\u{3000}'),
+            "{path} is in Japanese: {h1}"
+        );
+        screenshot(c, name).await;
+    }
+}

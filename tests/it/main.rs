@@ -15,6 +15,7 @@ mod browser;
 mod cli;
 mod customers;
 mod headers;
+mod languages;
 mod onboarding;
 mod ops;
 mod outbox;

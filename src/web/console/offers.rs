@@ -408,7 +408,10 @@ fn flash_refusal(ctx: &PageCtx, sess: &Session, e: &OfferError) {
     let text = match e {
         OfferError::State(state, step) => ctx.t_args(
             "flash-offer-refused",
-            &[("state", state.as_str()), ("change", step.verb())],
+            &[
+                ("state", &ctx.t(&format!("offer-state-word-{state}"))),
+                ("change", &ctx.t(&format!("offer-step-{}", step.verb()))),
+            ],
         ),
         OfferError::Replaced(id) => {
             ctx.t_args("flash-offer-replaced-already", &[("id", &id.to_string())])
