@@ -154,27 +154,20 @@ impl FromRequest for Operator {
     }
 }
 
+/// A partner member as the actor of what its request does, with its role.
+fn member_actor(user: &User, partner_id: i64, address: String) -> crate::app::Actor {
+    crate::app::Actor::member(user.user_id, partner_id, user.role(), address)
+}
+
 impl Member {
-    /// The member as the actor of what its request does, with its role.
     pub fn actor(&self, address: String) -> crate::app::Actor {
-        crate::app::Actor::member(
-            self.user.user_id,
-            self.partner_id,
-            self.user.role(),
-            address,
-        )
+        member_actor(&self.user, self.partner_id, address)
     }
 }
 
 impl Manager {
-    /// The member as the actor of what its request does, with its role.
     pub fn actor(&self, address: String) -> crate::app::Actor {
-        crate::app::Actor::member(
-            self.user.user_id,
-            self.partner_id,
-            self.user.role(),
-            address,
-        )
+        member_actor(&self.user, self.partner_id, address)
     }
 }
 

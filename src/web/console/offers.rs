@@ -43,20 +43,6 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route(at(routes::CONSOLE_OFFER_CANCEL), web::post().to(cancel));
 }
 
-fn actor(
-    req: &HttpRequest,
-    state: &AppState,
-    user: &crate::store::users::User,
-    partner_id: i64,
-) -> Actor {
-    Actor::member(
-        user.user_id,
-        partner_id,
-        user.role(),
-        client_addr(req, &state.settings),
-    )
-}
-
 /// A percentage written with up to two decimals ("12.5") as basis points; -1 when it is not one,
 /// which every range refuses.
 fn bps(s: &str) -> i64 {
@@ -133,7 +119,7 @@ async fn held(
     ctx: PageCtx,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, AppError> {
-    let actor = actor(&req, &state, &m.user, m.partner_id);
+    let actor = m.actor(client_addr(&req, &state.settings));
     let items = authorizations::held(&state.db, &actor).await?;
     render(&HeldPage {
         ctx,
@@ -189,7 +175,7 @@ async fn list(
     f: web::Query<Filters>,
 ) -> Result<HttpResponse, AppError> {
     let f = f.into_inner();
-    let actor = actor(&req, &state, &m.user, m.partner_id);
+    let actor = m.actor(client_addr(&req, &state.settings));
     let mut rows = offers::page(
         state.app(),
         &actor,
@@ -342,7 +328,7 @@ async fn new_form(
     state: web::Data<AppState>,
     q: web::Query<OfferForm>,
 ) -> Result<HttpResponse, AppError> {
-    let actor = actor(&req, &state, &m.user, m.partner_id);
+    let actor = m.actor(client_addr(&req, &state.settings));
     let mut v = q.into_inner();
     if let Some(old) = v.replaces() {
         let o = offers::view(state.app(), &actor, old).await?.offer;
@@ -429,7 +415,7 @@ async fn create(
     state: web::Data<AppState>,
     form: web::Form<OfferForm>,
 ) -> Result<HttpResponse, AppError> {
-    let actor = actor(&req, &state, &m.user, m.partner_id);
+    let actor = m.actor(client_addr(&req, &state.settings));
     let v = form.into_inner();
     match offers::create(state.app(), &actor, &v.request(), v.replaces()).await {
         Ok(o) => {
@@ -452,7 +438,7 @@ async fn edit_form(
     state: web::Data<AppState>,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
-    let actor = actor(&req, &state, &m.user, m.partner_id);
+    let actor = m.actor(client_addr(&req, &state.settings));
     let o = offers::view(state.app(), &actor, *id).await?.offer;
     if o.state != OfferState::Draft {
         flash_refusal(&ctx, &sess, &OfferError::State(o.state, offers::Step::Edit));
@@ -480,7 +466,7 @@ async fn edit(
     id: web::Path<i64>,
     form: web::Form<OfferForm>,
 ) -> Result<HttpResponse, AppError> {
-    let actor = actor(&req, &state, &m.user, m.partner_id);
+    let actor = m.actor(client_addr(&req, &state.settings));
     let v = form.into_inner();
     match offers::update(state.app(), &actor, *id, &v.request()).await {
         Ok(o) => {
@@ -572,7 +558,7 @@ async fn detail(
     state: web::Data<AppState>,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
-    let actor = actor(&req, &state, &m.user, m.partner_id);
+    let actor = m.actor(client_addr(&req, &state.settings));
     detail_page(&state, &actor, &m, ctx, *id, None, None).await
 }
 
@@ -586,7 +572,7 @@ async fn change(
     id: i64,
     step: offers::Step,
 ) -> Result<HttpResponse, AppError> {
-    let actor = actor(&req, &state, &m.user, m.partner_id);
+    let actor = m.actor(client_addr(&req, &state.settings));
     let (done, flash) = match step {
         offers::Step::Release => (
             offers::release(state.app(), &actor, id).await,
@@ -642,7 +628,7 @@ async fn accept(
     id: web::Path<i64>,
     form: web::Form<AcceptForm>,
 ) -> Result<HttpResponse, AppError> {
-    let actor = actor(&req, &state, &m.user, m.partner_id);
+    let actor = m.actor(client_addr(&req, &state.settings));
     match offers::accept(state.app(), &actor, *id, date(&form.accepted_on)).await {
         Ok(a) => {
             session::flash(

@@ -9,7 +9,6 @@ use askama::Template;
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
 
-use crate::app::Actor;
 use crate::app::signup_links::{self as links, Field, LinkError, NewLinkRequest};
 use crate::auth::session::{self, FlashLevel};
 use crate::auth::{Manager, Member};
@@ -37,21 +36,6 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         routes::within(routes::CONSOLE, routes::CONSOLE_SIGNUP_LINK_REVOKE),
         web::post().to(revoke),
     );
-}
-
-/// The member as the actor of what the request does.
-fn actor(
-    req: &HttpRequest,
-    state: &AppState,
-    user: &crate::store::users::User,
-    partner_id: i64,
-) -> Actor {
-    Actor::member(
-        user.user_id,
-        partner_id,
-        user.role(),
-        client_addr(req, &state.settings),
-    )
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -111,7 +95,7 @@ async fn list(
     ctx: PageCtx,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, AppError> {
-    let actor = actor(&req, &state, &m.user, m.partner_id);
+    let actor = m.actor(client_addr(&req, &state.settings));
     let links = links::list(&state.db, &actor).await?;
     render(&ListPage {
         ctx,
@@ -131,7 +115,7 @@ async fn create(
     state: web::Data<AppState>,
     form: web::Form<CreateForm>,
 ) -> Result<HttpResponse, AppError> {
-    let actor = actor(&req, &state, &m.user, m.partner_id);
+    let actor = m.actor(client_addr(&req, &state.settings));
     let v = form.into_inner();
     let now = state.now();
     let created = links::create(
@@ -197,7 +181,7 @@ async fn confirm_revoke(
     state: web::Data<AppState>,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
-    let actor = actor(&req, &state, &m.user, m.partner_id);
+    let actor = m.actor(client_addr(&req, &state.settings));
     let link = links::find(&state.db, &actor, *id).await?;
     render(&RevokePage { ctx, link })
 }
@@ -210,7 +194,7 @@ async fn revoke(
     state: web::Data<AppState>,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
-    let actor = actor(&req, &state, &m.user, m.partner_id);
+    let actor = m.actor(client_addr(&req, &state.settings));
     links::revoke(&state.db, &actor, *id, state.now()).await?;
     session::flash(&sess, FlashLevel::Success, ctx.t("flash-link-revoked"));
     Ok(redirect(routes::CONSOLE_SIGNUP_LINKS))
