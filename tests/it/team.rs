@@ -520,4 +520,51 @@ async fn the_audit_log_filters_pages_and_exports_for_operators_and_partners() {
     let (_, html) = get(&op, &app, "/admin/audit?actor=borealis").await;
     assert!(rows(&html).iter().all(|x| x.contains("borealis")));
     assert!(!rows(&html).is_empty());
+
+    // Keyset paging, newest first: every event once across the pages, none twice.
+    {
+        let mut tx = app.state.db.begin().await.unwrap();
+        let email = partner_console::domain::Email::parse("owner@acme.example").unwrap();
+        let owner_id = partner_console::store::users::find_by_email(&mut tx, &email)
+            .await
+            .unwrap()
+            .unwrap()
+            .user_id;
+        let actor = partner_console::app::Actor::member(
+            owner_id,
+            acme,
+            Some(Role::Owner),
+            "10.0.0.9".into(),
+        );
+        for i in 0..150 {
+            actor
+                .audit(
+                    &mut tx,
+                    "paging_probe",
+                    &format!("probe {i:03}"),
+                    chrono::Utc::now(),
+                )
+                .await
+                .unwrap();
+        }
+        tx.commit().await.unwrap();
+    }
+    let (_, first) = get(&owner, &app, "/console/audit?action=paging_probe").await;
+    let page1 = rows(&first);
+    assert_eq!(page1.len(), 100);
+    assert!(page1[0].contains("probe 149"), "newest first: {}", page1[0]);
+    let next = {
+        let doc = scraper::Html::parse_document(&first);
+        doc.select(&scraper::Selector::parse("#next-page").unwrap())
+            .next()
+            .and_then(|a| a.value().attr("href"))
+            .expect("a next page")
+            .to_string()
+    };
+    let (_, second) = get(&owner, &app, &next).await;
+    let page2 = rows(&second);
+    assert_eq!(page2.len(), 50);
+    assert!(page2.last().unwrap().contains("probe 000"));
+    assert!(!second.contains("id=\"next-page\""), "the last page");
+    assert!(page2.iter().all(|r| !page1.contains(r)), "no event twice");
 }
