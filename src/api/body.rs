@@ -16,6 +16,20 @@ pub fn optional_object<T: DeserializeOwned>(raw: &[u8]) -> Result<Option<T>, Str
     }
 }
 
+/// A JSON number that is a whole number (`30` and `30.0` alike, as JSON Schema's `integer` reads
+/// them); `Err` for one that is not.
+pub(super) fn whole(n: Option<&serde_json::Number>) -> Result<Option<i64>, ()> {
+    let Some(n) = n else { return Ok(None) };
+    n.as_i64()
+        .or_else(|| {
+            n.as_f64()
+                .filter(|f| f.fract() == 0.0 && f.abs() < 1e15)
+                .map(|f| f as i64)
+        })
+        .map(Some)
+        .ok_or(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -12,6 +12,7 @@ pub mod grants;
 pub mod ingest;
 pub mod msp;
 pub mod openapi;
+pub mod page_token;
 pub mod ratelimit;
 pub mod reference;
 pub mod replay;

@@ -5,7 +5,6 @@
 //! in `bills` and `grants`, shared with `v1`.
 
 use actix_web::{HttpResponse, web};
-use base64::Engine;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -101,21 +100,6 @@ pub(super) struct PageQuery {
     page_token: Option<String>,
 }
 
-fn encode_token(after: i64) -> String {
-    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(format!("c:{after}"))
-}
-
-fn decode_token(t: &str) -> Option<i64> {
-    let raw = base64::engine::general_purpose::URL_SAFE_NO_PAD
-        .decode(t)
-        .ok()?;
-    String::from_utf8(raw)
-        .ok()?
-        .strip_prefix("c:")?
-        .parse()
-        .ok()
-}
-
 /// List customers, a page at a time.
 ///
 /// Oldest first. Page tokens stay valid while new customers sign up: each customer is returned
@@ -149,7 +133,7 @@ pub(super) async fn list_customers<K: AsPartner>(
     }
     let after = match q.page_token.as_deref().filter(|t| !t.is_empty()) {
         None => None,
-        Some(t) => Some(decode_token(t).ok_or_else(|| {
+        Some(t) => Some(super::page_token::decode('c', t).ok_or_else(|| {
             ApiError::BadRequest("pageToken is not one this API gave out".into())
         })?),
     };
@@ -159,7 +143,7 @@ pub(super) async fn list_customers<K: AsPartner>(
     let next_page_token = if size > 0 && rows.len() as i64 > size {
         rows.truncate(size as usize);
         rows.last()
-            .map(|r| encode_token(r.customer_id))
+            .map(|r| super::page_token::encode('c', r.customer_id))
             .unwrap_or_default()
     } else {
         String::new()

@@ -3,7 +3,6 @@
 //! pages; MSP keys get 403.
 
 use actix_web::{HttpRequest, HttpResponse, web};
-use base64::Engine;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -246,21 +245,6 @@ pub(super) struct OfferList {
     next_page_token: String,
 }
 
-fn encode_token(before: i64) -> String {
-    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(format!("o:{before}"))
-}
-
-fn decode_token(t: &str) -> Option<i64> {
-    let raw = base64::engine::general_purpose::URL_SAFE_NO_PAD
-        .decode(t)
-        .ok()?;
-    String::from_utf8(raw)
-        .ok()?
-        .strip_prefix("o:")?
-        .parse()
-        .ok()
-}
-
 /// List your private offers, a page at a time.
 ///
 /// Newest first; page tokens stay valid while offers are added. An offer past its expiry is
@@ -301,7 +285,7 @@ pub(super) async fn list_offers(
     };
     let before = match q.page_token.as_deref().filter(|t| !t.is_empty()) {
         None => None,
-        Some(t) => Some(decode_token(t).ok_or_else(|| {
+        Some(t) => Some(super::page_token::decode('o', t).ok_or_else(|| {
             ApiError::BadRequest("pageToken is not one this API gave out".into())
         })?),
     };
@@ -309,7 +293,7 @@ pub(super) async fn list_offers(
     let next_page_token = if rows.len() as i64 > size {
         rows.truncate(size as usize);
         rows.last()
-            .map(|r| encode_token(r.offer_id))
+            .map(|r| super::page_token::encode('o', r.offer_id))
             .unwrap_or_default()
     } else {
         String::new()
@@ -363,15 +347,16 @@ pub(super) struct NewOfferBody {
     expires_on: String,
 }
 
-/// A whole JSON number, or -1 (out of every range) for one that is not.
-fn whole(n: Option<&serde_json::Number>) -> i64 {
-    n.and_then(serde_json::Number::as_i64).unwrap_or(-1)
-}
-
 fn parse_body(raw: &[u8]) -> Result<NewOfferBody, ApiError> {
     super::body::optional_object(raw)
         .map_err(|e| ApiError::BadRequest(format!("the body is not a private offer: {e}")))?
         .ok_or_else(|| ApiError::BadRequest("the body must be a private offer object".into()))
+}
+
+/// A whole JSON number (`12` and `12.0` alike), or -1, out of every range, for one absent or
+/// not whole: the application layer then names the field.
+fn whole(n: Option<&serde_json::Number>) -> i64 {
+    super::body::whole(n).ok().flatten().unwrap_or(-1)
 }
 
 fn request_of(b: &NewOfferBody, default_authorization: i64) -> Result<OfferRequest, ApiError> {
@@ -390,7 +375,7 @@ fn request_of(b: &NewOfferBody, default_authorization: i64) -> Result<OfferReque
         buyer_email: b.buyer_email.clone(),
         markup_bps: whole(b.markup_basis_points.as_ref()),
         duration_months: whole(b.duration_months.as_ref()),
-        expires_on: chrono::NaiveDate::parse_from_str(b.expires_on.trim(), "%Y-%m-%d").ok(),
+        expires_on: crate::billing::month::parse_day(&b.expires_on),
     })
 }
 
@@ -481,7 +466,7 @@ pub(super) async fn accept_offer(
     let body: AcceptBody = super::body::optional_object(&raw)
         .map_err(|e| ApiError::BadRequest(format!("the body is not an acceptance: {e}")))?
         .unwrap_or_default();
-    let on = chrono::NaiveDate::parse_from_str(body.accepted_on.trim(), "%Y-%m-%d").ok();
+    let on = crate::billing::month::parse_day(&body.accepted_on);
     let a = offers::accept(state.app(), &key.actor(), id_of(&id), on).await?;
     let v = offers::view(state.app(), &key.actor(), a.offer.offer_id).await?;
     Ok(HttpResponse::Ok().json(view_json(&v)))

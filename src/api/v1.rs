@@ -265,20 +265,6 @@ pub(super) struct NewLinkBody {
     max_uses: Option<serde_json::Number>,
 }
 
-/// A JSON number that is a whole number (`30` and `30.0` alike, as JSON Schema's `integer` reads
-/// them); `Err` for one that is not.
-fn whole(n: Option<&serde_json::Number>) -> Result<Option<i64>, ()> {
-    let Some(n) = n else { return Ok(None) };
-    n.as_i64()
-        .or_else(|| {
-            n.as_f64()
-                .filter(|f| f.fract() == 0.0 && f.abs() < 1e15)
-                .map(|f| f as i64)
-        })
-        .map(Some)
-        .ok_or(())
-}
-
 /// Create a signup link.
 ///
 /// Its URL is in this answer only: only a hash of its token is kept. An empty body takes every
@@ -300,8 +286,8 @@ pub(super) async fn create_link(
         .map_err(|e| ApiError::BadRequest(format!("the body is not a signup link request: {e}")))?
         .unwrap_or_default();
     // A number that is not whole is out of range, as the application layer reports it.
-    let days = whole(body.expires_in_days.as_ref()).unwrap_or(Some(0));
-    let max_uses = whole(body.max_uses.as_ref()).unwrap_or(Some(0));
+    let days = super::body::whole(body.expires_in_days.as_ref()).unwrap_or(Some(0));
+    let max_uses = super::body::whole(body.max_uses.as_ref()).unwrap_or(Some(0));
     let request = NewLinkRequest {
         label: body.label,
         days: days.unwrap_or(signup_links::DEFAULT_DAYS),

@@ -21,7 +21,7 @@ use crate::store::authorizations::{self, Authorization};
 use crate::store::customers::{self, NewCustomer};
 use crate::store::offers::{self, EventActor, Filter, Offer, OfferEvent, Terms};
 use crate::store::partners::Partner;
-use crate::store::{Conn, Db, StoreError, Tx};
+use crate::store::{Conn, StoreError, Tx};
 
 pub const MAX_COMPANY_CHARS: usize = 120;
 
@@ -696,17 +696,4 @@ async fn view_of(c: &mut impl Conn, offer: Offer) -> Result<OfferView, OfferErro
         replaced_by: offers::live_replacement(c, offer.offer_id).await?,
         offer,
     })
-}
-
-/// An offer's agreement, or the actor's authorization, looked up for a form.
-pub async fn authorization_for_form(
-    db: &Db,
-    actor: &Actor,
-    id: i64,
-) -> Result<Option<Authorization>, OfferError> {
-    let mut c = db.acquire().await?;
-    let p = own(&mut c, actor).await?;
-    Ok(authorizations::find(&mut c, Some(p.partner_id), id)
-        .await?
-        .filter(|a| a.state != AuthorizationState::Draft))
 }

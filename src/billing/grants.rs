@@ -110,6 +110,19 @@ pub fn discount_period(start: Month, end: Option<Month>) -> (DateTime<Utc>, Opti
 }
 
 /// A rate in basis points as a percentage without trailing zeros: `"20%"`, `"12.5%"`, `"0.01%"`.
+/// A percentage as a form writes it ("20", "12.5", "12.5%", at most two decimals), in basis
+/// points; `None` for anything else.
+pub fn parse_percent(s: &str) -> Option<i64> {
+    super::money::Cents::parse(s.trim().trim_end_matches('%'))
+        .ok()
+        .map(|c| c.value())
+}
+
+/// Basis points as a form writes them back: "12.5" for 1 250.
+pub fn percent_number(bps: i64) -> String {
+    percent(bps).trim_end_matches('%').to_string()
+}
+
 pub fn percent(bps: i64) -> String {
     let (whole, frac) = (bps / 100, (bps % 100).abs());
     match frac {

@@ -66,6 +66,11 @@ impl Month {
     }
 }
 
+/// A day as people and files write it, `YYYY-MM-DD` (spaces around it allowed).
+pub fn parse_day(s: &str) -> Option<NaiveDate> {
+    NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").ok()
+}
+
 impl fmt::Display for Month {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{:04}-{:02}", self.year, self.month)

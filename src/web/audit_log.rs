@@ -5,7 +5,7 @@
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
-use chrono::{DateTime, Duration, NaiveDate, NaiveTime, Utc};
+use chrono::{DateTime, Duration, NaiveTime, Utc};
 use serde::Deserialize;
 
 use crate::app::Actor;
@@ -45,9 +45,7 @@ pub struct AuditQuery {
 }
 
 fn day_start(s: &str) -> Option<DateTime<Utc>> {
-    NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
-        .ok()
-        .map(|d| d.and_time(NaiveTime::MIN).and_utc())
+    crate::billing::month::parse_day(s).map(|d| d.and_time(NaiveTime::MIN).and_utc())
 }
 
 impl AuditQuery {

@@ -3,7 +3,6 @@
 use actix_session::Session;
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
-use chrono::NaiveDate;
 use serde::Deserialize;
 
 use super::partner_pages::{GrantForms, detail_page};
@@ -165,7 +164,7 @@ async fn grant_credit(
         Ok(v) if v.value() > 0 => v.value(),
         _ => return refuse(ctx, &state, partner_id, fail("error-grant-value")).await,
     };
-    let date = |s: &str| NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").ok();
+    let date = crate::billing::month::parse_day;
     let (Some(effective_on), Some(expires_on)) = (date(&f.effective_on), date(&f.expires_on))
     else {
         return refuse(ctx, &state, partner_id, fail("error-grant-dates")).await;

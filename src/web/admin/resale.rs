@@ -7,7 +7,6 @@ use actix_session::Session;
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
-use chrono::NaiveDate;
 use serde::Deserialize;
 
 use crate::app::Actor;
@@ -17,8 +16,6 @@ use crate::app::authorizations::{
 use crate::app::offers::{self, OfferView};
 use crate::auth::Operator;
 use crate::auth::session::{self, FlashLevel};
-use crate::billing::grants::percent;
-use crate::billing::money::Cents;
 use crate::domain::{AuthorizationState, OfferState, PartnerKind};
 use crate::state::AppState;
 use crate::store::authorizations::Authorization;
@@ -95,10 +92,8 @@ impl AuthorizationForm {
         AuthorizationRequest {
             product: self.product.clone(),
             // "20" or "12.5" percent, as basis points; anything else is out of range.
-            wholesale_bps: Cents::parse(self.wholesale.trim().trim_end_matches('%'))
-                .map_or(-1, |c| c.value()),
-            available_until: NaiveDate::parse_from_str(self.available_until.trim(), "%Y-%m-%d")
-                .ok(),
+            wholesale_bps: crate::billing::grants::parse_percent(&self.wholesale).unwrap_or(-1),
+            available_until: crate::billing::month::parse_day(&self.available_until),
             buyers: self.buyers.clone(),
             max_offers: self.max_offers.trim().parse().unwrap_or(0),
             durations: self.durations.clone(),
@@ -111,7 +106,7 @@ impl AuthorizationForm {
         AuthorizationForm {
             partner: a.partner_id.to_string(),
             product: a.product.clone(),
-            wholesale: percent(a.wholesale_bps).trim_end_matches('%').to_string(),
+            wholesale: crate::billing::grants::percent_number(a.wholesale_bps),
             available_until: a.available_until.to_string(),
             buyers: a.buyers.replace(',', ", "),
             max_offers: a.max_offers.to_string(),

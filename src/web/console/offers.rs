@@ -17,7 +17,6 @@ use crate::app::offers::{self, OfferError, OfferRequest, OfferView, Refusal};
 use crate::auth::session::{self, FlashLevel};
 use crate::auth::{Manager, Member};
 use crate::billing::grants::percent;
-use crate::billing::money::Cents;
 use crate::domain::OfferState;
 use crate::state::AppState;
 use crate::store::authorizations::Authorization;
@@ -41,21 +40,6 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route(at(routes::CONSOLE_OFFER_RELEASE), web::post().to(release))
         .route(at(routes::CONSOLE_OFFER_ACCEPT), web::post().to(accept))
         .route(at(routes::CONSOLE_OFFER_CANCEL), web::post().to(cancel));
-}
-
-/// A percentage written with up to two decimals ("12.5") as basis points; -1 when it is not one,
-/// which every range refuses.
-fn bps(s: &str) -> i64 {
-    Cents::parse(s.trim().trim_end_matches('%')).map_or(-1, |c| c.value())
-}
-
-/// Basis points as a form writes them back: "12.5" for 1 250.
-fn pct_input(bps: i64) -> String {
-    percent(bps).trim_end_matches('%').to_string()
-}
-
-fn date(s: &str) -> Option<NaiveDate> {
-    NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").ok()
 }
 
 /// Messages at their fields, in the page's language.
@@ -220,9 +204,9 @@ impl OfferForm {
             buyer_account: self.buyer_account.clone(),
             buyer_company: self.buyer_company.clone(),
             buyer_email: self.buyer_email.clone(),
-            markup_bps: bps(&self.markup),
+            markup_bps: crate::billing::grants::parse_percent(&self.markup).unwrap_or(-1),
             duration_months: self.duration.trim().parse().unwrap_or(0),
-            expires_on: date(&self.expires_on),
+            expires_on: crate::billing::month::parse_day(&self.expires_on),
         }
     }
 
@@ -240,7 +224,7 @@ impl OfferForm {
             buyer_account: o.buyer_account.clone(),
             buyer_company: o.buyer_company.clone(),
             buyer_email: o.buyer_email.clone(),
-            markup: pct_input(o.markup_bps),
+            markup: crate::billing::grants::percent_number(o.markup_bps),
             duration: o.duration_months.to_string(),
             expires_on: o.expires_on.to_string(),
         }
@@ -294,7 +278,11 @@ async fn form_page(
     status: StatusCode,
 ) -> Result<HttpResponse, AppError> {
     let auth = match v.authorization.trim().parse::<i64>() {
-        Ok(id) => offers::authorization_for_form(&state.db, actor, id).await?,
+        // One of the actor's, not a draft; any other id asks which one first.
+        Ok(id) => match authorizations::held_one(&state.db, actor, id).await {
+            Err(crate::app::authorizations::AuthorizationError::NotFound) => None,
+            other => Some(other?),
+        },
         Err(_) => None,
     };
     let choices = if auth.is_none() {
@@ -339,7 +327,7 @@ async fn new_form(
         v.buyer_company = o.buyer_company;
         v.buyer_email = o.buyer_email;
         v.duration = o.duration_months.to_string();
-        v.markup = pct_input(o.markup_bps);
+        v.markup = crate::billing::grants::percent_number(o.markup_bps);
     }
     form_page(
         &state,
@@ -629,7 +617,14 @@ async fn accept(
     form: web::Form<AcceptForm>,
 ) -> Result<HttpResponse, AppError> {
     let actor = m.actor(client_addr(&req, &state.settings));
-    match offers::accept(state.app(), &actor, *id, date(&form.accepted_on)).await {
+    match offers::accept(
+        state.app(),
+        &actor,
+        *id,
+        crate::billing::month::parse_day(&form.accepted_on),
+    )
+    .await
+    {
         Ok(a) => {
             session::flash(
                 &sess,
