@@ -14,6 +14,7 @@ pub mod i18n;
 pub mod mail;
 pub mod metrics;
 pub mod paths;
+pub mod progress;
 pub mod startup;
 pub mod state;
 pub mod store;

@@ -196,24 +196,20 @@ async fn run(command: Command, settings: Settings) -> anyhow::Result<ExitCode> {
 }
 
 async fn import_usage(settings: &Settings, file: &std::path::Path) -> anyhow::Result<ExitCode> {
-    use std::io::{IsTerminal, Write};
     let data =
         std::fs::read(file).map_err(|e| anyhow::anyhow!("cannot read {}: {e}", file.display()))?;
     let (rows, rejected) = partner_console::billing::usage_file::parse(&data);
     let db = connect_and_migrate(settings).await?;
-    let total = rows.len();
-    let tty = std::io::stderr().is_terminal();
+    let mut progress = partner_console::progress::Progress::rows(
+        &format!("loading {}", file.display()),
+        rows.len() as u64,
+    );
     let report =
         partner_console::app::usage::load(&db, &rows, rejected, chrono::Utc::now(), |done| {
-            if tty {
-                eprint!("\rloading {done}/{total} rows");
-                let _ = std::io::stderr().flush();
-            }
+            progress.set(done as u64)
         })
         .await?;
-    if tty {
-        eprintln!();
-    }
+    progress.finish();
     if report.rejected.is_empty() {
         println!(
             "loaded {}: {} inserted, {} skipped as already loaded, {} late (for closed months)",

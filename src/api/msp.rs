@@ -8,7 +8,7 @@ use actix_web::{HttpResponse, web};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::auth::{AsPartner, MspKey};
+use super::auth::{AsPartner, Keyed, MspKey};
 use super::bills as answers;
 use super::error::{ApiError, ErrorBody};
 use super::formats::{CustomerState, Time, YearMonth, time};
@@ -81,8 +81,10 @@ impl From<Customer> for MspCustomer {
     }
 }
 
+/// The schema of the page that `store::customers::page_json` has the database write.
 #[derive(Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
+#[allow(dead_code)]
 pub(super) struct CustomerList {
     msp_customers: Vec<MspCustomer>,
     /// Pass as `pageToken` for the next page; `""` on the last page.
@@ -111,8 +113,7 @@ pub(super) struct PageQuery {
         (status = 400, description = "`pageSize` outside 0..1000 or a `pageToken` this API did not give out", body = ErrorBody),
     ))]
 pub(super) async fn list_customers<K: AsPartner>(
-    key: K,
-    state: web::Data<AppState>,
+    Keyed { key, mut conn }: Keyed<K>,
     req: actix_web::HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
     // Read after the key is checked: an unauthenticated caller learns nothing from a 400.
@@ -137,21 +138,21 @@ pub(super) async fn list_customers<K: AsPartner>(
             ApiError::BadRequest("pageToken is not one this API gave out".into())
         })?),
     };
-    let mut c = state.db.acquire().await?;
-    let limit = if size == 0 { i64::MAX } else { size + 1 };
-    let mut rows = customers::page_asc(&mut c, key.partner().partner_id, after, limit).await?;
-    let next_page_token = if size > 0 && rows.len() as i64 > size {
-        rows.truncate(size as usize);
-        rows.last()
-            .map(|r| super::page_token::encode('c', r.customer_id))
-            .unwrap_or_default()
-    } else {
-        String::new()
+    let limit = if size == 0 { i64::MAX } else { size };
+    let page = customers::page_json(&mut conn, key.partner().partner_id, after, limit).await?;
+    let next_page_token = match page.more_after {
+        Some(last) if size > 0 => super::page_token::encode('c', last),
+        _ => String::new(),
     };
-    Ok(HttpResponse::Ok().json(CustomerList {
-        msp_customers: rows.into_iter().map(MspCustomer::from).collect(),
-        next_page_token,
-    }))
+    // The database wrote the customers' array; the envelope is [`CustomerList`]'s.
+    let body = format!(
+        "{{\"mspCustomers\":{},\"nextPageToken\":{}}}",
+        page.customers,
+        serde_json::Value::String(next_page_token)
+    );
+    Ok(HttpResponse::Ok()
+        .content_type(actix_web::http::header::ContentType::json())
+        .body(body))
 }
 
 async fn find_customer(

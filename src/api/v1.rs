@@ -59,11 +59,10 @@ async fn not_found(req: actix_web::HttpRequest) -> Result<HttpResponse, ApiError
         (status = 400, description = "`pageSize` outside 0..1000 or a `pageToken` this API did not give out", body = ErrorBody),
     ))]
 pub(super) async fn customers(
-    key: PartnerKey,
-    state: web::Data<AppState>,
+    key: super::auth::Keyed<PartnerKey>,
     req: actix_web::HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
-    msp::list_customers(key, state, req).await
+    msp::list_customers(key, req).await
 }
 
 /// Get one customer.

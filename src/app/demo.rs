@@ -6,7 +6,7 @@ use chrono::Utc;
 use crate::app::customers::new_org_id;
 use crate::app::operators::{self, CreateUserError};
 use crate::auth::api_keys::KeyVault;
-use crate::auth::password::hash_now;
+use crate::auth::password::Passwords;
 use crate::billing::month::Month;
 use crate::billing::usage_file::UsageRow;
 use crate::domain::SvgLogo;
@@ -382,9 +382,7 @@ async fn ensure_customers(db: &Db, partner: &Partner) -> Result<(), CreateUserEr
         return Ok(());
     }
     // One hash for every demo customer: nobody signs in as them, and argon2 is slow on purpose.
-    let hash = tokio::task::spawn_blocking(|| hash_now(&random_token()))
-        .await
-        .map_err(anyhow::Error::from)??;
+    let hash = Passwords::default().hash(&random_token()).await?;
     let now = Utc::now();
     let (count, link_id) = if partner.is_msp() {
         let mut tx = db.begin().await?;

@@ -3,7 +3,7 @@
 
 use chrono::Utc;
 
-use crate::auth::password::hash_now;
+use crate::auth::password::Passwords;
 use crate::domain::{DomainError, Email, NewPassword, Role};
 use crate::i18n::I18n;
 use crate::store::users::{self, Membership};
@@ -35,9 +35,7 @@ pub async fn create_user(
     let email = Email::parse(email).map_err(invalid)?;
     let password = NewPassword::parse(password, Some(&email)).map_err(invalid)?;
     let pw = password.expose().to_owned();
-    let hash = tokio::task::spawn_blocking(move || hash_now(&pw))
-        .await
-        .map_err(anyhow::Error::from)??;
+    let hash = Passwords::default().hash(&pw).await?;
     let mut tx = db.begin().await?;
     let id = match users::insert(&mut tx, &email, "", Some(&hash), membership, Utc::now()).await {
         Err(StoreError::Conflict(_)) => {
@@ -64,9 +62,7 @@ pub async fn ensure_user(
         Err(CreateUserError::Taken(_)) => {
             let parsed = Email::parse(email).map_err(invalid)?;
             let pw = password.to_owned();
-            let hash = tokio::task::spawn_blocking(move || hash_now(&pw))
-                .await
-                .map_err(anyhow::Error::from)??;
+            let hash = Passwords::default().hash(&pw).await?;
             let mut tx = db.begin().await?;
             let user = users::find_by_email(&mut tx, &parsed)
                 .await?

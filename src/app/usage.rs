@@ -4,18 +4,24 @@
 //! in the same transaction; usage for a closed month is stored and flagged late.
 //!
 //! Records go in batches of one multi-row statement each, and roll-ups are summed in memory and
-//! written once per roll-up line, so a file costs a few statements per batch, not per row.
+//! written once per roll-up line, so a file costs a few statements per batch, not per row. The
+//! customers and closed months of the whole file are looked up first; then each batch is
+//! prepared while the one before it is written (the database works on its own thread), and no
+//! statement of the common path returns a row per record: sqlx hands SQLite's rows over one by
+//! one from its worker thread.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, Utc};
 
+use crate::billing::month::Month;
 use crate::billing::usage_file::{Rejected, UsageRow};
 use crate::store::usage::{self, NewRecord, StoredRecord};
-use crate::store::{Db, StoreResult};
+use crate::store::{Backend, Db, StoreError, StoreResult, Tx};
 
-/// Rows per INSERT: 9 parameters each stays far below SQLite's and PostgreSQL's limits.
-const BATCH: usize = 500;
+/// Rows per statement: 9 parameters each stays far below SQLite's (32 766) and PostgreSQL's
+/// (65 535) limits.
+const BATCH: usize = 1000;
 
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct LoadReport {
@@ -26,11 +32,12 @@ pub struct LoadReport {
     pub rejected: Vec<Rejected>,
 }
 
-pub fn month_of(day: chrono::NaiveDate) -> String {
-    day.format("%Y-%m").to_string()
-}
+/// A roll-up line: customer, month, service, project, cluster (borrowed from the rows).
+type RollupKey<'a> = (i64, Month, &'a str, &'a str, &'a str);
 
-type RollupKey = (i64, String, String, String, String);
+/// Maps keyed by a file's own strings, hashed per line: a fast hasher (the keys come from an
+/// operator's file, not from the internet).
+type FastMap<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
 
 fn same(a: &UsageRow, b: &UsageRow) -> bool {
     (
@@ -59,123 +66,87 @@ pub async fn load(
     now: DateTime<Utc>,
     mut progress: impl FnMut(usize),
 ) -> StoreResult<LoadReport> {
-    let mut report = LoadReport {
-        rejected: parse_rejected,
-        ..Default::default()
-    };
-    // A key repeated within the file is compared with its first line, in memory.
-    let mut first_of_key: HashMap<&str, usize> = HashMap::new();
     let mut tx = db.begin().await?;
-    let mut customers: HashMap<String, Option<i64>> = HashMap::new();
-    let mut closed: HashMap<String, bool> = HashMap::new();
-    let mut rollups: HashMap<RollupKey, i64> = HashMap::new();
-
-    for (n, chunk) in rows.chunks(BATCH).enumerate() {
-        progress(n * BATCH);
-        let mut batch: Vec<(NewRecord<'_>, &UsageRow, String)> = Vec::with_capacity(chunk.len());
-        for (i, row) in chunk.iter().enumerate() {
-            let index = n * BATCH + i;
-            if let Some(&first) = first_of_key.get(row.record_key.as_str()) {
-                if same(&rows[first], row) {
-                    report.skipped += 1;
+    let mut prep = Preparer {
+        backend: tx.backend(),
+        now,
+        rows,
+        first_of_key: FastMap::default(),
+        customers: lookup_customers(&mut tx, rows).await?,
+        closed: lookup_closed(&mut tx, rows).await?,
+        report: LoadReport {
+            rejected: parse_rejected,
+            ..Default::default()
+        },
+    };
+    prep.first_of_key.reserve(rows.len());
+    let mut rollups: FastMap<RollupKey<'_>, i64> = FastMap::default();
+    let mut chunks = rows.chunks(BATCH).enumerate();
+    let mut current = chunks.next().map(|(n, c)| prep.batch(n, c));
+    let mut done = 0;
+    while let Some(batch) = current.take() {
+        progress(done);
+        done += batch.lines;
+        // Once the file cannot load, nothing more is written: the rest is only checked, so that
+        // every bad line is listed.
+        let writing = prep.report.rejected.is_empty();
+        let next = chunks.next();
+        if writing {
+            usage::savepoint(&mut tx).await?;
+        }
+        // The next batch is checked and encoded here while the database writes this one.
+        let insert = batch.insert;
+        let (inserted, prepared) = futures_util::future::join(
+            async {
+                if writing {
+                    insert.run(&mut tx).await.map(Some)
                 } else {
-                    report.rejected.push(Rejected {
+                    Ok(None)
+                }
+            },
+            async { next.map(|(n, c)| prep.batch(n, c)) },
+        )
+        .await;
+        current = prepared;
+        let written = match inserted? {
+            Some(inserted) => settle_batch(&mut tx, &batch.records, inserted, now).await?,
+            // Not written, but still checked against the keys loaded before.
+            None => Written::SomeKnown(known_records(&mut tx, &batch.records).await?),
+        };
+        let known = match written {
+            Written::All => FastMap::default(),
+            Written::SomeKnown(known) => known,
+        };
+        for (record, row) in batch.records.iter().zip(&batch.rows) {
+            if let Some(stored) = known.get(record.record_key) {
+                if stored.same_as(record) {
+                    prep.report.skipped += 1;
+                } else {
+                    prep.report.rejected.push(Rejected {
                         line: row.line,
                         reason: format!(
-                            "record_key {} appears earlier in the file with other content",
+                            "record_key {} was loaded before with other content",
                             row.record_key
                         ),
                     });
                 }
                 continue;
             }
-            first_of_key.insert(&row.record_key, index);
-            let customer_id = match customers.get(&row.org_id) {
-                Some(id) => *id,
-                None => {
-                    let id = usage::customer_id_of(&mut tx, &row.org_id).await?;
-                    customers.insert(row.org_id.clone(), id);
-                    id
-                }
-            };
-            let Some(customer_id) = customer_id else {
-                report.rejected.push(Rejected {
-                    line: row.line,
-                    reason: format!("unknown customer org_id {}", row.org_id),
-                });
-                continue;
-            };
-            let month = month_of(row.day);
-            let late = match closed.get(&month) {
-                Some(c) => *c,
-                None => {
-                    let c = usage::is_closed(&mut tx, &month).await?;
-                    closed.insert(month.clone(), c);
-                    c
-                }
-            };
-            let record = NewRecord {
-                record_key: &row.record_key,
-                customer_id,
-                day: row.day,
-                service: &row.service,
-                project: &row.project,
-                cluster: &row.cluster,
-                cost: row.cost,
-                late,
-            };
-            batch.push((record, row, month));
-        }
-        // Once the file cannot load, nothing more is inserted: the rest is only checked, so that
-        // every bad line is listed.
-        let inserting = report.rejected.is_empty();
-        let inserted: std::collections::HashSet<String> = if inserting {
-            let records: Vec<NewRecord<'_>> =
-                batch.iter().map(|(r, _, _)| NewRecord { ..*r }).collect();
-            usage::insert_many(&mut tx, &records, now)
-                .await?
-                .into_iter()
-                .collect()
-        } else {
-            Default::default()
-        };
-        for (record, row, month) in batch {
-            if inserted.contains(record.record_key) {
-                report.inserted += 1;
-                report.late += record.late as usize;
-                let key = (
+            prep.report.inserted += 1;
+            prep.report.late += record.late as usize;
+            *rollups
+                .entry((
                     record.customer_id,
-                    month,
-                    row.service.clone(),
-                    row.project.clone(),
-                    row.cluster.clone(),
-                );
-                *rollups.entry(key).or_default() += record.cost;
-                continue;
-            }
-            let expected = StoredRecord {
-                customer_id: record.customer_id,
-                day: row.day,
-                service: row.service.clone(),
-                project: row.project.clone(),
-                cluster: row.cluster.clone(),
-                cost: row.cost,
-            };
-            match usage::find(&mut tx, &row.record_key).await? {
-                Some(stored) if stored == expected => report.skipped += 1,
-                // Not known, and not inserted only because the file is refused anyway.
-                None if !inserting => {}
-                _ => report.rejected.push(Rejected {
-                    line: row.line,
-                    reason: format!(
-                        "record_key {} was loaded before with other content",
-                        row.record_key
-                    ),
-                }),
-            }
+                    Month::of(record.day),
+                    record.service,
+                    record.project,
+                    record.cluster,
+                ))
+                .or_default() += record.cost;
         }
     }
     progress(rows.len());
+    let mut report = prep.report;
     if !report.rejected.is_empty() {
         // Dropping the transaction rolls back every row of the file.
         drop(tx);
@@ -185,9 +156,174 @@ pub async fn load(
         report.late = 0;
         return Ok(report);
     }
-    for (key, cost) in &rollups {
-        usage::add_to_month(&mut tx, key, *cost).await?;
+    for ((customer_id, month, service, project, cluster), cost) in &rollups {
+        let line = usage::RollupLine {
+            customer_id: *customer_id,
+            month: &month.to_string(),
+            service,
+            project,
+            cluster,
+        };
+        usage::add_to_month(&mut tx, &line, *cost).await?;
     }
     tx.commit().await?;
     Ok(report)
+}
+
+/// The file's customers by organization id (`None`: no such customer), a statement per
+/// thousand of them.
+async fn lookup_customers<'a>(
+    tx: &mut Tx,
+    rows: &'a [UsageRow],
+) -> StoreResult<FastMap<&'a str, Option<i64>>> {
+    let mut customers: FastMap<&str, Option<i64>> = FastMap::default();
+    for r in rows {
+        customers.entry(r.org_id.as_str()).or_insert(None);
+    }
+    let org_ids: Vec<&str> = customers.keys().copied().collect();
+    for part in org_ids.chunks(BATCH) {
+        for (org_id, id) in usage::customer_ids_of(tx, part).await? {
+            if let Some(slot) = customers.get_mut(org_id.as_str()) {
+                *slot = Some(id);
+            }
+        }
+    }
+    Ok(customers)
+}
+
+/// Whether each month of the file is closed (its usage is then late).
+async fn lookup_closed(tx: &mut Tx, rows: &[UsageRow]) -> StoreResult<HashMap<Month, bool>> {
+    let months: HashSet<Month> = rows.iter().map(|r| Month::of(r.day)).collect();
+    let mut closed = HashMap::new();
+    for m in months {
+        closed.insert(m, usage::is_closed(tx, &m.to_string()).await?);
+    }
+    Ok(closed)
+}
+
+/// What a batch's write found.
+enum Written {
+    /// Every record was new.
+    All,
+    /// Some keys were loaded before: those are left as they were, and here is what they hold.
+    SomeKnown(FastMap<String, StoredRecord>),
+}
+
+/// Settles a batch written (`inserted` of its records) since the savepoint, assuming its keys
+/// were new; when some were not, the batch is undone to the savepoint, the known keys are read,
+/// and only the others are written.
+async fn settle_batch(
+    tx: &mut Tx,
+    records: &[NewRecord<'_>],
+    inserted: usize,
+    now: DateTime<Utc>,
+) -> StoreResult<Written> {
+    if inserted == records.len() {
+        usage::release(tx).await?;
+        return Ok(Written::All);
+    }
+    usage::rollback_to_savepoint(tx).await?;
+    let known = known_records(tx, records).await?;
+    let fresh: Vec<NewRecord<'_>> = records
+        .iter()
+        .filter(|r| !known.contains_key(r.record_key))
+        .map(|r| NewRecord { ..*r })
+        .collect();
+    if usage::insert_many(tx, &fresh, now).await? != fresh.len() {
+        // Only another import in the same moment (PostgreSQL) can take a key between our read
+        // and our write; this file then loads nothing.
+        return Err(StoreError::Raced(
+            "another import loaded some of these records at the same time; run this import again",
+        ));
+    }
+    usage::release(tx).await?;
+    Ok(Written::SomeKnown(known))
+}
+
+/// The records of `records`' keys that were loaded before.
+async fn known_records(
+    tx: &mut Tx,
+    records: &[NewRecord<'_>],
+) -> StoreResult<FastMap<String, StoredRecord>> {
+    let keys: Vec<&str> = records.iter().map(|r| r.record_key).collect();
+    Ok(usage::find_many(tx, &keys).await?.into_iter().collect())
+}
+
+/// One batch of records ready to write, with the rows they come from.
+struct Batch<'a> {
+    records: Vec<NewRecord<'a>>,
+    /// The INSERT of the records, encoded.
+    insert: usage::Insert,
+    rows: Vec<&'a UsageRow>,
+    /// Lines of the file this batch covers (written or not).
+    lines: usize,
+}
+
+/// Checks rows against what is known without the store: repeated keys, unknown customers.
+struct Preparer<'a> {
+    backend: Backend,
+    now: DateTime<Utc>,
+    rows: &'a [UsageRow],
+    first_of_key: FastMap<&'a str, usize>,
+    customers: FastMap<&'a str, Option<i64>>,
+    closed: HashMap<Month, bool>,
+    report: LoadReport,
+}
+
+impl<'a> Preparer<'a> {
+    fn batch(&mut self, n: usize, chunk: &'a [UsageRow]) -> Batch<'a> {
+        let mut batch = Batch {
+            insert: usage::Insert::Nothing,
+            records: Vec::with_capacity(chunk.len()),
+            rows: Vec::with_capacity(chunk.len()),
+            lines: chunk.len(),
+        };
+        for (i, row) in chunk.iter().enumerate() {
+            let index = n * BATCH + i;
+            if let Some(&first) = self.first_of_key.get(row.record_key.as_str()) {
+                // A key repeated within the file is compared with its first line.
+                if same(&self.rows[first], row) {
+                    self.report.skipped += 1;
+                } else {
+                    self.report.rejected.push(Rejected {
+                        line: row.line,
+                        reason: format!(
+                            "record_key {} appears earlier in the file with other content",
+                            row.record_key
+                        ),
+                    });
+                }
+                continue;
+            }
+            self.first_of_key.insert(&row.record_key, index);
+            let Some(customer_id) = self.customers.get(row.org_id.as_str()).copied().flatten()
+            else {
+                self.report.rejected.push(Rejected {
+                    line: row.line,
+                    reason: format!("unknown customer org_id {}", row.org_id),
+                });
+                continue;
+            };
+            batch.records.push(NewRecord {
+                record_key: &row.record_key,
+                customer_id,
+                day: row.day,
+                service: &row.service,
+                project: &row.project,
+                cluster: &row.cluster,
+                cost: row.cost,
+                late: self
+                    .closed
+                    .get(&Month::of(row.day))
+                    .copied()
+                    .unwrap_or(false),
+            });
+            batch.rows.push(row);
+        }
+        // Encoded only while the file can still load.
+        if self.report.rejected.is_empty() {
+            batch.insert = usage::Insert::new(self.backend, &batch.records, self.now);
+        }
+        batch
+    }
 }

@@ -41,6 +41,9 @@ pub enum StoreError {
     Conflict(&'static str),
     #[error("record not found")]
     NotFound,
+    /// Another writer changed what this one had just read; nothing was written.
+    #[error("{0}")]
+    Raced(&'static str),
     #[error(transparent)]
     Database(#[from] sqlx::Error),
     #[error(transparent)]
@@ -152,8 +155,12 @@ impl Db {
                 .synchronous(SqliteSynchronous::Normal)
                 .foreign_keys(true)
                 .busy_timeout(Duration::from_secs(10));
+            // An embedded connection cannot break on the way as a network one can: no ping before
+            // each use (it is a round trip through the connection's worker thread, once a third
+            // of an API request's own time).
             let pool = SqlitePoolOptions::new()
                 .max_connections(8)
+                .test_before_acquire(false)
                 .acquire_timeout(Duration::from_secs(5))
                 .connect_with(opts)
                 .await?;

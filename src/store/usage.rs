@@ -1,8 +1,11 @@
 //! Usage records and their monthly roll-ups. Loading writes both in one transaction.
 
-use chrono::{DateTime, NaiveDate, Utc};
+use std::collections::HashMap;
+use std::sync::Arc;
 
-use super::{Conn, StoreResult};
+use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
+
+use super::{Backend, Conn, ConnRef, StoreError, StoreResult};
 use crate::on_conn;
 
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
@@ -13,6 +16,45 @@ pub struct StoredRecord {
     pub project: String,
     pub cluster: String,
     pub cost: i64,
+}
+
+impl StoredRecord {
+    /// Whether `r` says what this record says (its key aside).
+    pub fn same_as(&self, r: &NewRecord<'_>) -> bool {
+        (
+            self.customer_id,
+            self.day,
+            self.service.as_str(),
+            self.project.as_str(),
+            self.cluster.as_str(),
+            self.cost,
+        ) == (
+            r.customer_id,
+            r.day,
+            r.service,
+            r.project,
+            r.cluster,
+            r.cost,
+        )
+    }
+}
+
+/// A savepoint inside the loading transaction, so that one batch can be undone alone.
+pub async fn savepoint(c: &mut impl Conn) -> StoreResult<()> {
+    run(c, "SAVEPOINT usage_batch").await
+}
+
+pub async fn release(c: &mut impl Conn) -> StoreResult<()> {
+    run(c, "RELEASE SAVEPOINT usage_batch").await
+}
+
+pub async fn rollback_to_savepoint(c: &mut impl Conn) -> StoreResult<()> {
+    run(c, "ROLLBACK TO SAVEPOINT usage_batch").await
+}
+
+async fn run(c: &mut impl Conn, sql: &'static str) -> StoreResult<()> {
+    on_conn!(c, c => sqlx::query(sql).execute(c).await.map(|r| r.rows_affected()))?;
+    Ok(())
 }
 
 pub struct NewRecord<'a> {
@@ -72,14 +114,60 @@ pub async fn month_lines(
     .await)?)
 }
 
-/// Organization ids to customer ids, for the ids in `org_ids` that exist.
-pub async fn customer_id_of(c: &mut impl Conn, org_id: &str) -> StoreResult<Option<i64>> {
-    Ok(
-        on_conn!(c, c => sqlx::query_scalar::<_, i64>("SELECT customer_id FROM customers WHERE org_id = $1")
-        .bind(org_id)
-        .fetch_optional(c)
-        .await)?,
-    )
+/// The customer ids of those `org_ids` that exist, as (org_id, customer_id).
+pub async fn customer_ids_of(
+    c: &mut impl Conn,
+    org_ids: &[&str],
+) -> StoreResult<Vec<(String, i64)>> {
+    if org_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    Ok(on_conn!(c, c => {
+        let mut qb = sqlx::QueryBuilder::new("SELECT org_id, customer_id FROM customers WHERE org_id IN (");
+        let mut list = qb.separated(", ");
+        for o in org_ids {
+            list.push_bind(*o);
+        }
+        qb.push(")");
+        qb.build_query_as::<(String, i64)>().fetch_all(c).await
+    })?)
+}
+
+/// The stored records of those `record_keys` that were loaded before, as (key, record).
+pub async fn find_many(
+    c: &mut impl Conn,
+    record_keys: &[&str],
+) -> StoreResult<Vec<(String, StoredRecord)>> {
+    if record_keys.is_empty() {
+        return Ok(Vec::new());
+    }
+    let rows: Vec<(String, i64, NaiveDate, String, String, String, i64)> = on_conn!(c, c => {
+        let mut qb = sqlx::QueryBuilder::new(
+            "SELECT record_key, customer_id, day, service, project, cluster, cost FROM usage_records WHERE record_key IN (",
+        );
+        let mut list = qb.separated(", ");
+        for k in record_keys {
+            list.push_bind(*k);
+        }
+        qb.push(")");
+        qb.build_query_as().fetch_all(c).await
+    })?;
+    Ok(rows
+        .into_iter()
+        .map(|(k, customer_id, day, service, project, cluster, cost)| {
+            (
+                k,
+                StoredRecord {
+                    customer_id,
+                    day,
+                    service,
+                    project,
+                    cluster,
+                    cost,
+                },
+            )
+        })
+        .collect())
 }
 
 /// Usage that arrived for a month after it was closed (it never changes the closed bill).
@@ -93,53 +181,141 @@ pub async fn late_count(c: &mut impl Conn, first: NaiveDate, last: NaiveDate) ->
     .await)?)
 }
 
-/// Inserts many records in one statement; returns the keys actually inserted (the others were
-/// known already). Keys must be distinct within one call.
+const INSERT_RECORDS: &str = "INSERT INTO usage_records (record_key, customer_id, day, service, project, cluster, cost, late, loaded_at) ";
+const ON_KNOWN_KEY: &str = " ON CONFLICT (record_key) DO NOTHING";
+
+/// One shared copy of each text value of a batch, as SQLite stores it.
+#[derive(Default)]
+struct Interner<'a> {
+    text: HashMap<&'a str, Arc<str>>,
+    days: HashMap<NaiveDate, Arc<str>>,
+}
+
+impl<'a> Interner<'a> {
+    fn of(&mut self, s: &'a str) -> Arc<str> {
+        Arc::clone(self.text.entry(s).or_insert_with(|| Arc::from(s)))
+    }
+
+    /// A day as sqlx writes a `NaiveDate` to SQLite (`%F`).
+    fn day(&mut self, d: NaiveDate) -> Arc<str> {
+        Arc::clone(
+            self.days
+                .entry(d)
+                .or_insert_with(|| Arc::from(d.format("%F").to_string())),
+        )
+    }
+}
+
+/// Inserts many records in one statement; returns how many were inserted (a key known already
+/// is left as it is). Keys must be distinct within one call.
 pub async fn insert_many(
     c: &mut impl Conn,
     rows: &[NewRecord<'_>],
     now: DateTime<Utc>,
-) -> StoreResult<Vec<String>> {
-    if rows.is_empty() {
-        return Ok(Vec::new());
-    }
-    Ok(on_conn!(c, c => {
-        let mut qb = sqlx::QueryBuilder::new(
-            "INSERT INTO usage_records (record_key, customer_id, day, service, project, cluster, cost, late, loaded_at) ",
-        );
-        qb.push_values(rows, |mut b, r| {
-            b.push_bind(r.record_key)
-                .push_bind(r.customer_id)
-                .push_bind(r.day)
-                .push_bind(r.service)
-                .push_bind(r.project)
-                .push_bind(r.cluster)
-                .push_bind(r.cost)
-                .push_bind(r.late)
-                .push_bind(now);
-        });
-        qb.push(" ON CONFLICT (record_key) DO NOTHING RETURNING record_key");
-        qb.build_query_scalar::<String>().fetch_all(c).await
-    })?)
+) -> StoreResult<usize> {
+    let backend = match c.conn() {
+        ConnRef::Sqlite(_) => Backend::Sqlite,
+        ConnRef::Postgres(_) => Backend::Postgres,
+    };
+    Insert::new(backend, rows, now).run(c).await
 }
 
-/// Adds `cost` to one roll-up line (a month's sum for a customer, service, project and cluster).
-pub async fn add_to_month(
-    c: &mut impl Conn,
-    key: &(i64, String, String, String, String),
-    cost: i64,
-) -> StoreResult<()> {
-    let (customer_id, month, service, project, cluster) = key;
+/// A multi-row INSERT of records with its arguments encoded, ready to run: a loader encodes
+/// the next batch while the database writes the one before.
+pub enum Insert {
+    Nothing,
+    Sqlite(sqlx::QueryBuilder<sqlx::Sqlite>),
+    Postgres(sqlx::QueryBuilder<sqlx::Postgres>),
+}
+
+impl Insert {
+    pub fn new(backend: Backend, rows: &[NewRecord<'_>], now: DateTime<Utc>) -> Insert {
+        if rows.is_empty() {
+            return Insert::Nothing;
+        }
+        match backend {
+            // The same statement; on SQLite its text values are bound as shared strings: sqlx
+            // copies every `&str` into two allocations of its own, which its worker thread then
+            // frees, and the values of a batch repeat (services, projects, clusters, days, the
+            // load's time).
+            Backend::Sqlite => {
+                let mut text = Interner::default();
+                let loaded_at: Arc<str> = now.to_rfc3339_opts(SecondsFormat::AutoSi, false).into();
+                let mut qb = sqlx::QueryBuilder::new(INSERT_RECORDS);
+                qb.push_values(rows, |mut b, r| {
+                    b.push_bind(Arc::<str>::from(r.record_key))
+                        .push_bind(r.customer_id)
+                        .push_bind(text.day(r.day))
+                        .push_bind(text.of(r.service))
+                        .push_bind(text.of(r.project))
+                        .push_bind(text.of(r.cluster))
+                        .push_bind(r.cost)
+                        .push_bind(r.late)
+                        .push_bind(Arc::clone(&loaded_at));
+                });
+                qb.push(ON_KNOWN_KEY);
+                Insert::Sqlite(qb)
+            }
+            Backend::Postgres => {
+                let mut qb = sqlx::QueryBuilder::new(INSERT_RECORDS);
+                qb.push_values(rows, |mut b, r| {
+                    b.push_bind(r.record_key)
+                        .push_bind(r.customer_id)
+                        .push_bind(r.day)
+                        .push_bind(r.service)
+                        .push_bind(r.project)
+                        .push_bind(r.cluster)
+                        .push_bind(r.cost)
+                        .push_bind(r.late)
+                        .push_bind(now);
+                });
+                qb.push(ON_KNOWN_KEY);
+                Insert::Postgres(qb)
+            }
+        }
+    }
+
+    /// Runs the statement; returns how many records were inserted.
+    pub async fn run(self, c: &mut impl Conn) -> StoreResult<usize> {
+        let n = match (self, c.conn()) {
+            (Insert::Nothing, _) => 0,
+            (Insert::Sqlite(mut qb), ConnRef::Sqlite(c)) => {
+                qb.build().execute(c).await?.rows_affected()
+            }
+            (Insert::Postgres(mut qb), ConnRef::Postgres(c)) => {
+                qb.build().execute(c).await?.rows_affected()
+            }
+            _ => {
+                return Err(StoreError::Database(sqlx::Error::Protocol(
+                    "an INSERT prepared for one store was run on the other".into(),
+                )));
+            }
+        };
+        Ok(n as usize)
+    }
+}
+
+/// One roll-up line: a month's sum for a customer, service, project and cluster.
+pub struct RollupLine<'a> {
+    pub customer_id: i64,
+    pub month: &'a str,
+    pub service: &'a str,
+    pub project: &'a str,
+    pub cluster: &'a str,
+}
+
+/// Adds `cost` to one roll-up line.
+pub async fn add_to_month(c: &mut impl Conn, line: &RollupLine<'_>, cost: i64) -> StoreResult<()> {
     on_conn!(c, c => sqlx::query(
         "INSERT INTO usage_monthly (customer_id, month, service, project, cluster, usage) \
          VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (customer_id, month, service, project, cluster) \
          DO UPDATE SET usage = usage_monthly.usage + excluded.usage",
     )
-    .bind(customer_id)
-    .bind(month)
-    .bind(service)
-    .bind(project)
-    .bind(cluster)
+    .bind(line.customer_id)
+    .bind(line.month)
+    .bind(line.service)
+    .bind(line.project)
+    .bind(line.cluster)
     .bind(cost)
     .execute(c)
     .await

@@ -339,6 +339,110 @@ async fn paging_returns_each_customer_once_while_customers_are_added() {
     assert_eq!(all["nextPageToken"], "");
 }
 
+/// The customer list's pages are written by the database (one statement per store); they must
+/// read as the answer serde writes from the same customers, field by field, for every kind of
+/// value: quotes, backslashes, control characters and other scripts in names, customers with
+/// and without times, and times a hair before a whole second.
+#[tokio::test]
+async fn the_databases_customer_pages_are_what_serde_would_write() {
+    use chrono::TimeZone;
+    use partner_console::api::msp::MspCustomer;
+    use partner_console::domain::CustomerState;
+
+    let app = spawn_app().await;
+    let acme = app
+        .create_partner("Acme Cloud", PartnerKind::Msp, "owner@acme.example")
+        .await;
+    let names = [
+        "Plain Co",
+        "Quote \" and back\\slash",
+        "Tab\tnew\nline\u{1}bell",
+        "株式会社テスト 🚀",
+        "</script><b>&amp;</b>",
+    ];
+    let almost = Utc.with_ymd_and_hms(2026, 10, 31, 23, 59, 59).unwrap()
+        + chrono::Duration::microseconds(999_999);
+    let mut tx = app.state.db.begin().await.unwrap();
+    for (i, name) in names.iter().enumerate() {
+        let org = format!("{}", 5_000_000_000_000_000_000u64 + i as u64);
+        let pending = i == 1;
+        let new = NewCustomer {
+            partner_id: acme,
+            org_id: &org,
+            org_name: name,
+            email: &format!("c{i}@x.example"),
+            password_hash: "x",
+            state: if pending {
+                CustomerState::Pending
+            } else {
+                CustomerState::Active
+            },
+            signup_link_id: None,
+            effected_at: (!pending).then_some(almost),
+            aws_account: None,
+        };
+        let id = customers::insert(&mut tx, new, Utc::now()).await.unwrap();
+        if i == 3 {
+            customers::set_state(&mut tx, acme, id, CustomerState::Expired, Some(almost))
+                .await
+                .unwrap();
+        }
+    }
+    tx.commit().await.unwrap();
+    let mut c = app.state.db.acquire().await.unwrap();
+    let expected: Vec<serde_json::Value> = customers::page_asc(&mut c, acme, None, 100)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|cu| serde_json::to_value(MspCustomer::from(cu)).unwrap())
+        .collect();
+    drop(c);
+    assert_eq!(expected[0]["effectedTime"], "2026-10-31 23:59:59");
+    assert_eq!(expected[1]["effectedTime"], "");
+    assert_eq!(expected[3]["expiredTime"], "2026-10-31 23:59:59");
+    let (_, key) = api_key(&app, acme).await;
+
+    let (s, all) = curl(&app, &key, "GET", "/v1beta1/msp/mspCustomers?pageSize=0").await;
+    assert_eq!(s, 200);
+    assert_eq!(
+        all["mspCustomers"],
+        serde_json::Value::Array(expected.clone())
+    );
+    assert_eq!(all["nextPageToken"], "");
+    // Two at a time: the same customers, in order, and the last page has no token.
+    let mut token = String::new();
+    let mut paged = Vec::new();
+    for round in 0..3 {
+        let (s, page) = curl(
+            &app,
+            &key,
+            "GET",
+            &format!("/v1beta1/msp/mspCustomers?pageSize=2&pageToken={token}"),
+        )
+        .await;
+        assert_eq!(s, 200);
+        paged.extend(page["mspCustomers"].as_array().unwrap().iter().cloned());
+        token = page["nextPageToken"].as_str().unwrap().to_string();
+        assert_eq!(token.is_empty(), round == 2, "round {round}: {page}");
+    }
+    assert_eq!(paged, expected);
+    // The Partner Management API lists the same page.
+    let (s, v1) = curl(&app, &key, "GET", "/api/v1/customers?pageSize=0").await;
+    assert_eq!(s, 200);
+    assert_eq!(v1["mspCustomers"], serde_json::Value::Array(expected));
+    // A partner without customers gets an empty list.
+    let other = app
+        .create_partner("Empty Cloud", PartnerKind::Msp, "owner@empty.example")
+        .await;
+    let (_, other_key) = api_key(&app, other).await;
+    let (s, none) = curl(&app, &other_key, "GET", "/v1beta1/msp/mspCustomers").await;
+    assert_eq!(s, 200);
+    assert_eq!(
+        none,
+        serde_json::json!({"mspCustomers": [], "nextPageToken": ""})
+    );
+}
+
 #[tokio::test]
 async fn the_document_check_catches_answers_that_drift() {
     let app = spawn_app().await;

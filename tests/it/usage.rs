@@ -78,6 +78,17 @@ async fn loading_twice_changes_nothing_and_a_bad_line_loads_nothing() {
     assert!(out.contains("0 inserted, 3 skipped"), "{out}");
     assert_eq!(month_total(&app, acme, "2026-10").await, 1940);
 
+    // Known and new keys in one batch: the known one is skipped, the new one lands once.
+    let mixed = format!(
+        "{HEADER}\n\
+         1111111111111111111,2026-10-01,TiDB Dedicated,web,prod-1,12.34,r1\n\
+         1111111111111111111,2026-10-04,TiDB Dedicated,web,prod-1,0.60,r7\n"
+    );
+    let (code, out) = import(&app, &mixed, "october-more.csv");
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("1 inserted, 1 skipped"), "{out}");
+    assert_eq!(month_total(&app, acme, "2026-10").await, 1940 + 60);
+
     let bad = format!(
         "{HEADER}\n\
          1111111111111111111,2026-10-03,TiDB Dedicated,web,prod-1,5.00,r4\n\
@@ -103,7 +114,7 @@ async fn loading_twice_changes_nothing_and_a_bad_line_loads_nothing() {
     );
     assert_eq!(
         month_total(&app, acme, "2026-10").await,
-        1940,
+        2000,
         "the good line r4 was not loaded either"
     );
     assert!(usage::find(&mut c, "r4").await.unwrap().is_none());
