@@ -342,7 +342,7 @@ pub struct JsonPage {
 /// sqlx's RFC 3339 text in UTC, so the first 19 characters are the time, truncated as chrono's
 /// formatting truncates it.
 const PAGE_JSON_SQLITE: &str = "WITH page AS (SELECT customer_id, org_id, org_name, email, state, effected_at, expired_at \
-     FROM customers WHERE partner_id = $1 AND ($2 IS NULL OR customer_id > $2) ORDER BY customer_id LIMIT $3) \
+     FROM customers WHERE partner_id = $1 AND customer_id > $2 ORDER BY customer_id LIMIT $3) \
      SELECT (SELECT json_group_array(json_object('id', org_id, 'orgId', org_id, 'orgName', org_name, 'email', email, \
      'state', state, 'effectedTime', coalesce(replace(substr(effected_at, 1, 19), 'T', ' '), ''), \
      'expiredTime', coalesce(replace(substr(expired_at, 1, 19), 'T', ' '), '')) ORDER BY customer_id) FROM page), \
@@ -350,7 +350,7 @@ const PAGE_JSON_SQLITE: &str = "WITH page AS (SELECT customer_id, org_id, org_na
      EXISTS (SELECT 1 FROM customers WHERE partner_id = $1 AND customer_id > (SELECT max(customer_id) FROM page))";
 
 const PAGE_JSON_POSTGRES: &str = "WITH page AS (SELECT customer_id, org_id, org_name, email, state, effected_at, expired_at \
-     FROM customers WHERE partner_id = $1 AND ($2::BIGINT IS NULL OR customer_id > $2) ORDER BY customer_id LIMIT $3) \
+     FROM customers WHERE partner_id = $1 AND customer_id > $2 ORDER BY customer_id LIMIT $3) \
      SELECT coalesce((SELECT json_agg(json_build_object('id', org_id, 'orgId', org_id, 'orgName', org_name, 'email', email, \
      'state', state, 'effectedTime', coalesce(to_char(effected_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS'), ''), \
      'expiredTime', coalesce(to_char(expired_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS'), '')) ORDER BY customer_id) FROM page), '[]'::json)::TEXT, \
@@ -370,7 +370,8 @@ pub async fn page_json(
     };
     let (customers, last, more): (String, Option<i64>, bool) = on_conn!(c, c => sqlx::query_as(sql)
         .bind(partner_id)
-        .bind(after)
+        // Customer ids start at 1.
+        .bind(after.unwrap_or(0))
         .bind(limit)
         .fetch_one(c)
         .await)?;
