@@ -19,11 +19,14 @@
 use std::time::{Duration, Instant};
 
 mod common;
+#[path = "common/digest.rs"]
+mod digest;
+
+use digest::Digest;
 
 use actix_web::{App, HttpResponse, HttpServer, web};
 use base64::Engine;
 use chrono::Utc;
-use partner_console::auth::api_keys::{Algorithm, REALM};
 use partner_console::config::{RateLimitStore, Settings};
 use partner_console::startup::Application;
 use partner_console::store::api_keys::{self, NewApiKey};
@@ -153,44 +156,6 @@ fn start_plain(body: Vec<u8>) -> String {
     let port = server.addrs()[0].port();
     tokio::spawn(server.run());
     format!("http://127.0.0.1:{port}")
-}
-
-/// One keep-alive connection's client: answers the SHA-256 challenge once, then reuses the
-/// nonce with a growing nc.
-struct Digest {
-    user: String,
-    password: String,
-    nonce: Option<String>,
-    nc: u32,
-}
-
-impl Digest {
-    fn header(&mut self, uri: &str) -> Option<String> {
-        let nonce = self.nonce.clone()?;
-        self.nc += 1;
-        let nc = format!("{:08x}", self.nc);
-        let alg = Algorithm::Sha256;
-        let ha1 = alg.hash_hex(&format!("{}:{REALM}:{}", self.user, self.password));
-        let ha2 = alg.hash_hex(&format!("GET:{uri}"));
-        let response = alg.hash_hex(&format!("{ha1}:{nonce}:{nc}:b3nch:auth:{ha2}"));
-        Some(format!(
-            "Digest username=\"{}\", realm=\"{REALM}\", nonce=\"{nonce}\", uri=\"{uri}\", algorithm=SHA-256, response=\"{response}\", qop=auth, nc={nc}, cnonce=\"b3nch\"",
-            self.user
-        ))
-    }
-
-    fn take_challenge(&mut self, r: &reqwest::Response) {
-        let c = r
-            .headers()
-            .get_all("www-authenticate")
-            .iter()
-            .filter_map(|v| v.to_str().ok())
-            .find(|c| c.contains("SHA-256"))
-            .expect("a SHA-256 challenge");
-        let start = c.find("nonce=\"").unwrap() + 7;
-        self.nonce = Some(c[start..start + c[start..].find('"').unwrap()].to_string());
-        self.nc = 0;
-    }
 }
 
 struct Outcome {

@@ -31,7 +31,12 @@ enum Command {
     /// Apply the database migrations and exit.
     Migrate,
     /// Migrate, create the demo accounts (resetting their passwords), print them, and serve.
-    Demo,
+    Demo {
+        /// Give the demo MSP this many customers in all (each with six months of usage), to see
+        /// the console at scale; a second run with the same number adds nothing.
+        #[arg(long, value_name = "N")]
+        customers: Option<usize>,
+    },
     /// Manage vendor operators.
     Operator {
         #[command(subcommand)]
@@ -107,10 +112,13 @@ async fn run(command: Command, settings: Settings) -> anyhow::Result<ExitCode> {
             connect_and_migrate(&settings).await?;
             println!("migrations applied");
         }
-        Command::Demo => {
+        Command::Demo { customers } => {
             let app = Application::build(settings).await?;
             let public_url = app.state().settings.public_url.clone();
             let seeded = demo::seed(&app.state().db, &app.state().vault, &public_url).await?;
+            if let Some(n) = customers {
+                scale_demo(&app.state().db, n).await?;
+            }
             println!("Partner Console demo: {public_url}");
             println!("mails: {}", app.mail_destination());
             for l in &seeded.logins {
@@ -193,6 +201,32 @@ async fn run(command: Command, settings: Settings) -> anyhow::Result<ExitCode> {
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// `demo --customers N`: grows the demo MSP, with the import's progress bar.
+async fn scale_demo(db: &partner_console::store::Db, wanted: usize) -> anyhow::Result<()> {
+    use partner_console::app::demo_scale;
+    let msp = demo::scale_target(db).await?;
+    let adding = demo_scale::missing(db, msp, wanted).await?;
+    if adding == 0 {
+        println!("demo MSP: {wanted} customers or more already; nothing added");
+        return Ok(());
+    }
+    let started = std::time::Instant::now();
+    let mut progress = partner_console::progress::Progress::rows(
+        &format!("adding {adding} demo customers"),
+        demo_scale::usage_rows_for(adding) as u64,
+    );
+    let scaled = demo_scale::ensure(db, msp, wanted, |done| progress.set(done as u64)).await?;
+    progress.finish();
+    println!(
+        "demo MSP: {} customers added to {} ({} usage rows) in {:.0} s",
+        scaled.customers_added,
+        scaled.customers_before,
+        scaled.usage_rows,
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
 }
 
 async fn import_usage(settings: &Settings, file: &std::path::Path) -> anyhow::Result<ExitCode> {

@@ -163,6 +163,49 @@ pub async fn partner_bill(
     if !month.in_window(current) {
         return Err(BillError::OutOfWindow(month));
     }
+    let mut bill = None;
+    replay(db, partner_id, month, month, today, |m, b| {
+        if m == month {
+            bill = Some(b);
+        }
+    })
+    .await?;
+    bill.ok_or(BillError::OutOfWindow(month))
+}
+
+/// What each month of the window (the running month and six before it), oldest first, owes:
+/// one replay of the credits for them all, where billing each month alone would replay them
+/// once per month (the dashboard's chart).
+pub async fn window_totals(
+    db: &Db,
+    partner_id: i64,
+    today: NaiveDate,
+) -> Result<Vec<(Month, Totals)>, BillError> {
+    let current = Month::of(today);
+    let first = current.plus(-crate::billing::month::WINDOW_MONTHS);
+    let mut out = Vec::new();
+    replay(db, partner_id, first, current, today, |m, b| {
+        if m >= first {
+            out.push((m, b.overview()));
+        }
+    })
+    .await?;
+    Ok(out)
+}
+
+/// Bills every month from the first a credit needs (at most [`CREDIT_REPLAY_MONTHS`] back) or
+/// `from`, whichever is earlier, to `until`, carrying what is left of each credit from month to
+/// month; `visit` gets each month's bill from `from` on. A closed month before `until` is read
+/// back as it was closed, and only its credit uses when it comes before `from`.
+async fn replay(
+    db: &Db,
+    partner_id: i64,
+    from: Month,
+    until: Month,
+    today: NaiveDate,
+    mut visit: impl FnMut(Month, PartnerBill),
+) -> Result<(), BillError> {
+    let current = Month::of(today);
     let mut c = db.acquire().await?;
     let discount_rows = grants::discounts(&mut c, partner_id).await?;
     let credit_rows = grants::credits(&mut c, partner_id).await?;
@@ -176,72 +219,77 @@ pub async fn partner_bill(
         .iter()
         .map(|k| Month::of(k.effective_on))
         .min()
-        .unwrap_or(month);
-    let start = earliest.max(month.plus(-CREDIT_REPLAY_MONTHS)).min(month);
-
-    let mut m = start;
-    loop {
-        let lines: Vec<BaseLine> = usage::month_lines(&mut c, partner_id, None, &m.to_string())
+        .unwrap_or(from);
+    let start = earliest.max(from.plus(-CREDIT_REPLAY_MONTHS)).min(from);
+    let customers: Arc<HashMap<i64, CustomerInfo>> = Arc::new(
+        customers::names(&mut c, partner_id)
             .await?
             .into_iter()
-            .map(|l| BaseLine {
-                customer_id: l.customer_id,
-                service: l.service,
-                project: l.project,
-                cluster: l.cluster,
-                usage: l.usage,
-            })
-            .collect();
-        let mut discounts: Vec<Discount> = discount_rows
-            .iter()
-            .filter(|d| discount_applies(d, m))
-            .map(|d| Discount {
-                id: d.discount_id,
-                scope: scope(d.customer_id),
-                service: d.service.clone(),
-                kind: match (d.rate_bps, d.amount) {
-                    (Some(bps), _) => DiscountKind::Rate(bps),
-                    (None, amount) => DiscountKind::Fixed(amount.unwrap_or(0)),
-                },
-            })
-            .collect();
-        let in_force: Vec<_> = agreement_rows.iter().filter(|a| a.covers(m)).collect();
-        discounts.extend(in_force.iter().map(|a| Discount {
-            // Rates are not told apart by id; negative ids keep clear of the grants'.
-            id: -a.agreement_id,
-            scope: Scope::Customer(a.customer_id),
-            service: None,
-            kind: DiscountKind::Rate(a.wholesale_bps),
-        }));
-        let credits: Vec<Credit> = credit_rows
-            .iter()
-            .filter(|k| credit_usable(k, m) && remaining[&k.credit_id] > 0)
-            .map(|k| Credit {
-                id: k.credit_id,
-                scope: scope(k.customer_id),
-                remaining: remaining[&k.credit_id],
-                expires_on: k.expires_on,
-            })
-            .collect();
+            .map(|(id, org_id, name)| (id, CustomerInfo { org_id, name }))
+            .collect(),
+    );
+
+    let mut m = start;
+    while m <= until {
         let m_str = m.to_string();
+        let in_force: Vec<_> = agreement_rows.iter().filter(|a| a.covers(m)).collect();
         // A closed month is what it was at closing, whatever usage arrived since.
-        let (bill_lines, uses) = if usage::is_closed(&mut c, &m_str).await? {
+        let closed = usage::is_closed(&mut c, &m_str).await?;
+        let (bill_lines, uses) = if closed && m < from {
+            (Vec::new(), closed::uses(&mut c, &m_str, partner_id).await?)
+        } else if closed {
             (
                 closed::lines(&mut c, &m_str, partner_id).await?,
                 closed::uses(&mut c, &m_str, partner_id).await?,
             )
         } else {
+            let lines: Vec<BaseLine> = usage::month_lines(&mut c, partner_id, None, &m_str)
+                .await?
+                .into_iter()
+                .map(|l| BaseLine {
+                    customer_id: l.customer_id,
+                    service: l.service,
+                    project: l.project,
+                    cluster: l.cluster,
+                    usage: l.usage,
+                })
+                .collect();
+            let mut discounts: Vec<Discount> = discount_rows
+                .iter()
+                .filter(|d| discount_applies(d, m))
+                .map(|d| Discount {
+                    id: d.discount_id,
+                    scope: scope(d.customer_id),
+                    service: d.service.clone(),
+                    kind: match (d.rate_bps, d.amount) {
+                        (Some(bps), _) => DiscountKind::Rate(bps),
+                        (None, amount) => DiscountKind::Fixed(amount.unwrap_or(0)),
+                    },
+                })
+                .collect();
+            discounts.extend(in_force.iter().map(|a| Discount {
+                // Rates are not told apart by id; negative ids keep clear of the grants'.
+                id: -a.agreement_id,
+                scope: Scope::Customer(a.customer_id),
+                service: None,
+                kind: DiscountKind::Rate(a.wholesale_bps),
+            }));
+            let credits: Vec<Credit> = credit_rows
+                .iter()
+                .filter(|k| credit_usable(k, m) && remaining[&k.credit_id] > 0)
+                .map(|k| Credit {
+                    id: k.credit_id,
+                    scope: scope(k.customer_id),
+                    remaining: remaining[&k.credit_id],
+                    expires_on: k.expires_on,
+                })
+                .collect();
             bill::compute(lines, &discounts, &credits)
         };
         for u in &uses {
             *remaining.entry(u.credit_id).or_default() -= u.used;
         }
-        if m == month {
-            let infos: HashMap<i64, CustomerInfo> = customers::names(&mut c, partner_id)
-                .await?
-                .into_iter()
-                .map(|(id, org_id, name)| (id, CustomerInfo { org_id, name }))
-                .collect();
+        if m >= from {
             let terms = in_force
                 .iter()
                 .map(|a| {
@@ -254,18 +302,22 @@ pub async fn partner_bill(
                     )
                 })
                 .collect();
-            return Ok(PartnerBill {
-                month,
-                estimate: month == current,
-                lines: bill_lines,
-                credit_uses: uses,
-                credits_left: remaining,
-                customers: Arc::new(infos),
-                terms: Arc::new(terms),
-            });
+            visit(
+                m,
+                PartnerBill {
+                    month: m,
+                    estimate: m == current,
+                    lines: bill_lines,
+                    credit_uses: uses,
+                    credits_left: remaining.clone(),
+                    customers: Arc::clone(&customers),
+                    terms: Arc::new(terms),
+                },
+            );
         }
         m = m.next();
     }
+    Ok(())
 }
 
 #[derive(Debug, thiserror::Error)]

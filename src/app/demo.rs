@@ -141,6 +141,20 @@ pub async fn seed(db: &Db, vault: &KeyVault, public_url: &str) -> Result<Demo, C
     })
 }
 
+/// The demo MSP's partner id, for `demo --customers N`.
+pub async fn scale_target(db: &Db) -> Result<i64, StoreError> {
+    let mut c = db.acquire().await?;
+    let slug = PARTNERS
+        .iter()
+        .find(|p| p.kind == PartnerKind::Msp)
+        .map(|p| p.slug)
+        .unwrap_or_default();
+    Ok(partners::find_by_slug(&mut c, slug)
+        .await?
+        .ok_or(StoreError::NotFound)?
+        .partner_id)
+}
+
 /// The reseller's channel, once: two authorizations (the second restricted since), offers in
 /// every state, accepted customers and one agreement replaced, made through the use cases at
 /// the days they would have happened so that the bills of the last months show wholesale

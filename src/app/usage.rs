@@ -156,16 +156,24 @@ pub async fn load(
         report.late = 0;
         return Ok(report);
     }
-    for ((customer_id, month, service, project, cluster), cost) in &rollups {
-        let line = usage::RollupLine {
-            customer_id: *customer_id,
-            month: &month.to_string(),
-            service,
-            project,
-            cluster,
-        };
-        usage::add_to_month(&mut tx, &line, *cost).await?;
-    }
+    let months: FastMap<Month, String> = rollups
+        .keys()
+        .map(|(_, m, ..)| (*m, m.to_string()))
+        .collect();
+    let lines: Vec<(usage::RollupLine<'_>, i64)> = rollups
+        .iter()
+        .map(|((customer_id, month, service, project, cluster), cost)| {
+            let line = usage::RollupLine {
+                customer_id: *customer_id,
+                month: &months[month],
+                service,
+                project,
+                cluster,
+            };
+            (line, *cost)
+        })
+        .collect();
+    usage::add_to_months(&mut tx, &lines).await?;
     tx.commit().await?;
     Ok(report)
 }

@@ -69,6 +69,48 @@ pub async fn insert(c: &mut impl Conn, n: NewCustomer<'_>, now: DateTime<Utc>) -
     r.on_unique("e-mail address")
 }
 
+/// Inserts many customers in one statement (seeding at scale); returns how many. Callers make
+/// organization ids and e-mails unique.
+pub async fn insert_many(
+    c: &mut impl Conn,
+    rows: &[NewCustomer<'_>],
+    now: DateTime<Utc>,
+) -> StoreResult<u64> {
+    if rows.is_empty() {
+        return Ok(0);
+    }
+    let r = on_conn!(c, c => {
+        let mut qb = sqlx::QueryBuilder::new(
+            "INSERT INTO customers (partner_id, org_id, org_name, email, password_hash, state, signup_link_id, \
+             created_at, effected_at, aws_account) ",
+        );
+        qb.push_values(rows, |mut b, n| {
+            b.push_bind(n.partner_id)
+                .push_bind(n.org_id)
+                .push_bind(n.org_name)
+                .push_bind(n.email)
+                .push_bind(n.password_hash)
+                .push_bind(n.state)
+                .push_bind(n.signup_link_id)
+                .push_bind(now)
+                .push_bind(n.effected_at)
+                .push_bind(n.aws_account);
+        });
+        qb.build().execute(c).await.map(|r| r.rows_affected())
+    });
+    r.on_unique("e-mail address")
+}
+
+/// How many customers a partner has, in every state.
+pub async fn count(c: &mut impl Conn, partner_id: i64) -> StoreResult<i64> {
+    Ok(on_conn!(c, c => sqlx::query_scalar::<_, i64>(
+        "SELECT CAST(COUNT(*) AS BIGINT) FROM customers WHERE partner_id = $1",
+    )
+    .bind(partner_id)
+    .fetch_one(c)
+    .await)?)
+}
+
 pub async fn find_by_email(
     c: &mut impl Conn,
     partner_id: i64,
@@ -160,12 +202,7 @@ pub async fn page(
     before: Option<i64>,
     limit: i64,
 ) -> StoreResult<Vec<Customer>> {
-    let q = query.trim();
-    let pattern = if q.is_empty() {
-        None
-    } else {
-        Some(format!("%{}%", escape_like(q)))
-    };
+    let pattern = like_pattern(query);
     Ok(
         on_conn!(c, c => sqlx::query_as::<_, Customer>(select_customer!(
         "WHERE c.partner_id = $1 AND ($2 IS NULL OR lower(c.org_name) LIKE lower($2) ESCAPE '\\' \
@@ -181,6 +218,40 @@ pub async fn page(
     .fetch_all(c)
     .await)?,
     )
+}
+
+/// The same list read from the other end: the `limit` customers just newer than `after` (the
+/// oldest of all without it), returned newest first like [`page`]. The list's "Newer" and
+/// "Last" pages: an index walk from the old end, as quick as the first page.
+pub async fn page_from_oldest(
+    c: &mut impl Conn,
+    partner_id: i64,
+    query: &str,
+    state: Option<CustomerState>,
+    after: Option<i64>,
+    limit: i64,
+) -> StoreResult<Vec<Customer>> {
+    let pattern = like_pattern(query);
+    let mut rows = on_conn!(c, c => sqlx::query_as::<_, Customer>(select_customer!(
+        "WHERE c.partner_id = $1 AND ($2 IS NULL OR lower(c.org_name) LIKE lower($2) ESCAPE '\\' \
+         OR lower(c.email) LIKE lower($2) ESCAPE '\\' OR c.org_id LIKE $2 ESCAPE '\\') \
+         AND ($3 IS NULL OR c.state = $3) AND ($4 IS NULL OR c.customer_id > $4) \
+         ORDER BY c.customer_id ASC LIMIT $5"
+    ))
+    .bind(partner_id)
+    .bind(pattern)
+    .bind(state)
+    .bind(after)
+    .bind(limit)
+    .fetch_all(c)
+    .await)?;
+    rows.reverse();
+    Ok(rows)
+}
+
+fn like_pattern(query: &str) -> Option<String> {
+    let q = query.trim();
+    (!q.is_empty()).then(|| format!("%{}%", escape_like(q)))
 }
 
 pub fn escape_like(s: &str) -> String {

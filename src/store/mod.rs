@@ -154,7 +154,13 @@ impl Db {
                 .journal_mode(SqliteJournalMode::Wal)
                 .synchronous(SqliteSynchronous::Normal)
                 .foreign_keys(true)
-                .busy_timeout(Duration::from_secs(10));
+                .busy_timeout(Duration::from_secs(10))
+                // Reads map the file instead of copying each page through pread, and each
+                // connection keeps 32 MiB of pages: a bill of 10 000 customers reads 30 000
+                // roll-up lines a month, which the 2 MiB default cache read from the kernel
+                // again at every request.
+                .pragma("mmap_size", "268435456")
+                .pragma("cache_size", "-32768");
             // An embedded connection cannot break on the way as a network one can: no ping before
             // each use (it is a round trip through the connection's worker thread, once a third
             // of an API request's own time).

@@ -94,24 +94,49 @@ pub struct MonthlyLine {
     pub usage: i64,
 }
 
-/// A month's roll-up lines of one customer, or of every customer of a partner.
+/// A month's roll-up lines of one customer, or of every customer of a partner, as one JSON
+/// array built by the database (one statement per store): a bill reads tens of thousands of
+/// lines, and sqlx hands SQLite's rows over from its worker thread one by one.
+const MONTH_LINES_SQLITE: &str = "SELECT json_group_array(json_array(m.customer_id, m.service, m.project, m.cluster, m.usage) \
+     ORDER BY m.customer_id, m.service, m.project, m.cluster) FROM usage_monthly m \
+     JOIN customers cu ON cu.customer_id = m.customer_id \
+     WHERE cu.partner_id = $1 AND ($2 IS NULL OR m.customer_id = $2) AND m.month = $3";
+
+const MONTH_LINES_POSTGRES: &str = "SELECT coalesce(json_agg(json_build_array(m.customer_id, m.service, m.project, m.cluster, m.usage) \
+     ORDER BY m.customer_id, m.service, m.project, m.cluster), '[]'::json)::TEXT FROM usage_monthly m \
+     JOIN customers cu ON cu.customer_id = m.customer_id \
+     WHERE cu.partner_id = $1 AND ($2::BIGINT IS NULL OR m.customer_id = $2) AND m.month = $3";
+
 pub async fn month_lines(
     c: &mut impl Conn,
     partner_id: i64,
     customer_id: Option<i64>,
     month: &str,
 ) -> StoreResult<Vec<MonthlyLine>> {
-    Ok(on_conn!(c, c => sqlx::query_as::<_, MonthlyLine>(
-        "SELECT m.customer_id, m.service, m.project, m.cluster, m.usage FROM usage_monthly m \
-         JOIN customers cu ON cu.customer_id = m.customer_id \
-         WHERE cu.partner_id = $1 AND ($2 IS NULL OR m.customer_id = $2) AND m.month = $3 \
-         ORDER BY m.customer_id, m.service, m.project, m.cluster",
-    )
-    .bind(partner_id)
-    .bind(customer_id)
-    .bind(month)
-    .fetch_all(c)
-    .await)?)
+    let sql = match c.conn() {
+        ConnRef::Sqlite(_) => MONTH_LINES_SQLITE,
+        ConnRef::Postgres(_) => MONTH_LINES_POSTGRES,
+    };
+    let json: String = on_conn!(c, c => sqlx::query_scalar(sql)
+        .bind(partner_id)
+        .bind(customer_id)
+        .bind(month)
+        .fetch_one(c)
+        .await)?;
+    let rows: Vec<(i64, String, String, String, i64)> = serde_json::from_str(&json)
+        .map_err(|e| StoreError::Database(sqlx::Error::Decode(Box::new(e))))?;
+    Ok(rows
+        .into_iter()
+        .map(
+            |(customer_id, service, project, cluster, usage)| MonthlyLine {
+                customer_id,
+                service,
+                project,
+                cluster,
+                usage,
+            },
+        )
+        .collect())
 }
 
 /// The customer ids of those `org_ids` that exist, as (org_id, customer_id).
@@ -304,21 +329,28 @@ pub struct RollupLine<'a> {
     pub cluster: &'a str,
 }
 
-/// Adds `cost` to one roll-up line.
-pub async fn add_to_month(c: &mut impl Conn, line: &RollupLine<'_>, cost: i64) -> StoreResult<()> {
-    on_conn!(c, c => sqlx::query(
-        "INSERT INTO usage_monthly (customer_id, month, service, project, cluster, usage) \
-         VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (customer_id, month, service, project, cluster) \
-         DO UPDATE SET usage = usage_monthly.usage + excluded.usage",
-    )
-    .bind(line.customer_id)
-    .bind(line.month)
-    .bind(line.service)
-    .bind(line.project)
-    .bind(line.cluster)
-    .bind(cost)
-    .execute(c)
-    .await
-    .map(|x| x.rows_affected()))?;
+/// Adds each cost to its roll-up line, a thousand lines per statement (a file of many
+/// customers has as many lines as rows, nearly).
+pub async fn add_to_months(c: &mut impl Conn, lines: &[(RollupLine<'_>, i64)]) -> StoreResult<()> {
+    for part in lines.chunks(1000) {
+        on_conn!(c, c => {
+            let mut qb = sqlx::QueryBuilder::new(
+                "INSERT INTO usage_monthly (customer_id, month, service, project, cluster, usage) ",
+            );
+            qb.push_values(part, |mut b, (line, cost)| {
+                b.push_bind(line.customer_id)
+                    .push_bind(line.month)
+                    .push_bind(line.service)
+                    .push_bind(line.project)
+                    .push_bind(line.cluster)
+                    .push_bind(*cost);
+            });
+            qb.push(
+                " ON CONFLICT (customer_id, month, service, project, cluster) \
+                 DO UPDATE SET usage = usage_monthly.usage + excluded.usage",
+            );
+            qb.build().execute(c).await.map(|r| r.rows_affected())
+        })?;
+    }
     Ok(())
 }

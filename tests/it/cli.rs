@@ -98,8 +98,18 @@ type DemoOutput = (
 );
 
 fn start_demo(data_dir: &std::path::Path) -> DemoOutput {
+    start_demo_with(data_dir, &[], &mut Vec::new())
+}
+
+/// `demo` with more arguments; `other` gets the lines that are none of the parsed ones.
+fn start_demo_with(
+    data_dir: &std::path::Path,
+    args: &[&str],
+    other: &mut Vec<String>,
+) -> DemoOutput {
     let mut child = bin()
         .arg("demo")
+        .args(args)
         .env("PC_BIND", "127.0.0.1:0")
         .env("PC_DATA_DIR", data_dir)
         .stdout(Stdio::piped())
@@ -134,6 +144,8 @@ fn start_demo(data_dir: &std::path::Path) -> DemoOutput {
             if curls.len() == 2 {
                 break;
             }
+        } else {
+            other.push(line);
         }
     }
     (demo, url, logins, signup, curls)
@@ -163,6 +175,43 @@ async fn sign_in_at(url: &str, email: &str, password: &str) -> reqwest::Response
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)] // the CLI runs as a blocking child process
+async fn demo_grows_the_msp_to_n_customers_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let count = |curls: &[String]| {
+        let msp = curls
+            .iter()
+            .find(|c| c.contains("/v1beta1/msp/mspCustomers"))
+            .expect("an MSP curl line")
+            .clone();
+        let out = Command::new("sh")
+            .arg("-c")
+            .arg(format!("{msp}?pageSize=0 -s"))
+            .output()
+            .unwrap();
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        v["mspCustomers"].as_array().map_or(0, Vec::len)
+    };
+    let mut said = Vec::new();
+    let (demo, _, _, _, curls) = start_demo_with(dir.path(), &["--customers", "250"], &mut said);
+    assert!(
+        said.iter()
+            .any(|l| l.starts_with("demo MSP: 214 customers added to 36 (")),
+        "{said:?}"
+    );
+    assert_eq!(count(&curls), 250);
+    drop(demo);
+    let mut again = Vec::new();
+    let (_demo, _, _, _, curls) = start_demo_with(dir.path(), &["--customers", "250"], &mut again);
+    assert!(
+        again
+            .iter()
+            .any(|l| l == "demo MSP: 250 customers or more already; nothing added"),
+        "{again:?}"
+    );
+    assert_eq!(count(&curls), 250, "a second run adds nothing");
+}
+
+#[tokio::test]
 async fn demo_prints_working_sign_ins_and_can_run_again() {
     let dir = tempfile::tempdir().unwrap();
     let mut first_curl = String::new();

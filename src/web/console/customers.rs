@@ -46,7 +46,12 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 pub struct Filters {
     q: String,
     state: String,
+    /// Older than this customer (the "Next page").
     before: Option<i64>,
+    /// Newer than this customer (the "Previous page").
+    after: Option<i64>,
+    /// The oldest customers (the "Last page").
+    last: Option<String>,
 }
 
 impl Filters {
@@ -63,12 +68,22 @@ impl Filters {
     }
 }
 
+/// One page of the list and where its neighbours start.
+struct Pager {
+    rows: Vec<Customer>,
+    newer: Option<i64>,
+    older: Option<i64>,
+}
+
 #[derive(Template)]
 #[template(path = "console/customers.html")]
 struct ListPage {
     ctx: PageCtx,
     f: Filters,
     customers: Vec<Customer>,
+    /// The newest customer shown, when newer ones exist.
+    newer: Option<i64>,
+    /// The oldest customer shown, when older ones exist.
     next: Option<i64>,
     can_export: bool,
     states: &'static [CustomerState],
@@ -82,24 +97,39 @@ async fn list(
 ) -> Result<HttpResponse, AppError> {
     let f = f.into_inner();
     let mut c = state.db.acquire().await?;
-    let mut rows = customers::page(
-        &mut c,
-        m.partner_id,
-        &f.q,
-        f.state(),
-        f.before,
-        PAGE_SIZE + 1,
-    )
-    .await?;
-    let next = (rows.len() as i64 > PAGE_SIZE).then(|| {
+    let (q, st) = (f.q.as_str(), f.state());
+    let pager = if f.last.is_some() || f.after.is_some() {
+        // Read from the old end; one more than a page tells whether newer ones remain.
+        let after = if f.last.is_some() { None } else { f.after };
+        let mut rows =
+            customers::page_from_oldest(&mut c, m.partner_id, q, st, after, PAGE_SIZE + 1).await?;
+        let newer = rows.len() as i64 > PAGE_SIZE;
+        if newer {
+            rows.remove(0);
+        }
+        Pager {
+            newer: newer.then(|| rows.first().map(|r| r.customer_id)).flatten(),
+            older: after.and(rows.last().map(|r| r.customer_id)),
+            rows,
+        }
+    } else {
+        let mut rows =
+            customers::page(&mut c, m.partner_id, q, st, f.before, PAGE_SIZE + 1).await?;
+        let older = rows.len() as i64 > PAGE_SIZE;
         rows.truncate(PAGE_SIZE as usize);
-        rows.last().map(|r| r.customer_id).unwrap_or_default()
-    });
+        Pager {
+            newer: f.before.and(rows.first().map(|r| r.customer_id)),
+            older: older.then(|| rows.last().map(|r| r.customer_id)).flatten(),
+            rows,
+        }
+    };
+    let (customers, newer, next) = (pager.rows, pager.newer, pager.older);
     let can_export = m.user.can(Action::ExportCustomers);
     render(&ListPage {
         ctx,
         f,
-        customers: rows,
+        customers,
+        newer,
         next,
         can_export,
         states: CustomerState::ALL,

@@ -92,14 +92,17 @@ async fn dashboard(
         crate::store::customers::page(&mut c, member.partner_id, "", None, None, 5).await?;
     let today = state.now().date_naive();
     let current = crate::billing::month::Month::of(today);
-    let mut points = Vec::new();
-    for m in crate::billing::month::Month::window(current)
-        .into_iter()
-        .rev()
-    {
-        let bill = billing::bill_of(&state, member.partner_id, m, today).await?;
-        points.push((m.to_string(), bill.overview().owed, m == current));
-    }
+    // One replay of the credits for the whole chart, not one per month.
+    let points: Vec<(String, i64, bool)> =
+        crate::app::bills::window_totals(&state.db, member.partner_id, today)
+            .await
+            .map_err(|e| match e {
+                crate::app::bills::BillError::OutOfWindow(_) => AppError::BadRequest,
+                crate::app::bills::BillError::Store(s) => AppError::Store(s),
+            })?
+            .into_iter()
+            .map(|(m, t)| (m.to_string(), t.owed, m == current))
+            .collect();
     let month_to_date = billing::money(points.last().map(|p| p.1).unwrap_or(0));
     let chart = crate::web::chart::bars(&points);
     render(&Dashboard {

@@ -1,0 +1,227 @@
+//! Console pages at scale (issue "Speed and bounded memory" points 4 and 5). Not a test.
+//!
+//!     cargo bench --bench pages                        # the demo MSP with 10 000 customers
+//!     cargo bench --bench pages -- --customers 100000 --runs 9
+//!
+//! Builds the demo (as `partner-console demo --customers N` does: six months of usage per
+//! customer, through the usage import) in a SQLite file under target/bench-data/pages/, starts
+//! the console in this process, signs in as the demo MSP's owner and times, as medians of the
+//! given number of runs, one after another: the application-layer bill of the running month
+//! (`bills::partner_bill`, roll-up reads included), the Billing page that renders it, the
+//! dashboard, the customer list's first and last pages, and the MSP API's monthly bill of last
+//! month (with its size). Prints the ratios the issue names.
+
+use std::time::{Duration, Instant};
+
+#[path = "common/digest.rs"]
+mod digest;
+
+use base64::Engine;
+use chrono::Utc;
+use partner_console::app::{bills, demo, demo_scale};
+use partner_console::billing::month::Month;
+use partner_console::config::Settings;
+use partner_console::startup::Application;
+use secrecy::SecretString;
+
+struct Args {
+    customers: usize,
+    runs: usize,
+}
+
+fn args() -> Args {
+    let mut a = Args {
+        customers: 10_000,
+        runs: 15,
+    };
+    let v: Vec<String> = std::env::args().collect();
+    for w in v.windows(2) {
+        match (w[0].as_str(), w[1].parse().ok()) {
+            ("--customers", Some(n)) => a.customers = n,
+            ("--runs", Some(n)) => a.runs = n.max(1),
+            _ => {}
+        }
+    }
+    a
+}
+
+fn median(mut v: Vec<Duration>) -> Duration {
+    v.sort();
+    v[v.len() / 2]
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1e3
+}
+
+/// Times `runs` GETs of `path` with the signed-in client; the median and the last body.
+async fn page(http: &reqwest::Client, base: &str, path: &str, runs: usize) -> (Duration, String) {
+    let mut times = Vec::new();
+    let mut body = String::new();
+    for _ in 0..runs {
+        let t = Instant::now();
+        let r = http.get(format!("{base}{path}")).send().await.unwrap();
+        assert_eq!(r.status(), 200, "{path}");
+        body = r.text().await.unwrap();
+        times.push(t.elapsed());
+    }
+    (median(times), body)
+}
+
+#[tokio::main(flavor = "multi_thread")]
+async fn main() {
+    let a = args();
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join(format!("target/bench-data/pages/{}", a.customers));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let engine = base64::engine::general_purpose::STANDARD;
+    let settings = Settings {
+        bind: "127.0.0.1:0".into(),
+        public_url: "http://127.0.0.1:0".into(),
+        data_dir: dir.clone(),
+        database_url: SecretString::from(format!("sqlite://{}", dir.join("pages.db").display())),
+        session_key: Some(SecretString::from(
+            engine.encode(rand::random::<[u8; 64]>()),
+        )),
+        api_key_secret: Some(SecretString::from(
+            engine.encode(rand::random::<[u8; 32]>()),
+        )),
+        api_rate_limit_per_minute: 1_000_000,
+        outbox_worker: false,
+        ..Settings::defaults()
+    };
+    let app = Application::build(settings).await.expect("console builds");
+    let base = format!("http://127.0.0.1:{}", app.port());
+    let state = app.state().clone();
+    tokio::spawn(app.run());
+
+    let t = Instant::now();
+    let seeded = demo::seed(&state.db, &state.vault, &base).await.unwrap();
+    let msp = demo::scale_target(&state.db).await.unwrap();
+    let scaled = demo_scale::ensure(&state.db, msp, a.customers, |_| {})
+        .await
+        .unwrap();
+    println!(
+        "demo MSP with {} customers ({} usage rows added) in {:.1} s",
+        a.customers,
+        scaled.usage_rows,
+        t.elapsed().as_secs_f64()
+    );
+
+    let today = Utc::now().date_naive();
+    let month = Month::of(today);
+    // Warm: the first read after seeding pays for the WAL and the page cache.
+    bills::partner_bill(&state.db, msp, month, today)
+        .await
+        .unwrap();
+    let mut bill_times = Vec::new();
+    for _ in 0..a.runs {
+        let t = Instant::now();
+        let bill = bills::partner_bill(&state.db, msp, month, today)
+            .await
+            .unwrap();
+        bill_times.push(t.elapsed());
+        assert!(!bill.lines.is_empty());
+    }
+    let bill = median(bill_times);
+
+    let http = reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let form = http
+        .get(format!("{base}/sign-in"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let marker = "name=\"csrf_token\" value=\"";
+    let start = form.find(marker).unwrap() + marker.len();
+    let token = &form[start..start + form[start..].find('"').unwrap()];
+    let r = http
+        .post(format!("{base}/sign-in"))
+        .form(&[
+            ("csrf_token", token),
+            ("email", "owner@acme.example"),
+            ("password", "Acme-Demo-Pass-2026"),
+            ("next", ""),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 303, "the demo owner signs in");
+
+    page(&http, &base, "/console/billing", 1).await;
+    let (billing, billing_html) = page(&http, &base, "/console/billing", a.runs).await;
+    let (dashboard, _) = page(&http, &base, "/console", a.runs).await;
+    let (first, _) = page(&http, &base, "/console/customers", a.runs).await;
+    let (last, last_html) = page(&http, &base, "/console/customers?last=1", a.runs).await;
+    assert!(last_html.contains("Scale Customer") || a.customers <= 36);
+    assert!(billing_html.contains("Billing") || billing_html.contains("billing"));
+
+    // The MSP API's bill of last month, with every customer's bill in it.
+    let user = seeded.curls[0]
+        .split('\'')
+        .nth(1)
+        .expect("the demo MSP's curl line");
+    let (public, private) = user.split_once(':').unwrap();
+    let mut d = digest::Digest {
+        user: public.into(),
+        password: private.into(),
+        nonce: None,
+        nc: 0,
+    };
+    let api = reqwest::Client::new();
+    let path = format!("/v1beta1/msp/bills/{}", month.plus(-1));
+    let challenge = api.get(format!("{base}{path}")).send().await.unwrap();
+    d.take_challenge(&challenge);
+    let mut api_times = Vec::new();
+    let mut size = 0;
+    for _ in 0..a.runs {
+        let t = Instant::now();
+        let r = api
+            .get(format!("{base}{path}"))
+            .header("authorization", d.header(&path).unwrap())
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 200);
+        size = r.bytes().await.unwrap().len();
+        api_times.push(t.elapsed());
+    }
+    let api_bill = median(api_times);
+
+    println!("medians of {} runs, {} customers:", a.runs, a.customers);
+    println!(
+        "  bill of {month} (bills::partner_bill):     {:8.1} ms",
+        ms(bill)
+    );
+    println!(
+        "  Billing page:                             {:8.1} ms  = {:.2} x the bill",
+        ms(billing),
+        ms(billing) / ms(bill)
+    );
+    println!(
+        "  dashboard:                                {:8.1} ms  = {:.2} x the Billing page",
+        ms(dashboard),
+        ms(dashboard) / ms(billing)
+    );
+    println!(
+        "  customer list, first page:                {:8.1} ms",
+        ms(first)
+    );
+    println!(
+        "  customer list, last page:                 {:8.1} ms  = {:.2} x the first",
+        ms(last),
+        ms(last) / ms(first)
+    );
+    println!(
+        "  MSP API GET {path}: {:8.1} ms, {} bytes",
+        ms(api_bill),
+        size
+    );
+}
