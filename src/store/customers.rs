@@ -400,8 +400,8 @@ pub async fn names(c: &mut impl Conn, partner_id: i64) -> StoreResult<Vec<(i64, 
 }
 
 /// One page of the API's customer list, as the JSON array the vendor's document defines,
-/// built by the database: the page is one row, not one row per customer (sqlx hands SQLite rows
-/// over from its worker thread one by one, which cost most of the listing's time).
+/// from the database in one row, not one row per customer (sqlx hands SQLite rows over from
+/// its worker thread one by one, which cost most of the listing's time).
 pub struct JsonPage {
     /// `[{"id":…,"orgId":…,"orgName":…,"email":…,"state":…,"effectedTime":…,"expiredTime":…}]`
     pub customers: String,
@@ -409,22 +409,17 @@ pub struct JsonPage {
     pub more_after: Option<i64>,
 }
 
-/// Times as the vendor writes them, `YYYY-MM-DD hh:mm:ss` UTC, `""` when unset. SQLite keeps
-/// sqlx's RFC 3339 text in UTC, so the first 19 characters are the time, truncated as chrono's
-/// formatting truncates it.
-const PAGE_JSON_SQLITE: &str = "WITH page AS (SELECT customer_id, org_id, org_name, email, state, effected_at, expired_at \
+/// The page is the customers' stored `api_json` (migration 0014 has the database keep it as
+/// the vendor's document writes a customer), joined in keyset order.
+const PAGE_JSON_SQLITE: &str = "WITH page AS (SELECT customer_id, api_json \
      FROM customers WHERE partner_id = $1 AND customer_id > $2 ORDER BY customer_id LIMIT $3) \
-     SELECT (SELECT json_group_array(json_object('id', org_id, 'orgId', org_id, 'orgName', org_name, 'email', email, \
-     'state', state, 'effectedTime', coalesce(replace(substr(effected_at, 1, 19), 'T', ' '), ''), \
-     'expiredTime', coalesce(replace(substr(expired_at, 1, 19), 'T', ' '), '')) ORDER BY customer_id) FROM page), \
+     SELECT '[' || coalesce((SELECT group_concat(api_json, ',' ORDER BY customer_id) FROM page), '') || ']', \
      (SELECT max(customer_id) FROM page), \
      EXISTS (SELECT 1 FROM customers WHERE partner_id = $1 AND customer_id > (SELECT max(customer_id) FROM page))";
 
-const PAGE_JSON_POSTGRES: &str = "WITH page AS (SELECT customer_id, org_id, org_name, email, state, effected_at, expired_at \
+const PAGE_JSON_POSTGRES: &str = "WITH page AS (SELECT customer_id, api_json \
      FROM customers WHERE partner_id = $1 AND customer_id > $2 ORDER BY customer_id LIMIT $3) \
-     SELECT coalesce((SELECT json_agg(json_build_object('id', org_id, 'orgId', org_id, 'orgName', org_name, 'email', email, \
-     'state', state, 'effectedTime', coalesce(to_char(effected_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS'), ''), \
-     'expiredTime', coalesce(to_char(expired_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS'), '')) ORDER BY customer_id) FROM page), '[]'::json)::TEXT, \
+     SELECT '[' || coalesce((SELECT string_agg(api_json, ',' ORDER BY customer_id) FROM page), '') || ']', \
      (SELECT max(customer_id) FROM page), \
      EXISTS (SELECT 1 FROM customers WHERE partner_id = $1 AND customer_id > (SELECT max(customer_id) FROM page))";
 

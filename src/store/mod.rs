@@ -142,8 +142,11 @@ impl Db {
             if let Some(schema) = pg_schema {
                 opts = opts.options([("search_path", schema)]);
             }
+            // sqlx pings every connection given back to the pool and closes a broken one
+            // there; a second ping before each use cost every API request a round trip.
             let pool = PgPoolOptions::new()
                 .max_connections(10)
+                .test_before_acquire(false)
                 .acquire_timeout(Duration::from_secs(5))
                 .connect_with(opts)
                 .await?;

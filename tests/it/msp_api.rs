@@ -430,6 +430,25 @@ async fn the_databases_customer_pages_are_what_serde_would_write() {
     let (s, v1) = curl(&app, &key, "GET", "/api/v1/customers?pageSize=0").await;
     assert_eq!(s, 200);
     assert_eq!(v1["mspCustomers"], serde_json::Value::Array(expected));
+    // The stored representation follows every change of the row: a pending customer who
+    // confirms is active with a time.
+    let pending_id = {
+        let mut c = app.state.db.acquire().await.unwrap();
+        let all = customers::page_asc(&mut c, acme, None, 100).await.unwrap();
+        all[1].customer_id
+    };
+    let mut tx = app.state.db.begin().await.unwrap();
+    customers::activate(&mut tx, pending_id, almost)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    let (_, after) = curl(&app, &key, "GET", "/v1beta1/msp/mspCustomers?pageSize=2").await;
+    assert_eq!(after["mspCustomers"][1]["state"], "active");
+    assert_eq!(
+        after["mspCustomers"][1]["effectedTime"],
+        "2026-10-31 23:59:59"
+    );
+
     // A partner without customers gets an empty list.
     let other = app
         .create_partner("Empty Cloud", PartnerKind::Msp, "owner@empty.example")

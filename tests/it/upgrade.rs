@@ -87,6 +87,18 @@ async fn closed_bills_and_org_ids_survive_the_upgrade() {
         .unwrap()
         .unwrap();
     assert_eq!(low.org_id, "1234567890123456789", "below 2^63: unchanged");
+    // Customers from before the API's stored representation (migration 0014) are listed.
+    let page = partner_console::store::customers::page_json(&mut c, 1, None, 100)
+        .await
+        .unwrap();
+    let listed: serde_json::Value = serde_json::from_str(&page.customers).unwrap();
+    let orgs: Vec<&str> = listed
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["orgId"].as_str().unwrap())
+        .collect();
+    assert!(orgs.contains(&"876543210987654321") && orgs.contains(&"1234567890123456789"));
     drop(c);
     db.close().await;
     crate::helpers::drop_database(schema).await;
