@@ -125,6 +125,13 @@ async fn main() {
         assert!(!bill.lines.is_empty());
     }
     let bill = median(bill_times);
+    let mut window_times = Vec::new();
+    for _ in 0..a.runs {
+        let t = Instant::now();
+        bills::window_totals(&state.db, msp, today).await.unwrap();
+        window_times.push(t.elapsed());
+    }
+    let window = median(window_times);
 
     let http = reqwest::Client::builder()
         .cookie_store(true)
@@ -199,6 +206,10 @@ async fn main() {
     println!(
         "  bill of {month} (bills::partner_bill):     {:8.1} ms",
         ms(bill)
+    );
+    println!(
+        "  the dashboard's chart (bills::window_totals): {:5.1} ms",
+        ms(window)
     );
     println!(
         "  Billing page:                             {:8.1} ms  = {:.2} x the bill",
