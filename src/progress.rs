@@ -26,9 +26,15 @@ impl Progress {
         let view = if std::io::stderr().is_terminal() {
             let bar = indicatif::ProgressBar::new(total);
             let style = indicatif::ProgressStyle::with_template(
-                "{msg} [{bar:32}] {human_pos}/{human_len} rows  {per_sec}  {eta} left",
+                "{msg} [{bar:32}] {human_pos}/{human_len} rows  {rate} rows/s  {eta} left",
             )
             .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+            .with_key(
+                "rate",
+                |s: &indicatif::ProgressState, w: &mut dyn std::fmt::Write| {
+                    let _ = write!(w, "{:.0}", s.per_sec());
+                },
+            )
             .progress_chars("=> ");
             bar.set_style(style);
             bar.set_message(what.to_string());

@@ -54,7 +54,7 @@ impl Application {
         let vault = KeyVault::new(&settings.resolve_api_key_secret()?)?;
         let clock = Clock::default();
         let worker = Worker::new(db.clone(), &settings, clock.clone())?;
-        let api = crate::api::ApiState::new(&settings, &session_bytes);
+        let api = crate::api::ApiState::new(&settings, &session_bytes)?;
         let state = AppState {
             db,
             settings: Arc::new(settings),

@@ -31,14 +31,20 @@ pub struct ApiState {
 
 impl ApiState {
     /// Digest nonces are MACed with the session key, which every instance shares already.
-    pub fn new(settings: &Settings, session_key: &[u8]) -> ApiState {
-        ApiState {
+    pub fn new(settings: &Settings, session_key: &[u8]) -> crate::store::StoreResult<ApiState> {
+        use secrecy::ExposeSecret;
+        Ok(ApiState {
             nonces: digest::Nonces::new(session_key),
             limiter: match settings.api_rate_limit_store {
                 RateLimitStore::Memory => ratelimit::Limiter::memory(),
-                RateLimitStore::Database => ratelimit::Limiter::Database,
+                RateLimitStore::Database => {
+                    ratelimit::Limiter::Database(crate::store::Db::rate_limit_pool(
+                        settings.database_url.expose_secret(),
+                        settings.database_schema.as_deref(),
+                    )?)
+                }
             },
             replays: Default::default(),
-        }
+        })
     }
 }

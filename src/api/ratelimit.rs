@@ -16,7 +16,7 @@ use actix_web::http::header::{HeaderName, HeaderValue};
 use actix_web::middleware::Next;
 use actix_web::{Error, HttpMessage};
 
-use crate::store::{Conn, StoreResult, rate_limits};
+use crate::store::{Conn, Db, StoreResult, rate_limits};
 
 /// Time is counted in microseconds, so that even a million requests a minute has a non-zero
 /// interval.
@@ -85,7 +85,9 @@ pub struct Decision {
 #[derive(Clone)]
 pub enum Limiter {
     Memory(Arc<Mutex<HashMap<String, i64>>>),
-    Database,
+    /// In the database; on PostgreSQL takes go through a pool of their own
+    /// (`Db::rate_limit_pool`), elsewhere through the caller's connection.
+    Database(Option<Db>),
 }
 
 impl Limiter {
@@ -93,8 +95,9 @@ impl Limiter {
         Limiter::Memory(Arc::default())
     }
 
-    /// Spends one request of `bucket`'s quota, if one is left; `now` in microseconds. The
-    /// database limiter runs on the caller's connection, so a request never holds two.
+    /// Spends one request of `bucket`'s quota, if one is left; `now` in microseconds. Without
+    /// a pool of its own the database limiter runs on the caller's connection; with one, the
+    /// second connection comes from another pool, so requests never wait on each other for it.
     pub async fn take(
         &self,
         c: &mut impl Conn,
@@ -117,9 +120,18 @@ impl Limiter {
                     Err(tat)
                 }
             }
-            Limiter::Database => {
-                let outcome = rate_limits::take(c, bucket, now, interval, tolerance).await?;
+            Limiter::Database(Some(pool)) => {
+                let mut own = pool.acquire().await?;
+                let outcome =
+                    rate_limits::take_committed(&mut own, bucket, now, interval, tolerance).await?;
                 // Full buckets read as new; trimming now and then keeps the table small.
+                if rand::random::<u16>() < 64 {
+                    rate_limits::prune(&mut own, now).await?;
+                }
+                outcome
+            }
+            Limiter::Database(None) => {
+                let outcome = rate_limits::take(c, bucket, now, interval, tolerance).await?;
                 if rand::random::<u16>() < 64 {
                     rate_limits::prune(c, now).await?;
                 }
@@ -146,7 +158,7 @@ impl Limiter {
                 .unwrap_or_else(|p| p.into_inner())
                 .get(bucket)
                 .copied(),
-            Limiter::Database => rate_limits::peek(c, bucket).await?,
+            Limiter::Database(_) => rate_limits::peek(c, bucket).await?,
         };
         Ok(tat.is_some_and(|tat| tat - now > quota.tolerance()))
     }
@@ -198,7 +210,7 @@ mod tests {
         let url = format!("sqlite://{}", dir.path().join("t.db").display());
         let db = crate::store::Db::connect(&url, None).await.unwrap();
         db.migrate().await.unwrap();
-        for l in [Limiter::memory(), Limiter::Database] {
+        for l in [Limiter::memory(), Limiter::Database(None)] {
             let c = &mut db.acquire().await.unwrap();
             let t0 = 1_000_000_000;
             for i in 0..100u32 {

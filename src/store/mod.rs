@@ -177,6 +177,27 @@ impl Db {
         }
     }
 
+    /// A small pool of its own for the API's rate limits on PostgreSQL, whose sessions commit
+    /// without waiting for the WAL flush: a crash may lose a few milliseconds of rate-limit
+    /// state, nothing else, and each take is one statement instead of a transaction of three.
+    /// `None` on SQLite, where the limits run on the caller's connection. Connects lazily.
+    pub fn rate_limit_pool(url: &str, pg_schema: Option<&str>) -> StoreResult<Option<Db>> {
+        if !(url.starts_with("postgres://") || url.starts_with("postgresql://")) {
+            return Ok(None);
+        }
+        let mut options = vec![("synchronous_commit", "off")];
+        if let Some(schema) = pg_schema {
+            options.push(("search_path", schema));
+        }
+        let opts = PgConnectOptions::from_str(url)?.options(options);
+        let pool = PgPoolOptions::new()
+            .max_connections(4)
+            .acquire_timeout(Duration::from_secs(5))
+            .test_before_acquire(false)
+            .connect_lazy_with(opts);
+        Ok(Some(Db::Postgres(pool)))
+    }
+
     pub fn backend(&self) -> Backend {
         match self {
             Db::Sqlite(_) => Backend::Sqlite,

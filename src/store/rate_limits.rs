@@ -43,6 +43,18 @@ pub async fn take(
     }
 }
 
+/// [`take`] on a connection whose session commits without waiting for the WAL flush
+/// (`Db::rate_limit_pool`): one statement, committed as it runs.
+pub async fn take_committed(
+    c: &mut impl Conn,
+    bucket: &str,
+    now: i64,
+    interval: i64,
+    tolerance: i64,
+) -> StoreResult<Result<i64, i64>> {
+    take_in(c, bucket, now, interval, tolerance).await
+}
+
 async fn take_in(
     c: &mut impl Conn,
     bucket: &str,
