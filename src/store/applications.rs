@@ -77,7 +77,7 @@ pub async fn list(
     limit: i64,
 ) -> StoreResult<Vec<Application>> {
     let sql = format!(
-        "SELECT {COLUMNS} FROM applications WHERE state = $1 ORDER BY application_id LIMIT $2"
+        "SELECT {COLUMNS} FROM applications WHERE state = $1 ORDER BY application_id LIMIT CAST($2 AS BIGINT)"
     );
     Ok(
         on_conn!(c, c => sqlx::query_as::<_, Application>(sqlx::AssertSqlSafe(sql.clone()))

@@ -208,7 +208,7 @@ pub async fn page(
         "WHERE c.partner_id = $1 AND ($2 IS NULL OR lower(c.org_name) LIKE lower($2) ESCAPE '\\' \
          OR lower(c.email) LIKE lower($2) ESCAPE '\\' OR c.org_id LIKE $2 ESCAPE '\\') \
          AND ($3 IS NULL OR c.state = $3) AND ($4 IS NULL OR c.customer_id < $4) \
-         ORDER BY c.customer_id DESC LIMIT $5"
+         ORDER BY c.customer_id DESC LIMIT CAST($5 AS BIGINT)"
     ))
     .bind(partner_id)
     .bind(pattern.clone())
@@ -236,7 +236,7 @@ pub async fn page_from_oldest(
         "WHERE c.partner_id = $1 AND ($2 IS NULL OR lower(c.org_name) LIKE lower($2) ESCAPE '\\' \
          OR lower(c.email) LIKE lower($2) ESCAPE '\\' OR c.org_id LIKE $2 ESCAPE '\\') \
          AND ($3 IS NULL OR c.state = $3) AND ($4 IS NULL OR c.customer_id > $4) \
-         ORDER BY c.customer_id ASC LIMIT $5"
+         ORDER BY c.customer_id ASC LIMIT CAST($5 AS BIGINT)"
     ))
     .bind(partner_id)
     .bind(pattern)
@@ -379,7 +379,7 @@ pub async fn page_asc(
 ) -> StoreResult<Vec<Customer>> {
     Ok(
         on_conn!(c, c => sqlx::query_as::<_, Customer>(select_customer!(
-        "WHERE c.partner_id = $1 AND ($2 IS NULL OR c.customer_id > $2) ORDER BY c.customer_id LIMIT $3"
+        "WHERE c.partner_id = $1 AND ($2 IS NULL OR c.customer_id > $2) ORDER BY c.customer_id LIMIT CAST($3 AS BIGINT)"
     ))
     .bind(partner_id)
     .bind(after)
@@ -412,13 +412,13 @@ pub struct JsonPage {
 /// The page is the customers' stored `api_json` (migration 0014 has the database keep it as
 /// the vendor's document writes a customer), joined in keyset order.
 const PAGE_JSON_SQLITE: &str = "WITH page AS (SELECT customer_id, api_json \
-     FROM customers WHERE partner_id = $1 AND customer_id > $2 ORDER BY customer_id LIMIT $3) \
+     FROM customers WHERE partner_id = $1 AND customer_id > $2 ORDER BY customer_id LIMIT CAST($3 AS BIGINT)) \
      SELECT '[' || coalesce((SELECT group_concat(api_json, ',' ORDER BY customer_id) FROM page), '') || ']', \
      (SELECT max(customer_id) FROM page), \
      EXISTS (SELECT 1 FROM customers WHERE partner_id = $1 AND customer_id > (SELECT max(customer_id) FROM page))";
 
 const PAGE_JSON_POSTGRES: &str = "WITH page AS (SELECT customer_id, api_json \
-     FROM customers WHERE partner_id = $1 AND customer_id > $2 ORDER BY customer_id LIMIT $3) \
+     FROM customers WHERE partner_id = $1 AND customer_id > $2 ORDER BY customer_id LIMIT CAST($3 AS BIGINT)) \
      SELECT '[' || coalesce((SELECT string_agg(api_json, ',' ORDER BY customer_id) FROM page), '') || ']', \
      (SELECT max(customer_id) FROM page), \
      EXISTS (SELECT 1 FROM customers WHERE partner_id = $1 AND customer_id > (SELECT max(customer_id) FROM page))";

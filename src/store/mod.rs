@@ -4,6 +4,11 @@
 //! through [`on_conn!`], which expands the same body once per backend so each copy is type-checked
 //! against its own driver. Where the dialects truly differ (row locking), the statement lives in a
 //! small function with one variant per backend, next to the concept it belongs to.
+//!
+//! Page sizes are bound as `LIMIT CAST($n AS BIGINT)`, never `LIMIT $n`: SQLite plans with the
+//! value of a bare bound LIMIT and so compiles the statement again at every new binding (on
+//! the API's customer list that was a full compile per request). Partial indexes do the same
+//! to every statement on their table, so there are none.
 
 pub mod agreements;
 pub mod api_keys;

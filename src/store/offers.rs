@@ -203,7 +203,7 @@ pub async fn page(
          AND ($3 IS NULL OR o.state = $3) \
          AND ($4 IS NULL OR lower(o.buyer_company) LIKE lower($4) ESCAPE '\\' \
               OR o.buyer_account LIKE $4 ESCAPE '\\' OR o.offer_id = $5) \
-         AND ($6 IS NULL OR o.offer_id < $6) ORDER BY o.offer_id DESC LIMIT $7"
+         AND ($6 IS NULL OR o.offer_id < $6) ORDER BY o.offer_id DESC LIMIT CAST($7 AS BIGINT)"
     ))
     .bind(f.partner_id)
     .bind(f.authorization_id)

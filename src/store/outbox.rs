@@ -137,7 +137,7 @@ pub struct OutboxRow {
 pub async fn recent(c: &mut impl Conn, limit: i64) -> StoreResult<Vec<OutboxRow>> {
     Ok(on_conn!(c, c => sqlx::query_as::<_, OutboxRow>(
         "SELECT mail_id, recipient, subject, state, attempts, last_error, eml_path, created_at, \
-         sent_at, next_attempt_at FROM outbox ORDER BY mail_id DESC LIMIT $1",
+         sent_at, next_attempt_at FROM outbox ORDER BY mail_id DESC LIMIT CAST($1 AS BIGINT)",
     )
     .bind(limit)
     .fetch_all(c)

@@ -118,7 +118,7 @@ pub async fn search(
     Ok(
         on_conn!(c, c => sqlx::query_as::<_, Partner>(select_partner!(
         "WHERE (lower(name) LIKE lower($1) ESCAPE '\\' OR lower(slug) LIKE lower($1) ESCAPE '\\') \
-         AND ($2 IS NULL OR kind = $2) AND ($3 IS NULL OR state = $3) ORDER BY lower(name) LIMIT $4"
+         AND ($2 IS NULL OR kind = $2) AND ($3 IS NULL OR state = $3) ORDER BY lower(name) LIMIT CAST($4 AS BIGINT)"
     ))
     .bind(&pattern)
     .bind(kind)
