@@ -229,23 +229,15 @@ async fn authenticate(req: HttpRequest) -> Result<(PartnerKey, PoolConn), ApiErr
     Ok((partner_key, conn))
 }
 
-/// Refuses a key that is not an MSP's: the whole of `/v1beta1/msp` is for MSPs.
-fn msp_only(key: PartnerKey) -> Result<MspKey, ApiError> {
-    if !key.is_msp {
-        return Err(ApiError::Forbidden(
-            "the MSP API is for managed service providers; resellers use the Partner Management API under /api/v1".into(),
-        ));
-    }
-    Ok(MspKey(key))
+/// What a partner's authenticated key must be to serve a surface: any partner's key, or an
+/// MSP's (the whole of `/v1beta1/msp` is for MSPs).
+pub trait KeyKind: Sized + 'static {
+    fn admit(key: PartnerKey) -> Result<Self, ApiError>;
 }
 
-impl FromRequest for PartnerKey {
-    type Error = ApiError;
-    type Future = Pin<Box<dyn Future<Output = Result<Self, Self::Error>>>>;
-
-    fn from_request(req: &HttpRequest, _: &mut actix_web::dev::Payload) -> Self::Future {
-        let req = req.clone();
-        Box::pin(async move { Ok(authenticate(req).await?.0) })
+impl KeyKind for PartnerKey {
+    fn admit(key: PartnerKey) -> Result<Self, ApiError> {
+        Ok(key)
     }
 }
 
@@ -253,13 +245,14 @@ impl FromRequest for PartnerKey {
 #[derive(Debug, Clone)]
 pub struct MspKey(pub PartnerKey);
 
-impl FromRequest for MspKey {
-    type Error = ApiError;
-    type Future = Pin<Box<dyn Future<Output = Result<Self, Self::Error>>>>;
-
-    fn from_request(req: &HttpRequest, _: &mut actix_web::dev::Payload) -> Self::Future {
-        let req = req.clone();
-        Box::pin(async move { msp_only(authenticate(req).await?.0) })
+impl KeyKind for MspKey {
+    fn admit(key: PartnerKey) -> Result<Self, ApiError> {
+        if !key.is_msp {
+            return Err(ApiError::Forbidden(
+                "the MSP API is for managed service providers; resellers use the Partner Management API under /api/v1".into(),
+            ));
+        }
+        Ok(MspKey(key))
     }
 }
 
@@ -271,20 +264,7 @@ pub struct Keyed<K> {
     pub conn: PoolConn,
 }
 
-impl FromRequest for Keyed<PartnerKey> {
-    type Error = ApiError;
-    type Future = Pin<Box<dyn Future<Output = Result<Self, Self::Error>>>>;
-
-    fn from_request(req: &HttpRequest, _: &mut actix_web::dev::Payload) -> Self::Future {
-        let req = req.clone();
-        Box::pin(async move {
-            let (key, conn) = authenticate(req).await?;
-            Ok(Keyed { key, conn })
-        })
-    }
-}
-
-impl FromRequest for Keyed<MspKey> {
+impl<K: KeyKind> FromRequest for Keyed<K> {
     type Error = ApiError;
     type Future = Pin<Box<dyn Future<Output = Result<Self, Self::Error>>>>;
 
@@ -293,12 +273,29 @@ impl FromRequest for Keyed<MspKey> {
         Box::pin(async move {
             let (key, conn) = authenticate(req).await?;
             Ok(Keyed {
-                key: msp_only(key)?,
+                key: K::admit(key)?,
                 conn,
             })
         })
     }
 }
+
+/// The key alone; its connection goes back to the pool before the handler runs.
+macro_rules! key_extractor {
+    ($kind:ty) => {
+        impl FromRequest for $kind {
+            type Error = ApiError;
+            type Future = Pin<Box<dyn Future<Output = Result<Self, Self::Error>>>>;
+
+            fn from_request(req: &HttpRequest, _: &mut actix_web::dev::Payload) -> Self::Future {
+                let req = req.clone();
+                Box::pin(async move { <$kind>::admit(authenticate(req).await?.0) })
+            }
+        }
+    };
+}
+key_extractor!(PartnerKey);
+key_extractor!(MspKey);
 
 /// Either kind of authenticated key, for handlers shared by both API surfaces.
 pub trait AsPartner {

@@ -32,6 +32,20 @@ pub struct LoadReport {
     pub rejected: Vec<Rejected>,
 }
 
+impl LoadReport {
+    /// A key met before (`where_`): skipped when its content is the same, refused if not.
+    fn seen_before(&mut self, row: &UsageRow, same_content: bool, where_: &str) {
+        if same_content {
+            self.skipped += 1;
+        } else {
+            self.rejected.push(Rejected {
+                line: row.line,
+                reason: format!("record_key {} {where_} with other content", row.record_key),
+            });
+        }
+    }
+}
+
 /// A roll-up line: customer, month, service, project, cluster (borrowed from the rows).
 type RollupKey<'a> = (i64, Month, &'a str, &'a str, &'a str);
 
@@ -119,17 +133,8 @@ pub async fn load(
         };
         for (record, row) in batch.records.iter().zip(&batch.rows) {
             if let Some(stored) = known.get(record.record_key) {
-                if stored.same_as(record) {
-                    prep.report.skipped += 1;
-                } else {
-                    prep.report.rejected.push(Rejected {
-                        line: row.line,
-                        reason: format!(
-                            "record_key {} was loaded before with other content",
-                            row.record_key
-                        ),
-                    });
-                }
+                prep.report
+                    .seen_before(row, stored.same_as(record), "was loaded before");
                 continue;
             }
             prep.report.inserted += 1;
@@ -290,17 +295,11 @@ impl<'a> Preparer<'a> {
             let index = n * BATCH + i;
             if let Some(&first) = self.first_of_key.get(row.record_key.as_str()) {
                 // A key repeated within the file is compared with its first line.
-                if same(&self.rows[first], row) {
-                    self.report.skipped += 1;
-                } else {
-                    self.report.rejected.push(Rejected {
-                        line: row.line,
-                        reason: format!(
-                            "record_key {} appears earlier in the file with other content",
-                            row.record_key
-                        ),
-                    });
-                }
+                self.report.seen_before(
+                    row,
+                    same(&self.rows[first], row),
+                    "appears earlier in the file",
+                );
                 continue;
             }
             self.first_of_key.insert(&row.record_key, index);

@@ -3,7 +3,7 @@
 
 use chrono::{DateTime, Utc};
 
-use super::{Conn, ConnRef, OnConflict, StoreResult};
+use super::{Conn, OnConflict, StoreResult};
 use crate::domain::CustomerState;
 use crate::on_conn;
 
@@ -410,14 +410,9 @@ pub struct JsonPage {
 }
 
 /// The page is the customers' stored `api_json` (migration 0014 has the database keep it as
-/// the vendor's document writes a customer), joined in keyset order.
-const PAGE_JSON_SQLITE: &str = "WITH page AS (SELECT customer_id, api_json \
-     FROM customers WHERE partner_id = $1 AND customer_id > $2 ORDER BY customer_id LIMIT CAST($3 AS BIGINT)) \
-     SELECT '[' || coalesce((SELECT group_concat(api_json, ',' ORDER BY customer_id) FROM page), '') || ']', \
-     (SELECT max(customer_id) FROM page), \
-     EXISTS (SELECT 1 FROM customers WHERE partner_id = $1 AND customer_id > (SELECT max(customer_id) FROM page))";
-
-const PAGE_JSON_POSTGRES: &str = "WITH page AS (SELECT customer_id, api_json \
+/// the vendor's document writes a customer), joined in keyset order; one text for both stores
+/// (SQLite knows `string_agg` with an ordered aggregate since 3.44).
+const PAGE_JSON: &str = "WITH page AS (SELECT customer_id, api_json \
      FROM customers WHERE partner_id = $1 AND customer_id > $2 ORDER BY customer_id LIMIT CAST($3 AS BIGINT)) \
      SELECT '[' || coalesce((SELECT string_agg(api_json, ',' ORDER BY customer_id) FROM page), '') || ']', \
      (SELECT max(customer_id) FROM page), \
@@ -430,11 +425,7 @@ pub async fn page_json(
     after: Option<i64>,
     limit: i64,
 ) -> StoreResult<JsonPage> {
-    let sql = match c.conn() {
-        ConnRef::Sqlite(_) => PAGE_JSON_SQLITE,
-        ConnRef::Postgres(_) => PAGE_JSON_POSTGRES,
-    };
-    let (customers, last, more): (String, Option<i64>, bool) = on_conn!(c, c => sqlx::query_as(sql)
+    let (customers, last, more): (String, Option<i64>, bool) = on_conn!(c, c => sqlx::query_as(PAGE_JSON)
         .bind(partner_id)
         // Customer ids start at 1.
         .bind(after.unwrap_or(0))
