@@ -607,6 +607,70 @@ async fn a_reseller_reads_its_offers_and_margins_in_a_browser() {
     }
 }
 
+/// The customer list's pager at scale: from the first page to the last (the oldest
+/// customers, newest first) and back with Previous.
+#[tokio::test]
+async fn the_customer_list_pages_to_its_last_page_in_a_browser() {
+    let app = spawn_app().await;
+    let demo = partner_console::app::demo::seed(&app.state.db, &app.state.vault, &app.address)
+        .await
+        .expect("demo data");
+    let msp = partner_console::app::demo::scale_target(&app.state.db)
+        .await
+        .unwrap();
+    partner_console::app::demo_scale::ensure(&app.state.db, msp, 130, |_| {})
+        .await
+        .unwrap();
+    let login = demo
+        .logins
+        .iter()
+        .find(|l| l.who.contains("MSP"))
+        .expect("a demo MSP");
+    for dark in [false, true] {
+        let Some(d) = browser(dark).await else { return };
+        let c = &d.client;
+        let mode = if dark { "dark" } else { "light" };
+        c.goto(&app.url("/sign-in")).await.unwrap();
+        fill(c, "#email", login.email).await;
+        fill(c, "#password", login.password).await;
+        click(c, "form.form button[type=submit]").await;
+        wait_for_path(c, "/console").await;
+        c.goto(&app.url("/console/customers")).await.unwrap();
+        assert!(c.find(Locator::Css("#previous-page")).await.is_err());
+        click(c, "#last-page").await;
+        let first = c
+            .wait()
+            .at_most(Duration::from_secs(10))
+            .for_element(Locator::Css("tbody td a"))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        // The 50 oldest: the demo's 36, then the first 14 added at scale, newest first.
+        assert_eq!(first, "Scale Customer 000049");
+        assert!(
+            c.find(Locator::Css("#next-page")).await.is_err(),
+            "nothing after the last"
+        );
+        c.execute("document.querySelector('.pager').scrollIntoView()", vec![])
+            .await
+            .unwrap();
+        screenshot(c, &format!("customers-last-{mode}.png")).await;
+        click(c, "#previous-page").await;
+        let first = c
+            .wait()
+            .at_most(Duration::from_secs(10))
+            .for_element(Locator::Css("tbody td a"))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert_eq!(first, "Scale Customer 000099");
+    }
+}
+
 #[tokio::test]
 async fn the_console_and_a_signup_page_in_japanese() {
     let app = spawn_app().await;
