@@ -17,3 +17,20 @@ pub fn client_addr(req: &HttpRequest, settings: &Settings) -> String {
         .map(|a| a.ip().to_string())
         .unwrap_or_else(|| "unknown".into())
 }
+
+/// Where a new session comes from: the client's address and its browser, as the person's list
+/// of sessions will show them.
+pub fn session_origin(req: &HttpRequest, settings: &Settings) -> crate::store::sessions::Origin {
+    let user_agent = req
+        .headers()
+        .get(actix_web::http::header::USER_AGENT)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .chars()
+        .take(crate::store::sessions::USER_AGENT_MAX)
+        .collect();
+    crate::store::sessions::Origin {
+        address: client_addr(req, settings),
+        user_agent,
+    }
+}

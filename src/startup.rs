@@ -99,15 +99,21 @@ impl Application {
             )
         });
         // Offers past their expiry and agreements that ended are also expired at the next
-        // read; the sweep makes it happen when nobody reads.
+        // read; the sweep makes it happen when nobody reads. Sessions that can no longer be
+        // used are forgotten on the same timer.
         let sweeper = self.state.settings.outbox_worker.then(|| {
             let state = self.state.clone();
             tokio::spawn(async move {
                 let mut every = tokio::time::interval(SWEEP_EVERY);
+                let limits = crate::app::sessions::Lifetimes::of(&state.settings);
                 loop {
                     every.tick().await;
                     if let Err(e) = crate::app::offers::sweep(state.app(), None).await {
                         tracing::warn!(error = %e, "the expiry sweep failed; it runs again later");
+                    }
+                    if let Err(e) = crate::app::sessions::prune(&state.db, limits, state.now()).await
+                    {
+                        tracing::warn!(error = %e, "forgetting ended sessions failed; it runs again later");
                     }
                 }
             })

@@ -22,6 +22,7 @@ pub mod onboarding;
 pub mod operators;
 pub mod partners;
 pub mod passwords;
+pub mod sessions;
 pub mod settings;
 pub mod signup_links;
 pub mod team;

@@ -263,11 +263,11 @@ pub async fn send_activation(
 }
 
 /// What an owner's activation made: the partner, its first API key (the private half, shown
-/// once) and the session epoch to sign the owner in with.
+/// once) and the id of the session the owner is signed in with.
 pub struct Activated {
     pub partner: Partner,
     pub key: IssuedKey,
-    pub session_epoch: i64,
+    pub session: String,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -283,7 +283,8 @@ pub enum ActivationError {
 
 /// Activates the owner `actor` with the link `token_hash` (used up write-first, so of two
 /// submissions only one succeeds) and the password `hash` (computed before, off the
-/// transaction): sets it, audits, and issues the partner's first API key named `key_name`.
+/// transaction): sets it, audits, issues the partner's first API key named `key_name` and
+/// starts the owner's session from `origin`.
 pub async fn activate(
     ctx: Ctx<'_>,
     vault: &KeyVault,
@@ -291,6 +292,7 @@ pub async fn activate(
     token_hash: &str,
     hash: &str,
     key_name: &str,
+    origin: &crate::store::sessions::Origin,
 ) -> Result<Activated, ActivationError> {
     let (Some(user_id), Some(partner_id)) = (actor.user_id(), actor.partner_id) else {
         return Err(ActivationError::Dead(TokenState::Unknown));
@@ -312,10 +314,11 @@ pub async fn activate(
     let partner = partners::find_by_id(&mut tx, partner_id)
         .await?
         .ok_or(StoreError::NotFound)?;
+    let session = super::sessions::start_on(&mut tx, user_id, origin, ctx.now).await?;
     tx.commit().await?;
     Ok(Activated {
         partner,
         key,
-        session_epoch: user.session_epoch,
+        session,
     })
 }

@@ -26,6 +26,10 @@ pub async fn set_state(
         .await?
         .ok_or(PartnerError::NotFound)?;
     partners::set_state(&mut tx, partner_id, state).await?;
+    if state == PartnerState::Suspended {
+        // Its people are signed out now, and sign in again only once it is reactivated.
+        super::sessions::end_all_of_partner(&mut tx, partner_id).await?;
+    }
     actor
         .audit_on(
             &mut tx,

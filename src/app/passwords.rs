@@ -62,6 +62,8 @@ pub async fn complete_reset(
         return Ok(Err(other));
     }
     users::set_password(&mut tx, user_id, hash, ctx.now).await?;
+    // Whoever knew the old password may have a session: every one ends.
+    super::sessions::end_all_of_user(&mut tx, user_id).await?;
     actor.audit(&mut tx, "password_reset", "", ctx.now).await?;
     tx.commit().await?;
     Ok(Ok(()))

@@ -1,9 +1,10 @@
 //! A member's own settings (issue 15): the profile (display name, language), the password, and
 //! for owners the partner's contact e-mail and website (its name and slug stay with operators).
 
-use super::{Actor, Ctx, Forbidden};
+use super::{Actor, Ctx, Forbidden, sessions};
 use crate::domain::{Action, Email, check_website};
 use crate::i18n::LANGUAGES;
+use crate::store::sessions::Origin;
 use crate::store::{StoreError, partners, users};
 
 pub const MAX_NAME_CHARS: usize = 80;
@@ -50,15 +51,19 @@ pub async fn update_profile(
 }
 
 /// Sets the actor's new password (`hash`, computed off the transaction once the current one was
-/// checked). Every session ends; returns the new session epoch to keep this one signed in.
+/// checked). Every session of the actor ends; returns the id of a new one, from `origin`, to
+/// keep the person who made the change signed in.
 pub async fn change_password(
     ctx: Ctx<'_>,
     actor: &Actor,
     hash: &str,
-) -> Result<i64, SettingsError> {
+    origin: &Origin,
+) -> Result<String, SettingsError> {
     let user_id = user_of(actor)?;
     let mut tx = ctx.db.begin().await?;
     users::set_password(&mut tx, user_id, hash, ctx.now).await?;
+    sessions::end_all_of_user(&mut tx, user_id).await?;
+    let session = sessions::start_on(&mut tx, user_id, origin, ctx.now).await?;
     let user = users::find_by_id(&mut tx, user_id)
         .await?
         .ok_or(StoreError::NotFound)?;
@@ -66,7 +71,7 @@ pub async fn change_password(
         .audit(&mut tx, "password_changed", &user.email, ctx.now)
         .await?;
     tx.commit().await?;
-    Ok(user.session_epoch)
+    Ok(session)
 }
 
 /// The owner sets the partner's contact e-mail and website.

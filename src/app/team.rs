@@ -9,6 +9,7 @@ use super::{Actor, Ctx, Forbidden};
 use crate::domain::{Action, Email, Role};
 use crate::i18n::I18n;
 use crate::mail;
+use crate::store::sessions::Origin;
 use crate::store::tokens::{self, TokenState};
 use crate::store::users::{self, Membership, User};
 use crate::store::{Conn, Db, StoreError, Tx, partners};
@@ -268,6 +269,7 @@ pub async fn remove(ctx: Ctx<'_>, actor: &Actor, user_id: i64) -> Result<User, T
         return Err(TeamError::LastOwner);
     }
     users::remove(&mut tx, partner_id, user_id, ctx.now).await?;
+    super::sessions::end_all_of_user(&mut tx, user_id).await?;
     actor
         .audit(&mut tx, "member_removed", &u.email, ctx.now)
         .await?;
@@ -295,13 +297,13 @@ pub async fn invited(db: &Db, token_hash: &str, now: DateTime<Utc>) -> Result<Us
 }
 
 /// Joins with the link `token_hash` (used up write-first) and the password `hash`; returns the
-/// member and its session epoch.
+/// member and the id of the session it is signed in with, started from `origin`.
 pub async fn join(
     ctx: Ctx<'_>,
     token_hash: &str,
     hash: &str,
-    address: String,
-) -> Result<User, JoinError> {
+    origin: &Origin,
+) -> Result<(User, String), JoinError> {
     let mut tx = ctx.db.begin().await?;
     let user_id = match tokens::consume(&mut tx, INVITATION_PURPOSE, token_hash, ctx.now).await? {
         TokenState::Usable(id) => id,
@@ -312,9 +314,10 @@ pub async fn join(
         .await?
         .ok_or(StoreError::NotFound)?;
     let partner_id = user.partner_id.ok_or(StoreError::NotFound)?;
-    Actor::member(user_id, partner_id, user.role(), address)
+    Actor::member(user_id, partner_id, user.role(), origin.address.clone())
         .audit(&mut tx, "member_joined", &user.email, ctx.now)
         .await?;
+    let session = super::sessions::start_on(&mut tx, user_id, origin, ctx.now).await?;
     tx.commit().await?;
-    Ok(user)
+    Ok((user, session))
 }

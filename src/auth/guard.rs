@@ -11,8 +11,10 @@ use actix_web::middleware::Next;
 use actix_web::{FromRequest, HttpMessage, HttpRequest, web};
 
 use super::session::{self, FlashLevel};
+use crate::app::sessions::{self, Lifetimes};
+use crate::domain::PartnerKind;
 use crate::state::AppState;
-use crate::store::users::{self, User};
+use crate::store::users::User;
 use crate::web::error::AppError;
 
 /// The signed-in user of this request.
@@ -37,9 +39,10 @@ pub struct Manager {
     pub partner_id: i64,
 }
 
-/// Loads the session's user and checks it still may be signed in: the session is within its idle
-/// timeout and absolute lifetime, the password has not changed since (session epoch), and the
-/// user's partner is not suspended. Anything else ends the session.
+/// Loads the session's user and checks it still may be signed in: the session's record on the
+/// server still exists (sign-out, a new password, removal and suspension delete it), it is within
+/// its idle timeout and absolute lifetime, and the user's partner is not suspended. Anything
+/// else ends the session.
 pub async fn identify(
     req: ServiceRequest,
     next: Next<impl MessageBody>,
@@ -49,10 +52,11 @@ pub async fn identify(
         session::signed_in(&sess),
         req.app_data::<web::Data<AppState>>(),
     ) {
-        let now = state.now().timestamp();
-        let s = &state.settings;
-        let idle = now - signed.seen_at > s.session_idle_minutes * 60;
-        let too_old = now - signed.auth_at > s.session_lifetime_hours * 3600;
+        let now = state.now();
+        let limits = Lifetimes::of(&state.settings);
+        let (at, seen) = (now.timestamp(), signed.seen_at);
+        let idle = at - seen > limits.idle.num_seconds();
+        let too_old = at - signed.auth_at > limits.absolute.num_seconds();
         if idle || too_old {
             sess.clear();
             session::flash(
@@ -61,16 +65,16 @@ pub async fn identify(
                 crate::i18n::I18n::default().t("flash-session-expired"),
             );
         } else {
-            let mut conn = state.db.acquire().await.map_err(AppError::from)?;
-            match users::find_by_id(&mut conn, signed.user_id)
+            // Recording every request is wasted work; a minute is precise enough for an idle
+            // timeout counted in minutes.
+            let touch = at - seen >= 60;
+            match sessions::user_of(&state.db, &signed.session_id, limits, now, touch)
                 .await
                 .map_err(AppError::from)?
             {
-                Some(u) if u.session_epoch == signed.epoch && !u.is_blocked() => {
-                    // Rewriting the cookie on every request is wasted work; a minute is precise
-                    // enough for an idle timeout counted in minutes.
-                    if now - signed.seen_at >= 60 {
-                        session::touch(&sess, now);
+                Some(u) if !u.is_blocked() => {
+                    if touch {
+                        session::touch(&sess, at);
                     }
                     req.extensions_mut().insert(CurrentUser(u));
                 }
@@ -79,6 +83,17 @@ pub async fn identify(
         }
     }
     next.call(req).await
+}
+
+/// Route guard for pages that exist only for one kind of partner (signup links for MSPs, private
+/// offers for resellers): for a member of another kind the route is not there (404), whatever
+/// the member's role, so what exists never depends on who asks. It runs after `require_member`.
+pub fn partner_kind(kind: PartnerKind) -> impl actix_web::guard::Guard {
+    actix_web::guard::fn_guard(move |ctx| {
+        ctx.req_data()
+            .get::<CurrentUser>()
+            .is_some_and(|u| u.0.partner_kind == Some(kind))
+    })
 }
 
 fn current(req: &ServiceRequest) -> Option<User> {

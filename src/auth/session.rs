@@ -3,18 +3,18 @@
 use actix_session::Session;
 use serde::{Deserialize, Serialize};
 
-const UID: &str = "uid";
-const EPOCH: &str = "epoch";
+/// The session's own id; the server keeps its SHA-256 (`store::sessions`).
+const SID: &str = "sid";
 const AUTH_AT: &str = "auth_at";
 const SEEN_AT: &str = "seen_at";
 const CSRF: &str = "csrf";
 const FLASH: &str = "flash";
 
-/// Who is signed in, as the session remembers it; checked against the database on each request.
-#[derive(Debug, Clone, Copy)]
+/// A signed-in session as the cookie remembers it; its id is checked against the server's record
+/// on each request, which alone decides whether it is still valid.
+#[derive(Debug, Clone)]
 pub struct SignedIn {
-    pub user_id: i64,
-    pub epoch: i64,
+    pub session_id: String,
     pub auth_at: i64,
     pub seen_at: i64,
 }
@@ -45,21 +45,20 @@ impl FlashLevel {
 
 pub fn signed_in(s: &Session) -> Option<SignedIn> {
     Some(SignedIn {
-        user_id: s.get::<i64>(UID).ok()??,
-        epoch: s.get::<i64>(EPOCH).ok()??,
+        session_id: s.get::<String>(SID).ok()??,
         auth_at: s.get::<i64>(AUTH_AT).ok()??,
         seen_at: s.get::<i64>(SEEN_AT).ok()??,
     })
 }
 
-/// Starts a fresh session for `user_id`: anything a visitor carried before sign-in is dropped and
-/// the cookie is renewed, so a session fixed before sign-in is worth nothing after it.
-pub fn begin(s: &Session, user_id: i64, epoch: i64, now: i64) -> anyhow::Result<()> {
+/// Carries the session `session_id` (recorded on the server by `app::sessions`) from now on:
+/// anything a visitor carried before sign-in is dropped and the cookie is renewed, so a session
+/// fixed before sign-in is worth nothing after it.
+pub fn begin(s: &Session, session_id: &str, now: i64) -> anyhow::Result<()> {
     // clear, not purge: after a purge actix-session ignores inserts for the rest of the request.
     s.clear();
     s.renew();
-    s.insert(UID, user_id)?;
-    s.insert(EPOCH, epoch)?;
+    s.insert(SID, session_id)?;
     s.insert(AUTH_AT, now)?;
     s.insert(SEEN_AT, now)?;
     s.insert(CSRF, new_token())?;
@@ -70,8 +69,11 @@ pub fn touch(s: &Session, now: i64) {
     let _ = s.insert(SEEN_AT, now);
 }
 
-pub fn end(s: &Session) {
+/// Forgets the session in the browser; returns its id, for the server to end it too.
+pub fn end(s: &Session) -> Option<String> {
+    let id = s.get::<String>(SID).ok().flatten();
     s.purge();
+    id
 }
 
 /// The session's CSRF token, made on first use.

@@ -24,6 +24,7 @@ pub mod operator_keys;
 pub mod outbox;
 pub mod partners;
 pub mod rate_limits;
+pub mod sessions;
 pub mod signup_links;
 pub mod throttle;
 pub mod tokens;

@@ -15,7 +15,6 @@ pub struct User {
     pub is_operator: bool,
     pub partner_id: Option<i64>,
     pub role: Option<String>,
-    pub session_epoch: i64,
     /// The partner's state, joined in so every request checks suspension without a second query.
     pub partner_state: Option<PartnerState>,
     pub partner_name: Option<String>,
@@ -58,7 +57,7 @@ macro_rules! select_user {
     ($where:literal) => {
         concat!(
             "SELECT u.user_id, u.email, u.display_name, u.password_hash, u.is_operator, ",
-            "u.partner_id, u.role, u.session_epoch, p.state AS partner_state, ",
+            "u.partner_id, u.role, p.state AS partner_state, ",
             "p.name AS partner_name, p.kind AS partner_kind, u.last_sign_in_at, u.created_at, u.language ",
             "FROM users u LEFT JOIN partners p ON p.partner_id = u.partner_id ",
             $where
@@ -73,6 +72,26 @@ pub async fn find_by_email(c: &mut impl Conn, email: &Email) -> StoreResult<Opti
         .fetch_optional(c)
         .await)?,
     )
+}
+
+/// The user signed in with the session `session_hash`, if that session still exists, was used
+/// at or after `idle_since` and started at or after `started_since`.
+pub async fn find_by_session(
+    c: &mut impl Conn,
+    session_hash: &str,
+    idle_since: DateTime<Utc>,
+    started_since: DateTime<Utc>,
+) -> StoreResult<Option<User>> {
+    Ok(on_conn!(c, c => sqlx::query_as::<_, User>(select_user!(
+        "JOIN sessions s ON s.user_id = u.user_id \
+         WHERE s.session_hash = $1 AND s.last_seen_at >= $2 AND s.created_at >= $3 \
+         AND u.removed_at IS NULL"
+    ))
+    .bind(session_hash)
+    .bind(idle_since)
+    .bind(started_since)
+    .fetch_optional(c)
+    .await)?)
 }
 
 pub async fn find_by_id(c: &mut impl Conn, user_id: i64) -> StoreResult<Option<User>> {
@@ -104,7 +123,7 @@ pub async fn insert(
     };
     on_conn!(c, c => sqlx::query_scalar::<_, i64>(
         "INSERT INTO users (email, display_name, password_hash, is_operator, partner_id, role, \
-         session_epoch, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, 0, $7, $7) \
+         created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $7) \
          RETURNING user_id",
     )
     .bind(email.as_str())
@@ -119,7 +138,7 @@ pub async fn insert(
     .on_unique("e-mail address")
 }
 
-/// Sets a new password and moves the session epoch on, which signs the user out everywhere.
+/// Sets a new password. Ending the user's sessions is the caller's (`store::sessions`).
 pub async fn set_password(
     c: &mut impl Conn,
     user_id: i64,
@@ -127,7 +146,7 @@ pub async fn set_password(
     now: DateTime<Utc>,
 ) -> StoreResult<()> {
     on_conn!(c, c => sqlx::query(
-        "UPDATE users SET password_hash = $1, session_epoch = session_epoch + 1, updated_at = $2 \
+        "UPDATE users SET password_hash = $1, updated_at = $2 \
          WHERE user_id = $3",
     )
     .bind(password_hash)
@@ -185,8 +204,7 @@ pub async fn set_role(
     Ok(n == 1)
 }
 
-/// Removes a member: found by no sign-in or session from now on (the epoch moves on too), kept
-/// for the audit log's sake.
+/// Removes a member: found by no sign-in or session from now on, kept for the audit log's sake.
 pub async fn remove(
     c: &mut impl Conn,
     partner_id: i64,
@@ -194,7 +212,7 @@ pub async fn remove(
     now: DateTime<Utc>,
 ) -> StoreResult<bool> {
     let n = on_conn!(c, c => sqlx::query(
-        "UPDATE users SET removed_at = $1, session_epoch = session_epoch + 1, updated_at = $1 \
+        "UPDATE users SET removed_at = $1, updated_at = $1 \
          WHERE partner_id = $2 AND user_id = $3 AND removed_at IS NULL",
     )
     .bind(now)

@@ -112,17 +112,25 @@ async fn activate(
         client_addr(&req, &state.settings),
     );
     let name = ctx.t("key-first-name");
-    let done =
-        match onboarding::activate(state.app(), &state.vault, &actor, &token_hash, &hash, &name)
-            .await
-        {
-            Ok(done) => done,
-            Err(ActivationError::Dead(state)) => return Err(dead_link(state)),
-            Err(ActivationError::Key(e)) => return Err(e.into()),
-            Err(ActivationError::Store(e)) => return Err(e.into()),
-        };
+    let origin = crate::http::session_origin(&req, &state.settings);
+    let activated = onboarding::activate(
+        state.app(),
+        &state.vault,
+        &actor,
+        &token_hash,
+        &hash,
+        &name,
+        &origin,
+    )
+    .await;
+    let done = match activated {
+        Ok(done) => done,
+        Err(ActivationError::Dead(state)) => return Err(dead_link(state)),
+        Err(ActivationError::Key(e)) => return Err(e.into()),
+        Err(ActivationError::Store(e)) => return Err(e.into()),
+    };
     let now = state.now();
-    session::begin(&sess, user.user_id, done.session_epoch, now.timestamp())?;
+    session::begin(&sess, &done.session, now.timestamp())?;
     let (partner, key) = (done.partner, done.key);
     // This request signed the owner in: the page shows them so, with the new session's token.
     let mut ctx = ctx;

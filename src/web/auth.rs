@@ -6,13 +6,15 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 
+use super::local_path::local_path;
 use super::page::{PageCtx, redirect, render, render_status};
 use super::{client_addr, routes};
-use crate::app::Actor;
 use crate::app::passwords::{self, RESET_PURPOSE};
+use crate::app::{Actor, sessions};
 use crate::auth::session::{self, FlashLevel};
 use crate::auth::throttle::{self, Verdict};
 use crate::domain::{Email, NewPassword};
+use crate::http::session_origin;
 use crate::state::AppState;
 use crate::store::tokens::{self, TokenState};
 use crate::store::users;
@@ -60,7 +62,7 @@ async fn sign_in_form(ctx: PageCtx, q: web::Query<SignInQuery>) -> Result<HttpRe
     }
     let notice = q.signed_out.as_ref().map(|_| ctx.t("flash-signed-out"));
     render(&SignInPage {
-        next: safe_next(&q.next).unwrap_or_default().to_string(),
+        next: local_path(&q.next).unwrap_or_default(),
         ctx,
         email: String::new(),
         error: None,
@@ -83,7 +85,7 @@ async fn sign_in(
         let page = SignInPage {
             error: Some(ctx.t(key)),
             email: form.email.clone(),
-            next: safe_next(&form.next).unwrap_or_default().to_string(),
+            next: local_path(&form.next).unwrap_or_default(),
             notice: None,
             ctx,
         };
@@ -130,24 +132,25 @@ async fn sign_in(
     Actor::user(user.user_id, user.partner_id, addr)
         .audit(&mut conn, "sign_in", "", now)
         .await?;
-    session::begin(&sess, user.user_id, user.session_epoch, now.timestamp())?;
+    let origin = session_origin(&req, &state.settings);
+    let id = sessions::start_on(&mut conn, user.user_id, &origin, now).await?;
+    session::begin(&sess, &id, now.timestamp())?;
     let home = if user.is_operator {
         routes::ADMIN
     } else {
         routes::CONSOLE
     };
-    Ok(redirect(safe_next(&form.next).unwrap_or(home)))
+    Ok(redirect(
+        &local_path(&form.next).unwrap_or_else(|| home.to_string()),
+    ))
 }
 
-/// Only paths on this site: `//evil.example` and `/\evil.example` are other sites to a browser.
-fn safe_next(next: &str) -> Option<&str> {
-    let ok = next.starts_with('/') && !next.starts_with("//") && !next.starts_with("/\\");
-    ok.then_some(next)
-}
-
-async fn sign_out(sess: Session) -> HttpResponse {
-    session::end(&sess);
-    redirect(&format!("{}?signed_out=1", routes::SIGN_IN))
+/// Ends the session on the server too: a copy of the cookie is worth nothing afterwards.
+async fn sign_out(state: web::Data<AppState>, sess: Session) -> Result<HttpResponse, AppError> {
+    if let Some(id) = session::end(&sess) {
+        sessions::end(&state.db, &id).await?;
+    }
+    Ok(redirect(&format!("{}?signed_out=1", routes::SIGN_IN)))
 }
 
 #[derive(Debug, Default, Deserialize)]

@@ -8,7 +8,7 @@ use askama::Template;
 use serde::Deserialize;
 
 use super::page::{PageCtx, redirect, render, render_status};
-use super::{client_addr, routes};
+use super::routes;
 use crate::app::team::{self, JoinError};
 use crate::auth::session;
 use crate::domain::{Email, NewPassword};
@@ -101,19 +101,10 @@ async fn join(
         ));
     }
     let hash = state.passwords.hash(&form.password).await?;
-    let joined = team::join(
-        state.app(),
-        &token_hash,
-        &hash,
-        client_addr(&req, &state.settings),
-    )
-    .await
-    .map_err(dead)?;
-    session::begin(
-        &sess,
-        joined.user_id,
-        joined.session_epoch,
-        state.now().timestamp(),
-    )?;
+    let origin = crate::http::session_origin(&req, &state.settings);
+    let (_, id) = team::join(state.app(), &token_hash, &hash, &origin)
+        .await
+        .map_err(dead)?;
+    session::begin(&sess, &id, state.now().timestamp())?;
     Ok(redirect(routes::CONSOLE))
 }

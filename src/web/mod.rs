@@ -10,6 +10,7 @@ pub mod console;
 pub mod error;
 pub mod invitation;
 pub mod keys;
+pub mod local_path;
 pub mod logos;
 pub mod multipart;
 pub mod ops;

@@ -22,12 +22,8 @@ struct LanguageChoice {
 /// The public pages' language switcher: remembers the choice in a cookie for a year and goes
 /// back where the visitor was (a path on this site only).
 async fn choose_language(q: web::Query<LanguageChoice>) -> HttpResponse {
-    let next = if q.next.starts_with('/') && !q.next.starts_with("//") && !q.next.contains('\\') {
-        q.next.as_str()
-    } else {
-        routes::HOME
-    };
-    let mut res = crate::web::page::redirect(next);
+    let next = super::local_path::local_path(&q.next).unwrap_or_else(|| routes::HOME.to_string());
+    let mut res = crate::web::page::redirect(&next);
     if let Some(i18n) = crate::i18n::I18n::for_tag(&q.to) {
         let cookie = actix_web::cookie::Cookie::build(crate::i18n::LANGUAGE_COOKIE, i18n.lang())
             .path("/")

@@ -22,6 +22,7 @@ mod outbox;
 mod password_reset;
 mod rate_limits;
 mod resale;
+mod security;
 mod support;
 mod team;
 mod upgrade;

@@ -14,10 +14,11 @@ use serde::Deserialize;
 use crate::app::Actor;
 use crate::app::authorizations;
 use crate::app::offers::{self, OfferError, OfferRequest, OfferView, Refusal};
+use crate::auth::guard::partner_kind;
 use crate::auth::session::{self, FlashLevel};
 use crate::auth::{Manager, Member};
 use crate::billing::grants::percent;
-use crate::domain::OfferState;
+use crate::domain::{OfferState, PartnerKind};
 use crate::state::AppState;
 use crate::store::authorizations::Authorization;
 use crate::store::offers::Offer;
@@ -30,16 +31,47 @@ const PAGE_SIZE: i64 = 25;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     let at = |p| routes::within(routes::CONSOLE, p);
-    cfg.route(at(routes::CONSOLE_AUTHORIZATIONS), web::get().to(held))
-        .route(at(routes::CONSOLE_OFFERS), web::get().to(list))
-        .route(at(routes::CONSOLE_OFFERS), web::post().to(create))
-        .route(at(routes::CONSOLE_OFFER_NEW), web::get().to(new_form))
-        .route(at(routes::CONSOLE_OFFER), web::get().to(detail))
-        .route(at(routes::CONSOLE_OFFER_EDIT), web::get().to(edit_form))
-        .route(at(routes::CONSOLE_OFFER_EDIT), web::post().to(edit))
-        .route(at(routes::CONSOLE_OFFER_RELEASE), web::post().to(release))
-        .route(at(routes::CONSOLE_OFFER_ACCEPT), web::post().to(accept))
-        .route(at(routes::CONSOLE_OFFER_CANCEL), web::post().to(cancel));
+    let reseller = || partner_kind(PartnerKind::Reseller);
+    cfg.route(
+        at(routes::CONSOLE_AUTHORIZATIONS),
+        web::get().guard(reseller()).to(held),
+    )
+    .route(
+        at(routes::CONSOLE_OFFERS),
+        web::get().guard(reseller()).to(list),
+    )
+    .route(
+        at(routes::CONSOLE_OFFERS),
+        web::post().guard(reseller()).to(create),
+    )
+    .route(
+        at(routes::CONSOLE_OFFER_NEW),
+        web::get().guard(reseller()).to(new_form),
+    )
+    .route(
+        at(routes::CONSOLE_OFFER),
+        web::get().guard(reseller()).to(detail),
+    )
+    .route(
+        at(routes::CONSOLE_OFFER_EDIT),
+        web::get().guard(reseller()).to(edit_form),
+    )
+    .route(
+        at(routes::CONSOLE_OFFER_EDIT),
+        web::post().guard(reseller()).to(edit),
+    )
+    .route(
+        at(routes::CONSOLE_OFFER_RELEASE),
+        web::post().guard(reseller()).to(release),
+    )
+    .route(
+        at(routes::CONSOLE_OFFER_ACCEPT),
+        web::post().guard(reseller()).to(accept),
+    )
+    .route(
+        at(routes::CONSOLE_OFFER_CANCEL),
+        web::post().guard(reseller()).to(cancel),
+    );
 }
 
 /// Messages at their fields, in the page's language.

@@ -13,6 +13,7 @@ use crate::app::settings::{self, SettingsError};
 use crate::auth::Member;
 use crate::auth::session::{self, FlashLevel};
 use crate::domain::{Action, Email, NewPassword};
+use crate::http::session_origin;
 use crate::i18n::LANGUAGES;
 use crate::state::AppState;
 use crate::store::partners::{self, Partner};
@@ -197,9 +198,10 @@ async fn password(
     }
     let hash = state.passwords.hash(&form.password).await?;
     let actor = m.actor(client_addr(&req, &state.settings));
-    let epoch = settings::change_password(state.app(), &actor, &hash).await?;
-    // Every other session ended with the epoch; this one goes on under the new one.
-    session::begin(&sess, m.user.user_id, epoch, state.now().timestamp())?;
+    let origin = session_origin(&req, &state.settings);
+    let id = settings::change_password(state.app(), &actor, &hash, &origin).await?;
+    // Every session ended with the change; this browser goes on under a new one.
+    session::begin(&sess, &id, state.now().timestamp())?;
     session::flash(&sess, FlashLevel::Success, ctx.t("flash-password-set"));
     Ok(redirect(routes::CONSOLE_SETTINGS))
 }

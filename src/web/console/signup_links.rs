@@ -10,8 +10,10 @@ use chrono::{DateTime, Utc};
 use serde::Deserialize;
 
 use crate::app::signup_links::{self as links, Field, LinkError, NewLinkRequest};
+use crate::auth::guard::partner_kind;
 use crate::auth::session::{self, FlashLevel};
 use crate::auth::{Manager, Member};
+use crate::domain::PartnerKind;
 use crate::state::AppState;
 use crate::store::signup_links::SignupLink;
 use crate::web::client_addr;
@@ -20,21 +22,22 @@ use crate::web::page::{PageCtx, redirect, render, render_status};
 use crate::web::routes;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
+    let msp = || partner_kind(PartnerKind::Msp);
     cfg.route(
         routes::within(routes::CONSOLE, routes::CONSOLE_SIGNUP_LINKS),
-        web::get().to(list),
+        web::get().guard(msp()).to(list),
     )
     .route(
         routes::within(routes::CONSOLE, routes::CONSOLE_SIGNUP_LINKS),
-        web::post().to(create),
+        web::post().guard(msp()).to(create),
     )
     .route(
         routes::within(routes::CONSOLE, routes::CONSOLE_SIGNUP_LINK_REVOKE),
-        web::get().to(confirm_revoke),
+        web::get().guard(msp()).to(confirm_revoke),
     )
     .route(
         routes::within(routes::CONSOLE, routes::CONSOLE_SIGNUP_LINK_REVOKE),
-        web::post().to(revoke),
+        web::post().guard(msp()).to(revoke),
     );
 }
 

@@ -11,6 +11,7 @@ use crate::api::ratelimit::RATE_HEADERS;
 use crate::api::reference::{self, ApiDoc, Examples};
 use crate::auth::Member;
 use crate::billing::month::Month;
+use crate::domain::Action;
 use crate::state::AppState;
 use crate::store::{api_keys, customers, partners};
 use crate::web::error::AppError;
@@ -53,10 +54,16 @@ async fn support(
     let partner = partners::find_by_id(&mut c, member.partner_id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let newest_key = api_keys::list(&mut c, member.partner_id)
-        .await?
-        .into_iter()
-        .find(|k| k.revoked_at.is_none());
+    // Members who may not see the key list (billing, viewer) see no key of it here either.
+    let can_manage_keys = member.user.can(Action::ManageApiKeys);
+    let newest_key = if can_manage_keys {
+        api_keys::list(&mut c, member.partner_id)
+            .await?
+            .into_iter()
+            .find(|k| k.revoked_at.is_none())
+    } else {
+        None
+    };
     let user = match &newest_key {
         Some(k) => format!("{}:PRIVATE_KEY", k.public_key),
         None => "PUBLIC_KEY:PRIVATE_KEY".into(),
@@ -101,7 +108,7 @@ async fn support(
     }
     render(&SupportPage {
         ctx,
-        can_manage_keys: member.user.is_manager(),
+        can_manage_keys,
         has_key: newest_key.is_some(),
         first_call: crate::paths::first_api_call(&base_url, &user, partner.is_msp()),
         limit: state.settings.api_rate_limit_per_minute.to_string(),
