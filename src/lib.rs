@@ -3,11 +3,10 @@
 
 pub mod api;
 pub mod app;
-pub mod assets;
-pub mod auth;
 pub mod billing;
 pub mod clock;
 pub mod config;
+pub mod credentials;
 pub mod domain;
 pub mod http;
 pub mod i18n;
@@ -21,3 +20,6 @@ pub mod store;
 pub mod telemetry;
 pub mod tokens;
 pub mod web;
+
+#[cfg(test)]
+mod architecture;

@@ -160,7 +160,7 @@ async fn run(command: Command, settings: Settings) -> anyhow::Result<ExitCode> {
             command: OperatorCommand::Key { email },
         } => {
             let db = connect_and_migrate(&settings).await?;
-            let vault = partner_console::auth::api_keys::KeyVault::new(
+            let vault = partner_console::credentials::api_keys::KeyVault::new(
                 &settings.resolve_api_key_secret()?,
             )?;
             match operators::issue_operator_key(&db, &vault, &email).await {

@@ -11,22 +11,22 @@ use actix_session::storage::CookieSessionStore;
 use actix_web::cookie::{Key, SameSite};
 use actix_web::dev::Server;
 use actix_web::middleware::from_fn;
-use actix_web::{App, HttpResponse, HttpServer, web};
+use actix_web::{App, HttpServer, web};
 use anyhow::Context;
 use secrecy::ExposeSecret;
 use tokio::sync::Notify;
 
-use crate::auth::Passwords;
-use crate::auth::api_keys::KeyVault;
-use crate::auth::csrf::verify_csrf;
-use crate::auth::guard::identify;
 use crate::config::Settings;
+use crate::credentials::Passwords;
+use crate::credentials::api_keys::KeyVault;
 use crate::mail::worker::Worker;
 use crate::metrics::Metrics;
 use crate::state::{AppState, Clock};
 use crate::store::Db;
 use crate::telemetry::observe;
-use crate::web::error::{AppError, error_page};
+use crate::web::csrf::verify_csrf;
+use crate::web::error::AppError;
+use crate::web::guard::identify;
 
 pub const SESSION_COOKIE: &str = "pc_session";
 
@@ -163,10 +163,12 @@ fn serve(listener: TcpListener, state: AppState, key: Key) -> anyhow::Result<Ser
             .build();
         App::new()
             // Innermost first: CSRF and identification need the session, which needs to be
-            // inside `observe` so that every answer gets headers, logs and metrics.
-            .wrap(from_fn(crate::web::error::localize))
+            // inside `observe` so that every answer gets headers, logs and metrics. Error pages
+            // are rendered outside both, so that their refusals are styled too, and inside the
+            // session, which the page reads.
             .wrap(from_fn(verify_csrf))
             .wrap(from_fn(identify))
+            .wrap(from_fn(crate::web::error_page::localize))
             .wrap(sessions)
             .wrap(from_fn(observe))
             .app_data(data.clone())
@@ -181,17 +183,10 @@ fn serve(listener: TcpListener, state: AppState, key: Key) -> anyhow::Result<Ser
             .configure(crate::api::msp::configure)
             .configure(crate::api::v1::configure)
             .configure(crate::web::configure)
-            .default_service(web::to(not_found))
+            .default_service(web::to(crate::web::error_page::not_found))
     })
     .shutdown_timeout(30)
     .listen(listener)?
     .run();
     Ok(server)
-}
-
-async fn not_found() -> HttpResponse {
-    error_page(
-        actix_web::http::StatusCode::NOT_FOUND,
-        ("error-404-title", "error-404-text"),
-    )
 }

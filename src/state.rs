@@ -6,10 +6,10 @@ use std::sync::Arc;
 use chrono::{DateTime, Utc};
 use tokio::sync::Notify;
 
-use crate::auth::Passwords;
-use crate::auth::api_keys::KeyVault;
 pub use crate::clock::Clock;
 use crate::config::Settings;
+use crate::credentials::Passwords;
+use crate::credentials::api_keys::KeyVault;
 use crate::metrics::Metrics;
 use crate::store::Db;
 

@@ -1,7 +1,7 @@
 //! The benchmarks' HTTP Digest client: answers the SHA-256 challenge once per connection, then
 //! reuses the nonce with a growing nc, as the Support page tells scripts to.
 
-use partner_console::auth::api_keys::{Algorithm, REALM};
+use partner_console::credentials::api_keys::{Algorithm, REALM};
 
 /// One keep-alive connection's client: answers the SHA-256 challenge once, then reuses the
 /// nonce with a growing nc.

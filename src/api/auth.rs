@@ -11,11 +11,11 @@ use std::pin::Pin;
 use actix_web::{FromRequest, HttpMessage, HttpRequest, web};
 use chrono::{DateTime, Duration, Utc};
 
-use super::digest::{self, NonceCheck};
 use super::error::ApiError;
 use super::ratelimit::Quota;
 use crate::app::Actor;
-use crate::auth::api_keys::Algorithm;
+use crate::credentials::api_keys::Algorithm;
+use crate::credentials::digest::{self, NonceCheck};
 use crate::domain::{PartnerKind, PartnerState};
 use crate::http::client_addr;
 use crate::state::AppState;

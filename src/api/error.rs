@@ -8,8 +8,8 @@ use serde::Serialize;
 use serde_json::json;
 use utoipa::ToSchema;
 
-use super::digest;
 use crate::app::signup_links::{Field, LinkError, MAX_DAYS, MAX_LABEL_CHARS, MAX_USES};
+use crate::credentials::digest;
 use crate::store::StoreError;
 
 /// An API failure, answered as JSON in the public API's error shape.

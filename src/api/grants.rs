@@ -136,7 +136,8 @@ pub(super) async fn credits<K: AsPartner>(
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
     let today = state.now().date_naive();
-    let bill = super::msp::partner_bill(&state, key.partner().partner_id, Month::of(today)).await?;
+    let bill =
+        super::bill_reads::partner_bill(&state, key.partner().partner_id, Month::of(today)).await?;
     let mut c = state.db.acquire().await?;
     let list: Vec<CreditJson> = grants::credits(&mut c, key.partner().partner_id)
         .await?

@@ -1,11 +1,12 @@
 //! The machine surfaces: the MSP API `v1beta1` (`msp`), the Partner Management API `v1`
 //! (`v1`), both answering bills (`bills`) and grants (`grants`) in the vendor's shapes, and the
-//! operator ingest endpoint. Authentication is HTTP Digest with API keys (see `digest`).
+//! operator ingest endpoint. Authentication is HTTP Digest with API keys (see `credentials::digest`).
 
 pub mod auth;
+pub mod bill_reads;
 pub mod bills;
 pub mod body;
-pub mod digest;
+pub mod customers;
 pub mod error;
 pub mod formats;
 pub mod grants;
@@ -24,7 +25,7 @@ use crate::config::{RateLimitStore, Settings};
 /// What the APIs keep between requests, in the application's state.
 #[derive(Clone)]
 pub struct ApiState {
-    pub nonces: digest::Nonces,
+    pub nonces: crate::credentials::digest::Nonces,
     pub limiter: ratelimit::Limiter,
     pub replays: replay::ReplayGuard,
 }
@@ -34,7 +35,7 @@ impl ApiState {
     pub fn new(settings: &Settings, session_key: &[u8]) -> crate::store::StoreResult<ApiState> {
         use secrecy::ExposeSecret;
         Ok(ApiState {
-            nonces: digest::Nonces::new(session_key),
+            nonces: crate::credentials::digest::Nonces::new(session_key),
             limiter: match settings.api_rate_limit_store {
                 RateLimitStore::Memory => ratelimit::Limiter::memory(),
                 RateLimitStore::Database => {

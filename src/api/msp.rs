@@ -6,28 +6,29 @@
 
 use actix_web::{HttpResponse, web};
 use serde::{Deserialize, Serialize};
-use utoipa::{IntoParams, ToSchema};
+use utoipa::{OpenApi, ToSchema};
 
 use super::auth::{AsPartner, Keyed, MspKey};
 use super::bills as answers;
 use super::error::{ApiError, ErrorBody};
-use super::formats::{CustomerState, Time, YearMonth, time};
-use super::grants::{credits, discounts};
-use crate::app::bills::{self, BillError, PartnerBill};
+use super::formats::{Time, YearMonth, time};
+use super::grants::{self, credits, discounts};
+use super::{bill_reads, customers, openapi};
 use crate::app::signup_links::{self, NewLinkRequest};
-use crate::billing::month::Month;
 use crate::state::AppState;
-use crate::store::customers::{self, Customer};
+
+use std::sync::OnceLock;
+
+use serde_json::Value;
 
 pub const BASE: &str = crate::paths::MSP_API;
-const MAX_PAGE: i64 = 1000;
 
 /// The seven operations of the vendor's MSP document, at its paths.
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(
         web::scope(BASE)
             .wrap(actix_web::middleware::from_fn(super::ratelimit::headers))
-            .route("/openapi.json", web::get().to(super::openapi::serve_msp))
+            .route("/openapi.json", web::get().to(serve_document))
             .route("/bills/{billedMonth}", web::get().to(bill))
             .route("/credits", web::get().to(credits::<MspKey>))
             // The document's path has the trailing slash, its curl sample has none.
@@ -38,68 +39,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 web::get().to(customer_bill),
             )
             .route("/customerSignupUrl", web::post().to(signup_url))
-            .route("/mspCustomers", web::get().to(list_customers::<MspKey>))
-            .route(
-                "/mspCustomers/{customerOrgId}",
-                web::get().to(get_customer::<MspKey>),
-            )
+            .route("/mspCustomers", web::get().to(list_customers))
+            .route("/mspCustomers/{customerOrgId}", web::get().to(get_customer))
             .default_service(web::to(not_found)),
     );
-}
-
-#[derive(Serialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct MspCustomer {
-    /// The customer's organization id (the same digits as `orgId`).
-    pub id: String,
-    /// The customer's organization id: digits, below 2^63.
-    pub org_id: String,
-    pub org_name: String,
-    /// The e-mail the customer signed up with.
-    pub email: String,
-    #[schema(value_type = CustomerState)]
-    pub state: String,
-    /// When the customer became active, `YYYY-MM-DD hh:mm:ss` UTC; `""` while pending.
-    #[schema(value_type = Time)]
-    pub effected_time: String,
-    /// When the contract ended, `YYYY-MM-DD hh:mm:ss` UTC; `""` while it runs.
-    #[schema(value_type = Time)]
-    pub expired_time: String,
-}
-
-impl From<Customer> for MspCustomer {
-    fn from(c: Customer) -> Self {
-        MspCustomer {
-            id: c.org_id.clone(),
-            org_id: c.org_id,
-            org_name: c.org_name,
-            email: c.email,
-            state: c.state.to_string(),
-            effected_time: time(c.effected_at),
-            expired_time: time(c.expired_at),
-        }
-    }
-}
-
-/// The schema of the page that `store::customers::page_json` has the database write.
-#[derive(Serialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-#[allow(dead_code)]
-pub(super) struct CustomerList {
-    msp_customers: Vec<MspCustomer>,
-    /// Pass as `pageToken` for the next page; `""` on the last page.
-    next_page_token: String,
-}
-
-#[derive(Deserialize, Default, IntoParams)]
-#[serde(default, rename_all = "camelCase")]
-#[into_params(parameter_in = Query)]
-pub(super) struct PageQuery {
-    /// Customers per page, 0 to 1000 (default 100); 0 returns every customer at once.
-    #[param(value_type = Option<i64>, minimum = 0, maximum = 1000)]
-    page_size: Option<String>,
-    /// The `nextPageToken` of the previous page; absent or `""` for the first page.
-    page_token: Option<String>,
 }
 
 /// List customers, a page at a time.
@@ -107,79 +50,31 @@ pub(super) struct PageQuery {
 /// Oldest first. Page tokens stay valid while new customers sign up: each customer is returned
 /// exactly once.
 #[utoipa::path(get, path = "/mspCustomers", tag = "Customers", operation_id = "listMspCustomers",
-    params(PageQuery),
+    params(customers::PageQuery),
     responses(
-        (status = 200, description = "One page of customers", body = CustomerList),
+        (status = 200, description = "One page of customers", body = customers::CustomerList),
         (status = 400, description = "`pageSize` outside 0..1000 or a `pageToken` this API did not give out", body = ErrorBody),
     ))]
-pub(super) async fn list_customers<K: AsPartner>(
-    Keyed { key, mut conn }: Keyed<K>,
+pub(super) async fn list_customers(
+    key: Keyed<MspKey>,
     req: actix_web::HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
-    // Read after the key is checked: an unauthenticated caller learns nothing from a 400.
-    let q = web::Query::<PageQuery>::from_query(req.query_string())
-        .map_err(|e| ApiError::BadRequest(format!("the query string is not valid: {e}")))?;
-    let size: i64 = match q.page_size.as_deref().map(str::trim) {
-        None => 100,
-        Some(s) => s.parse().map_err(|_| {
-            ApiError::BadRequest(format!(
-                "pageSize must be a whole number from 0 to {MAX_PAGE}"
-            ))
-        })?,
-    };
-    if !(0..=MAX_PAGE).contains(&size) {
-        return Err(ApiError::BadRequest(format!(
-            "pageSize must be from 0 to {MAX_PAGE}; 0 returns every customer"
-        )));
-    }
-    let after = match q.page_token.as_deref().filter(|t| !t.is_empty()) {
-        None => None,
-        Some(t) => Some(super::page_token::decode('c', t).ok_or_else(|| {
-            ApiError::BadRequest("pageToken is not one this API gave out".into())
-        })?),
-    };
-    let limit = if size == 0 { i64::MAX } else { size };
-    let page = customers::page_json(&mut conn, key.partner().partner_id, after, limit).await?;
-    let next_page_token = match page.more_after {
-        Some(last) if size > 0 => super::page_token::encode('c', last),
-        _ => String::new(),
-    };
-    // The database wrote the customers' array; the envelope is [`CustomerList`]'s.
-    let body = format!(
-        "{{\"mspCustomers\":{},\"nextPageToken\":{}}}",
-        page.customers,
-        serde_json::Value::String(next_page_token)
-    );
-    Ok(HttpResponse::Ok()
-        .content_type(actix_web::http::header::ContentType::json())
-        .body(body))
-}
-
-async fn find_customer(
-    state: &AppState,
-    partner_id: i64,
-    org_id: &str,
-) -> Result<Customer, ApiError> {
-    let mut c = state.db.acquire().await?;
-    customers::find_by_org_id(&mut c, partner_id, org_id)
-        .await?
-        .ok_or_else(|| ApiError::NotFound(format!("no customer {org_id}")))
+    customers::list(key, req).await
 }
 
 /// Get one customer.
 #[utoipa::path(get, path = "/mspCustomers/{customerOrgId}", tag = "Customers", operation_id = "getMspCustomer",
     params(("customerOrgId" = String, Path, description = "The customer's organization id")),
     responses(
-        (status = 200, description = "The customer", body = MspCustomer),
+        (status = 200, description = "The customer", body = customers::MspCustomer),
         (status = 404, description = "No customer of yours has this organization id", body = ErrorBody),
     ))]
-pub(super) async fn get_customer<K: AsPartner>(
-    key: K,
+pub(super) async fn get_customer(
+    key: MspKey,
     state: web::Data<AppState>,
     org_id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let c = find_customer(&state, key.partner().partner_id, &org_id).await?;
-    Ok(HttpResponse::Ok().json(MspCustomer::from(c)))
+    customers::one(key, state, org_id).await
 }
 
 #[derive(Serialize, ToSchema)]
@@ -243,25 +138,6 @@ pub(super) async fn signup_url(
     }))
 }
 
-pub(super) fn month_param(raw: &str) -> Result<Month, ApiError> {
-    Month::parse(raw)
-        .ok_or_else(|| ApiError::BadRequest(format!("billedMonth {raw:?} must be YYYY-MM")))
-}
-
-pub(super) async fn partner_bill(
-    state: &AppState,
-    partner_id: i64,
-    month: Month,
-) -> Result<PartnerBill, ApiError> {
-    let today = state.now().date_naive();
-    bills::partner_bill(&state.db, partner_id, month, today).await.map_err(|e| match e {
-        BillError::OutOfWindow(m) => ApiError::BadRequest(format!(
-            "billedMonth {m} is not available: bills cover the running month and the six months before it"
-        )),
-        BillError::Store(s) => s.into(),
-    })
-}
-
 /// Return the MSP's bill for a month.
 ///
 /// `runningTotal` is what was consumed before discounts and credits, `totalCost` the amount
@@ -279,25 +155,10 @@ pub(super) async fn bill(
     state: web::Data<AppState>,
     month: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let month = month_param(&month)?;
-    let bill = partner_bill(&state, key.partner().partner_id, month).await?;
+    let month = bill_reads::month_param(&month)?;
+    let bill = bill_reads::partner_bill(&state, key.partner().partner_id, month).await?;
     let answer = answers::msp_bill(&bill).map_err(ApiError::internal)?;
     Ok(HttpResponse::Ok().json(answer))
-}
-
-/// One customer's bill for `month`; shared with the Partner Management API.
-pub(super) async fn customer_bill_of(
-    state: &AppState,
-    partner_id: i64,
-    org_id: &str,
-    month: &str,
-) -> Result<HttpResponse, ApiError> {
-    let month = month_param(month)?;
-    let customer = find_customer(state, partner_id, org_id).await?;
-    let bill = partner_bill(state, partner_id, month)
-        .await?
-        .for_customer(customer.customer_id);
-    Ok(HttpResponse::Ok().json(answers::customer_bill(&bill)))
 }
 
 /// Return one customer's bill for a month.
@@ -321,13 +182,42 @@ pub(super) async fn customer_bill(
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, ApiError> {
     let (month, org_id) = path.into_inner();
-    customer_bill_of(&state, key.partner().partner_id, &org_id, &month).await
+    bill_reads::customer_bill_of(&state, key.partner().partner_id, &org_id, &month).await
 }
 
 async fn not_found(req: actix_web::HttpRequest) -> Result<HttpResponse, ApiError> {
-    Err(super::openapi::unmatched(
-        super::openapi::msp_document(),
-        req.path(),
-        "MSP API",
-    ))
+    Err(openapi::unmatched(document(), req.path(), "MSP API"))
+}
+
+#[derive(OpenApi)]
+#[openapi(paths(
+    bill,
+    grants::credits,
+    grants::discounts,
+    customer_bill,
+    signup_url,
+    list_customers,
+    get_customer,
+))]
+struct MspOperations;
+
+/// The MSP API `v1beta1` document, as served at `/v1beta1/msp/openapi.json`.
+pub fn document() -> &'static Value {
+    static DOC: OnceLock<Value> = OnceLock::new();
+    DOC.get_or_init(|| {
+        openapi::finish(
+            MspOperations::openapi(),
+            BASE,
+            Some("The key is a reseller's: the MSP API is for MSPs; resellers use /api/v1"),
+            "MSP API",
+            "v1beta1",
+            "Compatible with the vendor's public MSP API: scripts written for it work by changing \
+             the host. For managed service providers' keys only; deprecated in favour of the \
+             Partner Management API v1, and kept unchanged for existing scripts.",
+        )
+    })
+}
+
+async fn serve_document() -> HttpResponse {
+    openapi::serve(document())
 }

@@ -1,95 +1,14 @@
-//! The OpenAPI 3.1 documents of both API surfaces, generated from the handlers' `#[utoipa::path]`
-//! annotations and the answer types' `ToSchema` derives. What every operation shares (Digest
-//! authentication, the 401 and 429 answers, the rate-limit headers) is added here once rather
-//! than repeated on each handler. The same documents feed the console's Support page.
-
-use std::sync::OnceLock;
+//! What both OpenAPI 3.1 documents share. Each surface (`msp`, `v1`) declares its document next to
+//! its routes, generated from the handlers' `#[utoipa::path]` annotations and the answer types'
+//! `ToSchema` derives; [`finish`] adds what every operation shares (Digest authentication, the
+//! 401 and 429 answers, the rate-limit headers) once rather than on each handler. The same
+//! documents feed the console's Support page.
 
 use actix_web::HttpResponse;
 use actix_web::http::header;
 use serde_json::{Map, Value, json};
-use utoipa::OpenApi;
 
 use super::ratelimit::RATE_HEADERS;
-use super::{grants, msp, resale, v1};
-
-#[derive(OpenApi)]
-#[openapi(paths(
-    msp::bill,
-    grants::credits,
-    grants::discounts,
-    msp::customer_bill,
-    msp::signup_url,
-    msp::list_customers,
-    msp::get_customer,
-))]
-struct MspOperations;
-
-#[derive(OpenApi)]
-#[openapi(paths(
-    v1::me,
-    v1::bill,
-    v1::customer_bill,
-    grants::credits,
-    v1::discounts,
-    v1::customers,
-    v1::customer,
-    v1::list_links,
-    v1::create_link,
-    v1::revoke_link,
-    resale::list_authorizations,
-    resale::get_authorization,
-    resale::list_offers,
-    resale::create_offer,
-    resale::get_offer,
-    resale::release_offer,
-    resale::accept_offer,
-    resale::cancel_offer,
-    resale::replace_offer,
-))]
-struct V1Operations;
-
-/// The MSP API `v1beta1` document, as served at `/v1beta1/msp/openapi.json`.
-pub fn msp_document() -> &'static Value {
-    static DOC: OnceLock<Value> = OnceLock::new();
-    DOC.get_or_init(|| {
-        finish(
-            MspOperations::openapi(),
-            msp::BASE,
-            Some("The key is a reseller's: the MSP API is for MSPs; resellers use /api/v1"),
-            "MSP API",
-            "v1beta1",
-            "Compatible with the vendor's public MSP API: scripts written for it work by changing \
-             the host. For managed service providers' keys only; deprecated in favour of the \
-             Partner Management API v1, and kept unchanged for existing scripts.",
-        )
-    })
-}
-
-/// The Partner Management API `v1` document, as served at `/api/v1/openapi.json`.
-pub fn v1_document() -> &'static Value {
-    static DOC: OnceLock<Value> = OnceLock::new();
-    DOC.get_or_init(|| {
-        finish(
-            V1Operations::openapi(),
-            v1::BASE,
-            None,
-            "Partner Management API",
-            "v1",
-            "Bills, credits, discounts and customers for resellers and MSPs alike; signup links \
-             for MSPs; resale authorizations and private offers for resellers; the key's own \
-             partner.",
-        )
-    })
-}
-
-pub async fn serve_msp() -> HttpResponse {
-    serve(msp_document())
-}
-
-pub async fn serve_v1() -> HttpResponse {
-    serve(v1_document())
-}
 
 /// What `v` stands for: the schema, response or parameter its `$ref` points at within `doc`
 /// (`Null` when dangling), or `v` itself.
@@ -132,13 +51,16 @@ pub fn unmatched(doc: &Value, path: &str, surface: &str) -> super::error::ApiErr
     }
 }
 
-fn serve(doc: &Value) -> HttpResponse {
+/// A document as served, cacheable for a few minutes.
+pub fn serve(doc: &Value) -> HttpResponse {
     HttpResponse::Ok()
         .insert_header((header::CACHE_CONTROL, "public, max-age=300"))
         .json(doc)
 }
 
-fn finish(
+/// `api` made whole: its paths under `base`, Digest authentication, the shared 401 and 429
+/// answers (403 too where `forbidden` says why) and the rate-limit headers.
+pub fn finish(
     api: utoipa::openapi::OpenApi,
     base: &str,
     forbidden: Option<&str>,
@@ -240,11 +162,9 @@ fn add_shared_answers(op: &mut Value, forbidden: Option<&str>) {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
-
     #[test]
     fn every_operation_is_documented_under_its_base_with_the_shared_answers() {
-        let msp = msp_document();
+        let msp = crate::api::msp::document();
         assert_eq!(msp["openapi"], "3.1.0");
         let paths = msp["paths"].as_object().unwrap();
         assert_eq!(paths.len(), 7);
@@ -259,10 +179,10 @@ mod tests {
                 .contains("/api/v1")
         );
         // In v1 the shared reads are for both partner kinds: no 403 there.
-        let v1_bill = &v1_document()["paths"]["/api/v1/bills/{billedMonth}"]["get"];
+        let v1_bill = &crate::api::v1::document()["paths"]["/api/v1/bills/{billedMonth}"]["get"];
         assert!(v1_bill["responses"]["403"].is_null());
         assert!(list["responses"]["200"]["headers"]["X-Ratelimit-Remaining-Minute"].is_object());
-        let v1 = v1_document();
+        let v1 = crate::api::v1::document();
         assert!(v1["paths"]["/api/v1/signupLinks"]["post"]["requestBody"].is_object());
         assert!(v1["paths"]["/api/v1/customers/{customerOrgId}"]["get"].is_object());
         for schema in ["MspCustomer", "PartnerBill", "Error", "Me", "SignupLink"] {

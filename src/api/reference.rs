@@ -291,7 +291,7 @@ mod tests {
             user: "PUB:PRIV",
             path_values: &values,
         };
-        let doc = read(crate::api::openapi::msp_document(), &ex);
+        let doc = read(crate::api::msp::document(), &ex);
         assert_eq!(doc.operations.len(), 7);
         let bill = doc.operations.iter().find(|o| o.id == "getBill").unwrap();
         assert_eq!(
@@ -320,7 +320,7 @@ mod tests {
         let statuses: Vec<&str> = bill.errors.iter().map(|e| e.0.as_str()).collect();
         assert_eq!(statuses, ["400", "401", "403", "429"]);
 
-        let v1 = read(crate::api::openapi::v1_document(), &ex);
+        let v1 = read(crate::api::v1::document(), &ex);
         let create = v1
             .operations
             .iter()

@@ -10,7 +10,7 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
-use super::digest::NONCE_SECONDS;
+use crate::credentials::digest::NONCE_SECONDS;
 
 const WINDOW: u64 = 64;
 

@@ -3,26 +3,30 @@
 
 use actix_web::{HttpResponse, web};
 use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
+use utoipa::{OpenApi, ToSchema};
 
 use super::auth::PartnerKey;
 use super::bills as answers;
 use super::error::{ApiError, ErrorBody};
 use super::formats::{LinkState, PartnerKind, PartnerState, Time, YearMonth, time};
-use super::{grants, msp};
+use super::{bill_reads, customers as customer_reads, grants, openapi, resale};
 use crate::app::signup_links::{self, NewLinkRequest};
 use crate::state::AppState;
 use crate::store::signup_links::SignupLink;
 use crate::store::{StoreError, api_keys, partners};
 
+use std::sync::OnceLock;
+
+use serde_json::Value;
+
 pub const BASE: &str = crate::paths::PARTNER_API;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    let scope = super::resale::configure(web::scope(BASE));
+    let scope = resale::configure(web::scope(BASE));
     cfg.service(
         scope
             .wrap(actix_web::middleware::from_fn(super::ratelimit::headers))
-            .route("/openapi.json", web::get().to(super::openapi::serve_v1))
+            .route("/openapi.json", web::get().to(serve_document))
             .route("/me", web::get().to(me))
             .route("/bills/{billedMonth}", web::get().to(bill))
             .route("/credits", web::get().to(grants::credits::<PartnerKey>))
@@ -41,8 +45,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 }
 
 async fn not_found(req: actix_web::HttpRequest) -> Result<HttpResponse, ApiError> {
-    Err(super::openapi::unmatched(
-        super::openapi::v1_document(),
+    Err(openapi::unmatched(
+        document(),
         req.path(),
         "Partner Management API",
     ))
@@ -53,23 +57,23 @@ async fn not_found(req: actix_web::HttpRequest) -> Result<HttpResponse, ApiError
 /// Oldest first; page tokens stay valid while customers are added. The answer keeps the MSP
 /// API's field names (`mspCustomers`) so one parser serves both APIs.
 #[utoipa::path(get, path = "/customers", tag = "Customers", operation_id = "listCustomers",
-    params(msp::PageQuery),
+    params(customer_reads::PageQuery),
     responses(
-        (status = 200, description = "One page of customers", body = msp::CustomerList),
+        (status = 200, description = "One page of customers", body = customer_reads::CustomerList),
         (status = 400, description = "`pageSize` outside 0..1000 or a `pageToken` this API did not give out", body = ErrorBody),
     ))]
 pub(super) async fn customers(
     key: super::auth::Keyed<PartnerKey>,
     req: actix_web::HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
-    msp::list_customers(key, req).await
+    customer_reads::list(key, req).await
 }
 
 /// Get one customer.
 #[utoipa::path(get, path = "/customers/{customerOrgId}", tag = "Customers", operation_id = "getCustomer",
     params(("customerOrgId" = String, Path, description = "The customer's organization id")),
     responses(
-        (status = 200, description = "The customer", body = msp::MspCustomer),
+        (status = 200, description = "The customer", body = customer_reads::MspCustomer),
         (status = 404, description = "No customer of yours has this organization id", body = ErrorBody),
     ))]
 pub(super) async fn customer(
@@ -77,7 +81,7 @@ pub(super) async fn customer(
     state: web::Data<AppState>,
     org_id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    msp::get_customer(key, state, org_id).await
+    customer_reads::one(key, state, org_id).await
 }
 
 /// Get the partner's bill for a month.
@@ -96,8 +100,8 @@ pub(super) async fn bill(
     state: web::Data<AppState>,
     month: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let month = msp::month_param(&month)?;
-    let bill = msp::partner_bill(&state, key.partner_id, month).await?;
+    let month = bill_reads::month_param(&month)?;
+    let bill = bill_reads::partner_bill(&state, key.partner_id, month).await?;
     Ok(HttpResponse::Ok().json(answers::partner_bill(&bill)))
 }
 
@@ -121,7 +125,7 @@ pub(super) async fn customer_bill(
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, ApiError> {
     let (org_id, month) = path.into_inner();
-    msp::customer_bill_of(&state, key.partner_id, &org_id, &month).await
+    bill_reads::customer_bill_of(&state, key.partner_id, &org_id, &month).await
 }
 
 /// List discounts.
@@ -324,4 +328,49 @@ pub(super) async fn revoke_link(
     let now = state.now();
     let link = signup_links::revoke(&state.db, &key.actor(), id, now).await?;
     Ok(HttpResponse::Ok().json(link_json(&link, now, None)))
+}
+
+#[derive(OpenApi)]
+#[openapi(paths(
+    me,
+    bill,
+    customer_bill,
+    grants::credits,
+    discounts,
+    customers,
+    customer,
+    list_links,
+    create_link,
+    revoke_link,
+    resale::list_authorizations,
+    resale::get_authorization,
+    resale::list_offers,
+    resale::create_offer,
+    resale::get_offer,
+    resale::release_offer,
+    resale::accept_offer,
+    resale::cancel_offer,
+    resale::replace_offer,
+))]
+struct V1Operations;
+
+/// The Partner Management API `v1` document, as served at `/api/v1/openapi.json`.
+pub fn document() -> &'static Value {
+    static DOC: OnceLock<Value> = OnceLock::new();
+    DOC.get_or_init(|| {
+        openapi::finish(
+            V1Operations::openapi(),
+            BASE,
+            None,
+            "Partner Management API",
+            "v1",
+            "Bills, credits, discounts and customers for resellers and MSPs alike; signup links \
+             for MSPs; resale authorizations and private offers for resellers; the key's own \
+             partner.",
+        )
+    })
+}
+
+async fn serve_document() -> HttpResponse {
+    openapi::serve(document())
 }

@@ -5,7 +5,7 @@
 use chrono::{DateTime, Utc};
 
 use super::{Actor, Ctx};
-use crate::auth::api_keys::{IssuedKey, KeyVault};
+use crate::credentials::api_keys::{IssuedKey, KeyVault};
 use crate::store::api_keys::{self, ApiKeyRow, NewApiKey};
 use crate::store::partners::{self, Partner};
 use crate::store::{StoreError, Tx};

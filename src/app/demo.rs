@@ -5,10 +5,10 @@ use chrono::Utc;
 
 use crate::app::customers::new_org_id;
 use crate::app::operators::{self, CreateUserError};
-use crate::auth::api_keys::KeyVault;
-use crate::auth::password::Passwords;
 use crate::billing::month::Month;
 use crate::billing::usage_file::UsageRow;
+use crate::credentials::api_keys::KeyVault;
+use crate::credentials::password::Passwords;
 use crate::domain::SvgLogo;
 use crate::domain::{ApplicationState, CustomerState, PartnerKind, Role};
 use crate::paths as routes;

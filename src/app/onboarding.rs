@@ -7,7 +7,7 @@ use chrono::{DateTime, Duration, Utc};
 
 use crate::app::api_keys::{self, KeyError};
 use crate::app::{Actor, Ctx};
-use crate::auth::api_keys::{IssuedKey, KeyVault};
+use crate::credentials::api_keys::{IssuedKey, KeyVault};
 use crate::domain::{ApplicationState, Email, Role};
 use crate::i18n::I18n;
 use crate::mail;

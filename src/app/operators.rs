@@ -3,7 +3,7 @@
 
 use chrono::Utc;
 
-use crate::auth::password::Passwords;
+use crate::credentials::password::Passwords;
 use crate::domain::{DomainError, Email, NewPassword, Role};
 use crate::i18n::I18n;
 use crate::store::users::{self, Membership};
@@ -82,9 +82,9 @@ pub fn member(partner_id: i64, role: Role) -> Membership {
 /// Issues an API key for the operator `email`; the private half is in the result only.
 pub async fn issue_operator_key(
     db: &Db,
-    vault: &crate::auth::api_keys::KeyVault,
+    vault: &crate::credentials::api_keys::KeyVault,
     email: &str,
-) -> Result<crate::auth::api_keys::IssuedKey, CreateUserError> {
+) -> Result<crate::credentials::api_keys::IssuedKey, CreateUserError> {
     let parsed = Email::parse(email).map_err(invalid)?;
     let mut tx = db.begin().await?;
     let user = users::find_by_email(&mut tx, &parsed).await?;

@@ -1,5 +1,5 @@
 //! API keys of partners. Only what digest authentication needs is kept: the HA1 values,
-//! encrypted (see `auth::api_keys`); never the private key.
+//! encrypted (see `credentials::api_keys`); never the private key.
 
 use chrono::{DateTime, Utc};
 

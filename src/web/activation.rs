@@ -12,13 +12,13 @@ use super::page::{PageCtx, UserView, render, render_status};
 use super::{client_addr, routes};
 use crate::app::Actor;
 use crate::app::onboarding::{self, ACTIVATION_PURPOSE, ActivationError};
-use crate::auth::session;
 use crate::domain::{Email, NewPassword};
 use crate::state::AppState;
 use crate::store::tokens::{self, TokenState};
 use crate::store::users;
 use crate::tokens::hash_token;
 use crate::web::error::AppError;
+use crate::web::session;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route(routes::ACTIVATE, web::get().to(form))

@@ -13,10 +13,10 @@ use super::page::{PageCtx, redirect, render, render_status};
 use super::{client_addr, routes};
 use crate::app::applications::{self, Submission, Submitted};
 use crate::app::logos::LogoField;
-use crate::auth::session::{self, FlashLevel};
 use crate::domain::{Email, MAX_LOGO_BYTES, PartnerKind};
 use crate::state::AppState;
 use crate::web::error::AppError;
+use crate::web::session::{self, FlashLevel};
 
 /// The honeypot: hidden from people by CSS, filled in by form-filling bots.
 const HONEYPOT: &str = "fax_number";

@@ -2,7 +2,6 @@
 //! partner's `/console/audit` for its owners and admins, with the same filters (partner for
 //! operators, actor, action, days), keyset paging newest first and a formula-safe CSV.
 
-use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use chrono::{DateTime, Duration, NaiveTime, Utc};
@@ -10,13 +9,13 @@ use serde::Deserialize;
 
 use crate::app::Actor;
 use crate::app::audit::{self, AuditError};
-use crate::auth::{Member, Operator};
 use crate::state::AppState;
 use crate::store::audit::{AuditFilter, AuditRow};
 use crate::store::partners::{self, Partner};
 use crate::web::client_addr;
-use crate::web::console::customers::csv_field;
+use crate::web::csv::CsvFile;
 use crate::web::error::AppError;
+use crate::web::guard::{Member, Operator};
 use crate::web::page::{PageCtx, render};
 use crate::web::routes;
 
@@ -120,22 +119,20 @@ async fn show(
 }
 
 async fn csv(state: &AppState, actor: &Actor, f: AuditQuery) -> Result<HttpResponse, AppError> {
-    let mut out = String::from("time,actor,partner,action,detail,address\n");
+    let mut out = CsvFile::new(&["time", "actor", "partner", "action", "detail", "address"])?;
     let mut before = f.before;
     let mut rows = 0;
     loop {
         let page = audit::page(&state.db, actor, f.filter(), before, 1_000).await?;
         for r in &page {
-            let fields = [
+            out.row([
                 r.at.format("%Y-%m-%d %H:%M:%S").to_string(),
                 r.actor_email.clone().unwrap_or_default(),
                 r.partner_name.clone().unwrap_or_default(),
                 r.action.clone(),
                 r.detail.clone(),
                 r.address.clone(),
-            ];
-            out.push_str(&fields.map(|v| csv_field(&v)).join(","));
-            out.push('\n');
+            ])?;
         }
         rows += page.len();
         match page.last() {
@@ -145,14 +142,7 @@ async fn csv(state: &AppState, actor: &Actor, f: AuditQuery) -> Result<HttpRespo
             _ => break,
         }
     }
-    Ok(HttpResponse::Ok()
-        .content_type("text/csv; charset=utf-8")
-        .insert_header((
-            header::CONTENT_DISPOSITION,
-            "attachment; filename=\"audit-log.csv\"",
-        ))
-        .insert_header((header::CACHE_CONTROL, "no-store"))
-        .body(out))
+    out.download("audit-log.csv")
 }
 
 fn operator_actor(req: &HttpRequest, state: &AppState, op: &Operator) -> Actor {

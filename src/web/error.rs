@@ -5,8 +5,10 @@ use actix_web::http::StatusCode;
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::{HttpRequest, HttpResponse, ResponseError};
 
+use actix_web::body::EitherBody;
+use actix_web::dev::{ServiceRequest, ServiceResponse};
+
 use crate::store::StoreError;
-use crate::web::page::{ErrorPage, PageCtx};
 
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
@@ -179,55 +181,26 @@ impl ResponseError for AppError {
     }
 }
 
-/// Renders the styled error page; used for errors and for the 404 of unknown routes. Made
-/// without the request, it is English; [`localize`] renders it again in the request's language.
+/// A bare error answer: its status, the keys of what its page says, and a plain-text body in
+/// case nothing renders it. `error_page::localize`, around every page, renders it as the styled
+/// page in the request's language with the visitor's navigation.
 pub fn error_page(status: StatusCode, keys: (&'static str, &'static str)) -> HttpResponse {
-    let mut res = error_page_in(PageCtx::anonymous(), status, keys);
+    let mut res = HttpResponse::build(status)
+        .insert_header((header::CACHE_CONTROL, HeaderValue::from_static("no-store")))
+        .content_type("text/plain; charset=utf-8")
+        .body(status.canonical_reason().unwrap_or("Error"));
     res.extensions_mut().insert(ErrorKeys(keys));
     res
 }
 
-fn error_page_in(
-    ctx: PageCtx,
-    status: StatusCode,
-    (title, text): (&'static str, &'static str),
-) -> HttpResponse {
-    let page = ErrorPage {
-        title: ctx.t(title),
-        text: ctx.t(text),
-        status: status.as_u16(),
-        ctx,
-    };
-    let mut res = crate::web::page::render_status(status, &page);
-    res.headers_mut()
-        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    res
-}
-
-/// What an error page says, kept on its response for [`localize`].
+/// What an error page says, kept on its response for `error_page::localize`.
 #[derive(Debug, Clone, Copy)]
-struct ErrorKeys((&'static str, &'static str));
+pub struct ErrorKeys(pub (&'static str, &'static str));
 
-/// Renders error pages again with the request's page context: its language, and the signed-in
-/// member's navigation.
-pub async fn localize(
-    req: actix_web::dev::ServiceRequest,
-    next: actix_web::middleware::Next<impl actix_web::body::MessageBody + 'static>,
-) -> Result<actix_web::dev::ServiceResponse<actix_web::body::BoxBody>, actix_web::Error> {
-    use actix_web::FromRequest;
-    let res = next.call(req).await?.map_into_boxed_body();
-    let Some(ErrorKeys(keys)) = res.response().extensions().get::<ErrorKeys>().copied() else {
-        return Ok(res);
-    };
-    let status = res.status();
-    let (req, _) = res.into_parts();
-    let ctx = PageCtx::extract(&req)
-        .await
-        .unwrap_or_else(|_| PageCtx::anonymous());
-    Ok(actix_web::dev::ServiceResponse::new(
-        req,
-        error_page_in(ctx, status, keys),
-    ))
+/// Answers a middleware's refusal here rather than returning `Err`, so the session middleware
+/// outside still writes its cookie (a cleared session, a flash) on it.
+pub fn refuse<B>(req: ServiceRequest, e: AppError) -> ServiceResponse<EitherBody<B>> {
+    req.error_response(e).map_into_right_body()
 }
 
 fn urlencode(s: &str) -> String {

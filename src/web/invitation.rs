@@ -10,12 +10,12 @@ use serde::Deserialize;
 use super::page::{PageCtx, redirect, render, render_status};
 use super::routes;
 use crate::app::team::{self, JoinError};
-use crate::auth::session;
 use crate::domain::{Email, NewPassword};
 use crate::state::AppState;
 use crate::store::tokens::TokenState;
 use crate::tokens::hash_token;
 use crate::web::error::AppError;
+use crate::web::session;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route(routes::INVITATION, web::get().to(form))

@@ -6,7 +6,7 @@ use actix_web::http::header;
 use askama::Template;
 
 use super::page::{PageCtx, render_status};
-use crate::auth::api_keys::IssuedKey;
+use crate::credentials::api_keys::IssuedKey;
 use crate::store::partners::Partner;
 
 #[derive(Template)]

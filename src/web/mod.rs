@@ -3,11 +3,15 @@
 pub mod activation;
 pub mod admin;
 pub mod apply;
+pub mod assets;
 pub mod audit_log;
-pub mod auth;
 pub mod chart;
 pub mod console;
+pub mod csrf;
+pub mod csv;
 pub mod error;
+pub mod error_page;
+pub mod guard;
 pub mod invitation;
 pub mod keys;
 pub mod local_path;
@@ -16,6 +20,8 @@ pub mod multipart;
 pub mod ops;
 pub mod page;
 pub mod public;
+pub mod session;
+pub mod sign_in;
 pub use crate::http::client_addr;
 pub use crate::paths as routes;
 pub mod signup;
@@ -30,7 +36,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     invitation::configure(cfg);
     signup::configure(cfg);
     logos::configure(cfg);
-    auth::configure(cfg);
+    sign_in::configure(cfg);
     admin::configure(cfg);
     console::configure(cfg);
 }

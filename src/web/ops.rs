@@ -9,7 +9,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route(routes::HEALTHZ, web::get().to(healthz))
         .route(routes::READYZ, web::get().to(readyz))
         .route(routes::METRICS, web::get().to(metrics))
-        .route(routes::STATIC, web::get().to(crate::assets::serve));
+        .route(routes::STATIC, web::get().to(crate::web::assets::serve));
 }
 
 async fn healthz() -> HttpResponse {

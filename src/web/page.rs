@@ -10,10 +10,9 @@ use actix_web::{FromRequest, HttpMessage, HttpRequest, HttpResponse};
 use askama::Template;
 
 use super::routes;
-use crate::auth::CurrentUser;
-use crate::auth::session::{self, Flash};
 use crate::i18n::I18n;
-use crate::web::error::AppError;
+use crate::web::guard::CurrentUser;
+use crate::web::session::{self, Flash};
 
 #[derive(Debug, Clone)]
 pub struct UserView {
@@ -93,11 +92,11 @@ impl PageCtx {
     }
 
     pub fn asset(&self, name: &str) -> String {
-        crate::assets::url(name)
+        crate::web::assets::url(name)
     }
 
     pub fn csrf_field(&self) -> &'static str {
-        crate::auth::csrf::FIELD
+        crate::web::csrf::FIELD
     }
 
     /// The navigation of the signed-in user's area.
@@ -162,8 +161,8 @@ impl PageCtx {
 }
 
 impl FromRequest for PageCtx {
-    type Error = AppError;
-    type Future = Ready<Result<Self, AppError>>;
+    type Error = std::convert::Infallible;
+    type Future = Ready<Result<Self, Self::Error>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         let sess = req.get_session();
@@ -199,17 +198,8 @@ impl FromRequest for PageCtx {
     }
 }
 
-/// The styled page for errors and unknown routes.
-#[derive(Template)]
-#[template(path = "error.html")]
-pub struct ErrorPage {
-    pub ctx: PageCtx,
-    pub status: u16,
-    pub title: String,
-    pub text: String,
-}
-
-pub fn render(t: &impl Template) -> Result<HttpResponse, AppError> {
+/// The page with status 200; a `Result` of any error type so that handlers end with it.
+pub fn render<E>(t: &impl Template) -> Result<HttpResponse, E> {
     Ok(render_status(StatusCode::OK, t))
 }
 

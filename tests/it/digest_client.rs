@@ -1,7 +1,7 @@
 //! A minimal HTTP Digest client for the API tests: it keeps its nonce across requests with a
 //! growing nc, as well-behaved scripts do, and can be forced to one algorithm.
 
-use partner_console::auth::api_keys::{Algorithm, REALM};
+use partner_console::credentials::api_keys::{Algorithm, REALM};
 
 /// A minimal digest client: answers the challenge of `alg` and reuses the nonce with a growing nc.
 pub struct DigestClient {

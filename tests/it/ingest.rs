@@ -4,7 +4,7 @@ use chrono::Utc;
 use partner_console::domain::PartnerKind;
 use partner_console::store::customers::{self, NewCustomer};
 
-use partner_console::auth::api_keys::Algorithm;
+use partner_console::credentials::api_keys::Algorithm;
 
 use crate::digest_client::DigestClient;
 use crate::helpers::{TestApp, spawn_app};
@@ -49,7 +49,7 @@ async fn curl(
 }
 
 /// An operator and a fresh key of theirs, as `partner-console operator key` issues it.
-async fn operator_key(app: &TestApp) -> partner_console::auth::api_keys::IssuedKey {
+async fn operator_key(app: &TestApp) -> partner_console::credentials::api_keys::IssuedKey {
     app.create_operator("ops@vendor.example").await;
     partner_console::app::operators::issue_operator_key(
         &app.state.db,

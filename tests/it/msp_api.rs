@@ -346,7 +346,7 @@ async fn paging_returns_each_customer_once_while_customers_are_added() {
 #[tokio::test]
 async fn the_databases_customer_pages_are_what_serde_would_write() {
     use chrono::TimeZone;
-    use partner_console::api::msp::MspCustomer;
+    use partner_console::api::customers::MspCustomer;
     use partner_console::domain::CustomerState;
 
     let app = spawn_app().await;

@@ -3,7 +3,7 @@
 //! instances on one database, and failed authentication limited per client address.
 
 use chrono::Duration;
-use partner_console::auth::api_keys::Algorithm;
+use partner_console::credentials::api_keys::Algorithm;
 use partner_console::domain::PartnerKind;
 use serde_json::Value;
 

@@ -350,3 +350,31 @@ async fn the_support_page_shows_the_key_only_to_who_may_see_keys() {
         assert!(html.contains("PUBLIC_KEY:PRIVATE_KEY") || role == Role::Admin);
     }
 }
+
+#[tokio::test]
+async fn exported_cells_never_run_as_spreadsheet_formulas() {
+    let app = spawn_app().await;
+    let msp = app
+        .create_partner("Acme Cloud", PartnerKind::Msp, "owner@acme.example")
+        .await;
+    let evil = r#"=HYPERLINK("http://evil.example","Open")"#;
+    app.add_customer(msp, "7000000000000000001", evil).await;
+    app.add_customer(msp, "7000000000000000002", "-2+3").await;
+    app.add_customer(msp, "7000000000000000003", "Plain, Inc.").await;
+    let owner = signed_in_client(&app, "owner@acme.example").await;
+    let csv = owner
+        .get(app.url("/console/customers.csv"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let names: Vec<String> = csv::Reader::from_reader(csv.as_bytes())
+        .records()
+        .map(|r| r.unwrap()[1].to_string())
+        .collect();
+    for want in [format!("'{evil}"), "'-2+3".into(), "Plain, Inc.".into()] {
+        assert!(names.contains(&want), "{want} in {names:?}");
+    }
+}

@@ -53,8 +53,8 @@ async fn every_operation_is_listed_and_its_example_works_once_the_key_is_filled_
 
     let paths = texts(&html, ".oppath");
     for doc in [
-        partner_console::api::openapi::v1_document(),
-        partner_console::api::openapi::msp_document(),
+        partner_console::api::v1::document(),
+        partner_console::api::msp::document(),
     ] {
         for (path, item) in doc["paths"].as_object().unwrap() {
             let n = item.as_object().unwrap().len();

@@ -2,7 +2,7 @@
 //! client that reuses its nonce.
 
 use chrono::Utc;
-use partner_console::auth::api_keys::Algorithm;
+use partner_console::credentials::api_keys::Algorithm;
 use partner_console::domain::PartnerKind;
 
 use crate::api_calls::{api_key, curl, curl_json, python};

@@ -363,7 +363,7 @@ fn schema_departures(
 
 #[test]
 fn our_generated_document_describes_the_vendors_operations_and_types() {
-    let ours = partner_console::api::openapi::msp_document();
+    let ours = partner_console::api::msp::document();
     let base = document()["basePath"].as_str().unwrap();
     let mut want: Vec<String> = operations()
         .iter()

@@ -8,16 +8,16 @@ use serde::Deserialize;
 
 use crate::app::Actor;
 use crate::app::onboarding::{self, ReviewError};
-use crate::auth::Operator;
-use crate::auth::session::{self, FlashLevel};
 use crate::domain::{ApplicationState, PartnerKind};
 use crate::state::AppState;
 use crate::store::applications::{self, Application};
 use crate::store::logos;
 use crate::web::client_addr;
 use crate::web::error::AppError;
+use crate::web::guard::Operator;
 use crate::web::page::{PageCtx, redirect, render, render_status};
 use crate::web::routes;
+use crate::web::session::{self, FlashLevel};
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route(

@@ -5,14 +5,14 @@ use actix_web::{HttpResponse, web};
 use askama::Template;
 
 use crate::app::bills::{self, CloseError};
-use crate::auth::Operator;
-use crate::auth::session::{self, FlashLevel};
 use crate::billing::month::Month;
 use crate::state::AppState;
 use crate::store::{closed, usage};
 use crate::web::error::AppError;
+use crate::web::guard::Operator;
 use crate::web::page::{PageCtx, redirect, render};
 use crate::web::routes;
+use crate::web::session::{self, FlashLevel};
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route(

@@ -3,21 +3,21 @@
 use actix_session::Session;
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
-use serde::Deserialize;
 
-use super::partner_pages::{GrantForms, detail_page};
+use super::grant_forms::{CreditForm, DiscountForm, GrantForms};
+use super::partner_pages::detail_page;
 use crate::app::Actor;
 use crate::app::grants::{self as app_grants, CreditGrant, DiscountGrant, Off};
-use crate::auth::Operator;
-use crate::auth::session::{self, FlashLevel};
 use crate::billing::money::Cents;
 use crate::billing::month::Month;
 use crate::state::AppState;
 use crate::store::customers;
 use crate::web::client_addr;
 use crate::web::error::AppError;
+use crate::web::guard::Operator;
 use crate::web::page::{PageCtx, redirect, render_status};
 use crate::web::routes;
+use crate::web::session::{self, FlashLevel};
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route(
@@ -28,28 +28,6 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         routes::within(routes::ADMIN, routes::ADMIN_PARTNER_CREDITS),
         web::post().to(grant_credit),
     );
-}
-
-#[derive(Debug, Default, Clone, Deserialize)]
-#[serde(default)]
-pub struct DiscountForm {
-    pub org_id: String,
-    pub service: String,
-    pub kind: String,
-    pub value: String,
-    pub start_month: String,
-    pub end_month: String,
-    pub note: String,
-}
-
-#[derive(Debug, Default, Clone, Deserialize)]
-#[serde(default)]
-pub struct CreditForm {
-    pub org_id: String,
-    pub amount: String,
-    pub effective_on: String,
-    pub expires_on: String,
-    pub note: String,
 }
 
 /// The customer an `org_id` names, if it belongs to `partner_id`; `Err` with the message key.

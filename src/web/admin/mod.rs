@@ -2,6 +2,7 @@
 
 mod applications;
 mod billing;
+mod grant_forms;
 mod grants;
 mod partner_pages;
 mod resale;
@@ -12,13 +13,13 @@ use askama::Template;
 
 use super::page::{PageCtx, render};
 use super::routes;
-use crate::auth::Operator;
-use crate::auth::guard::require_operator;
 use crate::state::AppState;
 use crate::store::audit::{self, AuditRow};
 use crate::store::outbox::{self, OutboxRow};
 use crate::store::partners;
 use crate::web::error::AppError;
+use crate::web::guard::Operator;
+use crate::web::guard::require_operator;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(

@@ -6,13 +6,11 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 
-use super::grants::{CreditForm, DiscountForm};
+use super::grant_forms::GrantForms;
 use crate::app::Actor;
 use crate::app::customers as app_customers;
 use crate::app::onboarding::{self, Resent, ReviewError};
 use crate::app::partners as app_partners;
-use crate::auth::Operator;
-use crate::auth::session::{self, FlashLevel};
 use crate::domain::{CustomerState, PartnerKind, PartnerState, Role};
 use crate::state::AppState;
 use crate::store::api_keys::{self, ApiKeyRow};
@@ -22,8 +20,10 @@ use crate::store::partners::{self, Partner};
 use crate::store::users::{self, User};
 use crate::web::client_addr;
 use crate::web::error::AppError;
+use crate::web::guard::Operator;
 use crate::web::page::{PageCtx, redirect, render};
 use crate::web::routes;
+use crate::web::session::{self, FlashLevel};
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route(
@@ -97,15 +97,6 @@ pub struct DetailPage {
     discounts: Vec<DiscountRow>,
     credits: Vec<CreditRow>,
     forms: GrantForms,
-}
-
-/// The grant forms' values and errors, kept when the page is shown again after a mistake.
-#[derive(Debug, Default)]
-pub struct GrantForms {
-    pub discount: DiscountForm,
-    pub credit: CreditForm,
-    pub discount_error: Option<&'static str>,
-    pub credit_error: Option<&'static str>,
 }
 
 impl DetailPage {

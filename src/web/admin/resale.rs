@@ -14,8 +14,6 @@ use crate::app::authorizations::{
     self, AuthorizationError, AuthorizationField as F, AuthorizationRequest, Move,
 };
 use crate::app::offers::{self, OfferView};
-use crate::auth::Operator;
-use crate::auth::session::{self, FlashLevel};
 use crate::domain::{AuthorizationState, OfferState, PartnerKind};
 use crate::state::AppState;
 use crate::store::authorizations::Authorization;
@@ -24,8 +22,10 @@ use crate::store::partners::{self, Partner};
 use crate::web::client_addr;
 use crate::web::console::offers::Figures;
 use crate::web::error::AppError;
+use crate::web::guard::Operator;
 use crate::web::page::{PageCtx, redirect, render, render_status};
 use crate::web::routes;
+use crate::web::session::{self, FlashLevel};
 
 const PAGE_SIZE: i64 = 50;
 

@@ -8,15 +8,15 @@ use askama::Template;
 use serde::Deserialize;
 
 use crate::app::api_keys::{self as keys, KeyError};
-use crate::auth::Manager;
-use crate::auth::session::{self, FlashLevel};
 use crate::state::AppState;
 use crate::store::api_keys::{self, ApiKeyRow};
 use crate::web::client_addr;
 use crate::web::error::AppError;
+use crate::web::guard::Manager;
 use crate::web::keys::{KeyCreated, key_created_page};
 use crate::web::page::{PageCtx, redirect, render, render_status};
 use crate::web::routes;
+use crate::web::session::{self, FlashLevel};
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route(

@@ -1,13 +1,11 @@
 //! Billing pages: the partner's monthly bill (overview, by service, by customer, CSV), credits,
 //! discounts, and the month-to-date chart data for the dashboard.
 
-use actix_web::http::{StatusCode, header};
+use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use askama::Template;
-use serde::Deserialize;
 
-use crate::app::bills::{self, BillError, PartnerBill};
-use crate::auth::Member;
+use super::bill_view::{CentsLike, MonthQuery, Row, bill_of, chosen_month, money};
 use crate::billing::bill::Totals;
 use crate::billing::grants::CreditStatus;
 use crate::billing::money::Cents;
@@ -16,7 +14,9 @@ use crate::billing::resale::Resale;
 use crate::domain::Action;
 use crate::state::AppState;
 use crate::store::grants::{self, CreditRow, DiscountRow};
+use crate::web::csv::CsvFile;
 use crate::web::error::AppError;
+use crate::web::guard::Member;
 use crate::web::page::{PageCtx, render, render_status};
 use crate::web::routes;
 
@@ -37,56 +37,6 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         routes::within(routes::CONSOLE, routes::CONSOLE_DISCOUNTS),
         web::get().to(discounts),
     );
-}
-
-#[derive(Debug, Default, Deserialize)]
-#[serde(default)]
-pub struct MonthQuery {
-    pub month: String,
-}
-
-/// The month asked for, or the running one; `Err` carries the message for a bad or old month.
-pub fn chosen_month(q: &MonthQuery, today: chrono::NaiveDate) -> Result<Month, &'static str> {
-    let current = Month::of(today);
-    if q.month.is_empty() {
-        return Ok(current);
-    }
-    let m = Month::parse(&q.month).ok_or("error-month-format")?;
-    if m.in_window(current) {
-        Ok(m)
-    } else {
-        Err("error-month-window")
-    }
-}
-
-/// Money for pages: "1,234.50".
-pub fn money(c: i64) -> String {
-    Cents(c).grouped()
-}
-
-/// An amount however deeply templates borrow it.
-pub trait CentsLike {
-    fn cents(&self) -> i64;
-}
-
-impl CentsLike for i64 {
-    fn cents(&self) -> i64 {
-        *self
-    }
-}
-
-impl<T: CentsLike + ?Sized> CentsLike for &T {
-    fn cents(&self) -> i64 {
-        (**self).cents()
-    }
-}
-
-pub struct Row {
-    pub label: String,
-    pub href: Option<String>,
-    pub t: Totals,
-    /// A reseller's customer price and margin for the row.
-    pub resale: Option<Resale>,
 }
 
 #[derive(Template)]
@@ -171,20 +121,6 @@ async fn page(
     Ok(render_status(status, &page))
 }
 
-pub async fn bill_of(
-    state: &AppState,
-    partner_id: i64,
-    month: Month,
-    today: chrono::NaiveDate,
-) -> Result<PartnerBill, AppError> {
-    bills::partner_bill(&state.db, partner_id, month, today)
-        .await
-        .map_err(|e| match e {
-            BillError::OutOfWindow(_) => AppError::BadRequest,
-            BillError::Store(s) => AppError::Store(s),
-        })
-}
-
 /// The month's base lines with what discounts and credits took, as CSV.
 async fn csv(
     m: Member,
@@ -199,17 +135,25 @@ async fn csv(
     let bill = bill_of(&state, m.partner_id, month, today).await?;
     // A reseller's file adds what each line costs its customer and the margin on it.
     let reseller = m.user.is_reseller();
-    let mut out = String::from(
-        "month,org_id,org_name,service,project,cluster,usage,discounts,credits,total_due",
-    );
-    out.push_str(if reseller {
-        ",customer_price,margin\n"
-    } else {
-        "\n"
-    });
+    let mut header = vec![
+        "month",
+        "org_id",
+        "org_name",
+        "service",
+        "project",
+        "cluster",
+        "usage",
+        "discounts",
+        "credits",
+        "total_due",
+    ];
+    if reseller {
+        header.extend(["customer_price", "margin"]);
+    }
+    let mut out = CsvFile::new(&header)?;
     for l in &bill.lines {
         let info = bill.customers.get(&l.base.customer_id);
-        let fields = [
+        let mut cells = vec![
             month.to_string(),
             info.map(|i| i.org_id.clone()).unwrap_or_default(),
             info.map(|i| i.name.clone()).unwrap_or_default(),
@@ -221,21 +165,13 @@ async fn csv(
             Cents(l.credits).to_string(),
             Cents(l.owed()).to_string(),
         ];
-        out.push_str(&fields.map(|f| super::customers::csv_field(&f)).join(","));
         if reseller {
             let r = Resale::of([l], |c| bill.terms_of(c));
-            out.push_str(&format!(",{},{}", Cents(r.price), Cents(r.margin)));
+            cells.extend([Cents(r.price).to_string(), Cents(r.margin).to_string()]);
         }
-        out.push('\n');
+        out.row(cells)?;
     }
-    Ok(HttpResponse::Ok()
-        .content_type("text/csv; charset=utf-8")
-        .insert_header((
-            header::CONTENT_DISPOSITION,
-            format!("attachment; filename=\"bill-{month}.csv\""),
-        ))
-        .insert_header((header::CACHE_CONTROL, "no-store"))
-        .body(out))
+    out.download(&format!("bill-{month}.csv"))
 }
 
 #[derive(Template)]

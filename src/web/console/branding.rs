@@ -8,16 +8,16 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 
 use crate::app::logos::{self, LogoField};
-use crate::auth::session::{self, FlashLevel};
-use crate::auth::{Manager, Member};
 use crate::domain::MAX_LOGO_BYTES;
 use crate::state::AppState;
 use crate::web::client_addr;
 use crate::web::error::AppError;
+use crate::web::guard::{Manager, Member};
 use crate::web::logos::{Brand, brand};
 use crate::web::multipart::FormParts;
 use crate::web::page::{PageCtx, redirect, render, render_status};
 use crate::web::routes;
+use crate::web::session::{self, FlashLevel};
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route(

@@ -2,23 +2,23 @@
 //! customer's page, marking a customer expired, and a CSV export of the list as filtered.
 
 use actix_session::Session;
-use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 
-use super::billing::{CentsLike, MonthQuery, Row, bill_of, chosen_month, money};
-use crate::auth::session::{self, FlashLevel};
-use crate::auth::{Manager, Member};
+use super::bill_view::{CentsLike, MonthQuery, Row, bill_of, chosen_month, money};
 use crate::billing::bill::Totals;
 use crate::billing::month::Month;
 use crate::domain::{Action, CustomerState};
 use crate::state::AppState;
 use crate::store::customers::{self, Customer};
 use crate::web::client_addr;
+use crate::web::csv::CsvFile;
 use crate::web::error::AppError;
+use crate::web::guard::{Manager, Member};
 use crate::web::page::{PageCtx, redirect, render};
 use crate::web::routes;
+use crate::web::session::{self, FlashLevel};
 
 const PAGE_SIZE: i64 = 50;
 
@@ -146,8 +146,15 @@ async fn export(
         return Err(AppError::Forbidden);
     }
     let f = f.into_inner();
-    let mut out =
-        String::from("org_id,org_name,email,state,created_at,effected_time,expired_time\n");
+    let mut out = CsvFile::new(&[
+        "org_id",
+        "org_name",
+        "email",
+        "state",
+        "created_at",
+        "effected_time",
+        "expired_time",
+    ])?;
     let mut c = state.db.acquire().await?;
     let mut before = None;
     loop {
@@ -157,7 +164,7 @@ async fn export(
                 t.map(|t| t.format("%Y-%m-%d %H:%M:%S").to_string())
                     .unwrap_or_default()
             };
-            let line = [
+            out.row([
                 r.org_id.clone(),
                 r.org_name.clone(),
                 r.email.clone(),
@@ -165,40 +172,14 @@ async fn export(
                 fmt(Some(r.created_at)),
                 fmt(r.effected_at),
                 fmt(r.expired_at),
-            ]
-            .map(|v| csv_field(&v))
-            .join(",");
-            out.push_str(&line);
-            out.push('\n');
+            ])?;
         }
         match rows.last() {
             Some(last) if rows.len() == 1000 => before = Some(last.customer_id),
             _ => break,
         }
     }
-    Ok(HttpResponse::Ok()
-        .content_type("text/csv; charset=utf-8")
-        .insert_header((
-            header::CONTENT_DISPOSITION,
-            "attachment; filename=\"customers.csv\"",
-        ))
-        .insert_header((header::CACHE_CONTROL, "no-store"))
-        .body(out))
-}
-
-/// One CSV field, quoted when needed; a leading `=`, `+`, `-` or `@` is defused so a
-/// spreadsheet does not run it as a formula.
-pub fn csv_field(v: &str) -> String {
-    let v = if v.starts_with(['=', '+', '-', '@']) {
-        format!("'{v}")
-    } else {
-        v.to_string()
-    };
-    if v.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", v.replace('"', "\"\""))
-    } else {
-        v
-    }
+    out.download("customers.csv")
 }
 
 #[derive(Template)]
@@ -307,17 +288,4 @@ async fn expire(
         routes::CONSOLE_CUSTOMERS,
         c.org_id
     )))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::csv_field;
-
-    #[test]
-    fn csv_fields_are_quoted_and_formulas_defused() {
-        assert_eq!(csv_field("plain"), "plain");
-        assert_eq!(csv_field("a,b"), "\"a,b\"");
-        assert_eq!(csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
-        assert_eq!(csv_field("=HYPERLINK(1)"), "'=HYPERLINK(1)");
-    }
 }

@@ -2,6 +2,7 @@
 //! member's partner.
 
 mod api_keys;
+mod bill_view;
 mod billing;
 mod branding;
 pub(crate) mod customers;
@@ -17,11 +18,11 @@ use askama::Template;
 
 use super::page::{PageCtx, render};
 use super::routes;
-use crate::auth::Member;
-use crate::auth::guard::require_member;
 use crate::state::AppState;
 use crate::store::partners::{self, Partner};
 use crate::web::error::AppError;
+use crate::web::guard::Member;
+use crate::web::guard::require_member;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(
@@ -103,7 +104,7 @@ async fn dashboard(
             .into_iter()
             .map(|(m, t)| (m.to_string(), t.owed, m == current))
             .collect();
-    let month_to_date = billing::money(points.last().map(|p| p.1).unwrap_or(0));
+    let month_to_date = bill_view::money(points.last().map(|p| p.1).unwrap_or(0));
     let chart = crate::web::chart::bars(&points);
     render(&Dashboard {
         ctx,

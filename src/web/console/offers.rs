@@ -14,9 +14,6 @@ use serde::Deserialize;
 use crate::app::Actor;
 use crate::app::authorizations;
 use crate::app::offers::{self, OfferError, OfferRequest, OfferView, Refusal};
-use crate::auth::guard::partner_kind;
-use crate::auth::session::{self, FlashLevel};
-use crate::auth::{Manager, Member};
 use crate::billing::grants::percent;
 use crate::domain::{OfferState, PartnerKind};
 use crate::state::AppState;
@@ -24,8 +21,11 @@ use crate::store::authorizations::Authorization;
 use crate::store::offers::Offer;
 use crate::web::client_addr;
 use crate::web::error::AppError;
+use crate::web::guard::partner_kind;
+use crate::web::guard::{Manager, Member};
 use crate::web::page::{PageCtx, redirect, render, render_status};
 use crate::web::routes;
+use crate::web::session::{self, FlashLevel};
 
 const PAGE_SIZE: i64 = 25;
 

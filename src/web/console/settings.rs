@@ -10,8 +10,6 @@ use askama::Template;
 use serde::Deserialize;
 
 use crate::app::settings::{self, SettingsError};
-use crate::auth::Member;
-use crate::auth::session::{self, FlashLevel};
 use crate::domain::{Action, Email, NewPassword};
 use crate::http::session_origin;
 use crate::i18n::LANGUAGES;
@@ -19,8 +17,10 @@ use crate::state::AppState;
 use crate::store::partners::{self, Partner};
 use crate::web::client_addr;
 use crate::web::error::AppError;
+use crate::web::guard::Member;
 use crate::web::page::{PageCtx, redirect, render_status};
 use crate::web::routes;
+use crate::web::session::{self, FlashLevel};
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     let at = |p| routes::within(routes::CONSOLE, p);

@@ -10,16 +10,16 @@ use chrono::{DateTime, Utc};
 use serde::Deserialize;
 
 use crate::app::signup_links::{self as links, Field, LinkError, NewLinkRequest};
-use crate::auth::guard::partner_kind;
-use crate::auth::session::{self, FlashLevel};
-use crate::auth::{Manager, Member};
 use crate::domain::PartnerKind;
 use crate::state::AppState;
 use crate::store::signup_links::SignupLink;
 use crate::web::client_addr;
 use crate::web::error::AppError;
+use crate::web::guard::partner_kind;
+use crate::web::guard::{Manager, Member};
 use crate::web::page::{PageCtx, redirect, render, render_status};
 use crate::web::routes;
+use crate::web::session::{self, FlashLevel};
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     let msp = || partner_kind(PartnerKind::Msp);

@@ -6,15 +6,15 @@
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 
-use crate::api::openapi::{msp_document, v1_document};
 use crate::api::ratelimit::RATE_HEADERS;
 use crate::api::reference::{self, ApiDoc, Examples};
-use crate::auth::Member;
+use crate::api::{msp, v1};
 use crate::billing::month::Month;
 use crate::domain::Action;
 use crate::state::AppState;
 use crate::store::{api_keys, customers, partners};
 use crate::web::error::AppError;
+use crate::web::guard::Member;
 use crate::web::page::{PageCtx, render};
 use crate::web::routes;
 
@@ -94,14 +94,14 @@ async fn support(
         path_values: &path_values,
     };
     let mut surfaces = vec![Surface {
-        doc: reference::read(v1_document(), &ex),
+        doc: reference::read(v1::document(), &ex),
         download: "/api/v1/openapi.json",
         deprecated: false,
     }];
     // The MSP API serves MSPs only; a reseller would only meet its 403.
     if partner.is_msp() {
         surfaces.push(Surface {
-            doc: reference::read(msp_document(), &ex),
+            doc: reference::read(msp::document(), &ex),
             download: "/v1beta1/msp/openapi.json",
             deprecated: true,
         });

@@ -8,14 +8,14 @@ use askama::Template;
 use serde::Deserialize;
 
 use crate::app::team::{self, MemberRow, TeamError};
-use crate::auth::session::{self, FlashLevel};
-use crate::auth::{Manager, Member};
 use crate::domain::{Action, Role};
 use crate::state::AppState;
 use crate::web::client_addr;
 use crate::web::error::AppError;
+use crate::web::guard::{Manager, Member};
 use crate::web::page::{PageCtx, redirect, render_status};
 use crate::web::routes;
+use crate::web::session::{self, FlashLevel};
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     let at = |p| routes::within(routes::CONSOLE, p);

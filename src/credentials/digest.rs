@@ -6,7 +6,7 @@ use base64::Engine;
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
 
-use crate::auth::api_keys::{Algorithm, REALM};
+use crate::credentials::api_keys::{Algorithm, REALM};
 use crate::tokens::constant_time_eq;
 
 /// How long a nonce is good for; after that the client is told `stale=true` and retries.

@@ -15,7 +15,7 @@ use crate::app::sessions::{self, Lifetimes};
 use crate::domain::PartnerKind;
 use crate::state::AppState;
 use crate::store::users::User;
-use crate::web::error::AppError;
+use crate::web::error::{AppError, refuse};
 
 /// The signed-in user of this request.
 #[derive(Debug, Clone)]
@@ -134,12 +134,6 @@ pub async fn require_member(
         None => AppError::sign_in_required(req.request()),
     };
     Ok(refuse(req, refused))
-}
-
-/// Answers here rather than returning `Err`, so the session middleware outside still writes its
-/// cookie (a cleared session, a flash) on the refusal.
-pub fn refuse<B>(req: ServiceRequest, e: AppError) -> ServiceResponse<EitherBody<B>> {
-    req.error_response(e).map_into_right_body()
 }
 
 impl FromRequest for CurrentUser {

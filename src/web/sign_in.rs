@@ -10,9 +10,8 @@ use super::local_path::local_path;
 use super::page::{PageCtx, redirect, render, render_status};
 use super::{client_addr, routes};
 use crate::app::passwords::{self, RESET_PURPOSE};
+use crate::app::sign_in::{self, Refusal, SignInError};
 use crate::app::{Actor, sessions};
-use crate::auth::session::{self, FlashLevel};
-use crate::auth::throttle::{self, Verdict};
 use crate::domain::{Email, NewPassword};
 use crate::http::session_origin;
 use crate::state::AppState;
@@ -20,6 +19,7 @@ use crate::store::tokens::{self, TokenState};
 use crate::store::users;
 use crate::tokens::hash_token;
 use crate::web::error::AppError;
+use crate::web::session::{self, FlashLevel};
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route(routes::SIGN_IN, web::get().to(sign_in_form))
@@ -78,71 +78,52 @@ async fn sign_in(
     form: web::Form<SignInForm>,
 ) -> Result<HttpResponse, AppError> {
     let form = form.into_inner();
-    let now = state.now();
-    let addr = client_addr(&req, &state.settings);
-    let account = form.email.trim().to_lowercase();
-    let refuse = |ctx: PageCtx, status: StatusCode, key: &str| {
-        let page = SignInPage {
-            error: Some(ctx.t(key)),
-            email: form.email.clone(),
-            next: local_path(&form.next).unwrap_or_default(),
-            notice: None,
-            ctx,
-        };
-        Ok(render_status(status, &page))
-    };
-
-    let mut conn = state.db.acquire().await?;
-    match throttle::admit(&mut conn, &state.settings, &account, &addr, now).await? {
-        Verdict::Allowed => {}
-        Verdict::TooManyFromAddress => {
-            return refuse(
-                ctx,
-                StatusCode::TOO_MANY_REQUESTS,
-                "error-signin-throttled-address",
-            );
-        }
-        Verdict::TooManyForAccount => {
-            return refuse(
-                ctx,
-                StatusCode::TOO_MANY_REQUESTS,
-                "error-signin-throttled-account",
-            );
-        }
-    }
-    let user = match Email::parse(&form.email) {
-        Ok(email) => users::find_by_email(&mut conn, &email).await?,
-        Err(_) => None,
-    };
-    let hash = user.as_ref().and_then(|u| u.password_hash.as_deref());
-    let password_ok = state.passwords.verify(&form.password, hash).await?;
-    let user = match user {
-        Some(u) if password_ok => u,
-        _ => {
-            throttle::record_failure(&mut conn, &account, now).await?;
-            // One message for an unknown account and a wrong password: no account enumeration.
-            return refuse(ctx, StatusCode::UNAUTHORIZED, "error-signin-wrong");
-        }
-    };
-    if user.is_blocked() {
-        return refuse(ctx, StatusCode::FORBIDDEN, "error-signin-suspended");
-    }
-    throttle::record_success(&mut conn, &account).await?;
-    users::touch_sign_in(&mut conn, user.user_id, now).await?;
-    Actor::user(user.user_id, user.partner_id, addr)
-        .audit(&mut conn, "sign_in", "", now)
-        .await?;
     let origin = session_origin(&req, &state.settings);
-    let id = sessions::start_on(&mut conn, user.user_id, &origin, now).await?;
-    session::begin(&sess, &id, now.timestamp())?;
-    let home = if user.is_operator {
-        routes::ADMIN
-    } else {
-        routes::CONSOLE
+    let signed = sign_in::sign_in(
+        state.app(),
+        &state.settings,
+        &state.passwords,
+        &form.email,
+        &form.password,
+        &origin,
+    )
+    .await;
+    let refusal = match signed {
+        Ok((user, id)) => {
+            session::begin(&sess, &id, state.now().timestamp())?;
+            let home = if user.is_operator {
+                routes::ADMIN
+            } else {
+                routes::CONSOLE
+            };
+            return Ok(redirect(
+                &local_path(&form.next).unwrap_or_else(|| home.to_string()),
+            ));
+        }
+        Err(SignInError::Refused(r)) => r,
+        Err(SignInError::Store(e)) => return Err(e.into()),
+        Err(SignInError::Internal(e)) => return Err(e.into()),
     };
-    Ok(redirect(
-        &local_path(&form.next).unwrap_or_else(|| home.to_string()),
-    ))
+    let (status, key) = match refusal {
+        Refusal::TooManyFromAddress => (
+            StatusCode::TOO_MANY_REQUESTS,
+            "error-signin-throttled-address",
+        ),
+        Refusal::TooManyForAccount => (
+            StatusCode::TOO_MANY_REQUESTS,
+            "error-signin-throttled-account",
+        ),
+        Refusal::Wrong => (StatusCode::UNAUTHORIZED, "error-signin-wrong"),
+        Refusal::Suspended => (StatusCode::FORBIDDEN, "error-signin-suspended"),
+    };
+    let page = SignInPage {
+        error: Some(ctx.t(key)),
+        email: form.email,
+        next: local_path(&form.next).unwrap_or_default(),
+        notice: None,
+        ctx,
+    };
+    Ok(render_status(status, &page))
 }
 
 /// Ends the session on the server too: a copy of the cookie is worth nothing afterwards.

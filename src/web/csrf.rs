@@ -12,10 +12,9 @@ use actix_web::middleware::Next;
 use actix_web::web::{Bytes, BytesMut};
 use futures_util::StreamExt;
 
-use super::guard::refuse;
 use super::session;
 use crate::tokens::constant_time_eq;
-use crate::web::error::AppError;
+use crate::web::error::{AppError, refuse};
 
 pub const FIELD: &str = "csrf_token";
 /// Largest url-encoded form read here; larger bodies are refused before any handler runs.

@@ -1,0 +1,127 @@
+//! Signing in (SPEC 7): the throttle, the password check, the audit row and the new session.
+//!
+//! Throttling counts failures per account in a window and attempts per client address per
+//! minute. The account key is the address as typed, lower-cased, whether or not such an account
+//! exists, so the answer never tells the two apart; an unknown account and a wrong password get
+//! the same refusal, after the same password work.
+
+use chrono::{DateTime, Duration, Utc};
+
+use super::{Actor, Ctx, sessions};
+use crate::config::Settings;
+use crate::credentials::Passwords;
+use crate::domain::Email;
+use crate::store::sessions::Origin;
+use crate::store::users::{self, User};
+use crate::store::{Conn, StoreError, StoreResult, throttle};
+
+/// Why a sign-in was refused; each has its own message and status on the page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Refusal {
+    TooManyFromAddress,
+    TooManyForAccount,
+    /// An unknown account or a wrong password: one answer for both.
+    Wrong,
+    /// The account's partner is suspended.
+    Suspended,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum SignInError {
+    #[error("sign-in refused: {0:?}")]
+    Refused(Refusal),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Internal(#[from] anyhow::Error),
+}
+
+/// Checks `email` and `password` from `origin`; on success the user, audited, with the id of
+/// their new session.
+pub async fn sign_in(
+    ctx: Ctx<'_>,
+    settings: &Settings,
+    passwords: &Passwords,
+    email: &str,
+    password: &str,
+    origin: &Origin,
+) -> Result<(User, String), SignInError> {
+    let now = ctx.now;
+    let account = email.trim().to_lowercase();
+    let mut c = ctx.db.acquire().await?;
+    match admit(&mut c, settings, &account, &origin.address, now).await? {
+        Verdict::Allowed => {}
+        Verdict::TooManyFromAddress => {
+            return Err(SignInError::Refused(Refusal::TooManyFromAddress));
+        }
+        Verdict::TooManyForAccount => return Err(SignInError::Refused(Refusal::TooManyForAccount)),
+    }
+    let user = match Email::parse(email) {
+        Ok(email) => users::find_by_email(&mut c, &email).await?,
+        Err(_) => None,
+    };
+    let hash = user.as_ref().and_then(|u| u.password_hash.as_deref());
+    let password_ok = passwords.verify(password, hash).await?;
+    let user = match user {
+        Some(u) if password_ok => u,
+        _ => {
+            record_failure(&mut c, &account, now).await?;
+            return Err(SignInError::Refused(Refusal::Wrong));
+        }
+    };
+    if user.is_blocked() {
+        return Err(SignInError::Refused(Refusal::Suspended));
+    }
+    record_success(&mut c, &account).await?;
+    users::touch_sign_in(&mut c, user.user_id, now).await?;
+    Actor::user(user.user_id, user.partner_id, origin.address.clone())
+        .audit(&mut c, "sign_in", "", now)
+        .await?;
+    let session = sessions::start_on(&mut c, user.user_id, origin, now).await?;
+    Ok((user, session))
+}
+
+const ACCOUNT: &str = "account";
+const ADDRESS: &str = "address";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Verdict {
+    Allowed,
+    TooManyFromAddress,
+    TooManyForAccount,
+}
+
+/// Counts this attempt against the client address and says whether it may go on.
+async fn admit(
+    c: &mut impl Conn,
+    s: &Settings,
+    account: &str,
+    address: &str,
+    now: DateTime<Utc>,
+) -> StoreResult<Verdict> {
+    if throttle::count_since(c, ADDRESS, address, now - Duration::minutes(1)).await?
+        >= s.signin_max_per_address
+    {
+        return Ok(Verdict::TooManyFromAddress);
+    }
+    throttle::record(c, ADDRESS, address, now).await?;
+    let since = now - Duration::minutes(s.signin_window_minutes);
+    if throttle::count_since(c, ACCOUNT, account, since).await? >= s.signin_max_failures {
+        return Ok(Verdict::TooManyForAccount);
+    }
+    Ok(Verdict::Allowed)
+}
+
+async fn record_failure(c: &mut impl Conn, account: &str, now: DateTime<Utc>) -> StoreResult<()> {
+    throttle::record(c, ACCOUNT, account, now).await?;
+    // Old rows are useless; trimming now and then keeps the table small without a job.
+    if rand::random::<u8>() == 0 {
+        throttle::prune(c, now - Duration::days(1)).await?;
+    }
+    Ok(())
+}
+
+/// A successful sign-in forgives the account's earlier failures.
+async fn record_success(c: &mut impl Conn, account: &str) -> StoreResult<()> {
+    throttle::clear(c, ACCOUNT, account).await
+}

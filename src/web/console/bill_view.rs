@@ -1,0 +1,76 @@
+//! What the billing and customer pages share: the month asked for, money for people, a row of
+//! the bill tables, and the partner's bill with its errors as the pages answer them.
+
+use serde::Deserialize;
+
+use crate::app::bills::{self, BillError, PartnerBill};
+use crate::billing::bill::Totals;
+use crate::billing::money::Cents;
+use crate::billing::month::Month;
+use crate::billing::resale::Resale;
+use crate::state::AppState;
+use crate::web::error::AppError;
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct MonthQuery {
+    pub month: String,
+}
+
+/// The month asked for, or the running one; `Err` carries the message for a bad or old month.
+pub fn chosen_month(q: &MonthQuery, today: chrono::NaiveDate) -> Result<Month, &'static str> {
+    let current = Month::of(today);
+    if q.month.is_empty() {
+        return Ok(current);
+    }
+    let m = Month::parse(&q.month).ok_or("error-month-format")?;
+    if m.in_window(current) {
+        Ok(m)
+    } else {
+        Err("error-month-window")
+    }
+}
+
+/// Money for pages: "1,234.50".
+pub fn money(c: i64) -> String {
+    Cents(c).grouped()
+}
+
+/// An amount however deeply templates borrow it.
+pub trait CentsLike {
+    fn cents(&self) -> i64;
+}
+
+impl CentsLike for i64 {
+    fn cents(&self) -> i64 {
+        *self
+    }
+}
+
+impl<T: CentsLike + ?Sized> CentsLike for &T {
+    fn cents(&self) -> i64 {
+        (**self).cents()
+    }
+}
+
+pub struct Row {
+    pub label: String,
+    pub href: Option<String>,
+    pub t: Totals,
+    /// A reseller's customer price and margin for the row.
+    pub resale: Option<Resale>,
+}
+
+pub async fn bill_of(
+    state: &AppState,
+    partner_id: i64,
+    month: Month,
+    today: chrono::NaiveDate,
+) -> Result<PartnerBill, AppError> {
+    bills::partner_bill(&state.db, partner_id, month, today)
+        .await
+        .map_err(|e| match e {
+            BillError::OutOfWindow(_) => AppError::BadRequest,
+            BillError::Store(s) => AppError::Store(s),
+        })
+}
