@@ -2,7 +2,7 @@
 //! partner's `/console/audit` for its owners and admins, with the same filters (partner for
 //! operators, actor, action, days), keyset paging newest first and a formula-safe CSV.
 
-use actix_web::{HttpRequest, HttpResponse, web};
+use actix_web::{HttpResponse, web};
 use askama::Template;
 use chrono::{DateTime, Duration, NaiveTime, Utc};
 use serde::Deserialize;
@@ -12,7 +12,6 @@ use crate::app::audit::{self, AuditError};
 use crate::state::AppState;
 use crate::store::audit::{AuditFilter, AuditRow};
 use crate::store::partners::{self, Partner};
-use crate::web::client_addr;
 use crate::web::csv::CsvFile;
 use crate::web::error::AppError;
 use crate::web::guard::{Member, Operator};
@@ -145,48 +144,40 @@ async fn csv(state: &AppState, actor: &Actor, f: AuditQuery) -> Result<HttpRespo
     out.download("audit-log.csv")
 }
 
-fn operator_actor(req: &HttpRequest, state: &AppState, op: &Operator) -> Actor {
-    Actor::user(op.0.user_id, None, client_addr(req, &state.settings))
-}
-
 pub async fn admin_page(
-    req: HttpRequest,
     op: Operator,
     ctx: PageCtx,
     state: web::Data<AppState>,
     f: web::Query<AuditQuery>,
 ) -> Result<HttpResponse, AppError> {
-    let actor = operator_actor(&req, &state, &op);
+    let actor = op.actor.clone();
     show(&state, &actor, ctx, f.into_inner(), true).await
 }
 
 pub async fn admin_csv(
-    req: HttpRequest,
     op: Operator,
     state: web::Data<AppState>,
     f: web::Query<AuditQuery>,
 ) -> Result<HttpResponse, AppError> {
-    let actor = operator_actor(&req, &state, &op);
+    let actor = op.actor.clone();
     csv(&state, &actor, f.into_inner()).await
 }
 
 pub async fn console_page(
-    req: HttpRequest,
     m: Member,
     ctx: PageCtx,
     state: web::Data<AppState>,
     f: web::Query<AuditQuery>,
 ) -> Result<HttpResponse, AppError> {
-    let actor = m.actor(client_addr(&req, &state.settings));
+    let actor = m.actor.clone();
     show(&state, &actor, ctx, f.into_inner(), false).await
 }
 
 pub async fn console_csv(
-    req: HttpRequest,
     m: Member,
     state: web::Data<AppState>,
     f: web::Query<AuditQuery>,
 ) -> Result<HttpResponse, AppError> {
-    let actor = m.actor(client_addr(&req, &state.settings));
+    let actor = m.actor.clone();
     csv(&state, &actor, f.into_inner()).await
 }

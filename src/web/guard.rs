@@ -11,8 +11,10 @@ use actix_web::middleware::Next;
 use actix_web::{FromRequest, HttpMessage, HttpRequest, web};
 
 use super::session::{self, FlashLevel};
+use crate::app::Actor;
 use crate::app::sessions::{self, Lifetimes};
 use crate::domain::PartnerKind;
+use crate::http::client_addr;
 use crate::state::AppState;
 use crate::store::users::User;
 use crate::web::error::{AppError, refuse};
@@ -21,15 +23,20 @@ use crate::web::error::{AppError, refuse};
 #[derive(Debug, Clone)]
 pub struct CurrentUser(pub User);
 
-/// A signed-in vendor operator.
+/// A signed-in vendor operator, and the actor of what its request does (with its address).
 #[derive(Debug, Clone)]
-pub struct Operator(pub User);
+pub struct Operator {
+    pub user: User,
+    pub actor: Actor,
+}
 
-/// A signed-in member of a partner; `partner_id` is the scope of every query it makes.
+/// A signed-in member of a partner; `partner_id` is the scope of every query it makes, `actor`
+/// who does what the request does (role and client address included).
 #[derive(Debug, Clone)]
 pub struct Member {
     pub user: User,
     pub partner_id: i64,
+    pub actor: Actor,
 }
 
 /// A member who may manage the partner's settings and keys: role owner or admin.
@@ -37,6 +44,7 @@ pub struct Member {
 pub struct Manager {
     pub user: User,
     pub partner_id: i64,
+    pub actor: Actor,
 }
 
 /// Loads the session's user and checks it still may be signed in: the session's record on the
@@ -150,34 +158,44 @@ impl FromRequest for CurrentUser {
     }
 }
 
+impl Manager {
+    /// The same person as a member, for pages any member may see.
+    pub fn member(&self) -> Member {
+        Member {
+            user: self.user.clone(),
+            partner_id: self.partner_id,
+            actor: self.actor.clone(),
+        }
+    }
+}
+
+/// The client address of `req`, as the audit log records it.
+fn address(req: &HttpRequest) -> String {
+    req.app_data::<web::Data<AppState>>()
+        .map(|state| client_addr(req, &state.settings))
+        .unwrap_or_else(|| "unknown".into())
+}
+
 impl FromRequest for Operator {
     type Error = AppError;
     type Future = Ready<Result<Self, AppError>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         ready(match req.extensions().get::<CurrentUser>() {
-            Some(CurrentUser(u)) if u.is_operator => Ok(Operator(u.clone())),
+            Some(CurrentUser(u)) if u.is_operator => Ok(Operator {
+                actor: Actor::user(u.user_id, None, address(req)),
+                user: u.clone(),
+            }),
             Some(_) => Err(AppError::NotFound),
             None => Err(AppError::sign_in_required(req)),
         })
     }
 }
 
-/// A partner member as the actor of what its request does, with its role.
-fn member_actor(user: &User, partner_id: i64, address: String) -> crate::app::Actor {
-    crate::app::Actor::member(user.user_id, partner_id, user.role(), address)
-}
-
-impl Member {
-    pub fn actor(&self, address: String) -> crate::app::Actor {
-        member_actor(&self.user, self.partner_id, address)
-    }
-}
-
-impl Manager {
-    pub fn actor(&self, address: String) -> crate::app::Actor {
-        member_actor(&self.user, self.partner_id, address)
-    }
+/// A partner member as the actor of what its request does, with its role and address.
+fn member(req: &HttpRequest, user: &User, partner_id: i64) -> (User, i64, Actor) {
+    let actor = Actor::member(user.user_id, partner_id, user.role(), address(req));
+    (user.clone(), partner_id, actor)
 }
 
 impl FromRequest for Member {
@@ -187,10 +205,14 @@ impl FromRequest for Member {
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         ready(match req.extensions().get::<CurrentUser>() {
             Some(CurrentUser(u)) => match u.partner_id {
-                Some(partner_id) => Ok(Member {
-                    user: u.clone(),
-                    partner_id,
-                }),
+                Some(partner_id) => {
+                    let (user, partner_id, actor) = member(req, u, partner_id);
+                    Ok(Member {
+                        user,
+                        partner_id,
+                        actor,
+                    })
+                }
                 None => Err(AppError::NotFound),
             },
             None => Err(AppError::sign_in_required(req)),
@@ -205,10 +227,14 @@ impl FromRequest for Manager {
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         ready(match req.extensions().get::<CurrentUser>() {
             Some(CurrentUser(u)) => match (u.partner_id, u.is_manager()) {
-                (Some(partner_id), true) => Ok(Manager {
-                    user: u.clone(),
-                    partner_id,
-                }),
+                (Some(partner_id), true) => {
+                    let (user, partner_id, actor) = member(req, u, partner_id);
+                    Ok(Manager {
+                        user,
+                        partner_id,
+                        actor,
+                    })
+                }
                 (Some(_), _) => Err(AppError::Forbidden),
                 (None, _) => Err(AppError::NotFound),
             },

@@ -217,6 +217,17 @@ pub fn render_status(status: StatusCode, t: &impl Template) -> HttpResponse {
     }
 }
 
+/// Goes to `to` and shows `text` there once: how a form that did something answers.
+pub fn redirect_with(
+    sess: &actix_session::Session,
+    level: session::FlashLevel,
+    text: impl Into<String>,
+    to: &str,
+) -> HttpResponse {
+    session::flash(sess, level, text);
+    redirect(to)
+}
+
 pub fn redirect(to: &str) -> HttpResponse {
     HttpResponse::SeeOther()
         .insert_header((actix_web::http::header::LOCATION, to))

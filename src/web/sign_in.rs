@@ -7,7 +7,7 @@ use askama::Template;
 use serde::Deserialize;
 
 use super::local_path::local_path;
-use super::page::{PageCtx, redirect, render, render_status};
+use super::page::{PageCtx, redirect, redirect_with, render, render_status};
 use super::{client_addr, routes};
 use crate::app::passwords::{self, RESET_PURPOSE};
 use crate::app::sign_in::{self, Refusal, SignInError};
@@ -260,6 +260,10 @@ async fn reset(
     if let Err(dead) = passwords::complete_reset(state.app(), &actor, &token_hash, &hash).await? {
         return Err(dead_link(dead));
     }
-    session::flash(&sess, FlashLevel::Success, ctx.t("flash-password-changed"));
-    Ok(redirect(routes::SIGN_IN))
+    Ok(redirect_with(
+        &sess,
+        FlashLevel::Success,
+        ctx.t("flash-password-changed"),
+        routes::SIGN_IN,
+    ))
 }

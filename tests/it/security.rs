@@ -360,7 +360,8 @@ async fn exported_cells_never_run_as_spreadsheet_formulas() {
     let evil = r#"=HYPERLINK("http://evil.example","Open")"#;
     app.add_customer(msp, "7000000000000000001", evil).await;
     app.add_customer(msp, "7000000000000000002", "-2+3").await;
-    app.add_customer(msp, "7000000000000000003", "Plain, Inc.").await;
+    app.add_customer(msp, "7000000000000000003", "Plain, Inc.")
+        .await;
     let owner = signed_in_client(&app, "owner@acme.example").await;
     let csv = owner
         .get(app.url("/console/customers.csv"))

@@ -6,18 +6,16 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 
-use crate::app::Actor;
 use crate::app::onboarding::{self, ReviewError};
 use crate::domain::{ApplicationState, PartnerKind};
 use crate::state::AppState;
 use crate::store::applications::{self, Application};
 use crate::store::logos;
-use crate::web::client_addr;
 use crate::web::error::AppError;
 use crate::web::guard::Operator;
-use crate::web::page::{PageCtx, redirect, render, render_status};
+use crate::web::page::{PageCtx, redirect_with, render, render_status};
 use crate::web::routes;
-use crate::web::session::{self, FlashLevel};
+use crate::web::session::FlashLevel;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route(
@@ -99,7 +97,6 @@ async fn detail(
 }
 
 async fn approve(
-    req: HttpRequest,
     op: Operator,
     ctx: PageCtx,
     sess: Session,
@@ -107,7 +104,7 @@ async fn approve(
     id: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();
-    let actor = Actor::user(op.0.user_id, None, client_addr(&req, &state.settings));
+    let actor = op.actor.clone();
     match onboarding::approve(state.app(), id, &actor, &ctx.i18n).await {
         Ok(done) => {
             let app = load(&state, id).await?;
@@ -118,12 +115,12 @@ async fn approve(
                     ("email", &app.contact_email),
                 ],
             );
-            session::flash(&sess, FlashLevel::Success, text);
-            Ok(redirect(&format!(
-                "{}/{}",
-                routes::ADMIN_PARTNERS,
-                done.partner_id
-            )))
+            Ok(redirect_with(
+                &sess,
+                FlashLevel::Success,
+                text,
+                &format!("{}/{}", routes::ADMIN_PARTNERS, done.partner_id),
+            ))
         }
         Err(e) => review_failed(e, ctx, &sess, &state, id, String::new()).await,
     }
@@ -136,7 +133,6 @@ struct RejectForm {
 }
 
 async fn reject(
-    req: HttpRequest,
     op: Operator,
     ctx: PageCtx,
     sess: Session,
@@ -159,12 +155,14 @@ async fn reject(
             },
         ));
     }
-    let actor = Actor::user(op.0.user_id, None, client_addr(&req, &state.settings));
+    let actor = op.actor.clone();
     match onboarding::reject(state.app(), id, &reason, &actor, &ctx.i18n).await {
-        Ok(()) => {
-            session::flash(&sess, FlashLevel::Success, ctx.t("flash-rejected"));
-            Ok(redirect(routes::ADMIN_APPLICATIONS))
-        }
+        Ok(()) => Ok(redirect_with(
+            &sess,
+            FlashLevel::Success,
+            ctx.t("flash-rejected"),
+            routes::ADMIN_APPLICATIONS,
+        )),
         Err(e) => review_failed(e, ctx, &sess, &state, id, reason).await,
     }
 }
@@ -179,10 +177,12 @@ async fn review_failed(
 ) -> Result<HttpResponse, AppError> {
     match e {
         ReviewError::NotFound => Err(AppError::NotFound),
-        ReviewError::AlreadyDecided => {
-            session::flash(sess, FlashLevel::Info, ctx.t("flash-already-decided"));
-            Ok(redirect(routes::ADMIN_APPLICATIONS))
-        }
+        ReviewError::AlreadyDecided => Ok(redirect_with(
+            sess,
+            FlashLevel::Info,
+            ctx.t("flash-already-decided"),
+            routes::ADMIN_APPLICATIONS,
+        )),
         ReviewError::EmailTaken => {
             let app = load(state, id).await?;
             let error = Some(ctx.t_args(

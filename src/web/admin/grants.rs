@@ -2,22 +2,20 @@
 
 use actix_session::Session;
 use actix_web::http::StatusCode;
-use actix_web::{HttpRequest, HttpResponse, web};
+use actix_web::{HttpResponse, web};
 
 use super::grant_forms::{CreditForm, DiscountForm, GrantForms};
 use super::partner_pages::detail_page;
-use crate::app::Actor;
 use crate::app::grants::{self as app_grants, CreditGrant, DiscountGrant, Off};
 use crate::billing::money::Cents;
 use crate::billing::month::Month;
 use crate::state::AppState;
 use crate::store::customers;
-use crate::web::client_addr;
 use crate::web::error::AppError;
 use crate::web::guard::Operator;
-use crate::web::page::{PageCtx, redirect, render_status};
+use crate::web::page::{PageCtx, redirect_with, render_status};
 use crate::web::routes;
-use crate::web::session::{self, FlashLevel};
+use crate::web::session::FlashLevel;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route(
@@ -60,7 +58,6 @@ async fn refuse(
 }
 
 async fn grant_discount(
-    req: HttpRequest,
     op: Operator,
     ctx: PageCtx,
     sess: Session,
@@ -100,7 +97,7 @@ async fn grant_discount(
         },
     };
     let service = f.service.trim();
-    let actor = Actor::user(op.0.user_id, None, client_addr(&req, &state.settings));
+    let actor = op.actor.clone();
     let grant = DiscountGrant {
         partner_id,
         customer_id,
@@ -111,15 +108,15 @@ async fn grant_discount(
         note: f.note.trim(),
     };
     app_grants::grant_discount(state.app(), &actor, grant).await?;
-    session::flash(&sess, FlashLevel::Success, ctx.t("flash-discount-granted"));
-    Ok(redirect(&format!(
-        "{}/{partner_id}",
-        routes::ADMIN_PARTNERS
-    )))
+    Ok(redirect_with(
+        &sess,
+        FlashLevel::Success,
+        ctx.t("flash-discount-granted"),
+        &format!("{}/{partner_id}", routes::ADMIN_PARTNERS),
+    ))
 }
 
 async fn grant_credit(
-    req: HttpRequest,
     op: Operator,
     ctx: PageCtx,
     sess: Session,
@@ -150,7 +147,7 @@ async fn grant_credit(
     if expires_on < effective_on {
         return refuse(ctx, &state, partner_id, fail("error-grant-dates")).await;
     }
-    let actor = Actor::user(op.0.user_id, None, client_addr(&req, &state.settings));
+    let actor = op.actor.clone();
     let grant = CreditGrant {
         partner_id,
         customer_id,
@@ -160,9 +157,10 @@ async fn grant_credit(
         note: f.note.trim(),
     };
     app_grants::grant_credit(state.app(), &actor, grant).await?;
-    session::flash(&sess, FlashLevel::Success, ctx.t("flash-credit-granted"));
-    Ok(redirect(&format!(
-        "{}/{partner_id}",
-        routes::ADMIN_PARTNERS
-    )))
+    Ok(redirect_with(
+        &sess,
+        FlashLevel::Success,
+        ctx.t("flash-credit-granted"),
+        &format!("{}/{partner_id}", routes::ADMIN_PARTNERS),
+    ))
 }

@@ -2,12 +2,11 @@
 //! resending the owner's activation link.
 
 use actix_session::Session;
-use actix_web::{HttpRequest, HttpResponse, web};
+use actix_web::{HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 
 use super::grant_forms::GrantForms;
-use crate::app::Actor;
 use crate::app::customers as app_customers;
 use crate::app::onboarding::{self, Resent, ReviewError};
 use crate::app::partners as app_partners;
@@ -18,10 +17,9 @@ use crate::store::customers::{self, Customer};
 use crate::store::grants::{self, CreditRow, DiscountRow};
 use crate::store::partners::{self, Partner};
 use crate::store::users::{self, User};
-use crate::web::client_addr;
 use crate::web::error::AppError;
 use crate::web::guard::Operator;
-use crate::web::page::{PageCtx, redirect, render};
+use crate::web::page::{PageCtx, redirect, redirect_with, render};
 use crate::web::routes;
 use crate::web::session::{self, FlashLevel};
 
@@ -156,7 +154,6 @@ pub async fn detail_page(
 }
 
 async fn set_state(
-    req: HttpRequest,
     op: Operator,
     ctx: PageCtx,
     sess: Session,
@@ -164,52 +161,49 @@ async fn set_state(
     id: i64,
     new_state: PartnerState,
 ) -> Result<HttpResponse, AppError> {
-    let actor = Actor::user(op.0.user_id, None, client_addr(&req, &state.settings));
+    let actor = op.actor.clone();
     let partner = app_partners::set_state(state.app(), &actor, id, new_state).await?;
     let key = if new_state == PartnerState::Suspended {
         "flash-partner-suspended"
     } else {
         "flash-partner-reactivated"
     };
-    session::flash(
+    Ok(redirect_with(
         &sess,
         FlashLevel::Success,
         ctx.t_args(key, &[("partner", &partner.name)]),
-    );
-    Ok(redirect(&format!("{}/{id}", routes::ADMIN_PARTNERS)))
+        &format!("{}/{id}", routes::ADMIN_PARTNERS),
+    ))
 }
 
 async fn suspend(
-    req: HttpRequest,
     op: Operator,
     ctx: PageCtx,
     sess: Session,
     state: web::Data<AppState>,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
-    set_state(req, op, ctx, sess, state, *id, PartnerState::Suspended).await
+    set_state(op, ctx, sess, state, *id, PartnerState::Suspended).await
 }
 
 async fn reactivate(
-    req: HttpRequest,
     op: Operator,
     ctx: PageCtx,
     sess: Session,
     state: web::Data<AppState>,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
-    set_state(req, op, ctx, sess, state, *id, PartnerState::Active).await
+    set_state(op, ctx, sess, state, *id, PartnerState::Active).await
 }
 
 async fn resend_activation(
-    req: HttpRequest,
     op: Operator,
     ctx: PageCtx,
     sess: Session,
     state: web::Data<AppState>,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
-    let actor = Actor::user(op.0.user_id, None, client_addr(&req, &state.settings));
+    let actor = op.actor.clone();
     let partner_page = format!("{}/{}", routes::ADMIN_PARTNERS, *id);
     match onboarding::resend_activation(state.app(), *id, &actor, &ctx.i18n).await {
         Ok(Resent::Sent { email }) => session::flash(
@@ -228,7 +222,6 @@ async fn resend_activation(
 
 /// Operators suspend a customer (and lift it): a customer of the partner in the URL only.
 async fn set_customer_state(
-    req: HttpRequest,
     op: Operator,
     ctx: PageCtx,
     sess: Session,
@@ -236,25 +229,21 @@ async fn set_customer_state(
     (partner_id, org_id): (i64, String),
     (from, to): (CustomerState, CustomerState),
 ) -> Result<HttpResponse, AppError> {
-    let actor = Actor::user(op.0.user_id, None, client_addr(&req, &state.settings));
+    let actor = op.actor.clone();
     let c =
         app_customers::change_state(state.app(), &actor, partner_id, &org_id, (from, to)).await?;
-    session::flash(
+    Ok(redirect_with(
         &sess,
         FlashLevel::Success,
         ctx.t_args(
             "flash-customer-state",
             &[("org", &c.org_name), ("state", to.as_str())],
         ),
-    );
-    Ok(redirect(&format!(
-        "{}/{partner_id}",
-        routes::ADMIN_PARTNERS
-    )))
+        &format!("{}/{partner_id}", routes::ADMIN_PARTNERS),
+    ))
 }
 
 async fn suspend_customer(
-    req: HttpRequest,
     op: Operator,
     ctx: PageCtx,
     sess: Session,
@@ -262,7 +251,6 @@ async fn suspend_customer(
     path: web::Path<(i64, String)>,
 ) -> Result<HttpResponse, AppError> {
     set_customer_state(
-        req,
         op,
         ctx,
         sess,
@@ -274,7 +262,6 @@ async fn suspend_customer(
 }
 
 async fn unsuspend_customer(
-    req: HttpRequest,
     op: Operator,
     ctx: PageCtx,
     sess: Session,
@@ -282,7 +269,6 @@ async fn unsuspend_customer(
     path: web::Path<(i64, String)>,
 ) -> Result<HttpResponse, AppError> {
     set_customer_state(
-        req,
         op,
         ctx,
         sess,

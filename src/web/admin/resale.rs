@@ -5,11 +5,10 @@ use std::collections::BTreeMap;
 
 use actix_session::Session;
 use actix_web::http::StatusCode;
-use actix_web::{HttpRequest, HttpResponse, web};
+use actix_web::{HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 
-use crate::app::Actor;
 use crate::app::authorizations::{
     self, AuthorizationError, AuthorizationField as F, AuthorizationRequest, Move,
 };
@@ -19,11 +18,10 @@ use crate::state::AppState;
 use crate::store::authorizations::Authorization;
 use crate::store::offers::{Filter, Offer};
 use crate::store::partners::{self, Partner};
-use crate::web::client_addr;
 use crate::web::console::offers::Figures;
 use crate::web::error::AppError;
 use crate::web::guard::Operator;
-use crate::web::page::{PageCtx, redirect, render, render_status};
+use crate::web::page::{PageCtx, redirect, redirect_with, render, render_status};
 use crate::web::routes;
 use crate::web::session::{self, FlashLevel};
 
@@ -45,10 +43,6 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         )
         .route(at(routes::ADMIN_OFFERS), web::get().to(offer_list))
         .route(at(routes::ADMIN_OFFER), web::get().to(offer_detail));
-}
-
-fn actor(req: &HttpRequest, state: &AppState, op: &Operator) -> Actor {
-    Actor::user(op.0.user_id, None, client_addr(req, &state.settings))
 }
 
 async fn resellers(state: &AppState) -> Result<Vec<Partner>, AppError> {
@@ -206,7 +200,6 @@ async fn list(
 }
 
 async fn create(
-    req: HttpRequest,
     op: Operator,
     ctx: PageCtx,
     sess: Session,
@@ -215,19 +208,17 @@ async fn create(
 ) -> Result<HttpResponse, AppError> {
     let v = form.into_inner();
     let partner_id = v.partner.trim().parse().unwrap_or(0);
-    let actor = actor(&req, &state, &op);
+    let actor = op.actor.clone();
     match authorizations::create(state.app(), &actor, partner_id, &v.request()).await {
-        Ok(a) => {
-            session::flash(
-                &sess,
-                FlashLevel::Success,
-                ctx.t_args(
-                    "flash-authorization-created",
-                    &[("id", &a.authorization_id.to_string())],
-                ),
-            );
-            Ok(redirect(&routes::admin_authorization(a.authorization_id)))
-        }
+        Ok(a) => Ok(redirect_with(
+            &sess,
+            FlashLevel::Success,
+            ctx.t_args(
+                "flash-authorization-created",
+                &[("id", &a.authorization_id.to_string())],
+            ),
+            &routes::admin_authorization(a.authorization_id),
+        )),
         Err(AuthorizationError::Invalid(bad)) => {
             let errors = field_errors(&ctx, &bad);
             let f = ListFilters::default();
@@ -304,7 +295,6 @@ async fn detail(
 }
 
 async fn update(
-    req: HttpRequest,
     op: Operator,
     ctx: PageCtx,
     sess: Session,
@@ -313,16 +303,14 @@ async fn update(
     form: web::Form<AuthorizationForm>,
 ) -> Result<HttpResponse, AppError> {
     let v = form.into_inner();
-    let actor = actor(&req, &state, &op);
+    let actor = op.actor.clone();
     match authorizations::update(state.app(), &actor, *id, &v.request()).await {
-        Ok(_) => {
-            session::flash(
-                &sess,
-                FlashLevel::Success,
-                ctx.t("flash-authorization-saved"),
-            );
-            Ok(redirect(&routes::admin_authorization(*id)))
-        }
+        Ok(_) => Ok(redirect_with(
+            &sess,
+            FlashLevel::Success,
+            ctx.t("flash-authorization-saved"),
+            &routes::admin_authorization(*id),
+        )),
         Err(AuthorizationError::Invalid(bad)) => {
             let errors = field_errors(&ctx, &bad);
             detail_page(
@@ -335,20 +323,17 @@ async fn update(
             )
             .await
         }
-        Err(AuthorizationError::NotDraft(s)) => {
-            session::flash(
-                &sess,
-                FlashLevel::Error,
-                ctx.t_args("flash-authorization-not-draft", &[("state", s.as_str())]),
-            );
-            Ok(redirect(&routes::admin_authorization(*id)))
-        }
+        Err(AuthorizationError::NotDraft(s)) => Ok(redirect_with(
+            &sess,
+            FlashLevel::Error,
+            ctx.t_args("flash-authorization-not-draft", &[("state", s.as_str())]),
+            &routes::admin_authorization(*id),
+        )),
         Err(e) => Err(e.into()),
     }
 }
 
 async fn change(
-    req: HttpRequest,
     op: Operator,
     ctx: PageCtx,
     sess: Session,
@@ -356,7 +341,7 @@ async fn change(
     id: i64,
     m: Move,
 ) -> Result<HttpResponse, AppError> {
-    let actor = actor(&req, &state, &op);
+    let actor = op.actor.clone();
     match authorizations::change_state(state.app(), &actor, id, m).await {
         Ok(a) => session::flash(
             &sess,
@@ -377,25 +362,23 @@ async fn change(
 }
 
 async fn activate(
-    req: HttpRequest,
     op: Operator,
     ctx: PageCtx,
     sess: Session,
     state: web::Data<AppState>,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
-    change(req, op, ctx, sess, state, *id, Move::Activate).await
+    change(op, ctx, sess, state, *id, Move::Activate).await
 }
 
 async fn restrict(
-    req: HttpRequest,
     op: Operator,
     ctx: PageCtx,
     sess: Session,
     state: web::Data<AppState>,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
-    change(req, op, ctx, sess, state, *id, Move::Restrict).await
+    change(op, ctx, sess, state, *id, Move::Restrict).await
 }
 
 #[derive(Debug, Default, Clone, Deserialize)]

@@ -3,20 +3,19 @@
 
 use actix_session::Session;
 use actix_web::http::StatusCode;
-use actix_web::{HttpRequest, HttpResponse, web};
+use actix_web::{HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 
 use crate::app::api_keys::{self as keys, KeyError};
 use crate::state::AppState;
 use crate::store::api_keys::{self, ApiKeyRow};
-use crate::web::client_addr;
 use crate::web::error::AppError;
 use crate::web::guard::Manager;
 use crate::web::keys::{KeyCreated, key_created_page};
-use crate::web::page::{PageCtx, redirect, render, render_status};
+use crate::web::page::{PageCtx, redirect_with, render, render_status};
 use crate::web::routes;
-use crate::web::session::{self, FlashLevel};
+use crate::web::session::FlashLevel;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route(
@@ -68,13 +67,12 @@ struct CreateForm {
 }
 
 async fn create(
-    req: HttpRequest,
     m: Manager,
     ctx: PageCtx,
     state: web::Data<AppState>,
     form: web::Form<CreateForm>,
 ) -> Result<HttpResponse, AppError> {
-    let actor = m.actor(client_addr(&req, &state.settings));
+    let actor = m.actor.clone();
     match keys::create(state.app(), &state.vault, &actor, &form.name).await {
         Ok(created) => Ok(key_created_page(&KeyCreated::new(
             ctx,
@@ -122,19 +120,18 @@ async fn confirm_revoke(
 }
 
 async fn revoke(
-    req: HttpRequest,
     m: Manager,
     ctx: PageCtx,
     sess: Session,
     state: web::Data<AppState>,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
-    let actor = m.actor(client_addr(&req, &state.settings));
+    let actor = m.actor.clone();
     let key = keys::revoke(state.app(), &actor, *id).await?;
-    session::flash(
+    Ok(redirect_with(
         &sess,
         FlashLevel::Success,
         ctx.t_args("flash-key-revoked", &[("name", &key.name)]),
-    );
-    Ok(redirect(routes::CONSOLE_API_KEYS))
+        routes::CONSOLE_API_KEYS,
+    ))
 }

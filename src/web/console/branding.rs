@@ -4,13 +4,12 @@
 use actix_multipart::Multipart;
 use actix_session::Session;
 use actix_web::http::StatusCode;
-use actix_web::{HttpRequest, HttpResponse, web};
+use actix_web::{HttpResponse, web};
 use askama::Template;
 
 use crate::app::logos::{self, LogoField};
 use crate::domain::MAX_LOGO_BYTES;
 use crate::state::AppState;
-use crate::web::client_addr;
 use crate::web::error::AppError;
 use crate::web::guard::{Manager, Member};
 use crate::web::logos::{Brand, brand};
@@ -71,7 +70,6 @@ async fn page(
 }
 
 async fn replace(
-    req: HttpRequest,
     manager: Manager,
     ctx: PageCtx,
     sess: Session,
@@ -85,7 +83,7 @@ async fn replace(
         _ => return Err(AppError::NotFound),
     };
     let parts = FormParts::read(mp, MAX_LOGO_BYTES).await?;
-    let actor = manager.actor(client_addr(&req, &state.settings));
+    let actor = manager.actor.clone();
     match logos::replace(state.app(), &actor, dark, &parts.file("logo")).await? {
         LogoField::Stored { warning, .. } => {
             session::flash(

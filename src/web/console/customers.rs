@@ -2,7 +2,7 @@
 //! customer's page, marking a customer expired, and a CSV export of the list as filtered.
 
 use actix_session::Session;
-use actix_web::{HttpRequest, HttpResponse, web};
+use actix_web::{HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 
@@ -12,13 +12,12 @@ use crate::billing::month::Month;
 use crate::domain::{Action, CustomerState};
 use crate::state::AppState;
 use crate::store::customers::{self, Customer};
-use crate::web::client_addr;
 use crate::web::csv::CsvFile;
 use crate::web::error::AppError;
 use crate::web::guard::{Manager, Member};
-use crate::web::page::{PageCtx, redirect, render};
+use crate::web::page::{PageCtx, redirect_with, render};
 use crate::web::routes;
-use crate::web::session::{self, FlashLevel};
+use crate::web::session::FlashLevel;
 
 const PAGE_SIZE: i64 = 50;
 
@@ -267,25 +266,20 @@ async fn detail(
 
 /// Marks an active customer expired at the end of its contract.
 async fn expire(
-    req: HttpRequest,
     m: Manager,
     ctx: PageCtx,
     sess: Session,
     state: web::Data<AppState>,
     org_id: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    let actor = m.actor(client_addr(&req, &state.settings));
+    let actor = m.actor.clone();
     let states = (CustomerState::Active, CustomerState::Expired);
     let c = crate::app::customers::change_state(state.app(), &actor, m.partner_id, &org_id, states)
         .await?;
-    session::flash(
+    Ok(redirect_with(
         &sess,
         FlashLevel::Success,
         ctx.t_args("flash-customer-expired", &[("org", &c.org_name)]),
-    );
-    Ok(redirect(&format!(
-        "{}/{}",
-        routes::CONSOLE_CUSTOMERS,
-        c.org_id
-    )))
+        &format!("{}/{}", routes::CONSOLE_CUSTOMERS, c.org_id),
+    ))
 }

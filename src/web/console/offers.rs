@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use actix_session::Session;
 use actix_web::http::StatusCode;
-use actix_web::{HttpRequest, HttpResponse, web};
+use actix_web::{HttpResponse, web};
 use askama::Template;
 use chrono::NaiveDate;
 use serde::Deserialize;
@@ -19,11 +19,10 @@ use crate::domain::{OfferState, PartnerKind};
 use crate::state::AppState;
 use crate::store::authorizations::Authorization;
 use crate::store::offers::Offer;
-use crate::web::client_addr;
 use crate::web::error::AppError;
 use crate::web::guard::partner_kind;
 use crate::web::guard::{Manager, Member};
-use crate::web::page::{PageCtx, redirect, render, render_status};
+use crate::web::page::{PageCtx, redirect, redirect_with, render, render_status};
 use crate::web::routes;
 use crate::web::session::{self, FlashLevel};
 
@@ -130,12 +129,11 @@ impl Figures for HeldPage {
 }
 
 async fn held(
-    req: HttpRequest,
     m: Member,
     ctx: PageCtx,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, AppError> {
-    let actor = m.actor(client_addr(&req, &state.settings));
+    let actor = m.actor.clone();
     let items = authorizations::held(&state.db, &actor).await?;
     render(&HeldPage {
         ctx,
@@ -184,14 +182,13 @@ impl Figures for ListPage {
 }
 
 async fn list(
-    req: HttpRequest,
     m: Member,
     ctx: PageCtx,
     state: web::Data<AppState>,
     f: web::Query<Filters>,
 ) -> Result<HttpResponse, AppError> {
     let f = f.into_inner();
-    let actor = m.actor(client_addr(&req, &state.settings));
+    let actor = m.actor.clone();
     let mut rows = offers::page(
         state.app(),
         &actor,
@@ -342,13 +339,12 @@ async fn form_page(
 /// `?authorization=ID` (and `?replaces=ID` for a replacement); without an authorization, the
 /// page asks which one first.
 async fn new_form(
-    req: HttpRequest,
     m: Manager,
     ctx: PageCtx,
     state: web::Data<AppState>,
     q: web::Query<OfferForm>,
 ) -> Result<HttpResponse, AppError> {
-    let actor = m.actor(client_addr(&req, &state.settings));
+    let actor = m.actor.clone();
     let mut v = q.into_inner();
     if let Some(old) = v.replaces() {
         let o = offers::view(state.app(), &actor, old).await?.offer;
@@ -428,37 +424,33 @@ fn flash_refusal(ctx: &PageCtx, sess: &Session, e: &OfferError) {
 }
 
 async fn create(
-    req: HttpRequest,
     m: Manager,
     ctx: PageCtx,
     sess: Session,
     state: web::Data<AppState>,
     form: web::Form<OfferForm>,
 ) -> Result<HttpResponse, AppError> {
-    let actor = m.actor(client_addr(&req, &state.settings));
+    let actor = m.actor.clone();
     let v = form.into_inner();
     match offers::create(state.app(), &actor, &v.request(), v.replaces()).await {
-        Ok(o) => {
-            session::flash(
-                &sess,
-                FlashLevel::Success,
-                ctx.t_args("flash-offer-created", &[("id", &o.offer_id.to_string())]),
-            );
-            Ok(redirect(&routes::console_offer(o.offer_id)))
-        }
+        Ok(o) => Ok(redirect_with(
+            &sess,
+            FlashLevel::Success,
+            ctx.t_args("flash-offer-created", &[("id", &o.offer_id.to_string())]),
+            &routes::console_offer(o.offer_id),
+        )),
         Err(e) => refused(&state, &actor, ctx, &sess, None, v, e).await,
     }
 }
 
 async fn edit_form(
-    req: HttpRequest,
     m: Manager,
     ctx: PageCtx,
     sess: Session,
     state: web::Data<AppState>,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
-    let actor = m.actor(client_addr(&req, &state.settings));
+    let actor = m.actor.clone();
     let o = offers::view(state.app(), &actor, *id).await?.offer;
     if o.state != OfferState::Draft {
         flash_refusal(&ctx, &sess, &OfferError::State(o.state, offers::Step::Edit));
@@ -478,7 +470,6 @@ async fn edit_form(
 }
 
 async fn edit(
-    req: HttpRequest,
     m: Manager,
     ctx: PageCtx,
     sess: Session,
@@ -486,13 +477,15 @@ async fn edit(
     id: web::Path<i64>,
     form: web::Form<OfferForm>,
 ) -> Result<HttpResponse, AppError> {
-    let actor = m.actor(client_addr(&req, &state.settings));
+    let actor = m.actor.clone();
     let v = form.into_inner();
     match offers::update(state.app(), &actor, *id, &v.request()).await {
-        Ok(o) => {
-            session::flash(&sess, FlashLevel::Success, ctx.t("flash-offer-saved"));
-            Ok(redirect(&routes::console_offer(o.offer_id)))
-        }
+        Ok(o) => Ok(redirect_with(
+            &sess,
+            FlashLevel::Success,
+            ctx.t("flash-offer-saved"),
+            &routes::console_offer(o.offer_id),
+        )),
         Err(e) => {
             // The form keeps what the offer is made from, whatever was posted.
             let current = offers::view(state.app(), &actor, *id).await?.offer;
@@ -572,19 +565,17 @@ async fn detail_page(
 }
 
 async fn detail(
-    req: HttpRequest,
     m: Member,
     ctx: PageCtx,
     state: web::Data<AppState>,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
-    let actor = m.actor(client_addr(&req, &state.settings));
+    let actor = m.actor.clone();
     detail_page(&state, &actor, &m, ctx, *id, None, None).await
 }
 
 /// Releases or cancels an offer, and goes back to its page with what happened.
 async fn change(
-    req: HttpRequest,
     m: Manager,
     ctx: PageCtx,
     sess: Session,
@@ -592,7 +583,7 @@ async fn change(
     id: i64,
     step: offers::Step,
 ) -> Result<HttpResponse, AppError> {
-    let actor = m.actor(client_addr(&req, &state.settings));
+    let actor = m.actor.clone();
     let (done, flash) = match step {
         offers::Step::Release => (
             offers::release(state.app(), &actor, id).await,
@@ -612,25 +603,23 @@ async fn change(
 }
 
 async fn release(
-    req: HttpRequest,
     m: Manager,
     ctx: PageCtx,
     sess: Session,
     state: web::Data<AppState>,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
-    change(req, m, ctx, sess, state, *id, offers::Step::Release).await
+    change(m, ctx, sess, state, *id, offers::Step::Release).await
 }
 
 async fn cancel(
-    req: HttpRequest,
     m: Manager,
     ctx: PageCtx,
     sess: Session,
     state: web::Data<AppState>,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
-    change(req, m, ctx, sess, state, *id, offers::Step::Cancel).await
+    change(m, ctx, sess, state, *id, offers::Step::Cancel).await
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -640,7 +629,6 @@ struct AcceptForm {
 }
 
 async fn accept(
-    req: HttpRequest,
     m: Manager,
     ctx: PageCtx,
     sess: Session,
@@ -648,7 +636,7 @@ async fn accept(
     id: web::Path<i64>,
     form: web::Form<AcceptForm>,
 ) -> Result<HttpResponse, AppError> {
-    let actor = m.actor(client_addr(&req, &state.settings));
+    let actor = m.actor.clone();
     match offers::accept(
         state.app(),
         &actor,
@@ -657,27 +645,22 @@ async fn accept(
     )
     .await
     {
-        Ok(a) => {
-            session::flash(
-                &sess,
-                FlashLevel::Success,
-                ctx.t_args(
-                    "flash-offer-accepted",
-                    &[
-                        ("org", &a.org_id),
-                        ("first", &a.agreement.first.to_string()),
-                        ("last", &a.agreement.last.to_string()),
-                    ],
-                ),
-            );
-            Ok(redirect(&routes::console_offer(*id)))
-        }
+        Ok(a) => Ok(redirect_with(
+            &sess,
+            FlashLevel::Success,
+            ctx.t_args(
+                "flash-offer-accepted",
+                &[
+                    ("org", &a.org_id),
+                    ("first", &a.agreement.first.to_string()),
+                    ("last", &a.agreement.last.to_string()),
+                ],
+            ),
+            &routes::console_offer(*id),
+        )),
         Err(OfferError::Invalid(bad)) => {
             let message = bad.first().map(|(_, key)| ctx.t(key));
-            let member = Member {
-                user: m.user.clone(),
-                partner_id: m.partner_id,
-            };
+            let member = m.member();
             let written = form.into_inner().accepted_on;
             detail_page(&state, &actor, &member, ctx, *id, Some(written), message).await
         }

@@ -15,10 +15,9 @@ use crate::http::session_origin;
 use crate::i18n::LANGUAGES;
 use crate::state::AppState;
 use crate::store::partners::{self, Partner};
-use crate::web::client_addr;
 use crate::web::error::AppError;
 use crate::web::guard::Member;
-use crate::web::page::{PageCtx, redirect, render_status};
+use crate::web::page::{PageCtx, redirect_with, render_status};
 use crate::web::routes;
 use crate::web::session::{self, FlashLevel};
 
@@ -108,7 +107,7 @@ async fn render_page(
     } else {
         StatusCode::UNPROCESSABLE_ENTITY
     };
-    let actor = m.actor(String::new());
+    let actor = m.actor.clone();
     Ok(render_status(
         status,
         &SettingsPage {
@@ -149,20 +148,21 @@ fn field_error(
 }
 
 async fn profile(
-    req: HttpRequest,
     m: Member,
     ctx: PageCtx,
     sess: Session,
     state: web::Data<AppState>,
     form: web::Form<ProfileForm>,
 ) -> Result<HttpResponse, AppError> {
-    let actor = m.actor(client_addr(&req, &state.settings));
+    let actor = m.actor.clone();
     let v = form.into_inner();
     match settings::update_profile(state.app(), &actor, &v.display_name, &v.language).await {
-        Ok(()) => {
-            session::flash(&sess, FlashLevel::Success, ctx.t("flash-settings-saved"));
-            Ok(redirect(routes::CONSOLE_SETTINGS))
-        }
+        Ok(()) => Ok(redirect_with(
+            &sess,
+            FlashLevel::Success,
+            ctx.t("flash-settings-saved"),
+            routes::CONSOLE_SETTINGS,
+        )),
         Err(e) => {
             let errors = field_error(&ctx, e)?;
             render_page(&state, &m, ctx, Some(v), None, errors).await
@@ -197,30 +197,35 @@ async fn password(
         return render_page(&state, &m, ctx, None, None, errors).await;
     }
     let hash = state.passwords.hash(&form.password).await?;
-    let actor = m.actor(client_addr(&req, &state.settings));
+    let actor = m.actor.clone();
     let origin = session_origin(&req, &state.settings);
     let id = settings::change_password(state.app(), &actor, &hash, &origin).await?;
     // Every session ended with the change; this browser goes on under a new one.
     session::begin(&sess, &id, state.now().timestamp())?;
-    session::flash(&sess, FlashLevel::Success, ctx.t("flash-password-set"));
-    Ok(redirect(routes::CONSOLE_SETTINGS))
+    Ok(redirect_with(
+        &sess,
+        FlashLevel::Success,
+        ctx.t("flash-password-set"),
+        routes::CONSOLE_SETTINGS,
+    ))
 }
 
 async fn partner(
-    req: HttpRequest,
     m: Member,
     ctx: PageCtx,
     sess: Session,
     state: web::Data<AppState>,
     form: web::Form<PartnerForm>,
 ) -> Result<HttpResponse, AppError> {
-    let actor = m.actor(client_addr(&req, &state.settings));
+    let actor = m.actor.clone();
     let v = form.into_inner();
     match settings::update_partner(state.app(), &actor, &v.contact_email, &v.website_url).await {
-        Ok(()) => {
-            session::flash(&sess, FlashLevel::Success, ctx.t("flash-settings-saved"));
-            Ok(redirect(routes::CONSOLE_SETTINGS))
-        }
+        Ok(()) => Ok(redirect_with(
+            &sess,
+            FlashLevel::Success,
+            ctx.t("flash-settings-saved"),
+            routes::CONSOLE_SETTINGS,
+        )),
         Err(e) => {
             let errors = field_error(&ctx, e)?;
             render_page(&state, &m, ctx, None, Some(v), errors).await

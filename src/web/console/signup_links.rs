@@ -4,7 +4,7 @@
 
 use actix_session::Session;
 use actix_web::http::StatusCode;
-use actix_web::{HttpRequest, HttpResponse, web};
+use actix_web::{HttpResponse, web};
 use askama::Template;
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
@@ -13,13 +13,12 @@ use crate::app::signup_links::{self as links, Field, LinkError, NewLinkRequest};
 use crate::domain::PartnerKind;
 use crate::state::AppState;
 use crate::store::signup_links::SignupLink;
-use crate::web::client_addr;
 use crate::web::error::AppError;
 use crate::web::guard::partner_kind;
 use crate::web::guard::{Manager, Member};
-use crate::web::page::{PageCtx, redirect, render, render_status};
+use crate::web::page::{PageCtx, redirect_with, render, render_status};
 use crate::web::routes;
-use crate::web::session::{self, FlashLevel};
+use crate::web::session::FlashLevel;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     let msp = || partner_kind(PartnerKind::Msp);
@@ -93,12 +92,11 @@ impl ListPage {
 }
 
 async fn list(
-    req: HttpRequest,
     m: Member,
     ctx: PageCtx,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, AppError> {
-    let actor = m.actor(client_addr(&req, &state.settings));
+    let actor = m.actor.clone();
     let links = links::list(&state.db, &actor).await?;
     render(&ListPage {
         ctx,
@@ -112,13 +110,12 @@ async fn list(
 }
 
 async fn create(
-    req: HttpRequest,
     m: Manager,
     ctx: PageCtx,
     state: web::Data<AppState>,
     form: web::Form<CreateForm>,
 ) -> Result<HttpResponse, AppError> {
-    let actor = m.actor(client_addr(&req, &state.settings));
+    let actor = m.actor.clone();
     let v = form.into_inner();
     let now = state.now();
     let created = links::create(
@@ -178,27 +175,29 @@ struct RevokePage {
 }
 
 async fn confirm_revoke(
-    req: HttpRequest,
     m: Manager,
     ctx: PageCtx,
     state: web::Data<AppState>,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
-    let actor = m.actor(client_addr(&req, &state.settings));
+    let actor = m.actor.clone();
     let link = links::find(&state.db, &actor, *id).await?;
     render(&RevokePage { ctx, link })
 }
 
 async fn revoke(
-    req: HttpRequest,
     m: Manager,
     ctx: PageCtx,
     sess: Session,
     state: web::Data<AppState>,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
-    let actor = m.actor(client_addr(&req, &state.settings));
+    let actor = m.actor.clone();
     links::revoke(&state.db, &actor, *id, state.now()).await?;
-    session::flash(&sess, FlashLevel::Success, ctx.t("flash-link-revoked"));
-    Ok(redirect(routes::CONSOLE_SIGNUP_LINKS))
+    Ok(redirect_with(
+        &sess,
+        FlashLevel::Success,
+        ctx.t("flash-link-revoked"),
+        routes::CONSOLE_SIGNUP_LINKS,
+    ))
 }

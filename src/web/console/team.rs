@@ -3,17 +3,16 @@
 
 use actix_session::Session;
 use actix_web::http::StatusCode;
-use actix_web::{HttpRequest, HttpResponse, web};
+use actix_web::{HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 
 use crate::app::team::{self, MemberRow, TeamError};
 use crate::domain::{Action, Role};
 use crate::state::AppState;
-use crate::web::client_addr;
 use crate::web::error::AppError;
 use crate::web::guard::{Manager, Member};
-use crate::web::page::{PageCtx, redirect, render_status};
+use crate::web::page::{PageCtx, redirect, redirect_with, render_status};
 use crate::web::routes;
 use crate::web::session::{self, FlashLevel};
 
@@ -113,38 +112,34 @@ async fn render_page(
 }
 
 async fn page(
-    req: HttpRequest,
     m: Member,
     ctx: PageCtx,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, AppError> {
-    let actor = m.actor(client_addr(&req, &state.settings));
+    let actor = m.actor.clone();
     render_page(&state, &m, &actor, ctx, InviteForm::default(), None).await
 }
 
 async fn invite(
-    req: HttpRequest,
     m: Member,
     ctx: PageCtx,
     sess: Session,
     state: web::Data<AppState>,
     form: web::Form<InviteForm>,
 ) -> Result<HttpResponse, AppError> {
-    let actor = m.actor(client_addr(&req, &state.settings));
+    let actor = m.actor.clone();
     let v = form.into_inner();
     let Ok(role) = Role::parse(&v.role) else {
         let e = ctx.t("error-role");
         return render_page(&state, &m, &actor, ctx, v, Some(e)).await;
     };
     match team::invite(state.app(), &actor, &v.email, role, &ctx.i18n).await {
-        Ok(_) => {
-            session::flash(
-                &sess,
-                FlashLevel::Success,
-                ctx.t_args("flash-member-invited", &[("email", v.email.trim())]),
-            );
-            Ok(redirect(routes::CONSOLE_TEAM))
-        }
+        Ok(_) => Ok(redirect_with(
+            &sess,
+            FlashLevel::Success,
+            ctx.t_args("flash-member-invited", &[("email", v.email.trim())]),
+            routes::CONSOLE_TEAM,
+        )),
         Err(TeamError::Email) => {
             let e = ctx.t("error-email-invalid");
             render_page(&state, &m, &actor, ctx, v, Some(e)).await
@@ -184,7 +179,6 @@ async fn after(
 }
 
 async fn change_role(
-    req: HttpRequest,
     m: Manager,
     ctx: PageCtx,
     sess: Session,
@@ -192,7 +186,7 @@ async fn change_role(
     id: web::Path<i64>,
     form: web::Form<RoleForm>,
 ) -> Result<HttpResponse, AppError> {
-    let actor = m.actor(client_addr(&req, &state.settings));
+    let actor = m.actor.clone();
     let role = Role::parse(&form.role).map_err(|_| AppError::BadRequest)?;
     let done = team::change_role(state.app(), &actor, *id, role)
         .await
@@ -201,27 +195,25 @@ async fn change_role(
 }
 
 async fn remove(
-    req: HttpRequest,
     m: Manager,
     ctx: PageCtx,
     sess: Session,
     state: web::Data<AppState>,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
-    let actor = m.actor(client_addr(&req, &state.settings));
+    let actor = m.actor.clone();
     let done = team::remove(state.app(), &actor, *id).await.map(|_| ());
     after(&sess, &ctx, done, "flash-member-removed").await
 }
 
 async fn resend(
-    req: HttpRequest,
     m: Manager,
     ctx: PageCtx,
     sess: Session,
     state: web::Data<AppState>,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
-    let actor = m.actor(client_addr(&req, &state.settings));
+    let actor = m.actor.clone();
     let done = team::resend(state.app(), &actor, *id, &ctx.i18n)
         .await
         .map(|_| ());
@@ -229,14 +221,13 @@ async fn resend(
 }
 
 async fn cancel(
-    req: HttpRequest,
     m: Manager,
     ctx: PageCtx,
     sess: Session,
     state: web::Data<AppState>,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
-    let actor = m.actor(client_addr(&req, &state.settings));
+    let actor = m.actor.clone();
     let done = team::cancel(state.app(), &actor, *id).await.map(|_| ());
     after(&sess, &ctx, done, "flash-invitation-cancelled").await
 }
