@@ -18,9 +18,10 @@ mod digest;
 
 use base64::Engine;
 use chrono::Utc;
-use partner_console::app::{bills, demo, demo_scale};
+use partner_console::app::bills;
 use partner_console::billing::month::Month;
 use partner_console::config::Settings;
+use partner_console::demo::{self, scale as demo_scale};
 use partner_console::startup::Application;
 use secrecy::SecretString;
 

@@ -359,7 +359,9 @@ const BELOW: &[&str] = &[
     "progress",
     "metrics",
 ];
-const SURFACES: &[&str] = &["web", "api", "state", "startup", "http", "telemetry"];
+/// The surfaces and what serves them: they call the use cases. `demo` seeds the demo data
+/// through the use cases, as the CLI's `demo` command does.
+const SURFACES: &[&str] = &["web", "api", "state", "startup", "http", "telemetry", "demo"];
 
 #[test]
 fn no_circle_of_imports_among_source_files() {

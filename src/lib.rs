@@ -7,6 +7,7 @@ pub mod billing;
 pub mod clock;
 pub mod config;
 pub mod credentials;
+pub mod demo;
 pub mod domain;
 pub mod http;
 pub mod i18n;

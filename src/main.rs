@@ -5,8 +5,9 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use partner_console::app::{demo, operators};
+use partner_console::app::operators;
 use partner_console::config::Settings;
+use partner_console::demo;
 use partner_console::startup::{Application, connect_and_migrate};
 use partner_console::telemetry;
 
@@ -205,7 +206,7 @@ async fn run(command: Command, settings: Settings) -> anyhow::Result<ExitCode> {
 
 /// `demo --customers N`: grows the demo MSP, with the import's progress bar.
 async fn scale_demo(db: &partner_console::store::Db, wanted: usize) -> anyhow::Result<()> {
-    use partner_console::app::demo_scale;
+    use partner_console::demo::scale as demo_scale;
     let msp = demo::scale_target(db).await?;
     let adding = demo_scale::missing(db, msp, wanted).await?;
     if adding == 0 {

@@ -14,8 +14,6 @@ pub mod audit;
 pub mod authorizations;
 pub mod bills;
 pub mod customers;
-pub mod demo;
-pub mod demo_scale;
 pub mod grants;
 pub mod logos;
 pub mod offers;

@@ -531,7 +531,7 @@ async fn a_reseller_reads_its_offers_and_margins_in_a_browser() {
     let app = spawn_app().await;
     // The demo's reseller: two authorizations, offers in every state, a replaced agreement and
     // months of usage.
-    let demo = partner_console::app::demo::seed(&app.state.db, &app.state.vault, &app.address)
+    let demo = partner_console::demo::seed(&app.state.db, &app.state.vault, &app.address)
         .await
         .expect("demo data");
     let login = demo
@@ -612,13 +612,13 @@ async fn a_reseller_reads_its_offers_and_margins_in_a_browser() {
 #[tokio::test]
 async fn the_customer_list_pages_to_its_last_page_in_a_browser() {
     let app = spawn_app().await;
-    let demo = partner_console::app::demo::seed(&app.state.db, &app.state.vault, &app.address)
+    let demo = partner_console::demo::seed(&app.state.db, &app.state.vault, &app.address)
         .await
         .expect("demo data");
-    let msp = partner_console::app::demo::scale_target(&app.state.db)
+    let msp = partner_console::demo::scale_target(&app.state.db)
         .await
         .unwrap();
-    partner_console::app::demo_scale::ensure(&app.state.db, msp, 130, |_| {})
+    partner_console::demo::scale::ensure(&app.state.db, msp, 130, |_| {})
         .await
         .unwrap();
     let login = demo
@@ -674,7 +674,7 @@ async fn the_customer_list_pages_to_its_last_page_in_a_browser() {
 #[tokio::test]
 async fn the_console_and_a_signup_page_in_japanese() {
     let app = spawn_app().await;
-    let demo = partner_console::app::demo::seed(&app.state.db, &app.state.vault, &app.address)
+    let demo = partner_console::demo::seed(&app.state.db, &app.state.vault, &app.address)
         .await
         .expect("demo data");
     let login = demo

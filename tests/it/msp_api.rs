@@ -592,7 +592,7 @@ async fn the_demo_bills_mean_what_the_vendor_says_and_add_up() {
         ..Default::default()
     })
     .await;
-    let demo = partner_console::app::demo::seed(&app.state.db, &app.state.vault, &app.address)
+    let demo = partner_console::demo::seed(&app.state.db, &app.state.vault, &app.address)
         .await
         .unwrap();
     let key = demo.curls[0]

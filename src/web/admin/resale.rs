@@ -18,7 +18,7 @@ use crate::state::AppState;
 use crate::store::authorizations::Authorization;
 use crate::store::offers::{Filter, Offer};
 use crate::store::partners::{self, Partner};
-use crate::web::console::offers::Figures;
+use crate::web::console::offers::figures::Figures;
 use crate::web::error::AppError;
 use crate::web::guard::Operator;
 use crate::web::page::{PageCtx, redirect, redirect_with, render, render_status};

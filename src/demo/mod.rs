@@ -1,0 +1,122 @@
+//! `partner-console demo`: demo accounts on the embedded default, so a newcomer can sign in at
+//! once. Running it again keeps the data and resets these accounts to the printed passwords.
+
+use chrono::Utc;
+
+use crate::app::operators::{self, CreateUserError};
+use crate::credentials::api_keys::KeyVault;
+use crate::domain::{PartnerKind, Role};
+use crate::store::StoreError;
+use crate::store::partners::NewPartner;
+use crate::store::users::Membership;
+use crate::store::{Db, partners};
+
+mod accounts;
+mod application;
+mod brands;
+mod history;
+mod keys;
+mod links;
+mod offers;
+mod orgs;
+pub mod scale;
+
+use accounts::{OPERATOR, PARTNERS};
+
+pub struct Demo {
+    pub logins: Vec<DemoLogin>,
+    /// A ready `curl --digest` line per demo partner, with a fresh key.
+    pub curls: Vec<String>,
+    /// A fresh signup link of the demo MSP, printed so a newcomer can try the customer signup.
+    pub signup_url: String,
+}
+
+pub struct DemoLogin {
+    pub email: &'static str,
+    pub password: &'static str,
+    pub who: String,
+}
+
+pub async fn seed(db: &Db, vault: &KeyVault, public_url: &str) -> Result<Demo, CreateUserError> {
+    let mut logins = vec![DemoLogin {
+        email: OPERATOR.0,
+        password: OPERATOR.1,
+        who: "operator".into(),
+    }];
+    operators::ensure_user(db, OPERATOR.0, OPERATOR.1, Membership::Operator).await?;
+    for p in PARTNERS {
+        let partner_id = {
+            let mut tx = db.begin().await?;
+            let id = match partners::find_by_slug(&mut tx, p.slug).await? {
+                Some(found) => found.partner_id,
+                None => {
+                    let new = NewPartner {
+                        name: p.name,
+                        kind: p.kind,
+                        website_url: p.website,
+                        logo_light_id: None,
+                        logo_dark_id: None,
+                    };
+                    partners::insert(&mut tx, new, Utc::now()).await?.0
+                }
+            };
+            tx.commit().await?;
+            id
+        };
+        let owner_id = operators::ensure_user(
+            db,
+            p.owner,
+            p.password,
+            operators::member(partner_id, Role::Owner),
+        )
+        .await?;
+        brands::ensure_logos(db, partner_id, p.name).await?;
+        if p.kind == PartnerKind::Reseller {
+            offers::ensure_offers(db, partner_id, owner_id, public_url).await?;
+        }
+        let kind = match p.kind {
+            PartnerKind::Msp => "MSP",
+            PartnerKind::Reseller => "reseller",
+        };
+        logins.push(DemoLogin {
+            email: p.owner,
+            password: p.password,
+            who: format!("owner of {kind} \"{}\"", p.name),
+        });
+    }
+    application::ensure_pending_application(db).await?;
+    let mut signup_url = String::new();
+    let mut curls = Vec::new();
+    for p in PARTNERS {
+        let mut c = db.acquire().await?;
+        let partner = partners::find_by_slug(&mut c, p.slug)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        drop(c);
+        orgs::ensure_customers(db, &partner).await?;
+        history::ensure_usage(db, &partner).await?;
+        if partner.is_msp() {
+            signup_url = links::fresh_demo_link(db, &partner, public_url).await?;
+        }
+        curls.push(keys::fresh_demo_key(db, vault, &partner, public_url).await?);
+    }
+    Ok(Demo {
+        logins,
+        signup_url,
+        curls,
+    })
+}
+
+/// The demo MSP's partner id, for `demo --customers N`.
+pub async fn scale_target(db: &Db) -> Result<i64, StoreError> {
+    let mut c = db.acquire().await?;
+    let slug = PARTNERS
+        .iter()
+        .find(|p| p.kind == PartnerKind::Msp)
+        .map(|p| p.slug)
+        .unwrap_or_default();
+    Ok(partners::find_by_slug(&mut c, slug)
+        .await?
+        .ok_or(StoreError::NotFound)?
+        .partner_id)
+}

@@ -1,0 +1,188 @@
+//! One offer with its history, and the state changes made from its page.
+
+use super::figures::*;
+use crate::app::Actor;
+use crate::app::offers::{self, OfferError, OfferView};
+use crate::domain::OfferState;
+use crate::state::AppState;
+use crate::web::error::AppError;
+use crate::web::guard::{Manager, Member};
+use crate::web::page::{PageCtx, redirect, redirect_with, render_status};
+use crate::web::routes;
+use crate::web::session::{self, FlashLevel};
+use actix_session::Session;
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, web};
+use askama::Template;
+use chrono::NaiveDate;
+use serde::Deserialize;
+
+#[derive(Template)]
+#[template(path = "console/offer.html")]
+struct DetailPage {
+    ctx: PageCtx,
+    v: OfferView,
+    can_edit: bool,
+    /// The acceptance date as written, and what is wrong with it.
+    accepted_on: String,
+    accept_error: Option<String>,
+    today: NaiveDate,
+}
+
+impl Figures for DetailPage {
+    fn page(&self) -> &PageCtx {
+        &self.ctx
+    }
+}
+
+impl DetailPage {
+    fn shown(&self) -> Shown<'_> {
+        Shown(&self.v.offer)
+    }
+
+    fn is(&self, s: &str) -> bool {
+        self.v.offer.state.as_str() == s
+    }
+
+    fn state_label(&self, s: &OfferState) -> String {
+        self.ctx.t(&format!("offer-state-{s}"))
+    }
+}
+
+pub(super) async fn detail_page(
+    state: &AppState,
+    actor: &Actor,
+    m: &Member,
+    ctx: PageCtx,
+    id: i64,
+    accepted_on: Option<String>,
+    accept_error: Option<String>,
+) -> Result<HttpResponse, AppError> {
+    let v = offers::view(state.app(), actor, id).await?;
+    let today = state.now().date_naive();
+    let status = if accept_error.is_some() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
+    let accepted_on = accepted_on.unwrap_or_else(|| today.min(v.offer.expires_on).to_string());
+    Ok(render_status(
+        status,
+        &DetailPage {
+            ctx,
+            v,
+            can_edit: m.user.is_manager(),
+            accepted_on,
+            accept_error,
+            today,
+        },
+    ))
+}
+
+pub(super) async fn detail(
+    m: Member,
+    ctx: PageCtx,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
+    let actor = m.actor.clone();
+    detail_page(&state, &actor, &m, ctx, *id, None, None).await
+}
+
+/// Releases or cancels an offer, and goes back to its page with what happened.
+pub(super) async fn change(
+    m: Manager,
+    ctx: PageCtx,
+    sess: Session,
+    state: web::Data<AppState>,
+    id: i64,
+    step: offers::Step,
+) -> Result<HttpResponse, AppError> {
+    let actor = m.actor.clone();
+    let (done, flash) = match step {
+        offers::Step::Release => (
+            offers::release(state.app(), &actor, id).await,
+            "flash-offer-released",
+        ),
+        _ => (
+            offers::cancel(state.app(), &actor, id).await,
+            "flash-offer-cancelled",
+        ),
+    };
+    match done {
+        Ok(_) => session::flash(&sess, FlashLevel::Success, ctx.t(flash)),
+        Err(e @ OfferError::State(..)) => flash_refusal(&ctx, &sess, &e),
+        Err(e) => return Err(e.into()),
+    }
+    Ok(redirect(&routes::console_offer(id)))
+}
+
+pub(super) async fn release(
+    m: Manager,
+    ctx: PageCtx,
+    sess: Session,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
+    change(m, ctx, sess, state, *id, offers::Step::Release).await
+}
+
+pub(super) async fn cancel(
+    m: Manager,
+    ctx: PageCtx,
+    sess: Session,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
+    change(m, ctx, sess, state, *id, offers::Step::Cancel).await
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub(super) struct AcceptForm {
+    accepted_on: String,
+}
+
+pub(super) async fn accept(
+    m: Manager,
+    ctx: PageCtx,
+    sess: Session,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+    form: web::Form<AcceptForm>,
+) -> Result<HttpResponse, AppError> {
+    let actor = m.actor.clone();
+    match offers::accept(
+        state.app(),
+        &actor,
+        *id,
+        crate::billing::month::parse_day(&form.accepted_on),
+    )
+    .await
+    {
+        Ok(a) => Ok(redirect_with(
+            &sess,
+            FlashLevel::Success,
+            ctx.t_args(
+                "flash-offer-accepted",
+                &[
+                    ("org", &a.org_id),
+                    ("first", &a.agreement.first.to_string()),
+                    ("last", &a.agreement.last.to_string()),
+                ],
+            ),
+            &routes::console_offer(*id),
+        )),
+        Err(OfferError::Invalid(bad)) => {
+            let message = bad.first().map(|(_, key)| ctx.t(key));
+            let member = m.member();
+            let written = form.into_inner().accepted_on;
+            detail_page(&state, &actor, &member, ctx, *id, Some(written), message).await
+        }
+        Err(e @ OfferError::State(..)) => {
+            flash_refusal(&ctx, &sess, &e);
+            Ok(redirect(&routes::console_offer(*id)))
+        }
+        Err(e) => Err(e.into()),
+    }
+}

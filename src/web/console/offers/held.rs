@@ -1,0 +1,39 @@
+//! The reseller's resale authorizations, from which it makes offers.
+
+use super::figures::*;
+use crate::app::authorizations;
+use crate::state::AppState;
+use crate::store::authorizations::Authorization;
+use crate::web::error::AppError;
+use crate::web::guard::Member;
+use crate::web::page::{PageCtx, render};
+use actix_web::{HttpResponse, web};
+use askama::Template;
+
+#[derive(Template)]
+#[template(path = "console/authorizations.html")]
+struct HeldPage {
+    ctx: PageCtx,
+    items: Vec<Authorization>,
+    can_edit: bool,
+}
+
+impl Figures for HeldPage {
+    fn page(&self) -> &PageCtx {
+        &self.ctx
+    }
+}
+
+pub(super) async fn held(
+    m: Member,
+    ctx: PageCtx,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, AppError> {
+    let actor = m.actor.clone();
+    let items = authorizations::held(&state.db, &actor).await?;
+    render(&HeldPage {
+        ctx,
+        items,
+        can_edit: m.user.is_manager(),
+    })
+}
