@@ -30,6 +30,11 @@ pub(super) fn whole(n: Option<&serde_json::Number>) -> Result<Option<i64>, ()> {
         .ok_or(())
 }
 
+/// An id in a path: one that is no number is no record of yours (ids start at 1).
+pub fn path_id(s: &str) -> i64 {
+    s.parse().unwrap_or(0)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -3,6 +3,7 @@
 //! operator ingest endpoint. Authentication is HTTP Digest with API keys (see `credentials::digest`).
 
 pub mod auth;
+pub mod authorizations;
 pub mod bill_reads;
 pub mod bills;
 pub mod body;
@@ -12,12 +13,12 @@ pub mod formats;
 pub mod grants;
 pub mod ingest;
 pub mod msp;
+pub mod offers;
 pub mod openapi;
 pub mod page_token;
 pub mod ratelimit;
 pub mod reference;
 pub mod replay;
-pub mod resale;
 pub mod v1;
 
 use crate::config::{RateLimitStore, Settings};

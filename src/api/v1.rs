@@ -9,7 +9,7 @@ use super::auth::PartnerKey;
 use super::bills as answers;
 use super::error::{ApiError, ErrorBody};
 use super::formats::{LinkState, PartnerKind, PartnerState, Time, YearMonth, time};
-use super::{bill_reads, customers as customer_reads, grants, openapi, resale};
+use super::{authorizations, bill_reads, customers as customer_reads, grants, offers, openapi};
 use crate::app::signup_links::{self, NewLinkRequest};
 use crate::state::AppState;
 use crate::store::signup_links::SignupLink;
@@ -22,7 +22,7 @@ use serde_json::Value;
 pub const BASE: &str = crate::paths::PARTNER_API;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    let scope = resale::configure(web::scope(BASE));
+    let scope = offers::configure(authorizations::configure(web::scope(BASE)));
     cfg.service(
         scope
             .wrap(actix_web::middleware::from_fn(super::ratelimit::headers))
@@ -323,8 +323,7 @@ pub(super) async fn revoke_link(
     state: web::Data<AppState>,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    // An id that is no number is no link of yours: ids start at 1.
-    let id = id.parse::<i64>().unwrap_or(0);
+    let id = super::body::path_id(&id);
     let now = state.now();
     let link = signup_links::revoke(&state.db, &key.actor(), id, now).await?;
     Ok(HttpResponse::Ok().json(link_json(&link, now, None)))
@@ -342,15 +341,15 @@ pub(super) async fn revoke_link(
     list_links,
     create_link,
     revoke_link,
-    resale::list_authorizations,
-    resale::get_authorization,
-    resale::list_offers,
-    resale::create_offer,
-    resale::get_offer,
-    resale::release_offer,
-    resale::accept_offer,
-    resale::cancel_offer,
-    resale::replace_offer,
+    authorizations::list_authorizations,
+    authorizations::get_authorization,
+    offers::list_offers,
+    offers::create_offer,
+    offers::get_offer,
+    offers::release_offer,
+    offers::accept_offer,
+    offers::cancel_offer,
+    offers::replace_offer,
 ))]
 struct V1Operations;
 

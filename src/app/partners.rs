@@ -2,6 +2,7 @@
 //! keys are refused at once) and reactivating it.
 
 use super::{Actor, Ctx};
+use crate::domain::PartnerKind;
 use crate::domain::PartnerState;
 use crate::store::StoreError;
 use crate::store::partners::{self, Partner};
@@ -41,4 +42,10 @@ pub async fn set_state(
         .await?;
     tx.commit().await?;
     Ok(partner)
+}
+
+/// Every reseller, for the operators' filters and forms.
+pub async fn resellers(ctx: Ctx<'_>) -> Result<Vec<Partner>, StoreError> {
+    let mut c = ctx.db.acquire().await?;
+    partners::search(&mut c, "", Some(PartnerKind::Reseller), None, 1_000).await
 }

@@ -1,11 +1,12 @@
 //! The operators' area. Every route here sits behind `require_operator`.
 
 mod applications;
+mod authorizations;
 mod billing;
 mod grant_forms;
 mod grants;
+mod offers;
 mod partner_pages;
-mod resale;
 
 use actix_web::middleware::from_fn;
 use actix_web::{HttpResponse, web};
@@ -44,7 +45,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .configure(applications::configure)
             .configure(partner_pages::configure)
             .configure(grants::configure)
-            .configure(resale::configure)
+            .configure(authorizations::configure)
+            .configure(offers::configure)
             .configure(billing::configure),
     );
 }

@@ -1,19 +1,12 @@
-//! The shape of the code, checked (issue 22): which source file uses which, read from the files
-//! themselves. Two rules hold it: no circle of imports among `src/` files, and the arrows point
-//! down (`web`, `api` → `app` → the rest; `api` takes nothing from `web`; nothing below the
-//! surfaces names them or actix-web).
-//!
-//! A file uses another when its code (tests left out) names a path into it: a `use` tree or an
-//! inline `crate::…`/`super::…`/`self::…` path, or a child module by name. A path is resolved to the
-//! longest module that is a file of its own.
+//! Reading which source file uses which, from the files themselves.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
-type Module = Vec<String>;
+pub(super) type Module = Vec<String>;
 
 /// Every `.rs` file under `src/` (but `main.rs`, which is the binary), by its module path.
-fn modules(root: &Path) -> BTreeMap<Module, PathBuf> {
+pub(super) fn modules(root: &Path) -> BTreeMap<Module, PathBuf> {
     fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
         for e in std::fs::read_dir(dir).expect("src/ is readable").flatten() {
             let p = e.path();
@@ -47,7 +40,7 @@ fn modules(root: &Path) -> BTreeMap<Module, PathBuf> {
 }
 
 /// The code of a file without its tests, comments and the insides of string literals.
-fn code_of(text: &str) -> String {
+pub(super) fn code_of(text: &str) -> String {
     let text = text.split("#[cfg(test)]").next().unwrap_or_default();
     let mut out = String::with_capacity(text.len());
     let b = text.as_bytes();
@@ -110,12 +103,12 @@ fn code_of(text: &str) -> String {
     out
 }
 
-fn is_ident(c: char) -> bool {
+pub(super) fn is_ident(c: char) -> bool {
     c.is_ascii_alphanumeric() || c == '_'
 }
 
 /// The paths a `use` tree names (`a::{b, c::{d, e as f}, self}` → `a::b`, `a::c::d`, …).
-fn use_paths(tree: &str, prefix: &[String], out: &mut Vec<Module>) {
+pub(super) fn use_paths(tree: &str, prefix: &[String], out: &mut Vec<Module>) {
     let tree = tree.trim();
     if tree.is_empty() {
         return;
@@ -168,7 +161,7 @@ fn use_paths(tree: &str, prefix: &[String], out: &mut Vec<Module>) {
 /// The raw paths a file names: its `use` trees and its inline `crate::`/`super::`/`self::` paths.
 /// A parent's `pub use child::Item` (a re-export, how a module presents its children) is left
 /// out: it is the child's item, not a use of it by the parent's code.
-fn named_paths(code: &str) -> Vec<Module> {
+pub(super) fn named_paths(code: &str) -> Vec<Module> {
     let mut out = Vec::new();
     let mut rest = code;
     while let Some(i) = rest.find("use ") {
@@ -214,7 +207,11 @@ fn named_paths(code: &str) -> Vec<Module> {
 }
 
 /// `path` as named in module `at`, made absolute; `None` for another crate.
-fn absolute(path: &[String], at: &Module, all: &BTreeMap<Module, PathBuf>) -> Option<Module> {
+pub(super) fn absolute(
+    path: &[String],
+    at: &Module,
+    all: &BTreeMap<Module, PathBuf>,
+) -> Option<Module> {
     let (first, rest) = path.split_first()?;
     let mut base = match first.as_str() {
         "crate" => Vec::new(),
@@ -247,7 +244,7 @@ fn absolute(path: &[String], at: &Module, all: &BTreeMap<Module, PathBuf>) -> Op
 }
 
 /// The file module that `path` lands in: its longest prefix that is a file.
-fn file_of(path: &[String], all: &BTreeMap<Module, PathBuf>) -> Option<Module> {
+pub(super) fn file_of(path: &[String], all: &BTreeMap<Module, PathBuf>) -> Option<Module> {
     (1..=path.len())
         .rev()
         .map(|n| path[..n].to_vec())
@@ -255,7 +252,7 @@ fn file_of(path: &[String], all: &BTreeMap<Module, PathBuf>) -> Option<Module> {
 }
 
 /// Which file uses which.
-fn graph(root: &Path) -> BTreeMap<Module, BTreeSet<Module>> {
+pub(super) fn graph(root: &Path) -> BTreeMap<Module, BTreeSet<Module>> {
     let all = modules(root);
     let mut edges = BTreeMap::new();
     for (m, file) in &all {
@@ -271,12 +268,12 @@ fn graph(root: &Path) -> BTreeMap<Module, BTreeSet<Module>> {
     edges
 }
 
-fn name(m: &Module) -> String {
+pub(super) fn name(m: &Module) -> String {
     m.join("::")
 }
 
 /// Strongly connected components of more than one file: the circles.
-fn circles(g: &BTreeMap<Module, BTreeSet<Module>>) -> Vec<Vec<String>> {
+pub(super) fn circles(g: &BTreeMap<Module, BTreeSet<Module>>) -> Vec<Vec<String>> {
     struct Tarjan<'a> {
         g: &'a BTreeMap<Module, BTreeSet<Module>>,
         index: BTreeMap<&'a Module, usize>,
@@ -337,107 +334,4 @@ fn circles(g: &BTreeMap<Module, BTreeSet<Module>>) -> Vec<Vec<String>> {
         }
     }
     t.found
-}
-
-fn src() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("src")
-}
-
-/// The modules below the HTTP surfaces: they name no surface, no request state, no actix-web.
-const BELOW: &[&str] = &[
-    "app",
-    "store",
-    "billing",
-    "domain",
-    "mail",
-    "credentials",
-    "clock",
-    "paths",
-    "tokens",
-    "i18n",
-    "config",
-    "progress",
-    "metrics",
-];
-/// The surfaces and what serves them: they call the use cases. `demo` seeds the demo data
-/// through the use cases, as the CLI's `demo` command does.
-const SURFACES: &[&str] = &["web", "api", "state", "startup", "http", "telemetry", "demo"];
-
-#[test]
-fn no_circle_of_imports_among_source_files() {
-    let g = graph(&src());
-    assert!(g.len() > 100, "the files were read: {}", g.len());
-    assert!(
-        g[&vec!["web".to_string(), "page".to_string()]]
-            .iter()
-            .any(|m| m.first().is_some_and(|f| f == "i18n")),
-        "edges were read"
-    );
-    let found = circles(&g);
-    assert!(found.is_empty(), "circles of imports: {found:#?}");
-}
-
-#[test]
-fn arrows_point_down() {
-    let g = graph(&src());
-    let top = |m: &Module| m.first().cloned().unwrap_or_default();
-    let mut wrong = Vec::new();
-    for (from, tos) in &g {
-        for to in tos {
-            let (a, b) = (top(from), top(to));
-            let up = (BELOW.contains(&a.as_str()) && SURFACES.contains(&b.as_str()))
-                || (a == "api" && b == "web");
-            if up {
-                wrong.push(format!("{} -> {}", name(from), name(to)));
-            }
-        }
-    }
-    assert!(wrong.is_empty(), "arrows pointing up: {wrong:#?}");
-    // Every top-level module is placed on one side or the other.
-    for m in g.keys().filter(|m| m.len() == 1) {
-        let t = m[0].as_str();
-        assert!(
-            BELOW.contains(&t) || SURFACES.contains(&t) || t == "architecture",
-            "{t} is neither below nor a surface: place it"
-        );
-    }
-}
-
-#[test]
-fn nothing_below_the_surfaces_names_actix() {
-    let all = modules(&src());
-    let mut wrong = Vec::new();
-    for (m, file) in &all {
-        if !m.first().is_some_and(|t| BELOW.contains(&t.as_str())) {
-            continue;
-        }
-        let code = code_of(&std::fs::read_to_string(file).expect("readable"));
-        if code.contains("actix_") {
-            wrong.push(file.display().to_string());
-        }
-    }
-    assert!(wrong.is_empty(), "{wrong:#?}");
-}
-
-#[test]
-fn the_reader_finds_what_a_use_tree_names() {
-    let mut out = Vec::new();
-    use_paths(
-        "super::{a, b::{c, d as e}, self}",
-        &["x".to_string()],
-        &mut out,
-    );
-    let names: Vec<String> = out.iter().map(|p| p.join("::")).collect();
-    assert_eq!(
-        names,
-        [
-            "x::super::a",
-            "x::super::b::c",
-            "x::super::b::d",
-            "x::super"
-        ]
-    );
-    let code = code_of("// use crate::web;\nlet s = \"crate::api\"; crate::store::users::x();");
-    let named: Vec<String> = named_paths(&code).iter().map(|p| p.join("::")).collect();
-    assert_eq!(named, ["crate::store::users::x"]);
 }

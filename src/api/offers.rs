@@ -1,6 +1,5 @@
-//! The resellers' half of `/api/v1` (issue 14): the resale authorizations a reseller holds and
-//! its private offers, with one operation per state change. The same use cases as the console's
-//! pages; MSP keys get 403.
+//! A reseller's private offers in `/api/v1` (issue 14), with one operation per state change.
+//! The same use cases as the console's pages; MSP keys get 403.
 
 use actix_web::{HttpRequest, HttpResponse, web};
 use serde::{Deserialize, Serialize};
@@ -8,23 +7,17 @@ use utoipa::{IntoParams, ToSchema};
 
 use super::auth::PartnerKey;
 use super::error::{ApiError, ErrorBody};
-use super::formats::{AuthorizationState, Day, OfferState, Time, YearMonth, day, time};
-use crate::app::authorizations;
+use super::formats::{Day, OfferState, Time, YearMonth, day, time};
 use crate::app::offers::{self, OfferRequest, OfferView};
-use crate::billing::grants::percent;
 use crate::state::AppState;
-use crate::store::authorizations::Authorization;
 use crate::store::offers::Offer;
+
+use super::body::path_id;
 
 const MAX_PAGE: i64 = 1000;
 
 pub fn configure(scope: actix_web::Scope) -> actix_web::Scope {
     scope
-        .route("/authorizations", web::get().to(list_authorizations))
-        .route(
-            "/authorizations/{authorizationId}",
-            web::get().to(get_authorization),
-        )
         .route("/offers", web::get().to(list_offers))
         .route("/offers", web::post().to(create_offer))
         .route("/offers/{offerId}", web::get().to(get_offer))
@@ -32,99 +25,6 @@ pub fn configure(scope: actix_web::Scope) -> actix_web::Scope {
         .route("/offers/{offerId}/accept", web::post().to(accept_offer))
         .route("/offers/{offerId}/cancel", web::post().to(cancel_offer))
         .route("/offers/{offerId}/replace", web::post().to(replace_offer))
-}
-
-/// An id in a path: one that is no number is no record of yours (ids start at 1).
-fn id_of(s: &str) -> i64 {
-    s.parse().unwrap_or(0)
-}
-
-#[derive(Serialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-#[schema(as = ResaleAuthorization)]
-pub(super) struct AuthorizationJson {
-    id: String,
-    product: String,
-    #[schema(value_type = AuthorizationState)]
-    state: String,
-    /// The wholesale price as a discount off the list price, in basis points (2000 is 20 %).
-    wholesale_discount_basis_points: i64,
-    /// The same as a percentage: `"20%"`, `"12.5%"`.
-    wholesale_discount: String,
-    /// The last day offers made from it may be open.
-    #[schema(value_type = Day)]
-    available_until: String,
-    /// The buyer accounts it may be used for; empty for any buyer.
-    buyer_aws_account_ids: Vec<String>,
-    /// The agreement durations it allows, in months.
-    duration_months: Vec<i64>,
-    max_offers: i64,
-    /// Offers made from it (all but those cancelled while drafts).
-    offers_made: i64,
-    offers_left: i64,
-    /// `standard` or `custom`.
-    eula: String,
-    /// The custom EULA's address; `""` for the standard contract.
-    eula_url: String,
-}
-
-fn authorization_json(a: &Authorization) -> AuthorizationJson {
-    AuthorizationJson {
-        id: a.authorization_id.to_string(),
-        product: a.product.clone(),
-        state: a.state.to_string(),
-        wholesale_discount_basis_points: a.wholesale_bps,
-        wholesale_discount: percent(a.wholesale_bps),
-        available_until: a.available_until.to_string(),
-        buyer_aws_account_ids: a.buyer_list(),
-        duration_months: a.duration_list(),
-        max_offers: a.max_offers,
-        offers_made: a.offers_made,
-        offers_left: a.offers_left(),
-        eula: a.eula.clone(),
-        eula_url: a.eula_url.clone(),
-    }
-}
-
-#[derive(Serialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub(super) struct AuthorizationList {
-    authorizations: Vec<AuthorizationJson>,
-}
-
-/// List your resale authorizations.
-///
-/// Newest first: what the vendor lets you offer in AWS Marketplace.
-#[utoipa::path(get, path = "/authorizations", tag = "Private offers", operation_id = "listAuthorizations",
-    responses(
-        (status = 200, description = "Every authorization you hold", body = AuthorizationList),
-        (status = 403, description = "The key is an MSP's: authorizations are for resellers", body = ErrorBody),
-    ))]
-pub(super) async fn list_authorizations(
-    key: PartnerKey,
-    state: web::Data<AppState>,
-) -> Result<HttpResponse, ApiError> {
-    let items = authorizations::held(&state.db, &key.actor()).await?;
-    Ok(HttpResponse::Ok().json(AuthorizationList {
-        authorizations: items.iter().map(authorization_json).collect(),
-    }))
-}
-
-/// Get one resale authorization.
-#[utoipa::path(get, path = "/authorizations/{authorizationId}", tag = "Private offers", operation_id = "getAuthorization",
-    params(("authorizationId" = String, Path, description = "The authorization's id")),
-    responses(
-        (status = 200, description = "The authorization", body = AuthorizationJson),
-        (status = 403, description = "The key is an MSP's: authorizations are for resellers", body = ErrorBody),
-        (status = 404, description = "No authorization of yours has this id", body = ErrorBody),
-    ))]
-pub(super) async fn get_authorization(
-    key: PartnerKey,
-    state: web::Data<AppState>,
-    id: web::Path<String>,
-) -> Result<HttpResponse, ApiError> {
-    let a = authorizations::held_one(&state.db, &key.actor(), id_of(&id)).await?;
-    Ok(HttpResponse::Ok().json(authorization_json(&a)))
 }
 
 #[derive(Serialize, ToSchema)]
@@ -315,7 +215,7 @@ enum BodyId {
 impl BodyId {
     fn value(&self) -> i64 {
         match self {
-            BodyId::Text(s) => id_of(s.trim()),
+            BodyId::Text(s) => path_id(s.trim()),
             BodyId::Number(n) => *n,
         }
     }
@@ -411,7 +311,7 @@ pub(super) async fn get_offer(
     state: web::Data<AppState>,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let v = offers::view(state.app(), &key.actor(), id_of(&id)).await?;
+    let v = offers::view(state.app(), &key.actor(), path_id(&id)).await?;
     Ok(HttpResponse::Ok().json(view_json(&v)))
 }
 
@@ -429,7 +329,7 @@ pub(super) async fn release_offer(
     state: web::Data<AppState>,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let o = offers::release(state.app(), &key.actor(), id_of(&id)).await?;
+    let o = offers::release(state.app(), &key.actor(), path_id(&id)).await?;
     let v = offers::view(state.app(), &key.actor(), o.offer_id).await?;
     Ok(HttpResponse::Ok().json(view_json(&v)))
 }
@@ -467,7 +367,7 @@ pub(super) async fn accept_offer(
         .map_err(|e| ApiError::BadRequest(format!("the body is not an acceptance: {e}")))?
         .unwrap_or_default();
     let on = crate::billing::month::parse_day(&body.accepted_on);
-    let a = offers::accept(state.app(), &key.actor(), id_of(&id), on).await?;
+    let a = offers::accept(state.app(), &key.actor(), path_id(&id), on).await?;
     let v = offers::view(state.app(), &key.actor(), a.offer.offer_id).await?;
     Ok(HttpResponse::Ok().json(view_json(&v)))
 }
@@ -488,7 +388,7 @@ pub(super) async fn cancel_offer(
     state: web::Data<AppState>,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let o = offers::cancel(state.app(), &key.actor(), id_of(&id)).await?;
+    let o = offers::cancel(state.app(), &key.actor(), path_id(&id)).await?;
     let v = offers::view(state.app(), &key.actor(), o.offer_id).await?;
     Ok(HttpResponse::Ok().json(view_json(&v)))
 }
@@ -514,7 +414,7 @@ pub(super) async fn replace_offer(
     raw: web::Bytes,
 ) -> Result<HttpResponse, ApiError> {
     let body = parse_body(&raw)?;
-    let old = offers::view(state.app(), &key.actor(), id_of(&id))
+    let old = offers::view(state.app(), &key.actor(), path_id(&id))
         .await?
         .offer;
     let req = request_of(&body, old.authorization_id)?;

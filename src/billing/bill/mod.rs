@@ -1,0 +1,256 @@
+//! The bill of one month (SPEC section 4): base lines (one per customer, service, project and
+//! cluster), then percentage discounts, then fixed-amount discounts, then credits.
+//!
+//! - Percentage rates are basis points. A customer's and its partner's rates for the same line
+//!   add, capped at 100 %, and are applied to each line, rounding half-even once per line.
+//! - Fixed amounts and credits are spread over the lines they cover in proportion to what is
+//!   left on each line, by largest remainder, so no cent appears or disappears.
+//! - Credits are used oldest expiry first and never take a line below zero.
+//!
+//! Every summary is a sum of lines, so summaries add up to the overview exactly.
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+
+/// One customer's usage total for a month on one service, project and cluster.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BaseLine {
+    pub customer_id: i64,
+    pub service: String,
+    pub project: String,
+    pub cluster: String,
+    /// What was consumed, before anything is taken off.
+    pub usage: i64,
+}
+
+/// Who a discount or credit belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    Partner,
+    Customer(i64),
+}
+
+impl Scope {
+    fn covers(self, line: &BaseLine) -> bool {
+        match self {
+            Scope::Partner => true,
+            Scope::Customer(id) => id == line.customer_id,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DiscountKind {
+    /// Basis points: 1 000 is 10 %.
+    Rate(i64),
+    /// A fixed amount in cents for the month.
+    Fixed(i64),
+}
+
+/// A discount that applies to the month being billed (the caller filters by period).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Discount {
+    pub id: i64,
+    pub scope: Scope,
+    /// Only this service, or every service.
+    pub service: Option<String>,
+    pub kind: DiscountKind,
+}
+
+impl Discount {
+    fn covers(&self, line: &BaseLine) -> bool {
+        self.scope.covers(line) && self.service.as_ref().is_none_or(|s| *s == line.service)
+    }
+}
+
+/// A credit usable in the month, with what is left of it at the month's start.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Credit {
+    pub id: i64,
+    pub scope: Scope,
+    pub remaining: i64,
+    pub expires_on: NaiveDate,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CreditUse {
+    pub credit_id: i64,
+    pub used: i64,
+}
+
+/// A base line with what discounts and credits took off it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BillLine {
+    pub base: BaseLine,
+    pub discounts: i64,
+    pub credits: i64,
+}
+
+impl BillLine {
+    /// What is owed for the line: usage less discounts and credits.
+    pub fn owed(&self) -> i64 {
+        self.base.usage - self.discounts - self.credits
+    }
+
+    fn left(&self) -> i64 {
+        self.owed()
+    }
+}
+
+/// The four amounts of every bill level. Named so that none can be taken for another: the
+/// public API calls `usage` `runningTotal` and `owed` `totalCost`, and only its answer types
+/// use those names (`api::bills`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Totals {
+    /// Consumed in the month, before anything is taken off.
+    pub usage: i64,
+    pub discounts: i64,
+    pub credits: i64,
+    /// `usage - discounts - credits`: the amount due.
+    pub owed: i64,
+}
+
+impl Totals {
+    pub fn add(&mut self, l: &BillLine) {
+        self.usage += l.base.usage;
+        self.discounts += l.discounts;
+        self.credits += l.credits;
+        self.owed += l.owed();
+    }
+
+    pub fn plus(mut self, o: Totals) -> Totals {
+        self.usage += o.usage;
+        self.discounts += o.discounts;
+        self.credits += o.credits;
+        self.owed += o.owed;
+        self
+    }
+
+    pub fn of<'a>(lines: impl IntoIterator<Item = &'a BillLine>) -> Totals {
+        let mut t = Totals::default();
+        for l in lines {
+            t.add(l);
+        }
+        t
+    }
+}
+
+/// Totals per key (service, project, customer...), each a sum of whole lines.
+pub fn summarize<K: Ord>(lines: &[BillLine], key: impl Fn(&BillLine) -> K) -> BTreeMap<K, Totals> {
+    let mut out: BTreeMap<K, Totals> = BTreeMap::new();
+    for l in lines {
+        out.entry(key(l)).or_default().add(l);
+    }
+    out
+}
+
+/// Computes the month: discounts (rates, then fixed amounts), then credits oldest expiry first.
+/// Returns the lines and how much of each credit was used.
+pub fn compute(
+    base: Vec<BaseLine>,
+    discounts: &[Discount],
+    credits: &[Credit],
+) -> (Vec<BillLine>, Vec<CreditUse>) {
+    let mut lines: Vec<BillLine> = base
+        .into_iter()
+        .map(|base| BillLine {
+            base,
+            discounts: 0,
+            credits: 0,
+        })
+        .collect();
+
+    for l in &mut lines {
+        let bps: i64 = discounts
+            .iter()
+            .filter(|d| d.covers(&l.base))
+            .filter_map(|d| match d.kind {
+                DiscountKind::Rate(bps) => Some(bps.max(0)),
+                DiscountKind::Fixed(_) => None,
+            })
+            .sum::<i64>()
+            .min(10_000);
+        l.discounts = rate_of(l.base.usage, bps);
+    }
+
+    let mut fixed: Vec<&Discount> = discounts
+        .iter()
+        .filter(|d| matches!(d.kind, DiscountKind::Fixed(_)))
+        .collect();
+    fixed.sort_by_key(|d| d.id);
+    for d in fixed {
+        let DiscountKind::Fixed(amount) = d.kind else {
+            continue;
+        };
+        let spread = spread(&lines, amount.max(0), |l| d.covers(&l.base));
+        for (l, share) in lines.iter_mut().zip(spread) {
+            l.discounts += share;
+        }
+    }
+
+    let mut ordered: Vec<&Credit> = credits.iter().collect();
+    ordered.sort_by_key(|c| (c.expires_on, c.id));
+    let mut uses = Vec::new();
+    for c in ordered {
+        let spread = spread(&lines, c.remaining.max(0), |l| c.scope.covers(&l.base));
+        let used: i64 = spread.iter().sum();
+        for (l, share) in lines.iter_mut().zip(spread) {
+            l.credits += share;
+        }
+        uses.push(CreditUse {
+            credit_id: c.id,
+            used,
+        });
+    }
+    (lines, uses)
+}
+
+/// `amount` × `bps` / 10 000, rounded half to even.
+pub fn rate_of(amount: i64, bps: i64) -> i64 {
+    let n = amount as i128 * bps as i128;
+    let (q, r) = (n.div_euclid(10_000), n.rem_euclid(10_000));
+    let up = r * 2 > 10_000 || (r * 2 == 10_000 && q % 2 != 0);
+    (q + up as i128) as i64
+}
+
+/// Spreads up to `amount` over the lines `covered` selects, in proportion to what is left on
+/// each, by largest remainder. Never more than is left on a line, so the total spread is
+/// `min(amount, left on covered lines)`.
+fn spread(lines: &[BillLine], amount: i64, covered: impl Fn(&BillLine) -> bool) -> Vec<i64> {
+    let weights: Vec<i64> = lines
+        .iter()
+        .map(|l| if covered(l) { l.left().max(0) } else { 0 })
+        .collect();
+    let total: i64 = weights.iter().sum();
+    largest_remainder(amount.min(total), &weights)
+}
+
+/// Splits `amount` (≤ the sum of `weights`) in proportion to `weights`: each share is rounded
+/// down, and the cents left go one each to the largest remainders (ties to the first line).
+pub fn largest_remainder(amount: i64, weights: &[i64]) -> Vec<i64> {
+    let total: i128 = weights.iter().map(|w| *w as i128).sum();
+    if amount <= 0 || total == 0 {
+        return vec![0; weights.len()];
+    }
+    let mut shares = Vec::with_capacity(weights.len());
+    let mut rems = Vec::with_capacity(weights.len());
+    for (i, w) in weights.iter().enumerate() {
+        let n = amount as i128 * *w as i128;
+        shares.push((n / total) as i64);
+        rems.push((n % total, i));
+    }
+    let mut left = amount - shares.iter().sum::<i64>();
+    rems.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+    for (_, i) in rems {
+        if left == 0 {
+            break;
+        }
+        shares[i] += 1;
+        left -= 1;
+    }
+    shares
+}
+
+#[cfg(test)]
+mod tests;
