@@ -3,10 +3,11 @@
 
 use actix_web::HttpResponse;
 
+use super::auth::PartnerKey;
 use super::bills as answers;
 use super::customers::find_customer;
 use super::error::ApiError;
-use crate::app::bills::{self, BillError, PartnerBill};
+use crate::app::bills::{self, PartnerBill};
 use crate::billing::month::Month;
 use crate::state::AppState;
 
@@ -21,24 +22,19 @@ pub async fn partner_bill(
     month: Month,
 ) -> Result<PartnerBill, ApiError> {
     let today = state.now().date_naive();
-    bills::partner_bill(&state.db, partner_id, month, today).await.map_err(|e| match e {
-        BillError::OutOfWindow(m) => ApiError::BadRequest(format!(
-            "billedMonth {m} is not available: bills cover the running month and the six months before it"
-        )),
-        BillError::Store(s) => s.into(),
-    })
+    Ok(bills::partner_bill(&state.db, partner_id, month, today).await?)
 }
 
 /// One customer's bill for `month`; shared with the Partner Management API.
 pub async fn customer_bill_of(
     state: &AppState,
-    partner_id: i64,
+    key: &PartnerKey,
     org_id: &str,
     month: &str,
 ) -> Result<HttpResponse, ApiError> {
     let month = month_param(month)?;
-    let customer = find_customer(state, partner_id, org_id).await?;
-    let bill = partner_bill(state, partner_id, month)
+    let customer = find_customer(state, key, org_id).await?;
+    let bill = partner_bill(state, key.partner_id, month)
         .await?
         .for_customer(customer.customer_id);
     Ok(HttpResponse::Ok().json(answers::customer_bill(&bill)))

@@ -5,10 +5,11 @@ use actix_web::{HttpResponse, web};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::auth::{AsPartner, Keyed};
+use super::auth::{AsPartner, Keyed, PartnerKey};
 use super::error::ApiError;
 use super::formats::{CustomerState, Time, time};
 use crate::state::AppState;
+use crate::store::StoreError;
 use crate::store::customers::{self, Customer};
 
 const MAX_PAGE: i64 = 1000;
@@ -114,13 +115,14 @@ pub async fn list<K: AsPartner>(
 
 pub async fn find_customer(
     state: &AppState,
-    partner_id: i64,
+    key: &PartnerKey,
     org_id: &str,
 ) -> Result<Customer, ApiError> {
-    let mut c = state.db.acquire().await?;
-    customers::find_by_org_id(&mut c, partner_id, org_id)
-        .await?
-        .ok_or_else(|| ApiError::NotFound(format!("no customer {org_id}")))
+    match crate::app::customer_reads::one(state.app(), &key.actor(), org_id).await {
+        Ok((c, _)) => Ok(c),
+        Err(StoreError::NotFound) => Err(ApiError::NotFound(format!("no customer {org_id}"))),
+        Err(e) => Err(e.into()),
+    }
 }
 
 /// The key's partner's customer `org_id`.
@@ -129,6 +131,6 @@ pub async fn one<K: AsPartner>(
     state: web::Data<AppState>,
     org_id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let c = find_customer(&state, key.partner().partner_id, &org_id).await?;
+    let c = find_customer(&state, key.partner(), &org_id).await?;
     Ok(HttpResponse::Ok().json(MspCustomer::from(c)))
 }

@@ -53,7 +53,35 @@ impl ApiError {
 
 impl From<StoreError> for ApiError {
     fn from(e: StoreError) -> Self {
-        ApiError::internal(e)
+        match e {
+            StoreError::NotFound => ApiError::NotFound("not found".into()),
+            other => ApiError::internal(other),
+        }
+    }
+}
+
+impl From<crate::app::api_keys::KeyError> for ApiError {
+    fn from(e: crate::app::api_keys::KeyError) -> Self {
+        use crate::app::api_keys::KeyError;
+        match e {
+            KeyError::NotFound => ApiError::NotFound("no API key of yours has this id".into()),
+            KeyError::Name => ApiError::BadRequest(e.to_string()),
+            KeyError::Forbidden(_) => ApiError::Forbidden(e.to_string()),
+            KeyError::Store(s) => s.into(),
+            KeyError::Internal(e) => ApiError::Internal(Some(e.into())),
+        }
+    }
+}
+
+/// A month outside the window is the caller's mistake, said as the vendor's API says it.
+impl From<crate::app::bills::BillError> for ApiError {
+    fn from(e: crate::app::bills::BillError) -> Self {
+        match e {
+            crate::app::bills::BillError::OutOfWindow(m) => ApiError::BadRequest(format!(
+                "billedMonth {m} is not available: bills cover the running month and the six months before it"
+            )),
+            crate::app::bills::BillError::Store(s) => s.into(),
+        }
     }
 }
 

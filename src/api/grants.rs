@@ -8,12 +8,13 @@ use utoipa::ToSchema;
 use super::auth::AsPartner;
 use super::error::ApiError;
 use super::formats::{CreditState, DiscountState, Dollars, Instant, amount, instant};
+use crate::app::grants as app_grants;
 use crate::billing::grants::{
     CreditStatus, DiscountStatus, credit_period, discount_period, percent,
 };
 use crate::billing::month::Month;
 use crate::state::AppState;
-use crate::store::grants::{self, CreditRow, DiscountRow};
+use crate::store::grants::{CreditRow, DiscountRow};
 
 /// What `services` says of a grant for every service.
 const EVERY_SERVICE: &str = "General Product";
@@ -136,13 +137,10 @@ pub(super) async fn credits<K: AsPartner>(
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
     let today = state.now().date_naive();
-    let bill =
-        super::bill_reads::partner_bill(&state, key.partner().partner_id, Month::of(today)).await?;
-    let mut c = state.db.acquire().await?;
-    let list: Vec<CreditJson> = grants::credits(&mut c, key.partner().partner_id)
+    let list: Vec<CreditJson> = app_grants::credits_left(state.app(), &key.partner().actor())
         .await?
         .iter()
-        .map(|r| credit_json(r, bill.credit_left(r.credit_id, r.amount), today))
+        .map(|(r, left)| credit_json(r, *left, today))
         .collect();
     Ok(HttpResponse::Ok().json(list))
 }
@@ -160,8 +158,7 @@ pub(super) async fn discounts<K: AsPartner>(
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
     let current = Month::of(state.now().date_naive());
-    let mut c = state.db.acquire().await?;
-    let list: Vec<DiscountJson> = grants::discounts(&mut c, key.partner().partner_id)
+    let list: Vec<DiscountJson> = app_grants::discounts(state.app(), &key.partner().actor())
         .await?
         .iter()
         .filter_map(|d| discount_json(d, current))

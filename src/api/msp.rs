@@ -182,7 +182,7 @@ pub(super) async fn customer_bill(
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, ApiError> {
     let (month, org_id) = path.into_inner();
-    bill_reads::customer_bill_of(&state, key.partner().partner_id, &org_id, &month).await
+    bill_reads::customer_bill_of(&state, key.partner(), &org_id, &month).await
 }
 
 async fn not_found(req: actix_web::HttpRequest) -> Result<HttpResponse, ApiError> {

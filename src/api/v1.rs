@@ -13,7 +13,6 @@ use super::{authorizations, bill_reads, customers as customer_reads, grants, off
 use crate::app::signup_links::{self, NewLinkRequest};
 use crate::state::AppState;
 use crate::store::signup_links::SignupLink;
-use crate::store::{StoreError, api_keys, partners};
 
 use std::sync::OnceLock;
 
@@ -125,7 +124,7 @@ pub(super) async fn customer_bill(
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, ApiError> {
     let (org_id, month) = path.into_inner();
-    bill_reads::customer_bill_of(&state, key.partner_id, &org_id, &month).await
+    bill_reads::customer_bill_of(&state, &key, &org_id, &month).await
 }
 
 /// List discounts.
@@ -169,13 +168,9 @@ pub(super) async fn me(
     key: PartnerKey,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
-    let mut c = state.db.acquire().await?;
-    let p = partners::find_by_id(&mut c, key.partner_id)
-        .await?
-        .ok_or(StoreError::NotFound)?;
-    let k = api_keys::find(&mut c, key.partner_id, key.key_id)
-        .await?
-        .ok_or(StoreError::NotFound)?;
+    let actor = key.actor();
+    let p = crate::app::partners::own(state.app(), &actor).await?;
+    let k = crate::app::api_keys::find(state.app(), &actor, key.key_id).await?;
     Ok(HttpResponse::Ok().json(Me {
         partner_name: p.name,
         partner_slug: p.slug,

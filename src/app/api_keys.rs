@@ -54,6 +54,23 @@ pub async fn create(
     Ok(Created { key, partner })
 }
 
+/// The actor's partner's keys, newest first, revoked ones included.
+pub async fn list(ctx: Ctx<'_>, actor: &Actor) -> Result<Vec<ApiKeyRow>, KeyError> {
+    actor.require(crate::domain::Action::ManageApiKeys)?;
+    let partner_id = actor.partner_id.ok_or(KeyError::NotFound)?;
+    let mut c = ctx.db.acquire().await?;
+    Ok(api_keys::list(&mut c, partner_id).await?)
+}
+
+/// One of the actor's partner's keys.
+pub async fn find(ctx: Ctx<'_>, actor: &Actor, key_id: i64) -> Result<ApiKeyRow, KeyError> {
+    let partner_id = actor.partner_id.ok_or(KeyError::NotFound)?;
+    let mut c = ctx.db.acquire().await?;
+    api_keys::find(&mut c, partner_id, key_id)
+        .await?
+        .ok_or(KeyError::NotFound)
+}
+
 /// Issues a key for `partner_id` in `tx`, stores its encrypted verifiers and audits it; the
 /// activation issues the first key this way, in its own transaction.
 pub async fn issue(

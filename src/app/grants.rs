@@ -6,7 +6,7 @@ use chrono::NaiveDate;
 use super::{Actor, Ctx};
 use crate::billing::money::Cents;
 use crate::billing::month::Month;
-use crate::store::grants::{self, NewCredit, NewDiscount};
+use crate::store::grants::{self, CreditRow, DiscountRow, NewCredit, NewDiscount};
 use crate::store::{StoreError, partners};
 
 #[derive(Debug, thiserror::Error)]
@@ -127,4 +127,31 @@ pub async fn grant_credit(
         .await?;
     tx.commit().await?;
     Ok(id)
+}
+
+/// The credits granted to the actor's partner or its customers, each with what is left of it
+/// after the bills up to the running month: what the Credits page and both APIs list.
+pub async fn credits_left(
+    ctx: Ctx<'_>,
+    actor: &Actor,
+) -> Result<Vec<(CreditRow, i64)>, super::bills::BillError> {
+    let partner_id = actor.partner_id.ok_or(StoreError::NotFound)?;
+    let today = ctx.now.date_naive();
+    let bill = super::bills::partner_bill(ctx.db, partner_id, Month::of(today), today).await?;
+    let mut c = ctx.db.acquire().await?;
+    Ok(grants::credits(&mut c, partner_id)
+        .await?
+        .into_iter()
+        .map(|r| {
+            let left = bill.credit_left(r.credit_id, r.amount);
+            (r, left)
+        })
+        .collect())
+}
+
+/// The discounts granted to the actor's partner or its customers.
+pub async fn discounts(ctx: Ctx<'_>, actor: &Actor) -> Result<Vec<DiscountRow>, StoreError> {
+    let partner_id = actor.partner_id.ok_or(StoreError::NotFound)?;
+    let mut c = ctx.db.acquire().await?;
+    grants::discounts(&mut c, partner_id).await
 }

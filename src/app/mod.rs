@@ -13,6 +13,7 @@ pub mod applications;
 pub mod audit;
 pub mod authorizations;
 pub mod bills;
+pub mod customer_reads;
 pub mod customers;
 pub mod grants;
 pub mod logos;

@@ -49,3 +49,12 @@ pub async fn resellers(ctx: Ctx<'_>) -> Result<Vec<Partner>, StoreError> {
     let mut c = ctx.db.acquire().await?;
     partners::search(&mut c, "", Some(PartnerKind::Reseller), None, 1_000).await
 }
+
+/// The actor's own partner.
+pub async fn own(ctx: Ctx<'_>, actor: &Actor) -> Result<Partner, StoreError> {
+    let id = actor.partner_id.ok_or(StoreError::NotFound)?;
+    let mut c = ctx.db.acquire().await?;
+    partners::find_by_id(&mut c, id)
+        .await?
+        .ok_or(StoreError::NotFound)
+}

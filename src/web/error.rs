@@ -27,7 +27,7 @@ pub enum AppError {
     #[error("malformed request")]
     BadRequest,
     #[error(transparent)]
-    Store(#[from] StoreError),
+    Store(StoreError),
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
 }
@@ -143,6 +143,27 @@ impl AppError {
             AppError::BadRequest => ("error-400-title", "error-400-text"),
             AppError::SignInRequired { .. } => ("error-403-title", "error-403-text"),
             AppError::Store(_) | AppError::Internal(_) => ("error-500-title", "error-500-text"),
+        }
+    }
+}
+
+/// A record the actor may not see, or that does not exist, is the page's 404 (a foreign id and
+/// an unknown one answer the same); every other store failure is the server's.
+impl From<StoreError> for AppError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::NotFound => AppError::NotFound,
+            other => AppError::Store(other),
+        }
+    }
+}
+
+/// A month outside the window is a bad request (the pages check their month first).
+impl From<crate::app::bills::BillError> for AppError {
+    fn from(e: crate::app::bills::BillError) -> Self {
+        match e {
+            crate::app::bills::BillError::OutOfWindow(_) => AppError::BadRequest,
+            crate::app::bills::BillError::Store(s) => s.into(),
         }
     }
 }

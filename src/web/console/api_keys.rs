@@ -9,7 +9,7 @@ use serde::Deserialize;
 
 use crate::app::api_keys::{self as keys, KeyError};
 use crate::state::AppState;
-use crate::store::api_keys::{self, ApiKeyRow};
+use crate::store::api_keys::ApiKeyRow;
 use crate::web::error::AppError;
 use crate::web::guard::Manager;
 use crate::web::keys::{KeyCreated, key_created_page};
@@ -50,8 +50,7 @@ async fn list(
     ctx: PageCtx,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, AppError> {
-    let mut c = state.db.acquire().await?;
-    let keys = api_keys::list(&mut c, m.partner_id).await?;
+    let keys = keys::list(state.app(), &m.actor).await?;
     render(&ListPage {
         ctx,
         keys,
@@ -82,8 +81,7 @@ async fn create(
             false,
         ))),
         Err(KeyError::Name) => {
-            let mut c = state.db.acquire().await?;
-            let keys = api_keys::list(&mut c, m.partner_id).await?;
+            let keys = keys::list(state.app(), &m.actor).await?;
             let error = Some(ctx.t("error-key-name"));
             Ok(render_status(
                 StatusCode::UNPROCESSABLE_ENTITY,
@@ -112,10 +110,7 @@ async fn confirm_revoke(
     state: web::Data<AppState>,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
-    let mut c = state.db.acquire().await?;
-    let key = api_keys::find(&mut c, m.partner_id, *id)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let key = keys::find(state.app(), &m.actor, *id).await?;
     render(&RevokePage { ctx, key })
 }
 

@@ -3,7 +3,7 @@
 
 use serde::Deserialize;
 
-use crate::app::bills::{self, BillError, PartnerBill};
+use crate::app::bills::{self, PartnerBill};
 use crate::billing::bill::Totals;
 use crate::billing::money::Cents;
 use crate::billing::month::Month;
@@ -67,10 +67,5 @@ pub async fn bill_of(
     month: Month,
     today: chrono::NaiveDate,
 ) -> Result<PartnerBill, AppError> {
-    bills::partner_bill(&state.db, partner_id, month, today)
-        .await
-        .map_err(|e| match e {
-            BillError::OutOfWindow(_) => AppError::BadRequest,
-            BillError::Store(s) => AppError::Store(s),
-        })
+    Ok(bills::partner_bill(&state.db, partner_id, month, today).await?)
 }

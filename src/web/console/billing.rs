@@ -6,6 +6,7 @@ use actix_web::{HttpResponse, web};
 use askama::Template;
 
 use super::bill_view::{CentsLike, MonthQuery, Row, bill_of, chosen_month, money};
+use crate::app::grants as app_grants;
 use crate::billing::bill::Totals;
 use crate::billing::grants::CreditStatus;
 use crate::billing::money::Cents;
@@ -13,7 +14,7 @@ use crate::billing::month::Month;
 use crate::billing::resale::Resale;
 use crate::domain::Action;
 use crate::state::AppState;
-use crate::store::grants::{self, CreditRow, DiscountRow};
+use crate::store::grants::{CreditRow, DiscountRow};
 use crate::web::csv::CsvFile;
 use crate::web::error::AppError;
 use crate::web::guard::Member;
@@ -200,16 +201,7 @@ async fn credits(
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, AppError> {
     let today = state.now().date_naive();
-    let bill = bill_of(&state, m.partner_id, Month::of(today), today).await?;
-    let mut c = state.db.acquire().await?;
-    let rows = grants::credits(&mut c, m.partner_id).await?;
-    let credits = rows
-        .into_iter()
-        .map(|r| {
-            let left = bill.credit_left(r.credit_id, r.amount);
-            (r, left)
-        })
-        .collect();
+    let credits = app_grants::credits_left(state.app(), &m.actor).await?;
     render(&CreditsPage {
         ctx,
         credits,
@@ -248,8 +240,7 @@ async fn discounts(
     ctx: PageCtx,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, AppError> {
-    let mut c = state.db.acquire().await?;
-    let discounts = grants::discounts(&mut c, m.partner_id).await?;
+    let discounts = app_grants::discounts(state.app(), &m.actor).await?;
     let current = Month::of(state.now().date_naive()).to_string();
     render(&DiscountsPage {
         ctx,

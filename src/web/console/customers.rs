@@ -7,11 +7,12 @@ use askama::Template;
 use serde::Deserialize;
 
 use super::bill_view::{CentsLike, MonthQuery, Row, bill_of, chosen_month, money};
+use crate::app::customer_reads::{self as reads, ExportError, Filter, From};
 use crate::billing::bill::Totals;
 use crate::billing::month::Month;
 use crate::domain::{Action, CustomerState};
 use crate::state::AppState;
-use crate::store::customers::{self, Customer};
+use crate::store::customers::Customer;
 use crate::web::csv::CsvFile;
 use crate::web::error::AppError;
 use crate::web::guard::{Manager, Member};
@@ -54,8 +55,11 @@ pub struct Filters {
 }
 
 impl Filters {
-    fn state(&self) -> Option<CustomerState> {
-        CustomerState::parse(&self.state)
+    fn filter(&self) -> Filter<'_> {
+        Filter {
+            query: &self.q,
+            state: CustomerState::parse(&self.state),
+        }
     }
 
     /// The query string of these filters (without paging), for links.
@@ -65,13 +69,6 @@ impl Filters {
             .append_pair("state", &self.state);
         s.finish()
     }
-}
-
-/// One page of the list and where its neighbours start.
-struct Pager {
-    rows: Vec<Customer>,
-    newer: Option<i64>,
-    older: Option<i64>,
 }
 
 #[derive(Template)]
@@ -95,33 +92,13 @@ async fn list(
     f: web::Query<Filters>,
 ) -> Result<HttpResponse, AppError> {
     let f = f.into_inner();
-    let mut c = state.db.acquire().await?;
-    let (q, st) = (f.q.as_str(), f.state());
-    let pager = if f.last.is_some() || f.after.is_some() {
-        // Read from the old end; one more than a page tells whether newer ones remain.
-        let after = if f.last.is_some() { None } else { f.after };
-        let mut rows =
-            customers::page_from_oldest(&mut c, m.partner_id, q, st, after, PAGE_SIZE + 1).await?;
-        let newer = rows.len() as i64 > PAGE_SIZE;
-        if newer {
-            rows.remove(0);
-        }
-        Pager {
-            newer: newer.then(|| rows.first().map(|r| r.customer_id)).flatten(),
-            older: after.and(rows.last().map(|r| r.customer_id)),
-            rows,
-        }
-    } else {
-        let mut rows =
-            customers::page(&mut c, m.partner_id, q, st, f.before, PAGE_SIZE + 1).await?;
-        let older = rows.len() as i64 > PAGE_SIZE;
-        rows.truncate(PAGE_SIZE as usize);
-        Pager {
-            newer: f.before.and(rows.first().map(|r| r.customer_id)),
-            older: older.then(|| rows.last().map(|r| r.customer_id)).flatten(),
-            rows,
-        }
+    let from = match (f.last.is_some(), f.after, f.before) {
+        (true, _, _) => From::Oldest,
+        (false, Some(after), _) => From::After(after),
+        (false, None, Some(before)) => From::Before(before),
+        (false, None, None) => From::Newest,
     };
+    let pager = reads::page(state.app(), &m.actor, f.filter(), from, PAGE_SIZE).await?;
     let (customers, newer, next) = (pager.rows, pager.newer, pager.older);
     let can_export = m.user.can(Action::ExportCustomers);
     render(&ListPage {
@@ -141,9 +118,6 @@ async fn export(
     state: web::Data<AppState>,
     f: web::Query<Filters>,
 ) -> Result<HttpResponse, AppError> {
-    if !m.user.can(Action::ExportCustomers) {
-        return Err(AppError::Forbidden);
-    }
     let f = f.into_inner();
     let mut out = CsvFile::new(&[
         "org_id",
@@ -154,15 +128,12 @@ async fn export(
         "effected_time",
         "expired_time",
     ])?;
-    let mut c = state.db.acquire().await?;
-    let mut before = None;
-    loop {
-        let rows = customers::page(&mut c, m.partner_id, &f.q, f.state(), before, 1000).await?;
-        for r in &rows {
-            let fmt = |t: Option<chrono::DateTime<chrono::Utc>>| {
-                t.map(|t| t.format("%Y-%m-%d %H:%M:%S").to_string())
-                    .unwrap_or_default()
-            };
+    let fmt = |t: Option<chrono::DateTime<chrono::Utc>>| {
+        t.map(|t| t.format("%Y-%m-%d %H:%M:%S").to_string())
+            .unwrap_or_default()
+    };
+    let written = reads::export(state.app(), &m.actor, f.filter(), |rows| {
+        for r in rows {
             out.row([
                 r.org_id.clone(),
                 r.org_name.clone(),
@@ -171,12 +142,17 @@ async fn export(
                 fmt(Some(r.created_at)),
                 fmt(r.effected_at),
                 fmt(r.expired_at),
-            ])?;
+            ])
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
         }
-        match rows.last() {
-            Some(last) if rows.len() == 1000 => before = Some(last.customer_id),
-            _ => break,
-        }
+        Ok(())
+    })
+    .await;
+    match written {
+        Ok(()) => {}
+        Err(ExportError::Forbidden(_)) => return Err(AppError::Forbidden),
+        Err(ExportError::Store(e)) => return Err(e.into()),
+        Err(ExportError::Internal(e)) => return Err(e.into()),
     }
     out.download("customers.csv")
 }
@@ -223,12 +199,7 @@ async fn detail(
     org_id: web::Path<String>,
     q: web::Query<MonthQuery>,
 ) -> Result<HttpResponse, AppError> {
-    let mut conn = state.db.acquire().await?;
-    let c = customers::find_by_org_id(&mut conn, m.partner_id, &org_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let agreements = crate::store::agreements::of_customer(&mut conn, c.customer_id).await?;
-    drop(conn);
+    let (c, agreements) = reads::one(state.app(), &m.actor, &org_id).await?;
     let can_expire = m.user.is_manager() && c.state == CustomerState::Active;
     let today = state.now().date_naive();
     let month = chosen_month(&q, today).unwrap_or(Month::of(today));

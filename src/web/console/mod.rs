@@ -19,7 +19,7 @@ use askama::Template;
 use super::page::{PageCtx, render};
 use super::routes;
 use crate::state::AppState;
-use crate::store::partners::{self, Partner};
+use crate::store::partners::Partner;
 use crate::web::error::AppError;
 use crate::web::guard::Member;
 use crate::web::guard::require_member;
@@ -83,24 +83,16 @@ async fn dashboard(
     ctx: PageCtx,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, AppError> {
-    let mut c = state.db.acquire().await?;
-    let partner = partners::find_by_id(&mut c, member.partner_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let partner = crate::app::partners::own(state.app(), &member.actor).await?;
     let role = member.user.role.clone().unwrap_or_default();
-    let by_state = crate::store::customers::count_by_state(&mut c, member.partner_id).await?;
-    let recent =
-        crate::store::customers::page(&mut c, member.partner_id, "", None, None, 5).await?;
+    let (by_state, recent) =
+        crate::app::customer_reads::overview(state.app(), &member.actor, 5).await?;
     let today = state.now().date_naive();
     let current = crate::billing::month::Month::of(today);
     // One replay of the credits for the whole chart, not one per month.
     let points: Vec<(String, i64, bool)> =
         crate::app::bills::window_totals(&state.db, member.partner_id, today)
-            .await
-            .map_err(|e| match e {
-                crate::app::bills::BillError::OutOfWindow(_) => AppError::BadRequest,
-                crate::app::bills::BillError::Store(s) => AppError::Store(s),
-            })?
+            .await?
             .into_iter()
             .map(|(m, t)| (m.to_string(), t.owed, m == current))
             .collect();

@@ -14,7 +14,7 @@ use crate::domain::{Action, Email, NewPassword};
 use crate::http::session_origin;
 use crate::i18n::LANGUAGES;
 use crate::state::AppState;
-use crate::store::partners::{self, Partner};
+use crate::store::partners::Partner;
 use crate::web::error::AppError;
 use crate::web::guard::Member;
 use crate::web::page::{PageCtx, redirect_with, render_status};
@@ -98,10 +98,7 @@ async fn render_page(
     partner: Option<PartnerForm>,
     errors: BTreeMap<&'static str, String>,
 ) -> Result<HttpResponse, AppError> {
-    let mut c = state.db.acquire().await?;
-    let p: Partner = partners::find_by_id(&mut c, m.partner_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let p: Partner = crate::app::partners::own(state.app(), &m.actor).await?;
     let status = if errors.is_empty() {
         StatusCode::OK
     } else {

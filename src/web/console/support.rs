@@ -9,10 +9,10 @@ use askama::Template;
 use crate::api::ratelimit::RATE_HEADERS;
 use crate::api::reference::{self, ApiDoc, Examples};
 use crate::api::{msp, v1};
+use crate::app::customer_reads::{Filter, From};
 use crate::billing::month::Month;
 use crate::domain::Action;
 use crate::state::AppState;
-use crate::store::{api_keys, customers, partners};
 use crate::web::error::AppError;
 use crate::web::guard::Member;
 use crate::web::page::{PageCtx, render};
@@ -50,14 +50,11 @@ async fn support(
     ctx: PageCtx,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, AppError> {
-    let mut c = state.db.acquire().await?;
-    let partner = partners::find_by_id(&mut c, member.partner_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let partner = crate::app::partners::own(state.app(), &member.actor).await?;
     // Members who may not see the key list (billing, viewer) see no key of it here either.
     let can_manage_keys = member.user.can(Action::ManageApiKeys);
     let newest_key = if can_manage_keys {
-        api_keys::list(&mut c, member.partner_id)
+        crate::app::api_keys::list(state.app(), &member.actor)
             .await?
             .into_iter()
             .find(|k| k.revoked_at.is_none())
@@ -68,8 +65,16 @@ async fn support(
         Some(k) => format!("{}:PRIVATE_KEY", k.public_key),
         None => "PUBLIC_KEY:PRIVATE_KEY".into(),
     };
-    let org_id = customers::page_asc(&mut c, member.partner_id, None, 1)
-        .await?
+    let oldest = crate::app::customer_reads::page(
+        state.app(),
+        &member.actor,
+        Filter::default(),
+        From::Oldest,
+        1,
+    )
+    .await?;
+    let org_id = oldest
+        .rows
         .into_iter()
         .next()
         .map(|c| c.org_id)

@@ -1,0 +1,147 @@
+//! What a partner reads of its customers: the list a page at a time (from either end), one
+//! customer with its agreements, the counts by state and the newest signups, and every customer
+//! of a filter for the export. Always scoped by the actor's partner.
+
+use super::{Actor, Ctx};
+use crate::domain::{Action, CustomerState};
+use crate::store::agreements::{self, AgreementRow};
+use crate::store::customers::{self, Customer};
+use crate::store::{StoreError, StoreResult};
+
+/// Which customers a list shows.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Filter<'a> {
+    /// Matched against the name, the e-mail and the orgId; `%` and `_` are taken literally.
+    pub query: &'a str,
+    pub state: Option<CustomerState>,
+}
+
+/// Where a page starts: the newest, older than a customer, the oldest (the last page), or newer
+/// than a customer (going back from the last page).
+#[derive(Debug, Clone, Copy)]
+pub enum From {
+    Newest,
+    Before(i64),
+    Oldest,
+    After(i64),
+}
+
+/// One page of customers, newest first, with the cursors of its neighbours.
+pub struct Page {
+    pub rows: Vec<Customer>,
+    /// Pass as `Before` for the next (older) page, if there is one.
+    pub older: Option<i64>,
+    /// Pass as `After` for the previous (newer) page, if there is one.
+    pub newer: Option<i64>,
+}
+
+fn partner_of(actor: &Actor) -> StoreResult<i64> {
+    actor.partner_id.ok_or(StoreError::NotFound)
+}
+
+/// A page of `size` customers from `from`.
+pub async fn page(
+    ctx: Ctx<'_>,
+    actor: &Actor,
+    f: Filter<'_>,
+    from: From,
+    size: i64,
+) -> StoreResult<Page> {
+    let partner_id = partner_of(actor)?;
+    let mut c = ctx.db.acquire().await?;
+    let (q, st) = (f.query, f.state);
+    Ok(match from {
+        From::Oldest | From::After(_) => {
+            // Read from the old end; one more than a page tells whether newer ones remain.
+            let after = match from {
+                From::After(id) => Some(id),
+                _ => None,
+            };
+            let mut rows =
+                customers::page_from_oldest(&mut c, partner_id, q, st, after, size + 1).await?;
+            let newer = rows.len() as i64 > size;
+            if newer {
+                rows.remove(0);
+            }
+            Page {
+                newer: newer.then(|| rows.first().map(|r| r.customer_id)).flatten(),
+                older: after.and(rows.last().map(|r| r.customer_id)),
+                rows,
+            }
+        }
+        From::Newest | From::Before(_) => {
+            let before = match from {
+                From::Before(id) => Some(id),
+                _ => None,
+            };
+            let mut rows = customers::page(&mut c, partner_id, q, st, before, size + 1).await?;
+            let older = rows.len() as i64 > size;
+            rows.truncate(size as usize);
+            Page {
+                newer: before.and(rows.first().map(|r| r.customer_id)),
+                older: older.then(|| rows.last().map(|r| r.customer_id)).flatten(),
+                rows,
+            }
+        }
+    })
+}
+
+/// Every customer `f` matches, newest first, a thousand at a time into `each`; for the export,
+/// which members who may not see personal data do not get.
+pub async fn export(
+    ctx: Ctx<'_>,
+    actor: &Actor,
+    f: Filter<'_>,
+    mut each: impl FnMut(&[Customer]) -> anyhow::Result<()>,
+) -> Result<(), ExportError> {
+    actor.require(Action::ExportCustomers)?;
+    let partner_id = partner_of(actor)?;
+    let mut c = ctx.db.acquire().await?;
+    let mut before = None;
+    loop {
+        let rows = customers::page(&mut c, partner_id, f.query, f.state, before, 1000).await?;
+        each(&rows)?;
+        match rows.last() {
+            Some(last) if rows.len() == 1000 => before = Some(last.customer_id),
+            _ => return Ok(()),
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ExportError {
+    #[error(transparent)]
+    Forbidden(#[from] super::Forbidden),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Internal(#[from] anyhow::Error),
+}
+
+/// The actor's customer `org_id` with its agreements, oldest first.
+pub async fn one(
+    ctx: Ctx<'_>,
+    actor: &Actor,
+    org_id: &str,
+) -> StoreResult<(Customer, Vec<AgreementRow>)> {
+    let partner_id = partner_of(actor)?;
+    let mut c = ctx.db.acquire().await?;
+    let customer = customers::find_by_org_id(&mut c, partner_id, org_id)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+    let agreements = agreements::of_customer(&mut c, customer.customer_id).await?;
+    Ok((customer, agreements))
+}
+
+/// The dashboard's figures: customers by state, and the newest `recent`.
+pub async fn overview(
+    ctx: Ctx<'_>,
+    actor: &Actor,
+    recent: i64,
+) -> StoreResult<(Vec<(CustomerState, i64)>, Vec<Customer>)> {
+    let partner_id = partner_of(actor)?;
+    let mut c = ctx.db.acquire().await?;
+    let by_state = customers::count_by_state(&mut c, partner_id).await?;
+    let newest = customers::page(&mut c, partner_id, "", None, None, recent).await?;
+    Ok((by_state, newest))
+}
