@@ -8,9 +8,10 @@ use utoipa::{IntoParams, ToSchema};
 use super::auth::{AsPartner, Keyed, PartnerKey};
 use super::error::ApiError;
 use super::formats::{CustomerState, Time, time};
+use crate::app::customer_reads;
 use crate::state::AppState;
 use crate::store::StoreError;
-use crate::store::customers::{self, Customer};
+use crate::store::customers::Customer;
 
 const MAX_PAGE: i64 = 1000;
 
@@ -97,7 +98,7 @@ pub async fn list<K: AsPartner>(
         })?),
     };
     let limit = if size == 0 { i64::MAX } else { size };
-    let page = customers::page_json(&mut conn, key.partner().partner_id, after, limit).await?;
+    let page = customer_reads::api_page(&mut conn, &key.partner().actor(), after, limit).await?;
     let next_page_token = match page.more_after {
         Some(last) if size > 0 => super::page_token::encode('c', last),
         _ => String::new(),

@@ -10,7 +10,7 @@ use crate::mail;
 use crate::store::customers::{self, NewCustomer};
 use crate::store::partners::Partner;
 use crate::store::signup_links::{self, LinkState, SignupLink};
-use crate::store::{StoreError, Tx};
+use crate::store::{StoreError, Tx, partners, throttle};
 use crate::tokens::{hash_token, random_token};
 
 pub const CONFIRM_HOURS: i64 = 72;
@@ -186,6 +186,48 @@ pub async fn change_state(
     }
     tx.commit().await?;
     Ok(c)
+}
+
+/// Signups accepted from one client address per hour.
+pub const SIGNUPS_PER_ADDRESS_PER_HOUR: i64 = 20;
+const SIGNUP_THROTTLE: &str = "signup";
+
+/// Counts a signup attempt from `address`; `false` when the address is over its hourly limit
+/// (and the attempt is not counted).
+pub async fn admit_signup(ctx: Ctx<'_>, address: &str) -> Result<bool, StoreError> {
+    let mut c = ctx.db.acquire().await?;
+    let hour_ago = ctx.now - Duration::hours(1);
+    if throttle::count_since(&mut c, SIGNUP_THROTTLE, address, hour_ago).await?
+        >= SIGNUPS_PER_ADDRESS_PER_HOUR
+    {
+        return Ok(false);
+    }
+    throttle::record(&mut c, SIGNUP_THROTTLE, address, ctx.now).await?;
+    Ok(true)
+}
+
+/// The partner behind a signup URL, if it is an active MSP, and the link its token names, if
+/// any (in whatever state).
+pub async fn signup_link(
+    ctx: Ctx<'_>,
+    slug: &str,
+    token: &str,
+) -> Result<Option<(Partner, Option<SignupLink>)>, StoreError> {
+    let mut c = ctx.db.acquire().await?;
+    let partner = match partners::find_by_slug(&mut c, slug).await? {
+        Some(p) if p.state == crate::domain::PartnerState::Active && p.is_msp() => p,
+        _ => return Ok(None),
+    };
+    let link = signup_links::find_by_token(&mut c, partner.partner_id, &hash_token(token)).await?;
+    Ok(Some((partner, link)))
+}
+
+/// A customer by id, for the page its confirmation lands on.
+pub async fn find(ctx: Ctx<'_>, customer_id: i64) -> Result<customers::Customer, StoreError> {
+    let mut c = ctx.db.acquire().await?;
+    customers::find_by_id(&mut c, customer_id)
+        .await?
+        .ok_or(StoreError::NotFound)
 }
 
 #[cfg(test)]

@@ -155,3 +155,17 @@ pub async fn discounts(ctx: Ctx<'_>, actor: &Actor) -> Result<Vec<DiscountRow>, 
     let mut c = ctx.db.acquire().await?;
     grants::discounts(&mut c, partner_id).await
 }
+
+/// The id of `partner_id`'s customer `org_id`, for a grant made to one customer.
+pub async fn customer_of(
+    ctx: Ctx<'_>,
+    partner_id: i64,
+    org_id: &str,
+) -> Result<Option<i64>, StoreError> {
+    let mut c = ctx.db.acquire().await?;
+    Ok(
+        crate::store::customers::find_by_org_id(&mut c, partner_id, org_id)
+            .await?
+            .map(|cu| cu.customer_id),
+    )
+}

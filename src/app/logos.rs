@@ -97,3 +97,55 @@ pub async fn replace(
     }
     Ok(field)
 }
+
+/// The logo partner `slug` shows in `mode` (`light`, or `dark`, which falls back to the light
+/// one).
+pub async fn of_partner(
+    ctx: Ctx<'_>,
+    slug: &str,
+    mode: &str,
+) -> Result<logos::LogoRow, crate::store::StoreError> {
+    use crate::store::StoreError;
+    let mut c = ctx.db.acquire().await?;
+    let partner = partners::find_by_slug(&mut c, slug)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+    let logo_id = match mode {
+        "light" => partner.logo_light_id,
+        "dark" => partner.logo_dark_id.or(partner.logo_light_id),
+        _ => None,
+    }
+    .ok_or(StoreError::NotFound)?;
+    logos::find(&mut c, logo_id)
+        .await?
+        .ok_or(StoreError::NotFound)
+}
+
+/// A logo just uploaded in a form, by the random key only its uploader has.
+pub async fn uploaded(ctx: Ctx<'_>, key: &str) -> Result<logos::LogoRow, crate::store::StoreError> {
+    let mut c = ctx.db.acquire().await?;
+    logos::find_by_upload_key(&mut c, key)
+        .await?
+        .ok_or(crate::store::StoreError::NotFound)
+}
+
+/// A partner and the content hashes of its light and dark logos, for their cacheable URLs.
+pub async fn brand(
+    ctx: Ctx<'_>,
+    partner_id: i64,
+) -> Result<(partners::Partner, [Option<String>; 2]), crate::store::StoreError> {
+    let mut c = ctx.db.acquire().await?;
+    let partner = partners::find_by_id(&mut c, partner_id)
+        .await?
+        .ok_or(crate::store::StoreError::NotFound)?;
+    let mut hashes = [None, None];
+    for (slot, id) in hashes
+        .iter_mut()
+        .zip([partner.logo_light_id, partner.logo_dark_id])
+    {
+        if let Some(id) = id {
+            *slot = logos::find(&mut c, id).await?.map(|l| l.sha256);
+        }
+    }
+    Ok((partner, hashes))
+}

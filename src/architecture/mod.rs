@@ -81,6 +81,36 @@ fn arrows_point_down() {
     }
 }
 
+/// Handlers call use cases; they take no store connection of their own. The readiness probe
+/// asks the store itself, and the API key's Digest check (an extractor) reads the key.
+#[test]
+fn handlers_take_no_store_connection() {
+    const MAY: &[&str] = &["web/ops.rs", "api/auth.rs"];
+    let mut wrong = Vec::new();
+    for (m, file) in modules(&src()) {
+        let rel = file
+            .strip_prefix(src())
+            .expect("under src/")
+            .display()
+            .to_string();
+        if !matches!(m.first().map(String::as_str), Some("web" | "api"))
+            || MAY.contains(&rel.as_str())
+        {
+            continue;
+        }
+        let code = code_of(&std::fs::read_to_string(&file).expect("readable"));
+        for call in ["db.acquire()", "db.begin()"] {
+            if code.contains(call) {
+                wrong.push(format!("{rel}: {call}"));
+            }
+        }
+    }
+    assert!(
+        wrong.is_empty(),
+        "move these reads into a use case: {wrong:#?}"
+    );
+}
+
 #[test]
 fn no_source_file_is_over_450_lines() {
     let long: Vec<String> = modules(&src())

@@ -11,10 +11,11 @@ use super::keys::{KeyCreated, key_created_page};
 use super::page::{PageCtx, UserView, render, render_status};
 use super::{client_addr, routes};
 use crate::app::Actor;
+use crate::app::email_links;
 use crate::app::onboarding::{self, ACTIVATION_PURPOSE, ActivationError};
 use crate::domain::{Email, NewPassword};
 use crate::state::AppState;
-use crate::store::tokens::{self, TokenState};
+use crate::store::tokens::TokenState;
 use crate::store::users;
 use crate::tokens::hash_token;
 use crate::web::error::AppError;
@@ -51,14 +52,9 @@ fn dead_link(state: TokenState) -> AppError {
 
 /// The user and partner name behind a usable link.
 async fn holder(state: &AppState, token_hash: &str) -> Result<(users::User, String), AppError> {
-    let mut c = state.db.acquire().await?;
-    let user_id = match tokens::peek(&mut c, ACTIVATION_PURPOSE, token_hash, state.now()).await? {
-        TokenState::Usable(id) => id,
-        other => return Err(dead_link(other)),
-    };
-    let user = users::find_by_id(&mut c, user_id)
+    let user = email_links::holder(state.app(), ACTIVATION_PURPOSE, token_hash)
         .await?
-        .ok_or(AppError::NotFound)?;
+        .map_err(dead_link)?;
     let company = user.partner_name.clone().unwrap_or_default();
     Ok((user, company))
 }

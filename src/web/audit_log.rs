@@ -11,7 +11,7 @@ use crate::app::Actor;
 use crate::app::audit::{self, AuditError};
 use crate::state::AppState;
 use crate::store::audit::{AuditFilter, AuditRow};
-use crate::store::partners::{self, Partner};
+use crate::store::partners::Partner;
 use crate::web::csv::CsvFile;
 use crate::web::error::AppError;
 use crate::web::guard::{Member, Operator};
@@ -96,8 +96,7 @@ async fn show(
         recent.last().map(|r| r.event_id).unwrap_or_default()
     });
     let partners = if operator {
-        let mut c = state.db.acquire().await?;
-        Some(partners::search(&mut c, "", None, None, 1_000).await?)
+        Some(crate::app::operator_reads::partners(state.app(), "", None, None, 1_000).await?)
     } else {
         None
     };

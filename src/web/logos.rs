@@ -5,9 +5,9 @@ use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
 
 use super::routes;
+use crate::app::logos as app_logos;
 use crate::state::AppState;
-use crate::store::logos::{self, LogoRow};
-use crate::store::partners;
+use crate::store::logos::LogoRow;
 use crate::store::partners::Partner;
 use crate::web::error::AppError;
 
@@ -62,19 +62,7 @@ async fn partner_logo(
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, AppError> {
     let (slug, mode) = path.into_inner();
-    let mut c = state.db.acquire().await?;
-    let partner = partners::find_by_slug(&mut c, &slug)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let logo_id = match mode.as_str() {
-        "light" => partner.logo_light_id,
-        "dark" => partner.logo_dark_id.or(partner.logo_light_id),
-        _ => None,
-    }
-    .ok_or(AppError::NotFound)?;
-    let row = logos::find(&mut c, logo_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let row = app_logos::of_partner(state.app(), &slug, &mode).await?;
     Ok(serve(&req, &row))
 }
 
@@ -85,10 +73,7 @@ async fn uploaded_logo(
     state: web::Data<AppState>,
     key: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    let mut c = state.db.acquire().await?;
-    let row = logos::find_by_upload_key(&mut c, &key)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let row = app_logos::uploaded(state.app(), &key).await?;
     Ok(serve(&req, &row))
 }
 
@@ -100,22 +85,9 @@ pub struct Brand {
 }
 
 pub async fn brand(state: &AppState, partner_id: i64) -> Result<Brand, AppError> {
-    let mut c = state.db.acquire().await?;
-    let partner = partners::find_by_id(&mut c, partner_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let mut urls = [None, None];
-    for (slot, (id, mode)) in urls.iter_mut().zip([
-        (partner.logo_light_id, "light"),
-        (partner.logo_dark_id, "dark"),
-    ]) {
-        if let Some(id) = id {
-            *slot = logos::find(&mut c, id)
-                .await?
-                .map(|l| partner_logo_url(&partner.slug, mode, &l.sha256));
-        }
-    }
-    let [light_url, dark_url] = urls;
+    let (partner, [light, dark]) = app_logos::brand(state.app(), partner_id).await?;
+    let light_url = light.map(|h| partner_logo_url(&partner.slug, "light", &h));
+    let dark_url = dark.map(|h| partner_logo_url(&partner.slug, "dark", &h));
     Ok(Brand {
         partner,
         light_url,

@@ -11,12 +11,11 @@ use super::page::{PageCtx, redirect, redirect_with, render, render_status};
 use super::{client_addr, routes};
 use crate::app::passwords::{self, RESET_PURPOSE};
 use crate::app::sign_in::{self, Refusal, SignInError};
-use crate::app::{Actor, sessions};
+use crate::app::{Actor, email_links, sessions};
 use crate::domain::{Email, NewPassword};
 use crate::http::session_origin;
 use crate::state::AppState;
-use crate::store::tokens::{self, TokenState};
-use crate::store::users;
+use crate::store::tokens::TokenState;
 use crate::tokens::hash_token;
 use crate::web::error::AppError;
 use crate::web::session::{self, FlashLevel};
@@ -213,11 +212,10 @@ async fn reset_form(
     ctx: PageCtx,
     token: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    let mut conn = state.db.acquire().await?;
-    match tokens::peek(&mut conn, RESET_PURPOSE, &hash_token(&token), state.now()).await? {
-        TokenState::Usable(_) => render(&ResetPage { ctx, error: None }),
-        other => Err(dead_link(other)),
-    }
+    email_links::holder(state.app(), RESET_PURPOSE, &hash_token(&token))
+        .await?
+        .map_err(dead_link)?;
+    render(&ResetPage { ctx, error: None })
 }
 
 async fn reset(
@@ -228,17 +226,11 @@ async fn reset(
     token: web::Path<String>,
     form: web::Form<ResetForm>,
 ) -> Result<HttpResponse, AppError> {
-    let now = state.now();
     let token_hash = hash_token(&token);
-    let mut conn = state.db.acquire().await?;
-    let user_id = match tokens::peek(&mut conn, RESET_PURPOSE, &token_hash, now).await? {
-        TokenState::Usable(id) => id,
-        other => return Err(dead_link(other)),
-    };
-    let user = users::find_by_id(&mut conn, user_id)
+    let user = email_links::holder(state.app(), RESET_PURPOSE, &token_hash)
         .await?
-        .ok_or(AppError::NotFound)?;
-    drop(conn);
+        .map_err(dead_link)?;
+    let user_id = user.user_id;
     let email = Email::parse(&user.email).ok();
     let error = if form.password != form.password_confirm {
         Some("error-password-mismatch")

@@ -3,7 +3,6 @@
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
-use chrono::Duration;
 use serde::Deserialize;
 
 use super::logos::{Brand, brand};
@@ -12,13 +11,9 @@ use super::{client_addr, routes};
 use crate::app::customers::{self as signups, ConfirmError, Signup, SignupError};
 use crate::domain::{Email, NewPassword};
 use crate::state::AppState;
-use crate::store::signup_links::{self, LinkState, SignupLink};
-use crate::store::{customers, partners, throttle};
-use crate::tokens::hash_token;
+use crate::store::signup_links::{LinkState, SignupLink};
 use crate::web::error::AppError;
 
-const THROTTLE_SCOPE: &str = "signup";
-const MAX_PER_ADDRESS_PER_HOUR: i64 = 20;
 const HONEYPOT: &str = "fax_number";
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
@@ -70,13 +65,9 @@ async fn resolve(
     slug: &str,
     token: &str,
 ) -> Result<Result<(Brand, SignupLink), HttpResponse>, AppError> {
-    let mut c = state.db.acquire().await?;
-    let partner = match partners::find_by_slug(&mut c, slug).await? {
-        Some(p) if p.state == crate::domain::PartnerState::Active && p.is_msp() => p,
-        _ => return Err(AppError::NotFound),
+    let Some((partner, link)) = signups::signup_link(state.app(), slug, token).await? else {
+        return Err(AppError::NotFound);
     };
-    let link = signup_links::find_by_token(&mut c, partner.partner_id, &hash_token(token)).await?;
-    drop(c);
     let brand = brand(state, partner.partner_id).await?;
     let Some(link) = link else {
         return Ok(Err(gone(ctx.clone(), brand, None)));
@@ -160,28 +151,21 @@ async fn submit(
             },
         ));
     }
-    let now = state.now();
     let addr = client_addr(&req, &state.settings);
-    {
-        let mut c = state.db.acquire().await?;
-        if throttle::count_since(&mut c, THROTTLE_SCOPE, &addr, now - Duration::hours(1)).await?
-            >= MAX_PER_ADDRESS_PER_HOUR
-        {
-            let mut errors = std::collections::BTreeMap::new();
-            errors.insert("form", ctx.t("error-signup-throttled"));
-            v.password.clear();
-            return Ok(render_status(
-                StatusCode::TOO_MANY_REQUESTS,
-                &FormPage {
-                    ctx,
-                    brand,
-                    v,
-                    errors,
-                    honeypot: HONEYPOT,
-                },
-            ));
-        }
-        throttle::record(&mut c, THROTTLE_SCOPE, &addr, now).await?;
+    if !signups::admit_signup(state.app(), &addr).await? {
+        let mut errors = std::collections::BTreeMap::new();
+        errors.insert("form", ctx.t("error-signup-throttled"));
+        v.password.clear();
+        return Ok(render_status(
+            StatusCode::TOO_MANY_REQUESTS,
+            &FormPage {
+                ctx,
+                brand,
+                v,
+                errors,
+                honeypot: HONEYPOT,
+            },
+        ));
     }
     let mut errors = std::collections::BTreeMap::new();
     if !(2..=100).contains(&v.org_name.chars().count()) {
@@ -267,11 +251,7 @@ async fn confirm(
         Err(ConfirmError::Used) => return Err(AppError::Gone("error-confirm-used")),
         Err(ConfirmError::Expired) => return Err(AppError::Gone("error-confirm-expired")),
     };
-    let mut c = state.db.acquire().await?;
-    let customer = customers::find_by_id(&mut c, customer_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    drop(c);
+    let customer = signups::find(state.app(), customer_id).await?;
     let brand = brand(&state, customer.partner_id).await?;
     let title = ctx.t("signup-ready-title");
     let text = ctx.t_args(

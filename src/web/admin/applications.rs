@@ -7,10 +7,10 @@ use askama::Template;
 use serde::Deserialize;
 
 use crate::app::onboarding::{self, ReviewError};
+use crate::app::operator_reads;
 use crate::domain::{ApplicationState, PartnerKind};
 use crate::state::AppState;
-use crate::store::applications::{self, Application};
-use crate::store::logos;
+use crate::store::applications::Application;
 use crate::web::error::AppError;
 use crate::web::guard::Operator;
 use crate::web::page::{PageCtx, redirect_with, render, render_status};
@@ -53,11 +53,7 @@ async fn queue(
     ctx: PageCtx,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, AppError> {
-    let mut c = state.db.acquire().await?;
-    let pending = applications::list(&mut c, ApplicationState::Pending, 200).await?;
-    let mut decided = applications::list(&mut c, ApplicationState::Approved, 20).await?;
-    decided.extend(applications::list(&mut c, ApplicationState::Rejected, 20).await?);
-    decided.sort_by_key(|a| std::cmp::Reverse(a.reviewed_at));
+    let (pending, decided) = operator_reads::applications(state.app()).await?;
     render(&Queue {
         ctx,
         pending,
@@ -75,10 +71,7 @@ struct Detail {
 }
 
 async fn load(state: &AppState, id: i64) -> Result<Application, AppError> {
-    let mut c = state.db.acquire().await?;
-    applications::find(&mut c, id)
-        .await?
-        .ok_or(AppError::NotFound)
+    Ok(operator_reads::application(state.app(), id).await?)
 }
 
 async fn detail(
@@ -211,15 +204,6 @@ async fn logo(
     path: web::Path<(i64, String)>,
 ) -> Result<HttpResponse, AppError> {
     let (id, mode) = path.into_inner();
-    let app = load(&state, id).await?;
-    let logo_id = match mode.as_str() {
-        "light" => app.logo_light_id,
-        "dark" => app.logo_dark_id,
-        _ => return Err(AppError::NotFound),
-    };
-    let mut c = state.db.acquire().await?;
-    let row = logos::find(&mut c, logo_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let row = operator_reads::application_logo(state.app(), id, &mode).await?;
     Ok(crate::web::logos::serve(&req, &row))
 }

@@ -5,9 +5,9 @@ use actix_web::{HttpResponse, web};
 use askama::Template;
 
 use crate::app::bills::{self, CloseError};
+use crate::app::operator_reads::{self, MonthStatus};
 use crate::billing::month::Month;
 use crate::state::AppState;
-use crate::store::{closed, usage};
 use crate::web::error::AppError;
 use crate::web::guard::Operator;
 use crate::web::page::{PageCtx, redirect, render};
@@ -25,18 +25,11 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     );
 }
 
-pub struct MonthRow {
-    pub month: Month,
-    pub closed: bool,
-    pub closable: bool,
-    pub late: i64,
-}
-
 #[derive(Template)]
 #[template(path = "admin/billing.html")]
 struct Page {
     ctx: PageCtx,
-    months: Vec<MonthRow>,
+    months: Vec<MonthStatus>,
 }
 
 async fn page(
@@ -44,24 +37,7 @@ async fn page(
     ctx: PageCtx,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, AppError> {
-    let current = Month::of(state.now().date_naive());
-    let mut c = state.db.acquire().await?;
-    let closed_months = closed::closed_months(&mut c).await?;
-    let mut months = Vec::new();
-    for m in Month::window(current) {
-        let is_closed = closed_months.contains(&m.to_string());
-        let late = if is_closed {
-            usage::late_count(&mut c, m.first_day(), m.last_day()).await?
-        } else {
-            0
-        };
-        months.push(MonthRow {
-            month: m,
-            closed: is_closed,
-            closable: !is_closed && m < current,
-            late,
-        });
-    }
+    let months = operator_reads::months(state.app()).await?;
     render(&Page { ctx, months })
 }
 

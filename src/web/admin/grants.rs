@@ -10,7 +10,6 @@ use crate::app::grants::{self as app_grants, CreditGrant, DiscountGrant, Off};
 use crate::billing::money::Cents;
 use crate::billing::month::Month;
 use crate::state::AppState;
-use crate::store::customers;
 use crate::web::error::AppError;
 use crate::web::guard::Operator;
 use crate::web::page::{PageCtx, redirect_with, render_status};
@@ -38,10 +37,9 @@ async fn customer_of(
     if org_id.is_empty() {
         return Ok(Ok(None));
     }
-    let mut c = state.db.acquire().await?;
     Ok(
-        match customers::find_by_org_id(&mut c, partner_id, org_id).await? {
-            Some(cu) => Ok(Some(cu.customer_id)),
+        match app_grants::customer_of(state.app(), partner_id, org_id).await? {
+            Some(id) => Ok(Some(id)),
             None => Err("error-grant-customer"),
         },
     )

@@ -15,9 +15,8 @@ use askama::Template;
 use super::page::{PageCtx, render};
 use super::routes;
 use crate::state::AppState;
-use crate::store::audit::{self, AuditRow};
-use crate::store::outbox::{self, OutboxRow};
-use crate::store::partners;
+use crate::store::audit::AuditRow;
+use crate::store::outbox::OutboxRow;
 use crate::web::error::AppError;
 use crate::web::guard::Operator;
 use crate::web::guard::require_operator;
@@ -67,14 +66,14 @@ async fn overview(
     ctx: PageCtx,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, AppError> {
-    let mut c = state.db.acquire().await?;
+    let o = crate::app::operator_reads::overview(state.app()).await?;
     render(&Overview {
         ctx,
-        partners: partners::count(&mut c).await?,
-        pending_applications: crate::store::applications::count_pending(&mut c).await?,
-        outbox_waiting: outbox::depth(&mut c).await?,
-        outbox_failed: outbox::failed_count(&mut c).await?,
-        recent: audit::recent(&mut c, 10).await?,
+        partners: o.partners,
+        pending_applications: o.pending_applications,
+        outbox_waiting: o.outbox_waiting,
+        outbox_failed: o.outbox_failed,
+        recent: o.recent,
     })
 }
 
@@ -92,14 +91,13 @@ async fn outbox_page(
     ctx: PageCtx,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, AppError> {
-    let mut c = state.db.acquire().await?;
     let folder = match state.settings.smtp_url {
         Some(_) => None,
         None => Some(absolute(&state.settings.outbox_dir())),
     };
     render(&OutboxPage {
         ctx,
-        mails: outbox::recent(&mut c, 200).await?,
+        mails: crate::app::operator_reads::outbox(state.app(), 200).await?,
         folder,
     })
 }

@@ -9,14 +9,15 @@ use serde::Deserialize;
 use super::grant_forms::GrantForms;
 use crate::app::customers as app_customers;
 use crate::app::onboarding::{self, Resent, ReviewError};
+use crate::app::operator_reads;
 use crate::app::partners as app_partners;
 use crate::domain::{CustomerState, PartnerKind, PartnerState, Role};
 use crate::state::AppState;
-use crate::store::api_keys::{self, ApiKeyRow};
-use crate::store::customers::{self, Customer};
-use crate::store::grants::{self, CreditRow, DiscountRow};
-use crate::store::partners::{self, Partner};
-use crate::store::users::{self, User};
+use crate::store::api_keys::ApiKeyRow;
+use crate::store::customers::Customer;
+use crate::store::grants::{CreditRow, DiscountRow};
+use crate::store::partners::Partner;
+use crate::store::users::User;
 use crate::web::error::AppError;
 use crate::web::guard::Operator;
 use crate::web::page::{PageCtx, redirect, redirect_with, render};
@@ -79,8 +80,7 @@ async fn list(
     let f = f.into_inner();
     let kind = PartnerKind::parse(&f.kind).ok();
     let st = PartnerState::parse(&f.state);
-    let mut c = state.db.acquire().await?;
-    let partners = partners::search(&mut c, &f.q, kind, st, 500).await?;
+    let partners = operator_reads::partners(state.app(), &f.q, kind, st, 500).await?;
     render(&ListPage { ctx, f, partners })
 }
 
@@ -132,23 +132,15 @@ pub async fn detail_page(
     partner_id: i64,
     forms: GrantForms,
 ) -> Result<DetailPage, AppError> {
-    let mut c = state.db.acquire().await?;
-    let partner = partners::find_by_id(&mut c, partner_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let members = users::list_by_partner(&mut c, partner.partner_id).await?;
-    let keys = api_keys::list(&mut c, partner.partner_id).await?;
-    let customers = customers::page(&mut c, partner.partner_id, "", None, None, 50).await?;
-    let discounts = grants::discounts(&mut c, partner.partner_id).await?;
-    let credits = grants::credits(&mut c, partner.partner_id).await?;
+    let f = operator_reads::partner(state.app(), partner_id).await?;
     Ok(DetailPage {
         ctx,
-        partner,
-        members,
-        keys,
-        customers,
-        discounts,
-        credits,
+        partner: f.partner,
+        members: f.members,
+        keys: f.keys,
+        customers: f.customers,
+        discounts: f.discounts,
+        credits: f.credits,
         forms,
     })
 }
