@@ -249,7 +249,7 @@ pub async fn change_role(
             &format!(
                 "{} {} → {}",
                 u.email,
-                u.role.as_deref().unwrap_or_default(),
+                u.role.map_or("", Role::as_str),
                 role.as_str()
             ),
             ctx.now,

@@ -33,8 +33,9 @@ impl std::fmt::Display for PartnerKind {
     }
 }
 
-/// A partner member's role (SPEC section 3).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// A partner member's role (SPEC section 3), stored as its text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, sqlx::Type)]
+#[sqlx(type_name = "text", rename_all = "lowercase")]
 pub enum Role {
     Owner,
     Admin,
@@ -60,6 +61,12 @@ impl Role {
             Self::Billing => "billing",
             Self::Viewer => "viewer",
         }
+    }
+}
+
+impl std::fmt::Display for Role {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 

@@ -14,7 +14,7 @@ pub struct User {
     pub password_hash: Option<String>,
     pub is_operator: bool,
     pub partner_id: Option<i64>,
-    pub role: Option<String>,
+    pub role: Option<Role>,
     /// The partner's state, joined in so every request checks suspension without a second query.
     pub partner_state: Option<PartnerState>,
     pub partner_name: Option<String>,
@@ -27,7 +27,7 @@ pub struct User {
 
 impl User {
     pub fn role(&self) -> Option<Role> {
-        self.role.as_deref().and_then(|r| Role::parse(r).ok())
+        self.role
     }
 
     /// Whether this partner member may do `action` ([`Role::can`]); never for operators, whose

@@ -135,7 +135,7 @@ async fn activate(
         email: user.email.clone(),
         is_operator: false,
         partner_name: Some(partner.name.clone()),
-        role: user.role.clone(),
+        role: user.role,
         is_msp: partner.is_msp(),
     });
     let page = KeyCreated::new(ctx, &state.settings.public_url, &partner, key, true);

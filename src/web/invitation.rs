@@ -51,7 +51,7 @@ fn dead(e: JoinError) -> AppError {
 fn page(ctx: PageCtx, user: &crate::store::users::User, error: Option<String>) -> JoinPage {
     let role = ctx.t(&format!(
         "role-{}",
-        user.role.as_deref().unwrap_or("viewer")
+        user.role.unwrap_or(crate::domain::Role::Viewer)
     ));
     JoinPage {
         ctx,

@@ -19,16 +19,13 @@ pub struct UserView {
     pub email: String,
     pub is_operator: bool,
     pub partner_name: Option<String>,
-    pub role: Option<String>,
+    pub role: Option<crate::domain::Role>,
     pub is_msp: bool,
 }
 
 impl UserView {
     pub fn is_manager(&self) -> bool {
-        self.role
-            .as_deref()
-            .and_then(|r| crate::domain::Role::parse(r).ok())
-            .is_some_and(crate::domain::Role::manages)
+        self.role.is_some_and(crate::domain::Role::manages)
     }
 }
 
@@ -185,7 +182,7 @@ impl FromRequest for PageCtx {
                 email: u.email.clone(),
                 is_operator: u.is_operator,
                 partner_name: u.partner_name.clone(),
-                role: u.role.clone(),
+                role: u.role,
                 is_msp: u.partner_kind == Some(crate::domain::PartnerKind::Msp),
             });
         ready(Ok(PageCtx {

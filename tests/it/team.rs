@@ -22,7 +22,7 @@ async fn member_ids(app: &TestApp, partner: i64) -> Vec<(String, String)> {
         .await
         .unwrap()
         .into_iter()
-        .map(|u| (u.email, u.role.unwrap_or_default()))
+        .map(|u| (u.email, u.role.map(|r| r.to_string()).unwrap_or_default()))
         .collect()
 }
 

@@ -84,7 +84,7 @@ async fn dashboard(
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, AppError> {
     let partner = crate::app::partners::own(state.app(), &member.actor).await?;
-    let role = member.user.role.clone().unwrap_or_default();
+    let role = member.user.role.map_or(String::new(), |r| r.to_string());
     let (by_state, recent) =
         crate::app::customer_reads::overview(state.app(), &member.actor, 5).await?;
     let today = state.now().date_naive();

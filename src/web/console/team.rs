@@ -69,14 +69,14 @@ struct TeamPage {
 }
 
 impl TeamPage {
-    fn role_label(&self, r: &str) -> String {
+    fn role_label(&self, r: &Role) -> String {
         self.ctx.t(&format!("role-{r}"))
     }
 
     /// Whether the signed-in member may change `m` (owners only by owners; not oneself).
     fn may_change(&self, m: &MemberRow) -> bool {
         m.user.user_id != self.me
-            && (m.user.role.as_deref() != Some("owner") || self.roles.contains(&Role::Owner))
+            && (m.user.role != Some(Role::Owner) || self.roles.contains(&Role::Owner))
     }
 }
 
