@@ -3,7 +3,7 @@
 
 use chrono::{DateTime, Utc};
 
-use crate::domain::{Action, Role};
+use crate::domain::{Action, AuditAction, Role};
 use crate::store::audit::{self, AuditEvent};
 use crate::store::{Conn, StoreResult};
 
@@ -114,7 +114,7 @@ impl Actor {
     pub async fn audit(
         &self,
         tx: &mut impl Conn,
-        action: &str,
+        action: AuditAction,
         detail: &str,
         now: DateTime<Utc>,
     ) -> StoreResult<()> {
@@ -128,7 +128,7 @@ impl Actor {
         &self,
         tx: &mut impl Conn,
         partner_id: Option<i64>,
-        action: &str,
+        action: AuditAction,
         detail: &str,
         now: DateTime<Utc>,
     ) -> StoreResult<()> {
@@ -143,7 +143,7 @@ impl Actor {
         let e = AuditEvent {
             actor_user_id: self.user_id(),
             partner_id,
-            action,
+            action: action.as_str(),
             detail: &detail,
             address: &self.address,
             actor: &label,

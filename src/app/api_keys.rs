@@ -2,6 +2,7 @@
 //! encrypted digest verifiers are kept), and revoked at once. Owners and admins do it in the
 //! console; the first key comes with the owner's activation.
 
+use crate::domain::AuditAction;
 use chrono::{DateTime, Utc};
 
 use super::{Actor, Ctx};
@@ -95,7 +96,7 @@ pub async fn issue(
         .audit_on(
             tx,
             Some(partner_id),
-            "api_key_created",
+            AuditAction::ApiKeyCreated,
             &format!("{name} ({})", key.public_key),
             now,
         )
@@ -118,7 +119,7 @@ pub async fn revoke(ctx: Ctx<'_>, actor: &Actor, key_id: i64) -> Result<ApiKeyRo
             .audit_on(
                 &mut tx,
                 Some(partner_id),
-                "api_key_revoked",
+                AuditAction::ApiKeyRevoked,
                 &detail,
                 ctx.now,
             )

@@ -2,6 +2,7 @@
 //! drafts, activate and restrict them; the reseller reads its own. Nothing here calls AWS: the
 //! console keeps the record of what was granted in AWS Marketplace.
 
+use crate::domain::AuditAction;
 use chrono::NaiveDate;
 
 use super::{Actor, Ctx};
@@ -172,7 +173,7 @@ pub async fn create(
         .audit_on(
             &mut tx,
             Some(p.partner_id),
-            "authorization_created",
+            AuditAction::AuthorizationCreated,
             &format!(
                 "authorization {id} {} wholesale {}",
                 req.product.trim(),
@@ -210,7 +211,7 @@ pub async fn update(
         .audit_on(
             &mut tx,
             Some(a.partner_id),
-            "authorization_edited",
+            AuditAction::AuthorizationEdited,
             &format!("authorization {id}"),
             ctx.now,
         )
@@ -246,6 +247,13 @@ impl Move {
         }
     }
 
+    fn audit_action(self) -> AuditAction {
+        match self {
+            Move::Activate => AuditAction::AuthorizationActivated,
+            Move::Restrict => AuditAction::AuthorizationRestricted,
+        }
+    }
+
     fn verb(self) -> &'static str {
         match self {
             Move::Activate => "activated",
@@ -273,7 +281,7 @@ pub async fn change_state(
         .audit_on(
             &mut tx,
             Some(a.partner_id),
-            &format!("authorization_{}", m.verb()),
+            m.audit_action(),
             &format!("authorization {id} {} → {}", a.state, m.to()),
             ctx.now,
         )

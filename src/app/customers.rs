@@ -1,6 +1,7 @@
 //! Customer signup through a partner's link (SPEC 2.5), free of HTTP: claim a use of the link,
 //! create the organization as `pending`, mail the confirmation; confirming makes it `active`.
 
+use crate::domain::AuditAction;
 use chrono::{DateTime, Duration, Utc};
 
 use crate::app::{Actor, Ctx};
@@ -178,7 +179,7 @@ pub async fn change_state(
             .audit_on(
                 &mut tx,
                 Some(partner_id),
-                &format!("customer_{to}"),
+                AuditAction::customer(to),
                 &c.org_id,
                 ctx.now,
             )

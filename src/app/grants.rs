@@ -1,6 +1,7 @@
 //! Discounts and credits that operators grant a partner or one of its customers (SPEC 4, 5).
 //! The bill maths that applies them is `billing::bill`; this records them, audited.
 
+use crate::domain::AuditAction;
 use chrono::NaiveDate;
 
 use super::{Actor, Ctx};
@@ -71,7 +72,7 @@ pub async fn grant_discount(
         .audit_on(
             &mut tx,
             Some(d.partner_id),
-            "discount_granted",
+            AuditAction::DiscountGranted,
             &detail,
             ctx.now,
         )
@@ -120,7 +121,7 @@ pub async fn grant_credit(
         .audit_on(
             &mut tx,
             Some(c.partner_id),
-            "credit_granted",
+            AuditAction::CreditGranted,
             &detail,
             ctx.now,
         )

@@ -3,6 +3,7 @@
 //! the Branding page replaces one, audited.
 
 use super::{Actor, Ctx};
+use crate::domain::AuditAction;
 use crate::domain::{DomainError, SvgLogo};
 use crate::store::{Conn, StoreResult, logos, partners};
 use crate::tokens::random_token;
@@ -92,7 +93,9 @@ pub async fn replace(
     if let LogoField::Stored { logo_id, .. } = &field {
         partners::set_logo(&mut tx, partner_id, dark, *logo_id).await?;
         let mode = if dark { "dark" } else { "light" };
-        actor.audit(&mut tx, "logo_replaced", mode, ctx.now).await?;
+        actor
+            .audit(&mut tx, AuditAction::LogoReplaced, mode, ctx.now)
+            .await?;
         tx.commit().await?;
     }
     Ok(field)

@@ -3,6 +3,7 @@
 //! own their transaction and send their mail; the key and the activation mail of `activation`
 //! run in the caller's.
 
+use crate::domain::AuditAction;
 use chrono::{DateTime, Duration, Utc};
 
 use crate::app::api_keys::{self, KeyError};
@@ -119,7 +120,13 @@ async fn approve_in(
     .await?;
     let detail = format!("application {application_id}, slug {slug}");
     actor
-        .audit_on(tx, Some(partner_id), "application_approved", &detail, now)
+        .audit_on(
+            tx,
+            Some(partner_id),
+            AuditAction::ApplicationApproved,
+            &detail,
+            now,
+        )
         .await?;
     Ok(Approved { partner_id, slug })
 }
@@ -166,7 +173,7 @@ async fn reject_in(
         .audit_on(
             tx,
             None,
-            "application_rejected",
+            AuditAction::ApplicationRejected,
             &format!("application {application_id}"),
             now,
         )
@@ -224,7 +231,7 @@ pub async fn resend_activation(
         .audit_on(
             &mut tx,
             Some(partner_id),
-            "activation_resent",
+            AuditAction::ActivationResent,
             &owner.email,
             ctx.now,
         )
@@ -308,7 +315,7 @@ pub async fn activate(
         .await?
         .ok_or(StoreError::NotFound)?;
     actor
-        .audit(&mut tx, "account_activated", &user.email, ctx.now)
+        .audit(&mut tx, AuditAction::AccountActivated, &user.email, ctx.now)
         .await?;
     let key = api_keys::issue(&mut tx, vault, partner_id, key_name, actor, ctx.now).await?;
     let partner = partners::find_by_id(&mut tx, partner_id)

@@ -2,6 +2,7 @@
 //! keys are refused at once) and reactivating it.
 
 use super::{Actor, Ctx};
+use crate::domain::AuditAction;
 use crate::domain::PartnerKind;
 use crate::domain::PartnerState;
 use crate::store::StoreError;
@@ -35,7 +36,7 @@ pub async fn set_state(
         .audit_on(
             &mut tx,
             Some(partner_id),
-            &format!("partner_{state}"),
+            AuditAction::partner(state),
             &partner.name,
             ctx.now,
         )

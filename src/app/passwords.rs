@@ -1,6 +1,7 @@
 //! Forgotten passwords (SPEC 7): a single-use reset link, valid an hour, mailed only to an
 //! account that may sign in; the answer never tells whether the address has one.
 
+use crate::domain::AuditAction;
 use chrono::Duration;
 
 use super::{Actor, Ctx};
@@ -64,7 +65,9 @@ pub async fn complete_reset(
     users::set_password(&mut tx, user_id, hash, ctx.now).await?;
     // Whoever knew the old password may have a session: every one ends.
     super::sessions::end_all_of_user(&mut tx, user_id).await?;
-    actor.audit(&mut tx, "password_reset", "", ctx.now).await?;
+    actor
+        .audit(&mut tx, AuditAction::PasswordReset, "", ctx.now)
+        .await?;
     tx.commit().await?;
     Ok(Ok(()))
 }

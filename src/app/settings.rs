@@ -2,6 +2,7 @@
 //! for owners the partner's contact e-mail and website (its name and slug stay with operators).
 
 use super::{Actor, Ctx, Forbidden, sessions};
+use crate::domain::AuditAction;
 use crate::domain::{Action, Email, check_website};
 use crate::i18n::LANGUAGES;
 use crate::store::sessions::Origin;
@@ -45,7 +46,9 @@ pub async fn update_profile(
     };
     let mut tx = ctx.db.begin().await?;
     users::set_profile(&mut tx, user_id, name, language, ctx.now).await?;
-    actor.audit(&mut tx, "profile_changed", "", ctx.now).await?;
+    actor
+        .audit(&mut tx, AuditAction::ProfileChanged, "", ctx.now)
+        .await?;
     tx.commit().await?;
     Ok(())
 }
@@ -68,7 +71,7 @@ pub async fn change_password(
         .await?
         .ok_or(StoreError::NotFound)?;
     actor
-        .audit(&mut tx, "password_changed", &user.email, ctx.now)
+        .audit(&mut tx, AuditAction::PasswordChanged, &user.email, ctx.now)
         .await?;
     tx.commit().await?;
     Ok(session)
@@ -94,7 +97,7 @@ pub async fn update_partner(
     actor
         .audit(
             &mut tx,
-            "partner_details_changed",
+            AuditAction::PartnerDetailsChanged,
             &format!("{} {website}", email.as_str()),
             ctx.now,
         )

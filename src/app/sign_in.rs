@@ -5,6 +5,7 @@
 //! exists, so the answer never tells the two apart; an unknown account and a wrong password get
 //! the same refusal, after the same password work.
 
+use crate::domain::AuditAction;
 use chrono::{DateTime, Duration, Utc};
 
 use super::{Actor, Ctx, sessions};
@@ -75,7 +76,7 @@ pub async fn sign_in(
     record_success(&mut c, &account).await?;
     users::touch_sign_in(&mut c, user.user_id, now).await?;
     Actor::user(user.user_id, user.partner_id, origin.address.clone())
-        .audit(&mut c, "sign_in", "", now)
+        .audit(&mut c, AuditAction::SignIn, "", now)
         .await?;
     let session = sessions::start_on(&mut c, user.user_id, origin, now).await?;
     Ok((user, session))

@@ -2,6 +2,7 @@
 //! offers): create, list, revoke, once for the console and both APIs. A link's URL carries its
 //! token and exists only in the answer to its creation: only the token's hash is kept.
 
+use crate::domain::AuditAction;
 use chrono::{DateTime, Duration, Utc};
 
 use super::Actor;
@@ -122,7 +123,7 @@ pub async fn create(
     actor
         .audit(
             &mut tx,
-            "signup_link_created",
+            AuditAction::SignupLinkCreated,
             &format!("link {id} {label}"),
             now,
         )
@@ -164,7 +165,7 @@ pub async fn revoke(
         actor
             .audit(
                 &mut tx,
-                "signup_link_revoked",
+                AuditAction::SignupLinkRevoked,
                 &format!("link {link_id}"),
                 now,
             )

@@ -3,6 +3,7 @@
 //! stays. An invitation is a member without a password and a single-use link (7 days), like an
 //! owner's activation.
 
+use crate::domain::AuditAction;
 use chrono::{DateTime, Duration, Utc};
 
 use super::{Actor, Ctx, Forbidden};
@@ -156,7 +157,7 @@ pub async fn invite(
     actor
         .audit(
             &mut tx,
-            "member_invited",
+            AuditAction::MemberInvited,
             &format!("{} as {}", email.as_str(), role.as_str()),
             ctx.now,
         )
@@ -191,7 +192,7 @@ pub async fn resend(
     let role = u.role().unwrap_or(Role::Viewer);
     send(&mut tx, user_id, &u.email, role, &company, ctx, i18n).await?;
     actor
-        .audit(&mut tx, "invitation_resent", &u.email, ctx.now)
+        .audit(&mut tx, AuditAction::InvitationResent, &u.email, ctx.now)
         .await?;
     ctx.commit_and_send(tx).await?;
     Ok(u)
@@ -210,7 +211,7 @@ pub async fn cancel(ctx: Ctx<'_>, actor: &Actor, user_id: i64) -> Result<User, T
         return Err(TeamError::Joined);
     }
     actor
-        .audit(&mut tx, "invitation_cancelled", &u.email, ctx.now)
+        .audit(&mut tx, AuditAction::InvitationCancelled, &u.email, ctx.now)
         .await?;
     tx.commit().await?;
     Ok(u)
@@ -245,7 +246,7 @@ pub async fn change_role(
     actor
         .audit(
             &mut tx,
-            "member_role_changed",
+            AuditAction::MemberRoleChanged,
             &format!(
                 "{} {} → {}",
                 u.email,
@@ -271,7 +272,7 @@ pub async fn remove(ctx: Ctx<'_>, actor: &Actor, user_id: i64) -> Result<User, T
     users::remove(&mut tx, partner_id, user_id, ctx.now).await?;
     super::sessions::end_all_of_user(&mut tx, user_id).await?;
     actor
-        .audit(&mut tx, "member_removed", &u.email, ctx.now)
+        .audit(&mut tx, AuditAction::MemberRemoved, &u.email, ctx.now)
         .await?;
     tx.commit().await?;
     Ok(u)
@@ -315,7 +316,7 @@ pub async fn join(
         .ok_or(StoreError::NotFound)?;
     let partner_id = user.partner_id.ok_or(StoreError::NotFound)?;
     Actor::member(user_id, partner_id, user.role(), origin.address.clone())
-        .audit(&mut tx, "member_joined", &user.email, ctx.now)
+        .audit(&mut tx, AuditAction::MemberJoined, &user.email, ctx.now)
         .await?;
     let session = super::sessions::start_on(&mut tx, user_id, origin, ctx.now).await?;
     tx.commit().await?;

@@ -1,5 +1,6 @@
 //! Domain values parsed at the edge: once a handler holds one of these, it is valid.
 
+mod audit;
 mod email;
 pub mod offers;
 mod partner;
@@ -8,6 +9,7 @@ mod rights;
 mod state;
 mod svg_logo;
 
+pub use audit::AuditAction;
 pub use email::Email;
 pub use partner::{PartnerKind, Role, check_website, slugify};
 pub use password::NewPassword;

@@ -540,7 +540,8 @@ async fn the_audit_log_filters_pages_and_exports_for_operators_and_partners() {
             actor
                 .audit(
                     &mut tx,
-                    "paging_probe",
+                    // An MSP has no offers: these 150 are the only events of this action.
+                    partner_console::domain::AuditAction::OfferEdited,
                     &format!("probe {i:03}"),
                     chrono::Utc::now(),
                 )
@@ -549,7 +550,7 @@ async fn the_audit_log_filters_pages_and_exports_for_operators_and_partners() {
         }
         tx.commit().await.unwrap();
     }
-    let (_, first) = get(&owner, &app, "/console/audit?action=paging_probe").await;
+    let (_, first) = get(&owner, &app, "/console/audit?action=offer_edited").await;
     let page1 = rows(&first);
     assert_eq!(page1.len(), 100);
     assert!(page1[0].contains("probe 149"), "newest first: {}", page1[0]);

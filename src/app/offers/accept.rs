@@ -3,6 +3,7 @@
 use crate::app::customers::new_org_id;
 use crate::app::{Actor, Ctx};
 use crate::billing::month::Month;
+use crate::domain::AuditAction;
 use crate::domain::offers::Agreement;
 use crate::domain::{Action, CustomerState, OfferState};
 use crate::store::StoreError;
@@ -125,7 +126,7 @@ pub async fn accept(
     actor
         .audit(
             &mut tx,
-            "offer_accepted",
+            AuditAction::OfferAccepted,
             &format!(
                 "offer {id} released → accepted on {on}: customer {}, agreement {} to {}",
                 customer.org_id, months.first, months.last

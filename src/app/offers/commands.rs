@@ -2,6 +2,7 @@
 //! history and audit rows.
 
 use crate::app::{Actor, Ctx};
+use crate::domain::AuditAction;
 use crate::domain::offers::OfferRefusal;
 use crate::domain::{Action, AuthorizationState, OfferState};
 use crate::store::Tx;
@@ -68,7 +69,7 @@ pub async fn create(
     actor
         .audit(
             &mut tx,
-            "offer_created",
+            AuditAction::OfferCreated,
             &format!(
                 "offer {id} for {buyer} {} from authorization {}{replacing}",
                 req.buyer_company.trim(),
@@ -112,7 +113,12 @@ pub async fn update(
         return Err(OfferError::State(o.state, Step::Edit));
     }
     actor
-        .audit(&mut tx, "offer_edited", &format!("offer {id}"), ctx.now)
+        .audit(
+            &mut tx,
+            AuditAction::OfferEdited,
+            &format!("offer {id}"),
+            ctx.now,
+        )
         .await?;
     let offer = find_own(&mut tx, &p, id).await?;
     tx.commit().await?;
@@ -172,7 +178,7 @@ pub async fn release(ctx: Ctx<'_>, actor: &Actor, id: i64) -> Result<Offer, Offe
     actor
         .audit(
             &mut tx,
-            "offer_released",
+            AuditAction::OfferReleased,
             &format!("offer {id} draft → released"),
             ctx.now,
         )
@@ -206,7 +212,7 @@ pub async fn cancel(ctx: Ctx<'_>, actor: &Actor, id: i64) -> Result<Offer, Offer
     actor
         .audit(
             &mut tx,
-            "offer_cancelled",
+            AuditAction::OfferCancelled,
             &format!("offer {id} {} → cancelled", o.state),
             ctx.now,
         )

@@ -2,6 +2,7 @@
 
 use crate::app::{Actor, Ctx};
 use crate::billing::month::Month;
+use crate::domain::AuditAction;
 use crate::domain::{CustomerState, OfferState};
 use crate::store::StoreError;
 use crate::store::agreements::{self};
@@ -44,7 +45,7 @@ pub async fn sweep(ctx: Ctx<'_>, partner_id: Option<i64>) -> Result<usize, Store
             system
                 .audit(
                     &mut tx,
-                    "offer_expired",
+                    AuditAction::OfferExpired,
                     &format!("offer {id} {from} → expired"),
                     ctx.now,
                 )
@@ -62,7 +63,7 @@ pub async fn sweep(ctx: Ctx<'_>, partner_id: Option<i64>) -> Result<usize, Store
             Actor::system(pid)
                 .audit(
                     &mut tx,
-                    "customer_expired",
+                    AuditAction::CustomerExpired,
                     &format!(
                         "customer {} active → expired: its agreement ended with {last}",
                         org.unwrap_or_default()
