@@ -246,8 +246,8 @@ impl DetailPage {
         self.errors.get(f)
     }
 
-    fn is(&self, s: &str) -> bool {
-        self.auth.state.as_str() == s
+    fn is(&self, s: AuthorizationState) -> bool {
+        self.auth.state == s
     }
 }
 

@@ -12,7 +12,7 @@ use serde::Deserialize;
 use crate::app::signup_links::{self as links, Field, LinkError, NewLinkRequest};
 use crate::domain::PartnerKind;
 use crate::state::AppState;
-use crate::store::signup_links::SignupLink;
+use crate::store::signup_links::{LinkState, SignupLink};
 use crate::web::error::AppError;
 use crate::web::guard::partner_kind;
 use crate::web::guard::{Manager, Member};

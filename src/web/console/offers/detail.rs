@@ -40,8 +40,8 @@ impl DetailPage {
         Shown(&self.v.offer)
     }
 
-    fn is(&self, s: &str) -> bool {
-        self.v.offer.state.as_str() == s
+    fn is(&self, s: OfferState) -> bool {
+        self.v.offer.state == s
     }
 
     fn state_label(&self, s: &OfferState) -> String {

@@ -2,6 +2,7 @@
 
 use super::figures::*;
 use crate::app::authorizations;
+use crate::domain::AuthorizationState;
 use crate::state::AppState;
 use crate::store::authorizations::Authorization;
 use crate::web::error::AppError;
