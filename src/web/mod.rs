@@ -11,6 +11,7 @@ pub mod csrf;
 pub mod csv;
 pub mod error;
 pub mod error_page;
+pub mod filters;
 pub mod guard;
 pub mod invitation;
 pub mod keys;

@@ -461,7 +461,7 @@ async fn operators_grant_discounts_and_credits_with_clear_errors() {
         .text()
         .await
         .unwrap();
-    assert!(discounts.contains("12.50 %") && discounts.contains("TiDB Dedicated"));
+    assert!(discounts.contains("12.5%") && discounts.contains("TiDB Dedicated"));
 }
 
 #[tokio::test]

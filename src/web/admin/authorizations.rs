@@ -20,6 +20,7 @@ use crate::store::offers::{Filter, Offer};
 use crate::store::partners::Partner;
 use crate::web::console::offers::figures::Figures;
 use crate::web::error::AppError;
+use crate::web::filters;
 use crate::web::guard::Operator;
 use crate::web::page::{PageCtx, redirect, redirect_with, render_status};
 use crate::web::routes;

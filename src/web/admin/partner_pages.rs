@@ -19,6 +19,7 @@ use crate::store::grants::{CreditRow, DiscountRow};
 use crate::store::partners::Partner;
 use crate::store::users::User;
 use crate::web::error::AppError;
+use crate::web::filters;
 use crate::web::guard::Operator;
 use crate::web::page::{PageCtx, redirect, redirect_with, render};
 use crate::web::routes;
@@ -98,10 +99,6 @@ pub struct DetailPage {
 }
 
 impl DetailPage {
-    fn money(&self, c: &i64) -> String {
-        crate::billing::Cents(*c).to_string()
-    }
-
     fn err(&self, key: &Option<&'static str>) -> Option<String> {
         key.map(|k| self.ctx.t(k))
     }

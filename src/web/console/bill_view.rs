@@ -5,7 +5,6 @@ use serde::Deserialize;
 
 use crate::app::bills::{self, PartnerBill};
 use crate::billing::bill::Totals;
-use crate::billing::money::Cents;
 use crate::billing::month::Month;
 use crate::billing::resale::Resale;
 use crate::state::AppState;
@@ -28,28 +27,6 @@ pub fn chosen_month(q: &MonthQuery, today: chrono::NaiveDate) -> Result<Month, &
         Ok(m)
     } else {
         Err("error-month-window")
-    }
-}
-
-/// Money for pages: "1,234.50".
-pub fn money(c: i64) -> String {
-    Cents(c).grouped()
-}
-
-/// An amount however deeply templates borrow it.
-pub trait CentsLike {
-    fn cents(&self) -> i64;
-}
-
-impl CentsLike for i64 {
-    fn cents(&self) -> i64 {
-        *self
-    }
-}
-
-impl<T: CentsLike + ?Sized> CentsLike for &T {
-    fn cents(&self) -> i64 {
-        (**self).cents()
     }
 }
 

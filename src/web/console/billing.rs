@@ -5,7 +5,7 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use askama::Template;
 
-use super::bill_view::{CentsLike, MonthQuery, Row, bill_of, chosen_month, money};
+use super::bill_view::{MonthQuery, Row, bill_of, chosen_month};
 use crate::app::grants as app_grants;
 use crate::billing::bill::Totals;
 use crate::billing::grants::CreditStatus;
@@ -17,6 +17,7 @@ use crate::state::AppState;
 use crate::store::grants::{CreditRow, DiscountRow};
 use crate::web::csv::CsvFile;
 use crate::web::error::AppError;
+use crate::web::filters;
 use crate::web::guard::Member;
 use crate::web::page::{PageCtx, render, render_status};
 use crate::web::routes;
@@ -56,11 +57,7 @@ struct BillingPage {
     resale: Option<Resale>,
 }
 
-impl BillingPage {
-    fn m(&self, c: impl CentsLike) -> String {
-        money(c.cents())
-    }
-}
+impl BillingPage {}
 
 async fn page(
     m: Member,
@@ -184,10 +181,6 @@ struct CreditsPage {
 }
 
 impl CreditsPage {
-    fn m(&self, c: impl CentsLike) -> String {
-        money(c.cents())
-    }
-
     /// The credit's status today: its badge class and its label.
     fn status(&self, c: &CreditRow, left: &i64) -> (&'static str, String) {
         let s = CreditStatus::of(c.effective_on, c.expires_on, *left, self.today).as_str();
@@ -218,20 +211,12 @@ struct DiscountsPage {
 }
 
 impl DiscountsPage {
-    fn m(&self, c: impl CentsLike) -> String {
-        money(c.cents())
-    }
-
     /// Whether the discount applies to the running month.
     fn applies(&self, d: &DiscountRow) -> bool {
         d.start_month.as_str() <= self.current.as_str()
             && d.end_month
                 .as_deref()
                 .is_none_or(|e| e >= self.current.as_str())
-    }
-
-    fn percent(&self, bps: &i64) -> String {
-        format!("{}.{:02} %", bps / 100, bps % 100)
     }
 }
 

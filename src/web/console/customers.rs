@@ -6,7 +6,7 @@ use actix_web::{HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 
-use super::bill_view::{CentsLike, MonthQuery, Row, bill_of, chosen_month, money};
+use super::bill_view::{MonthQuery, Row, bill_of, chosen_month};
 use crate::app::customer_reads::{self as reads, ExportError, Filter, From};
 use crate::billing::bill::Totals;
 use crate::billing::month::Month;
@@ -15,6 +15,7 @@ use crate::state::AppState;
 use crate::store::customers::Customer;
 use crate::web::csv::CsvFile;
 use crate::web::error::AppError;
+use crate::web::filters;
 use crate::web::guard::{Manager, Member};
 use crate::web::page::{PageCtx, redirect_with, render};
 use crate::web::routes;
@@ -175,10 +176,6 @@ struct DetailPage {
 }
 
 impl DetailPage {
-    fn m(&self, c: impl CentsLike) -> String {
-        money(c.cents())
-    }
-
     /// The bill's two breakdowns, titled.
     fn tables(&self) -> [(String, &Vec<Row>); 2] {
         [

@@ -21,6 +21,7 @@ use super::routes;
 use crate::state::AppState;
 use crate::store::partners::Partner;
 use crate::web::error::AppError;
+use crate::web::filters;
 use crate::web::guard::Member;
 use crate::web::guard::require_member;
 
@@ -60,7 +61,7 @@ struct Dashboard {
     role: String,
     by_state: Vec<(crate::domain::CustomerState, i64)>,
     recent: Vec<crate::store::customers::Customer>,
-    month_to_date: String,
+    month_to_date: i64,
     chart: crate::web::chart::Chart,
 }
 
@@ -96,7 +97,7 @@ async fn dashboard(
             .into_iter()
             .map(|(m, t)| (m.to_string(), t.owed, m == current))
             .collect();
-    let month_to_date = bill_view::money(points.last().map(|p| p.1).unwrap_or(0));
+    let month_to_date = points.last().map(|p| p.1).unwrap_or(0);
     let chart = crate::web::chart::bars(&points);
     render(&Dashboard {
         ctx,

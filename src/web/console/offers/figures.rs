@@ -27,10 +27,6 @@ pub trait Figures {
         routes::console_offer(id)
     }
 
-    fn pct(&self, bps: &i64) -> String {
-        percent(*bps)
-    }
-
     fn months(&self, n: &i64) -> String {
         self.page()
             .t_args("offer-months", &[("n", n.to_string().as_str())])

@@ -9,6 +9,7 @@ use crate::state::AppState;
 use crate::store::authorizations::Authorization;
 use crate::store::offers::Offer;
 use crate::web::error::AppError;
+use crate::web::filters;
 use crate::web::guard::Manager;
 use crate::web::page::{PageCtx, redirect, redirect_with, render_status};
 use crate::web::routes;

@@ -6,6 +6,7 @@ use crate::domain::OfferState;
 use crate::state::AppState;
 use crate::store::offers::Offer;
 use crate::web::error::AppError;
+use crate::web::filters;
 use crate::web::guard::Member;
 use crate::web::page::{PageCtx, render};
 use actix_web::{HttpResponse, web};
