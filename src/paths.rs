@@ -189,6 +189,11 @@ pub fn admin_application(id: impl Display) -> String {
     fill(ADMIN_APPLICATION, &[&id.to_string()])
 }
 
+/// The sign-in page saying that the session ended.
+pub fn signed_out() -> String {
+    format!("{SIGN_IN}?signed_out=1")
+}
+
 pub fn admin_partner(id: impl Display) -> String {
     fill(ADMIN_PARTNER, &[&id.to_string()])
 }

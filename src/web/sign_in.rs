@@ -130,7 +130,7 @@ async fn sign_out(state: web::Data<AppState>, sess: Session) -> Result<HttpRespo
     if let Some(id) = session::end(&sess) {
         sessions::end(&state.db, &id).await?;
     }
-    Ok(redirect(&format!("{}?signed_out=1", routes::SIGN_IN)))
+    Ok(redirect(&routes::signed_out()))
 }
 
 #[derive(Debug, Default, Deserialize)]

@@ -112,7 +112,7 @@ async fn approve(
                 &sess,
                 FlashLevel::Success,
                 text,
-                &format!("{}/{}", routes::ADMIN_PARTNERS, done.partner_id),
+                &routes::admin_partner(done.partner_id),
             ))
         }
         Err(e) => review_failed(e, ctx, &sess, &state, id, String::new()).await,

@@ -61,5 +61,5 @@ async fn close(
         Err(CloseError::Store(e)) => return Err(e.into()),
         Err(e) => session::flash(&sess, FlashLevel::Error, e.to_string()),
     }
-    Ok(redirect("/admin/billing"))
+    Ok(redirect(routes::ADMIN_BILLING))
 }

@@ -110,7 +110,7 @@ async fn grant_discount(
         &sess,
         FlashLevel::Success,
         ctx.t("flash-discount-granted"),
-        &format!("{}/{partner_id}", routes::ADMIN_PARTNERS),
+        &routes::admin_partner(partner_id),
     ))
 }
 
@@ -159,6 +159,6 @@ async fn grant_credit(
         &sess,
         FlashLevel::Success,
         ctx.t("flash-credit-granted"),
-        &format!("{}/{partner_id}", routes::ADMIN_PARTNERS),
+        &routes::admin_partner(partner_id),
     ))
 }

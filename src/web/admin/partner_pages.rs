@@ -161,7 +161,7 @@ async fn set_state(
         &sess,
         FlashLevel::Success,
         ctx.t_args(key, &[("partner", &partner.name)]),
-        &format!("{}/{id}", routes::ADMIN_PARTNERS),
+        &routes::admin_partner(id),
     ))
 }
 
@@ -193,7 +193,7 @@ async fn resend_activation(
     id: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
     let actor = op.actor.clone();
-    let partner_page = format!("{}/{}", routes::ADMIN_PARTNERS, *id);
+    let partner_page = routes::admin_partner(*id);
     match onboarding::resend_activation(state.app(), *id, &actor, &ctx.i18n).await {
         Ok(Resent::Sent { email }) => session::flash(
             &sess,
@@ -228,7 +228,7 @@ async fn set_customer_state(
             "flash-customer-state",
             &[("org", &c.org_name), ("state", to.as_str())],
         ),
-        &format!("{}/{partner_id}", routes::ADMIN_PARTNERS),
+        &routes::admin_partner(partner_id),
     ))
 }
 

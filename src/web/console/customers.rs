@@ -248,6 +248,6 @@ async fn expire(
         &sess,
         FlashLevel::Success,
         ctx.t_args("flash-customer-expired", &[("org", &c.org_name)]),
-        &format!("{}/{}", routes::CONSOLE_CUSTOMERS, c.org_id),
+        &routes::console_customer(&c.org_id),
     ))
 }
