@@ -34,6 +34,15 @@ const COMMON: &[&str] = &[
 ];
 
 impl NewPassword {
+    /// A new password typed twice, for the user with e-mail `email` (as stored): the two must
+    /// agree, then [`NewPassword::parse`] decides.
+    pub fn confirmed(raw: &str, again: &str, email: &str) -> Result<NewPassword, DomainError> {
+        if raw != again {
+            return Err(DomainError::new("error-password-mismatch"));
+        }
+        NewPassword::parse(raw, Email::parse(email).ok().as_ref())
+    }
+
     pub fn parse(raw: &str, email: Option<&Email>) -> Result<NewPassword, DomainError> {
         let n = raw.chars().count();
         if n < MIN_PASSWORD_CHARS {

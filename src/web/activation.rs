@@ -13,7 +13,7 @@ use super::{client_addr, routes};
 use crate::app::Actor;
 use crate::app::email_links;
 use crate::app::onboarding::{self, ACTIVATION_PURPOSE, ActivationError};
-use crate::domain::{Email, NewPassword};
+use crate::domain::NewPassword;
 use crate::state::AppState;
 use crate::store::tokens::TokenState;
 use crate::store::users;
@@ -83,14 +83,9 @@ async fn activate(
 ) -> Result<HttpResponse, AppError> {
     let token_hash = hash_token(&token);
     let (user, company) = holder(&state, &token_hash).await?;
-    let email = Email::parse(&user.email).ok();
-    let error = if form.password != form.password_confirm {
-        Some("error-password-mismatch")
-    } else {
-        NewPassword::parse(&form.password, email.as_ref())
-            .err()
-            .map(|e| e.key)
-    };
+    let error = NewPassword::confirmed(&form.password, &form.password_confirm, &user.email)
+        .err()
+        .map(|e| e.key);
     if let Some(key) = error {
         let page = ActivatePage {
             error: Some(ctx.t(key)),

@@ -113,17 +113,7 @@ pub async fn require_operator(
     req: ServiceRequest,
     next: Next<impl MessageBody>,
 ) -> Result<ServiceResponse<EitherBody<impl MessageBody>>, actix_web::Error> {
-    let refused = match current(&req) {
-        Some(u) if u.is_operator => {
-            return next
-                .call(req)
-                .await
-                .map(ServiceResponse::map_into_left_body);
-        }
-        Some(_) => AppError::NotFound,
-        None => AppError::sign_in_required(req.request()),
-    };
-    Ok(refuse(req, refused))
+    admit_if(req, next, |u| u.is_operator).await
 }
 
 /// Guard of `/console`: anonymous visitors are sent to sign in, operators get 404.
@@ -131,8 +121,18 @@ pub async fn require_member(
     req: ServiceRequest,
     next: Next<impl MessageBody>,
 ) -> Result<ServiceResponse<EitherBody<impl MessageBody>>, actix_web::Error> {
+    admit_if(req, next, |u| u.partner_id.is_some()).await
+}
+
+/// Lets the signed-in users `allowed` admits through; the area does not exist (404) for the
+/// others, and anonymous visitors are sent to sign in.
+async fn admit_if<B: MessageBody>(
+    req: ServiceRequest,
+    next: Next<B>,
+    allowed: fn(&User) -> bool,
+) -> Result<ServiceResponse<EitherBody<B>>, actix_web::Error> {
     let refused = match current(&req) {
-        Some(u) if u.partner_id.is_some() => {
+        Some(u) if allowed(&u) => {
             return next
                 .call(req)
                 .await

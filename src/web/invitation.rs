@@ -10,7 +10,7 @@ use serde::Deserialize;
 use super::page::{PageCtx, redirect, render, render_status};
 use super::routes;
 use crate::app::team::{self, JoinError};
-use crate::domain::{Email, NewPassword};
+use crate::domain::NewPassword;
 use crate::state::AppState;
 use crate::store::tokens::TokenState;
 use crate::tokens::hash_token;
@@ -85,14 +85,9 @@ async fn join(
     let user = team::invited(&state.db, &token_hash, state.now())
         .await
         .map_err(dead)?;
-    let email = Email::parse(&user.email).ok();
-    let error = if form.password != form.password_confirm {
-        Some("error-password-mismatch")
-    } else {
-        NewPassword::parse(&form.password, email.as_ref())
-            .err()
-            .map(|e| e.key)
-    };
+    let error = NewPassword::confirmed(&form.password, &form.password_confirm, &user.email)
+        .err()
+        .map(|e| e.key);
     if let Some(key) = error {
         let e = ctx.t(key);
         return Ok(render_status(

@@ -231,14 +231,9 @@ async fn reset(
         .await?
         .map_err(dead_link)?;
     let user_id = user.user_id;
-    let email = Email::parse(&user.email).ok();
-    let error = if form.password != form.password_confirm {
-        Some("error-password-mismatch")
-    } else {
-        NewPassword::parse(&form.password, email.as_ref())
-            .err()
-            .map(|e| e.key)
-    };
+    let error = NewPassword::confirmed(&form.password, &form.password_confirm, &user.email)
+        .err()
+        .map(|e| e.key);
     if let Some(key) = error {
         let page = ResetPage {
             error: Some(ctx.t(key)),

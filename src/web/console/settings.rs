@@ -10,7 +10,7 @@ use askama::Template;
 use serde::Deserialize;
 
 use crate::app::settings::{self, SettingsError};
-use crate::domain::{Action, Email, NewPassword};
+use crate::domain::{Action, NewPassword};
 use crate::http::session_origin;
 use crate::i18n::LANGUAGES;
 use crate::state::AppState;
@@ -179,13 +179,10 @@ async fn password(
         .passwords
         .verify(&form.current, m.user.password_hash.as_deref())
         .await?;
-    let email = Email::parse(&m.user.email).ok();
     let refusal = if !current_ok {
         Some(("current", "error-current-password"))
-    } else if form.password != form.password_confirm {
-        Some(("password", "error-password-mismatch"))
     } else {
-        NewPassword::parse(&form.password, email.as_ref())
+        NewPassword::confirmed(&form.password, &form.password_confirm, &m.user.email)
             .err()
             .map(|e| ("password", e.key))
     };
