@@ -345,49 +345,91 @@ pub async fn post_with_token(
     action: &str,
     fields: &[(&str, &str)],
 ) -> reqwest::Response {
-    let html = client
-        .get(app.url(page))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    let token = csrf_token(&html);
-    let mut all = fields.to_vec();
-    all.push(("csrf_token", &token));
-    client
-        .post(app.url(action))
-        .form(&all)
-        .send()
-        .await
-        .unwrap()
+    TestUser {
+        client: client.clone(),
+        base: app.address.clone(),
+    }
+    .post_form(page, action, fields)
+    .await
+}
+
+/// A person signed in in a browser of their own (a cookie jar), at one app. It is a
+/// `reqwest::Client` too (Deref), for requests the helpers do not cover.
+pub struct TestUser {
+    client: reqwest::Client,
+    base: String,
+}
+
+impl std::ops::Deref for TestUser {
+    type Target = reqwest::Client;
+    fn deref(&self) -> &reqwest::Client {
+        &self.client
+    }
+}
+
+impl TestUser {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.base, path)
+    }
+
+    /// GET `path` as this person.
+    pub async fn open(&self, path: &str) -> reqwest::Response {
+        self.client.get(self.url(path)).send().await.expect("GET")
+    }
+
+    /// GET `path`: the status and the page.
+    pub async fn get_html(&self, path: &str) -> (StatusCode, String) {
+        let r = self.open(path).await;
+        (r.status(), r.text().await.expect("a body"))
+    }
+
+    /// Opens `form_page` and posts `fields` to `action` with its CSRF token, as a browser does.
+    pub async fn post_form(
+        &self,
+        form_page: &str,
+        action: &str,
+        fields: &[(&str, &str)],
+    ) -> reqwest::Response {
+        let (_, html) = self.get_html(form_page).await;
+        let token = csrf_token(&html);
+        let mut all = fields.to_vec();
+        all.push(("csrf_token", &token));
+        self.client
+            .post(self.url(action))
+            .form(&all)
+            .send()
+            .await
+            .expect("POST")
+    }
+}
+
+impl TestApp {
+    /// A visitor with a browser of their own, signed in as nobody.
+    pub fn visitor(&self) -> TestUser {
+        TestUser {
+            client: new_client(),
+            base: self.address.clone(),
+        }
+    }
+
+    /// `email` signed in (with [`PASSWORD`]) in a browser of their own.
+    pub async fn user(&self, email: &str) -> TestUser {
+        signed_in_client(self, email).await
+    }
 }
 
 /// A separate browser (cookie jar) signed in as `email`.
-pub async fn signed_in_client(app: &TestApp, email: &str) -> reqwest::Client {
-    let client = new_client();
-    let page = client
-        .get(app.url("/sign-in"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    let token = csrf_token(&page);
-    let r = client
-        .post(app.url("/sign-in"))
-        .form(&[
-            ("email", email),
-            ("password", PASSWORD),
-            ("csrf_token", token.as_str()),
-        ])
-        .send()
-        .await
-        .unwrap();
+pub async fn signed_in_client(app: &TestApp, email: &str) -> TestUser {
+    let user = app.visitor();
+    let r = user
+        .post_form(
+            "/sign-in",
+            "/sign-in",
+            &[("email", email), ("password", PASSWORD)],
+        )
+        .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER, "{email} signs in");
-    client
+    user
 }
 
 /// The CSRF token of the first form in `html` (a hidden field, or the `csrf_token` parameter

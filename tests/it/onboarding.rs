@@ -75,7 +75,7 @@ pub async fn apply(app: &TestApp, a: &Application<'_>) -> reqwest::Response {
 }
 
 /// The operator's client: signs in and returns the id of the newest pending application.
-pub async fn operator_with_pending(app: &TestApp) -> (reqwest::Client, i64) {
+pub async fn operator_with_pending(app: &TestApp) -> (crate::helpers::TestUser, i64) {
     app.create_operator("ops@vendor.example").await;
     let ops = signed_in_client(app, "ops@vendor.example").await;
     let queue = ops

@@ -212,7 +212,7 @@ async fn a_reseller_makes_releases_and_records_an_offer_through_the_forms() {
     .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     let page = location(&r);
-    let (_, html) = get(&owner, &app, &page).await;
+    let (_, html) = owner.get_html(&page).await;
     assert_eq!(text_of(&html, "#offer-state").as_deref(), Some("Draft"));
 
     // Edit while a draft; then release, and the form is gone.
@@ -228,11 +228,11 @@ async fn a_reseller_makes_releases_and_records_an_offer_through_the_forms() {
     )
     .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
-    let (_, html) = get(&owner, &app, &page).await;
+    let (_, html) = owner.get_html(&page).await;
     assert!(html.contains("12.5%"), "the markup is edited");
     let r = post_with_token(&app, &owner, &page, &format!("{page}/release"), &[]).await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
-    let (_, html) = get(&owner, &app, &page).await;
+    let (_, html) = owner.get_html(&page).await;
     assert_eq!(text_of(&html, "#offer-state").as_deref(), Some("Released"));
 
     // A billing member reads but cannot change the offer.
@@ -245,7 +245,7 @@ async fn a_reseller_makes_releases_and_records_an_offer_through_the_forms() {
     .await
     .unwrap();
     let books = signed_in_client(&app, "books@borealis.example").await;
-    assert_eq!(get(&books, &app, &page).await.0, StatusCode::OK);
+    assert_eq!(books.get_html(&page).await.0, StatusCode::OK);
     let r = post_with_token(&app, &books, &page, &format!("{page}/cancel"), &[]).await;
     assert_eq!(r.status(), StatusCode::FORBIDDEN);
 
@@ -286,7 +286,7 @@ async fn a_reseller_makes_releases_and_records_an_offer_through_the_forms() {
     )
     .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
-    let (_, html) = get(&owner, &app, &page).await;
+    let (_, html) = owner.get_html(&page).await;
     assert_eq!(text_of(&html, "#offer-state").as_deref(), Some("Accepted"));
     let next = Month::of(today(&app)).next();
     assert_eq!(
@@ -308,7 +308,7 @@ async fn a_reseller_makes_releases_and_records_an_offer_through_the_forms() {
     assert!(rows[1].contains("Draft → Released"));
     assert!(rows[2].contains("Released → Accepted") && rows[2].contains("127.0.0.1"));
 
-    let customers = get(&owner, &app, "/console/customers").await.1;
+    let customers = owner.get_html("/console/customers").await.1;
     assert_eq!(customers.matches("Example Corp").count(), 1, "one customer");
     let audit = audit_text(&app).await;
     for action in [
@@ -334,20 +334,15 @@ async fn a_reseller_makes_releases_and_records_an_offer_through_the_forms() {
     // MSPs see none of this; resellers see no signup links.
     let acme = signed_in_client(&app, "owner@acme.example").await;
     assert_eq!(
-        get(&acme, &app, "/console/offers").await.0,
+        acme.get_html("/console/offers").await.0,
         StatusCode::NOT_FOUND
     );
-    assert_eq!(get(&acme, &app, &page).await.0, StatusCode::NOT_FOUND);
+    assert_eq!(acme.get_html(&page).await.0, StatusCode::NOT_FOUND);
     assert_eq!(
-        get(&owner, &app, "/console/signup-links").await.0,
+        owner.get_html("/console/signup-links").await.0,
         StatusCode::NOT_FOUND
     );
     let _ = msp;
-}
-
-async fn get(client: &reqwest::Client, app: &TestApp, path: &str) -> (StatusCode, String) {
-    let r = client.get(app.url(path)).send().await.unwrap();
-    (r.status(), r.text().await.unwrap())
 }
 
 fn offer_body(authorization: i64, account: &str, expires: &str, duration: i64) -> String {
@@ -693,14 +688,18 @@ async fn the_agreement_prices_the_next_bills_and_a_replacement_takes_over() {
     assert_eq!(bill["overview"]["totalCost"], "987.65");
     // Marked up 15 %: 1135.7975, half-even 1135.80; the margin 148.15.
     let owner = signed_in_client(&app, "owner@borealis.example").await;
-    let (_, html) = get(&owner, &app, &format!("/console/billing?month={next}")).await;
+    let (_, html) = owner
+        .get_html(&format!("/console/billing?month={next}"))
+        .await;
     assert_eq!(text_of(&html, "#total-due").as_deref(), Some("$987.65"));
     assert_eq!(
         text_of(&html, "#customer-price").as_deref(),
         Some("$1,135.80")
     );
     assert_eq!(text_of(&html, "#margin").as_deref(), Some("$148.15"));
-    let (_, csv) = get(&owner, &app, &format!("/console/billing.csv?month={next}")).await;
+    let (_, csv) = owner
+        .get_html(&format!("/console/billing.csv?month={next}"))
+        .await;
     assert!(
         csv.lines()
             .next()
@@ -714,12 +713,9 @@ async fn the_agreement_prices_the_next_bills_and_a_replacement_takes_over() {
             .ends_with(",1234.56,246.91,0.00,987.65,1135.80,148.15"),
         "{csv}"
     );
-    let (_, page) = get(
-        &owner,
-        &app,
-        &format!("/console/customers/{org}?month={next}"),
-    )
-    .await;
+    let (_, page) = owner
+        .get_html(&format!("/console/customers/{org}?month={next}"))
+        .await;
     assert_eq!(
         text_of(&page, "#customer-margin").as_deref(),
         Some("$148.15")

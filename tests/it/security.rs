@@ -6,9 +6,7 @@ use partner_console::app::operators;
 use partner_console::domain::{PartnerKind, Role};
 use reqwest::StatusCode;
 
-use crate::helpers::{
-    PASSWORD, TestApp, location, new_client, post_with_token, signed_in_client, spawn_app,
-};
+use crate::helpers::{PASSWORD, TestApp, TestUser, location, new_client, spawn_app};
 
 /// `next` values as they stand in a URL's query (so `%09` reaches the handler as a tab), with
 /// the path a browser must be sent to, or `None` for the default page.
@@ -83,20 +81,19 @@ async fn sign_in_sends_nowhere_but_this_site_and_never_answers_500() {
     };
     for (raw, want) in TARGETS {
         app.state.clock.advance(chrono::Duration::seconds(10));
-        let browser = new_client();
+        let browser = app.visitor();
         let next = decoded(raw);
-        let r = post_with_token(
-            &app,
-            &browser,
-            "/sign-in",
-            "/sign-in",
-            &[
-                ("email", "owner@acme.example"),
-                ("password", PASSWORD),
-                ("next", &next),
-            ],
-        )
-        .await;
+        let r = browser
+            .post_form(
+                "/sign-in",
+                "/sign-in",
+                &[
+                    ("email", "owner@acme.example"),
+                    ("password", PASSWORD),
+                    ("next", &next),
+                ],
+            )
+            .await;
         assert_eq!(r.status(), StatusCode::SEE_OTHER, "next={raw}");
         assert_eq!(location(&r), want.unwrap_or("/console"), "next={raw}");
     }
@@ -178,10 +175,10 @@ async fn a_copied_cookie_is_refused_on_every_instance_once_its_session_ends() {
     // A suspension ends every member's session; reactivating does not bring them back.
     let copy = session_cookie(&app.sign_in("owner@acme.example", PASSWORD).await);
     app.create_operator("ops@vendor.example").await;
-    let ops = signed_in_client(&app, "ops@vendor.example").await;
+    let ops = app.user("ops@vendor.example").await;
     let page = format!("/admin/partners/{acme}");
     for step in ["suspend", "reactivate"] {
-        let r = post_with_token(&app, &ops, &page, &format!("{page}/{step}"), &[]).await;
+        let r = ops.post_form(&page, &format!("{page}/{step}"), &[]).await;
         assert_eq!(r.status(), StatusCode::SEE_OTHER, "{step}");
     }
     for base in &instances {
@@ -193,20 +190,19 @@ async fn a_copied_cookie_is_refused_on_every_instance_once_its_session_ends() {
     }
 
     // A new password ends every other session at once; the browser that set it goes on.
-    let owner = signed_in_client(&app, "owner@acme.example").await;
+    let owner = app.user("owner@acme.example").await;
     let copy = session_cookie(&app.sign_in("owner@acme.example", PASSWORD).await);
-    let r = post_with_token(
-        &app,
-        &owner,
-        "/console/settings",
-        "/console/settings/password",
-        &[
-            ("current", PASSWORD),
-            ("password", "a brand new passphrase 2026"),
-            ("password_confirm", "a brand new passphrase 2026"),
-        ],
-    )
-    .await;
+    let r = owner
+        .post_form(
+            "/console/settings",
+            "/console/settings/password",
+            &[
+                ("current", PASSWORD),
+                ("password", "a brand new passphrase 2026"),
+                ("password_confirm", "a brand new passphrase 2026"),
+            ],
+        )
+        .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     for base in &instances {
         assert_eq!(
@@ -215,16 +211,12 @@ async fn a_copied_cookie_is_refused_on_every_instance_once_its_session_ends() {
             "{base}"
         );
     }
-    let r = owner
-        .get(app.url("/console/api-keys"))
-        .send()
-        .await
-        .unwrap();
+    let r = owner.open("/console/api-keys").await;
     assert_eq!(r.status(), StatusCode::OK, "the session that changed it");
 }
 
 /// A member of `partner` with `role`, signed in in a browser of its own.
-async fn member(app: &TestApp, partner: i64, email: &str, role: Role) -> reqwest::Client {
+async fn member(app: &TestApp, partner: i64, email: &str, role: Role) -> TestUser {
     operators::create_user(
         &app.state.db,
         email,
@@ -233,7 +225,7 @@ async fn member(app: &TestApp, partner: i64, email: &str, role: Role) -> reqwest
     )
     .await
     .expect("member");
-    signed_in_client(app, email).await
+    app.user(email).await
 }
 
 #[tokio::test]
@@ -250,12 +242,12 @@ async fn pages_of_the_other_kind_of_partner_are_not_found_whoever_asks() {
         )
         .await;
     let msp_people = [
-        signed_in_client(&app, "owner@acme.example").await,
+        app.user("owner@acme.example").await,
         member(&app, msp, "billing@acme.example", Role::Billing).await,
         member(&app, msp, "viewer@acme.example", Role::Viewer).await,
     ];
     let reseller_people = [
-        signed_in_client(&app, "owner@borealis.example").await,
+        app.user("owner@borealis.example").await,
         member(&app, reseller, "billing@borealis.example", Role::Billing).await,
         member(&app, reseller, "viewer@borealis.example", Role::Viewer).await,
     ];
@@ -266,45 +258,36 @@ async fn pages_of_the_other_kind_of_partner_are_not_found_whoever_asks() {
             "/console/offers/new?authorization=1",
             "/console/authorizations",
         ] {
-            let s = client.get(app.url(path)).send().await.unwrap().status();
+            let s = client.open(path).await.status();
             assert_eq!(s, StatusCode::NOT_FOUND, "MSP {who}: GET {path}");
         }
-        let r = post_with_token(&app, client, "/console", "/console/offers", &[]).await;
+        let r = client.post_form("/console", "/console/offers", &[]).await;
         assert_eq!(r.status(), StatusCode::NOT_FOUND, "MSP {who}: POST offers");
     }
     for (who, client) in ["owner", "billing", "viewer"].iter().zip(&reseller_people) {
-        let s = client
-            .get(app.url("/console/signup-links"))
-            .send()
-            .await
-            .unwrap()
-            .status();
+        let s = client.open("/console/signup-links").await.status();
         assert_eq!(s, StatusCode::NOT_FOUND, "reseller {who}: GET signup links");
-        let r = post_with_token(
-            &app,
-            client,
+        let r = client
+            .post_form(
+                "/console",
+                "/console/signup-links",
+                &[("label", "x"), ("days", "7")],
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::NOT_FOUND, "reseller {who}: POST");
+    }
+    // Within its own kind, the role still decides.
+    let r = msp_people[2]
+        .post_form(
             "/console",
             "/console/signup-links",
             &[("label", "x"), ("days", "7")],
         )
         .await;
-        assert_eq!(r.status(), StatusCode::NOT_FOUND, "reseller {who}: POST");
-    }
-    // Within its own kind, the role still decides.
-    let r = post_with_token(
-        &app,
-        &msp_people[2],
-        "/console",
-        "/console/signup-links",
-        &[("label", "x"), ("days", "7")],
-    )
-    .await;
     assert_eq!(r.status(), StatusCode::FORBIDDEN, "an MSP's viewer");
     let s = reseller_people[2]
-        .get(app.url("/console/offers/new"))
-        .send()
+        .open("/console/offers/new")
         .await
-        .unwrap()
         .status();
     assert_eq!(s, StatusCode::FORBIDDEN, "a reseller's viewer");
 }
@@ -315,15 +298,14 @@ async fn the_support_page_shows_the_key_only_to_who_may_see_keys() {
     let msp = app
         .create_partner("Acme Cloud", PartnerKind::Msp, "owner@acme.example")
         .await;
-    let owner = signed_in_client(&app, "owner@acme.example").await;
-    let r = post_with_token(
-        &app,
-        &owner,
-        "/console/api-keys",
-        "/console/api-keys",
-        &[("name", "scripts")],
-    )
-    .await;
+    let owner = app.user("owner@acme.example").await;
+    let r = owner
+        .post_form(
+            "/console/api-keys",
+            "/console/api-keys",
+            &[("name", "scripts")],
+        )
+        .await;
     assert!(r.status().is_success() || r.status().is_redirection());
     let mut c = app.state.db.acquire().await.unwrap();
     let public = partner_console::store::api_keys::list(&mut c, msp)
@@ -334,10 +316,7 @@ async fn the_support_page_shows_the_key_only_to_who_may_see_keys() {
         .expect("the key")
         .public_key;
     drop(c);
-    let page = |client: reqwest::Client| {
-        let url = app.url("/console/support");
-        async move { client.get(url).send().await.unwrap().text().await.unwrap() }
-    };
+    let page = |user: TestUser| async move { user.get_html("/console/support").await.1 };
     assert!(page(owner).await.contains(&public), "the owner sees it");
     for role in [Role::Admin, Role::Billing, Role::Viewer] {
         let email = format!("{}@acme.example", role.as_str());
@@ -362,15 +341,8 @@ async fn exported_cells_never_run_as_spreadsheet_formulas() {
     app.add_customer(msp, "7000000000000000002", "-2+3").await;
     app.add_customer(msp, "7000000000000000003", "Plain, Inc.")
         .await;
-    let owner = signed_in_client(&app, "owner@acme.example").await;
-    let csv = owner
-        .get(app.url("/console/customers.csv"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let owner = app.user("owner@acme.example").await;
+    let (_, csv) = owner.get_html("/console/customers.csv").await;
     let names: Vec<String> = csv::Reader::from_reader(csv.as_bytes())
         .records()
         .map(|r| r.unwrap()[1].to_string())

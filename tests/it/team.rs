@@ -7,14 +7,9 @@ use partner_console::domain::{Action, PartnerKind, RIGHTS, Role};
 use reqwest::StatusCode;
 
 use crate::helpers::{
-    PASSWORD, TestApp, link_in, location, new_client, post_with_token, signed_in_client, spawn_app,
+    PASSWORD, TestApp, TestUser, link_in, location, post_with_token, signed_in_client, spawn_app,
     text_of,
 };
-
-async fn get(client: &reqwest::Client, app: &TestApp, path: &str) -> (StatusCode, String) {
-    let r = client.get(app.url(path)).send().await.unwrap();
-    (r.status(), r.text().await.unwrap())
-}
 
 async fn member_ids(app: &TestApp, partner: i64) -> Vec<(String, String)> {
     let mut c = app.state.db.acquire().await.unwrap();
@@ -27,18 +22,17 @@ async fn member_ids(app: &TestApp, partner: i64) -> Vec<(String, String)> {
 }
 
 /// Opens the invitation link `link` in a fresh browser and chooses a password.
-async fn join(app: &TestApp, link: &str) -> (reqwest::Client, reqwest::Response) {
+async fn join(app: &TestApp, link: &str) -> (TestUser, reqwest::Response) {
     let path = link.trim_start_matches(&app.address);
-    let client = new_client();
-    let r = post_with_token(
-        app,
-        &client,
-        path,
-        path,
-        &[("password", PASSWORD), ("password_confirm", PASSWORD)],
-    )
-    .await;
-    (client, r)
+    let visitor = app.visitor();
+    let r = visitor
+        .post_form(
+            path,
+            path,
+            &[("password", PASSWORD), ("password_confirm", PASSWORD)],
+        )
+        .await;
+    (visitor, r)
 }
 
 #[tokio::test]
@@ -89,7 +83,7 @@ async fn an_invited_member_joins_through_the_mailed_link_and_is_removed() {
     assert!(mail.subject.contains("Acme Cloud"), "{}", mail.subject);
     assert!(mail.text.contains("as Billing"), "{}", mail.text);
     let link = link_in(&mail.text, &format!("{}/invitation/", app.address));
-    let (_, team) = get(&owner, &app, "/console/team").await;
+    let (_, team) = owner.get_html("/console/team").await;
     assert!(team.contains("ana@acme.example") && team.contains("Invited"));
 
     let (ana, r) = join(&app, &link).await;
@@ -97,17 +91,14 @@ async fn an_invited_member_joins_through_the_mailed_link_and_is_removed() {
         (r.status(), location(&r)),
         (StatusCode::SEE_OTHER, "/console".into())
     );
-    let (s, home) = get(&ana, &app, "/console").await;
+    let (s, home) = ana.get_html("/console").await;
     assert_eq!(s, StatusCode::OK);
     assert!(
         home.contains("ana@acme.example"),
         "signed in as the new member"
     );
     // Billing reads bills, not the team.
-    assert_eq!(
-        get(&ana, &app, "/console/team").await.0,
-        StatusCode::FORBIDDEN
-    );
+    assert_eq!(ana.get_html("/console/team").await.0, StatusCode::FORBIDDEN);
     // The link works once.
     let path = link.trim_start_matches(&app.address);
     assert_eq!(app.get(path).await.status(), StatusCode::GONE);
@@ -151,7 +142,7 @@ async fn an_invited_member_joins_through_the_mailed_link_and_is_removed() {
     )
     .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
-    let (_, team) = get(&owner, &app, "/console/team").await;
+    let (_, team) = owner.get_html("/console/team").await;
     assert!(team.contains("needs an owner"), "refused with a reason");
     assert_eq!(member_ids(&app, acme).await[0].1, "owner");
 
@@ -187,7 +178,7 @@ async fn an_invited_member_joins_through_the_mailed_link_and_is_removed() {
     let audit = {
         app.create_operator("ops@vendor.example").await;
         let op = signed_in_client(&app, "ops@vendor.example").await;
-        get(&op, &app, "/admin/audit").await.1
+        op.get_html("/admin/audit").await.1
     };
     for action in ["member_invited", "member_joined", "member_removed"] {
         assert!(audit.contains(action), "{action} is audited");
@@ -197,7 +188,7 @@ async fn an_invited_member_joins_through_the_mailed_link_and_is_removed() {
 /// What a member of `role` gets for `action`, and whether the thing changed.
 async fn probe(
     app: &TestApp,
-    client: &reqwest::Client,
+    client: &TestUser,
     partner: i64,
     action: Action,
     tag: &str,
@@ -234,7 +225,7 @@ async fn probe(
                 vec![],
             )
             .await;
-            let (_, page) = get(client, app, &format!("/console/customers/{org}")).await;
+            let (_, page) = client.get_html(&format!("/console/customers/{org}")).await;
             (s, page.contains("badge-expired"))
         }
         Action::ManageLinks => {
@@ -384,7 +375,7 @@ async fn settings_keep_the_profile_and_a_new_password_signs_out_the_other_sessio
     )
     .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
-    let (_, page) = get(&here, &app, "/console/settings").await;
+    let (_, page) = here.get_html("/console/settings").await;
     assert!(page.contains("value=\"Ana Owner\""));
 
     // A wrong current password changes nothing.
@@ -407,7 +398,7 @@ async fn settings_keep_the_profile_and_a_new_password_signs_out_the_other_sessio
             .unwrap()
             .contains("not your current")
     );
-    assert_eq!(get(&elsewhere, &app, "/console").await.0, StatusCode::OK);
+    assert_eq!(elsewhere.get_html("/console").await.0, StatusCode::OK);
 
     let r = post_with_token(
         &app,
@@ -423,7 +414,7 @@ async fn settings_keep_the_profile_and_a_new_password_signs_out_the_other_sessio
     .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     assert_eq!(
-        get(&here, &app, "/console").await.0,
+        here.get_html("/console").await.0,
         StatusCode::OK,
         "this session goes on"
     );
@@ -484,17 +475,17 @@ async fn the_audit_log_filters_pages_and_exports_for_operators_and_partners() {
             .collect()
     };
     // The partner's own log: its events only, newest first, filtered by action.
-    let (s, html) = get(&owner, &app, "/console/audit?action=member_").await;
+    let (s, html) = owner.get_html("/console/audit?action=member_").await;
     assert_eq!(s, StatusCode::OK);
     let r = rows(&html);
     assert_eq!(r.len(), 3, "{r:?}");
     assert!(r[0].contains("m2@acme.example") && r[0].contains("127.0.0.1"));
-    let (_, all) = get(&owner, &app, "/console/audit").await;
+    let (_, all) = owner.get_html("/console/audit").await;
     assert!(
         !all.contains("owner@borealis.example"),
         "another partner's events stay its own"
     );
-    let (s, csv) = get(&owner, &app, "/console/audit.csv?action=member_").await;
+    let (s, csv) = owner.get_html("/console/audit.csv?action=member_").await;
     assert_eq!(s, StatusCode::OK);
     assert_eq!(
         csv.lines().next(),
@@ -502,22 +493,21 @@ async fn the_audit_log_filters_pages_and_exports_for_operators_and_partners() {
     );
     assert_eq!(csv.lines().count(), 4, "{csv}");
     // A day range with nothing in it.
-    let (_, none) = get(&owner, &app, "/console/audit?from=2020-01-01&to=2020-01-31").await;
+    let (_, none) = owner
+        .get_html("/console/audit?from=2020-01-01&to=2020-01-31")
+        .await;
     assert!(rows(&none).is_empty());
     // Operators see every partner, and filter by partner and actor.
     let op = signed_in_client(&app, "ops@vendor.example").await;
-    let (_, html) = get(
-        &op,
-        &app,
-        &format!("/admin/audit?partner={acme}&actor=owner@acme"),
-    )
-    .await;
+    let (_, html) = op
+        .get_html(&format!("/admin/audit?partner={acme}&actor=owner@acme"))
+        .await;
     let r = rows(&html);
     assert!(
         !r.is_empty() && r.iter().all(|x| x.contains("owner@acme.example")),
         "{r:?}"
     );
-    let (_, html) = get(&op, &app, "/admin/audit?actor=borealis").await;
+    let (_, html) = op.get_html("/admin/audit?actor=borealis").await;
     assert!(rows(&html).iter().all(|x| x.contains("borealis")));
     assert!(!rows(&html).is_empty());
 
@@ -550,7 +540,7 @@ async fn the_audit_log_filters_pages_and_exports_for_operators_and_partners() {
         }
         tx.commit().await.unwrap();
     }
-    let (_, first) = get(&owner, &app, "/console/audit?action=offer_edited").await;
+    let (_, first) = owner.get_html("/console/audit?action=offer_edited").await;
     let page1 = rows(&first);
     assert_eq!(page1.len(), 100);
     assert!(page1[0].contains("probe 149"), "newest first: {}", page1[0]);
@@ -562,7 +552,7 @@ async fn the_audit_log_filters_pages_and_exports_for_operators_and_partners() {
             .expect("a next page")
             .to_string()
     };
-    let (_, second) = get(&owner, &app, &next).await;
+    let (_, second) = owner.get_html(&next).await;
     let page2 = rows(&second);
     assert_eq!(page2.len(), 50);
     assert!(page2.last().unwrap().contains("probe 000"));
