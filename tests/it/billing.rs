@@ -127,11 +127,7 @@ async fn a_credit_runs_out_over_months_and_another_expires_mid_window() {
     );
     let owner = signed_in_client(&app, "owner@acme.example").await;
     let old = current.plus(-7);
-    let r = owner
-        .get(app.url(&format!("/console/billing?month={old}")))
-        .send()
-        .await
-        .unwrap();
+    let r = owner.open(&format!("/console/billing?month={old}")).await;
     assert_eq!(r.status(), StatusCode::BAD_REQUEST);
     assert!(
         r.text()
@@ -139,31 +135,18 @@ async fn a_credit_runs_out_over_months_and_another_expires_mid_window() {
             .unwrap()
             .contains("the running month and the six before it")
     );
-    let r = owner
-        .get(app.url("/console/billing?month=2026-13"))
-        .send()
-        .await
-        .unwrap();
+    let r = owner.open("/console/billing?month=2026-13").await;
     assert_eq!(r.status(), StatusCode::BAD_REQUEST);
     assert_eq!(
         owner
-            .get(app.url(&format!("/console/billing.csv?month={old}")))
-            .send()
+            .open(&format!("/console/billing.csv?month={old}"))
             .await
-            .unwrap()
             .status(),
         StatusCode::BAD_REQUEST
     );
 
     // The credits page says what is left.
-    let credits = owner
-        .get(app.url("/console/credits"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let credits = owner.open("/console/credits").await.text().await.unwrap();
     assert!(
         credits.contains("$10.00") && credits.contains("$100.00"),
         "{credits}"
@@ -236,10 +219,8 @@ async fn the_billing_page_csv_and_customer_bill_add_up_and_stay_in_their_partner
 
     let owner = signed_in_client(&app, "owner@acme.example").await;
     let page = owner
-        .get(app.url(&format!("/console/billing?month={month}")))
-        .send()
+        .open(&format!("/console/billing?month={month}"))
         .await
-        .unwrap()
         .text()
         .await
         .unwrap();
@@ -261,10 +242,8 @@ async fn the_billing_page_csv_and_customer_bill_add_up_and_stay_in_their_partner
     );
 
     let csv = owner
-        .get(app.url(&format!("/console/billing.csv?month={month}")))
-        .send()
+        .open(&format!("/console/billing.csv?month={month}"))
         .await
-        .unwrap()
         .text()
         .await
         .unwrap();
@@ -286,24 +265,20 @@ async fn the_billing_page_csv_and_customer_bill_add_up_and_stay_in_their_partner
 
     // A customer's bill is its share of the partner's.
     let detail = owner
-        .get(app.url(&format!(
+        .open(&format!(
             "/console/customers/2000000000000000001?month={month}"
-        )))
-        .send()
+        ))
         .await
-        .unwrap()
         .text()
         .await
         .unwrap();
     assert!(detail.contains("Backup Storage"));
     let maple = text_of(&detail, "#customer-total-due").unwrap();
     let cedar_page = owner
-        .get(app.url(&format!(
+        .open(&format!(
             "/console/customers/2000000000000000002?month={month}"
-        )))
-        .send()
+        ))
         .await
-        .unwrap()
         .text()
         .await
         .unwrap();
@@ -318,32 +293,21 @@ async fn the_billing_page_csv_and_customer_bill_add_up_and_stay_in_their_partner
     // The other partner sees only its own customer.
     let them = signed_in_client(&app, "owner@other.example").await;
     let page = them
-        .get(app.url(&format!("/console/billing?month={month}")))
-        .send()
+        .open(&format!("/console/billing?month={month}"))
         .await
-        .unwrap()
         .text()
         .await
         .unwrap();
     assert!(page.contains("Secret Customer") && !page.contains("Maple Foods"));
     assert_eq!(
-        them.get(app.url(&format!(
+        them.open(&format!(
             "/console/customers/2000000000000000001?month={month}"
-        )))
-        .send()
+        ))
         .await
-        .unwrap()
         .status(),
         StatusCode::NOT_FOUND
     );
-    let dashboard = owner
-        .get(app.url("/console"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let dashboard = owner.open("/console").await.text().await.unwrap();
     assert!(
         dashboard.contains(r#"<svg class="chart""#),
         "the dashboard has its chart"
@@ -443,24 +407,10 @@ async fn operators_grant_discounts_and_credits_with_clear_errors() {
     );
     let k = grants::credits(&mut c, acme).await.unwrap();
     assert_eq!((k.len(), k[0].amount), (1, 25_000));
-    let audit = ops
-        .get(app.url("/admin/audit"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let audit = ops.open("/admin/audit").await.text().await.unwrap();
     assert!(audit.contains("discount_granted") && audit.contains("credit_granted"));
     let owner = signed_in_client(&app, "owner@acme.example").await;
-    let discounts = owner
-        .get(app.url("/console/discounts"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let discounts = owner.open("/console/discounts").await.text().await.unwrap();
     assert!(discounts.contains("12.5%") && discounts.contains("TiDB Dedicated"));
 }
 
@@ -512,14 +462,7 @@ async fn a_closed_month_does_not_change_after_late_usage() {
         .overview();
     assert_eq!(after, before, "the closed bill never changes");
 
-    let page = ops
-        .get(app.url("/admin/billing"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = ops.open("/admin/billing").await.text().await.unwrap();
     assert!(page.contains("closed"));
     // Closing twice, or the running month, is refused with a message.
     let again = crate::helpers::post_with_token(
@@ -531,14 +474,7 @@ async fn a_closed_month_does_not_change_after_late_usage() {
     )
     .await;
     assert_eq!(again.status(), StatusCode::SEE_OTHER);
-    let page = ops
-        .get(app.url("/admin/billing"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = ops.open("/admin/billing").await.text().await.unwrap();
     assert!(page.contains("is closed already"), "{page}");
     let current = Month::of(today);
     assert!(matches!(

@@ -80,10 +80,8 @@ async fn a_customer_signs_up_through_a_link_and_confirms() {
     let path = url.trim_start_matches(&app.address).to_string();
     // The list shows the link but not its URL again.
     let list = owner
-        .get(app.url("/console/signup-links"))
-        .send()
+        .open("/console/signup-links")
         .await
-        .unwrap()
         .text()
         .await
         .unwrap();
@@ -132,10 +130,8 @@ async fn a_customer_signs_up_through_a_link_and_confirms() {
 
     // Pending until confirmed.
     let list = owner
-        .get(app.url("/console/customers?state=pending"))
-        .send()
+        .open("/console/customers?state=pending")
         .await
-        .unwrap()
         .text()
         .await
         .unwrap();
@@ -150,10 +146,8 @@ async fn a_customer_signs_up_through_a_link_and_confirms() {
     );
 
     let list = owner
-        .get(app.url("/console/customers?state=active"))
-        .send()
+        .open("/console/customers?state=active")
         .await
-        .unwrap()
         .text()
         .await
         .unwrap();
@@ -177,11 +171,7 @@ async fn a_customer_signs_up_through_a_link_and_confirms() {
         assert!(cust.org_id.len() == 19 && cust.org_id.chars().all(|c| c.is_ascii_digit()));
         cust.org_id
     };
-    let detail = owner
-        .get(app.url(&format!("/console/customers/{org_id}")))
-        .send()
-        .await
-        .unwrap();
+    let detail = owner.open(&format!("/console/customers/{org_id}")).await;
     assert_eq!(detail.status(), StatusCode::OK);
     assert!(
         detail
@@ -193,21 +183,12 @@ async fn a_customer_signs_up_through_a_link_and_confirms() {
 
     // Nowhere else: the other partner neither lists it nor opens it.
     let other = signed_in_client(&app, "owner@other.example").await;
-    let list = other
-        .get(app.url("/console/customers"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let list = other.open("/console/customers").await.text().await.unwrap();
     assert!(!list.contains("Sakura Retail"));
     assert_eq!(
         other
-            .get(app.url(&format!("/console/customers/{org_id}")))
-            .send()
+            .open(&format!("/console/customers/{org_id}"))
             .await
-            .unwrap()
             .status(),
         StatusCode::NOT_FOUND
     );
@@ -260,10 +241,7 @@ async fn dead_links_get_clear_pages_with_the_right_status() {
     let still = make_link(&app, acme, "acme-cloud", None).await;
     let still_id = signup_links::list(&mut c, acme).await.unwrap()[0].link_id;
     let foreign = format!("/console/signup-links/{still_id}/revoke");
-    assert_eq!(
-        other.get(app.url(&foreign)).send().await.unwrap().status(),
-        StatusCode::NOT_FOUND
-    );
+    assert_eq!(other.open(&foreign).await.status(), StatusCode::NOT_FOUND);
     let r = post_with_token(&app, &other, "/console/signup-links", &foreign, &[]).await;
     assert_eq!(r.status(), StatusCode::NOT_FOUND);
     assert_eq!(
@@ -452,11 +430,7 @@ async fn the_customer_list_searches_filters_pages_and_exports() {
             .contains("No customer matches")
     );
 
-    let r = owner
-        .get(app.url("/console/customers.csv?state=suspended"))
-        .send()
-        .await
-        .unwrap();
+    let r = owner.open("/console/customers.csv?state=suspended").await;
     assert_eq!(r.headers()["content-type"], "text/csv; charset=utf-8");
     let csv = r.text().await.unwrap();
     assert!(csv.starts_with("org_id,org_name,email,state,"));
@@ -474,22 +448,10 @@ async fn resellers_have_no_signup_links_and_owners_can_end_a_contract() {
         .await;
     let reseller = signed_in_client(&app, "owner@borealis.example").await;
     assert_eq!(
-        reseller
-            .get(app.url("/console/signup-links"))
-            .send()
-            .await
-            .unwrap()
-            .status(),
+        reseller.open("/console/signup-links").await.status(),
         StatusCode::NOT_FOUND
     );
-    let dashboard = reseller
-        .get(app.url("/console"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let dashboard = reseller.open("/console").await.text().await.unwrap();
     assert!(
         !dashboard.contains("/console/signup-links"),
         "no nav entry for resellers"

@@ -78,14 +78,7 @@ pub async fn apply(app: &TestApp, a: &Application<'_>) -> reqwest::Response {
 pub async fn operator_with_pending(app: &TestApp) -> (crate::helpers::TestUser, i64) {
     app.create_operator("ops@vendor.example").await;
     let ops = signed_in_client(app, "ops@vendor.example").await;
-    let queue = ops
-        .get(app.url("/admin/applications"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let queue = ops.open("/admin/applications").await.text().await.unwrap();
     let id = queue
         .split("/admin/applications/")
         .filter_map(|s| {
@@ -119,20 +112,16 @@ async fn apply_approve_activate_and_the_key_is_shown_once() {
 
     let (ops, id) = operator_with_pending(&app).await;
     let detail = ops
-        .get(app.url(&format!("/admin/applications/{id}")))
-        .send()
+        .open(&format!("/admin/applications/{id}"))
         .await
-        .unwrap()
         .text()
         .await
         .unwrap();
     assert!(detail.contains("Nimbus Data") && detail.contains("https://nimbus.example"));
     for mode in ["light", "dark"] {
         let r = ops
-            .get(app.url(&format!("/admin/applications/{id}/logos/{mode}.svg")))
-            .send()
-            .await
-            .unwrap();
+            .open(&format!("/admin/applications/{id}/logos/{mode}.svg"))
+            .await;
         assert_eq!(r.status(), 200);
         assert_eq!(r.headers()["content-type"], "image/svg+xml");
     }
@@ -411,10 +400,8 @@ async fn hostile_logos_are_refused_with_a_reason_or_cleaned() {
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     let (ops, id) = operator_with_pending(&app).await;
     let svg = ops
-        .get(app.url(&format!("/admin/applications/{id}/logos/light.svg")))
-        .send()
+        .open(&format!("/admin/applications/{id}/logos/light.svg"))
         .await
-        .unwrap()
         .text()
         .await
         .unwrap();
@@ -591,11 +578,7 @@ async fn partners_cannot_reach_each_others_keys_and_viewers_have_none() {
     .unwrap();
     let v = signed_in_client(&app, "viewer@acme.example").await;
     assert_eq!(
-        v.get(app.url("/console/api-keys"))
-            .send()
-            .await
-            .unwrap()
-            .status(),
+        v.open("/console/api-keys").await.status(),
         StatusCode::FORBIDDEN
     );
     let r = post_with_token(
@@ -608,11 +591,7 @@ async fn partners_cannot_reach_each_others_keys_and_viewers_have_none() {
     .await;
     assert_eq!(r.status(), StatusCode::FORBIDDEN);
     assert_eq!(
-        v.get(app.url("/console/branding"))
-            .send()
-            .await
-            .unwrap()
-            .status(),
+        v.open("/console/branding").await.status(),
         StatusCode::OK,
         "viewers may look at branding"
     );
@@ -702,10 +681,8 @@ async fn operators_find_filter_suspend_and_reactivate_partners() {
     assert!(list("q=%25").await.contains("No partner matches"));
 
     let partner_page = ops
-        .get(app.url(&format!("/admin/partners/{acme}")))
-        .send()
+        .open(&format!("/admin/partners/{acme}"))
         .await
-        .unwrap()
         .text()
         .await
         .unwrap();
@@ -719,12 +696,7 @@ async fn operators_find_filter_suspend_and_reactivate_partners() {
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     assert!(list("state=suspended").await.contains("Acme Cloud"));
     assert_eq!(
-        owner
-            .get(app.url("/console"))
-            .send()
-            .await
-            .unwrap()
-            .status(),
+        owner.open("/console").await.status(),
         StatusCode::SEE_OTHER,
         "signed out at once"
     );
@@ -737,14 +709,7 @@ async fn operators_find_filter_suspend_and_reactivate_partners() {
         app.sign_in("owner@acme.example", PASSWORD).await.status(),
         StatusCode::SEE_OTHER
     );
-    let audit = ops
-        .get(app.url("/admin/audit"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let audit = ops.open("/admin/audit").await.text().await.unwrap();
     assert!(audit.contains("partner_suspended") && audit.contains("partner_active"));
 }
 

@@ -96,13 +96,7 @@ fn audit_row(audit: &str, action: &str) -> String {
 
 async fn audit_text(app: &TestApp) -> String {
     let op = signed_in_client(app, OPERATOR).await;
-    op.get(app.url("/admin/audit"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap()
+    op.open("/admin/audit").await.text().await.unwrap()
 }
 
 #[tokio::test]
@@ -139,11 +133,7 @@ async fn a_reseller_makes_releases_and_records_an_offer_through_the_forms() {
 
     let auth = grant(&app, reseller, "", "5").await;
     let owner = signed_in_client(&app, "owner@borealis.example").await;
-    let held = owner
-        .get(app.url("/console/authorizations"))
-        .send()
-        .await
-        .unwrap();
+    let held = owner.open("/console/authorizations").await;
     let held = held.text().await.unwrap();
     assert!(
         held.contains("TiDB Cloud Dedicated") && held.contains("5 / 5"),
@@ -189,14 +179,7 @@ async fn a_reseller_makes_releases_and_records_an_offer_through_the_forms() {
             "the account is kept"
         );
     }
-    let list = owner
-        .get(app.url("/console/offers"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let list = owner.open("/console/offers").await.text().await.unwrap();
     assert!(
         list.contains("No private offers match"),
         "nothing was stored"

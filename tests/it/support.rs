@@ -14,11 +14,7 @@ fn texts(html: &str, css: &str) -> Vec<String> {
 
 async fn support_page(app: &TestApp, email: &str) -> String {
     let client = signed_in_client(app, email).await;
-    let r = client
-        .get(app.url("/console/support"))
-        .send()
-        .await
-        .unwrap();
+    let r = client.open("/console/support").await;
     assert_eq!(r.status(), 200);
     r.text().await.unwrap()
 }

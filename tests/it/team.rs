@@ -166,7 +166,7 @@ async fn an_invited_member_joins_through_the_mailed_link_and_is_removed() {
     )
     .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
-    let r = ana.get(app.url("/console")).send().await.unwrap();
+    let r = ana.open("/console").await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     assert!(location(&r).starts_with("/sign-in"), "{}", location(&r));
     let again = app.sign_in("ana@acme.example", PASSWORD).await;
@@ -199,21 +199,11 @@ async fn probe(
     };
     let (status, changed) = match action {
         Action::ExportBills => {
-            let s = client
-                .get(app.url("/console/billing.csv"))
-                .send()
-                .await
-                .unwrap()
-                .status();
+            let s = client.open("/console/billing.csv").await.status();
             (s, s == StatusCode::OK)
         }
         Action::ExportCustomers => {
-            let s = client
-                .get(app.url("/console/customers.csv"))
-                .send()
-                .await
-                .unwrap()
-                .status();
+            let s = client.open("/console/customers.csv").await.status();
             (s, s == StatusCode::OK)
         }
         Action::ManageCustomers => {
@@ -296,12 +286,7 @@ async fn probe(
             (s, p.contact_email == email)
         }
         Action::ReadAudit => {
-            let s = client
-                .get(app.url("/console/audit"))
-                .send()
-                .await
-                .unwrap()
-                .status();
+            let s = client.open("/console/audit").await.status();
             (s, s == StatusCode::OK)
         }
     };
@@ -418,7 +403,7 @@ async fn settings_keep_the_profile_and_a_new_password_signs_out_the_other_sessio
         StatusCode::OK,
         "this session goes on"
     );
-    let r = elsewhere.get(app.url("/console")).send().await.unwrap();
+    let r = elsewhere.open("/console").await;
     assert_eq!(
         r.status(),
         StatusCode::SEE_OTHER,
