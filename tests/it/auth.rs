@@ -1,6 +1,7 @@
 //! Signing in and out, sessions, throttling, CSRF and the area guards.
 
 use partner_console::domain::PartnerKind;
+use partner_console::paths as routes;
 use reqwest::StatusCode;
 
 use crate::helpers::{PASSWORD, location, new_client, spawn_app, text_of};
@@ -13,7 +14,7 @@ async fn sign_in_sets_a_private_session_cookie_and_opens_the_console() {
 
     let r = app.sign_in("Owner@Acme.example", PASSWORD).await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
-    assert_eq!(location(&r), "/console");
+    assert_eq!(location(&r), routes::CONSOLE);
     let cookie = r
         .headers()
         .get_all("set-cookie")
@@ -32,15 +33,15 @@ async fn sign_in_sets_a_private_session_cookie_and_opens_the_console() {
         "the cookie content is encrypted: {cookie}"
     );
 
-    let (status, html) = app.get_text("/console").await;
+    let (status, html) = app.get_text(routes::CONSOLE).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(text_of(&html, "h1").as_deref(), Some("Acme Cloud"));
     assert!(html.contains("owner@acme.example"));
 
     // Signing out ends the session.
-    let r = app.submit("/console", "/sign-out", &[]).await;
+    let r = app.submit(routes::CONSOLE, routes::SIGN_OUT, &[]).await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
-    let r = app.get("/console").await;
+    let r = app.get(routes::CONSOLE).await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     assert!(location(&r).starts_with("/sign-in?next="));
 }
@@ -49,7 +50,7 @@ async fn sign_in_sets_a_private_session_cookie_and_opens_the_console() {
 async fn the_session_id_changes_at_sign_in() {
     let app = spawn_app().await;
     app.create_operator("ops@vendor.example").await;
-    let before = app.get("/sign-in").await;
+    let before = app.get(routes::SIGN_IN).await;
     let pre = before
         .headers()
         .get("set-cookie")
@@ -62,7 +63,7 @@ async fn the_session_id_changes_at_sign_in() {
         .map(|v| v.to_str().unwrap().to_string())
         .unwrap();
     assert_ne!(pre.split(';').next(), post.split(';').next());
-    assert_eq!(location(&r), "/admin");
+    assert_eq!(location(&r), routes::ADMIN);
 }
 
 #[tokio::test]
@@ -87,7 +88,10 @@ async fn wrong_password_and_unknown_account_get_the_same_answer() {
     assert_eq!(m1, "The e-mail address or password is not right.");
     // The typed address is kept in the form.
     assert!(b1.contains(r#"value="owner@acme.example""#));
-    assert_eq!(app.get("/console").await.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        app.get(routes::CONSOLE).await.status(),
+        StatusCode::SEE_OTHER
+    );
 }
 
 #[tokio::test]
@@ -107,7 +111,10 @@ async fn repeated_failures_lock_the_account_for_a_while() {
         body.contains("Too many failed sign-ins for this account"),
         "{body}"
     );
-    assert_eq!(app.get("/console").await.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        app.get(routes::CONSOLE).await.status(),
+        StatusCode::SEE_OTHER
+    );
     // The same lock applies to an account that does not exist: nothing tells them apart.
     for _ in 0..5 {
         app.sign_in("ghost@acme.example", "wrong wrong wrong").await;
@@ -150,10 +157,10 @@ async fn a_form_post_without_the_csrf_token_is_refused() {
     app.create_partner("Acme Cloud", PartnerKind::Msp, "owner@acme.example")
         .await;
     // A session exists (the sign-in page made one), but the form lacks its token.
-    app.get("/sign-in").await;
+    app.get(routes::SIGN_IN).await;
     let r = app
         .client
-        .post(app.url("/sign-in"))
+        .post(app.url(routes::SIGN_IN))
         .form(&[("email", "owner@acme.example"), ("password", PASSWORD)])
         .send()
         .await
@@ -163,7 +170,7 @@ async fn a_form_post_without_the_csrf_token_is_refused() {
     // A wrong token is no better.
     let r = app
         .client
-        .post(app.url("/sign-in"))
+        .post(app.url(routes::SIGN_IN))
         .form(&[
             ("email", "owner@acme.example"),
             ("password", PASSWORD),
@@ -174,14 +181,17 @@ async fn a_form_post_without_the_csrf_token_is_refused() {
         .unwrap();
     assert_eq!(r.status(), StatusCode::FORBIDDEN);
     // Nobody was signed in by either.
-    assert_eq!(app.get("/console").await.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        app.get(routes::CONSOLE).await.status(),
+        StatusCode::SEE_OTHER
+    );
     // A token from another session does not work either.
-    let (_, html) = app.get_text("/sign-in").await;
+    let (_, html) = app.get_text(routes::SIGN_IN).await;
     let token = crate::helpers::csrf_token(&html);
     let other = new_client();
-    other.get(app.url("/sign-in")).send().await.unwrap();
+    other.get(app.url(routes::SIGN_IN)).send().await.unwrap();
     let r = other
-        .post(app.url("/sign-in"))
+        .post(app.url(routes::SIGN_IN))
         .form(&[
             ("email", "owner@acme.example"),
             ("password", PASSWORD),
@@ -199,12 +209,12 @@ async fn partner_users_cannot_reach_the_operator_area() {
     app.create_partner("Acme Cloud", PartnerKind::Msp, "owner@acme.example")
         .await;
     // Anonymous: sent to sign in, and back afterwards.
-    let r = app.get("/admin/outbox").await;
+    let r = app.get(routes::ADMIN_OUTBOX).await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     assert_eq!(location(&r), "/sign-in?next=%2Fadmin%2Foutbox");
 
     app.sign_in("owner@acme.example", PASSWORD).await;
-    for path in ["/admin", "/admin/outbox", "/admin/audit"] {
+    for path in [routes::ADMIN, routes::ADMIN_OUTBOX, routes::ADMIN_AUDIT] {
         let (status, html) = app.get_text(path).await;
         assert_eq!(status, StatusCode::NOT_FOUND, "{path}");
         assert!(html.contains("Page not found"));
@@ -218,26 +228,29 @@ async fn operators_land_in_admin_and_next_is_honoured_only_on_this_site() {
     let r = app
         .submit(
             "/sign-in?next=/admin/audit",
-            "/sign-in",
+            routes::SIGN_IN,
             &[
                 ("email", "ops@vendor.example"),
                 ("password", PASSWORD),
-                ("next", "/admin/audit"),
+                ("next", routes::ADMIN_AUDIT),
             ],
         )
         .await;
-    assert_eq!(location(&r), "/admin/audit");
-    let (status, html) = app.get_text("/admin/audit").await;
+    assert_eq!(location(&r), routes::ADMIN_AUDIT);
+    let (status, html) = app.get_text(routes::ADMIN_AUDIT).await;
     assert_eq!(status, StatusCode::OK);
     assert!(html.contains("sign_in"), "the sign-in is in the audit log");
-    assert_eq!(app.get("/console").await.status(), StatusCode::NOT_FOUND);
+    assert_eq!(
+        app.get(routes::CONSOLE).await.status(),
+        StatusCode::NOT_FOUND
+    );
 
     let other = crate::helpers::spawn_app().await;
     other.create_operator("ops@vendor.example").await;
     let r = other
         .submit(
-            "/sign-in",
-            "/sign-in",
+            routes::SIGN_IN,
+            routes::SIGN_IN,
             &[
                 ("email", "ops@vendor.example"),
                 ("password", PASSWORD),
@@ -245,7 +258,7 @@ async fn operators_land_in_admin_and_next_is_honoured_only_on_this_site() {
             ],
         )
         .await;
-    assert_eq!(location(&r), "/admin");
+    assert_eq!(location(&r), routes::ADMIN);
 }
 
 #[tokio::test]
@@ -255,9 +268,9 @@ async fn an_idle_session_ends_and_so_does_an_old_one() {
         .await;
     app.sign_in("owner@acme.example", PASSWORD).await;
     app.state.clock.advance(chrono::Duration::minutes(20));
-    assert_eq!(app.get("/console").await.status(), StatusCode::OK);
+    assert_eq!(app.get(routes::CONSOLE).await.status(), StatusCode::OK);
     app.state.clock.advance(chrono::Duration::minutes(31));
-    let r = app.get("/console").await;
+    let r = app.get(routes::CONSOLE).await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     let (_, html) = app.get_text(&location(&r)).await;
     assert!(html.contains("Your session ended"), "{html}");
@@ -266,10 +279,13 @@ async fn an_idle_session_ends_and_so_does_an_old_one() {
     app.sign_in("owner@acme.example", PASSWORD).await;
     for _ in 0..35 {
         app.state.clock.advance(chrono::Duration::minutes(20));
-        assert_eq!(app.get("/console").await.status(), StatusCode::OK);
+        assert_eq!(app.get(routes::CONSOLE).await.status(), StatusCode::OK);
     }
     app.state.clock.advance(chrono::Duration::minutes(21));
-    assert_eq!(app.get("/console").await.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        app.get(routes::CONSOLE).await.status(),
+        StatusCode::SEE_OTHER
+    );
 }
 
 #[tokio::test]
@@ -279,7 +295,7 @@ async fn a_suspended_partner_is_signed_out_and_cannot_sign_in() {
         .create_partner("Acme Cloud", PartnerKind::Msp, "owner@acme.example")
         .await;
     app.sign_in("owner@acme.example", PASSWORD).await;
-    assert_eq!(app.get("/console").await.status(), StatusCode::OK);
+    assert_eq!(app.get(routes::CONSOLE).await.status(), StatusCode::OK);
     let mut c = app.state.db.acquire().await.unwrap();
     partner_console::store::partners::set_state(
         &mut c,
@@ -288,7 +304,10 @@ async fn a_suspended_partner_is_signed_out_and_cannot_sign_in() {
     )
     .await
     .unwrap();
-    assert_eq!(app.get("/console").await.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        app.get(routes::CONSOLE).await.status(),
+        StatusCode::SEE_OTHER
+    );
     let r = app.sign_in("owner@acme.example", PASSWORD).await;
     assert_eq!(r.status(), StatusCode::FORBIDDEN);
     assert!(r.text().await.unwrap().contains("suspended"));

@@ -5,6 +5,7 @@ use partner_console::app::bills;
 use partner_console::billing::month::Month;
 use partner_console::billing::usage_file::UsageRow;
 use partner_console::domain::PartnerKind;
+use partner_console::paths as routes;
 use partner_console::store::grants::{self, NewCredit, NewDiscount};
 use reqwest::StatusCode;
 
@@ -146,7 +147,12 @@ async fn a_credit_runs_out_over_months_and_another_expires_mid_window() {
     );
 
     // The credits page says what is left.
-    let credits = owner.open("/console/credits").await.text().await.unwrap();
+    let credits = owner
+        .open(routes::CONSOLE_CREDITS)
+        .await
+        .text()
+        .await
+        .unwrap();
     assert!(
         credits.contains("$10.00") && credits.contains("$100.00"),
         "{credits}"
@@ -307,7 +313,7 @@ async fn the_billing_page_csv_and_customer_bill_add_up_and_stay_in_their_partner
         .status(),
         StatusCode::NOT_FOUND
     );
-    let dashboard = owner.open("/console").await.text().await.unwrap();
+    let dashboard = owner.open(routes::CONSOLE).await.text().await.unwrap();
     assert!(
         dashboard.contains(r#"<svg class="chart""#),
         "the dashboard has its chart"
@@ -407,10 +413,15 @@ async fn operators_grant_discounts_and_credits_with_clear_errors() {
     );
     let k = grants::credits(&mut c, acme).await.unwrap();
     assert_eq!((k.len(), k[0].amount), (1, 25_000));
-    let audit = ops.open("/admin/audit").await.text().await.unwrap();
+    let audit = ops.open(routes::ADMIN_AUDIT).await.text().await.unwrap();
     assert!(audit.contains("discount_granted") && audit.contains("credit_granted"));
     let owner = signed_in_client(&app, "owner@acme.example").await;
-    let discounts = owner.open("/console/discounts").await.text().await.unwrap();
+    let discounts = owner
+        .open(routes::CONSOLE_DISCOUNTS)
+        .await
+        .text()
+        .await
+        .unwrap();
     assert!(discounts.contains("12.5%") && discounts.contains("TiDB Dedicated"));
 }
 
@@ -434,7 +445,7 @@ async fn a_closed_month_does_not_change_after_late_usage() {
     let r = crate::helpers::post_with_token(
         &app,
         &ops,
-        "/admin/billing",
+        routes::ADMIN_BILLING,
         &format!("/admin/billing/close/{last}"),
         &[],
     )
@@ -462,19 +473,19 @@ async fn a_closed_month_does_not_change_after_late_usage() {
         .overview();
     assert_eq!(after, before, "the closed bill never changes");
 
-    let page = ops.open("/admin/billing").await.text().await.unwrap();
+    let page = ops.open(routes::ADMIN_BILLING).await.text().await.unwrap();
     assert!(page.contains("closed"));
     // Closing twice, or the running month, is refused with a message.
     let again = crate::helpers::post_with_token(
         &app,
         &ops,
-        "/admin/billing",
+        routes::ADMIN_BILLING,
         &format!("/admin/billing/close/{last}"),
         &[],
     )
     .await;
     assert_eq!(again.status(), StatusCode::SEE_OTHER);
-    let page = ops.open("/admin/billing").await.text().await.unwrap();
+    let page = ops.open(routes::ADMIN_BILLING).await.text().await.unwrap();
     assert!(page.contains("is closed already"), "{page}");
     let current = Month::of(today);
     assert!(matches!(

@@ -1,6 +1,7 @@
 //! Browser tests: headless Chromium driven over WebDriver (chromedriver). In CI a missing
 //! browser fails the test; on a developer machine without one the test says so and skips.
 
+use partner_console::paths as routes;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
@@ -223,7 +224,7 @@ async fn a_partner_signs_in_through_the_real_form() {
         let Some(d) = browser(dark).await else { return };
         let c = &d.client;
         let mode = if dark { "dark" } else { "light" };
-        c.goto(&app.url("/sign-in")).await.unwrap();
+        c.goto(&app.url(routes::SIGN_IN)).await.unwrap();
         screenshot(c, &format!("sign-in-{mode}.png")).await;
         c.wait()
             .at_most(Duration::from_secs(10))
@@ -249,7 +250,7 @@ async fn a_partner_signs_in_through_the_real_form() {
             .click()
             .await
             .unwrap();
-        wait_for_path(c, "/console").await;
+        wait_for_path(c, routes::CONSOLE).await;
         let heading = c
             .find(Locator::Css("h1"))
             .await
@@ -271,9 +272,9 @@ async fn a_partner_signs_in_through_the_real_form() {
             .await
             .unwrap();
         screenshot(c, &format!("billing-{mode}.png")).await;
-        c.goto(&app.url("/console/credits")).await.unwrap();
+        c.goto(&app.url(routes::CONSOLE_CREDITS)).await.unwrap();
         screenshot(c, &format!("credits-{mode}.png")).await;
-        c.goto(&app.url("/console/customers")).await.unwrap();
+        c.goto(&app.url(routes::CONSOLE_CUSTOMERS)).await.unwrap();
         let first = c
             .wait()
             .at_most(Duration::from_secs(10))
@@ -285,9 +286,11 @@ async fn a_partner_signs_in_through_the_real_form() {
             .unwrap();
         assert_eq!(first, "Customer 6", "newest first");
         screenshot(c, &format!("customers-{mode}.png")).await;
-        c.goto(&app.url("/console/signup-links")).await.unwrap();
+        c.goto(&app.url(routes::CONSOLE_SIGNUP_LINKS))
+            .await
+            .unwrap();
         screenshot(c, &format!("signup-links-{mode}.png")).await;
-        c.goto(&app.url("/console/support")).await.unwrap();
+        c.goto(&app.url(routes::CONSOLE_SUPPORT)).await.unwrap();
         let first = c
             .find(Locator::Css("#first-call"))
             .await
@@ -311,7 +314,7 @@ async fn a_partner_signs_in_through_the_real_form() {
             .click()
             .await
             .unwrap();
-        wait_for_path(c, "/sign-in").await;
+        wait_for_path(c, routes::SIGN_IN).await;
         c.wait()
             .at_most(Duration::from_secs(10))
             .for_element(Locator::Css("#email"))
@@ -336,9 +339,9 @@ async fn a_partner_signs_in_through_the_real_form() {
             .click()
             .await
             .unwrap();
-        wait_for_path(c, "/admin").await;
+        wait_for_path(c, routes::ADMIN).await;
         screenshot(c, &format!("admin-overview-{mode}.png")).await;
-        c.goto(&app.url("/admin/outbox")).await.unwrap();
+        c.goto(&app.url(routes::ADMIN_OUTBOX)).await.unwrap();
         screenshot(c, &format!("admin-outbox-{mode}.png")).await;
         c.clone().close().await.unwrap();
     }
@@ -381,7 +384,7 @@ async fn apply_approve_and_activate_in_a_browser() {
     std::fs::write(&light, crate::onboarding::LIGHT_SVG).unwrap();
     std::fs::write(&dark, crate::onboarding::DARK_SVG).unwrap();
 
-    c.goto(&app.url("/apply")).await.unwrap();
+    c.goto(&app.url(routes::APPLY)).await.unwrap();
     fill(c, "#company_name", "Nimbus Data").await;
     fill(c, "#contact_email", "owner@nimbus.example").await;
     fill(c, "#website_url", "https://nimbus.example").await;
@@ -395,14 +398,14 @@ async fn apply_approve_and_activate_in_a_browser() {
     .await;
     screenshot(c, "apply-form.png").await;
     click(c, "form.form button[type=submit]").await;
-    wait_for_path(c, "/apply/received").await;
+    wait_for_path(c, routes::APPLY_RECEIVED).await;
 
-    c.goto(&app.url("/sign-in")).await.unwrap();
+    c.goto(&app.url(routes::SIGN_IN)).await.unwrap();
     fill(c, "#email", "ops@vendor.example").await;
     fill(c, "#password", PASSWORD).await;
     click(c, "form.form button[type=submit]").await;
-    wait_for_path(c, "/admin").await;
-    c.goto(&app.url("/admin/applications")).await.unwrap();
+    wait_for_path(c, routes::ADMIN).await;
+    c.goto(&app.url(routes::ADMIN_APPLICATIONS)).await.unwrap();
     let heading = c
         .find(Locator::Css(".appcard h3"))
         .await
@@ -427,7 +430,7 @@ async fn apply_approve_and_activate_in_a_browser() {
     }
     screenshot(c, "partner-approved.png").await;
     click(c, ".usermenu button").await;
-    wait_for_path(c, "/sign-in").await;
+    wait_for_path(c, routes::SIGN_IN).await;
 
     let mail = app
         .mail_with_subject("owner@nimbus.example", "Activate")
@@ -449,11 +452,11 @@ async fn apply_approve_and_activate_in_a_browser() {
     assert!(private.len() >= 32);
     screenshot(c, "api-key-shown-once.png").await;
     // Back on the keys page the private key is gone for good.
-    c.goto(&app.url("/console/api-keys")).await.unwrap();
+    c.goto(&app.url(routes::CONSOLE_API_KEYS)).await.unwrap();
     let page = c.source().await.unwrap();
     assert!(!page.contains(&private));
     screenshot(c, "api-keys.png").await;
-    c.goto(&app.url("/console/branding")).await.unwrap();
+    c.goto(&app.url(routes::CONSOLE_BRANDING)).await.unwrap();
     screenshot(c, "branding.png").await;
     c.clone().close().await.unwrap();
 }
@@ -545,12 +548,12 @@ async fn a_reseller_reads_its_offers_and_margins_in_a_browser() {
         let Some(d) = browser(dark).await else { return };
         let c = &d.client;
         let mode = if dark { "dark" } else { "light" };
-        c.goto(&app.url("/sign-in")).await.unwrap();
+        c.goto(&app.url(routes::SIGN_IN)).await.unwrap();
         fill(c, "#email", login.email).await;
         fill(c, "#password", login.password).await;
         click(c, "form.form button[type=submit]").await;
-        wait_for_path(c, "/console").await;
-        c.goto(&app.url("/console/offers")).await.unwrap();
+        wait_for_path(c, routes::CONSOLE).await;
+        c.goto(&app.url(routes::CONSOLE_OFFERS)).await.unwrap();
         let table = c
             .find(Locator::Css("table"))
             .await
@@ -590,9 +593,11 @@ async fn a_reseller_reads_its_offers_and_margins_in_a_browser() {
             .unwrap();
         assert_ne!(margin, "$0.00", "last month's agreements have a margin");
         screenshot(c, &format!("reseller-billing-{mode}.png")).await;
-        c.goto(&app.url("/console/authorizations")).await.unwrap();
+        c.goto(&app.url(routes::CONSOLE_AUTHORIZATIONS))
+            .await
+            .unwrap();
         screenshot(c, &format!("authorizations-{mode}.png")).await;
-        c.goto(&app.url("/console/team")).await.unwrap();
+        c.goto(&app.url(routes::CONSOLE_TEAM)).await.unwrap();
         let members = c
             .find(Locator::Css("#members"))
             .await
@@ -602,7 +607,7 @@ async fn a_reseller_reads_its_offers_and_margins_in_a_browser() {
             .unwrap();
         assert!(members.contains(login.email), "{members}");
         screenshot(c, &format!("team-{mode}.png")).await;
-        c.goto(&app.url("/console/settings")).await.unwrap();
+        c.goto(&app.url(routes::CONSOLE_SETTINGS)).await.unwrap();
         screenshot(c, &format!("settings-{mode}.png")).await;
     }
 }
@@ -630,12 +635,12 @@ async fn the_customer_list_pages_to_its_last_page_in_a_browser() {
         let Some(d) = browser(dark).await else { return };
         let c = &d.client;
         let mode = if dark { "dark" } else { "light" };
-        c.goto(&app.url("/sign-in")).await.unwrap();
+        c.goto(&app.url(routes::SIGN_IN)).await.unwrap();
         fill(c, "#email", login.email).await;
         fill(c, "#password", login.password).await;
         click(c, "form.form button[type=submit]").await;
-        wait_for_path(c, "/console").await;
-        c.goto(&app.url("/console/customers")).await.unwrap();
+        wait_for_path(c, routes::CONSOLE).await;
+        c.goto(&app.url(routes::CONSOLE_CUSTOMERS)).await.unwrap();
         assert!(c.find(Locator::Css("#previous-page")).await.is_err());
         click(c, "#last-page").await;
         let first = c
@@ -718,18 +723,18 @@ async fn the_console_and_a_signup_page_in_japanese() {
         .unwrap();
     assert_eq!(lang.as_deref(), Some("ja"));
     screenshot(c, "signup-ja.png").await;
-    c.goto(&app.url("/sign-in")).await.unwrap();
+    c.goto(&app.url(routes::SIGN_IN)).await.unwrap();
     screenshot(c, "sign-in-ja.png").await;
     fill(c, "#email", login.email).await;
     fill(c, "#password", login.password).await;
     click(c, "form.form button[type=submit]").await;
-    wait_for_path(c, "/console").await;
+    wait_for_path(c, routes::CONSOLE).await;
     screenshot(c, "console-home-ja.png").await;
     for (path, name) in [
-        ("/console/billing", "billing-ja.png"),
-        ("/console/customers", "customers-ja.png"),
-        ("/console/team", "team-ja.png"),
-        ("/console/settings", "settings-ja.png"),
+        (routes::CONSOLE_BILLING, "billing-ja.png"),
+        (routes::CONSOLE_CUSTOMERS, "customers-ja.png"),
+        (routes::CONSOLE_TEAM, "team-ja.png"),
+        (routes::CONSOLE_SETTINGS, "settings-ja.png"),
     ] {
         c.goto(&app.url(path)).await.unwrap();
         let h1 = c

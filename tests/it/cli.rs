@@ -1,5 +1,6 @@
 //! The `partner-console` command itself: `operator create` and `demo`.
 
+use partner_console::paths as routes;
 use std::io::{BufRead, BufReader, Write};
 use std::process::{Child, Command, Stdio};
 
@@ -76,7 +77,7 @@ async fn operator_create_reads_the_password_from_stdin_and_refuses_weak_ones() {
     let r = app
         .sign_in("ops@vendor.example", "plenty long operator passphrase")
         .await;
-    assert_eq!(location(&r), "/admin");
+    assert_eq!(location(&r), routes::ADMIN);
 }
 
 struct Demo(Child);
@@ -242,9 +243,9 @@ async fn demo_prints_working_sign_ins_and_can_run_again() {
                 "round {round}: {email} {who}"
             );
             let expected = if who == "(operator)" {
-                "/admin"
+                routes::ADMIN
             } else {
-                "/console"
+                routes::CONSOLE
             };
             assert_eq!(location(&r), expected);
         }

@@ -3,6 +3,7 @@
 use chrono::{Duration, Utc};
 use partner_console::domain::CustomerState;
 use partner_console::domain::PartnerKind;
+use partner_console::paths as routes;
 use partner_console::store::signup_links::{self, NewLink};
 use partner_console::tokens::{hash_token, random_token};
 use reqwest::StatusCode;
@@ -68,8 +69,8 @@ async fn a_customer_signs_up_through_a_link_and_confirms() {
     let r = post_with_token(
         &app,
         &owner,
-        "/console/signup-links",
-        "/console/signup-links",
+        routes::CONSOLE_SIGNUP_LINKS,
+        routes::CONSOLE_SIGNUP_LINKS,
         &[("label", "Spring"), ("days", "7"), ("max_uses", "")],
     )
     .await;
@@ -80,7 +81,7 @@ async fn a_customer_signs_up_through_a_link_and_confirms() {
     let path = url.trim_start_matches(&app.address).to_string();
     // The list shows the link but not its URL again.
     let list = owner
-        .open("/console/signup-links")
+        .open(routes::CONSOLE_SIGNUP_LINKS)
         .await
         .text()
         .await
@@ -183,7 +184,12 @@ async fn a_customer_signs_up_through_a_link_and_confirms() {
 
     // Nowhere else: the other partner neither lists it nor opens it.
     let other = signed_in_client(&app, "owner@other.example").await;
-    let list = other.open("/console/customers").await.text().await.unwrap();
+    let list = other
+        .open(routes::CONSOLE_CUSTOMERS)
+        .await
+        .text()
+        .await
+        .unwrap();
     assert!(!list.contains("Sakura Retail"));
     assert_eq!(
         other
@@ -242,7 +248,7 @@ async fn dead_links_get_clear_pages_with_the_right_status() {
     let still_id = signup_links::list(&mut c, acme).await.unwrap()[0].link_id;
     let foreign = format!("/console/signup-links/{still_id}/revoke");
     assert_eq!(other.open(&foreign).await.status(), StatusCode::NOT_FOUND);
-    let r = post_with_token(&app, &other, "/console/signup-links", &foreign, &[]).await;
+    let r = post_with_token(&app, &other, routes::CONSOLE_SIGNUP_LINKS, &foreign, &[]).await;
     assert_eq!(r.status(), StatusCode::NOT_FOUND);
     assert_eq!(
         app.get_text(&still).await.0,
@@ -354,7 +360,7 @@ async fn the_customer_list_searches_filters_pages_and_exports() {
     };
     // Paging: every customer exactly once, newest first.
     let mut seen = Vec::new();
-    let mut next = Some("/console/customers".to_string());
+    let mut next = Some(routes::CONSOLE_CUSTOMERS.to_string());
     while let Some(page) = next.take() {
         let html = get(page).await;
         let doc = scraper::Html::parse_document(&html);
@@ -391,7 +397,7 @@ async fn the_customer_list_searches_filters_pages_and_exports() {
             .map(|e| e.text().collect::<String>())
             .collect::<Vec<_>>()
     };
-    let first = get("/console/customers".into()).await;
+    let first = get(routes::CONSOLE_CUSTOMERS.into()).await;
     let last_href = link(&first, "last-page").expect("a Last link on the first page");
     assert!(link(&first, "previous-page").is_none());
     let mut html = get(last_href).await;
@@ -448,12 +454,12 @@ async fn resellers_have_no_signup_links_and_owners_can_end_a_contract() {
         .await;
     let reseller = signed_in_client(&app, "owner@borealis.example").await;
     assert_eq!(
-        reseller.open("/console/signup-links").await.status(),
+        reseller.open(routes::CONSOLE_SIGNUP_LINKS).await.status(),
         StatusCode::NOT_FOUND
     );
-    let dashboard = reseller.open("/console").await.text().await.unwrap();
+    let dashboard = reseller.open(routes::CONSOLE).await.text().await.unwrap();
     assert!(
-        !dashboard.contains("/console/signup-links"),
+        !dashboard.contains(routes::CONSOLE_SIGNUP_LINKS),
         "no nav entry for resellers"
     );
     assert_eq!(

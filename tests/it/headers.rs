@@ -1,6 +1,7 @@
 //! SPEC section 7's headers are on every answer: pages, error pages, refusals.
 
 use partner_console::domain::PartnerKind;
+use partner_console::paths as routes;
 
 use crate::helpers::{PASSWORD, spawn_app};
 
@@ -37,12 +38,12 @@ async fn security_headers_are_on_every_page() {
 
     let public = [
         "/",
-        "/sign-in",
-        "/password/forgot",
+        routes::SIGN_IN,
+        routes::PASSWORD_FORGOT,
         "/no-such-page",
         "/password/reset/nope",
-        "/admin",
-        "/healthz",
+        routes::ADMIN,
+        routes::HEALTHZ,
         "/static/app.css",
     ];
     for path in public {
@@ -51,7 +52,7 @@ async fn security_headers_are_on_every_page() {
     // A refused form post (no CSRF token) too.
     let r = app
         .client
-        .post(app.url("/sign-in"))
+        .post(app.url(routes::SIGN_IN))
         .form(&[("email", "x")])
         .send()
         .await
@@ -60,7 +61,12 @@ async fn security_headers_are_on_every_page() {
     assert_secure("POST /sign-in", &r);
 
     app.sign_in("ops@vendor.example", PASSWORD).await;
-    for path in ["/admin", "/admin/outbox", "/admin/audit", "/console"] {
+    for path in [
+        routes::ADMIN,
+        routes::ADMIN_OUTBOX,
+        routes::ADMIN_AUDIT,
+        routes::CONSOLE,
+    ] {
         let r = app.get(path).await;
         assert_secure(path, &r);
         if r.status() == 200 {
@@ -78,8 +84,8 @@ async fn pages_have_no_inline_script_and_escape_user_data() {
     let app = spawn_app().await;
     let r = app
         .submit(
-            "/sign-in",
-            "/sign-in",
+            routes::SIGN_IN,
+            routes::SIGN_IN,
             &[
                 ("email", "<script>alert(1)</script>@x.example"),
                 ("password", "whatever"),

@@ -5,6 +5,7 @@
 
 use partner_console::domain::PartnerKind;
 use partner_console::i18n::I18n;
+use partner_console::paths as routes;
 use reqwest::StatusCode;
 
 use crate::helpers::{TestApp, new_client, post_with_token, signed_in_client, spawn_app, text_of};
@@ -118,7 +119,7 @@ async fn pages_and_mails_speak_japanese_when_asked() {
 
     // Public pages by Accept-Language.
     let anon = new_client();
-    for path in ["/", "/sign-in", "/apply", "/password/forgot"] {
+    for path in ["/", routes::SIGN_IN, routes::APPLY, routes::PASSWORD_FORGOT] {
         let (s, html) = get_ja(&anon, &app, path).await;
         assert_eq!(s, StatusCode::OK, "{path}");
         assert_japanese(path, &html, &english);
@@ -133,8 +134,8 @@ async fn pages_and_mails_speak_japanese_when_asked() {
     let r = post_with_token(
         &app,
         &anon,
-        "/sign-in",
-        "/sign-in",
+        routes::SIGN_IN,
+        routes::SIGN_IN,
         &[("email", "x@y.example"), ("password", "nope")],
     )
     .await;
@@ -154,7 +155,7 @@ async fn pages_and_mails_speak_japanese_when_asked() {
         .unwrap();
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     let html = visitor
-        .get(app.url("/apply"))
+        .get(app.url(routes::APPLY))
         .send()
         .await
         .unwrap()
@@ -168,7 +169,7 @@ async fn pages_and_mails_speak_japanese_when_asked() {
         .await
         .unwrap();
     assert_eq!(r.headers()["location"], "/", "only paths of this site");
-    let (_, html) = get_ja(&visitor, &app, "/apply").await;
+    let (_, html) = get_ja(&visitor, &app, routes::APPLY).await;
     assert!(
         html.contains("<html lang=\"en-US\">"),
         "the choice beats the browser"
@@ -181,25 +182,25 @@ async fn pages_and_mails_speak_japanese_when_asked() {
     let r = post_with_token(
         &app,
         &owner,
-        "/console/settings",
-        "/console/settings/profile",
+        routes::CONSOLE_SETTINGS,
+        routes::CONSOLE_SETTINGS_PROFILE,
         &[("display_name", "Ana"), ("language", "ja")],
     )
     .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     for path in [
-        "/console",
-        "/console/billing",
-        "/console/credits",
-        "/console/discounts",
-        "/console/customers",
-        "/console/signup-links",
-        "/console/branding",
-        "/console/api-keys",
-        "/console/team",
-        "/console/audit",
-        "/console/settings",
-        "/console/support",
+        routes::CONSOLE,
+        routes::CONSOLE_BILLING,
+        routes::CONSOLE_CREDITS,
+        routes::CONSOLE_DISCOUNTS,
+        routes::CONSOLE_CUSTOMERS,
+        routes::CONSOLE_SIGNUP_LINKS,
+        routes::CONSOLE_BRANDING,
+        routes::CONSOLE_API_KEYS,
+        routes::CONSOLE_TEAM,
+        routes::CONSOLE_AUDIT,
+        routes::CONSOLE_SETTINGS,
+        routes::CONSOLE_SUPPORT,
     ] {
         let r = owner
             .get(app.url(path))
@@ -210,7 +211,7 @@ async fn pages_and_mails_speak_japanese_when_asked() {
         assert_eq!(r.status(), StatusCode::OK, "{path}");
         assert_japanese(path, &r.text().await.unwrap(), &english);
     }
-    let (_, billing) = get_ja(&owner, &app, "/console/billing").await;
+    let (_, billing) = get_ja(&owner, &app, routes::CONSOLE_BILLING).await;
     let month = partner_console::billing::month::Month::of(chrono::Utc::now().date_naive());
     assert!(
         billing.contains(&ja.month(month)),
@@ -223,8 +224,8 @@ async fn pages_and_mails_speak_japanese_when_asked() {
     let r = post_with_token(
         &app,
         &owner,
-        "/console/team",
-        "/console/team/invite",
+        routes::CONSOLE_TEAM,
+        routes::CONSOLE_TEAM_INVITE,
         &[("email", "kenji@acme.example"), ("role", "viewer")],
     )
     .await;
@@ -238,7 +239,7 @@ async fn pages_and_mails_speak_japanese_when_asked() {
     // And in the recipient's own setting, whatever the request's.
     let anon = new_client();
     let r = anon
-        .post(app.url("/password/forgot"))
+        .post(app.url(routes::PASSWORD_FORGOT))
         .header("accept-language", "en")
         .form(&[
             ("email", "owner@acme.example"),
@@ -246,7 +247,7 @@ async fn pages_and_mails_speak_japanese_when_asked() {
                 "csrf_token",
                 &crate::helpers::csrf_token(
                     &anon
-                        .get(app.url("/password/forgot"))
+                        .get(app.url(routes::PASSWORD_FORGOT))
                         .send()
                         .await
                         .unwrap()

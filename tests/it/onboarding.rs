@@ -2,6 +2,7 @@
 //! branding, and hostile logos.
 
 use partner_console::domain::PartnerKind;
+use partner_console::paths as routes;
 use reqwest::StatusCode;
 use reqwest::multipart::{Form, Part};
 
@@ -47,7 +48,7 @@ impl<'a> Application<'a> {
 
 /// Submits the application form as a browser would (multipart, CSRF token in the action URL).
 pub async fn apply(app: &TestApp, a: &Application<'_>) -> reqwest::Response {
-    let (_, html) = app.get_text("/apply").await;
+    let (_, html) = app.get_text(routes::APPLY).await;
     let token = csrf_token(&html);
     let mut form = Form::new()
         .text("kind", a.kind.to_string())
@@ -78,7 +79,12 @@ pub async fn apply(app: &TestApp, a: &Application<'_>) -> reqwest::Response {
 pub async fn operator_with_pending(app: &TestApp) -> (crate::helpers::TestUser, i64) {
     app.create_operator("ops@vendor.example").await;
     let ops = signed_in_client(app, "ops@vendor.example").await;
-    let queue = ops.open("/admin/applications").await.text().await.unwrap();
+    let queue = ops
+        .open(routes::ADMIN_APPLICATIONS)
+        .await
+        .text()
+        .await
+        .unwrap();
     let id = queue
         .split("/admin/applications/")
         .filter_map(|s| {
@@ -106,7 +112,7 @@ async fn apply_approve_activate_and_the_key_is_shown_once() {
         "{}",
         r.text().await.unwrap()
     );
-    assert_eq!(location(&r), "/apply/received");
+    assert_eq!(location(&r), routes::APPLY_RECEIVED);
     let ack = app.mail_to("Owner@Nimbus.example").await;
     assert!(ack.subject.contains("Nimbus Data"), "{}", ack.subject);
 
@@ -182,11 +188,11 @@ async fn apply_approve_activate_and_the_key_is_shown_once() {
     );
 
     // Signed in already; the keys page lists the key but never its private half.
-    let (status, keys) = app.get_text("/console/api-keys").await;
+    let (status, keys) = app.get_text(routes::CONSOLE_API_KEYS).await;
     assert_eq!(status, StatusCode::OK);
     assert!(keys.contains(&public));
     assert!(!keys.contains(&private));
-    let (_, console) = app.get_text("/console").await;
+    let (_, console) = app.get_text(routes::CONSOLE).await;
     assert!(!console.contains(&private));
     // The private key is not stored anywhere in clear.
     let mut c = app.state.db.acquire().await.unwrap();
@@ -202,7 +208,7 @@ async fn apply_approve_activate_and_the_key_is_shown_once() {
     assert!(page.contains("already been used"));
     let fresh = crate::helpers::new_client();
     let page = fresh
-        .get(app.url("/sign-in"))
+        .get(app.url(routes::SIGN_IN))
         .send()
         .await
         .unwrap()
@@ -211,7 +217,7 @@ async fn apply_approve_activate_and_the_key_is_shown_once() {
         .unwrap();
     let token = csrf_token(&page);
     let r = fresh
-        .post(app.url("/sign-in"))
+        .post(app.url(routes::SIGN_IN))
         .form(&[
             ("email", "owner@nimbus.example"),
             ("password", NEW_PASSWORD),
@@ -220,7 +226,7 @@ async fn apply_approve_activate_and_the_key_is_shown_once() {
         .send()
         .await
         .unwrap();
-    assert_eq!(location(&r), "/console");
+    assert_eq!(location(&r), routes::CONSOLE);
 
     // Its logos are public, with the strict headers.
     let r = app.get("/logos/nimbus-data/light.svg").await;
@@ -270,7 +276,7 @@ async fn rejection_mails_the_reason() {
     )
     .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
-    assert_eq!(location(&r), "/admin/applications");
+    assert_eq!(location(&r), routes::ADMIN_APPLICATIONS);
     assert!(
         app.smtp
             .all()
@@ -426,7 +432,7 @@ async fn the_honeypot_catches_bots_without_telling_them() {
     let mut a = Application::valid("Bot Farm", "bot@farm.example");
     a.extra = vec![("fax_number", "+1 555 0100")];
     let r = apply(&app, &a).await;
-    assert_eq!(location(&r), "/apply/received");
+    assert_eq!(location(&r), routes::APPLY_RECEIVED);
     let mut c = app.state.db.acquire().await.unwrap();
     assert_eq!(
         partner_console::store::applications::count_pending(&mut c)
@@ -503,8 +509,8 @@ async fn partners_cannot_reach_each_others_keys_and_viewers_have_none() {
     let r = post_with_token(
         &app,
         &b,
-        "/console/api-keys",
-        "/console/api-keys",
+        routes::CONSOLE_API_KEYS,
+        routes::CONSOLE_API_KEYS,
         &[("name", "nightly export")],
     )
     .await;
@@ -532,7 +538,7 @@ async fn partners_cannot_reach_each_others_keys_and_viewers_have_none() {
     );
     let r = app
         .submit(
-            "/console/api-keys",
+            routes::CONSOLE_API_KEYS,
             &format!("/console/api-keys/{b_key}/revoke"),
             &[],
         )
@@ -549,7 +555,7 @@ async fn partners_cannot_reach_each_others_keys_and_viewers_have_none() {
             .is_empty()
     );
     // A's page does not list B's key.
-    let (_, own) = app.get_text("/console/api-keys").await;
+    let (_, own) = app.get_text(routes::CONSOLE_API_KEYS).await;
     assert!(!own.contains("nightly export"));
 
     // B revokes its own key through the confirmation page.
@@ -578,20 +584,20 @@ async fn partners_cannot_reach_each_others_keys_and_viewers_have_none() {
     .unwrap();
     let v = signed_in_client(&app, "viewer@acme.example").await;
     assert_eq!(
-        v.open("/console/api-keys").await.status(),
+        v.open(routes::CONSOLE_API_KEYS).await.status(),
         StatusCode::FORBIDDEN
     );
     let r = post_with_token(
         &app,
         &v,
-        "/console",
-        "/console/api-keys",
+        routes::CONSOLE,
+        routes::CONSOLE_API_KEYS,
         &[("name", "sneaky")],
     )
     .await;
     assert_eq!(r.status(), StatusCode::FORBIDDEN);
     assert_eq!(
-        v.open("/console/branding").await.status(),
+        v.open(routes::CONSOLE_BRANDING).await.status(),
         StatusCode::OK,
         "viewers may look at branding"
     );
@@ -603,7 +609,7 @@ async fn branding_replaces_a_logo_and_refuses_a_bad_one() {
     app.create_partner("Acme Cloud", PartnerKind::Msp, "owner@acme.example")
         .await;
     app.sign_in("owner@acme.example", PASSWORD).await;
-    let (_, html) = app.get_text("/console/branding").await;
+    let (_, html) = app.get_text(routes::CONSOLE_BRANDING).await;
     let token = csrf_token(&html);
     let upload = |bytes: Vec<u8>| {
         Form::new().part(
@@ -622,7 +628,7 @@ async fn branding_replaces_a_logo_and_refuses_a_bad_one() {
         .await
         .unwrap();
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
-    let (_, html) = app.get_text("/console/branding").await;
+    let (_, html) = app.get_text(routes::CONSOLE_BRANDING).await;
     assert!(html.contains("/logos/acme-cloud/dark.svg?v="));
     let r = app.get("/logos/acme-cloud/dark.svg").await;
     assert_eq!(r.status(), 200);
@@ -696,7 +702,7 @@ async fn operators_find_filter_suspend_and_reactivate_partners() {
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     assert!(list("state=suspended").await.contains("Acme Cloud"));
     assert_eq!(
-        owner.open("/console").await.status(),
+        owner.open(routes::CONSOLE).await.status(),
         StatusCode::SEE_OTHER,
         "signed out at once"
     );
@@ -709,7 +715,7 @@ async fn operators_find_filter_suspend_and_reactivate_partners() {
         app.sign_in("owner@acme.example", PASSWORD).await.status(),
         StatusCode::SEE_OTHER
     );
-    let audit = ops.open("/admin/audit").await.text().await.unwrap();
+    let audit = ops.open(routes::ADMIN_AUDIT).await.text().await.unwrap();
     assert!(audit.contains("partner_suspended") && audit.contains("partner_active"));
 }
 

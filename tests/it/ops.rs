@@ -1,25 +1,26 @@
 //! Health, readiness and metrics.
 
 use crate::helpers::spawn_app;
+use partner_console::paths as routes;
 
 #[tokio::test]
 async fn readyz_follows_the_database() {
     let app = spawn_app().await;
-    assert_eq!(app.get("/healthz").await.status(), 200);
-    assert_eq!(app.get("/readyz").await.status(), 200);
+    assert_eq!(app.get(routes::HEALTHZ).await.status(), 200);
+    assert_eq!(app.get(routes::READYZ).await.status(), 200);
     app.state.db.close().await;
-    let r = app.get("/readyz").await;
+    let r = app.get(routes::READYZ).await;
     assert_eq!(r.status(), 503);
     // The process itself is still alive.
-    assert_eq!(app.get("/healthz").await.status(), 200);
+    assert_eq!(app.get(routes::HEALTHZ).await.status(), 200);
 }
 
 #[tokio::test]
 async fn metrics_name_routes_by_pattern_never_by_token() {
     let app = spawn_app().await;
     app.get("/password/reset/SECRET-TOKEN-VALUE").await;
-    app.get("/sign-in").await;
-    let (status, text) = app.get_text("/metrics").await;
+    app.get(routes::SIGN_IN).await;
+    let (status, text) = app.get_text(routes::METRICS).await;
     assert_eq!(status, 200);
     assert!(
         text.contains(r#"route="/password/reset/{token}""#),

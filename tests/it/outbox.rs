@@ -1,6 +1,7 @@
 //! The outbox: mails survive an SMTP outage, are retried, and without SMTP become `.eml` files.
 
 use partner_console::domain::PartnerKind;
+use partner_console::paths as routes;
 use partner_console::store::outbox;
 use reqwest::StatusCode;
 
@@ -20,8 +21,8 @@ async fn with_smtp_down_nothing_is_lost_and_operators_see_the_error() {
     app.create_partner("Acme Cloud", PartnerKind::Msp, "owner@acme.example")
         .await;
     app.submit(
-        "/password/forgot",
-        "/password/forgot",
+        routes::PASSWORD_FORGOT,
+        routes::PASSWORD_FORGOT,
         &[("email", "owner@acme.example")],
     )
     .await;
@@ -42,7 +43,7 @@ async fn with_smtp_down_nothing_is_lost_and_operators_see_the_error() {
     assert!(row.next_attempt_at > row.created_at);
 
     app.sign_in("ops@vendor.example", PASSWORD).await;
-    let (status, html) = app.get_text("/admin/outbox").await;
+    let (status, html) = app.get_text(routes::ADMIN_OUTBOX).await;
     assert_eq!(status, StatusCode::OK);
     assert!(html.contains("owner@acme.example"));
     assert!(html.contains("Reset your Partner Console password"));
@@ -58,8 +59,8 @@ async fn without_smtp_mails_are_written_as_eml_files() {
     .await;
     app.create_operator("ops@vendor.example").await;
     app.submit(
-        "/password/forgot",
-        "/password/forgot",
+        routes::PASSWORD_FORGOT,
+        routes::PASSWORD_FORGOT,
         &[("email", "ops@vendor.example")],
     )
     .await;
@@ -81,7 +82,7 @@ async fn without_smtp_mails_are_written_as_eml_files() {
     );
 
     app.sign_in("ops@vendor.example", PASSWORD).await;
-    let (_, html) = app.get_text("/admin/outbox").await;
+    let (_, html) = app.get_text(routes::ADMIN_OUTBOX).await;
     assert!(html.contains("No SMTP server is configured"));
     assert!(html.contains(&dir.display().to_string()));
     assert!(html.contains("written"));

@@ -1,6 +1,7 @@
 //! Forgotten passwords: the mail arrives over SMTP, its link works once and expires.
 
 use partner_console::domain::PartnerKind;
+use partner_console::paths as routes;
 use reqwest::StatusCode;
 
 use crate::helpers::{PASSWORD, link_in, location, new_client, spawn_app, text_of};
@@ -16,7 +17,7 @@ async fn reset_mail_arrives_and_its_link_works_once() {
     // Another browser is signed in; the reset must sign it out.
     let other = new_client();
     let page = other
-        .get(app.url("/sign-in"))
+        .get(app.url(routes::SIGN_IN))
         .send()
         .await
         .unwrap()
@@ -25,7 +26,7 @@ async fn reset_mail_arrives_and_its_link_works_once() {
         .unwrap();
     let token = crate::helpers::csrf_token(&page);
     other
-        .post(app.url("/sign-in"))
+        .post(app.url(routes::SIGN_IN))
         .form(&[
             ("email", "owner@acme.example"),
             ("password", PASSWORD),
@@ -36,7 +37,7 @@ async fn reset_mail_arrives_and_its_link_works_once() {
         .unwrap();
     assert_eq!(
         other
-            .get(app.url("/console"))
+            .get(app.url(routes::CONSOLE))
             .send()
             .await
             .unwrap()
@@ -46,8 +47,8 @@ async fn reset_mail_arrives_and_its_link_works_once() {
 
     let r = app
         .submit(
-            "/password/forgot",
-            "/password/forgot",
+            routes::PASSWORD_FORGOT,
+            routes::PASSWORD_FORGOT,
             &[("email", "OWNER@acme.example")],
         )
         .await;
@@ -96,7 +97,7 @@ async fn reset_mail_arrives_and_its_link_works_once() {
         )
         .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
-    assert_eq!(location(&r), "/sign-in");
+    assert_eq!(location(&r), routes::SIGN_IN);
 
     // The old password no longer works, the new one does, the other browser is signed out.
     assert_eq!(
@@ -111,7 +112,7 @@ async fn reset_mail_arrives_and_its_link_works_once() {
     );
     assert_eq!(
         other
-            .get(app.url("/console"))
+            .get(app.url(routes::CONSOLE))
             .send()
             .await
             .unwrap()
@@ -131,8 +132,8 @@ async fn a_reset_link_expires_after_an_hour() {
     app.create_partner("Acme Cloud", PartnerKind::Msp, "owner@acme.example")
         .await;
     app.submit(
-        "/password/forgot",
-        "/password/forgot",
+        routes::PASSWORD_FORGOT,
+        routes::PASSWORD_FORGOT,
         &[("email", "owner@acme.example")],
     )
     .await;
@@ -158,15 +159,15 @@ async fn asking_for_an_unknown_account_looks_the_same_and_sends_nothing() {
         .await;
     let known = app
         .submit(
-            "/password/forgot",
-            "/password/forgot",
+            routes::PASSWORD_FORGOT,
+            routes::PASSWORD_FORGOT,
             &[("email", "owner@acme.example")],
         )
         .await;
     let unknown = app
         .submit(
-            "/password/forgot",
-            "/password/forgot",
+            routes::PASSWORD_FORGOT,
+            routes::PASSWORD_FORGOT,
             &[("email", "nobody@acme.example")],
         )
         .await;
@@ -184,8 +185,8 @@ async fn asking_for_an_unknown_account_looks_the_same_and_sends_nothing() {
     // A malformed address is a field error with the value kept.
     let r = app
         .submit(
-            "/password/forgot",
-            "/password/forgot",
+            routes::PASSWORD_FORGOT,
+            routes::PASSWORD_FORGOT,
             &[("email", "not an address")],
         )
         .await;

@@ -7,6 +7,7 @@ use partner_console::app::operators;
 use partner_console::billing::month::Month;
 use partner_console::billing::usage_file::UsageRow;
 use partner_console::domain::{PartnerKind, Role};
+use partner_console::paths as routes;
 use reqwest::StatusCode;
 use serde_json::Value;
 
@@ -29,8 +30,8 @@ async fn grant(app: &TestApp, reseller: i64, buyers: &str, max_offers: &str) -> 
     let r = post_with_token(
         app,
         &op,
-        "/admin/authorizations",
-        "/admin/authorizations",
+        routes::ADMIN_AUTHORIZATIONS,
+        routes::ADMIN_AUTHORIZATIONS,
         &[
             ("partner", &reseller.to_string()),
             ("product", "TiDB Cloud Dedicated"),
@@ -96,7 +97,7 @@ fn audit_row(audit: &str, action: &str) -> String {
 
 async fn audit_text(app: &TestApp) -> String {
     let op = signed_in_client(app, OPERATOR).await;
-    op.open("/admin/audit").await.text().await.unwrap()
+    op.open(routes::ADMIN_AUDIT).await.text().await.unwrap()
 }
 
 #[tokio::test]
@@ -107,8 +108,8 @@ async fn a_reseller_makes_releases_and_records_an_offer_through_the_forms() {
     let r = post_with_token(
         &app,
         &op,
-        "/admin/authorizations",
-        "/admin/authorizations",
+        routes::ADMIN_AUTHORIZATIONS,
+        routes::ADMIN_AUTHORIZATIONS,
         &[
             ("partner", &reseller.to_string()),
             ("product", "TiDB Cloud Dedicated"),
@@ -133,7 +134,7 @@ async fn a_reseller_makes_releases_and_records_an_offer_through_the_forms() {
 
     let auth = grant(&app, reseller, "", "5").await;
     let owner = signed_in_client(&app, "owner@borealis.example").await;
-    let held = owner.open("/console/authorizations").await;
+    let held = owner.open(routes::CONSOLE_AUTHORIZATIONS).await;
     let held = held.text().await.unwrap();
     assert!(
         held.contains("TiDB Cloud Dedicated") && held.contains("5 / 5"),
@@ -165,7 +166,7 @@ async fn a_reseller_makes_releases_and_records_an_offer_through_the_forms() {
         let mut fields = offer_fields(&a, account, expires);
         fields.retain(|(k, _)| *k != "duration");
         fields.push(("duration", duration));
-        let r = post_with_token(&app, &owner, &form, "/console/offers", &fields).await;
+        let r = post_with_token(&app, &owner, &form, routes::CONSOLE_OFFERS, &fields).await;
         assert_eq!(
             r.status(),
             StatusCode::UNPROCESSABLE_ENTITY,
@@ -179,7 +180,12 @@ async fn a_reseller_makes_releases_and_records_an_offer_through_the_forms() {
             "the account is kept"
         );
     }
-    let list = owner.open("/console/offers").await.text().await.unwrap();
+    let list = owner
+        .open(routes::CONSOLE_OFFERS)
+        .await
+        .text()
+        .await
+        .unwrap();
     assert!(
         list.contains("No private offers match"),
         "nothing was stored"
@@ -189,7 +195,7 @@ async fn a_reseller_makes_releases_and_records_an_offer_through_the_forms() {
         &app,
         &owner,
         &form,
-        "/console/offers",
+        routes::CONSOLE_OFFERS,
         &offer_fields(&a, "123456789012", &good_expiry),
     )
     .await;
@@ -291,7 +297,7 @@ async fn a_reseller_makes_releases_and_records_an_offer_through_the_forms() {
     assert!(rows[1].contains("Draft → Released"));
     assert!(rows[2].contains("Released → Accepted") && rows[2].contains("127.0.0.1"));
 
-    let customers = owner.get_html("/console/customers").await.1;
+    let customers = owner.get_html(routes::CONSOLE_CUSTOMERS).await.1;
     assert_eq!(customers.matches("Example Corp").count(), 1, "one customer");
     let audit = audit_text(&app).await;
     for action in [
@@ -317,12 +323,12 @@ async fn a_reseller_makes_releases_and_records_an_offer_through_the_forms() {
     // MSPs see none of this; resellers see no signup links.
     let acme = signed_in_client(&app, "owner@acme.example").await;
     assert_eq!(
-        acme.get_html("/console/offers").await.0,
+        acme.get_html(routes::CONSOLE_OFFERS).await.0,
         StatusCode::NOT_FOUND
     );
     assert_eq!(acme.get_html(&page).await.0, StatusCode::NOT_FOUND);
     assert_eq!(
-        owner.get_html("/console/signup-links").await.0,
+        owner.get_html(routes::CONSOLE_SIGNUP_LINKS).await.0,
         StatusCode::NOT_FOUND
     );
     let _ = msp;

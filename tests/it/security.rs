@@ -4,6 +4,7 @@
 
 use partner_console::app::operators;
 use partner_console::domain::{PartnerKind, Role};
+use partner_console::paths as routes;
 use reqwest::StatusCode;
 
 use crate::helpers::{PASSWORD, TestApp, TestUser, location, new_client, spawn_app};
@@ -28,7 +29,7 @@ const TARGETS: &[(&str, Option<&str>)] = &[
     ("/.//evil.example", None),
     ("/%2E%2E//evil.example", None),
     ("evil.example", None),
-    ("/console/billing", Some("/console/billing")),
+    (routes::CONSOLE_BILLING, Some(routes::CONSOLE_BILLING)),
     (
         "/console/customers%3Fq%3Dacme",
         Some("/console/customers?q=acme"),
@@ -85,8 +86,8 @@ async fn sign_in_sends_nowhere_but_this_site_and_never_answers_500() {
         let next = decoded(raw);
         let r = browser
             .post_form(
-                "/sign-in",
-                "/sign-in",
+                routes::SIGN_IN,
+                routes::SIGN_IN,
                 &[
                     ("email", "owner@acme.example"),
                     ("password", PASSWORD),
@@ -95,7 +96,7 @@ async fn sign_in_sends_nowhere_but_this_site_and_never_answers_500() {
             )
             .await;
         assert_eq!(r.status(), StatusCode::SEE_OTHER, "next={raw}");
-        assert_eq!(location(&r), want.unwrap_or("/console"), "next={raw}");
+        assert_eq!(location(&r), want.unwrap_or(routes::CONSOLE), "next={raw}");
     }
 }
 
@@ -194,8 +195,8 @@ async fn a_copied_cookie_is_refused_on_every_instance_once_its_session_ends() {
     let copy = session_cookie(&app.sign_in("owner@acme.example", PASSWORD).await);
     let r = owner
         .post_form(
-            "/console/settings",
-            "/console/settings/password",
+            routes::CONSOLE_SETTINGS,
+            routes::CONSOLE_SETTINGS_PASSWORD,
             &[
                 ("current", PASSWORD),
                 ("password", "a brand new passphrase 2026"),
@@ -211,7 +212,7 @@ async fn a_copied_cookie_is_refused_on_every_instance_once_its_session_ends() {
             "{base}"
         );
     }
-    let r = owner.open("/console/api-keys").await;
+    let r = owner.open(routes::CONSOLE_API_KEYS).await;
     assert_eq!(r.status(), StatusCode::OK, "the session that changed it");
 }
 
@@ -253,24 +254,26 @@ async fn pages_of_the_other_kind_of_partner_are_not_found_whoever_asks() {
     ];
     for (who, client) in ["owner", "billing", "viewer"].iter().zip(&msp_people) {
         for path in [
-            "/console/offers",
-            "/console/offers/new",
+            routes::CONSOLE_OFFERS,
+            routes::CONSOLE_OFFER_NEW,
             "/console/offers/new?authorization=1",
-            "/console/authorizations",
+            routes::CONSOLE_AUTHORIZATIONS,
         ] {
             let s = client.open(path).await.status();
             assert_eq!(s, StatusCode::NOT_FOUND, "MSP {who}: GET {path}");
         }
-        let r = client.post_form("/console", "/console/offers", &[]).await;
+        let r = client
+            .post_form(routes::CONSOLE, routes::CONSOLE_OFFERS, &[])
+            .await;
         assert_eq!(r.status(), StatusCode::NOT_FOUND, "MSP {who}: POST offers");
     }
     for (who, client) in ["owner", "billing", "viewer"].iter().zip(&reseller_people) {
-        let s = client.open("/console/signup-links").await.status();
+        let s = client.open(routes::CONSOLE_SIGNUP_LINKS).await.status();
         assert_eq!(s, StatusCode::NOT_FOUND, "reseller {who}: GET signup links");
         let r = client
             .post_form(
-                "/console",
-                "/console/signup-links",
+                routes::CONSOLE,
+                routes::CONSOLE_SIGNUP_LINKS,
                 &[("label", "x"), ("days", "7")],
             )
             .await;
@@ -279,14 +282,14 @@ async fn pages_of_the_other_kind_of_partner_are_not_found_whoever_asks() {
     // Within its own kind, the role still decides.
     let r = msp_people[2]
         .post_form(
-            "/console",
-            "/console/signup-links",
+            routes::CONSOLE,
+            routes::CONSOLE_SIGNUP_LINKS,
             &[("label", "x"), ("days", "7")],
         )
         .await;
     assert_eq!(r.status(), StatusCode::FORBIDDEN, "an MSP's viewer");
     let s = reseller_people[2]
-        .open("/console/offers/new")
+        .open(routes::CONSOLE_OFFER_NEW)
         .await
         .status();
     assert_eq!(s, StatusCode::FORBIDDEN, "a reseller's viewer");
@@ -301,8 +304,8 @@ async fn the_support_page_shows_the_key_only_to_who_may_see_keys() {
     let owner = app.user("owner@acme.example").await;
     let r = owner
         .post_form(
-            "/console/api-keys",
-            "/console/api-keys",
+            routes::CONSOLE_API_KEYS,
+            routes::CONSOLE_API_KEYS,
             &[("name", "scripts")],
         )
         .await;
@@ -316,7 +319,7 @@ async fn the_support_page_shows_the_key_only_to_who_may_see_keys() {
         .expect("the key")
         .public_key;
     drop(c);
-    let page = |user: TestUser| async move { user.get_html("/console/support").await.1 };
+    let page = |user: TestUser| async move { user.get_html(routes::CONSOLE_SUPPORT).await.1 };
     assert!(page(owner).await.contains(&public), "the owner sees it");
     for role in [Role::Admin, Role::Billing, Role::Viewer] {
         let email = format!("{}@acme.example", role.as_str());
@@ -342,7 +345,7 @@ async fn exported_cells_never_run_as_spreadsheet_formulas() {
     app.add_customer(msp, "7000000000000000003", "Plain, Inc.")
         .await;
     let owner = app.user("owner@acme.example").await;
-    let (_, csv) = owner.get_html("/console/customers.csv").await;
+    let (_, csv) = owner.get_html(routes::CONSOLE_CUSTOMERS_CSV).await;
     let names: Vec<String> = csv::Reader::from_reader(csv.as_bytes())
         .records()
         .map(|r| r.unwrap()[1].to_string())

@@ -2,6 +2,7 @@
 //! curl lines for this host that work when the partner puts in their private key.
 
 use partner_console::domain::PartnerKind;
+use partner_console::paths as routes;
 
 use crate::api_calls::api_key;
 use crate::helpers::{TestApp, signed_in_client, spawn_app};
@@ -14,7 +15,7 @@ fn texts(html: &str, css: &str) -> Vec<String> {
 
 async fn support_page(app: &TestApp, email: &str) -> String {
     let client = signed_in_client(app, email).await;
-    let r = client.open("/console/support").await;
+    let r = client.open(routes::CONSOLE_SUPPORT).await;
     assert_eq!(r.status(), 200);
     r.text().await.unwrap()
 }

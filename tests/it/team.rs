@@ -4,6 +4,7 @@
 use chrono::Duration;
 use partner_console::app::operators;
 use partner_console::domain::{Action, PartnerKind, RIGHTS, Role};
+use partner_console::paths as routes;
 use reqwest::StatusCode;
 
 use crate::helpers::{
@@ -50,8 +51,8 @@ async fn an_invited_member_joins_through_the_mailed_link_and_is_removed() {
         let r = post_with_token(
             &app,
             &owner,
-            "/console/team",
-            "/console/team/invite",
+            routes::CONSOLE_TEAM,
+            routes::CONSOLE_TEAM_INVITE,
             &[("email", taken), ("role", "viewer")],
         )
         .await;
@@ -73,8 +74,8 @@ async fn an_invited_member_joins_through_the_mailed_link_and_is_removed() {
     let r = post_with_token(
         &app,
         &owner,
-        "/console/team",
-        "/console/team/invite",
+        routes::CONSOLE_TEAM,
+        routes::CONSOLE_TEAM_INVITE,
         &[("email", "ana@acme.example"), ("role", "billing")],
     )
     .await;
@@ -83,22 +84,25 @@ async fn an_invited_member_joins_through_the_mailed_link_and_is_removed() {
     assert!(mail.subject.contains("Acme Cloud"), "{}", mail.subject);
     assert!(mail.text.contains("as Billing"), "{}", mail.text);
     let link = link_in(&mail.text, &format!("{}/invitation/", app.address));
-    let (_, team) = owner.get_html("/console/team").await;
+    let (_, team) = owner.get_html(routes::CONSOLE_TEAM).await;
     assert!(team.contains("ana@acme.example") && team.contains("Invited"));
 
     let (ana, r) = join(&app, &link).await;
     assert_eq!(
         (r.status(), location(&r)),
-        (StatusCode::SEE_OTHER, "/console".into())
+        (StatusCode::SEE_OTHER, routes::CONSOLE.into())
     );
-    let (s, home) = ana.get_html("/console").await;
+    let (s, home) = ana.get_html(routes::CONSOLE).await;
     assert_eq!(s, StatusCode::OK);
     assert!(
         home.contains("ana@acme.example"),
         "signed in as the new member"
     );
     // Billing reads bills, not the team.
-    assert_eq!(ana.get_html("/console/team").await.0, StatusCode::FORBIDDEN);
+    assert_eq!(
+        ana.get_html(routes::CONSOLE_TEAM).await.0,
+        StatusCode::FORBIDDEN
+    );
     // The link works once.
     let path = link.trim_start_matches(&app.address);
     assert_eq!(app.get(path).await.status(), StatusCode::GONE);
@@ -107,8 +111,8 @@ async fn an_invited_member_joins_through_the_mailed_link_and_is_removed() {
     post_with_token(
         &app,
         &owner,
-        "/console/team",
-        "/console/team/invite",
+        routes::CONSOLE_TEAM,
+        routes::CONSOLE_TEAM_INVITE,
         &[("email", "late@acme.example"), ("role", "viewer")],
     )
     .await;
@@ -136,13 +140,13 @@ async fn an_invited_member_joins_through_the_mailed_link_and_is_removed() {
     let r = post_with_token(
         &app,
         &owner,
-        "/console/team",
+        routes::CONSOLE_TEAM,
         &format!("/console/team/{first_owner}/role"),
         &[("role", "admin")],
     )
     .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
-    let (_, team) = owner.get_html("/console/team").await;
+    let (_, team) = owner.get_html(routes::CONSOLE_TEAM).await;
     assert!(team.contains("needs an owner"), "refused with a reason");
     assert_eq!(member_ids(&app, acme).await[0].1, "owner");
 
@@ -160,15 +164,19 @@ async fn an_invited_member_joins_through_the_mailed_link_and_is_removed() {
     let r = post_with_token(
         &app,
         &owner,
-        "/console/team",
+        routes::CONSOLE_TEAM,
         &format!("/console/team/{ana_id}/remove"),
         &[],
     )
     .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
-    let r = ana.open("/console").await;
+    let r = ana.open(routes::CONSOLE).await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
-    assert!(location(&r).starts_with("/sign-in"), "{}", location(&r));
+    assert!(
+        location(&r).starts_with(routes::SIGN_IN),
+        "{}",
+        location(&r)
+    );
     let again = app.sign_in("ana@acme.example", PASSWORD).await;
     assert_eq!(
         again.status(),
@@ -178,7 +186,7 @@ async fn an_invited_member_joins_through_the_mailed_link_and_is_removed() {
     let audit = {
         app.create_operator("ops@vendor.example").await;
         let op = signed_in_client(&app, "ops@vendor.example").await;
-        op.get_html("/admin/audit").await.1
+        op.get_html(routes::ADMIN_AUDIT).await.1
     };
     for action in ["member_invited", "member_joined", "member_removed"] {
         assert!(audit.contains(action), "{action} is audited");
@@ -199,18 +207,18 @@ async fn probe(
     };
     let (status, changed) = match action {
         Action::ExportBills => {
-            let s = client.open("/console/billing.csv").await.status();
+            let s = client.open(routes::CONSOLE_BILLING_CSV).await.status();
             (s, s == StatusCode::OK)
         }
         Action::ExportCustomers => {
-            let s = client.open("/console/customers.csv").await.status();
+            let s = client.open(routes::CONSOLE_CUSTOMERS_CSV).await.status();
             (s, s == StatusCode::OK)
         }
         Action::ManageCustomers => {
             let org = format!("7{:018}", tag.len() * 1000 + tag.as_bytes()[0] as usize);
             app.add_customer(partner, &org, &format!("Org {tag}")).await;
             let s = post(
-                "/console/customers",
+                routes::CONSOLE_CUSTOMERS,
                 format!("/console/customers/{org}/expire"),
                 vec![],
             )
@@ -221,8 +229,8 @@ async fn probe(
         Action::ManageLinks => {
             let label = format!("link {tag}");
             let s = post(
-                "/console",
-                "/console/signup-links".into(),
+                routes::CONSOLE,
+                routes::CONSOLE_SIGNUP_LINKS.into(),
                 vec![("label", label.clone()), ("days", "7".into())],
             )
             .await;
@@ -235,8 +243,8 @@ async fn probe(
         Action::ManageApiKeys => {
             let name = format!("key {tag}");
             let s = post(
-                "/console",
-                "/console/api-keys".into(),
+                routes::CONSOLE,
+                routes::CONSOLE_API_KEYS.into(),
                 vec![("name", name.clone())],
             )
             .await;
@@ -254,8 +262,8 @@ async fn probe(
             };
             let email = format!("{role}-by-{tag}@acme.example");
             let s = post(
-                "/console",
-                "/console/team/invite".into(),
+                routes::CONSOLE,
+                routes::CONSOLE_TEAM_INVITE.into(),
                 vec![("email", email.clone()), ("role", role.into())],
             )
             .await;
@@ -270,8 +278,8 @@ async fn probe(
         Action::EditPartnerDetails => {
             let email = format!("{tag}@acme.example");
             let s = post(
-                "/console/settings",
-                "/console/settings/partner".into(),
+                routes::CONSOLE_SETTINGS,
+                routes::CONSOLE_SETTINGS_PARTNER.into(),
                 vec![
                     ("contact_email", email.clone()),
                     ("website_url", "https://acme.example".into()),
@@ -286,7 +294,7 @@ async fn probe(
             (s, p.contact_email == email)
         }
         Action::ReadAudit => {
-            let s = client.open("/console/audit").await.status();
+            let s = client.open(routes::CONSOLE_AUDIT).await.status();
             (s, s == StatusCode::OK)
         }
     };
@@ -354,13 +362,13 @@ async fn settings_keep_the_profile_and_a_new_password_signs_out_the_other_sessio
     let r = post_with_token(
         &app,
         &here,
-        "/console/settings",
-        "/console/settings/profile",
+        routes::CONSOLE_SETTINGS,
+        routes::CONSOLE_SETTINGS_PROFILE,
         &[("display_name", "Ana Owner"), ("language", "")],
     )
     .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
-    let (_, page) = here.get_html("/console/settings").await;
+    let (_, page) = here.get_html(routes::CONSOLE_SETTINGS).await;
     assert!(page.contains("value=\"Ana Owner\""));
 
     // A wrong current password changes nothing.
@@ -368,8 +376,8 @@ async fn settings_keep_the_profile_and_a_new_password_signs_out_the_other_sessio
     let r = post_with_token(
         &app,
         &here,
-        "/console/settings",
-        "/console/settings/password",
+        routes::CONSOLE_SETTINGS,
+        routes::CONSOLE_SETTINGS_PASSWORD,
         &[
             ("current", "wrong"),
             ("password", new),
@@ -383,13 +391,13 @@ async fn settings_keep_the_profile_and_a_new_password_signs_out_the_other_sessio
             .unwrap()
             .contains("not your current")
     );
-    assert_eq!(elsewhere.get_html("/console").await.0, StatusCode::OK);
+    assert_eq!(elsewhere.get_html(routes::CONSOLE).await.0, StatusCode::OK);
 
     let r = post_with_token(
         &app,
         &here,
-        "/console/settings",
-        "/console/settings/password",
+        routes::CONSOLE_SETTINGS,
+        routes::CONSOLE_SETTINGS_PASSWORD,
         &[
             ("current", PASSWORD),
             ("password", new),
@@ -399,11 +407,11 @@ async fn settings_keep_the_profile_and_a_new_password_signs_out_the_other_sessio
     .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     assert_eq!(
-        here.get_html("/console").await.0,
+        here.get_html(routes::CONSOLE).await.0,
         StatusCode::OK,
         "this session goes on"
     );
-    let r = elsewhere.open("/console").await;
+    let r = elsewhere.open(routes::CONSOLE).await;
     assert_eq!(
         r.status(),
         StatusCode::SEE_OTHER,
@@ -418,8 +426,8 @@ async fn settings_keep_the_profile_and_a_new_password_signs_out_the_other_sessio
     let r = post_with_token(
         &app,
         &here,
-        "/console/settings",
-        "/console/settings/partner",
+        routes::CONSOLE_SETTINGS,
+        routes::CONSOLE_SETTINGS_PARTNER,
         &[
             ("contact_email", "billing@acme.example"),
             ("website_url", "ftp://acme"),
@@ -447,8 +455,8 @@ async fn the_audit_log_filters_pages_and_exports_for_operators_and_partners() {
         post_with_token(
             &app,
             &owner,
-            "/console/team",
-            "/console/team/invite",
+            routes::CONSOLE_TEAM,
+            routes::CONSOLE_TEAM_INVITE,
             &[("email", &format!("m{i}@acme.example")), ("role", "viewer")],
         )
         .await;
@@ -465,7 +473,7 @@ async fn the_audit_log_filters_pages_and_exports_for_operators_and_partners() {
     let r = rows(&html);
     assert_eq!(r.len(), 3, "{r:?}");
     assert!(r[0].contains("m2@acme.example") && r[0].contains("127.0.0.1"));
-    let (_, all) = owner.get_html("/console/audit").await;
+    let (_, all) = owner.get_html(routes::CONSOLE_AUDIT).await;
     assert!(
         !all.contains("owner@borealis.example"),
         "another partner's events stay its own"
