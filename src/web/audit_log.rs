@@ -149,8 +149,7 @@ pub async fn admin_page(
     state: web::Data<AppState>,
     f: web::Query<AuditQuery>,
 ) -> Result<HttpResponse, AppError> {
-    let actor = op.actor.clone();
-    show(&state, &actor, ctx, f.into_inner(), true).await
+    show(&state, &op.actor, ctx, f.into_inner(), true).await
 }
 
 pub async fn admin_csv(
@@ -158,8 +157,7 @@ pub async fn admin_csv(
     state: web::Data<AppState>,
     f: web::Query<AuditQuery>,
 ) -> Result<HttpResponse, AppError> {
-    let actor = op.actor.clone();
-    csv(&state, &actor, f.into_inner()).await
+    csv(&state, &op.actor, f.into_inner()).await
 }
 
 pub async fn console_page(
@@ -168,8 +166,7 @@ pub async fn console_page(
     state: web::Data<AppState>,
     f: web::Query<AuditQuery>,
 ) -> Result<HttpResponse, AppError> {
-    let actor = m.actor.clone();
-    show(&state, &actor, ctx, f.into_inner(), false).await
+    show(&state, &m.actor, ctx, f.into_inner(), false).await
 }
 
 pub async fn console_csv(
@@ -177,6 +174,5 @@ pub async fn console_csv(
     state: web::Data<AppState>,
     f: web::Query<AuditQuery>,
 ) -> Result<HttpResponse, AppError> {
-    let actor = m.actor.clone();
-    csv(&state, &actor, f.into_inner()).await
+    csv(&state, &m.actor, f.into_inner()).await
 }

@@ -97,8 +97,7 @@ async fn approve(
     id: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();
-    let actor = op.actor.clone();
-    match onboarding::approve(state.app(), id, &actor, &ctx.i18n).await {
+    match onboarding::approve(state.app(), id, &op.actor, &ctx.i18n).await {
         Ok(done) => {
             let app = load(&state, id).await?;
             let text = ctx.t_args(
@@ -148,8 +147,7 @@ async fn reject(
             },
         ));
     }
-    let actor = op.actor.clone();
-    match onboarding::reject(state.app(), id, &reason, &actor, &ctx.i18n).await {
+    match onboarding::reject(state.app(), id, &reason, &op.actor, &ctx.i18n).await {
         Ok(()) => Ok(redirect_with(
             &sess,
             FlashLevel::Success,

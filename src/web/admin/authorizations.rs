@@ -202,8 +202,7 @@ async fn create(
 ) -> Result<HttpResponse, AppError> {
     let v = form.into_inner();
     let partner_id = v.partner.trim().parse().unwrap_or(0);
-    let actor = op.actor.clone();
-    match authorizations::create(state.app(), &actor, partner_id, &v.request()).await {
+    match authorizations::create(state.app(), &op.actor, partner_id, &v.request()).await {
         Ok(a) => Ok(redirect_with(
             &sess,
             FlashLevel::Success,
@@ -297,8 +296,7 @@ async fn update(
     form: web::Form<AuthorizationForm>,
 ) -> Result<HttpResponse, AppError> {
     let v = form.into_inner();
-    let actor = op.actor.clone();
-    match authorizations::update(state.app(), &actor, *id, &v.request()).await {
+    match authorizations::update(state.app(), &op.actor, *id, &v.request()).await {
         Ok(_) => Ok(redirect_with(
             &sess,
             FlashLevel::Success,
@@ -335,8 +333,7 @@ async fn change(
     id: i64,
     m: Move,
 ) -> Result<HttpResponse, AppError> {
-    let actor = op.actor.clone();
-    match authorizations::change_state(state.app(), &actor, id, m).await {
+    match authorizations::change_state(state.app(), &op.actor, id, m).await {
         Ok(a) => session::flash(
             &sess,
             FlashLevel::Success,

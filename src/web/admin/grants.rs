@@ -95,7 +95,6 @@ async fn grant_discount(
         },
     };
     let service = f.service.trim();
-    let actor = op.actor.clone();
     let grant = DiscountGrant {
         partner_id,
         customer_id,
@@ -105,7 +104,7 @@ async fn grant_discount(
         end,
         note: f.note.trim(),
     };
-    app_grants::grant_discount(state.app(), &actor, grant).await?;
+    app_grants::grant_discount(state.app(), &op.actor, grant).await?;
     Ok(redirect_with(
         &sess,
         FlashLevel::Success,
@@ -145,7 +144,6 @@ async fn grant_credit(
     if expires_on < effective_on {
         return refuse(ctx, &state, partner_id, fail("error-grant-dates")).await;
     }
-    let actor = op.actor.clone();
     let grant = CreditGrant {
         partner_id,
         customer_id,
@@ -154,7 +152,7 @@ async fn grant_credit(
         expires_on,
         note: f.note.trim(),
     };
-    app_grants::grant_credit(state.app(), &actor, grant).await?;
+    app_grants::grant_credit(state.app(), &op.actor, grant).await?;
     Ok(redirect_with(
         &sess,
         FlashLevel::Success,

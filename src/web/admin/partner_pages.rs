@@ -150,8 +150,7 @@ async fn set_state(
     id: i64,
     new_state: PartnerState,
 ) -> Result<HttpResponse, AppError> {
-    let actor = op.actor.clone();
-    let partner = app_partners::set_state(state.app(), &actor, id, new_state).await?;
+    let partner = app_partners::set_state(state.app(), &op.actor, id, new_state).await?;
     let key = if new_state == PartnerState::Suspended {
         "flash-partner-suspended"
     } else {
@@ -192,9 +191,8 @@ async fn resend_activation(
     state: web::Data<AppState>,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
-    let actor = op.actor.clone();
     let partner_page = routes::admin_partner(*id);
-    match onboarding::resend_activation(state.app(), *id, &actor, &ctx.i18n).await {
+    match onboarding::resend_activation(state.app(), *id, &op.actor, &ctx.i18n).await {
         Ok(Resent::Sent { email }) => session::flash(
             &sess,
             FlashLevel::Success,
@@ -218,9 +216,8 @@ async fn set_customer_state(
     (partner_id, org_id): (i64, String),
     (from, to): (CustomerState, CustomerState),
 ) -> Result<HttpResponse, AppError> {
-    let actor = op.actor.clone();
-    let c =
-        app_customers::change_state(state.app(), &actor, partner_id, &org_id, (from, to)).await?;
+    let c = app_customers::change_state(state.app(), &op.actor, partner_id, &org_id, (from, to))
+        .await?;
     Ok(redirect_with(
         &sess,
         FlashLevel::Success,

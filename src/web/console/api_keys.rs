@@ -121,8 +121,7 @@ async fn revoke(
     state: web::Data<AppState>,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
-    let actor = m.actor.clone();
-    let key = keys::revoke(state.app(), &actor, *id).await?;
+    let key = keys::revoke(state.app(), &m.actor, *id).await?;
     Ok(redirect_with(
         &sess,
         FlashLevel::Success,

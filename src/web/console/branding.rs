@@ -83,8 +83,7 @@ async fn replace(
         _ => return Err(AppError::NotFound),
     };
     let parts = FormParts::read(mp, MAX_LOGO_BYTES).await?;
-    let actor = manager.actor.clone();
-    match logos::replace(state.app(), &actor, dark, &parts.file("logo")).await? {
+    match logos::replace(state.app(), &manager.actor, dark, &parts.file("logo")).await? {
         LogoField::Stored { warning, .. } => {
             session::flash(
                 &sess,

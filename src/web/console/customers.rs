@@ -240,10 +240,10 @@ async fn expire(
     state: web::Data<AppState>,
     org_id: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    let actor = m.actor.clone();
     let states = (CustomerState::Active, CustomerState::Expired);
-    let c = crate::app::customers::change_state(state.app(), &actor, m.partner_id, &org_id, states)
-        .await?;
+    let c =
+        crate::app::customers::change_state(state.app(), &m.actor, m.partner_id, &org_id, states)
+            .await?;
     Ok(redirect_with(
         &sess,
         FlashLevel::Success,

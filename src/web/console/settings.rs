@@ -151,9 +151,8 @@ async fn profile(
     state: web::Data<AppState>,
     form: web::Form<ProfileForm>,
 ) -> Result<HttpResponse, AppError> {
-    let actor = m.actor.clone();
     let v = form.into_inner();
-    match settings::update_profile(state.app(), &actor, &v.display_name, &v.language).await {
+    match settings::update_profile(state.app(), &m.actor, &v.display_name, &v.language).await {
         Ok(()) => Ok(redirect_with(
             &sess,
             FlashLevel::Success,
@@ -191,9 +190,8 @@ async fn password(
         return render_page(&state, &m, ctx, None, None, errors).await;
     }
     let hash = state.passwords.hash(&form.password).await?;
-    let actor = m.actor.clone();
     let origin = session_origin(&req, &state.settings);
-    let id = settings::change_password(state.app(), &actor, &hash, &origin).await?;
+    let id = settings::change_password(state.app(), &m.actor, &hash, &origin).await?;
     // Every session ended with the change; this browser goes on under a new one.
     session::begin(&sess, &id, state.now().timestamp())?;
     Ok(redirect_with(
@@ -211,9 +209,8 @@ async fn partner(
     state: web::Data<AppState>,
     form: web::Form<PartnerForm>,
 ) -> Result<HttpResponse, AppError> {
-    let actor = m.actor.clone();
     let v = form.into_inner();
-    match settings::update_partner(state.app(), &actor, &v.contact_email, &v.website_url).await {
+    match settings::update_partner(state.app(), &m.actor, &v.contact_email, &v.website_url).await {
         Ok(()) => Ok(redirect_with(
             &sess,
             FlashLevel::Success,

@@ -96,8 +96,7 @@ async fn list(
     ctx: PageCtx,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, AppError> {
-    let actor = m.actor.clone();
-    let links = links::list(&state.db, &actor).await?;
+    let links = links::list(&state.db, &m.actor).await?;
     render(&ListPage {
         ctx,
         links,
@@ -115,12 +114,11 @@ async fn create(
     state: web::Data<AppState>,
     form: web::Form<CreateForm>,
 ) -> Result<HttpResponse, AppError> {
-    let actor = m.actor.clone();
     let v = form.into_inner();
     let now = state.now();
     let created = links::create(
         &state.db,
-        &actor,
+        &m.actor,
         v.request(),
         &state.settings.public_url,
         now,
@@ -146,7 +144,7 @@ async fn create(
         }
         Err(e) => return Err(e.into()),
     };
-    let links = links::list(&state.db, &actor).await?;
+    let links = links::list(&state.db, &m.actor).await?;
     let mut res = render_status(
         status,
         &ListPage {
@@ -180,8 +178,7 @@ async fn confirm_revoke(
     state: web::Data<AppState>,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
-    let actor = m.actor.clone();
-    let link = links::find(&state.db, &actor, *id).await?;
+    let link = links::find(&state.db, &m.actor, *id).await?;
     render(&RevokePage { ctx, link })
 }
 
@@ -192,8 +189,7 @@ async fn revoke(
     state: web::Data<AppState>,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
-    let actor = m.actor.clone();
-    links::revoke(&state.db, &actor, *id, state.now()).await?;
+    links::revoke(&state.db, &m.actor, *id, state.now()).await?;
     Ok(redirect_with(
         &sess,
         FlashLevel::Success,

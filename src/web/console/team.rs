@@ -116,8 +116,7 @@ async fn page(
     ctx: PageCtx,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, AppError> {
-    let actor = m.actor.clone();
-    render_page(&state, &m, &actor, ctx, InviteForm::default(), None).await
+    render_page(&state, &m, &m.actor, ctx, InviteForm::default(), None).await
 }
 
 async fn invite(
@@ -127,13 +126,12 @@ async fn invite(
     state: web::Data<AppState>,
     form: web::Form<InviteForm>,
 ) -> Result<HttpResponse, AppError> {
-    let actor = m.actor.clone();
     let v = form.into_inner();
     let Ok(role) = Role::parse(&v.role) else {
         let e = ctx.t("error-role");
-        return render_page(&state, &m, &actor, ctx, v, Some(e)).await;
+        return render_page(&state, &m, &m.actor, ctx, v, Some(e)).await;
     };
-    match team::invite(state.app(), &actor, &v.email, role, &ctx.i18n).await {
+    match team::invite(state.app(), &m.actor, &v.email, role, &ctx.i18n).await {
         Ok(_) => Ok(redirect_with(
             &sess,
             FlashLevel::Success,
@@ -142,11 +140,11 @@ async fn invite(
         )),
         Err(TeamError::Email) => {
             let e = ctx.t("error-email-invalid");
-            render_page(&state, &m, &actor, ctx, v, Some(e)).await
+            render_page(&state, &m, &m.actor, ctx, v, Some(e)).await
         }
         Err(TeamError::Taken) => {
             let e = ctx.t("error-invite-taken");
-            render_page(&state, &m, &actor, ctx, v, Some(e)).await
+            render_page(&state, &m, &m.actor, ctx, v, Some(e)).await
         }
         Err(e) => Err(e.into()),
     }
@@ -186,9 +184,8 @@ async fn change_role(
     id: web::Path<i64>,
     form: web::Form<RoleForm>,
 ) -> Result<HttpResponse, AppError> {
-    let actor = m.actor.clone();
     let role = Role::parse(&form.role).map_err(|_| AppError::BadRequest)?;
-    let done = team::change_role(state.app(), &actor, *id, role)
+    let done = team::change_role(state.app(), &m.actor, *id, role)
         .await
         .map(|_| ());
     after(&sess, &ctx, done, "flash-member-role").await
@@ -201,8 +198,7 @@ async fn remove(
     state: web::Data<AppState>,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
-    let actor = m.actor.clone();
-    let done = team::remove(state.app(), &actor, *id).await.map(|_| ());
+    let done = team::remove(state.app(), &m.actor, *id).await.map(|_| ());
     after(&sess, &ctx, done, "flash-member-removed").await
 }
 
@@ -213,8 +209,7 @@ async fn resend(
     state: web::Data<AppState>,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
-    let actor = m.actor.clone();
-    let done = team::resend(state.app(), &actor, *id, &ctx.i18n)
+    let done = team::resend(state.app(), &m.actor, *id, &ctx.i18n)
         .await
         .map(|_| ());
     after(&sess, &ctx, done, "flash-invitation-resent").await
@@ -227,7 +222,6 @@ async fn cancel(
     state: web::Data<AppState>,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
-    let actor = m.actor.clone();
-    let done = team::cancel(state.app(), &actor, *id).await.map(|_| ());
+    let done = team::cancel(state.app(), &m.actor, *id).await.map(|_| ());
     after(&sess, &ctx, done, "flash-invitation-cancelled").await
 }

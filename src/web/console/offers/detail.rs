@@ -85,8 +85,7 @@ pub(super) async fn detail(
     state: web::Data<AppState>,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
-    let actor = m.actor.clone();
-    detail_page(&state, &actor, &m, ctx, *id, None, None).await
+    detail_page(&state, &m.actor, &m, ctx, *id, None, None).await
 }
 
 /// Releases or cancels an offer, and goes back to its page with what happened.
@@ -98,14 +97,13 @@ pub(super) async fn change(
     id: i64,
     step: offers::Step,
 ) -> Result<HttpResponse, AppError> {
-    let actor = m.actor.clone();
     let (done, flash) = match step {
         offers::Step::Release => (
-            offers::release(state.app(), &actor, id).await,
+            offers::release(state.app(), &m.actor, id).await,
             "flash-offer-released",
         ),
         _ => (
-            offers::cancel(state.app(), &actor, id).await,
+            offers::cancel(state.app(), &m.actor, id).await,
             "flash-offer-cancelled",
         ),
     };
@@ -151,10 +149,9 @@ pub(super) async fn accept(
     id: web::Path<i64>,
     form: web::Form<AcceptForm>,
 ) -> Result<HttpResponse, AppError> {
-    let actor = m.actor.clone();
     match offers::accept(
         state.app(),
-        &actor,
+        &m.actor,
         *id,
         crate::billing::month::parse_day(&form.accepted_on),
     )
@@ -177,7 +174,7 @@ pub(super) async fn accept(
             let message = bad.first().map(|(_, key)| ctx.t(key));
             let member = m.member();
             let written = form.into_inner().accepted_on;
-            detail_page(&state, &actor, &member, ctx, *id, Some(written), message).await
+            detail_page(&state, &m.actor, &member, ctx, *id, Some(written), message).await
         }
         Err(e @ OfferError::State(..)) => {
             flash_refusal(&ctx, &sess, &e);

@@ -153,10 +153,9 @@ pub(super) async fn new_form(
     state: web::Data<AppState>,
     q: web::Query<OfferForm>,
 ) -> Result<HttpResponse, AppError> {
-    let actor = m.actor.clone();
     let mut v = q.into_inner();
     if let Some(old) = v.replaces() {
-        let o = offers::view(state.app(), &actor, old).await?.offer;
+        let o = offers::view(state.app(), &m.actor, old).await?.offer;
         if v.authorization.is_empty() {
             v.authorization = o.authorization_id.to_string();
         }
@@ -168,7 +167,7 @@ pub(super) async fn new_form(
     }
     form_page(
         &state,
-        &actor,
+        &m.actor,
         ctx,
         None,
         v,
@@ -222,16 +221,15 @@ pub(super) async fn create(
     state: web::Data<AppState>,
     form: web::Form<OfferForm>,
 ) -> Result<HttpResponse, AppError> {
-    let actor = m.actor.clone();
     let v = form.into_inner();
-    match offers::create(state.app(), &actor, &v.request(), v.replaces()).await {
+    match offers::create(state.app(), &m.actor, &v.request(), v.replaces()).await {
         Ok(o) => Ok(redirect_with(
             &sess,
             FlashLevel::Success,
             ctx.t_args("flash-offer-created", &[("id", &o.offer_id.to_string())]),
             &routes::console_offer(o.offer_id),
         )),
-        Err(e) => refused(&state, &actor, ctx, &sess, None, v, e).await,
+        Err(e) => refused(&state, &m.actor, ctx, &sess, None, v, e).await,
     }
 }
 
@@ -242,8 +240,7 @@ pub(super) async fn edit_form(
     state: web::Data<AppState>,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
-    let actor = m.actor.clone();
-    let o = offers::view(state.app(), &actor, *id).await?.offer;
+    let o = offers::view(state.app(), &m.actor, *id).await?.offer;
     if o.state != OfferState::Draft {
         flash_refusal(&ctx, &sess, &OfferError::State(o.state, offers::Step::Edit));
         return Ok(redirect(&routes::console_offer(o.offer_id)));
@@ -251,7 +248,7 @@ pub(super) async fn edit_form(
     let v = OfferForm::of(&o);
     form_page(
         &state,
-        &actor,
+        &m.actor,
         ctx,
         Some(o.offer_id),
         v,
@@ -269,9 +266,8 @@ pub(super) async fn edit(
     id: web::Path<i64>,
     form: web::Form<OfferForm>,
 ) -> Result<HttpResponse, AppError> {
-    let actor = m.actor.clone();
     let v = form.into_inner();
-    match offers::update(state.app(), &actor, *id, &v.request()).await {
+    match offers::update(state.app(), &m.actor, *id, &v.request()).await {
         Ok(o) => Ok(redirect_with(
             &sess,
             FlashLevel::Success,
@@ -280,7 +276,7 @@ pub(super) async fn edit(
         )),
         Err(e) => {
             // The form keeps what the offer is made from, whatever was posted.
-            let current = offers::view(state.app(), &actor, *id).await?.offer;
+            let current = offers::view(state.app(), &m.actor, *id).await?.offer;
             let v = OfferForm {
                 authorization: current.authorization_id.to_string(),
                 replaces: current
@@ -289,7 +285,7 @@ pub(super) async fn edit(
                     .unwrap_or_default(),
                 ..v
             };
-            refused(&state, &actor, ctx, &sess, Some(*id), v, e).await
+            refused(&state, &m.actor, ctx, &sess, Some(*id), v, e).await
         }
     }
 }

@@ -31,8 +31,7 @@ pub(super) async fn held(
     ctx: PageCtx,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, AppError> {
-    let actor = m.actor.clone();
-    let items = authorizations::held(&state.db, &actor).await?;
+    let items = authorizations::held(&state.db, &m.actor).await?;
     render(&HeldPage {
         ctx,
         items,

@@ -60,10 +60,9 @@ pub(super) async fn list(
     f: web::Query<Filters>,
 ) -> Result<HttpResponse, AppError> {
     let f = f.into_inner();
-    let actor = m.actor.clone();
     let mut rows = offers::page(
         state.app(),
-        &actor,
+        &m.actor,
         f.state(),
         &f.q,
         f.before,
