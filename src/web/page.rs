@@ -195,6 +195,36 @@ impl FromRequest for PageCtx {
     }
 }
 
+/// What a page that changes something works with: its context (language, user, CSRF token,
+/// flashes), the session it flashes into, and the application.
+pub struct Page {
+    pub ctx: PageCtx,
+    pub sess: actix_session::Session,
+    pub state: actix_web::web::Data<crate::state::AppState>,
+}
+
+impl FromRequest for Page {
+    type Error = actix_web::Error;
+    type Future = Ready<Result<Self, actix_web::Error>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let state = match actix_web::web::Data::<crate::state::AppState>::extract(req).into_inner()
+        {
+            Ok(s) => s,
+            Err(e) => return ready(Err(e)),
+        };
+        let ctx = match PageCtx::from_request(req, payload).into_inner() {
+            Ok(c) => c,
+            Err(never) => match never {},
+        };
+        ready(Ok(Page {
+            ctx,
+            sess: req.get_session(),
+            state,
+        }))
+    }
+}
+
 /// The page with status 200; a `Result` of any error type so that handlers end with it.
 pub fn render<E>(t: &impl Template) -> Result<HttpResponse, E> {
     Ok(render_status(StatusCode::OK, t))

@@ -13,7 +13,7 @@ use crate::state::AppState;
 use crate::store::applications::Application;
 use crate::web::error::AppError;
 use crate::web::guard::Operator;
-use crate::web::page::{PageCtx, redirect_with, render, render_status};
+use crate::web::page::{Page, PageCtx, redirect_with, render, render_status};
 use crate::web::routes;
 use crate::web::session::FlashLevel;
 
@@ -91,9 +91,7 @@ async fn detail(
 
 async fn approve(
     op: Operator,
-    ctx: PageCtx,
-    sess: Session,
-    state: web::Data<AppState>,
+    Page { ctx, sess, state }: Page,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();
@@ -126,9 +124,7 @@ struct RejectForm {
 
 async fn reject(
     op: Operator,
-    ctx: PageCtx,
-    sess: Session,
-    state: web::Data<AppState>,
+    Page { ctx, sess, state }: Page,
     id: web::Path<i64>,
     form: web::Form<RejectForm>,
 ) -> Result<HttpResponse, AppError> {

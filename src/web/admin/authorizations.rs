@@ -3,7 +3,6 @@
 
 use std::collections::BTreeMap;
 
-use actix_session::Session;
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use askama::Template;
@@ -22,7 +21,7 @@ use crate::web::console::offers::figures::Figures;
 use crate::web::error::AppError;
 use crate::web::filters;
 use crate::web::guard::Operator;
-use crate::web::page::{PageCtx, redirect, redirect_with, render_status};
+use crate::web::page::{Page, PageCtx, redirect, redirect_with, render_status};
 use crate::web::routes;
 use crate::web::session::{self, FlashLevel};
 
@@ -195,9 +194,7 @@ async fn list(
 
 async fn create(
     op: Operator,
-    ctx: PageCtx,
-    sess: Session,
-    state: web::Data<AppState>,
+    Page { ctx, sess, state }: Page,
     form: web::Form<AuthorizationForm>,
 ) -> Result<HttpResponse, AppError> {
     let v = form.into_inner();
@@ -289,9 +286,7 @@ async fn detail(
 
 async fn update(
     op: Operator,
-    ctx: PageCtx,
-    sess: Session,
-    state: web::Data<AppState>,
+    Page { ctx, sess, state }: Page,
     id: web::Path<i64>,
     form: web::Form<AuthorizationForm>,
 ) -> Result<HttpResponse, AppError> {
@@ -327,9 +322,7 @@ async fn update(
 
 async fn change(
     op: Operator,
-    ctx: PageCtx,
-    sess: Session,
-    state: web::Data<AppState>,
+    Page { ctx, sess, state }: Page,
     id: i64,
     m: Move,
 ) -> Result<HttpResponse, AppError> {
@@ -354,20 +347,16 @@ async fn change(
 
 async fn activate(
     op: Operator,
-    ctx: PageCtx,
-    sess: Session,
-    state: web::Data<AppState>,
+    Page { ctx, sess, state }: Page,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
-    change(op, ctx, sess, state, *id, Move::Activate).await
+    change(op, Page { ctx, sess, state }, *id, Move::Activate).await
 }
 
 async fn restrict(
     op: Operator,
-    ctx: PageCtx,
-    sess: Session,
-    state: web::Data<AppState>,
+    Page { ctx, sess, state }: Page,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
-    change(op, ctx, sess, state, *id, Move::Restrict).await
+    change(op, Page { ctx, sess, state }, *id, Move::Restrict).await
 }

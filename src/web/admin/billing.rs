@@ -1,6 +1,5 @@
 //! Operators close finished months; closed bills never change, late usage is counted.
 
-use actix_session::Session;
 use actix_web::{HttpResponse, web};
 use askama::Template;
 
@@ -10,7 +9,7 @@ use crate::billing::month::Month;
 use crate::state::AppState;
 use crate::web::error::AppError;
 use crate::web::guard::Operator;
-use crate::web::page::{PageCtx, redirect, render};
+use crate::web::page::{Page, PageCtx, redirect, render};
 use crate::web::routes;
 use crate::web::session::{self, FlashLevel};
 
@@ -27,7 +26,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 
 #[derive(Template)]
 #[template(path = "admin/billing.html")]
-struct Page {
+struct MonthsPage {
     ctx: PageCtx,
     months: Vec<MonthStatus>,
 }
@@ -38,14 +37,12 @@ async fn page(
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, AppError> {
     let months = operator_reads::months(state.app()).await?;
-    render(&Page { ctx, months })
+    render(&MonthsPage { ctx, months })
 }
 
 async fn close(
     _op: Operator,
-    ctx: PageCtx,
-    sess: Session,
-    state: web::Data<AppState>,
+    Page { ctx, sess, state }: Page,
     month: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
     let m = Month::parse(&month).ok_or(AppError::NotFound)?;

@@ -1,6 +1,5 @@
 //! Operators grant discounts and credits to a partner or to one of its customers.
 
-use actix_session::Session;
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 
@@ -12,7 +11,7 @@ use crate::billing::month::Month;
 use crate::state::AppState;
 use crate::web::error::AppError;
 use crate::web::guard::Operator;
-use crate::web::page::{PageCtx, redirect_with, render_status};
+use crate::web::page::{Page, PageCtx, redirect_with, render_status};
 use crate::web::routes;
 use crate::web::session::FlashLevel;
 
@@ -57,9 +56,7 @@ async fn refuse(
 
 async fn grant_discount(
     op: Operator,
-    ctx: PageCtx,
-    sess: Session,
-    state: web::Data<AppState>,
+    Page { ctx, sess, state }: Page,
     id: web::Path<i64>,
     form: web::Form<DiscountForm>,
 ) -> Result<HttpResponse, AppError> {
@@ -115,9 +112,7 @@ async fn grant_discount(
 
 async fn grant_credit(
     op: Operator,
-    ctx: PageCtx,
-    sess: Session,
-    state: web::Data<AppState>,
+    Page { ctx, sess, state }: Page,
     id: web::Path<i64>,
     form: web::Form<CreditForm>,
 ) -> Result<HttpResponse, AppError> {

@@ -1,7 +1,6 @@
 //! Operators' view of partners: a searchable list, a partner's page, suspend and reactivate, and
 //! resending the owner's activation link.
 
-use actix_session::Session;
 use actix_web::{HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
@@ -21,7 +20,7 @@ use crate::store::users::User;
 use crate::web::error::AppError;
 use crate::web::filters;
 use crate::web::guard::Operator;
-use crate::web::page::{PageCtx, redirect, redirect_with, render};
+use crate::web::page::{Page, PageCtx, redirect, redirect_with, render};
 use crate::web::routes;
 use crate::web::session::{self, FlashLevel};
 
@@ -144,9 +143,7 @@ pub async fn detail_page(
 
 async fn set_state(
     op: Operator,
-    ctx: PageCtx,
-    sess: Session,
-    state: web::Data<AppState>,
+    Page { ctx, sess, state }: Page,
     id: i64,
     new_state: PartnerState,
 ) -> Result<HttpResponse, AppError> {
@@ -166,29 +163,23 @@ async fn set_state(
 
 async fn suspend(
     op: Operator,
-    ctx: PageCtx,
-    sess: Session,
-    state: web::Data<AppState>,
+    Page { ctx, sess, state }: Page,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
-    set_state(op, ctx, sess, state, *id, PartnerState::Suspended).await
+    set_state(op, Page { ctx, sess, state }, *id, PartnerState::Suspended).await
 }
 
 async fn reactivate(
     op: Operator,
-    ctx: PageCtx,
-    sess: Session,
-    state: web::Data<AppState>,
+    Page { ctx, sess, state }: Page,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
-    set_state(op, ctx, sess, state, *id, PartnerState::Active).await
+    set_state(op, Page { ctx, sess, state }, *id, PartnerState::Active).await
 }
 
 async fn resend_activation(
     op: Operator,
-    ctx: PageCtx,
-    sess: Session,
-    state: web::Data<AppState>,
+    Page { ctx, sess, state }: Page,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
     let partner_page = routes::admin_partner(*id);
@@ -210,9 +201,7 @@ async fn resend_activation(
 /// Operators suspend a customer (and lift it): a customer of the partner in the URL only.
 async fn set_customer_state(
     op: Operator,
-    ctx: PageCtx,
-    sess: Session,
-    state: web::Data<AppState>,
+    Page { ctx, sess, state }: Page,
     (partner_id, org_id): (i64, String),
     (from, to): (CustomerState, CustomerState),
 ) -> Result<HttpResponse, AppError> {
@@ -231,16 +220,12 @@ async fn set_customer_state(
 
 async fn suspend_customer(
     op: Operator,
-    ctx: PageCtx,
-    sess: Session,
-    state: web::Data<AppState>,
+    Page { ctx, sess, state }: Page,
     path: web::Path<(i64, String)>,
 ) -> Result<HttpResponse, AppError> {
     set_customer_state(
         op,
-        ctx,
-        sess,
-        state,
+        Page { ctx, sess, state },
         path.into_inner(),
         (CustomerState::Active, CustomerState::Suspended),
     )
@@ -249,16 +234,12 @@ async fn suspend_customer(
 
 async fn unsuspend_customer(
     op: Operator,
-    ctx: PageCtx,
-    sess: Session,
-    state: web::Data<AppState>,
+    Page { ctx, sess, state }: Page,
     path: web::Path<(i64, String)>,
 ) -> Result<HttpResponse, AppError> {
     set_customer_state(
         op,
-        ctx,
-        sess,
-        state,
+        Page { ctx, sess, state },
         path.into_inner(),
         (CustomerState::Suspended, CustomerState::Active),
     )

@@ -1,7 +1,6 @@
 //! API keys: list, create (the private key shown once), revoke with confirmation. Owners and
 //! admins only; every query is scoped by the member's partner, so a foreign key id is a 404.
 
-use actix_session::Session;
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use askama::Template;
@@ -13,7 +12,7 @@ use crate::store::api_keys::ApiKeyRow;
 use crate::web::error::AppError;
 use crate::web::guard::Manager;
 use crate::web::keys::{KeyCreated, key_created_page};
-use crate::web::page::{PageCtx, redirect_with, render, render_status};
+use crate::web::page::{Page, PageCtx, redirect_with, render, render_status};
 use crate::web::routes;
 use crate::web::session::FlashLevel;
 
@@ -116,9 +115,7 @@ async fn confirm_revoke(
 
 async fn revoke(
     m: Manager,
-    ctx: PageCtx,
-    sess: Session,
-    state: web::Data<AppState>,
+    Page { ctx, sess, state }: Page,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
     let key = keys::revoke(state.app(), &m.actor, *id).await?;

@@ -2,7 +2,6 @@
 //! backgrounds and on the public signup page as customers will see it.
 
 use actix_multipart::Multipart;
-use actix_session::Session;
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use askama::Template;
@@ -14,7 +13,7 @@ use crate::web::error::AppError;
 use crate::web::guard::{Manager, Member};
 use crate::web::logos::{Brand, brand};
 use crate::web::multipart::FormParts;
-use crate::web::page::{PageCtx, redirect, render, render_status};
+use crate::web::page::{Page, PageCtx, redirect, render, render_status};
 use crate::web::routes;
 use crate::web::session::{self, FlashLevel};
 
@@ -71,9 +70,7 @@ async fn page(
 
 async fn replace(
     manager: Manager,
-    ctx: PageCtx,
-    sess: Session,
-    state: web::Data<AppState>,
+    Page { ctx, sess, state }: Page,
     mode: web::Path<String>,
     mp: Multipart,
 ) -> Result<HttpResponse, AppError> {

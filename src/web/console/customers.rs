@@ -1,7 +1,6 @@
 //! Customers: a searchable, filterable list with keyset paging (fast at 100 000 customers), a
 //! customer's page, marking a customer expired, and a CSV export of the list as filtered.
 
-use actix_session::Session;
 use actix_web::{HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
@@ -17,7 +16,7 @@ use crate::web::csv::CsvFile;
 use crate::web::error::AppError;
 use crate::web::filters;
 use crate::web::guard::{Manager, Member};
-use crate::web::page::{PageCtx, redirect_with, render};
+use crate::web::page::{Page, PageCtx, redirect_with, render};
 use crate::web::routes;
 use crate::web::session::FlashLevel;
 
@@ -235,9 +234,7 @@ async fn detail(
 /// Marks an active customer expired at the end of its contract.
 async fn expire(
     m: Manager,
-    ctx: PageCtx,
-    sess: Session,
-    state: web::Data<AppState>,
+    Page { ctx, sess, state }: Page,
     org_id: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
     let states = (CustomerState::Active, CustomerState::Expired);

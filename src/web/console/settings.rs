@@ -3,7 +3,6 @@
 
 use std::collections::BTreeMap;
 
-use actix_session::Session;
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
@@ -17,7 +16,7 @@ use crate::state::AppState;
 use crate::store::partners::Partner;
 use crate::web::error::AppError;
 use crate::web::guard::Member;
-use crate::web::page::{PageCtx, redirect_with, render_status};
+use crate::web::page::{Page, PageCtx, redirect_with, render_status};
 use crate::web::routes;
 use crate::web::session::{self, FlashLevel};
 
@@ -146,9 +145,7 @@ fn field_error(
 
 async fn profile(
     m: Member,
-    ctx: PageCtx,
-    sess: Session,
-    state: web::Data<AppState>,
+    Page { ctx, sess, state }: Page,
     form: web::Form<ProfileForm>,
 ) -> Result<HttpResponse, AppError> {
     let v = form.into_inner();
@@ -169,9 +166,7 @@ async fn profile(
 async fn password(
     req: HttpRequest,
     m: Member,
-    ctx: PageCtx,
-    sess: Session,
-    state: web::Data<AppState>,
+    Page { ctx, sess, state }: Page,
     form: web::Form<PasswordForm>,
 ) -> Result<HttpResponse, AppError> {
     let current_ok = state
@@ -204,9 +199,7 @@ async fn password(
 
 async fn partner(
     m: Member,
-    ctx: PageCtx,
-    sess: Session,
-    state: web::Data<AppState>,
+    Page { ctx, sess, state }: Page,
     form: web::Form<PartnerForm>,
 ) -> Result<HttpResponse, AppError> {
     let v = form.into_inner();

@@ -2,7 +2,6 @@
 //! create and revoke; the URL with its token is shown once, at creation, since only a hash of
 //! the token is kept.
 
-use actix_session::Session;
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use askama::Template;
@@ -16,7 +15,7 @@ use crate::store::signup_links::{LinkState, SignupLink};
 use crate::web::error::AppError;
 use crate::web::guard::partner_kind;
 use crate::web::guard::{Manager, Member};
-use crate::web::page::{PageCtx, redirect_with, render, render_status};
+use crate::web::page::{Page, PageCtx, redirect_with, render, render_status};
 use crate::web::routes;
 use crate::web::session::FlashLevel;
 
@@ -184,9 +183,7 @@ async fn confirm_revoke(
 
 async fn revoke(
     m: Manager,
-    ctx: PageCtx,
-    sess: Session,
-    state: web::Data<AppState>,
+    Page { ctx, sess, state }: Page,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
     links::revoke(&state.db, &m.actor, *id, state.now()).await?;

@@ -12,7 +12,7 @@ use crate::domain::{Action, Role};
 use crate::state::AppState;
 use crate::web::error::AppError;
 use crate::web::guard::{Manager, Member};
-use crate::web::page::{PageCtx, redirect, redirect_with, render_status};
+use crate::web::page::{Page, PageCtx, redirect, redirect_with, render_status};
 use crate::web::routes;
 use crate::web::session::{self, FlashLevel};
 
@@ -121,9 +121,7 @@ async fn page(
 
 async fn invite(
     m: Member,
-    ctx: PageCtx,
-    sess: Session,
-    state: web::Data<AppState>,
+    Page { ctx, sess, state }: Page,
     form: web::Form<InviteForm>,
 ) -> Result<HttpResponse, AppError> {
     let v = form.into_inner();
@@ -178,9 +176,7 @@ async fn after(
 
 async fn change_role(
     m: Manager,
-    ctx: PageCtx,
-    sess: Session,
-    state: web::Data<AppState>,
+    Page { ctx, sess, state }: Page,
     id: web::Path<i64>,
     form: web::Form<RoleForm>,
 ) -> Result<HttpResponse, AppError> {
@@ -193,9 +189,7 @@ async fn change_role(
 
 async fn remove(
     m: Manager,
-    ctx: PageCtx,
-    sess: Session,
-    state: web::Data<AppState>,
+    Page { ctx, sess, state }: Page,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
     let done = team::remove(state.app(), &m.actor, *id).await.map(|_| ());
@@ -204,9 +198,7 @@ async fn remove(
 
 async fn resend(
     m: Manager,
-    ctx: PageCtx,
-    sess: Session,
-    state: web::Data<AppState>,
+    Page { ctx, sess, state }: Page,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
     let done = team::resend(state.app(), &m.actor, *id, &ctx.i18n)
@@ -217,9 +209,7 @@ async fn resend(
 
 async fn cancel(
     m: Manager,
-    ctx: PageCtx,
-    sess: Session,
-    state: web::Data<AppState>,
+    Page { ctx, sess, state }: Page,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
     let done = team::cancel(state.app(), &m.actor, *id).await.map(|_| ());

@@ -7,10 +7,9 @@ use crate::domain::OfferState;
 use crate::state::AppState;
 use crate::web::error::AppError;
 use crate::web::guard::{Manager, Member};
-use crate::web::page::{PageCtx, redirect, redirect_with, render_status};
+use crate::web::page::{Page, PageCtx, redirect, redirect_with, render_status};
 use crate::web::routes;
 use crate::web::session::{self, FlashLevel};
-use actix_session::Session;
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use askama::Template;
@@ -91,9 +90,7 @@ pub(super) async fn detail(
 /// Releases or cancels an offer, and goes back to its page with what happened.
 pub(super) async fn change(
     m: Manager,
-    ctx: PageCtx,
-    sess: Session,
-    state: web::Data<AppState>,
+    Page { ctx, sess, state }: Page,
     id: i64,
     step: offers::Step,
 ) -> Result<HttpResponse, AppError> {
@@ -117,22 +114,18 @@ pub(super) async fn change(
 
 pub(super) async fn release(
     m: Manager,
-    ctx: PageCtx,
-    sess: Session,
-    state: web::Data<AppState>,
+    Page { ctx, sess, state }: Page,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
-    change(m, ctx, sess, state, *id, offers::Step::Release).await
+    change(m, Page { ctx, sess, state }, *id, offers::Step::Release).await
 }
 
 pub(super) async fn cancel(
     m: Manager,
-    ctx: PageCtx,
-    sess: Session,
-    state: web::Data<AppState>,
+    Page { ctx, sess, state }: Page,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
-    change(m, ctx, sess, state, *id, offers::Step::Cancel).await
+    change(m, Page { ctx, sess, state }, *id, offers::Step::Cancel).await
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -143,9 +136,7 @@ pub(super) struct AcceptForm {
 
 pub(super) async fn accept(
     m: Manager,
-    ctx: PageCtx,
-    sess: Session,
-    state: web::Data<AppState>,
+    Page { ctx, sess, state }: Page,
     id: web::Path<i64>,
     form: web::Form<AcceptForm>,
 ) -> Result<HttpResponse, AppError> {

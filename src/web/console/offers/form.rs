@@ -11,7 +11,7 @@ use crate::store::offers::Offer;
 use crate::web::error::AppError;
 use crate::web::filters;
 use crate::web::guard::Manager;
-use crate::web::page::{PageCtx, redirect, redirect_with, render_status};
+use crate::web::page::{Page, PageCtx, redirect, redirect_with, render_status};
 use crate::web::routes;
 use crate::web::session::FlashLevel;
 use actix_session::Session;
@@ -216,9 +216,7 @@ pub(super) async fn refused(
 
 pub(super) async fn create(
     m: Manager,
-    ctx: PageCtx,
-    sess: Session,
-    state: web::Data<AppState>,
+    Page { ctx, sess, state }: Page,
     form: web::Form<OfferForm>,
 ) -> Result<HttpResponse, AppError> {
     let v = form.into_inner();
@@ -235,9 +233,7 @@ pub(super) async fn create(
 
 pub(super) async fn edit_form(
     m: Manager,
-    ctx: PageCtx,
-    sess: Session,
-    state: web::Data<AppState>,
+    Page { ctx, sess, state }: Page,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
     let o = offers::view(state.app(), &m.actor, *id).await?.offer;
@@ -260,9 +256,7 @@ pub(super) async fn edit_form(
 
 pub(super) async fn edit(
     m: Manager,
-    ctx: PageCtx,
-    sess: Session,
-    state: web::Data<AppState>,
+    Page { ctx, sess, state }: Page,
     id: web::Path<i64>,
     form: web::Form<OfferForm>,
 ) -> Result<HttpResponse, AppError> {
