@@ -8,7 +8,7 @@ use askama::Template;
 use serde::Deserialize;
 
 use super::keys::{KeyCreated, key_created_page};
-use super::page::{PageCtx, UserView, render, render_status};
+use super::page::{Page, PageCtx, UserView, render, render_status};
 use super::{client_addr, routes};
 use crate::app::Actor;
 use crate::app::email_links;
@@ -60,8 +60,7 @@ async fn holder(state: &AppState, token_hash: &str) -> Result<(users::User, Stri
 }
 
 async fn form(
-    state: web::Data<AppState>,
-    ctx: PageCtx,
+    Page { ctx, state, .. }: Page,
     token: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
     let (user, company) = holder(&state, &hash_token(&token)).await?;

@@ -15,7 +15,7 @@ use crate::store::partners::Partner;
 use crate::web::csv::CsvFile;
 use crate::web::error::AppError;
 use crate::web::guard::{Member, Operator};
-use crate::web::page::{PageCtx, render};
+use crate::web::page::{Page, PageCtx, render};
 use crate::web::routes;
 
 const PAGE_SIZE: i64 = 100;
@@ -145,8 +145,7 @@ async fn csv(state: &AppState, actor: &Actor, f: AuditQuery) -> Result<HttpRespo
 
 pub async fn admin_page(
     op: Operator,
-    ctx: PageCtx,
-    state: web::Data<AppState>,
+    Page { ctx, state, .. }: Page,
     f: web::Query<AuditQuery>,
 ) -> Result<HttpResponse, AppError> {
     show(&state, &op.actor, ctx, f.into_inner(), true).await
@@ -162,8 +161,7 @@ pub async fn admin_csv(
 
 pub async fn console_page(
     m: Member,
-    ctx: PageCtx,
-    state: web::Data<AppState>,
+    Page { ctx, state, .. }: Page,
     f: web::Query<AuditQuery>,
 ) -> Result<HttpResponse, AppError> {
     show(&state, &m.actor, ctx, f.into_inner(), false).await

@@ -7,7 +7,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 
-use super::page::{PageCtx, redirect, render, render_status};
+use super::page::{Page, PageCtx, redirect, render, render_status};
 use super::routes;
 use crate::app::team::{self, JoinError};
 use crate::domain::NewPassword;
@@ -63,8 +63,7 @@ fn page(ctx: PageCtx, user: &crate::store::users::User, error: Option<String>) -
 }
 
 async fn form(
-    state: web::Data<AppState>,
-    ctx: PageCtx,
+    Page { ctx, state, .. }: Page,
     token: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
     let user = team::invited(&state.db, &hash_token(&token), state.now())

@@ -7,7 +7,7 @@ use askama::Template;
 use serde::Deserialize;
 
 use super::local_path::local_path;
-use super::page::{PageCtx, redirect, redirect_with, render, render_status};
+use super::page::{Page, PageCtx, redirect, redirect_with, render, render_status};
 use super::{client_addr, routes};
 use crate::app::passwords::{self, RESET_PURPOSE};
 use crate::app::sign_in::{self, Refusal, SignInError};
@@ -159,8 +159,7 @@ async fn forgot_form(ctx: PageCtx) -> Result<HttpResponse, AppError> {
 
 /// Always answers the same page, whether or not the account exists.
 async fn forgot(
-    state: web::Data<AppState>,
-    ctx: PageCtx,
+    Page { ctx, state, .. }: Page,
     form: web::Form<ForgotForm>,
 ) -> Result<HttpResponse, AppError> {
     let email = match Email::parse(&form.email) {
@@ -208,8 +207,7 @@ fn dead_link(state: TokenState) -> AppError {
 }
 
 async fn reset_form(
-    state: web::Data<AppState>,
-    ctx: PageCtx,
+    Page { ctx, state, .. }: Page,
     token: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
     email_links::holder(state.app(), RESET_PURPOSE, &hash_token(&token))

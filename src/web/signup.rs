@@ -6,7 +6,7 @@ use askama::Template;
 use serde::Deserialize;
 
 use super::logos::{Brand, brand};
-use super::page::{PageCtx, render_status};
+use super::page::{Page, PageCtx, render_status};
 use super::{client_addr, routes};
 use crate::app::customers::{self as signups, ConfirmError, Signup, SignupError};
 use crate::domain::{Email, NewPassword};
@@ -102,8 +102,7 @@ fn gone(ctx: PageCtx, brand: Brand, state: Option<LinkState>) -> HttpResponse {
 }
 
 async fn form(
-    ctx: PageCtx,
-    state: web::Data<AppState>,
+    Page { ctx, state, .. }: Page,
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, AppError> {
     let (slug, token) = path.into_inner();
@@ -124,8 +123,7 @@ async fn form(
 
 async fn submit(
     req: HttpRequest,
-    ctx: PageCtx,
-    state: web::Data<AppState>,
+    Page { ctx, state, .. }: Page,
     path: web::Path<(String, String)>,
     form: web::Form<SignupForm>,
 ) -> Result<HttpResponse, AppError> {
@@ -241,8 +239,7 @@ async fn submit(
 }
 
 async fn confirm(
-    ctx: PageCtx,
-    state: web::Data<AppState>,
+    Page { ctx, state, .. }: Page,
     token: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
     let customer_id = match signups::confirm(state.app(), &token).await? {

@@ -48,11 +48,7 @@ struct Queue {
     decided: Vec<Application>,
 }
 
-async fn queue(
-    _op: Operator,
-    ctx: PageCtx,
-    state: web::Data<AppState>,
-) -> Result<HttpResponse, AppError> {
+async fn queue(_op: Operator, Page { ctx, state, .. }: Page) -> Result<HttpResponse, AppError> {
     let (pending, decided) = operator_reads::applications(state.app()).await?;
     render(&Queue {
         ctx,
@@ -76,8 +72,7 @@ async fn load(state: &AppState, id: i64) -> Result<Application, AppError> {
 
 async fn detail(
     _op: Operator,
-    ctx: PageCtx,
-    state: web::Data<AppState>,
+    Page { ctx, state, .. }: Page,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
     let app = load(&state, *id).await?;

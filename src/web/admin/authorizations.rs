@@ -180,8 +180,7 @@ async fn list_page(
 
 async fn list(
     _op: Operator,
-    ctx: PageCtx,
-    state: web::Data<AppState>,
+    Page { ctx, state, .. }: Page,
     f: web::Query<ListFilters>,
 ) -> Result<HttpResponse, AppError> {
     let f = f.into_inner();
@@ -277,8 +276,7 @@ async fn detail_page(
 
 async fn detail(
     _op: Operator,
-    ctx: PageCtx,
-    state: web::Data<AppState>,
+    Page { ctx, state, .. }: Page,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
     detail_page(&state, ctx, *id, None, BTreeMap::new(), StatusCode::OK).await

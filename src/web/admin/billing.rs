@@ -6,7 +6,6 @@ use askama::Template;
 use crate::app::bills::{self, CloseError};
 use crate::app::operator_reads::{self, MonthStatus};
 use crate::billing::month::Month;
-use crate::state::AppState;
 use crate::web::error::AppError;
 use crate::web::guard::Operator;
 use crate::web::page::{Page, PageCtx, redirect, render};
@@ -31,11 +30,7 @@ struct MonthsPage {
     months: Vec<MonthStatus>,
 }
 
-async fn page(
-    _op: Operator,
-    ctx: PageCtx,
-    state: web::Data<AppState>,
-) -> Result<HttpResponse, AppError> {
+async fn page(_op: Operator, Page { ctx, state, .. }: Page) -> Result<HttpResponse, AppError> {
     let months = operator_reads::months(state.app()).await?;
     render(&MonthsPage { ctx, months })
 }

@@ -12,9 +12,8 @@ use actix_web::middleware::from_fn;
 use actix_web::{HttpResponse, web};
 use askama::Template;
 
-use super::page::{PageCtx, render};
+use super::page::{Page, PageCtx, render};
 use super::routes;
-use crate::state::AppState;
 use crate::store::audit::AuditRow;
 use crate::store::outbox::OutboxRow;
 use crate::web::error::AppError;
@@ -61,11 +60,7 @@ struct Overview {
     recent: Vec<AuditRow>,
 }
 
-async fn overview(
-    _op: Operator,
-    ctx: PageCtx,
-    state: web::Data<AppState>,
-) -> Result<HttpResponse, AppError> {
+async fn overview(_op: Operator, Page { ctx, state, .. }: Page) -> Result<HttpResponse, AppError> {
     let o = crate::app::operator_reads::overview(state.app()).await?;
     render(&Overview {
         ctx,
@@ -88,8 +83,7 @@ struct OutboxPage {
 
 async fn outbox_page(
     _op: Operator,
-    ctx: PageCtx,
-    state: web::Data<AppState>,
+    Page { ctx, state, .. }: Page,
 ) -> Result<HttpResponse, AppError> {
     let folder = match state.settings.smtp_url {
         Some(_) => None,

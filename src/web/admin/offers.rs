@@ -6,14 +6,13 @@ use serde::Deserialize;
 
 use crate::app::offers::{self, OfferView};
 use crate::domain::OfferState;
-use crate::state::AppState;
 use crate::store::offers::{Filter, Offer};
 use crate::store::partners::Partner;
 use crate::web::console::offers::figures::Figures;
 use crate::web::error::AppError;
 use crate::web::filters;
 use crate::web::guard::Operator;
-use crate::web::page::{PageCtx, render};
+use crate::web::page::{Page, PageCtx, render};
 use crate::web::routes;
 
 use crate::app::partners as app_partners;
@@ -68,8 +67,7 @@ impl Figures for OffersPage {
 
 async fn offer_list(
     _op: Operator,
-    ctx: PageCtx,
-    state: web::Data<AppState>,
+    Page { ctx, state, .. }: Page,
     f: web::Query<OfferFilters>,
 ) -> Result<HttpResponse, AppError> {
     let f = f.into_inner();
@@ -119,8 +117,7 @@ impl OfferPage {
 
 async fn offer_detail(
     _op: Operator,
-    ctx: PageCtx,
-    state: web::Data<AppState>,
+    Page { ctx, state, .. }: Page,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
     let v = offers::view_any(state.app(), *id).await?;

@@ -73,8 +73,7 @@ struct ListPage {
 
 async fn list(
     _op: Operator,
-    ctx: PageCtx,
-    state: web::Data<AppState>,
+    Page { ctx, state, .. }: Page,
     f: web::Query<Filters>,
 ) -> Result<HttpResponse, AppError> {
     let f = f.into_inner();
@@ -115,8 +114,7 @@ impl DetailPage {
 
 async fn detail(
     _op: Operator,
-    ctx: PageCtx,
-    state: web::Data<AppState>,
+    Page { ctx, state, .. }: Page,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
     render(&detail_page(ctx, &state, *id, GrantForms::default()).await?)

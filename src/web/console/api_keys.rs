@@ -7,7 +7,6 @@ use askama::Template;
 use serde::Deserialize;
 
 use crate::app::api_keys::{self as keys, KeyError};
-use crate::state::AppState;
 use crate::store::api_keys::ApiKeyRow;
 use crate::web::error::AppError;
 use crate::web::guard::Manager;
@@ -44,11 +43,7 @@ struct ListPage {
     error: Option<String>,
 }
 
-async fn list(
-    m: Manager,
-    ctx: PageCtx,
-    state: web::Data<AppState>,
-) -> Result<HttpResponse, AppError> {
+async fn list(m: Manager, Page { ctx, state, .. }: Page) -> Result<HttpResponse, AppError> {
     let keys = keys::list(state.app(), &m.actor).await?;
     render(&ListPage {
         ctx,
@@ -66,8 +61,7 @@ struct CreateForm {
 
 async fn create(
     m: Manager,
-    ctx: PageCtx,
-    state: web::Data<AppState>,
+    Page { ctx, state, .. }: Page,
     form: web::Form<CreateForm>,
 ) -> Result<HttpResponse, AppError> {
     let actor = m.actor.clone();
@@ -105,8 +99,7 @@ struct RevokePage {
 
 async fn confirm_revoke(
     m: Manager,
-    ctx: PageCtx,
-    state: web::Data<AppState>,
+    Page { ctx, state, .. }: Page,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
     let key = keys::find(state.app(), &m.actor, *id).await?;

@@ -19,7 +19,7 @@ use crate::web::csv::CsvFile;
 use crate::web::error::AppError;
 use crate::web::filters;
 use crate::web::guard::Member;
-use crate::web::page::{PageCtx, render, render_status};
+use crate::web::page::{Page, PageCtx, render, render_status};
 use crate::web::routes;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
@@ -61,8 +61,7 @@ impl BillingPage {}
 
 async fn page(
     m: Member,
-    ctx: PageCtx,
-    state: web::Data<AppState>,
+    Page { ctx, state, .. }: Page,
     q: web::Query<MonthQuery>,
 ) -> Result<HttpResponse, AppError> {
     let today = state.now().date_naive();
@@ -188,11 +187,7 @@ impl CreditsPage {
     }
 }
 
-async fn credits(
-    m: Member,
-    ctx: PageCtx,
-    state: web::Data<AppState>,
-) -> Result<HttpResponse, AppError> {
+async fn credits(m: Member, Page { ctx, state, .. }: Page) -> Result<HttpResponse, AppError> {
     let today = state.now().date_naive();
     let credits = app_grants::credits_left(state.app(), &m.actor).await?;
     render(&CreditsPage {
@@ -220,11 +215,7 @@ impl DiscountsPage {
     }
 }
 
-async fn discounts(
-    m: Member,
-    ctx: PageCtx,
-    state: web::Data<AppState>,
-) -> Result<HttpResponse, AppError> {
+async fn discounts(m: Member, Page { ctx, state, .. }: Page) -> Result<HttpResponse, AppError> {
     let discounts = app_grants::discounts(state.app(), &m.actor).await?;
     let current = Month::of(state.now().date_naive()).to_string();
     render(&DiscountsPage {

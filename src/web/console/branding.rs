@@ -8,7 +8,6 @@ use askama::Template;
 
 use crate::app::logos::{self, LogoField};
 use crate::domain::MAX_LOGO_BYTES;
-use crate::state::AppState;
 use crate::web::error::AppError;
 use crate::web::guard::{Manager, Member};
 use crate::web::logos::{Brand, brand};
@@ -52,11 +51,7 @@ impl BrandingPage {
     }
 }
 
-async fn page(
-    member: Member,
-    ctx: PageCtx,
-    state: web::Data<AppState>,
-) -> Result<HttpResponse, AppError> {
+async fn page(member: Member, Page { ctx, state, .. }: Page) -> Result<HttpResponse, AppError> {
     let brand = brand(&state, member.partner_id).await?;
     let can_edit = member.user.is_manager();
     render(&BrandingPage {
@@ -118,11 +113,7 @@ struct Preview {
 }
 
 /// The public signup page as a partner's customers see it, with the form inert.
-async fn preview(
-    member: Member,
-    ctx: PageCtx,
-    state: web::Data<AppState>,
-) -> Result<HttpResponse, AppError> {
+async fn preview(member: Member, Page { ctx, state, .. }: Page) -> Result<HttpResponse, AppError> {
     let brand = brand(&state, member.partner_id).await?;
     render(&Preview { ctx, brand })
 }

@@ -87,8 +87,7 @@ struct ListPage {
 
 async fn list(
     m: Member,
-    ctx: PageCtx,
-    state: web::Data<AppState>,
+    Page { ctx, state, .. }: Page,
     f: web::Query<Filters>,
 ) -> Result<HttpResponse, AppError> {
     let f = f.into_inner();
@@ -190,8 +189,7 @@ impl DetailPage {
 
 async fn detail(
     m: Member,
-    ctx: PageCtx,
-    state: web::Data<AppState>,
+    Page { ctx, state, .. }: Page,
     org_id: web::Path<String>,
     q: web::Query<MonthQuery>,
 ) -> Result<HttpResponse, AppError> {

@@ -16,9 +16,8 @@ use actix_web::middleware::from_fn;
 use actix_web::{HttpResponse, web};
 use askama::Template;
 
-use super::page::{PageCtx, render};
+use super::page::{Page, PageCtx, render};
 use super::routes;
-use crate::state::AppState;
 use crate::store::partners::Partner;
 use crate::web::error::AppError;
 use crate::web::filters;
@@ -81,8 +80,7 @@ impl Dashboard {
 
 async fn dashboard(
     member: Member,
-    ctx: PageCtx,
-    state: web::Data<AppState>,
+    Page { ctx, state, .. }: Page,
 ) -> Result<HttpResponse, AppError> {
     let partner = crate::app::partners::own(state.app(), &member.actor).await?;
     let role = member.user.role.map_or(String::new(), |r| r.to_string());

@@ -10,7 +10,6 @@ use serde::Deserialize;
 
 use crate::app::signup_links::{self as links, Field, LinkError, NewLinkRequest};
 use crate::domain::PartnerKind;
-use crate::state::AppState;
 use crate::store::signup_links::{LinkState, SignupLink};
 use crate::web::error::AppError;
 use crate::web::guard::partner_kind;
@@ -90,11 +89,7 @@ impl ListPage {
     }
 }
 
-async fn list(
-    m: Member,
-    ctx: PageCtx,
-    state: web::Data<AppState>,
-) -> Result<HttpResponse, AppError> {
+async fn list(m: Member, Page { ctx, state, .. }: Page) -> Result<HttpResponse, AppError> {
     let links = links::list(&state.db, &m.actor).await?;
     render(&ListPage {
         ctx,
@@ -109,8 +104,7 @@ async fn list(
 
 async fn create(
     m: Manager,
-    ctx: PageCtx,
-    state: web::Data<AppState>,
+    Page { ctx, state, .. }: Page,
     form: web::Form<CreateForm>,
 ) -> Result<HttpResponse, AppError> {
     let v = form.into_inner();
@@ -173,8 +167,7 @@ struct RevokePage {
 
 async fn confirm_revoke(
     m: Manager,
-    ctx: PageCtx,
-    state: web::Data<AppState>,
+    Page { ctx, state, .. }: Page,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
     let link = links::find(&state.db, &m.actor, *id).await?;

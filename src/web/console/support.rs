@@ -12,10 +12,9 @@ use crate::api::{msp, v1};
 use crate::app::customer_reads::{Filter, From};
 use crate::billing::month::Month;
 use crate::domain::Action;
-use crate::state::AppState;
 use crate::web::error::AppError;
 use crate::web::guard::Member;
-use crate::web::page::{PageCtx, render};
+use crate::web::page::{Page, PageCtx, render};
 use crate::web::routes;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
@@ -47,8 +46,7 @@ struct SupportPage {
 async fn support(
     req: HttpRequest,
     member: Member,
-    ctx: PageCtx,
-    state: web::Data<AppState>,
+    Page { ctx, state, .. }: Page,
 ) -> Result<HttpResponse, AppError> {
     let partner = crate::app::partners::own(state.app(), &member.actor).await?;
     // Members who may not see the key list (billing, viewer) see no key of it here either.

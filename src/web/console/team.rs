@@ -111,11 +111,7 @@ async fn render_page(
     ))
 }
 
-async fn page(
-    m: Member,
-    ctx: PageCtx,
-    state: web::Data<AppState>,
-) -> Result<HttpResponse, AppError> {
+async fn page(m: Member, Page { ctx, state, .. }: Page) -> Result<HttpResponse, AppError> {
     render_page(&state, &m, &m.actor, ctx, InviteForm::default(), None).await
 }
 

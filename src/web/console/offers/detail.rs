@@ -80,8 +80,7 @@ pub(super) async fn detail_page(
 
 pub(super) async fn detail(
     m: Member,
-    ctx: PageCtx,
-    state: web::Data<AppState>,
+    Page { ctx, state, .. }: Page,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
     detail_page(&state, &m.actor, &m, ctx, *id, None, None).await

@@ -149,8 +149,7 @@ pub(super) async fn form_page(
 /// page asks which one first.
 pub(super) async fn new_form(
     m: Manager,
-    ctx: PageCtx,
-    state: web::Data<AppState>,
+    Page { ctx, state, .. }: Page,
     q: web::Query<OfferForm>,
 ) -> Result<HttpResponse, AppError> {
     let mut v = q.into_inner();

@@ -3,13 +3,12 @@
 use super::figures::*;
 use crate::app::authorizations;
 use crate::domain::AuthorizationState;
-use crate::state::AppState;
 use crate::store::authorizations::Authorization;
 use crate::web::error::AppError;
 use crate::web::filters;
 use crate::web::guard::Member;
-use crate::web::page::{PageCtx, render};
-use actix_web::{HttpResponse, web};
+use crate::web::page::{Page, PageCtx, render};
+use actix_web::HttpResponse;
 use askama::Template;
 
 #[derive(Template)]
@@ -28,8 +27,7 @@ impl Figures for HeldPage {
 
 pub(super) async fn held(
     m: Member,
-    ctx: PageCtx,
-    state: web::Data<AppState>,
+    Page { ctx, state, .. }: Page,
 ) -> Result<HttpResponse, AppError> {
     let items = authorizations::held(&state.db, &m.actor).await?;
     render(&HeldPage {

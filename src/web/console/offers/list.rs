@@ -3,12 +3,11 @@
 use super::figures::*;
 use crate::app::offers::{self};
 use crate::domain::OfferState;
-use crate::state::AppState;
 use crate::store::offers::Offer;
 use crate::web::error::AppError;
 use crate::web::filters;
 use crate::web::guard::Member;
-use crate::web::page::{PageCtx, render};
+use crate::web::page::{Page, PageCtx, render};
 use actix_web::{HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
@@ -55,8 +54,7 @@ impl Figures for ListPage {
 
 pub(super) async fn list(
     m: Member,
-    ctx: PageCtx,
-    state: web::Data<AppState>,
+    Page { ctx, state, .. }: Page,
     f: web::Query<Filters>,
 ) -> Result<HttpResponse, AppError> {
     let f = f.into_inner();
