@@ -14,7 +14,9 @@ pub use email::Email;
 pub use partner::{PartnerKind, Role, check_website, slugify};
 pub use password::NewPassword;
 pub use rights::{Action, RIGHTS};
-pub use state::{ApplicationState, AuthorizationState, CustomerState, OfferState, PartnerState};
+pub use state::{
+    ApplicationState, AuthorizationState, CustomerState, MailState, OfferState, PartnerState,
+};
 pub use svg_logo::{MAX_LOGO_BYTES, SvgLogo};
 
 /// Why a value was refused; `key` names the translated message shown beside the field.

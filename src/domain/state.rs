@@ -61,6 +61,18 @@ text_enum! {
 }
 
 text_enum! {
+    /// An outbox mail's state: waiting (perhaps after failed tries), claimed by a worker, sent
+    /// over SMTP, written as an `.eml` file (no SMTP configured), or given up on.
+    MailState {
+        Pending => "pending",
+        Sending => "sending",
+        Sent => "sent",
+        Written => "written",
+        Failed => "failed",
+    }
+}
+
+text_enum! {
     /// A partner application's state.
     ApplicationState {
         Pending => "pending",

@@ -1,6 +1,7 @@
 //! The e-mail outbox: rows written in the transaction of the change that causes them, claimed and
 //! delivered by the worker in `mail::worker`.
 
+use crate::domain::MailState;
 use chrono::{DateTime, Duration, Utc};
 
 use super::{Backend, Conn, StoreResult};
@@ -77,9 +78,9 @@ pub async fn mark_delivered(
     now: DateTime<Utc>,
 ) -> StoreResult<()> {
     let state = if eml_path.is_some() {
-        "written"
+        MailState::Written
     } else {
-        "sent"
+        MailState::Sent
     };
     on_conn!(c, c => sqlx::query(
         "UPDATE outbox SET state = $1, eml_path = $2, sent_at = $3, locked_until = NULL, \
@@ -125,7 +126,7 @@ pub struct OutboxRow {
     pub mail_id: i64,
     pub recipient: String,
     pub subject: String,
-    pub state: String,
+    pub state: MailState,
     pub attempts: i32,
     pub last_error: Option<String>,
     pub eml_path: Option<String>,

@@ -37,7 +37,8 @@ async fn with_smtp_down_nothing_is_lost_and_operators_see_the_error() {
         .find(|r| r.attempts >= 1 && r.last_error.is_some())
         .expect("the worker tried and recorded an error");
     assert_eq!(
-        row.state, "pending",
+        row.state.as_str(),
+        "pending",
         "a failed attempt is retried later, not dropped"
     );
     assert!(row.next_attempt_at > row.created_at);

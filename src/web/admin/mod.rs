@@ -14,6 +14,7 @@ use askama::Template;
 
 use super::page::{Page, PageCtx, render};
 use super::routes;
+use crate::domain::MailState;
 use crate::store::audit::AuditRow;
 use crate::store::outbox::OutboxRow;
 use crate::web::error::AppError;
