@@ -14,7 +14,7 @@ use crate::store::logos::{self, LogoRow};
 use crate::store::outbox::{self, OutboxRow};
 use crate::store::partners::{self, Partner};
 use crate::store::users::{self, User};
-use crate::store::{StoreError, StoreResult, closed, usage};
+use crate::store::{Conn, StoreError, StoreResult, closed, usage};
 
 /// The overview's figures.
 pub struct Overview {
@@ -93,20 +93,22 @@ pub async fn applications(ctx: Ctx<'_>) -> StoreResult<(Vec<Application>, Vec<Ap
 
 pub async fn application(ctx: Ctx<'_>, id: i64) -> StoreResult<Application> {
     let mut c = ctx.db.acquire().await?;
-    applications::find(&mut c, id)
-        .await?
-        .ok_or(StoreError::NotFound)
+    find_application(&mut c, id).await
 }
 
-/// A logo of application `id`, `light` or `dark`.
+async fn find_application(c: &mut impl Conn, id: i64) -> StoreResult<Application> {
+    applications::find(c, id).await?.ok_or(StoreError::NotFound)
+}
+
+/// A logo of application `id`, `light` or `dark`, read on one connection.
 pub async fn application_logo(ctx: Ctx<'_>, id: i64, mode: &str) -> StoreResult<LogoRow> {
-    let app = application(ctx, id).await?;
+    let mut c = ctx.db.acquire().await?;
+    let app = find_application(&mut c, id).await?;
     let logo_id = match mode {
         "light" => app.logo_light_id,
         "dark" => app.logo_dark_id,
         _ => return Err(StoreError::NotFound),
     };
-    let mut c = ctx.db.acquire().await?;
     logos::find(&mut c, logo_id)
         .await?
         .ok_or(StoreError::NotFound)

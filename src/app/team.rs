@@ -287,14 +287,10 @@ pub enum JoinError {
 }
 
 /// The invited member behind a usable link, for the page that asks for a password.
-pub async fn invited(db: &Db, token_hash: &str, now: DateTime<Utc>) -> Result<User, JoinError> {
-    let mut c = db.acquire().await?;
-    match tokens::peek(&mut c, INVITATION_PURPOSE, token_hash, now).await? {
-        TokenState::Usable(id) => users::find_by_id(&mut c, id)
-            .await?
-            .ok_or(JoinError::Dead(TokenState::Unknown)),
-        other => Err(JoinError::Dead(other)),
-    }
+pub async fn invited(ctx: Ctx<'_>, token_hash: &str) -> Result<User, JoinError> {
+    super::email_links::holder(ctx, INVITATION_PURPOSE, token_hash)
+        .await?
+        .map_err(JoinError::Dead)
 }
 
 /// Joins with the link `token_hash` (used up write-first) and the password `hash`; returns the

@@ -66,7 +66,7 @@ async fn form(
     Page { ctx, state, .. }: Page,
     token: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    let user = team::invited(&state.db, &hash_token(&token), state.now())
+    let user = team::invited(state.app(), &hash_token(&token))
         .await
         .map_err(dead)?;
     render(&page(ctx, &user, None))
@@ -81,7 +81,7 @@ async fn join(
     form: web::Form<JoinForm>,
 ) -> Result<HttpResponse, AppError> {
     let token_hash = hash_token(&token);
-    let user = team::invited(&state.db, &token_hash, state.now())
+    let user = team::invited(state.app(), &token_hash)
         .await
         .map_err(dead)?;
     let error = NewPassword::confirmed(&form.password, &form.password_confirm, &user.email)

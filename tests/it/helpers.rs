@@ -246,13 +246,20 @@ impl TestApp {
         format!("{}{}", self.address, path)
     }
 
+    /// The app's own browser (`client`, whose cookie jar its clones share) as a [`TestUser`].
+    fn browser(&self) -> TestUser {
+        TestUser {
+            client: self.client.clone(),
+            base: self.address.clone(),
+        }
+    }
+
     pub async fn get(&self, path: &str) -> reqwest::Response {
-        self.client.get(self.url(path)).send().await.expect("GET")
+        self.browser().open(path).await
     }
 
     pub async fn get_text(&self, path: &str) -> (StatusCode, String) {
-        let r = self.get(path).await;
-        (r.status(), r.text().await.unwrap())
+        self.browser().get_html(path).await
     }
 
     /// GETs `form_page`, takes its CSRF token and POSTs `fields` (plus the token) to `action`.
@@ -262,16 +269,7 @@ impl TestApp {
         action: &str,
         fields: &[(&str, &str)],
     ) -> reqwest::Response {
-        let (_, html) = self.get_text(form_page).await;
-        let token = csrf_token(&html);
-        let mut all: Vec<(&str, &str)> = fields.to_vec();
-        all.push(("csrf_token", &token));
-        self.client
-            .post(self.url(action))
-            .form(&all)
-            .send()
-            .await
-            .expect("POST")
+        self.browser().post_form(form_page, action, fields).await
     }
 
     pub async fn sign_in(&self, email: &str, password: &str) -> reqwest::Response {
