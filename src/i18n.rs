@@ -106,6 +106,65 @@ impl I18n {
     }
 }
 
+/// A sentence to say later, in the reader's language: the catalogue key and its arguments.
+/// What a use case refuses is said this way, so each surface words it in its own language.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Message {
+    pub key: &'static str,
+    pub args: Vec<(&'static str, Arg)>,
+}
+
+/// An argument of a [`Message`]: text as it is, or a catalogue key said in the reader's language
+/// first (a state's or a step's name).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Arg {
+    Text(String),
+    Term(String),
+}
+
+impl Message {
+    pub fn new(key: &'static str) -> Message {
+        Message {
+            key,
+            args: Vec::new(),
+        }
+    }
+
+    pub fn text(mut self, name: &'static str, value: impl ToString) -> Message {
+        self.args.push((name, Arg::Text(value.to_string())));
+        self
+    }
+
+    pub fn term(mut self, name: &'static str, key: impl ToString) -> Message {
+        self.args.push((name, Arg::Term(key.to_string())));
+        self
+    }
+}
+
+/// In English, for logs, the command line and the APIs.
+impl std::fmt::Display for Message {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&I18n::default().say(self))
+    }
+}
+
+impl I18n {
+    /// `m` in this language.
+    pub fn say(&self, m: &Message) -> String {
+        let args: Vec<(&'static str, String)> = m
+            .args
+            .iter()
+            .map(|(name, arg)| match arg {
+                Arg::Text(t) => (*name, t.clone()),
+                Arg::Term(key) => (*name, self.t(key)),
+            })
+            .collect();
+        let borrowed: Vec<(&'static str, &str)> =
+            args.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        self.t_args(m.key, &borrowed)
+    }
+}
+
 /// The best-weighted tag of an `Accept-Language` header that has a catalogue.
 fn from_accept_language(header: &str) -> Option<I18n> {
     let mut tags: Vec<(f32, usize, &str)> = header

@@ -145,7 +145,10 @@ async fn run(command: Command, settings: Settings) -> anyhow::Result<ExitCode> {
                     "closed {m}: {} partners, {} bill lines stored",
                     r.partners, r.lines
                 ),
-                Err(partner_console::app::bills::CloseError::Store(e)) => return Err(e.into()),
+                Err(
+                    e @ (partner_console::app::Error::Store(_)
+                    | partner_console::app::Error::Internal(_)),
+                ) => return Err(e.into()),
                 Err(e) => {
                     eprintln!("refused: {e}");
                     return Ok(ExitCode::from(2));
@@ -173,8 +176,8 @@ async fn run(command: Command, settings: Settings) -> anyhow::Result<ExitCode> {
                         key.public_key, key.private_key, settings.public_url
                     );
                 }
-                Err(operators::CreateUserError::Invalid(msg)) => {
-                    eprintln!("refused: {msg}");
+                Err(e @ partner_console::app::Error::Invalid(_)) => {
+                    eprintln!("refused: {e}");
                     return Ok(ExitCode::from(2));
                 }
                 Err(e) => return Err(e.into()),
@@ -189,12 +192,11 @@ async fn run(command: Command, settings: Settings) -> anyhow::Result<ExitCode> {
             let db = connect_and_migrate(&settings).await?;
             match operators::create_operator(&db, &email, password).await {
                 Ok(_) => println!("operator {email} created"),
-                Err(operators::CreateUserError::Invalid(msg)) => {
-                    eprintln!("refused: {msg}");
-                    return Ok(ExitCode::from(2));
-                }
-                Err(operators::CreateUserError::Taken(e)) => {
-                    eprintln!("refused: a user with the e-mail address {e} already exists");
+                Err(
+                    e @ (partner_console::app::Error::Invalid(_)
+                    | partner_console::app::Error::Conflict(_)),
+                ) => {
+                    eprintln!("refused: {e}");
                     return Ok(ExitCode::from(2));
                 }
                 Err(e) => return Err(e.into()),

@@ -98,9 +98,9 @@ impl Application {
                     .run(self.state.outbox_wake.clone(), stop.clone(), poll),
             )
         });
-        // Offers past their expiry and agreements that ended are also expired at the next
-        // read; the sweep makes it happen when nobody reads. Sessions that can no longer be
-        // used are forgotten on the same timer.
+        // Offers past their expiry and customers whose agreement ended are written down as
+        // expired here, audited as the system's (reads and commands already see a lapsed offer
+        // as expired). Sessions that can no longer be used are forgotten on the same timer.
         let sweeper = self.state.settings.outbox_worker.then(|| {
             let state = self.state.clone();
             tokio::spawn(async move {

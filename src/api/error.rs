@@ -8,8 +8,9 @@ use serde::Serialize;
 use serde_json::json;
 use utoipa::ToSchema;
 
-use crate::app::signup_links::{Field, LinkError, MAX_DAYS, MAX_LABEL_CHARS, MAX_USES};
+use crate::app;
 use crate::credentials::digest;
+use crate::i18n::I18n;
 use crate::store::StoreError;
 
 /// An API failure, answered as JSON in the public API's error shape.
@@ -60,27 +61,27 @@ impl From<StoreError> for ApiError {
     }
 }
 
-impl From<crate::app::api_keys::KeyError> for ApiError {
-    fn from(e: crate::app::api_keys::KeyError) -> Self {
-        use crate::app::api_keys::KeyError;
+/// The one mapping of the application's errors to the public API's statuses and codes, said in
+/// English: a field error names the field as the JSON does.
+impl From<app::Error> for ApiError {
+    fn from(e: app::Error) -> Self {
+        let en = I18n::default();
         match e {
-            KeyError::NotFound => ApiError::NotFound("no API key of yours has this id".into()),
-            KeyError::Name => ApiError::BadRequest(e.to_string()),
-            KeyError::Forbidden(_) => ApiError::Forbidden(e.to_string()),
-            KeyError::Store(s) => s.into(),
-            KeyError::Internal(e) => ApiError::Internal(Some(e.into())),
-        }
-    }
-}
-
-/// A month outside the window is the caller's mistake, said as the vendor's API says it.
-impl From<crate::app::bills::BillError> for ApiError {
-    fn from(e: crate::app::bills::BillError) -> Self {
-        match e {
-            crate::app::bills::BillError::OutOfWindow(m) => ApiError::BadRequest(format!(
-                "billedMonth {m} is not available: bills cover the running month and the six months before it"
-            )),
-            crate::app::bills::BillError::Store(s) => s.into(),
+            app::Error::Invalid(fields) => ApiError::BadRequest(
+                fields
+                    .iter()
+                    .map(|f| format!("{}: {}", f.field, en.say(&f.message)))
+                    .collect::<Vec<_>>()
+                    .join("; "),
+            ),
+            app::Error::NotFound(_) => ApiError::NotFound(e.to_string()),
+            app::Error::WrongKind(_) | app::Error::Forbidden(_) => {
+                ApiError::Forbidden(e.to_string())
+            }
+            app::Error::Conflict(m) => ApiError::Conflict(en.say(&m)),
+            app::Error::Gone(m) => ApiError::NotFound(en.say(&m)),
+            app::Error::Store(s) => s.into(),
+            app::Error::Internal(e) => ApiError::Internal(Some(e.into())),
         }
     }
 }
@@ -191,71 +192,4 @@ pub fn json_error(status: StatusCode, code: &str, error: serde_json::Value) -> H
         msg_prefix: String::new(),
         status: status.as_u16(),
     })
-}
-
-impl From<LinkError> for ApiError {
-    fn from(e: LinkError) -> Self {
-        match e {
-            LinkError::NotMsp => ApiError::Forbidden(e.to_string()),
-            LinkError::NotFound => ApiError::NotFound(e.to_string()),
-            LinkError::Forbidden(_) => ApiError::Forbidden(e.to_string()),
-            LinkError::Invalid(fields) => ApiError::BadRequest(
-                fields
-                    .iter()
-                    .map(|f| match f {
-                        Field::Label => format!("label must be at most {MAX_LABEL_CHARS} characters"),
-                        Field::Days => format!("expiresInDays must be a whole number from 1 to {MAX_DAYS}"),
-                        Field::MaxUses => format!(
-                            "maxUses must be a whole number from 1 to {MAX_USES}, or absent for unlimited"
-                        ),
-                    })
-                    .collect::<Vec<_>>()
-                    .join("; "),
-            ),
-            LinkError::Store(s) => s.into(),
-        }
-    }
-}
-
-impl From<crate::app::offers::OfferError> for ApiError {
-    fn from(e: crate::app::offers::OfferError) -> Self {
-        use crate::app::offers::OfferError;
-        match e {
-            OfferError::NotReseller => ApiError::Forbidden(
-                "private offers are for resellers; an MSP's customers come from signup links"
-                    .into(),
-            ),
-            OfferError::NotFound => {
-                ApiError::NotFound("no private offer of yours has this id".into())
-            }
-            OfferError::Invalid(bad) => {
-                let en = crate::i18n::I18n::default();
-                ApiError::BadRequest(
-                    bad.iter()
-                        .map(|(field, key)| format!("{}: {}", field.name(), en.t(key)))
-                        .collect::<Vec<_>>()
-                        .join("; "),
-                )
-            }
-            OfferError::State(..) | OfferError::Replaced(_) => ApiError::Conflict(e.to_string()),
-            OfferError::Forbidden(_) => ApiError::Forbidden(e.to_string()),
-            OfferError::Store(s) => ApiError::internal(s),
-        }
-    }
-}
-
-impl From<crate::app::authorizations::AuthorizationError> for ApiError {
-    fn from(e: crate::app::authorizations::AuthorizationError) -> Self {
-        use crate::app::authorizations::AuthorizationError as E;
-        match e {
-            E::NotReseller => ApiError::Forbidden(
-                "resale authorizations are for resellers; MSPs have none".into(),
-            ),
-            E::NotFound => {
-                ApiError::NotFound("no resale authorization of yours has this id".into())
-            }
-            E::Store(s) => ApiError::internal(s),
-            other => ApiError::BadRequest(other.to_string()),
-        }
-    }
 }

@@ -17,6 +17,9 @@ pub enum By {
     System,
 }
 
+/// How the console names itself where it acted on its own.
+pub const SYSTEM: &str = "system";
+
 #[derive(Debug, Clone)]
 pub struct Actor {
     pub by: By,
@@ -105,7 +108,7 @@ impl Actor {
         match self.by {
             By::User(_) => String::new(),
             By::ApiKey(key) => format!("API key {key}"),
-            By::System => "system".into(),
+            By::System => SYSTEM.into(),
         }
     }
 

@@ -2,30 +2,17 @@
 //! encrypted digest verifiers are kept), and revoked at once. Owners and admins do it in the
 //! console; the first key comes with the owner's activation.
 
+use super::error::{Error, Result, Thing};
 use crate::domain::AuditAction;
 use chrono::{DateTime, Utc};
 
 use super::{Actor, Ctx};
 use crate::credentials::api_keys::{IssuedKey, KeyVault};
+use crate::store::Tx;
 use crate::store::api_keys::{self, ApiKeyRow, NewApiKey};
 use crate::store::partners::{self, Partner};
-use crate::store::{StoreError, Tx};
 
 pub const MAX_NAME_CHARS: usize = 60;
-
-#[derive(Debug, thiserror::Error)]
-pub enum KeyError {
-    #[error("a key's name is 1 to {MAX_NAME_CHARS} characters")]
-    Name,
-    #[error("no such API key")]
-    NotFound,
-    #[error(transparent)]
-    Forbidden(#[from] crate::app::Forbidden),
-    #[error(transparent)]
-    Store(#[from] StoreError),
-    #[error(transparent)]
-    Internal(#[from] anyhow::Error),
-}
 
 /// A new key (its private half is in `key`, shown once) and its partner.
 pub struct Created {
@@ -34,42 +21,37 @@ pub struct Created {
 }
 
 /// Issues a key named `name` for the actor's partner, audited.
-pub async fn create(
-    ctx: Ctx<'_>,
-    vault: &KeyVault,
-    actor: &Actor,
-    name: &str,
-) -> Result<Created, KeyError> {
+pub async fn create(ctx: Ctx<'_>, vault: &KeyVault, actor: &Actor, name: &str) -> Result<Created> {
     actor.require(crate::domain::Action::ManageApiKeys)?;
     let name = name.trim();
     if name.is_empty() || name.chars().count() > MAX_NAME_CHARS {
-        return Err(KeyError::Name);
+        return Err(Error::invalid("name", "error-key-name"));
     }
-    let partner_id = actor.partner_id.ok_or(KeyError::NotFound)?;
+    let partner_id = actor.partner_id.ok_or(Error::NotFound(Thing::ApiKey))?;
     let mut tx = ctx.db.begin().await?;
     let partner = partners::find_by_id(&mut tx, partner_id)
         .await?
-        .ok_or(KeyError::NotFound)?;
+        .ok_or(Error::NotFound(Thing::ApiKey))?;
     let key = issue(&mut tx, vault, partner_id, name, actor, ctx.now).await?;
     tx.commit().await?;
     Ok(Created { key, partner })
 }
 
 /// The actor's partner's keys, newest first, revoked ones included.
-pub async fn list(ctx: Ctx<'_>, actor: &Actor) -> Result<Vec<ApiKeyRow>, KeyError> {
+pub async fn list(ctx: Ctx<'_>, actor: &Actor) -> Result<Vec<ApiKeyRow>> {
     actor.require(crate::domain::Action::ManageApiKeys)?;
-    let partner_id = actor.partner_id.ok_or(KeyError::NotFound)?;
+    let partner_id = actor.partner_id.ok_or(Error::NotFound(Thing::ApiKey))?;
     let mut c = ctx.db.acquire().await?;
     Ok(api_keys::list(&mut c, partner_id).await?)
 }
 
 /// One of the actor's partner's keys.
-pub async fn find(ctx: Ctx<'_>, actor: &Actor, key_id: i64) -> Result<ApiKeyRow, KeyError> {
-    let partner_id = actor.partner_id.ok_or(KeyError::NotFound)?;
+pub async fn find(ctx: Ctx<'_>, actor: &Actor, key_id: i64) -> Result<ApiKeyRow> {
+    let partner_id = actor.partner_id.ok_or(Error::NotFound(Thing::ApiKey))?;
     let mut c = ctx.db.acquire().await?;
     api_keys::find(&mut c, partner_id, key_id)
         .await?
-        .ok_or(KeyError::NotFound)
+        .ok_or(Error::NotFound(Thing::ApiKey))
 }
 
 /// Issues a key for `partner_id` in `tx`, stores its encrypted verifiers and audits it; the
@@ -81,7 +63,7 @@ pub async fn issue(
     name: &str,
     actor: &Actor,
     now: DateTime<Utc>,
-) -> Result<IssuedKey, KeyError> {
+) -> Result<IssuedKey> {
     let key = vault.issue()?;
     let new = NewApiKey {
         partner_id,
@@ -106,13 +88,13 @@ pub async fn issue(
 
 /// Revokes a key of the actor's partner: from now on it gets 401. Revoking twice changes
 /// nothing and is audited once.
-pub async fn revoke(ctx: Ctx<'_>, actor: &Actor, key_id: i64) -> Result<ApiKeyRow, KeyError> {
+pub async fn revoke(ctx: Ctx<'_>, actor: &Actor, key_id: i64) -> Result<ApiKeyRow> {
     actor.require(crate::domain::Action::ManageApiKeys)?;
-    let partner_id = actor.partner_id.ok_or(KeyError::NotFound)?;
+    let partner_id = actor.partner_id.ok_or(Error::NotFound(Thing::ApiKey))?;
     let mut tx = ctx.db.begin().await?;
     let key = api_keys::find(&mut tx, partner_id, key_id)
         .await?
-        .ok_or(KeyError::NotFound)?;
+        .ok_or(Error::NotFound(Thing::ApiKey))?;
     if api_keys::revoke(&mut tx, partner_id, key.key_id, ctx.now).await? {
         let detail = format!("{} ({})", key.name, key.public_key);
         actor

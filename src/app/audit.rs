@@ -1,18 +1,11 @@
 //! Reading the audit log (issue 15; SPEC 7): operators read every partner's events, a partner's
 //! owners and admins their own partner's, with the same filters and keyset paging.
 
-use super::{Actor, Forbidden};
+use super::Actor;
+use super::error::Result;
 use crate::domain::Action;
+use crate::store::Db;
 use crate::store::audit::{self, AuditFilter, AuditRow};
-use crate::store::{Db, StoreError};
-
-#[derive(Debug, thiserror::Error)]
-pub enum AuditError {
-    #[error(transparent)]
-    Forbidden(#[from] Forbidden),
-    #[error(transparent)]
-    Store(#[from] StoreError),
-}
 
 /// One page of the events the actor may read, newest first, after `before`.
 pub async fn page(
@@ -21,7 +14,7 @@ pub async fn page(
     filter: AuditFilter<'_>,
     before: Option<i64>,
     limit: i64,
-) -> Result<Vec<AuditRow>, AuditError> {
+) -> Result<Vec<AuditRow>> {
     let filter = match actor.partner_id {
         // A partner's member reads its own partner's events only.
         Some(partner_id) => {

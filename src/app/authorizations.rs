@@ -2,6 +2,7 @@
 //! drafts, activate and restrict them; the reseller reads its own. Nothing here calls AWS: the
 //! console keeps the record of what was granted in AWS Marketplace.
 
+use super::error::{Error, FieldError, Message, Result, Thing};
 use crate::domain::AuditAction;
 use chrono::NaiveDate;
 
@@ -48,21 +49,22 @@ pub enum AuthorizationField {
     Eula,
 }
 
-#[derive(Debug, thiserror::Error)]
-pub enum AuthorizationError {
-    #[error("resale authorizations are for resellers")]
-    NotReseller,
-    #[error("no such resale authorization")]
-    NotFound,
-    #[error("fields out of range: {0:?}")]
-    Invalid(Vec<AuthorizationField>),
-    /// Only a draft's terms may change.
-    #[error("the authorization is {0}: only a draft can be edited")]
-    NotDraft(AuthorizationState),
-    #[error("the authorization is {0} and cannot be {1}")]
-    Transition(AuthorizationState, &'static str),
-    #[error(transparent)]
-    Store(#[from] StoreError),
+impl AuthorizationField {
+    /// The field as the operator's form names it, with what is wrong with it.
+    fn error(self) -> FieldError {
+        use AuthorizationField as F;
+        let (field, key) = match self {
+            F::Partner => ("partner", "error-authorization-partner"),
+            F::Product => ("product", "error-authorization-product"),
+            F::Wholesale => ("wholesale", "error-authorization-wholesale"),
+            F::AvailableUntil => ("available_until", "error-authorization-until"),
+            F::Buyers => ("buyers", "error-authorization-buyers"),
+            F::MaxOffers => ("max_offers", "error-authorization-max-offers"),
+            F::Durations => ("durations", "error-authorization-durations"),
+            F::Eula => ("eula_url", "error-authorization-eula"),
+        };
+        FieldError::new(field, key)
+    }
 }
 
 /// Terms checked and in the store's form.
@@ -73,7 +75,7 @@ struct Checked {
 }
 
 impl AuthorizationRequest {
-    fn check(&self, today: NaiveDate) -> Result<Checked, AuthorizationError> {
+    fn check(&self, today: NaiveDate) -> Result<Checked> {
         use AuthorizationField as F;
         let mut bad = Vec::new();
         let product = self.product.trim();
@@ -115,7 +117,9 @@ impl AuthorizationRequest {
                 durations: join_list(&d),
                 available_until: until,
             }),
-            _ => Err(AuthorizationError::Invalid(bad)),
+            _ => Err(Error::Invalid(
+                bad.into_iter().map(AuthorizationField::error).collect(),
+            )),
         }
     }
 
@@ -133,13 +137,11 @@ impl AuthorizationRequest {
     }
 }
 
-async fn reseller(c: &mut impl Conn, partner_id: i64) -> Result<Partner, AuthorizationError> {
+async fn reseller(c: &mut impl Conn, partner_id: i64) -> Result<Partner> {
     match partners::find_by_id(c, partner_id).await? {
         Some(p) if !p.is_msp() => Ok(p),
-        Some(_) => Err(AuthorizationError::NotReseller),
-        None => Err(AuthorizationError::Invalid(vec![
-            AuthorizationField::Partner,
-        ])),
+        Some(_) => Err(Error::WrongKind(Thing::Authorization)),
+        None => Err(Error::NotFound(Thing::Partner)),
     }
 }
 
@@ -149,14 +151,12 @@ pub async fn create(
     actor: &Actor,
     partner_id: i64,
     req: &AuthorizationRequest,
-) -> Result<Authorization, AuthorizationError> {
+) -> Result<Authorization> {
     let checked = req.check(ctx.now.date_naive());
     let mut tx = ctx.db.begin().await?;
     let p = match reseller(&mut tx, partner_id).await {
-        Err(AuthorizationError::NotReseller) => {
-            return Err(AuthorizationError::Invalid(vec![
-                AuthorizationField::Partner,
-            ]));
+        Err(Error::WrongKind(_) | Error::NotFound(_)) => {
+            return Err(Error::Invalid(vec![AuthorizationField::Partner.error()]));
         }
         other => other?,
     };
@@ -195,17 +195,17 @@ pub async fn update(
     actor: &Actor,
     id: i64,
     req: &AuthorizationRequest,
-) -> Result<Authorization, AuthorizationError> {
+) -> Result<Authorization> {
     let mut tx = ctx.db.begin().await?;
     let a = authorizations::find(&mut tx, None, id)
         .await?
-        .ok_or(AuthorizationError::NotFound)?;
+        .ok_or(Error::NotFound(Thing::Authorization))?;
     if a.state != AuthorizationState::Draft {
-        return Err(AuthorizationError::NotDraft(a.state));
+        return Err(not_draft(a.state));
     }
     let checked = req.check(ctx.now.date_naive())?;
     if !authorizations::update_draft(&mut tx, id, &req.terms(&checked), ctx.now).await? {
-        return Err(AuthorizationError::NotDraft(a.state));
+        return Err(not_draft(a.state));
     }
     actor
         .audit_on(
@@ -262,20 +262,19 @@ impl Move {
     }
 }
 
-pub async fn change_state(
-    ctx: Ctx<'_>,
-    actor: &Actor,
-    id: i64,
-    m: Move,
-) -> Result<Authorization, AuthorizationError> {
+pub async fn change_state(ctx: Ctx<'_>, actor: &Actor, id: i64, m: Move) -> Result<Authorization> {
     let mut tx = ctx.db.begin().await?;
     let a = authorizations::find(&mut tx, None, id)
         .await?
-        .ok_or(AuthorizationError::NotFound)?;
+        .ok_or(Error::NotFound(Thing::Authorization))?;
     if !m.from().contains(&a.state)
         || !authorizations::set_state(&mut tx, id, a.state, m.to(), ctx.now).await?
     {
-        return Err(AuthorizationError::Transition(a.state, m.verb()));
+        return Err(Error::Conflict(
+            Message::new("flash-authorization-transition")
+                .text("state", a.state)
+                .text("change", m.verb()),
+        ));
     }
     actor
         .audit_on(
@@ -298,33 +297,29 @@ pub async fn list_all(
     db: &Db,
     partner_id: Option<i64>,
     state: Option<AuthorizationState>,
-) -> Result<Vec<Authorization>, AuthorizationError> {
+) -> Result<Vec<Authorization>> {
     let mut c = db.acquire().await?;
     Ok(authorizations::list(&mut c, partner_id, state).await?)
 }
 
-pub async fn find_any(db: &Db, id: i64) -> Result<Authorization, AuthorizationError> {
+pub async fn find_any(db: &Db, id: i64) -> Result<Authorization> {
     let mut c = db.acquire().await?;
     authorizations::find(&mut c, None, id)
         .await?
-        .ok_or(AuthorizationError::NotFound)
+        .ok_or(Error::NotFound(Thing::Authorization))
 }
 
 /// The actor's partner, which must be a reseller.
-pub(super) async fn own_reseller(
-    c: &mut impl Conn,
-    actor: &Actor,
-) -> Result<Partner, AuthorizationError> {
-    let id = actor.partner_id.ok_or(AuthorizationError::NotReseller)?;
-    match reseller(c, id).await {
-        Err(AuthorizationError::Invalid(_)) => Err(AuthorizationError::NotFound),
-        other => other,
-    }
+pub(super) async fn own_reseller(c: &mut impl Conn, actor: &Actor) -> Result<Partner> {
+    let id = actor
+        .partner_id
+        .ok_or(Error::WrongKind(Thing::Authorization))?;
+    reseller(c, id).await
 }
 
 /// The authorizations the actor's reseller holds, drafts left out: a draft is the vendor's
 /// work in progress.
-pub async fn held(db: &Db, actor: &Actor) -> Result<Vec<Authorization>, AuthorizationError> {
+pub async fn held(db: &Db, actor: &Actor) -> Result<Vec<Authorization>> {
     let mut c = db.acquire().await?;
     let p = own_reseller(&mut c, actor).await?;
     Ok(authorizations::list(&mut c, Some(p.partner_id), None)
@@ -335,15 +330,16 @@ pub async fn held(db: &Db, actor: &Actor) -> Result<Vec<Authorization>, Authoriz
 }
 
 /// One authorization the actor's reseller holds.
-pub async fn held_one(
-    db: &Db,
-    actor: &Actor,
-    id: i64,
-) -> Result<Authorization, AuthorizationError> {
+pub async fn held_one(db: &Db, actor: &Actor, id: i64) -> Result<Authorization> {
     let mut c = db.acquire().await?;
     let p = own_reseller(&mut c, actor).await?;
     authorizations::find(&mut c, Some(p.partner_id), id)
         .await?
         .filter(|a| a.state != AuthorizationState::Draft)
-        .ok_or(AuthorizationError::NotFound)
+        .ok_or(Error::NotFound(Thing::Authorization))
+}
+
+/// Only a draft's terms may change.
+fn not_draft(state: AuthorizationState) -> Error {
+    Error::Conflict(Message::new("flash-authorization-not-draft").text("state", state))
 }

@@ -6,23 +6,24 @@ use std::sync::Arc;
 
 use chrono::NaiveDate;
 
+use super::error::{Error, FieldError, Message, Result};
 use crate::billing::bill::{
     self, BaseLine, BillLine, Credit, CreditUse, Discount, DiscountKind, Scope, Totals,
 };
 use crate::billing::month::Month;
 use crate::billing::resale::{Resale, Terms};
 use crate::store::grants::{self, CreditRow, DiscountRow};
-use crate::store::{Db, StoreError, agreements, closed, customers, usage};
+use crate::store::{Db, agreements, closed, customers, usage};
 
 /// How far back credits are replayed to know what is left of them.
 const CREDIT_REPLAY_MONTHS: i32 = 24;
 
-#[derive(Debug, thiserror::Error)]
-pub enum BillError {
-    #[error("{0} is outside the months that can be billed")]
-    OutOfWindow(Month),
-    #[error(transparent)]
-    Store(#[from] StoreError),
+/// A month outside the window: the running month and the six before it.
+pub fn out_of_window(month: Month) -> Error {
+    Error::Invalid(vec![FieldError {
+        field: "billedMonth",
+        message: Message::new("error-month-not-billable").text("month", month),
+    }])
 }
 
 #[derive(Debug, Clone)]
@@ -158,10 +159,10 @@ pub async fn partner_bill(
     partner_id: i64,
     month: Month,
     today: NaiveDate,
-) -> Result<PartnerBill, BillError> {
+) -> Result<PartnerBill> {
     let current = Month::of(today);
     if !month.in_window(current) {
-        return Err(BillError::OutOfWindow(month));
+        return Err(out_of_window(month));
     }
     let mut bill = None;
     replay(db, partner_id, month, month, today, |m, b| {
@@ -170,7 +171,7 @@ pub async fn partner_bill(
         }
     })
     .await?;
-    bill.ok_or(BillError::OutOfWindow(month))
+    bill.ok_or_else(|| out_of_window(month))
 }
 
 /// What each month of the window (the running month and six before it), oldest first, owes:
@@ -180,7 +181,7 @@ pub async fn window_totals(
     db: &Db,
     partner_id: i64,
     today: NaiveDate,
-) -> Result<Vec<(Month, Totals)>, BillError> {
+) -> Result<Vec<(Month, Totals)>> {
     let current = Month::of(today);
     let first = current.plus(-crate::billing::month::WINDOW_MONTHS);
     let mut out = Vec::new();
@@ -204,7 +205,7 @@ async fn replay(
     until: Month,
     today: NaiveDate,
     mut visit: impl FnMut(Month, PartnerBill),
-) -> Result<(), BillError> {
+) -> Result<()> {
     let current = Month::of(today);
     let mut c = db.acquire().await?;
     let discount_rows = grants::discounts(&mut c, partner_id).await?;
@@ -320,18 +321,6 @@ async fn replay(
     Ok(())
 }
 
-#[derive(Debug, thiserror::Error)]
-pub enum CloseError {
-    #[error("{0} is not over yet")]
-    NotOver(Month),
-    #[error("{0} is outside the months that can be billed")]
-    OutOfWindow(Month),
-    #[error("{0} is closed already")]
-    AlreadyClosed(Month),
-    #[error(transparent)]
-    Store(#[from] StoreError),
-}
-
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct CloseReport {
     pub partners: usize,
@@ -346,35 +335,32 @@ pub async fn close_month(
     month: Month,
     today: NaiveDate,
     now: chrono::DateTime<chrono::Utc>,
-) -> Result<CloseReport, CloseError> {
+) -> Result<CloseReport> {
     let current = Month::of(today);
     if month >= current {
-        return Err(CloseError::NotOver(month));
+        return Err(Error::Conflict(
+            Message::new("error-close-not-over").text("month", month),
+        ));
     }
     if !month.in_window(current) {
-        return Err(CloseError::OutOfWindow(month));
+        return Err(out_of_window(month));
     }
     let m = month.to_string();
     let partners = {
         let mut c = db.acquire().await?;
         if usage::is_closed(&mut c, &m).await? {
-            return Err(CloseError::AlreadyClosed(month));
+            return Err(already_closed(month));
         }
         closed::partner_ids(&mut c).await?
     };
     let mut bills = Vec::new();
     for p in &partners {
-        let bill = partner_bill(db, *p, month, today)
-            .await
-            .map_err(|e| match e {
-                BillError::OutOfWindow(m) => CloseError::OutOfWindow(m),
-                BillError::Store(s) => CloseError::Store(s),
-            })?;
+        let bill = partner_bill(db, *p, month, today).await?;
         bills.push((*p, bill));
     }
     let mut tx = db.begin().await?;
     if !closed::claim(&mut tx, &m, now).await? {
-        return Err(CloseError::AlreadyClosed(month));
+        return Err(already_closed(month));
     }
     let mut lines = 0;
     for (p, bill) in &bills {
@@ -391,4 +377,8 @@ pub async fn close_month(
         partners: partners.len(),
         lines,
     })
+}
+
+fn already_closed(month: Month) -> Error {
+    Error::Conflict(Message::new("error-close-already").text("month", month))
 }

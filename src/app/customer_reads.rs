@@ -2,6 +2,7 @@
 //! customer with its agreements, the counts by state and the newest signups, and every customer
 //! of a filter for the export. Always scoped by the actor's partner.
 
+use super::error::Result;
 use super::{Actor, Ctx};
 use crate::domain::{Action, CustomerState};
 use crate::store::agreements::{self, AgreementRow};
@@ -94,7 +95,7 @@ pub async fn export(
     actor: &Actor,
     f: Filter<'_>,
     mut each: impl FnMut(&[Customer]) -> anyhow::Result<()>,
-) -> Result<(), ExportError> {
+) -> Result<()> {
     actor.require(Action::ExportCustomers)?;
     let partner_id = partner_of(actor)?;
     let mut c = ctx.db.acquire().await?;
@@ -107,16 +108,6 @@ pub async fn export(
             _ => return Ok(()),
         }
     }
-}
-
-#[derive(Debug, thiserror::Error)]
-pub enum ExportError {
-    #[error(transparent)]
-    Forbidden(#[from] super::Forbidden),
-    #[error(transparent)]
-    Store(#[from] StoreError),
-    #[error(transparent)]
-    Internal(#[from] anyhow::Error),
 }
 
 /// The actor's customer `org_id` with its agreements, oldest first.

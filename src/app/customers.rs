@@ -1,6 +1,7 @@
 //! Customer signup through a partner's link (SPEC 2.5), free of HTTP: claim a use of the link,
 //! create the organization as `pending`, mail the confirmation; confirming makes it `active`.
 
+use super::error::{Error, FieldError, Message, Result, Thing};
 use crate::domain::AuditAction;
 use chrono::{DateTime, Duration, Utc};
 
@@ -15,18 +16,6 @@ use crate::store::{StoreError, Tx, partners, throttle};
 use crate::tokens::{hash_token, random_token};
 
 pub const CONFIRM_HOURS: i64 = 72;
-
-#[derive(Debug, thiserror::Error)]
-pub enum SignupError {
-    #[error("the link can no longer be used")]
-    LinkGone(LinkState),
-    #[error("this e-mail already has an organization with this partner")]
-    EmailTaken,
-    #[error(transparent)]
-    Store(#[from] StoreError),
-    #[error(transparent)]
-    Internal(#[from] anyhow::Error),
-}
 
 /// A new organization id: 19 random digits, so neighbours tell nothing about each other, below
 /// 2^63 because the MSP API writes it as a JSON integer (`customerID`).
@@ -48,7 +37,7 @@ pub async fn sign_up(
     link: &SignupLink,
     s: Signup<'_>,
     i18n: &I18n,
-) -> Result<i64, SignupError> {
+) -> Result<i64> {
     let mut tx = ctx.db.begin().await?;
     let id = sign_up_in(&mut tx, partner, link, s, ctx.public_url, i18n, ctx.now).await?;
     ctx.commit_and_send(tx).await?;
@@ -63,13 +52,13 @@ async fn sign_up_in(
     public_url: &str,
     i18n: &I18n,
     now: DateTime<Utc>,
-) -> Result<i64, SignupError> {
+) -> Result<i64> {
     if !signup_links::claim_use(tx, link.link_id, now).await? {
         let state = match link.state(now) {
             LinkState::Active => LinkState::UsedUp,
             other => other,
         };
-        return Err(SignupError::LinkGone(state));
+        return Err(Error::gone(state.gone_key()));
     }
     if let Some(existing) =
         customers::find_by_email(tx, partner.partner_id, s.email.as_str()).await?
@@ -79,7 +68,7 @@ async fn sign_up_in(
                 .await?
                 .is_none_or(|d| d <= now);
         if !lapsed {
-            return Err(SignupError::EmailTaken);
+            return Err(email_taken(partner));
         }
         customers::delete_lapsed(tx, existing.customer_id).await?;
     }
@@ -96,7 +85,7 @@ async fn sign_up_in(
         aws_account: None,
     };
     let customer_id = match customers::insert(tx, new, now).await {
-        Err(StoreError::Conflict(_)) => return Err(SignupError::EmailTaken),
+        Err(StoreError::Conflict(_)) => return Err(email_taken(partner)),
         other => other?,
     };
     let token = random_token();
@@ -113,48 +102,27 @@ async fn sign_up_in(
     Ok(customer_id)
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ConfirmError {
-    Used,
-    Expired,
-    Unknown,
-}
-
 /// Uses a confirmation token: the organization becomes active from now.
-pub async fn confirm(ctx: Ctx<'_>, token: &str) -> Result<Result<i64, ConfirmError>, StoreError> {
+pub async fn confirm(ctx: Ctx<'_>, token: &str) -> Result<i64> {
     let mut tx = ctx.db.begin().await?;
     let result = confirm_in(&mut tx, token, ctx.now).await?;
     tx.commit().await?;
     Ok(result)
 }
 
-async fn confirm_in(
-    tx: &mut Tx,
-    token: &str,
-    now: DateTime<Utc>,
-) -> Result<Result<i64, ConfirmError>, StoreError> {
+async fn confirm_in(tx: &mut Tx, token: &str, now: DateTime<Utc>) -> Result<i64> {
     let hash = hash_token(token);
     match customers::use_token(tx, &hash, now).await? {
         Some(customer_id) => {
             customers::activate(tx, customer_id, now).await?;
-            Ok(Ok(customer_id))
+            Ok(customer_id)
         }
-        None => Ok(Err(match customers::token(tx, &hash).await? {
-            None => ConfirmError::Unknown,
-            Some(t) if t.used_at.is_some() => ConfirmError::Used,
-            Some(_) => ConfirmError::Expired,
-        })),
+        None => Err(match customers::token(tx, &hash).await? {
+            None => Error::NotFound(Thing::EmailLink),
+            Some(t) if t.used_at.is_some() => Error::gone("error-confirm-used"),
+            Some(_) => Error::gone("error-confirm-expired"),
+        }),
     }
-}
-
-#[derive(Debug, thiserror::Error)]
-pub enum ChangeError {
-    #[error("no such customer")]
-    NotFound,
-    #[error(transparent)]
-    Forbidden(#[from] crate::app::Forbidden),
-    #[error(transparent)]
-    Store(#[from] StoreError),
 }
 
 /// Moves a customer of `partner_id` from `from` to `to`, audited as `customer_{to}`: a partner
@@ -166,12 +134,12 @@ pub async fn change_state(
     partner_id: i64,
     org_id: &str,
     (from, to): (CustomerState, CustomerState),
-) -> Result<customers::Customer, ChangeError> {
+) -> Result<customers::Customer> {
     actor.require(crate::domain::Action::ManageCustomers)?;
     let mut tx = ctx.db.begin().await?;
     let c = customers::find_by_org_id(&mut tx, partner_id, org_id)
         .await?
-        .ok_or(ChangeError::NotFound)?;
+        .ok_or(Error::NotFound(Thing::Customer))?;
     if c.state == from {
         let ended = (to == CustomerState::Expired).then_some(ctx.now);
         customers::set_state(&mut tx, partner_id, c.customer_id, to, ended).await?;
@@ -229,6 +197,13 @@ pub async fn find(ctx: Ctx<'_>, customer_id: i64) -> Result<customers::Customer,
     customers::find_by_id(&mut c, customer_id)
         .await?
         .ok_or(StoreError::NotFound)
+}
+
+fn email_taken(partner: &Partner) -> Error {
+    Error::Invalid(vec![FieldError {
+        field: "email",
+        message: Message::new("error-signup-email-taken").text("partner", &partner.name),
+    }])
 }
 
 #[cfg(test)]

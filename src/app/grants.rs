@@ -4,19 +4,12 @@
 use crate::domain::AuditAction;
 use chrono::NaiveDate;
 
+use super::error::{Error, Result, Thing};
 use super::{Actor, Ctx};
 use crate::billing::money::Cents;
 use crate::billing::month::Month;
 use crate::store::grants::{self, CreditRow, DiscountRow, NewCredit, NewDiscount};
 use crate::store::{StoreError, partners};
-
-#[derive(Debug, thiserror::Error)]
-pub enum GrantError {
-    #[error("no such partner")]
-    NotFound,
-    #[error(transparent)]
-    Store(#[from] StoreError),
-}
 
 /// What a discount takes off: a rate in basis points, or a fixed amount in cents a month.
 #[derive(Debug, Clone, Copy)]
@@ -37,15 +30,11 @@ pub struct DiscountGrant<'a> {
     pub note: &'a str,
 }
 
-pub async fn grant_discount(
-    ctx: Ctx<'_>,
-    actor: &Actor,
-    d: DiscountGrant<'_>,
-) -> Result<i64, GrantError> {
+pub async fn grant_discount(ctx: Ctx<'_>, actor: &Actor, d: DiscountGrant<'_>) -> Result<i64> {
     let mut tx = ctx.db.begin().await?;
     partners::find_by_id(&mut tx, d.partner_id)
         .await?
-        .ok_or(GrantError::NotFound)?;
+        .ok_or(Error::NotFound(Thing::Partner))?;
     let (start, end) = (d.start.to_string(), d.end.map(|e| e.to_string()));
     let (rate_bps, amount) = match d.off {
         Off::Rate(bps) => (Some(bps), None),
@@ -92,15 +81,11 @@ pub struct CreditGrant<'a> {
     pub note: &'a str,
 }
 
-pub async fn grant_credit(
-    ctx: Ctx<'_>,
-    actor: &Actor,
-    c: CreditGrant<'_>,
-) -> Result<i64, GrantError> {
+pub async fn grant_credit(ctx: Ctx<'_>, actor: &Actor, c: CreditGrant<'_>) -> Result<i64> {
     let mut tx = ctx.db.begin().await?;
     partners::find_by_id(&mut tx, c.partner_id)
         .await?
-        .ok_or(GrantError::NotFound)?;
+        .ok_or(Error::NotFound(Thing::Partner))?;
     let new = NewCredit {
         partner_id: c.partner_id,
         customer_id: c.customer_id,
@@ -132,10 +117,7 @@ pub async fn grant_credit(
 
 /// The credits granted to the actor's partner or its customers, each with what is left of it
 /// after the bills up to the running month: what the Credits page and both APIs list.
-pub async fn credits_left(
-    ctx: Ctx<'_>,
-    actor: &Actor,
-) -> Result<Vec<(CreditRow, i64)>, super::bills::BillError> {
+pub async fn credits_left(ctx: Ctx<'_>, actor: &Actor) -> Result<Vec<(CreditRow, i64)>> {
     let partner_id = actor.partner_id.ok_or(StoreError::NotFound)?;
     let today = ctx.now.date_naive();
     let bill = super::bills::partner_bill(ctx.db, partner_id, Month::of(today), today).await?;

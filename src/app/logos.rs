@@ -2,6 +2,7 @@
 //! and stored; the application form keeps one across a re-rendered form by its upload key, and
 //! the Branding page replaces one, audited.
 
+use super::error::Result;
 use super::{Actor, Ctx};
 use crate::domain::AuditAction;
 use crate::domain::{DomainError, SvgLogo};
@@ -68,14 +69,6 @@ pub async fn take(
     }
 }
 
-#[derive(Debug, thiserror::Error)]
-pub enum ReplaceError {
-    #[error(transparent)]
-    Forbidden(#[from] crate::app::Forbidden),
-    #[error(transparent)]
-    Store(#[from] crate::store::StoreError),
-}
-
 /// Replaces the actor's partner's light or dark logo with `upload`, audited; a refused upload
 /// changes nothing.
 pub async fn replace(
@@ -83,7 +76,7 @@ pub async fn replace(
     actor: &Actor,
     dark: bool,
     upload: &Upload,
-) -> Result<LogoField, ReplaceError> {
+) -> Result<LogoField> {
     actor.require(crate::domain::Action::ManageLinks)?;
     let Some(partner_id) = actor.partner_id else {
         return Ok(LogoField::Refused("error-logo-required"));

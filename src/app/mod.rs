@@ -1,11 +1,10 @@
-//! The application layer: one module per use case. A use case takes the store, the [`Actor`]
-//! and parsed input, owns its transaction, its audit row and (where it mails) the outbox wake, and
-//! returns domain results; the pages (`web`) and the APIs (`api`) only parse, call it and render.
-//! It reaches down (`store`, `billing`, `domain`, `mail`, `credentials`, `paths`), never up into
-//! `web` or `api`: `crate::architecture` checks it.
-//!
-//! Being reshaped use case by use case: `signup_links` owns its transaction and audit row; the
-//! others still take a transaction from their caller (moved here from the crate's root).
+//! The application layer: one module per use case. A use case, reads included, takes the
+//! context ([`Ctx`]: the store, the instant, the public URL), the [`Actor`] and parsed input; it
+//! owns its transaction, its audit row and (where it mails) the outbox wake, and returns domain
+//! results or the one [`Error`], which says what is refused in the application's terms. The
+//! pages (`web`) and the APIs (`api`) only parse, call it and render; each maps [`Error`] once.
+//! It reaches down (`store`, `billing`, `domain`, `mail`, `credentials`, `i18n`, `paths`), never
+//! up into `web` or `api`: `crate::architecture` checks it.
 
 pub mod actor;
 pub mod api_keys;
@@ -16,6 +15,7 @@ pub mod bills;
 pub mod customer_reads;
 pub mod customers;
 pub mod email_links;
+pub mod error;
 pub mod grants;
 pub mod logos;
 pub mod offers;
@@ -32,6 +32,7 @@ pub mod team;
 pub mod usage;
 
 pub use actor::{Actor, Forbidden};
+pub use error::{Error, FieldError, Thing};
 
 use chrono::{DateTime, Utc};
 use tokio::sync::Notify;

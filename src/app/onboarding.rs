@@ -3,10 +3,11 @@
 //! own their transaction and send their mail; the key and the activation mail of `activation`
 //! run in the caller's.
 
+use super::error::{Error, FieldError, Message, Result, Thing};
 use crate::domain::AuditAction;
 use chrono::{DateTime, Duration, Utc};
 
-use crate::app::api_keys::{self, KeyError};
+use crate::app::api_keys;
 use crate::app::{Actor, Ctx};
 use crate::credentials::api_keys::{IssuedKey, KeyVault};
 use crate::domain::{ApplicationState, Email, Role};
@@ -15,27 +16,12 @@ use crate::mail;
 use crate::paths as routes;
 use crate::store::applications::{self, Application};
 use crate::store::partners::{self, NewPartner, Partner};
-use crate::store::tokens::TokenState;
 use crate::store::users::{self, Membership};
 use crate::store::{StoreError, Tx, tokens};
 use crate::tokens::{hash_token, random_token};
 
-pub const ACTIVATION_PURPOSE: &str = "activation";
+pub use super::email_links::ACTIVATION_PURPOSE;
 pub const ACTIVATION_HOURS: i64 = 72;
-
-#[derive(Debug, thiserror::Error)]
-pub enum ReviewError {
-    #[error("no such application or partner")]
-    NotFound,
-    #[error("application already decided")]
-    AlreadyDecided,
-    #[error("the contact e-mail already belongs to a user")]
-    EmailTaken,
-    #[error(transparent)]
-    Store(#[from] StoreError),
-    #[error(transparent)]
-    Internal(#[from] anyhow::Error),
-}
 
 pub struct Approved {
     pub partner_id: i64,
@@ -49,7 +35,7 @@ pub async fn approve(
     application_id: i64,
     actor: &Actor,
     i18n: &I18n,
-) -> Result<Approved, ReviewError> {
+) -> Result<Approved> {
     let mut tx = ctx.db.begin().await?;
     let done = approve_in(
         &mut tx,
@@ -71,11 +57,11 @@ async fn approve_in(
     public_url: &str,
     i18n: &I18n,
     now: DateTime<Utc>,
-) -> Result<Approved, ReviewError> {
+) -> Result<Approved> {
     let app = pending(tx, application_id).await?;
-    let email = Email::parse(&app.contact_email).map_err(|_| ReviewError::EmailTaken)?;
+    let email = Email::parse(&app.contact_email).map_err(|_| email_taken(&app.contact_email))?;
     if users::find_by_email(tx, &email).await?.is_some() {
-        return Err(ReviewError::EmailTaken);
+        return Err(email_taken(&app.contact_email));
     }
     let kind = app.kind;
     let new = NewPartner {
@@ -92,7 +78,7 @@ async fn approve_in(
         role: Role::Owner,
     };
     let owner = match users::insert(tx, &email, "", None, membership, now).await {
-        Err(StoreError::Conflict(_)) => return Err(ReviewError::EmailTaken),
+        Err(StoreError::Conflict(_)) => return Err(email_taken(&app.contact_email)),
         other => other?,
     };
     if !applications::decide(
@@ -106,7 +92,7 @@ async fn approve_in(
     )
     .await?
     {
-        return Err(ReviewError::AlreadyDecided);
+        return Err(Error::conflict("flash-already-decided"));
     }
     send_activation(
         tx,
@@ -138,7 +124,7 @@ pub async fn reject(
     reason: &str,
     actor: &Actor,
     i18n: &I18n,
-) -> Result<(), ReviewError> {
+) -> Result<()> {
     let mut tx = ctx.db.begin().await?;
     reject_in(&mut tx, application_id, reason, actor, i18n, ctx.now).await?;
     ctx.commit_and_send(tx).await?;
@@ -152,7 +138,7 @@ async fn reject_in(
     actor: &Actor,
     i18n: &I18n,
     now: DateTime<Utc>,
-) -> Result<(), ReviewError> {
+) -> Result<()> {
     let app = pending(tx, application_id).await?;
     if !applications::decide(
         tx,
@@ -165,7 +151,7 @@ async fn reject_in(
     )
     .await?
     {
-        return Err(ReviewError::AlreadyDecided);
+        return Err(Error::conflict("flash-already-decided"));
     }
     let m = mail::application_rejected(i18n, &app.contact_email, &app.company_name, reason)?;
     mail::enqueue(tx, &m, now).await?;
@@ -181,12 +167,12 @@ async fn reject_in(
     Ok(())
 }
 
-async fn pending(tx: &mut Tx, id: i64) -> Result<Application, ReviewError> {
+async fn pending(tx: &mut Tx, id: i64) -> Result<Application> {
     let app = applications::find(tx, id)
         .await?
-        .ok_or(ReviewError::NotFound)?;
+        .ok_or(Error::NotFound(Thing::Application))?;
     if app.state != ApplicationState::Pending {
-        return Err(ReviewError::AlreadyDecided);
+        return Err(Error::conflict("flash-already-decided"));
     }
     Ok(app)
 }
@@ -205,11 +191,11 @@ pub async fn resend_activation(
     partner_id: i64,
     actor: &Actor,
     i18n: &I18n,
-) -> Result<Resent, ReviewError> {
+) -> Result<Resent> {
     let mut tx = ctx.db.begin().await?;
     let partner = partners::find_by_id(&mut tx, partner_id)
         .await?
-        .ok_or(ReviewError::NotFound)?;
+        .ok_or(Error::NotFound(Thing::Application))?;
     let members = users::list_by_partner(&mut tx, partner_id).await?;
     let Some(owner) = members
         .iter()
@@ -251,7 +237,7 @@ pub async fn send_activation(
     public_url: &str,
     i18n: &I18n,
     now: DateTime<Utc>,
-) -> Result<(), ReviewError> {
+) -> Result<()> {
     let token = random_token();
     let expires = now + Duration::hours(ACTIVATION_HOURS);
     tokens::insert(
@@ -277,17 +263,6 @@ pub struct Activated {
     pub session: String,
 }
 
-#[derive(Debug, thiserror::Error)]
-pub enum ActivationError {
-    /// The link is used, expired or unknown.
-    #[error("the activation link cannot be used")]
-    Dead(TokenState),
-    #[error(transparent)]
-    Key(#[from] KeyError),
-    #[error(transparent)]
-    Store(#[from] StoreError),
-}
-
 /// Activates the owner `actor` with the link `token_hash` (used up write-first, so of two
 /// submissions only one succeeds) and the password `hash` (computed before, off the
 /// transaction): sets it, audits, issues the partner's first API key named `key_name` and
@@ -300,16 +275,12 @@ pub async fn activate(
     hash: &str,
     key_name: &str,
     origin: &crate::store::sessions::Origin,
-) -> Result<Activated, ActivationError> {
+) -> Result<Activated> {
     let (Some(user_id), Some(partner_id)) = (actor.user_id(), actor.partner_id) else {
-        return Err(ActivationError::Dead(TokenState::Unknown));
+        return Err(Error::NotFound(Thing::EmailLink));
     };
     let mut tx = ctx.db.begin().await?;
-    if let other @ (TokenState::Used | TokenState::Expired | TokenState::Unknown) =
-        tokens::consume(&mut tx, ACTIVATION_PURPOSE, token_hash, ctx.now).await?
-    {
-        return Err(ActivationError::Dead(other));
-    }
+    super::email_links::consume(&mut tx, ACTIVATION_PURPOSE, token_hash, ctx.now).await?;
     users::set_password(&mut tx, user_id, hash, ctx.now).await?;
     let user = users::find_by_id(&mut tx, user_id)
         .await?
@@ -328,4 +299,12 @@ pub async fn activate(
         key,
         session,
     })
+}
+
+/// The contact e-mail already belongs to a user, and e-mail addresses are unique.
+fn email_taken(email: &str) -> Error {
+    Error::Invalid(vec![FieldError {
+        field: "contact_email",
+        message: Message::new("error-approve-email-taken").text("email", email),
+    }])
 }

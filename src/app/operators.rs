@@ -1,28 +1,16 @@
 //! Creating accounts outside the web flows: vendor operators from the CLI, and (until partner
 //! onboarding exists) partner members for the demo and the tests.
 
+use crate::app::error::{Error, FieldError, Message, Result};
 use chrono::Utc;
 
 use crate::credentials::password::Passwords;
 use crate::domain::{DomainError, Email, NewPassword, Role};
-use crate::i18n::I18n;
 use crate::store::users::{self, Membership};
 use crate::store::{Db, StoreError};
 
-#[derive(Debug, thiserror::Error)]
-pub enum CreateUserError {
-    #[error("{0}")]
-    Invalid(String),
-    #[error("a user with the e-mail address {0} already exists")]
-    Taken(String),
-    #[error(transparent)]
-    Store(#[from] StoreError),
-    #[error(transparent)]
-    Internal(#[from] anyhow::Error),
-}
-
-fn invalid(e: DomainError) -> CreateUserError {
-    CreateUserError::Invalid(I18n::default().t(e.key))
+fn invalid(field: &'static str) -> impl Fn(DomainError) -> Error {
+    move |e| Error::invalid(field, e.key)
 }
 
 /// Creates a user with a password after checking both against the policy.
@@ -31,15 +19,17 @@ pub async fn create_user(
     email: &str,
     password: &str,
     membership: Membership,
-) -> Result<i64, CreateUserError> {
-    let email = Email::parse(email).map_err(invalid)?;
-    let password = NewPassword::parse(password, Some(&email)).map_err(invalid)?;
+) -> Result<i64> {
+    let email = Email::parse(email).map_err(invalid("email"))?;
+    let password = NewPassword::parse(password, Some(&email)).map_err(invalid("password"))?;
     let pw = password.expose().to_owned();
     let hash = Passwords::default().hash(&pw).await?;
     let mut tx = db.begin().await?;
     let id = match users::insert(&mut tx, &email, "", Some(&hash), membership, Utc::now()).await {
         Err(StoreError::Conflict(_)) => {
-            return Err(CreateUserError::Taken(email.as_str().to_string()));
+            return Err(Error::Conflict(
+                Message::new("error-user-taken").text("email", email.as_str()),
+            ));
         }
         other => other?,
     };
@@ -47,7 +37,7 @@ pub async fn create_user(
     Ok(id)
 }
 
-pub async fn create_operator(db: &Db, email: &str, password: &str) -> Result<i64, CreateUserError> {
+pub async fn create_operator(db: &Db, email: &str, password: &str) -> Result<i64> {
     create_user(db, email, password, Membership::Operator).await
 }
 
@@ -57,10 +47,10 @@ pub async fn ensure_user(
     email: &str,
     password: &str,
     membership: Membership,
-) -> Result<i64, CreateUserError> {
+) -> Result<i64> {
     match create_user(db, email, password, membership).await {
-        Err(CreateUserError::Taken(_)) => {
-            let parsed = Email::parse(email).map_err(invalid)?;
+        Err(Error::Conflict(_)) => {
+            let parsed = Email::parse(email).map_err(invalid("email"))?;
             let pw = password.to_owned();
             let hash = Passwords::default().hash(&pw).await?;
             let mut tx = db.begin().await?;
@@ -84,14 +74,15 @@ pub async fn issue_operator_key(
     db: &Db,
     vault: &crate::credentials::api_keys::KeyVault,
     email: &str,
-) -> Result<crate::credentials::api_keys::IssuedKey, CreateUserError> {
-    let parsed = Email::parse(email).map_err(invalid)?;
+) -> Result<crate::credentials::api_keys::IssuedKey> {
+    let parsed = Email::parse(email).map_err(invalid("email"))?;
     let mut tx = db.begin().await?;
     let user = users::find_by_email(&mut tx, &parsed).await?;
     let Some(user) = user.filter(|u| u.is_operator) else {
-        return Err(CreateUserError::Invalid(format!(
-            "{email} is not an operator"
-        )));
+        return Err(Error::Invalid(vec![FieldError {
+            field: "email",
+            message: Message::new("error-not-operator").text("email", email),
+        }]));
     };
     let key = vault.issue()?;
     crate::store::operator_keys::insert(

@@ -1,6 +1,7 @@
 //! Operators' decisions on a partner as a whole: suspending it (its people cannot sign in, its
 //! keys are refused at once) and reactivating it.
 
+use super::error::{Error, Result, Thing};
 use super::{Actor, Ctx};
 use crate::domain::AuditAction;
 use crate::domain::PartnerKind;
@@ -8,25 +9,17 @@ use crate::domain::PartnerState;
 use crate::store::StoreError;
 use crate::store::partners::{self, Partner};
 
-#[derive(Debug, thiserror::Error)]
-pub enum PartnerError {
-    #[error("no such partner")]
-    NotFound,
-    #[error(transparent)]
-    Store(#[from] StoreError),
-}
-
 /// Puts the partner in `state`, audited as `partner_{state}`.
 pub async fn set_state(
     ctx: Ctx<'_>,
     actor: &Actor,
     partner_id: i64,
     state: PartnerState,
-) -> Result<Partner, PartnerError> {
+) -> Result<Partner> {
     let mut tx = ctx.db.begin().await?;
     let partner = partners::find_by_id(&mut tx, partner_id)
         .await?
-        .ok_or(PartnerError::NotFound)?;
+        .ok_or(Error::NotFound(Thing::Partner))?;
     partners::set_state(&mut tx, partner_id, state).await?;
     if state == PartnerState::Suspended {
         // Its people are signed out now, and sign in again only once it is reactivated.

@@ -1,6 +1,7 @@
 //! Forgotten passwords (SPEC 7): a single-use reset link, valid an hour, mailed only to an
 //! account that may sign in; the answer never tells whether the address has one.
 
+use super::error::{Error, Result, Thing};
 use crate::domain::AuditAction;
 use chrono::Duration;
 
@@ -9,11 +10,10 @@ use crate::domain::Email;
 use crate::i18n::I18n;
 use crate::mail;
 use crate::paths;
-use crate::store::tokens::TokenState;
-use crate::store::{StoreError, tokens, users};
+use crate::store::{tokens, users};
 use crate::tokens::{hash_token, random_token};
 
-pub const RESET_PURPOSE: &str = "password_reset";
+pub use super::email_links::RESET_PURPOSE;
 pub const RESET_LIFETIME_HOURS: i64 = 1;
 
 /// Mails a reset link to `email` if it belongs to a user who may sign in; does nothing
@@ -52,16 +52,12 @@ pub async fn complete_reset(
     actor: &Actor,
     token_hash: &str,
     hash: &str,
-) -> Result<Result<(), TokenState>, StoreError> {
+) -> Result<()> {
     let Some(user_id) = actor.user_id() else {
-        return Ok(Err(TokenState::Unknown));
+        return Err(Error::NotFound(Thing::EmailLink));
     };
     let mut tx = ctx.db.begin().await?;
-    if let other @ (TokenState::Used | TokenState::Expired | TokenState::Unknown) =
-        tokens::consume(&mut tx, RESET_PURPOSE, token_hash, ctx.now).await?
-    {
-        return Ok(Err(other));
-    }
+    super::email_links::consume(&mut tx, RESET_PURPOSE, token_hash, ctx.now).await?;
     users::set_password(&mut tx, user_id, hash, ctx.now).await?;
     // Whoever knew the old password may have a session: every one ends.
     super::sessions::end_all_of_user(&mut tx, user_id).await?;
@@ -69,5 +65,5 @@ pub async fn complete_reset(
         .audit(&mut tx, AuditAction::PasswordReset, "", ctx.now)
         .await?;
     tx.commit().await?;
-    Ok(Ok(()))
+    Ok(())
 }

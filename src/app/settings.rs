@@ -1,7 +1,8 @@
 //! A member's own settings (issue 15): the profile (display name, language), the password, and
 //! for owners the partner's contact e-mail and website (its name and slug stay with operators).
 
-use super::{Actor, Ctx, Forbidden, sessions};
+use super::error::{Error, Result, Thing};
+use super::{Actor, Ctx, sessions};
 use crate::domain::AuditAction;
 use crate::domain::{Action, Email, check_website};
 use crate::i18n::LANGUAGES;
@@ -10,21 +11,10 @@ use crate::store::{StoreError, partners, users};
 
 pub const MAX_NAME_CHARS: usize = 80;
 
-#[derive(Debug, thiserror::Error)]
-pub enum SettingsError {
-    #[error(transparent)]
-    Forbidden(#[from] Forbidden),
-    /// A field refused, with the message key that says why.
-    #[error("{1}")]
-    Field(&'static str, &'static str),
-    #[error(transparent)]
-    Store(#[from] StoreError),
-}
-
-fn user_of(actor: &Actor) -> Result<i64, SettingsError> {
+fn user_of(actor: &Actor) -> Result<i64> {
     actor
         .user_id()
-        .ok_or(SettingsError::Field("", "error-403-text"))
+        .ok_or_else(|| anyhow::anyhow!("settings are a signed-in person's").into())
 }
 
 /// Sets the actor's display name and language (`""`: follow the browser).
@@ -33,16 +23,16 @@ pub async fn update_profile(
     actor: &Actor,
     display_name: &str,
     language: &str,
-) -> Result<(), SettingsError> {
+) -> Result<()> {
     let user_id = user_of(actor)?;
     let name = display_name.trim();
     if name.chars().count() > MAX_NAME_CHARS {
-        return Err(SettingsError::Field("display_name", "error-display-name"));
+        return Err(Error::invalid("display_name", "error-display-name"));
     }
     let language = match language {
         "" => None,
         l if LANGUAGES.iter().any(|(code, _)| *code == l) => Some(l),
-        _ => return Err(SettingsError::Field("language", "error-language")),
+        _ => return Err(Error::invalid("language", "error-language")),
     };
     let mut tx = ctx.db.begin().await?;
     users::set_profile(&mut tx, user_id, name, language, ctx.now).await?;
@@ -61,7 +51,7 @@ pub async fn change_password(
     actor: &Actor,
     hash: &str,
     origin: &Origin,
-) -> Result<String, SettingsError> {
+) -> Result<String> {
     let user_id = user_of(actor)?;
     let mut tx = ctx.db.begin().await?;
     users::set_password(&mut tx, user_id, hash, ctx.now).await?;
@@ -83,15 +73,12 @@ pub async fn update_partner(
     actor: &Actor,
     contact_email: &str,
     website_url: &str,
-) -> Result<(), SettingsError> {
+) -> Result<()> {
     actor.require(Action::EditPartnerDetails)?;
-    let partner_id = actor
-        .partner_id
-        .ok_or(SettingsError::Field("", "error-403-text"))?;
-    let email =
-        Email::parse(contact_email).map_err(|e| SettingsError::Field("contact_email", e.key))?;
+    let partner_id = actor.partner_id.ok_or(Error::NotFound(Thing::Partner))?;
+    let email = Email::parse(contact_email).map_err(|e| Error::invalid("contact_email", e.key))?;
     let website = website_url.trim();
-    check_website(website).map_err(|e| SettingsError::Field("website_url", e.key))?;
+    check_website(website).map_err(|e| Error::invalid("website_url", e.key))?;
     let mut tx = ctx.db.begin().await?;
     partners::set_details(&mut tx, partner_id, email.as_str(), website).await?;
     actor

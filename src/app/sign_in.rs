@@ -8,13 +8,14 @@
 use crate::domain::AuditAction;
 use chrono::{DateTime, Duration, Utc};
 
+use super::error::Result;
 use super::{Actor, Ctx, sessions};
 use crate::config::Settings;
 use crate::credentials::Passwords;
 use crate::domain::Email;
 use crate::store::sessions::Origin;
 use crate::store::users::{self, User};
-use crate::store::{Conn, StoreError, StoreResult, throttle};
+use crate::store::{Conn, StoreResult, throttle};
 
 /// Why a sign-in was refused; each has its own message and status on the page.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -27,16 +28,6 @@ pub enum Refusal {
     Suspended,
 }
 
-#[derive(Debug, thiserror::Error)]
-pub enum SignInError {
-    #[error("sign-in refused: {0:?}")]
-    Refused(Refusal),
-    #[error(transparent)]
-    Store(#[from] StoreError),
-    #[error(transparent)]
-    Internal(#[from] anyhow::Error),
-}
-
 /// Checks `email` and `password` from `origin`; on success the user, audited, with the id of
 /// their new session.
 pub async fn sign_in(
@@ -46,16 +37,16 @@ pub async fn sign_in(
     email: &str,
     password: &str,
     origin: &Origin,
-) -> Result<(User, String), SignInError> {
+) -> Result<Result<(User, String), Refusal>> {
     let now = ctx.now;
     let account = email.trim().to_lowercase();
     let mut c = ctx.db.acquire().await?;
     match admit(&mut c, settings, &account, &origin.address, now).await? {
         Verdict::Allowed => {}
         Verdict::TooManyFromAddress => {
-            return Err(SignInError::Refused(Refusal::TooManyFromAddress));
+            return Ok(Err(Refusal::TooManyFromAddress));
         }
-        Verdict::TooManyForAccount => return Err(SignInError::Refused(Refusal::TooManyForAccount)),
+        Verdict::TooManyForAccount => return Ok(Err(Refusal::TooManyForAccount)),
     }
     let user = match Email::parse(email) {
         Ok(email) => users::find_by_email(&mut c, &email).await?,
@@ -67,11 +58,11 @@ pub async fn sign_in(
         Some(u) if password_ok => u,
         _ => {
             record_failure(&mut c, &account, now).await?;
-            return Err(SignInError::Refused(Refusal::Wrong));
+            return Ok(Err(Refusal::Wrong));
         }
     };
     if user.is_blocked() {
-        return Err(SignInError::Refused(Refusal::Suspended));
+        return Ok(Err(Refusal::Suspended));
     }
     record_success(&mut c, &account).await?;
     users::touch_sign_in(&mut c, user.user_id, now).await?;
@@ -79,7 +70,7 @@ pub async fn sign_in(
         .audit(&mut c, AuditAction::SignIn, "", now)
         .await?;
     let session = sessions::start_on(&mut c, user.user_id, origin, now).await?;
-    Ok((user, session))
+    Ok(Ok((user, session)))
 }
 
 const ACCOUNT: &str = "account";

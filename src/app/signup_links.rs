@@ -2,6 +2,7 @@
 //! offers): create, list, revoke, once for the console and both APIs. A link's URL carries its
 //! token and exists only in the answer to its creation: only the token's hash is kept.
 
+use super::error::{Error, FieldError, Result, Thing};
 use crate::domain::AuditAction;
 use chrono::{DateTime, Duration, Utc};
 
@@ -28,44 +29,21 @@ pub struct NewLinkRequest {
     pub max_uses: Option<i64>,
 }
 
-/// A field of [`NewLinkRequest`] out of its range.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Field {
-    Label,
-    Days,
-    MaxUses,
-}
-
 impl NewLinkRequest {
-    fn invalid_fields(&self) -> Vec<Field> {
+    /// The fields out of range, by the names the API gives them.
+    fn invalid_fields(&self) -> Vec<FieldError> {
         let mut out = Vec::new();
         if self.label.trim().chars().count() > MAX_LABEL_CHARS {
-            out.push(Field::Label);
+            out.push(FieldError::new("label", "error-link-label"));
         }
         if !(1..=MAX_DAYS).contains(&self.days) {
-            out.push(Field::Days);
+            out.push(FieldError::new("expiresInDays", "error-link-days"));
         }
         if self.max_uses.is_some_and(|m| !(1..=MAX_USES).contains(&m)) {
-            out.push(Field::MaxUses);
+            out.push(FieldError::new("maxUses", "error-link-max-uses"));
         }
         out
     }
-}
-
-#[derive(Debug, thiserror::Error)]
-pub enum LinkError {
-    #[error(
-        "signup links are for managed service providers; a reseller's customers come from private offers"
-    )]
-    NotMsp,
-    #[error("fields out of range: {0:?}")]
-    Invalid(Vec<Field>),
-    #[error("no such signup link")]
-    NotFound,
-    #[error(transparent)]
-    Forbidden(#[from] crate::app::Forbidden),
-    #[error(transparent)]
-    Store(#[from] StoreError),
 }
 
 /// A new link and its URL, which exists only here.
@@ -76,19 +54,21 @@ pub struct Created {
 }
 
 /// The actor's partner, which must be an MSP.
-async fn msp(c: &mut impl Conn, actor: &Actor) -> Result<Partner, LinkError> {
-    let id = actor.partner_id.ok_or(LinkError::NotMsp)?;
+async fn msp(c: &mut impl Conn, actor: &Actor) -> Result<Partner> {
+    let id = actor
+        .partner_id
+        .ok_or(Error::WrongKind(Thing::SignupLink))?;
     let p = partners::find_by_id(c, id)
         .await?
-        .ok_or(LinkError::NotFound)?;
+        .ok_or(Error::NotFound(Thing::SignupLink))?;
     if p.is_msp() {
         Ok(p)
     } else {
-        Err(LinkError::NotMsp)
+        Err(Error::WrongKind(Thing::SignupLink))
     }
 }
 
-pub async fn list(db: &Db, actor: &Actor) -> Result<Vec<SignupLink>, LinkError> {
+pub async fn list(db: &Db, actor: &Actor) -> Result<Vec<SignupLink>> {
     let mut c = db.acquire().await?;
     let p = msp(&mut c, actor).await?;
     Ok(signup_links::list(&mut c, p.partner_id).await?)
@@ -101,13 +81,13 @@ pub async fn create(
     req: NewLinkRequest,
     public_url: &str,
     now: DateTime<Utc>,
-) -> Result<Created, LinkError> {
+) -> Result<Created> {
     actor.require(crate::domain::Action::ManageLinks)?;
     let mut tx = db.begin().await?;
     let partner = msp(&mut tx, actor).await?;
     let invalid = req.invalid_fields();
     if !invalid.is_empty() {
-        return Err(LinkError::Invalid(invalid));
+        return Err(Error::Invalid(invalid));
     }
     let label = req.label.trim();
     let token = random_token();
@@ -139,12 +119,12 @@ pub async fn create(
 }
 
 /// The actor's partner's link `link_id`, if there is one.
-pub async fn find(db: &Db, actor: &Actor, link_id: i64) -> Result<SignupLink, LinkError> {
+pub async fn find(db: &Db, actor: &Actor, link_id: i64) -> Result<SignupLink> {
     let mut c = db.acquire().await?;
     let p = msp(&mut c, actor).await?;
     signup_links::find(&mut c, p.partner_id, link_id)
         .await?
-        .ok_or(LinkError::NotFound)
+        .ok_or(Error::NotFound(Thing::SignupLink))
 }
 
 /// Revokes a link of the actor's partner; revoking it again changes nothing and is not audited
@@ -154,13 +134,13 @@ pub async fn revoke(
     actor: &Actor,
     link_id: i64,
     now: DateTime<Utc>,
-) -> Result<SignupLink, LinkError> {
+) -> Result<SignupLink> {
     actor.require(crate::domain::Action::ManageLinks)?;
     let mut tx = db.begin().await?;
     let p = msp(&mut tx, actor).await?;
     signup_links::find(&mut tx, p.partner_id, link_id)
         .await?
-        .ok_or(LinkError::NotFound)?;
+        .ok_or(Error::NotFound(Thing::SignupLink))?;
     if signup_links::revoke(&mut tx, p.partner_id, link_id, now).await? {
         actor
             .audit(

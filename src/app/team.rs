@@ -3,43 +3,22 @@
 //! stays. An invitation is a member without a password and a single-use link (7 days), like an
 //! owner's activation.
 
+use super::error::{Error, Result, Thing};
 use crate::domain::AuditAction;
 use chrono::{DateTime, Duration, Utc};
 
-use super::{Actor, Ctx, Forbidden};
+use super::{Actor, Ctx};
 use crate::domain::{Action, Email, Role};
 use crate::i18n::I18n;
 use crate::mail;
 use crate::store::sessions::Origin;
-use crate::store::tokens::{self, TokenState};
+use crate::store::tokens::{self};
 use crate::store::users::{self, Membership, User};
 use crate::store::{Conn, Db, StoreError, Tx, partners};
 use crate::tokens::{hash_token, random_token};
 
-pub const INVITATION_PURPOSE: &str = "invitation";
+pub use super::email_links::INVITATION_PURPOSE;
 pub const INVITATION_DAYS: i64 = 7;
-
-#[derive(Debug, thiserror::Error)]
-pub enum TeamError {
-    #[error(transparent)]
-    Forbidden(#[from] Forbidden),
-    #[error("not an e-mail address")]
-    Email,
-    /// One neutral refusal whatever the reason (a member here, of another partner, an operator).
-    #[error("this address cannot be invited")]
-    Taken,
-    #[error("no such member")]
-    NotFound,
-    #[error("the partner needs an owner")]
-    LastOwner,
-    /// Resending or cancelling an invitation that was accepted.
-    #[error("the member has joined already")]
-    Joined,
-    #[error(transparent)]
-    Store(#[from] StoreError),
-    #[error(transparent)]
-    Internal(#[from] anyhow::Error),
-}
 
 /// A member as the team page lists it.
 #[derive(Debug, Clone)]
@@ -55,8 +34,8 @@ impl MemberRow {
     }
 }
 
-fn partner_of(actor: &Actor) -> Result<i64, TeamError> {
-    actor.partner_id.ok_or(TeamError::NotFound)
+fn partner_of(actor: &Actor) -> Result<i64> {
+    actor.partner_id.ok_or(Error::NotFound(Thing::Partner))
 }
 
 /// The right a change of `from` → `to` needs: owners' roles are the owners' business.
@@ -68,7 +47,7 @@ fn right_for(from: Option<Role>, to: Option<Role>) -> Action {
     }
 }
 
-pub async fn list(db: &Db, actor: &Actor) -> Result<Vec<MemberRow>, TeamError> {
+pub async fn list(db: &Db, actor: &Actor) -> Result<Vec<MemberRow>> {
     actor.require(Action::ManageTeam)?;
     let partner_id = partner_of(actor)?;
     let mut c = db.acquire().await?;
@@ -103,7 +82,7 @@ async fn send(
     company: &str,
     ctx: Ctx<'_>,
     i18n: &I18n,
-) -> Result<(), TeamError> {
+) -> Result<()> {
     let token = random_token();
     tokens::insert(
         tx,
@@ -128,20 +107,20 @@ pub async fn invite(
     email: &str,
     role: Role,
     i18n: &I18n,
-) -> Result<i64, TeamError> {
+) -> Result<i64> {
     actor.require(right_for(None, Some(role)))?;
     let partner_id = partner_of(actor)?;
-    let email = Email::parse(email).map_err(|_| TeamError::Email)?;
+    let email = Email::parse(email).map_err(|_| Error::invalid("email", "error-email-invalid"))?;
     let mut tx = ctx.db.begin().await?;
     if users::email_taken(&mut tx, &email).await? {
-        return Err(TeamError::Taken);
+        return Err(taken());
     }
     let partner = partners::find_by_id(&mut tx, partner_id)
         .await?
-        .ok_or(TeamError::NotFound)?;
+        .ok_or(Error::NotFound(Thing::Member))?;
     let member = Membership::Partner { partner_id, role };
     let user_id = match users::insert(&mut tx, &email, "", None, member, ctx.now).await {
-        Err(StoreError::Conflict(_)) => return Err(TeamError::Taken),
+        Err(StoreError::Conflict(_)) => return Err(taken()),
         other => other?,
     };
     send(
@@ -166,26 +145,21 @@ pub async fn invite(
     Ok(user_id)
 }
 
-async fn member(c: &mut impl Conn, partner_id: i64, user_id: i64) -> Result<User, TeamError> {
+async fn member(c: &mut impl Conn, partner_id: i64, user_id: i64) -> Result<User> {
     users::find_by_id(c, user_id)
         .await?
         .filter(|u| u.partner_id == Some(partner_id))
-        .ok_or(TeamError::NotFound)
+        .ok_or(Error::NotFound(Thing::Member))
 }
 
 /// Mails a fresh invitation link; the old one stops working.
-pub async fn resend(
-    ctx: Ctx<'_>,
-    actor: &Actor,
-    user_id: i64,
-    i18n: &I18n,
-) -> Result<User, TeamError> {
+pub async fn resend(ctx: Ctx<'_>, actor: &Actor, user_id: i64, i18n: &I18n) -> Result<User> {
     let partner_id = partner_of(actor)?;
     let mut tx = ctx.db.begin().await?;
     let u = member(&mut tx, partner_id, user_id).await?;
     actor.require(right_for(u.role(), u.role()))?;
     if u.password_hash.is_some() {
-        return Err(TeamError::Joined);
+        return Err(Error::conflict("flash-member-joined"));
     }
     tokens::void(&mut tx, INVITATION_PURPOSE, user_id, ctx.now).await?;
     let company = u.partner_name.clone().unwrap_or_default();
@@ -199,16 +173,16 @@ pub async fn resend(
 }
 
 /// Cancels an invitation not accepted yet: the member and its link are gone.
-pub async fn cancel(ctx: Ctx<'_>, actor: &Actor, user_id: i64) -> Result<User, TeamError> {
+pub async fn cancel(ctx: Ctx<'_>, actor: &Actor, user_id: i64) -> Result<User> {
     let partner_id = partner_of(actor)?;
     let mut tx = ctx.db.begin().await?;
     let u = member(&mut tx, partner_id, user_id).await?;
     actor.require(right_for(u.role(), u.role()))?;
     if u.role() == Some(Role::Owner) && owners(&mut tx, partner_id).await? <= 1 {
-        return Err(TeamError::LastOwner);
+        return Err(Error::conflict("flash-last-owner"));
     }
     if !users::delete_invited(&mut tx, partner_id, user_id).await? {
-        return Err(TeamError::Joined);
+        return Err(Error::conflict("flash-member-joined"));
     }
     actor
         .audit(&mut tx, AuditAction::InvitationCancelled, &u.email, ctx.now)
@@ -217,7 +191,7 @@ pub async fn cancel(ctx: Ctx<'_>, actor: &Actor, user_id: i64) -> Result<User, T
     Ok(u)
 }
 
-async fn owners(c: &mut impl Conn, partner_id: i64) -> Result<usize, TeamError> {
+async fn owners(c: &mut impl Conn, partner_id: i64) -> Result<usize> {
     Ok(users::list_by_partner(c, partner_id)
         .await?
         .iter()
@@ -226,12 +200,7 @@ async fn owners(c: &mut impl Conn, partner_id: i64) -> Result<usize, TeamError> 
 }
 
 /// Gives a member another role; the last owner stays an owner.
-pub async fn change_role(
-    ctx: Ctx<'_>,
-    actor: &Actor,
-    user_id: i64,
-    role: Role,
-) -> Result<User, TeamError> {
+pub async fn change_role(ctx: Ctx<'_>, actor: &Actor, user_id: i64, role: Role) -> Result<User> {
     let partner_id = partner_of(actor)?;
     let mut tx = ctx.db.begin().await?;
     let u = member(&mut tx, partner_id, user_id).await?;
@@ -240,7 +209,7 @@ pub async fn change_role(
         return Ok(u);
     }
     if u.role() == Some(Role::Owner) && owners(&mut tx, partner_id).await? <= 1 {
-        return Err(TeamError::LastOwner);
+        return Err(Error::conflict("flash-last-owner"));
     }
     users::set_role(&mut tx, partner_id, user_id, role, ctx.now).await?;
     actor
@@ -261,13 +230,13 @@ pub async fn change_role(
 }
 
 /// Removes a member, whose sessions end at their next request; the last owner stays.
-pub async fn remove(ctx: Ctx<'_>, actor: &Actor, user_id: i64) -> Result<User, TeamError> {
+pub async fn remove(ctx: Ctx<'_>, actor: &Actor, user_id: i64) -> Result<User> {
     let partner_id = partner_of(actor)?;
     let mut tx = ctx.db.begin().await?;
     let u = member(&mut tx, partner_id, user_id).await?;
     actor.require(right_for(u.role(), None))?;
     if u.role() == Some(Role::Owner) && owners(&mut tx, partner_id).await? <= 1 {
-        return Err(TeamError::LastOwner);
+        return Err(Error::conflict("flash-last-owner"));
     }
     users::remove(&mut tx, partner_id, user_id, ctx.now).await?;
     super::sessions::end_all_of_user(&mut tx, user_id).await?;
@@ -278,19 +247,9 @@ pub async fn remove(ctx: Ctx<'_>, actor: &Actor, user_id: i64) -> Result<User, T
     Ok(u)
 }
 
-#[derive(Debug, thiserror::Error)]
-pub enum JoinError {
-    #[error("the invitation cannot be used")]
-    Dead(TokenState),
-    #[error(transparent)]
-    Store(#[from] StoreError),
-}
-
 /// The invited member behind a usable link, for the page that asks for a password.
-pub async fn invited(ctx: Ctx<'_>, token_hash: &str) -> Result<User, JoinError> {
-    super::email_links::holder(ctx, INVITATION_PURPOSE, token_hash)
-        .await?
-        .map_err(JoinError::Dead)
+pub async fn invited(ctx: Ctx<'_>, token_hash: &str) -> Result<User> {
+    super::email_links::holder(ctx, INVITATION_PURPOSE, token_hash).await
 }
 
 /// Joins with the link `token_hash` (used up write-first) and the password `hash`; returns the
@@ -300,12 +259,10 @@ pub async fn join(
     token_hash: &str,
     hash: &str,
     origin: &Origin,
-) -> Result<(User, String), JoinError> {
+) -> Result<(User, String)> {
     let mut tx = ctx.db.begin().await?;
-    let user_id = match tokens::consume(&mut tx, INVITATION_PURPOSE, token_hash, ctx.now).await? {
-        TokenState::Usable(id) => id,
-        other => return Err(JoinError::Dead(other)),
-    };
+    let user_id =
+        super::email_links::consume(&mut tx, INVITATION_PURPOSE, token_hash, ctx.now).await?;
     users::set_password(&mut tx, user_id, hash, ctx.now).await?;
     let user = users::find_by_id(&mut tx, user_id)
         .await?
@@ -317,4 +274,9 @@ pub async fn join(
     let session = super::sessions::start_on(&mut tx, user_id, origin, ctx.now).await?;
     tx.commit().await?;
     Ok((user, session))
+}
+
+/// One neutral refusal whatever the reason (a member here, of another partner, an operator).
+fn taken() -> Error {
+    Error::invalid("email", "error-invite-taken")
 }

@@ -1,6 +1,5 @@
 //! The demo's accounts: the operator and the two partners a newcomer signs in as.
 
-use crate::app::operators::CreateUserError;
 use crate::domain::PartnerKind;
 
 pub(super) struct DemoPartner {
@@ -32,8 +31,3 @@ pub(super) const PARTNERS: &[DemoPartner] = &[
         password: "Borealis-Demo-Pass-2026",
     },
 ];
-
-/// A demo step the use cases refused, as the demo's error.
-pub(super) fn demo_error(e: impl std::fmt::Display) -> CreateUserError {
-    CreateUserError::Invalid(format!("demo offers refused: {e}"))
-}

@@ -1,6 +1,5 @@
 //! One application waiting in the operators' review queue.
 
-use crate::app::operators::CreateUserError;
 use crate::domain::{ApplicationState, PartnerKind};
 use crate::store::Db;
 use crate::store::applications::{self, NewApplication};
@@ -9,7 +8,7 @@ use chrono::Utc;
 use super::brands::{logo_svg, store_logo};
 
 /// One application waiting for review, so an operator has something to look at.
-pub(super) async fn ensure_pending_application(db: &Db) -> Result<(), CreateUserError> {
+pub(super) async fn ensure_pending_application(db: &Db) -> Result<(), crate::app::Error> {
     const COMPANY: &str = "Nimbus Data Services";
     let mut c = db.acquire().await?;
     let waiting = applications::list(&mut c, ApplicationState::Pending, 500).await?;

@@ -1,6 +1,5 @@
 //! The demo partners' logos, light and dark.
 
-use crate::app::operators::CreateUserError;
 use crate::domain::SvgLogo;
 use crate::store::logos;
 use crate::store::{Db, partners};
@@ -15,9 +14,9 @@ pub(super) fn logo_svg(name: &str, mark: &str, text: &str) -> String {
     )
 }
 
-pub(super) async fn store_logo(db: &Db, svg: &str) -> Result<i64, CreateUserError> {
+pub(super) async fn store_logo(db: &Db, svg: &str) -> Result<i64, crate::app::Error> {
     let (logo, _) =
-        SvgLogo::parse(svg.as_bytes()).map_err(|e| CreateUserError::Invalid(e.key.to_string()))?;
+        SvgLogo::parse(svg.as_bytes()).map_err(|e| crate::app::Error::invalid("logo", e.key))?;
     let mut tx = db.begin().await?;
     let id = logos::insert(&mut tx, &random_token(), &logo, Utc::now()).await?;
     tx.commit().await?;
@@ -28,7 +27,7 @@ pub(super) async fn ensure_logos(
     db: &Db,
     partner_id: i64,
     name: &str,
-) -> Result<(), CreateUserError> {
+) -> Result<(), crate::app::Error> {
     let mut c = db.acquire().await?;
     let partner = partners::find_by_id(&mut c, partner_id).await?;
     drop(c);

@@ -1,6 +1,5 @@
 //! Six months of usage for the demo partners' customers, through the usage import.
 
-use crate::app::operators::CreateUserError;
 use crate::billing::month::Month;
 use crate::billing::usage_file::UsageRow;
 use crate::domain::CustomerState;
@@ -20,7 +19,7 @@ pub(super) const SERVICES: &[(&str, i64)] = &[
 
 /// Six months and the running one of daily usage for the active customers, a discount and a
 /// credit on the MSP, once. Loaded through the same all-or-nothing loader as real files.
-pub(super) async fn ensure_usage(db: &Db, partner: &Partner) -> Result<(), CreateUserError> {
+pub(super) async fn ensure_usage(db: &Db, partner: &Partner) -> Result<(), crate::app::Error> {
     let today = Utc::now().date_naive();
     let first = Month::of(today).plus(-6);
     let mut c = db.acquire().await?;
@@ -70,10 +69,7 @@ pub(super) async fn ensure_usage(db: &Db, partner: &Partner) -> Result<(), Creat
     }
     let report = crate::app::usage::load(db, &rows, Vec::new(), Utc::now(), |_| {}).await?;
     if !report.rejected.is_empty() {
-        return Err(CreateUserError::Invalid(format!(
-            "demo usage refused: {:?}",
-            report.rejected.first()
-        )));
+        return Err(anyhow::anyhow!("demo usage refused: {:?}", report.rejected.first()).into());
     }
     if partner.is_msp() {
         let now = Utc::now();

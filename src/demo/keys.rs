@@ -1,6 +1,5 @@
 //! A fresh API key for each demo partner, printed with a curl line.
 
-use crate::app::operators::CreateUserError;
 use crate::credentials::api_keys::KeyVault;
 use crate::store::Db;
 use crate::store::api_keys;
@@ -16,7 +15,7 @@ pub(super) async fn fresh_demo_key(
     vault: &KeyVault,
     partner: &Partner,
     public_url: &str,
-) -> Result<String, CreateUserError> {
+) -> Result<String, crate::app::Error> {
     let now = Utc::now();
     let key = vault.issue()?;
     let mut tx = db.begin().await?;

@@ -1,6 +1,5 @@
 //! A fresh customer signup link for the demo MSP on every run.
 
-use crate::app::operators::CreateUserError;
 use crate::paths as routes;
 use crate::store::Db;
 use crate::store::partners::Partner;
@@ -18,7 +17,7 @@ pub(super) async fn fresh_demo_link(
     db: &Db,
     partner: &Partner,
     public_url: &str,
-) -> Result<String, CreateUserError> {
+) -> Result<String, crate::app::Error> {
     let now = Utc::now();
     let token = random_token();
     let mut tx = db.begin().await?;

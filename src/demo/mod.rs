@@ -3,7 +3,7 @@
 
 use chrono::Utc;
 
-use crate::app::operators::{self, CreateUserError};
+use crate::app::operators;
 use crate::credentials::api_keys::KeyVault;
 use crate::domain::{PartnerKind, Role};
 use crate::store::StoreError;
@@ -37,7 +37,7 @@ pub struct DemoLogin {
     pub who: String,
 }
 
-pub async fn seed(db: &Db, vault: &KeyVault, public_url: &str) -> Result<Demo, CreateUserError> {
+pub async fn seed(db: &Db, vault: &KeyVault, public_url: &str) -> Result<Demo, crate::app::Error> {
     let mut logins = vec![DemoLogin {
         email: OPERATOR.0,
         password: OPERATOR.1,

@@ -1,6 +1,6 @@
 //! The demo reseller's authorization and offers, made through the offer use cases.
 
-use crate::app::operators::{self, CreateUserError};
+use crate::app::operators;
 use crate::domain::Role;
 use crate::store::Db;
 use crate::store::users::Membership;
@@ -18,14 +18,13 @@ pub(super) async fn ensure_offers(
     partner_id: i64,
     owner_id: i64,
     public_url: &str,
-) -> Result<(), CreateUserError> {
+) -> Result<(), crate::app::Error> {
     use crate::app::authorizations::{self as auths, AuthorizationRequest, Move};
     use crate::app::offers::{self, OfferRequest};
     use crate::app::{Actor, Ctx};
 
     if !auths::list_all(db, Some(partner_id), None)
-        .await
-        .map_err(demo_error)?
+        .await?
         .is_empty()
     {
         return Ok(());
@@ -50,23 +49,16 @@ pub(super) async fn ensure_offers(
         eula: "standard".into(),
         eula_url: String::new(),
     };
-    let open = auths::create(at(220), &operator, partner_id, &grant(2_000, "", 20))
-        .await
-        .map_err(demo_error)?;
-    auths::change_state(at(220), &operator, open.authorization_id, Move::Activate)
-        .await
-        .map_err(demo_error)?;
+    let open = auths::create(at(220), &operator, partner_id, &grant(2_000, "", 20)).await?;
+    auths::change_state(at(220), &operator, open.authorization_id, Move::Activate).await?;
     let listed = auths::create(
         at(210),
         &operator,
         partner_id,
         &grant(1_500, "777777777777", 1),
     )
-    .await
-    .map_err(demo_error)?;
-    auths::change_state(at(210), &operator, listed.authorization_id, Move::Activate)
-        .await
-        .map_err(demo_error)?;
+    .await?;
+    auths::change_state(at(210), &operator, listed.authorization_id, Move::Activate).await?;
     let offer = |authorization_id, account: &str, company: &str, markup_bps, months, expires| {
         OfferRequest {
             authorization_id,
@@ -134,42 +126,26 @@ pub(super) async fn ensure_offers(
     ];
     let mut contoso = 0;
     for (made, req, released, accepted) in plan {
-        let o = offers::create(at(made), &owner, &req, None)
-            .await
-            .map_err(demo_error)?;
+        let o = offers::create(at(made), &owner, &req, None).await?;
         if req.buyer_company == "Contoso" {
             contoso = o.offer_id;
         }
         if let Some(r) = released {
-            offers::release(at(r), &owner, o.offer_id)
-                .await
-                .map_err(demo_error)?;
+            offers::release(at(r), &owner, o.offer_id).await?;
         }
         if let Some(d) = accepted {
-            offers::accept(at(d), &owner, o.offer_id, Some(day(d)))
-                .await
-                .map_err(demo_error)?;
+            offers::accept(at(d), &owner, o.offer_id, Some(day(d))).await?;
         }
         if req.buyer_company == "Adventure Works" {
-            offers::cancel(at(19), &owner, o.offer_id)
-                .await
-                .map_err(demo_error)?;
+            offers::cancel(at(19), &owner, o.offer_id).await?;
         }
     }
     // Contoso renewed early, for two years at a smaller markup: the old agreement ends.
     let renewal = offer(a, "", "Contoso", 800, 24, day(50));
-    let r = offers::create(at(70), &owner, &renewal, Some(contoso))
-        .await
-        .map_err(demo_error)?;
-    offers::release(at(69), &owner, r.offer_id)
-        .await
-        .map_err(demo_error)?;
-    offers::accept(at(66), &owner, r.offer_id, Some(day(66)))
-        .await
-        .map_err(demo_error)?;
-    auths::change_state(at(100), &operator, listed.authorization_id, Move::Restrict)
-        .await
-        .map_err(demo_error)?;
+    let r = offers::create(at(70), &owner, &renewal, Some(contoso)).await?;
+    offers::release(at(69), &owner, r.offer_id).await?;
+    offers::accept(at(66), &owner, r.offer_id, Some(day(66))).await?;
+    auths::change_state(at(100), &operator, listed.authorization_id, Move::Restrict).await?;
     // Fabrikam's offer ran out unanswered.
     offers::sweep(Ctx::new(db, now, public_url, &wake), Some(partner_id)).await?;
     Ok(())

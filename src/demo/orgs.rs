@@ -1,7 +1,6 @@
 //! The demo partners' customers, with names that read like companies.
 
 use crate::app::customers::new_org_id;
-use crate::app::operators::CreateUserError;
 use crate::credentials::password::Passwords;
 use crate::domain::CustomerState;
 use crate::store::Db;
@@ -47,7 +46,7 @@ pub(super) const ORG_KINDS: &[&str] = &[
 ];
 
 /// A few dozen customers in every state for the MSP, a few for the reseller, once.
-pub(super) async fn ensure_customers(db: &Db, partner: &Partner) -> Result<(), CreateUserError> {
+pub(super) async fn ensure_customers(db: &Db, partner: &Partner) -> Result<(), crate::app::Error> {
     let mut c = db.acquire().await?;
     let existing = customers::page(&mut c, partner.partner_id, "", None, None, 1).await?;
     drop(c);

@@ -190,6 +190,7 @@ pub async fn page(
     f: &Filter<'_>,
     before: Option<i64>,
     limit: i64,
+    today: NaiveDate,
 ) -> StoreResult<Vec<Offer>> {
     let q = f.query.trim();
     let pattern = (!q.is_empty()).then(|| format!("%{}%", escape_like(q)));
@@ -200,7 +201,8 @@ pub async fn page(
         .ok();
     Ok(on_conn!(c, c => sqlx::query_as::<_, Offer>(select_offer!(
         "WHERE ($1 IS NULL OR o.partner_id = $1) AND ($2 IS NULL OR o.authorization_id = $2) \
-         AND ($3 IS NULL OR o.state = $3) \
+         AND ($3 IS NULL OR (CASE WHEN o.state IN ('draft', 'released') AND o.expires_on < $8 \
+              THEN 'expired' ELSE o.state END) = $3) \
          AND ($4 IS NULL OR lower(o.buyer_company) LIKE lower($4) ESCAPE '\\' \
               OR o.buyer_account LIKE $4 ESCAPE '\\' OR o.offer_id = $5) \
          AND ($6 IS NULL OR o.offer_id < $6) ORDER BY o.offer_id DESC LIMIT CAST($7 AS BIGINT)"
@@ -212,8 +214,12 @@ pub async fn page(
     .bind(id)
     .bind(before)
     .bind(limit)
+    .bind(today)
     .fetch_all(c)
-    .await)?)
+    .await)?
+    .into_iter()
+    .map(|o| o.settled(today))
+    .collect())
 }
 
 /// Offers still open (draft or released) past their expiry on `today`; of `partner_id` only,
@@ -245,6 +251,23 @@ pub async fn live_replacement(c: &mut impl Conn, offer_id: i64) -> StoreResult<O
     .bind(offer_id)
     .fetch_optional(c)
     .await)?)
+}
+
+impl Offer {
+    /// Whether the offer is still open (a draft or released) past its expiry on `today`: it is
+    /// expired, whether or not the sweep has written so yet.
+    pub fn lapsed(&self, today: NaiveDate) -> bool {
+        matches!(self.state, OfferState::Draft | OfferState::Released) && self.expires_on < today
+    }
+
+    /// The offer as it stands on `today`: a lapsed one is expired. Reads and commands see this;
+    /// the sweep writes it down, with its history row and audit event, on its timer.
+    pub fn settled(mut self, today: NaiveDate) -> Offer {
+        if self.lapsed(today) {
+            self.state = OfferState::Expired;
+        }
+        self
+    }
 }
 
 /// One change of an offer's state, as its history shows it.

@@ -29,6 +29,16 @@ pub enum LinkState {
 }
 
 impl LinkState {
+    /// What the signup page says of a link in this state that cannot be used (an active one is
+    /// one whose last use was just taken).
+    pub fn gone_key(self) -> &'static str {
+        match self {
+            LinkState::Expired => "signup-link-expired",
+            LinkState::Revoked => "signup-link-revoked",
+            LinkState::UsedUp | LinkState::Active => "signup-link-used-up",
+        }
+    }
+
     pub const ALL: [LinkState; 4] = [
         LinkState::Active,
         LinkState::Expired,

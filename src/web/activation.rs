@@ -12,10 +12,9 @@ use super::page::{Page, PageCtx, UserView, render, render_status};
 use super::{client_addr, routes};
 use crate::app::Actor;
 use crate::app::email_links;
-use crate::app::onboarding::{self, ACTIVATION_PURPOSE, ActivationError};
+use crate::app::onboarding::{self, ACTIVATION_PURPOSE};
 use crate::domain::NewPassword;
 use crate::state::AppState;
-use crate::store::tokens::TokenState;
 use crate::store::users;
 use crate::tokens::hash_token;
 use crate::web::error::AppError;
@@ -42,19 +41,9 @@ struct ActivateForm {
     password_confirm: String,
 }
 
-fn dead_link(state: TokenState) -> AppError {
-    match state {
-        TokenState::Used => AppError::Gone("error-activation-used"),
-        TokenState::Expired => AppError::Gone("error-activation-expired"),
-        TokenState::Unknown | TokenState::Usable(_) => AppError::NotFound,
-    }
-}
-
 /// The user and partner name behind a usable link.
 async fn holder(state: &AppState, token_hash: &str) -> Result<(users::User, String), AppError> {
-    let user = email_links::holder(state.app(), ACTIVATION_PURPOSE, token_hash)
-        .await?
-        .map_err(dead_link)?;
+    let user = email_links::holder(state.app(), ACTIVATION_PURPOSE, token_hash).await?;
     let company = user.partner_name.clone().unwrap_or_default();
     Ok((user, company))
 }
@@ -103,7 +92,7 @@ async fn activate(
     );
     let name = ctx.t("key-first-name");
     let origin = crate::http::session_origin(&req, &state.settings);
-    let activated = onboarding::activate(
+    let done = onboarding::activate(
         state.app(),
         &state.vault,
         &actor,
@@ -112,13 +101,7 @@ async fn activate(
         &name,
         &origin,
     )
-    .await;
-    let done = match activated {
-        Ok(done) => done,
-        Err(ActivationError::Dead(state)) => return Err(dead_link(state)),
-        Err(ActivationError::Key(e)) => return Err(e.into()),
-        Err(ActivationError::Store(e)) => return Err(e.into()),
-    };
+    .await?;
     let now = state.now();
     session::begin(&sess, &done.session, now.timestamp())?;
     let (partner, key) = (done.partner, done.key);

@@ -37,10 +37,7 @@ pub fn url(name: &str) -> String {
 
 pub async fn serve(req: HttpRequest, file: web::Path<String>) -> HttpResponse {
     let Some(content) = Static::get(&file) else {
-        return crate::web::error::error_page(
-            actix_web::http::StatusCode::NOT_FOUND,
-            ("error-404-title", "error-404-text"),
-        );
+        return actix_web::ResponseError::error_response(&crate::web::error::AppError::NotFound);
     };
     let etag = format!("\"{}\"", hex::encode(&content.metadata.sha256_hash()[..8]));
     let cache = if req.query_string().starts_with("v=") {

@@ -8,7 +8,7 @@ use chrono::{DateTime, Duration, NaiveTime, Utc};
 use serde::Deserialize;
 
 use crate::app::Actor;
-use crate::app::audit::{self, AuditError};
+use crate::app::audit;
 use crate::state::AppState;
 use crate::store::audit::{AuditFilter, AuditRow};
 use crate::store::partners::Partner;
@@ -21,15 +21,6 @@ use crate::web::routes;
 const PAGE_SIZE: i64 = 100;
 /// The most rows one CSV holds; narrow the filters for more.
 const MAX_CSV_ROWS: usize = 100_000;
-
-impl From<AuditError> for AppError {
-    fn from(e: AuditError) -> Self {
-        match e {
-            AuditError::Forbidden(_) => AppError::Forbidden,
-            AuditError::Store(s) => AppError::Store(s),
-        }
-    }
-}
 
 #[derive(Debug, Default, Clone, Deserialize)]
 #[serde(default)]

@@ -8,6 +8,8 @@ use actix_web::{HttpRequest, HttpResponse, ResponseError};
 use actix_web::body::EitherBody;
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 
+use crate::app;
+use crate::i18n::Message;
 use crate::store::StoreError;
 
 #[derive(Debug, thiserror::Error)]
@@ -15,7 +17,10 @@ pub enum AppError {
     #[error("not found")]
     NotFound,
     #[error("gone: {0}")]
-    Gone(&'static str),
+    Gone(Message),
+    /// A valid request that the state of things refuses.
+    #[error("conflict: {0}")]
+    Conflict(Message),
     #[error("forbidden")]
     Forbidden,
     #[error("CSRF token missing or wrong")]
@@ -32,91 +37,21 @@ pub enum AppError {
     Internal(#[from] anyhow::Error),
 }
 
-impl From<crate::app::signup_links::LinkError> for AppError {
-    fn from(e: crate::app::signup_links::LinkError) -> Self {
-        use crate::app::signup_links::LinkError;
+/// The one mapping of the application's errors to pages. A form that can say what is wrong
+/// next to its fields matches [`app::Error::Invalid`] itself before this; what reaches here is
+/// a page of its own.
+impl From<app::Error> for AppError {
+    fn from(e: app::Error) -> Self {
         match e {
-            // A reseller's console has no signup links: the pages do not exist for it.
-            LinkError::NotMsp | LinkError::NotFound => AppError::NotFound,
-            LinkError::Invalid(_) => AppError::BadRequest,
-            LinkError::Forbidden(_) => AppError::Forbidden,
-            LinkError::Store(s) => AppError::Store(s),
-        }
-    }
-}
-
-impl From<crate::app::api_keys::KeyError> for AppError {
-    fn from(e: crate::app::api_keys::KeyError) -> Self {
-        use crate::app::api_keys::KeyError;
-        match e {
-            KeyError::NotFound => AppError::NotFound,
-            KeyError::Name => AppError::BadRequest,
-            KeyError::Forbidden(_) => AppError::Forbidden,
-            KeyError::Store(s) => AppError::Store(s),
-            KeyError::Internal(e) => AppError::Internal(e),
-        }
-    }
-}
-
-impl From<crate::app::customers::ChangeError> for AppError {
-    fn from(e: crate::app::customers::ChangeError) -> Self {
-        match e {
-            crate::app::customers::ChangeError::NotFound => AppError::NotFound,
-            crate::app::customers::ChangeError::Forbidden(_) => AppError::Forbidden,
-            crate::app::customers::ChangeError::Store(s) => AppError::Store(s),
-        }
-    }
-}
-
-impl From<crate::app::partners::PartnerError> for AppError {
-    fn from(e: crate::app::partners::PartnerError) -> Self {
-        match e {
-            crate::app::partners::PartnerError::NotFound => AppError::NotFound,
-            crate::app::partners::PartnerError::Store(s) => AppError::Store(s),
-        }
-    }
-}
-
-impl From<crate::app::grants::GrantError> for AppError {
-    fn from(e: crate::app::grants::GrantError) -> Self {
-        match e {
-            crate::app::grants::GrantError::NotFound => AppError::NotFound,
-            crate::app::grants::GrantError::Store(s) => AppError::Store(s),
-        }
-    }
-}
-
-impl From<crate::app::offers::OfferError> for AppError {
-    fn from(e: crate::app::offers::OfferError) -> Self {
-        use crate::app::offers::OfferError;
-        match e {
-            // An MSP's console has no offers: the pages do not exist for it.
-            OfferError::NotReseller | OfferError::NotFound => AppError::NotFound,
-            OfferError::Invalid(_) | OfferError::State(..) | OfferError::Replaced(_) => {
-                AppError::BadRequest
-            }
-            OfferError::Forbidden(_) => AppError::Forbidden,
-            OfferError::Store(s) => AppError::Store(s),
-        }
-    }
-}
-
-impl From<crate::app::authorizations::AuthorizationError> for AppError {
-    fn from(e: crate::app::authorizations::AuthorizationError) -> Self {
-        use crate::app::authorizations::AuthorizationError as E;
-        match e {
-            E::NotReseller | E::NotFound => AppError::NotFound,
-            E::Invalid(_) | E::NotDraft(_) | E::Transition(..) => AppError::BadRequest,
-            E::Store(s) => AppError::Store(s),
-        }
-    }
-}
-
-impl From<crate::app::logos::ReplaceError> for AppError {
-    fn from(e: crate::app::logos::ReplaceError) -> Self {
-        match e {
-            crate::app::logos::ReplaceError::Forbidden(_) => AppError::Forbidden,
-            crate::app::logos::ReplaceError::Store(s) => AppError::Store(s),
+            app::Error::Invalid(_) => AppError::BadRequest,
+            // A foreign id and an unknown one answer the same; so do the pages of the other
+            // kind of partner.
+            app::Error::NotFound(_) | app::Error::WrongKind(_) => AppError::NotFound,
+            app::Error::Forbidden(_) => AppError::Forbidden,
+            app::Error::Conflict(m) => AppError::Conflict(m),
+            app::Error::Gone(m) => AppError::Gone(m),
+            app::Error::Store(s) => s.into(),
+            app::Error::Internal(e) => AppError::Internal(e),
         }
     }
 }
@@ -132,18 +67,20 @@ impl AppError {
         AppError::SignInRequired { next }
     }
 
-    /// (title key, message key) of the page shown for this error.
-    fn page_keys(&self) -> (&'static str, &'static str) {
-        match self {
+    /// The title key and the message of the page shown for this error.
+    fn page_keys(&self) -> ErrorKeys {
+        let (title, text) = match self {
+            AppError::Gone(m) => return ErrorKeys::new("error-410-title", m.clone()),
+            AppError::Conflict(m) => return ErrorKeys::new("error-409-title", m.clone()),
             AppError::NotFound => ("error-404-title", "error-404-text"),
-            AppError::Gone(text) => ("error-410-title", text),
             AppError::Forbidden => ("error-403-title", "error-403-text"),
             AppError::CsrfRejected => ("error-403-title", "error-csrf-text"),
             AppError::PayloadTooLarge => ("error-413-title", "error-413-text"),
             AppError::BadRequest => ("error-400-title", "error-400-text"),
             AppError::SignInRequired { .. } => ("error-403-title", "error-403-text"),
             AppError::Store(_) | AppError::Internal(_) => ("error-500-title", "error-500-text"),
-        }
+        };
+        ErrorKeys::new(title, Message::new(text))
     }
 }
 
@@ -154,16 +91,6 @@ impl From<StoreError> for AppError {
         match e {
             StoreError::NotFound => AppError::NotFound,
             other => AppError::Store(other),
-        }
-    }
-}
-
-/// A month outside the window is a bad request (the pages check their month first).
-impl From<crate::app::bills::BillError> for AppError {
-    fn from(e: crate::app::bills::BillError) -> Self {
-        match e {
-            crate::app::bills::BillError::OutOfWindow(_) => AppError::BadRequest,
-            crate::app::bills::BillError::Store(s) => s.into(),
         }
     }
 }
@@ -179,6 +106,7 @@ impl ResponseError for AppError {
         match self {
             AppError::NotFound => StatusCode::NOT_FOUND,
             AppError::Gone(_) => StatusCode::GONE,
+            AppError::Conflict(_) => StatusCode::CONFLICT,
             AppError::Forbidden | AppError::CsrfRejected => StatusCode::FORBIDDEN,
             AppError::SignInRequired { .. } => StatusCode::SEE_OTHER,
             AppError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
@@ -205,18 +133,27 @@ impl ResponseError for AppError {
 /// A bare error answer: its status, the keys of what its page says, and a plain-text body in
 /// case nothing renders it. `error_page::localize`, around every page, renders it as the styled
 /// page in the request's language with the visitor's navigation.
-pub fn error_page(status: StatusCode, keys: (&'static str, &'static str)) -> HttpResponse {
+pub fn error_page(status: StatusCode, keys: ErrorKeys) -> HttpResponse {
     let mut res = HttpResponse::build(status)
         .insert_header((header::CACHE_CONTROL, HeaderValue::from_static("no-store")))
         .content_type("text/plain; charset=utf-8")
         .body(status.canonical_reason().unwrap_or("Error"));
-    res.extensions_mut().insert(ErrorKeys(keys));
+    res.extensions_mut().insert(keys);
     res
 }
 
 /// What an error page says, kept on its response for `error_page::localize`.
-#[derive(Debug, Clone, Copy)]
-pub struct ErrorKeys(pub (&'static str, &'static str));
+#[derive(Debug, Clone)]
+pub struct ErrorKeys {
+    pub title: &'static str,
+    pub text: Message,
+}
+
+impl ErrorKeys {
+    pub fn new(title: &'static str, text: Message) -> ErrorKeys {
+        ErrorKeys { title, text }
+    }
+}
 
 /// Answers a middleware's refusal here rather than returning `Err`, so the session middleware
 /// outside still writes its cookie (a cleared session, a flash) on it.

@@ -28,7 +28,7 @@ pub async fn localize(
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
     let res = next.call(req).await?.map_into_boxed_body();
-    let Some(ErrorKeys((title, text))) = res.response().extensions().get::<ErrorKeys>().copied()
+    let Some(ErrorKeys { title, text }) = res.response().extensions().get::<ErrorKeys>().cloned()
     else {
         return Ok(res);
     };
@@ -39,7 +39,7 @@ pub async fn localize(
         .unwrap_or_else(|_| PageCtx::anonymous());
     let page = ErrorPage {
         title: ctx.t(title),
-        text: ctx.t(text),
+        text: ctx.i18n.say(&text),
         status: status.as_u16(),
         ctx,
     };

@@ -9,10 +9,9 @@ use serde::Deserialize;
 
 use super::page::{Page, PageCtx, redirect, render, render_status};
 use super::routes;
-use crate::app::team::{self, JoinError};
+use crate::app::team;
 use crate::domain::NewPassword;
 use crate::state::AppState;
-use crate::store::tokens::TokenState;
 use crate::tokens::hash_token;
 use crate::web::error::AppError;
 use crate::web::session;
@@ -39,15 +38,6 @@ struct JoinForm {
     password_confirm: String,
 }
 
-fn dead(e: JoinError) -> AppError {
-    match e {
-        JoinError::Dead(TokenState::Used) => AppError::Gone("error-invitation-used"),
-        JoinError::Dead(TokenState::Expired) => AppError::Gone("error-invitation-expired"),
-        JoinError::Dead(_) => AppError::NotFound,
-        JoinError::Store(s) => AppError::Store(s),
-    }
-}
-
 fn page(ctx: PageCtx, user: &crate::store::users::User, error: Option<String>) -> JoinPage {
     let role = ctx.t(&format!(
         "role-{}",
@@ -66,9 +56,7 @@ async fn form(
     Page { ctx, state, .. }: Page,
     token: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    let user = team::invited(state.app(), &hash_token(&token))
-        .await
-        .map_err(dead)?;
+    let user = team::invited(state.app(), &hash_token(&token)).await?;
     render(&page(ctx, &user, None))
 }
 
@@ -81,9 +69,7 @@ async fn join(
     form: web::Form<JoinForm>,
 ) -> Result<HttpResponse, AppError> {
     let token_hash = hash_token(&token);
-    let user = team::invited(state.app(), &token_hash)
-        .await
-        .map_err(dead)?;
+    let user = team::invited(state.app(), &token_hash).await?;
     let error = NewPassword::confirmed(&form.password, &form.password_confirm, &user.email)
         .err()
         .map(|e| e.key);
@@ -96,9 +82,7 @@ async fn join(
     }
     let hash = state.passwords.hash(&form.password).await?;
     let origin = crate::http::session_origin(&req, &state.settings);
-    let (_, id) = team::join(state.app(), &token_hash, &hash, &origin)
-        .await
-        .map_err(dead)?;
+    let (_, id) = team::join(state.app(), &token_hash, &hash, &origin).await?;
     session::begin(&sess, &id, state.now().timestamp())?;
     Ok(redirect(routes::CONSOLE))
 }

@@ -65,6 +65,41 @@ impl PageCtx {
         self.i18n.t_args(key, args)
     }
 
+    /// A message of the application's, in the page's language.
+    pub fn say(&self, m: &crate::i18n::Message) -> String {
+        self.i18n.say(m)
+    }
+
+    /// What a form shows next to its fields: the first error of each field, by the field's name.
+    pub fn field_errors(
+        &self,
+        errors: &[crate::app::FieldError],
+    ) -> std::collections::BTreeMap<&'static str, String> {
+        let mut out = std::collections::BTreeMap::new();
+        for e in errors {
+            out.entry(e.field).or_insert_with(|| self.say(&e.message));
+        }
+        out
+    }
+
+    /// What to tell the person of a refusal, for a page that goes back where it was with a
+    /// flash; `None` for the server's own failures, which are the error page's.
+    pub fn refusal(&self, e: &crate::app::Error) -> Option<String> {
+        use crate::app::Error;
+        match e {
+            Error::Invalid(fields) => Some(
+                fields
+                    .iter()
+                    .map(|f| self.say(&f.message))
+                    .collect::<Vec<_>>()
+                    .join(" "),
+            ),
+            Error::Forbidden(_) => Some(self.t("error-403-text")),
+            Error::Store(_) | Error::Internal(_) => None,
+            other => other.message().map(|m| self.say(&m)),
+        }
+    }
+
     /// A month for people, in the page's language.
     pub fn month(&self, m: impl std::fmt::Display) -> String {
         self.i18n.month(m)

@@ -10,12 +10,11 @@ use super::local_path::local_path;
 use super::page::{Page, PageCtx, redirect, redirect_with, render, render_status};
 use super::{client_addr, routes};
 use crate::app::passwords::{self, RESET_PURPOSE};
-use crate::app::sign_in::{self, Refusal, SignInError};
+use crate::app::sign_in::{self, Refusal};
 use crate::app::{Actor, email_links, sessions};
 use crate::domain::{Email, NewPassword};
 use crate::http::session_origin;
 use crate::state::AppState;
-use crate::store::tokens::TokenState;
 use crate::tokens::hash_token;
 use crate::web::error::AppError;
 use crate::web::session::{self, FlashLevel};
@@ -86,7 +85,7 @@ async fn sign_in(
         &form.password,
         &origin,
     )
-    .await;
+    .await?;
     let refusal = match signed {
         Ok((user, id)) => {
             session::begin(&sess, &id, state.now().timestamp())?;
@@ -99,9 +98,7 @@ async fn sign_in(
                 &local_path(&form.next).unwrap_or_else(|| home.to_string()),
             ));
         }
-        Err(SignInError::Refused(r)) => r,
-        Err(SignInError::Store(e)) => return Err(e.into()),
-        Err(SignInError::Internal(e)) => return Err(e.into()),
+        Err(r) => r,
     };
     let (status, key) = match refusal {
         Refusal::TooManyFromAddress => (
@@ -197,22 +194,11 @@ struct ResetForm {
     password_confirm: String,
 }
 
-/// The page for a link that cannot be used, saying why.
-fn dead_link(state: TokenState) -> AppError {
-    match state {
-        TokenState::Used => AppError::Gone("error-reset-used"),
-        TokenState::Expired => AppError::Gone("error-reset-expired"),
-        TokenState::Unknown | TokenState::Usable(_) => AppError::NotFound,
-    }
-}
-
 async fn reset_form(
     Page { ctx, state, .. }: Page,
     token: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    email_links::holder(state.app(), RESET_PURPOSE, &hash_token(&token))
-        .await?
-        .map_err(dead_link)?;
+    email_links::holder(state.app(), RESET_PURPOSE, &hash_token(&token)).await?;
     render(&ResetPage { ctx, error: None })
 }
 
@@ -225,9 +211,7 @@ async fn reset(
     form: web::Form<ResetForm>,
 ) -> Result<HttpResponse, AppError> {
     let token_hash = hash_token(&token);
-    let user = email_links::holder(state.app(), RESET_PURPOSE, &token_hash)
-        .await?
-        .map_err(dead_link)?;
+    let user = email_links::holder(state.app(), RESET_PURPOSE, &token_hash).await?;
     let user_id = user.user_id;
     let error = NewPassword::confirmed(&form.password, &form.password_confirm, &user.email)
         .err()
@@ -242,9 +226,7 @@ async fn reset(
     // Hashed before the transaction opens: SQLite's write lock is not held while argon2 runs.
     let hash = state.passwords.hash(&form.password).await?;
     let actor = Actor::user(user_id, user.partner_id, client_addr(&req, &state.settings));
-    if let Err(dead) = passwords::complete_reset(state.app(), &actor, &token_hash, &hash).await? {
-        return Err(dead_link(dead));
-    }
+    passwords::complete_reset(state.app(), &actor, &token_hash, &hash).await?;
     Ok(redirect_with(
         &sess,
         FlashLevel::Success,

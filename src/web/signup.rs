@@ -8,8 +8,10 @@ use serde::Deserialize;
 use super::logos::{Brand, brand};
 use super::page::{Page, PageCtx, render_status};
 use super::{client_addr, routes};
-use crate::app::customers::{self as signups, ConfirmError, Signup, SignupError};
+use crate::app::Error;
+use crate::app::customers::{self as signups, Signup};
 use crate::domain::{Email, NewPassword};
+use crate::i18n::Message;
 use crate::state::AppState;
 use crate::store::signup_links::{LinkState, SignupLink};
 use crate::web::error::AppError;
@@ -74,20 +76,22 @@ async fn resolve(
     };
     match link.state(state.now()) {
         LinkState::Active => Ok(Ok((brand, link))),
-        other => Ok(Err(gone(ctx.clone(), brand, Some(other)))),
+        other => {
+            let why = Message::new(other.gone_key());
+            Ok(Err(gone(ctx.clone(), brand, Some(&why))))
+        }
     }
 }
 
 /// The branded page for a link that cannot be used: 410 for one that existed, 404 otherwise.
-fn gone(ctx: PageCtx, brand: Brand, state: Option<LinkState>) -> HttpResponse {
-    let (status, key) = match state {
-        Some(LinkState::Expired) => (StatusCode::GONE, "signup-link-expired"),
-        Some(LinkState::Revoked) => (StatusCode::GONE, "signup-link-revoked"),
-        Some(LinkState::UsedUp) => (StatusCode::GONE, "signup-link-used-up"),
-        Some(LinkState::Active) | None => (StatusCode::NOT_FOUND, "signup-link-unknown"),
+/// The partner's page for a link that cannot be used: `why` says how it ended, `None` for one
+/// that never was.
+fn gone(ctx: PageCtx, brand: Brand, why: Option<&Message>) -> HttpResponse {
+    let (status, title) = match why {
+        Some(m) => (StatusCode::GONE, ctx.say(m)),
+        None => (StatusCode::NOT_FOUND, ctx.t("signup-link-unknown")),
     };
     let partner = brand.partner.name.clone();
-    let title = ctx.t(key);
     let text = ctx.t_args("signup-ask-partner", &[("partner", &partner)]);
     render_status(
         status,
@@ -212,15 +216,9 @@ async fn submit(
                 },
             ))
         }
-        Err(SignupError::LinkGone(state)) => Ok(gone(ctx, brand, Some(state))),
-        Err(SignupError::EmailTaken) => {
-            errors.insert(
-                "email",
-                ctx.t_args(
-                    "error-signup-email-taken",
-                    &[("partner", &brand.partner.name)],
-                ),
-            );
+        Err(Error::Gone(why)) => Ok(gone(ctx, brand, Some(&why))),
+        Err(Error::Invalid(bad)) => {
+            errors.extend(ctx.field_errors(&bad));
             v.password.clear();
             Ok(render_status(
                 StatusCode::UNPROCESSABLE_ENTITY,
@@ -233,8 +231,7 @@ async fn submit(
                 },
             ))
         }
-        Err(SignupError::Store(e)) => Err(e.into()),
-        Err(SignupError::Internal(e)) => Err(e.into()),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -242,12 +239,7 @@ async fn confirm(
     Page { ctx, state, .. }: Page,
     token: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    let customer_id = match signups::confirm(state.app(), &token).await? {
-        Ok(id) => id,
-        Err(ConfirmError::Unknown) => return Err(AppError::NotFound),
-        Err(ConfirmError::Used) => return Err(AppError::Gone("error-confirm-used")),
-        Err(ConfirmError::Expired) => return Err(AppError::Gone("error-confirm-expired")),
-    };
+    let customer_id = signups::confirm(state.app(), &token).await?;
     let customer = signups::find(state.app(), customer_id).await?;
     let brand = brand(&state, customer.partner_id).await?;
     let title = ctx.t("signup-ready-title");

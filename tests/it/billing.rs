@@ -9,29 +9,12 @@ use partner_console::paths as routes;
 use partner_console::store::grants::{self, NewCredit, NewDiscount};
 use reqwest::StatusCode;
 
-use crate::helpers::{TestApp, signed_in_client, spawn_app, text_of};
+use crate::helpers::{signed_in_client, spawn_app, text_of, usage_row};
 
 /// One usage line of `cents` on the first day of the month `ago` months back.
 fn row(org_id: &str, ago: i32, service: &str, cents: i64, key: &str) -> UsageRow {
     let m = Month::of(Utc::now().date_naive()).plus(-ago);
-    UsageRow {
-        line: 1,
-        org_id: org_id.into(),
-        day: m.first_day(),
-        service: service.into(),
-        project: "production".into(),
-        cluster: "c1".into(),
-        cost: cents,
-        record_key: key.into(),
-    }
-}
-
-async fn load(app: &TestApp, rows: Vec<UsageRow>) {
-    let report =
-        partner_console::app::usage::load(&app.state.db, &rows, vec![], Utc::now(), |_| {})
-            .await
-            .unwrap();
-    assert!(report.rejected.is_empty(), "{:?}", report.rejected);
+    usage_row(org_id, m.first_day(), service, cents, key)
 }
 
 #[tokio::test]
@@ -52,7 +35,7 @@ async fn a_credit_runs_out_over_months_and_another_expires_mid_window() {
             &format!("k{ago}"),
         ));
     }
-    load(&app, rows).await;
+    app.load_usage(&rows).await;
     let today = Utc::now().date_naive();
     let current = Month::of(today);
     let mut tx = app.state.db.begin().await.unwrap();
@@ -174,15 +157,12 @@ async fn the_billing_page_csv_and_customer_bill_add_up_and_stay_in_their_partner
         .await;
     app.add_customer(other, "2000000000000000003", "Secret Customer")
         .await;
-    load(
-        &app,
-        vec![
-            row("2000000000000000001", 1, "TiDB Dedicated", 33_333, "a1"),
-            row("2000000000000000001", 1, "Backup Storage", 1_001, "a2"),
-            row("2000000000000000002", 1, "TiDB Dedicated", 66_667, "a3"),
-            row("2000000000000000003", 1, "TiDB Dedicated", 99_999, "b1"),
-        ],
-    )
+    app.load_usage(&[
+        row("2000000000000000001", 1, "TiDB Dedicated", 33_333, "a1"),
+        row("2000000000000000001", 1, "Backup Storage", 1_001, "a2"),
+        row("2000000000000000002", 1, "TiDB Dedicated", 66_667, "a3"),
+        row("2000000000000000003", 1, "TiDB Dedicated", 99_999, "b1"),
+    ])
     .await;
     let month = Month::of(Utc::now().date_naive()).plus(-1);
     let mut tx = app.state.db.begin().await.unwrap();
@@ -433,11 +413,8 @@ async fn a_closed_month_does_not_change_after_late_usage() {
         .await;
     app.add_customer(acme, "3000000000000000001", "Willow Games")
         .await;
-    load(
-        &app,
-        vec![row("3000000000000000001", 1, "TiDB Starter", 800, "w1")],
-    )
-    .await;
+    app.load_usage(&[row("3000000000000000001", 1, "TiDB Starter", 800, "w1")])
+        .await;
     let today = Utc::now().date_naive();
     let last = Month::of(today).plus(-1);
     app.create_operator("ops@vendor.example").await;
@@ -458,10 +435,7 @@ async fn a_closed_month_does_not_change_after_late_usage() {
     assert_eq!(before.usage, 800);
 
     let late = vec![row("3000000000000000001", 1, "TiDB Starter", 500, "w2")];
-    let report =
-        partner_console::app::usage::load(&app.state.db, &late, vec![], Utc::now(), |_| {})
-            .await
-            .unwrap();
+    let report = app.load_usage(&late).await;
     assert_eq!(
         (report.inserted, report.late),
         (1, 1),
@@ -490,6 +464,6 @@ async fn a_closed_month_does_not_change_after_late_usage() {
     let current = Month::of(today);
     assert!(matches!(
         bills::close_month(&app.state.db, current, today, Utc::now()).await,
-        Err(bills::CloseError::NotOver(_))
+        Err(partner_console::app::Error::Conflict(m)) if m.key == "error-close-not-over"
     ));
 }

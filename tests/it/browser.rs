@@ -187,9 +187,7 @@ async fn a_partner_signs_in_through_the_real_form() {
             }
         }
     }
-    partner_console::app::usage::load(&app.state.db, &rows, vec![], chrono::Utc::now(), |_| {})
-        .await
-        .unwrap();
+    app.load_usage(&rows).await;
     // A discount and a credit, so last month's bill shows both taken off.
     let mut tx = app.state.db.begin().await.unwrap();
     let since = current.plus(-6).to_string();

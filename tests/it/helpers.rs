@@ -111,6 +111,26 @@ pub async fn spawn_app_with(opts: Options) -> TestApp {
     }
 }
 
+/// One usage line of `cents` for `org_id` on `day`, with the record key `key`.
+pub fn usage_row(
+    org_id: &str,
+    day: chrono::NaiveDate,
+    service: &str,
+    cents: i64,
+    key: &str,
+) -> partner_console::billing::usage_file::UsageRow {
+    partner_console::billing::usage_file::UsageRow {
+        line: 1,
+        org_id: org_id.into(),
+        day,
+        service: service.into(),
+        project: "production".into(),
+        cluster: "c1".into(),
+        cost: cents,
+        record_key: key.into(),
+    }
+}
+
 pub fn new_client() -> reqwest::Client {
     reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
@@ -200,6 +220,33 @@ impl TestApp {
         let address = format!("http://127.0.0.1:{}", app.port());
         tokio::spawn(app.run());
         address
+    }
+
+    /// Runs the expiry sweep now, at the app's clock, as its timer does (the app's timers are
+    /// off in tests, like the mail worker). Returns how many things it wrote down as expired.
+    pub async fn run_sweep(&self) -> usize {
+        partner_console::app::offers::sweep(self.state.app(), None)
+            .await
+            .expect("the expiry sweep runs")
+    }
+
+    /// Loads usage rows as an operator's load does (at the app's clock), every row accepted;
+    /// returns what the load reports.
+    pub async fn load_usage(
+        &self,
+        rows: &[partner_console::billing::usage_file::UsageRow],
+    ) -> partner_console::app::usage::LoadReport {
+        let report = partner_console::app::usage::load(
+            &self.state.db,
+            rows,
+            vec![],
+            self.state.now(),
+            |_| {},
+        )
+        .await
+        .expect("the usage loads");
+        assert!(report.rejected.is_empty(), "{:?}", report.rejected);
+        report
     }
 
     /// Delivers every due mail now, as the worker does, one `step()` at a time until the outbox

@@ -8,7 +8,7 @@ use partner_console::store::api_keys;
 use partner_console::store::customers::{self, NewCustomer};
 
 use crate::api_calls::{api_key, curl, curl_json, curl_sample, python, violations};
-use crate::helpers::spawn_app;
+use crate::helpers::{spawn_app, usage_row};
 
 #[tokio::test]
 async fn every_msp_operation_answers_in_the_public_shape() {
@@ -24,19 +24,18 @@ async fn every_msp_operation_answers_in_the_public_shape() {
     app.add_customer(other, "5000000000000000009", "Not Yours")
         .await;
     let month = Month::of(Utc::now().date_naive()).plus(-1);
-    let rows = vec![partner_console::billing::usage_file::UsageRow {
-        line: 1,
-        org_id: "5000000000000000001".into(),
-        day: month.first_day(),
-        service: "TiDB Dedicated".into(),
+    let rows = [partner_console::billing::usage_file::UsageRow {
         project: "web".into(),
         cluster: "prod".into(),
-        cost: 123_450,
-        record_key: "u1".into(),
+        ..usage_row(
+            "5000000000000000001",
+            month.first_day(),
+            "TiDB Dedicated",
+            123_450,
+            "u1",
+        )
     }];
-    partner_console::app::usage::load(&app.state.db, &rows, vec![], Utc::now(), |_| {})
-        .await
-        .unwrap();
+    app.load_usage(&rows).await;
     let (_, key) = api_key(&app, acme).await;
 
     let (s, list) = curl(&app, &key, "GET", "/v1beta1/msp/mspCustomers").await;

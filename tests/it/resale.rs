@@ -2,10 +2,9 @@
 //! the console's forms and through `/api/v1`, acceptance making one customer, agreements and
 //! the money they put in the bills.
 
-use chrono::{Duration, Utc};
+use chrono::Duration;
 use partner_console::app::operators;
 use partner_console::billing::month::Month;
-use partner_console::billing::usage_file::UsageRow;
 use partner_console::domain::{PartnerKind, Role};
 use partner_console::paths as routes;
 use reqwest::StatusCode;
@@ -13,7 +12,7 @@ use serde_json::Value;
 
 use crate::api_calls::{api_key, curl, curl_json};
 use crate::helpers::{
-    PASSWORD, TestApp, location, post_with_token, signed_in_client, spawn_app, text_of,
+    PASSWORD, TestApp, location, post_with_token, signed_in_client, spawn_app, text_of, usage_row,
 };
 
 const OPERATOR: &str = "ops@vendor.example";
@@ -532,7 +531,8 @@ async fn offers_through_the_api_refuse_what_the_authorization_does_not_allow() {
     let (_, a) = curl(&app, &key, "GET", &format!("/api/v1/authorizations/{open}")).await;
     assert_eq!(a["offersMade"].as_i64(), Some(0), "{a}");
 
-    // An offer past its expiry is expired at the next read, by `system`, and cannot be accepted.
+    // An offer past its expiry reads as expired, by `system`, and cannot be accepted, before the
+    // sweep has written it down; the sweep then does, audited as the system's.
     let soon = (today(&app) + Duration::days(1)).to_string();
     let (_, e) = curl_json(
         &app,
@@ -584,6 +584,21 @@ async fn offers_through_the_api_refuse_what_the_authorization_does_not_allow() {
         400
     );
 
+    assert_eq!(app.run_sweep().await, 1, "the sweep writes the expiry once");
+    let (_, swept) = curl(&app, &key, "GET", &format!("/api/v1/offers/{eid}")).await;
+    let said = |v: &Value| {
+        v["history"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| (e["to"].clone(), e["actor"].clone()))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        said(&swept),
+        said(&expired),
+        "the read said what the sweep wrote"
+    );
     let audit = audit_text(&app).await;
     assert!(
         audit_row(&audit, "offer_expired").contains("system"),
@@ -619,21 +634,9 @@ async fn accept(app: &TestApp, key: &str, id: &str, on: &str) -> (u16, Value) {
 }
 
 async fn load_usage(app: &TestApp, org: &str, day: chrono::NaiveDate, cents: i64) {
-    let rows = [UsageRow {
-        line: 1,
-        org_id: org.into(),
-        day,
-        service: "TiDB Dedicated".into(),
-        project: "production".into(),
-        cluster: "main".into(),
-        cost: cents,
-        record_key: format!("it-{org}-{day}"),
-    }];
-    let report =
-        partner_console::app::usage::load(&app.state.db, &rows, Vec::new(), Utc::now(), |_| {})
-            .await
-            .unwrap();
-    assert!(report.rejected.is_empty(), "{:?}", report.rejected);
+    let key = format!("it-{org}-{day}");
+    app.load_usage(&[usage_row(org, day, "TiDB Dedicated", cents, &key)])
+        .await;
 }
 
 #[tokio::test]
@@ -764,10 +767,11 @@ async fn the_agreement_prices_the_next_bills_and_a_replacement_takes_over() {
     let (_, all) = curl(&app, &key, "GET", "/api/v1/customers").await;
     assert_eq!(all["mspCustomers"].as_array().unwrap().len(), 1);
 
-    // Past the replacement's last month the customer is expired, by the system.
+    // Past the replacement's last month the customer is expired, by the system's sweep.
     app.state.clock.advance(Duration::days(31 * 26));
     let (_, c) = curl(&app, &key, "GET", "/api/v1/offers").await;
     assert!(c["offers"].is_array());
+    assert!(app.run_sweep().await >= 1, "the sweep expires the customer");
     let (_, cust) = curl(&app, &key, "GET", &format!("/api/v1/customers/{org}")).await;
     assert_eq!(cust["state"].as_str(), Some("expired"), "{cust}");
     let audit = audit_text(&app).await;

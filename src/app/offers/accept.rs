@@ -35,15 +35,14 @@ pub async fn accept(
     actor: &Actor,
     id: i64,
     on: Option<NaiveDate>,
-) -> Result<Accepted, OfferError> {
+) -> Result<Accepted> {
     actor.require(Action::ManageCustomers)?;
-    sweep(ctx, actor.partner_id).await?;
     let today = ctx.now.date_naive();
     let mut tx = ctx.db.begin().await?;
     let p = own(&mut tx, actor).await?;
-    let o = find_own(&mut tx, &p, id).await?;
+    let o = find_own(&mut tx, &p, id, ctx.now).await?;
     if o.state != OfferState::Released {
-        return Err(OfferError::State(o.state, Step::Accept));
+        return Err(refused(o.state, Step::Accept));
     }
     let on = on
         .filter(|d| {
@@ -51,7 +50,7 @@ pub async fn accept(
                 crate::domain::offers::acceptance_date_ok(*d, r, o.expires_on, today)
             })
         })
-        .ok_or(OfferError::Invalid(vec![(
+        .ok_or(invalid(vec![(
             OfferField::AcceptedOn,
             "error-offer-accepted-on",
         )]))?;
@@ -89,7 +88,7 @@ pub async fn accept(
                 };
                 let cid = match customers::insert(&mut tx, new, ctx.now).await {
                     Err(StoreError::Conflict("e-mail address")) => {
-                        return Err(OfferError::Invalid(vec![(
+                        return Err(invalid(vec![(
                             OfferField::BuyerEmail,
                             "error-offer-email-taken",
                         )]));
@@ -134,7 +133,7 @@ pub async fn accept(
             ctx.now,
         )
         .await?;
-    let offer = find_own(&mut tx, &p, id).await?;
+    let offer = find_own(&mut tx, &p, id, ctx.now).await?;
     tx.commit().await?;
     Ok(Accepted {
         offer,

@@ -20,21 +20,22 @@ pub async fn create(
     actor: &Actor,
     req: &OfferRequest,
     replaces: Option<i64>,
-) -> Result<Offer, OfferError> {
+) -> Result<Offer> {
     actor.require(Action::ManageCustomers)?;
     let today = ctx.now.date_naive();
-    sweep(ctx, actor.partner_id).await?;
     let mut tx = ctx.db.begin().await?;
     let p = own(&mut tx, actor).await?;
     let old = match replaces {
         None => None,
         Some(id) => {
-            let o = find_own(&mut tx, &p, id).await?;
+            let o = find_own(&mut tx, &p, id, ctx.now).await?;
             if o.state != OfferState::Accepted {
-                return Err(OfferError::State(o.state, Step::Replace));
+                return Err(refused(o.state, Step::Replace));
             }
             if let Some(r) = offers::live_replacement(&mut tx, id).await? {
-                return Err(OfferError::Replaced(r));
+                return Err(Error::Conflict(
+                    Message::new("flash-offer-replaced-already").text("id", r),
+                ));
             }
             Some(o)
         }
@@ -48,11 +49,11 @@ pub async fn create(
         .filter(|a| a.state != AuthorizationState::Draft);
     let bad = refusals(req, &buyer, auth.as_ref(), today, false);
     let Some(auth) = auth.filter(|_| bad.is_empty()) else {
-        return Err(OfferError::Invalid(bad));
+        return Err(invalid(bad));
     };
     // Two requests at once see the same count; only one claims the last offer.
     if !authorizations::claim_offer(&mut tx, auth.authorization_id, ctx.now).await? {
-        return Err(OfferError::Invalid(vec![refusal(OfferRefusal::UsedUp)]));
+        return Err(invalid(vec![refusal(OfferRefusal::UsedUp)]));
     }
     let id = offers::insert(
         &mut tx,
@@ -78,26 +79,20 @@ pub async fn create(
             ctx.now,
         )
         .await?;
-    let offer = find_own(&mut tx, &p, id).await?;
+    let offer = find_own(&mut tx, &p, id, ctx.now).await?;
     tx.commit().await?;
     Ok(offer)
 }
 
 /// Rewrites a draft's terms (its authorization stays; a replacement's buyer too).
-pub async fn update(
-    ctx: Ctx<'_>,
-    actor: &Actor,
-    id: i64,
-    req: &OfferRequest,
-) -> Result<Offer, OfferError> {
+pub async fn update(ctx: Ctx<'_>, actor: &Actor, id: i64, req: &OfferRequest) -> Result<Offer> {
     actor.require(Action::ManageCustomers)?;
     let today = ctx.now.date_naive();
-    sweep(ctx, actor.partner_id).await?;
     let mut tx = ctx.db.begin().await?;
     let p = own(&mut tx, actor).await?;
-    let o = find_own(&mut tx, &p, id).await?;
+    let o = find_own(&mut tx, &p, id, ctx.now).await?;
     if o.state != OfferState::Draft {
-        return Err(OfferError::State(o.state, Step::Edit));
+        return Err(refused(o.state, Step::Edit));
     }
     let buyer = if o.replaces_offer_id.is_some() {
         o.buyer_account.clone()
@@ -107,10 +102,10 @@ pub async fn update(
     let auth = authorizations::find(&mut tx, Some(p.partner_id), o.authorization_id).await?;
     let bad = refusals(req, &buyer, auth.as_ref(), today, true);
     if !bad.is_empty() {
-        return Err(OfferError::Invalid(bad));
+        return Err(invalid(bad));
     }
     if !offers::update_draft(&mut tx, id, &terms(req, &buyer), ctx.now).await? {
-        return Err(OfferError::State(o.state, Step::Edit));
+        return Err(refused(o.state, Step::Edit));
     }
     actor
         .audit(
@@ -120,7 +115,7 @@ pub async fn update(
             ctx.now,
         )
         .await?;
-    let offer = find_own(&mut tx, &p, id).await?;
+    let offer = find_own(&mut tx, &p, id, ctx.now).await?;
     tx.commit().await?;
     Ok(offer)
 }
@@ -134,14 +129,14 @@ pub(super) async fn step(
     day: NaiveDate,
     s: Step,
     now: DateTime<Utc>,
-) -> Result<(), OfferError> {
+) -> Result<()> {
     if o.state.after(change_of(s)) != Some(to)
         || !offers::change_state(tx, o.offer_id, o.state, to, day, now).await?
     {
         let state = offers::find(tx, Some(o.partner_id), o.offer_id)
             .await?
             .map_or(o.state, |x| x.state);
-        return Err(OfferError::State(state, s));
+        return Err(refused(state, s));
     }
     record(tx, actor, o.offer_id, Some(o.state), to, now).await?;
     Ok(())
@@ -158,12 +153,11 @@ pub(super) fn change_of(s: Step) -> crate::domain::offers::Change {
 }
 
 /// Releases a draft to its buyer, today.
-pub async fn release(ctx: Ctx<'_>, actor: &Actor, id: i64) -> Result<Offer, OfferError> {
+pub async fn release(ctx: Ctx<'_>, actor: &Actor, id: i64) -> Result<Offer> {
     actor.require(Action::ManageCustomers)?;
-    sweep(ctx, actor.partner_id).await?;
     let mut tx = ctx.db.begin().await?;
     let p = own(&mut tx, actor).await?;
-    let o = find_own(&mut tx, &p, id).await?;
+    let o = find_own(&mut tx, &p, id, ctx.now).await?;
     let today = ctx.now.date_naive();
     step(
         &mut tx,
@@ -183,18 +177,17 @@ pub async fn release(ctx: Ctx<'_>, actor: &Actor, id: i64) -> Result<Offer, Offe
             ctx.now,
         )
         .await?;
-    let offer = find_own(&mut tx, &p, id).await?;
+    let offer = find_own(&mut tx, &p, id, ctx.now).await?;
     tx.commit().await?;
     Ok(offer)
 }
 
 /// Cancels a draft or a released offer. A draft cancelled gives its authorization's offer back.
-pub async fn cancel(ctx: Ctx<'_>, actor: &Actor, id: i64) -> Result<Offer, OfferError> {
+pub async fn cancel(ctx: Ctx<'_>, actor: &Actor, id: i64) -> Result<Offer> {
     actor.require(Action::ManageCustomers)?;
-    sweep(ctx, actor.partner_id).await?;
     let mut tx = ctx.db.begin().await?;
     let p = own(&mut tx, actor).await?;
-    let o = find_own(&mut tx, &p, id).await?;
+    let o = find_own(&mut tx, &p, id, ctx.now).await?;
     let today = ctx.now.date_naive();
     step(
         &mut tx,
@@ -217,7 +210,7 @@ pub async fn cancel(ctx: Ctx<'_>, actor: &Actor, id: i64) -> Result<Offer, Offer
             ctx.now,
         )
         .await?;
-    let offer = find_own(&mut tx, &p, id).await?;
+    let offer = find_own(&mut tx, &p, id, ctx.now).await?;
     tx.commit().await?;
     Ok(offer)
 }

@@ -11,7 +11,8 @@
 use chrono::{DateTime, NaiveDate, Utc};
 
 use super::Actor;
-use super::authorizations::{AuthorizationError, own_reseller};
+use super::authorizations::own_reseller;
+use super::error::{Error, FieldError, Message, Result, Thing};
 use crate::domain::OfferState;
 use crate::store::offers::{self, EventActor, Offer, Terms};
 use crate::store::partners::Partner;
@@ -98,32 +99,22 @@ impl Step {
     }
 }
 
-#[derive(Debug, thiserror::Error)]
-pub enum OfferError {
-    #[error("private offers are for resellers")]
-    NotReseller,
-    #[error("no such private offer")]
-    NotFound,
-    #[error("fields refused: {0:?}")]
-    Invalid(Vec<Refusal>),
-    #[error("the offer is {0} and cannot be {verb}", verb = .1.verb())]
-    State(OfferState, Step),
-    #[error("offer {0} already replaces this offer")]
-    Replaced(i64),
-    #[error(transparent)]
-    Forbidden(#[from] crate::app::Forbidden),
-    #[error(transparent)]
-    Store(#[from] StoreError),
+/// The fields refused, by the names the API and the form give them.
+pub(super) fn invalid(bad: Vec<Refusal>) -> Error {
+    Error::Invalid(
+        bad.into_iter()
+            .map(|(field, key)| FieldError::new(field.name(), key))
+            .collect(),
+    )
 }
 
-impl From<AuthorizationError> for OfferError {
-    fn from(e: AuthorizationError) -> Self {
-        match e {
-            AuthorizationError::NotReseller => OfferError::NotReseller,
-            AuthorizationError::Store(s) => OfferError::Store(s),
-            _ => OfferError::NotFound,
-        }
-    }
+/// The offer's state does not allow `step`.
+pub fn refused(state: OfferState, step: Step) -> Error {
+    Error::Conflict(
+        Message::new("flash-offer-refused")
+            .term("state", format!("offer-state-word-{state}"))
+            .term("change", format!("offer-step-{}", step.verb())),
+    )
 }
 
 /// Who changed an offer, for its history.
@@ -159,12 +150,23 @@ fn terms<'a>(req: &'a OfferRequest, buyer: &'a str) -> Terms<'a> {
     }
 }
 
-async fn own(c: &mut impl Conn, actor: &Actor) -> Result<Partner, OfferError> {
-    Ok(own_reseller(c, actor).await?)
+/// The actor's reseller; for an MSP, offers do not exist.
+async fn own(c: &mut impl Conn, actor: &Actor) -> Result<Partner> {
+    own_reseller(c, actor).await.map_err(|e| match e {
+        Error::WrongKind(_) => Error::WrongKind(Thing::Offer),
+        other => other,
+    })
 }
 
-async fn find_own(c: &mut impl Conn, partner: &Partner, id: i64) -> Result<Offer, OfferError> {
-    offers::find(c, Some(partner.partner_id), id)
+/// One of the partner's offers as it stands at `now` (a lapsed one is expired).
+async fn find_own(
+    c: &mut impl Conn,
+    partner: &Partner,
+    id: i64,
+    now: DateTime<Utc>,
+) -> Result<Offer> {
+    Ok(offers::find(c, Some(partner.partner_id), id)
         .await?
-        .ok_or(OfferError::NotFound)
+        .ok_or(Error::NotFound(Thing::Offer))?
+        .settled(now.date_naive()))
 }

@@ -6,7 +6,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 
-use crate::app::onboarding::{self, ReviewError};
+use crate::app::onboarding;
 use crate::app::operator_reads;
 use crate::domain::{ApplicationState, PartnerKind};
 use crate::state::AppState;
@@ -150,7 +150,7 @@ async fn reject(
 }
 
 async fn review_failed(
-    e: ReviewError,
+    e: crate::app::Error,
     ctx: PageCtx,
     sess: &Session,
     state: &AppState,
@@ -158,19 +158,15 @@ async fn review_failed(
     reason: String,
 ) -> Result<HttpResponse, AppError> {
     match e {
-        ReviewError::NotFound => Err(AppError::NotFound),
-        ReviewError::AlreadyDecided => Ok(redirect_with(
+        crate::app::Error::Conflict(m) => Ok(redirect_with(
             sess,
             FlashLevel::Info,
-            ctx.t("flash-already-decided"),
+            ctx.say(&m),
             routes::ADMIN_APPLICATIONS,
         )),
-        ReviewError::EmailTaken => {
+        crate::app::Error::Invalid(bad) => {
             let app = load(state, id).await?;
-            let error = Some(ctx.t_args(
-                "error-approve-email-taken",
-                &[("email", &app.contact_email)],
-            ));
+            let error = bad.first().map(|f| ctx.say(&f.message));
             Ok(render_status(
                 StatusCode::CONFLICT,
                 &Detail {
@@ -181,8 +177,7 @@ async fn review_failed(
                 },
             ))
         }
-        ReviewError::Store(s) => Err(s.into()),
-        ReviewError::Internal(i) => Err(i.into()),
+        other => Err(other.into()),
     }
 }
 

@@ -8,9 +8,8 @@ use actix_web::{HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 
-use crate::app::authorizations::{
-    self, AuthorizationError, AuthorizationField as F, AuthorizationRequest, Move,
-};
+use crate::app;
+use crate::app::authorizations::{self, AuthorizationRequest, Move};
 use crate::app::offers::{self};
 use crate::domain::AuthorizationState;
 use crate::state::AppState;
@@ -104,21 +103,6 @@ impl AuthorizationForm {
     }
 }
 
-fn field_errors(ctx: &PageCtx, bad: &[F]) -> BTreeMap<&'static str, String> {
-    bad.iter()
-        .map(|f| match f {
-            F::Partner => ("partner", ctx.t("error-authorization-partner")),
-            F::Product => ("product", ctx.t("error-authorization-product")),
-            F::Wholesale => ("wholesale", ctx.t("error-authorization-wholesale")),
-            F::AvailableUntil => ("available_until", ctx.t("error-authorization-until")),
-            F::Buyers => ("buyers", ctx.t("error-authorization-buyers")),
-            F::MaxOffers => ("max_offers", ctx.t("error-authorization-max-offers")),
-            F::Durations => ("durations", ctx.t("error-authorization-durations")),
-            F::Eula => ("eula_url", ctx.t("error-authorization-eula")),
-        })
-        .collect()
-}
-
 #[derive(Debug, Default, Clone, Deserialize)]
 #[serde(default)]
 struct ListFilters {
@@ -208,8 +192,8 @@ async fn create(
             ),
             &routes::admin_authorization(a.authorization_id),
         )),
-        Err(AuthorizationError::Invalid(bad)) => {
-            let errors = field_errors(&ctx, &bad);
+        Err(app::Error::Invalid(bad)) => {
+            let errors = ctx.field_errors(&bad);
             let f = ListFilters::default();
             list_page(&state, ctx, f, v, errors, StatusCode::UNPROCESSABLE_ENTITY).await
         }
@@ -296,8 +280,8 @@ async fn update(
             ctx.t("flash-authorization-saved"),
             &routes::admin_authorization(*id),
         )),
-        Err(AuthorizationError::Invalid(bad)) => {
-            let errors = field_errors(&ctx, &bad);
+        Err(app::Error::Invalid(bad)) => {
+            let errors = ctx.field_errors(&bad);
             detail_page(
                 &state,
                 ctx,
@@ -308,10 +292,10 @@ async fn update(
             )
             .await
         }
-        Err(AuthorizationError::NotDraft(s)) => Ok(redirect_with(
+        Err(app::Error::Conflict(m)) => Ok(redirect_with(
             &sess,
             FlashLevel::Error,
-            ctx.t_args("flash-authorization-not-draft", &[("state", s.as_str())]),
+            ctx.say(&m),
             &routes::admin_authorization(*id),
         )),
         Err(e) => Err(e.into()),
@@ -330,14 +314,7 @@ async fn change(
             FlashLevel::Success,
             ctx.t_args("flash-authorization-state", &[("state", a.state.as_str())]),
         ),
-        Err(AuthorizationError::Transition(s, verb)) => session::flash(
-            &sess,
-            FlashLevel::Error,
-            ctx.t_args(
-                "flash-authorization-transition",
-                &[("state", s.as_str()), ("change", verb)],
-            ),
-        ),
+        Err(app::Error::Conflict(m)) => session::flash(&sess, FlashLevel::Error, ctx.say(&m)),
         Err(e) => return Err(e.into()),
     }
     Ok(redirect(&routes::admin_authorization(id)))

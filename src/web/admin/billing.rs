@@ -3,7 +3,7 @@
 use actix_web::{HttpResponse, web};
 use askama::Template;
 
-use crate::app::bills::{self, CloseError};
+use crate::app::bills;
 use crate::app::operator_reads::{self, MonthStatus};
 use crate::billing::month::Month;
 use crate::web::error::AppError;
@@ -50,8 +50,10 @@ async fn close(
             );
             session::flash(&sess, FlashLevel::Success, text);
         }
-        Err(CloseError::Store(e)) => return Err(e.into()),
-        Err(e) => session::flash(&sess, FlashLevel::Error, e.to_string()),
+        Err(e) => match ctx.refusal(&e) {
+            Some(text) => session::flash(&sess, FlashLevel::Error, text),
+            None => return Err(e.into()),
+        },
     }
     Ok(redirect(routes::ADMIN_BILLING))
 }

@@ -7,7 +7,7 @@ use serde::Deserialize;
 
 use super::grant_forms::GrantForms;
 use crate::app::customers as app_customers;
-use crate::app::onboarding::{self, Resent, ReviewError};
+use crate::app::onboarding::{self, Resent};
 use crate::app::operator_reads;
 use crate::app::partners as app_partners;
 use crate::domain::{CustomerState, PartnerKind, PartnerState, Role};
@@ -190,8 +190,7 @@ async fn resend_activation(
         Ok(Resent::AlreadyActivated) => {
             session::flash(&sess, FlashLevel::Info, ctx.t("flash-already-activated"))
         }
-        Err(ReviewError::NotFound) => return Err(AppError::NotFound),
-        Err(e) => return Err(AppError::Internal(anyhow::Error::new(e))),
+        Err(e) => return Err(e.into()),
     }
     Ok(redirect(&partner_page))
 }

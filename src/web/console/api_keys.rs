@@ -6,7 +6,7 @@ use actix_web::{HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 
-use crate::app::api_keys::{self as keys, KeyError};
+use crate::app::api_keys as keys;
 use crate::store::api_keys::ApiKeyRow;
 use crate::web::error::AppError;
 use crate::web::guard::Manager;
@@ -73,9 +73,9 @@ async fn create(
             created.key,
             false,
         ))),
-        Err(KeyError::Name) => {
+        Err(crate::app::Error::Invalid(bad)) => {
             let keys = keys::list(state.app(), &m.actor).await?;
-            let error = Some(ctx.t("error-key-name"));
+            let error = ctx.field_errors(&bad).remove("name");
             Ok(render_status(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 &ListPage {

@@ -6,7 +6,7 @@ use askama::Template;
 use serde::Deserialize;
 
 use super::bill_view::{MonthQuery, Row, bill_of, chosen_month};
-use crate::app::customer_reads::{self as reads, ExportError, Filter, From};
+use crate::app::customer_reads::{self as reads, Filter, From};
 use crate::billing::bill::Totals;
 use crate::billing::month::Month;
 use crate::domain::{Action, CustomerState};
@@ -147,12 +147,7 @@ async fn export(
         Ok(())
     })
     .await;
-    match written {
-        Ok(()) => {}
-        Err(ExportError::Forbidden(_)) => return Err(AppError::Forbidden),
-        Err(ExportError::Store(e)) => return Err(e.into()),
-        Err(ExportError::Internal(e)) => return Err(e.into()),
-    }
+    written?;
     out.download("customers.csv")
 }
 

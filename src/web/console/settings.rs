@@ -8,7 +8,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 
-use crate::app::settings::{self, SettingsError};
+use crate::app::settings;
 use crate::domain::{Action, NewPassword};
 use crate::http::session_origin;
 use crate::i18n::LANGUAGES;
@@ -35,16 +35,6 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             at(routes::CONSOLE_SETTINGS_PARTNER),
             web::post().to(partner),
         );
-}
-
-impl From<SettingsError> for AppError {
-    fn from(e: SettingsError) -> Self {
-        match e {
-            SettingsError::Forbidden(_) => AppError::Forbidden,
-            SettingsError::Field(..) => AppError::BadRequest,
-            SettingsError::Store(s) => AppError::Store(s),
-        }
-    }
 }
 
 #[derive(Debug, Default, Clone, Deserialize)]
@@ -131,10 +121,10 @@ async fn page(m: Member, Page { ctx, state, .. }: Page) -> Result<HttpResponse, 
 
 fn field_error(
     ctx: &PageCtx,
-    e: SettingsError,
+    e: crate::app::Error,
 ) -> Result<BTreeMap<&'static str, String>, AppError> {
     match e {
-        SettingsError::Field(field, key) => Ok(BTreeMap::from([(field, ctx.t(key))])),
+        crate::app::Error::Invalid(bad) => Ok(ctx.field_errors(&bad)),
         other => Err(other.into()),
     }
 }

@@ -8,7 +8,7 @@ use askama::Template;
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
 
-use crate::app::signup_links::{self as links, Field, LinkError, NewLinkRequest};
+use crate::app::signup_links::{self as links, NewLinkRequest};
 use crate::domain::PartnerKind;
 use crate::store::signup_links::{LinkState, SignupLink};
 use crate::web::error::AppError;
@@ -124,13 +124,15 @@ async fn create(
             Default::default(),
             Some(c.url),
         ),
-        Err(LinkError::Invalid(fields)) => {
-            let errors = fields
-                .iter()
-                .map(|f| match f {
-                    Field::Label => ("label", ctx.t("error-link-label")),
-                    Field::Days => ("days", ctx.t("error-link-days")),
-                    Field::MaxUses => ("max_uses", ctx.t("error-link-max-uses")),
+        Err(crate::app::Error::Invalid(fields)) => {
+            // The form names two fields otherwise than the API.
+            let errors = ctx
+                .field_errors(&fields)
+                .into_iter()
+                .map(|(field, text)| match field {
+                    "expiresInDays" => ("days", text),
+                    "maxUses" => ("max_uses", text),
+                    other => (other, text),
                 })
                 .collect();
             (StatusCode::UNPROCESSABLE_ENTITY, v, errors, None)

@@ -7,7 +7,7 @@ use actix_web::{HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 
-use crate::app::team::{self, MemberRow, TeamError};
+use crate::app::team::{self, MemberRow};
 use crate::domain::{Action, Role};
 use crate::state::AppState;
 use crate::web::error::AppError;
@@ -24,20 +24,6 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route(at(routes::CONSOLE_TEAM_REMOVE), web::post().to(remove))
         .route(at(routes::CONSOLE_TEAM_RESEND), web::post().to(resend))
         .route(at(routes::CONSOLE_TEAM_CANCEL), web::post().to(cancel));
-}
-
-impl From<TeamError> for AppError {
-    fn from(e: TeamError) -> Self {
-        match e {
-            TeamError::Forbidden(_) => AppError::Forbidden,
-            TeamError::NotFound => AppError::NotFound,
-            TeamError::Email | TeamError::Taken | TeamError::LastOwner | TeamError::Joined => {
-                AppError::BadRequest
-            }
-            TeamError::Store(s) => AppError::Store(s),
-            TeamError::Internal(e) => AppError::Internal(e),
-        }
-    }
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -132,13 +118,9 @@ async fn invite(
             ctx.t_args("flash-member-invited", &[("email", v.email.trim())]),
             routes::CONSOLE_TEAM,
         )),
-        Err(TeamError::Email) => {
-            let e = ctx.t("error-email-invalid");
-            render_page(&state, &m, &m.actor, ctx, v, Some(e)).await
-        }
-        Err(TeamError::Taken) => {
-            let e = ctx.t("error-invite-taken");
-            render_page(&state, &m, &m.actor, ctx, v, Some(e)).await
+        Err(crate::app::Error::Invalid(bad)) => {
+            let e = bad.first().map(|f| ctx.say(&f.message));
+            render_page(&state, &m, &m.actor, ctx, v, e).await
         }
         Err(e) => Err(e.into()),
     }
@@ -154,17 +136,12 @@ struct RoleForm {
 async fn after(
     sess: &Session,
     ctx: &PageCtx,
-    done: Result<(), TeamError>,
+    done: Result<(), crate::app::Error>,
     success: &str,
 ) -> Result<HttpResponse, AppError> {
     match done {
         Ok(()) => session::flash(sess, FlashLevel::Success, ctx.t(success)),
-        Err(TeamError::LastOwner) => {
-            session::flash(sess, FlashLevel::Error, ctx.t("flash-last-owner"))
-        }
-        Err(TeamError::Joined) => {
-            session::flash(sess, FlashLevel::Error, ctx.t("flash-member-joined"))
-        }
+        Err(crate::app::Error::Conflict(m)) => session::flash(sess, FlashLevel::Error, ctx.say(&m)),
         Err(e) => return Err(e.into()),
     }
     Ok(redirect(routes::CONSOLE_TEAM))

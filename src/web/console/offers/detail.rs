@@ -2,7 +2,8 @@
 
 use super::figures::*;
 use crate::app::Actor;
-use crate::app::offers::{self, OfferError, OfferView};
+use crate::app::Error;
+use crate::app::offers::{self, OfferView};
 use crate::domain::OfferState;
 use crate::state::AppState;
 use crate::web::error::AppError;
@@ -105,7 +106,7 @@ pub(super) async fn change(
     };
     match done {
         Ok(_) => session::flash(&sess, FlashLevel::Success, ctx.t(flash)),
-        Err(e @ OfferError::State(..)) => flash_refusal(&ctx, &sess, &e),
+        Err(e @ Error::Conflict(_)) => flash_refusal(&ctx, &sess, &e),
         Err(e) => return Err(e.into()),
     }
     Ok(redirect(&routes::console_offer(id)))
@@ -160,13 +161,13 @@ pub(super) async fn accept(
             ),
             &routes::console_offer(*id),
         )),
-        Err(OfferError::Invalid(bad)) => {
-            let message = bad.first().map(|(_, key)| ctx.t(key));
+        Err(Error::Invalid(bad)) => {
+            let message = bad.first().map(|f| ctx.say(&f.message));
             let member = m.member();
             let written = form.into_inner().accepted_on;
             detail_page(&state, &m.actor, &member, ctx, *id, Some(written), message).await
         }
-        Err(e @ OfferError::State(..)) => {
+        Err(e @ Error::Conflict(_)) => {
             flash_refusal(&ctx, &sess, &e);
             Ok(redirect(&routes::console_offer(*id)))
         }

@@ -1,23 +1,13 @@
 //! What the pages listing offers and authorizations write of them; the operators' pages share it.
 
-use crate::app::offers::{OfferError, Refusal};
 use crate::billing::grants::percent;
 use crate::store::offers::Offer;
 use crate::web::page::PageCtx;
 use crate::web::routes;
 use crate::web::session::{self, FlashLevel};
 use actix_session::Session;
-use std::collections::BTreeMap;
 
 /// Messages at their fields, in the page's language.
-pub(super) fn field_errors(ctx: &PageCtx, bad: &[Refusal]) -> BTreeMap<&'static str, String> {
-    let mut out: BTreeMap<&'static str, String> = BTreeMap::new();
-    for (field, key) in bad {
-        out.entry(field.name()).or_insert_with(|| ctx.t(key));
-    }
-    out
-}
-
 /// What the pages listing offers and authorizations write of them; the admin pages share it.
 pub trait Figures {
     fn page(&self) -> &PageCtx;
@@ -47,19 +37,7 @@ impl Shown<'_> {
 }
 
 /// The reason a state change was refused, shown on the page it goes back to.
-pub fn flash_refusal(ctx: &PageCtx, sess: &Session, e: &OfferError) {
-    let text = match e {
-        OfferError::State(state, step) => ctx.t_args(
-            "flash-offer-refused",
-            &[
-                ("state", &ctx.t(&format!("offer-state-word-{state}"))),
-                ("change", &ctx.t(&format!("offer-step-{}", step.verb()))),
-            ],
-        ),
-        OfferError::Replaced(id) => {
-            ctx.t_args("flash-offer-replaced-already", &[("id", &id.to_string())])
-        }
-        _ => ctx.t("error-400-text"),
-    };
+pub fn flash_refusal(ctx: &PageCtx, sess: &Session, e: &crate::app::Error) {
+    let text = ctx.refusal(e).unwrap_or_else(|| ctx.t("error-400-text"));
     session::flash(sess, FlashLevel::Error, text);
 }

@@ -2,8 +2,9 @@
 
 use super::figures::*;
 use crate::app::Actor;
+use crate::app::Error;
 use crate::app::authorizations;
-use crate::app::offers::{self, OfferError, OfferRequest};
+use crate::app::offers::{self, OfferRequest};
 use crate::domain::OfferState;
 use crate::state::AppState;
 use crate::store::authorizations::Authorization;
@@ -118,7 +119,7 @@ pub(super) async fn form_page(
     let auth = match v.authorization.trim().parse::<i64>() {
         // One of the actor's, not a draft; any other id asks which one first.
         Ok(id) => match authorizations::held_one(&state.db, actor, id).await {
-            Err(crate::app::authorizations::AuthorizationError::NotFound) => None,
+            Err(Error::NotFound(_)) => None,
             other => Some(other?),
         },
         Err(_) => None,
@@ -185,11 +186,11 @@ pub(super) async fn refused(
     sess: &Session,
     editing: Option<i64>,
     v: OfferForm,
-    e: OfferError,
+    e: Error,
 ) -> Result<HttpResponse, AppError> {
     match e {
-        OfferError::Invalid(bad) => {
-            let errors = field_errors(&ctx, &bad);
+        Error::Invalid(bad) => {
+            let errors = ctx.field_errors(&bad);
             form_page(
                 state,
                 actor,
@@ -201,7 +202,7 @@ pub(super) async fn refused(
             )
             .await
         }
-        OfferError::State(..) | OfferError::Replaced(_) => {
+        Error::Conflict(_) => {
             let back = editing.or(v.replaces());
             flash_refusal(&ctx, sess, &e);
             Ok(redirect(&back.map_or(
@@ -237,7 +238,7 @@ pub(super) async fn edit_form(
 ) -> Result<HttpResponse, AppError> {
     let o = offers::view(state.app(), &m.actor, *id).await?.offer;
     if o.state != OfferState::Draft {
-        flash_refusal(&ctx, &sess, &OfferError::State(o.state, offers::Step::Edit));
+        flash_refusal(&ctx, &sess, &offers::refused(o.state, offers::Step::Edit));
         return Ok(redirect(&routes::console_offer(o.offer_id)));
     }
     let v = OfferForm::of(&o);
