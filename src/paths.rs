@@ -328,9 +328,8 @@ mod tests {
         assert_eq!(within(CONSOLE, CONSOLE), "");
     }
 
-    /// The links and form targets written out in the templates (`href`, `action`, `src` values
-    /// that start with `/`), with every `{{ ... }}` as one segment's worth of text.
-    fn template_links() -> Vec<(String, String)> {
+    /// Every HTML template under `templates/` and its folders.
+    fn template_files() -> Vec<std::path::PathBuf> {
         fn walk(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
             for e in std::fs::read_dir(dir).unwrap().flatten() {
                 let p = e.path();
@@ -346,8 +345,14 @@ mod tests {
             &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("templates"),
             &mut files,
         );
+        files
+    }
+
+    /// The links and form targets written out in the templates (`href`, `action`, `src` values
+    /// that start with `/`), with every `{{ ... }}` as one segment's worth of text.
+    fn template_links() -> Vec<(String, String)> {
         let mut links = Vec::new();
-        for f in files {
+        for f in template_files() {
             let text = std::fs::read_to_string(&f).unwrap();
             for attr in ["href=\"", "action=\"", "src=\""] {
                 for part in text.split(attr).skip(1) {
@@ -382,12 +387,13 @@ mod tests {
             written.is_empty(),
             "links written out instead of taken from crate::paths: {written:?}"
         );
-        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("templates");
-        let taken = std::fs::read_dir(root.join("console"))
-            .unwrap()
-            .chain(std::fs::read_dir(root.join("admin")).unwrap())
-            .flatten()
-            .map(|e| std::fs::read_to_string(e.path()).unwrap_or_default())
+        let taken = template_files()
+            .iter()
+            .filter(|f| {
+                f.components()
+                    .any(|c| c.as_os_str() == "console" || c.as_os_str() == "admin")
+            })
+            .map(|f| std::fs::read_to_string(f).unwrap_or_default())
             .map(|t| t.matches("{{ crate::paths::").count())
             .sum::<usize>();
         assert!(

@@ -88,7 +88,7 @@ pub(super) async fn list_authorizations(
     key: PartnerKey,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
-    let items = authorizations::held(&state.db, &key.actor()).await?;
+    let items = authorizations::held(state.app(), &key.actor()).await?;
     Ok(HttpResponse::Ok().json(AuthorizationList {
         authorizations: items.iter().map(authorization_json).collect(),
     }))
@@ -107,6 +107,6 @@ pub(super) async fn get_authorization(
     state: web::Data<AppState>,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let a = authorizations::held_one(&state.db, &key.actor(), path_id(&id)).await?;
+    let a = authorizations::held_one(state.app(), &key.actor(), path_id(&id)).await?;
     Ok(HttpResponse::Ok().json(authorization_json(&a)))
 }

@@ -124,14 +124,7 @@ pub(super) async fn signup_url(
         days: signup_links::DEFAULT_DAYS,
         max_uses: None,
     };
-    let created = signup_links::create(
-        &state.db,
-        &key.partner().actor(),
-        request,
-        &state.settings.public_url,
-        state.now(),
-    )
-    .await?;
+    let created = signup_links::create(state.app(), &key.partner().actor(), request).await?;
     Ok(HttpResponse::Ok().json(SignupUrl {
         customer_signup_url: created.url,
         expired_at: time(Some(created.link.expires_at)),

@@ -238,7 +238,7 @@ pub(super) async fn list_links(
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
     let now = state.now();
-    let links: Vec<LinkJson> = signup_links::list(&state.db, &key.actor())
+    let links: Vec<LinkJson> = signup_links::list(state.app(), &key.actor())
         .await?
         .iter()
         .map(|l| link_json(l, now, None))
@@ -292,14 +292,7 @@ pub(super) async fn create_link(
         max_uses,
     };
     let now = state.now();
-    let created = signup_links::create(
-        &state.db,
-        &key.actor(),
-        request,
-        &state.settings.public_url,
-        now,
-    )
-    .await?;
+    let created = signup_links::create(state.app(), &key.actor(), request).await?;
     Ok(HttpResponse::Created().json(link_json(&created.link, now, Some(created.url))))
 }
 
@@ -320,7 +313,7 @@ pub(super) async fn revoke_link(
 ) -> Result<HttpResponse, ApiError> {
     let id = super::body::path_id(&id);
     let now = state.now();
-    let link = signup_links::revoke(&state.db, &key.actor(), id, now).await?;
+    let link = signup_links::revoke(state.app(), &key.actor(), id).await?;
     Ok(HttpResponse::Ok().json(link_json(&link, now, None)))
 }
 

@@ -1,15 +1,14 @@
 //! Reading the audit log (issue 15; SPEC 7): operators read every partner's events, a partner's
 //! owners and admins their own partner's, with the same filters and keyset paging.
 
-use super::Actor;
 use super::error::Result;
+use super::{Actor, Ctx};
 use crate::domain::Action;
-use crate::store::Db;
 use crate::store::audit::{self, AuditFilter, AuditRow};
 
 /// One page of the events the actor may read, newest first, after `before`.
 pub async fn page(
-    db: &Db,
+    ctx: Ctx<'_>,
     actor: &Actor,
     filter: AuditFilter<'_>,
     before: Option<i64>,
@@ -26,6 +25,6 @@ pub async fn page(
         }
         None => filter,
     };
-    let mut c = db.acquire().await?;
+    let mut c = ctx.db.acquire().await?;
     Ok(audit::page(&mut c, &filter, before, limit).await?)
 }

@@ -11,7 +11,7 @@ use crate::domain::AuthorizationState;
 use crate::domain::offers::{self, join_list};
 use crate::store::authorizations::{self, Authorization, Terms};
 use crate::store::partners::{self, Partner};
-use crate::store::{Conn, Db, StoreError};
+use crate::store::{Conn, StoreError, Tx};
 
 pub const MAX_PRODUCT_CHARS: usize = 80;
 /// The most offers one authorization may back.
@@ -182,6 +182,11 @@ pub async fn create(
             ctx.now,
         )
         .await?;
+    committed(tx, id).await
+}
+
+/// Commits the command's transaction and returns the authorization as it left it.
+async fn committed(mut tx: Tx, id: i64) -> Result<Authorization> {
     let a = authorizations::find(&mut tx, None, id)
         .await?
         .ok_or(StoreError::NotFound)?;
@@ -216,11 +221,7 @@ pub async fn update(
             ctx.now,
         )
         .await?;
-    let a = authorizations::find(&mut tx, None, id)
-        .await?
-        .ok_or(StoreError::NotFound)?;
-    tx.commit().await?;
-    Ok(a)
+    committed(tx, id).await
 }
 
 /// What an operator does to an authorization's state.
@@ -285,25 +286,21 @@ pub async fn change_state(ctx: Ctx<'_>, actor: &Actor, id: i64, m: Move) -> Resu
             ctx.now,
         )
         .await?;
-    let a = authorizations::find(&mut tx, None, id)
-        .await?
-        .ok_or(StoreError::NotFound)?;
-    tx.commit().await?;
-    Ok(a)
+    committed(tx, id).await
 }
 
 /// Every reseller's authorizations, for operators; of one reseller and in one state when given.
 pub async fn list_all(
-    db: &Db,
+    ctx: Ctx<'_>,
     partner_id: Option<i64>,
     state: Option<AuthorizationState>,
 ) -> Result<Vec<Authorization>> {
-    let mut c = db.acquire().await?;
+    let mut c = ctx.db.acquire().await?;
     Ok(authorizations::list(&mut c, partner_id, state).await?)
 }
 
-pub async fn find_any(db: &Db, id: i64) -> Result<Authorization> {
-    let mut c = db.acquire().await?;
+pub async fn find_any(ctx: Ctx<'_>, id: i64) -> Result<Authorization> {
+    let mut c = ctx.db.acquire().await?;
     authorizations::find(&mut c, None, id)
         .await?
         .ok_or(Error::NotFound(Thing::Authorization))
@@ -319,8 +316,8 @@ pub(super) async fn own_reseller(c: &mut impl Conn, actor: &Actor) -> Result<Par
 
 /// The authorizations the actor's reseller holds, drafts left out: a draft is the vendor's
 /// work in progress.
-pub async fn held(db: &Db, actor: &Actor) -> Result<Vec<Authorization>> {
-    let mut c = db.acquire().await?;
+pub async fn held(ctx: Ctx<'_>, actor: &Actor) -> Result<Vec<Authorization>> {
+    let mut c = ctx.db.acquire().await?;
     let p = own_reseller(&mut c, actor).await?;
     Ok(authorizations::list(&mut c, Some(p.partner_id), None)
         .await?
@@ -330,8 +327,8 @@ pub async fn held(db: &Db, actor: &Actor) -> Result<Vec<Authorization>> {
 }
 
 /// One authorization the actor's reseller holds.
-pub async fn held_one(db: &Db, actor: &Actor, id: i64) -> Result<Authorization> {
-    let mut c = db.acquire().await?;
+pub async fn held_one(ctx: Ctx<'_>, actor: &Actor, id: i64) -> Result<Authorization> {
+    let mut c = ctx.db.acquire().await?;
     let p = own_reseller(&mut c, actor).await?;
     authorizations::find(&mut c, Some(p.partner_id), id)
         .await?

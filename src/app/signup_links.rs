@@ -4,13 +4,13 @@
 
 use super::error::{Error, FieldError, Result, Thing};
 use crate::domain::AuditAction;
-use chrono::{DateTime, Duration, Utc};
+use chrono::Duration;
 
-use super::Actor;
+use super::{Actor, Ctx};
 use crate::paths;
 use crate::store::partners::{self, Partner};
 use crate::store::signup_links::{self, NewLink, SignupLink};
-use crate::store::{Conn, Db, StoreError};
+use crate::store::{Conn, StoreError};
 use crate::tokens::{hash_token, random_token};
 
 /// Days a link lasts when nothing is said, and at most.
@@ -68,22 +68,17 @@ async fn msp(c: &mut impl Conn, actor: &Actor) -> Result<Partner> {
     }
 }
 
-pub async fn list(db: &Db, actor: &Actor) -> Result<Vec<SignupLink>> {
-    let mut c = db.acquire().await?;
+pub async fn list(ctx: Ctx<'_>, actor: &Actor) -> Result<Vec<SignupLink>> {
+    let mut c = ctx.db.acquire().await?;
     let p = msp(&mut c, actor).await?;
     Ok(signup_links::list(&mut c, p.partner_id).await?)
 }
 
 /// Creates a link for the actor's partner, audited in the same transaction.
-pub async fn create(
-    db: &Db,
-    actor: &Actor,
-    req: NewLinkRequest,
-    public_url: &str,
-    now: DateTime<Utc>,
-) -> Result<Created> {
+pub async fn create(ctx: Ctx<'_>, actor: &Actor, req: NewLinkRequest) -> Result<Created> {
     actor.require(crate::domain::Action::ManageLinks)?;
-    let mut tx = db.begin().await?;
+    let (public_url, now) = (ctx.public_url, ctx.now);
+    let mut tx = ctx.db.begin().await?;
     let partner = msp(&mut tx, actor).await?;
     let invalid = req.invalid_fields();
     if !invalid.is_empty() {
@@ -119,8 +114,8 @@ pub async fn create(
 }
 
 /// The actor's partner's link `link_id`, if there is one.
-pub async fn find(db: &Db, actor: &Actor, link_id: i64) -> Result<SignupLink> {
-    let mut c = db.acquire().await?;
+pub async fn find(ctx: Ctx<'_>, actor: &Actor, link_id: i64) -> Result<SignupLink> {
+    let mut c = ctx.db.acquire().await?;
     let p = msp(&mut c, actor).await?;
     signup_links::find(&mut c, p.partner_id, link_id)
         .await?
@@ -129,14 +124,10 @@ pub async fn find(db: &Db, actor: &Actor, link_id: i64) -> Result<SignupLink> {
 
 /// Revokes a link of the actor's partner; revoking it again changes nothing and is not audited
 /// again. Returns the link as it now is.
-pub async fn revoke(
-    db: &Db,
-    actor: &Actor,
-    link_id: i64,
-    now: DateTime<Utc>,
-) -> Result<SignupLink> {
+pub async fn revoke(ctx: Ctx<'_>, actor: &Actor, link_id: i64) -> Result<SignupLink> {
     actor.require(crate::domain::Action::ManageLinks)?;
-    let mut tx = db.begin().await?;
+    let now = ctx.now;
+    let mut tx = ctx.db.begin().await?;
     let p = msp(&mut tx, actor).await?;
     signup_links::find(&mut tx, p.partner_id, link_id)
         .await?

@@ -14,7 +14,7 @@ use crate::mail;
 use crate::store::sessions::Origin;
 use crate::store::tokens::{self};
 use crate::store::users::{self, Membership, User};
-use crate::store::{Conn, Db, StoreError, Tx, partners};
+use crate::store::{Conn, StoreError, Tx, partners};
 use crate::tokens::{hash_token, random_token};
 
 pub use super::email_links::INVITATION_PURPOSE;
@@ -47,10 +47,10 @@ fn right_for(from: Option<Role>, to: Option<Role>) -> Action {
     }
 }
 
-pub async fn list(db: &Db, actor: &Actor) -> Result<Vec<MemberRow>> {
+pub async fn list(ctx: Ctx<'_>, actor: &Actor) -> Result<Vec<MemberRow>> {
     actor.require(Action::ManageTeam)?;
     let partner_id = partner_of(actor)?;
-    let mut c = db.acquire().await?;
+    let mut c = ctx.db.acquire().await?;
     let mut out = Vec::new();
     for user in users::list_by_partner(&mut c, partner_id).await? {
         let invited_until = match user.password_hash {

@@ -129,6 +129,39 @@ fn no_source_file_is_over_450_lines() {
     );
 }
 
+/// A page's template sits where its handler file does: `web/console/team.rs` renders
+/// `console/team.html`, a file of several pages renders `console/api_keys/list.html` and its
+/// siblings. A `mod.rs` renders nothing: its pages have files of their own.
+#[test]
+fn templates_mirror_the_handler_files_that_render_them() {
+    let web = src().join("web");
+    let mut wrong = Vec::new();
+    let mut seen = 0;
+    for (m, file) in modules(&src()) {
+        if m.first().is_none_or(|t| t != "web") {
+            continue;
+        }
+        let text = std::fs::read_to_string(&file).expect("readable");
+        let stem = file
+            .strip_prefix(&web)
+            .expect("under src/web")
+            .with_extension("")
+            .to_string_lossy()
+            .replace('\\', "/");
+        for part in text.split("#[template(path = \"").skip(1) {
+            let path = part.split('"').next().unwrap_or_default();
+            seen += 1;
+            let mirrors = path == format!("{stem}.html")
+                || (!stem.ends_with("mod") && path.starts_with(&format!("{stem}/")));
+            if !mirrors {
+                wrong.push(format!("{}: {path}", file.display()));
+            }
+        }
+    }
+    assert!(seen > 30, "the templates were found: {seen}");
+    assert!(wrong.is_empty(), "move these templates: {wrong:#?}");
+}
+
 #[test]
 fn nothing_below_the_surfaces_names_actix() {
     let all = modules(&src());

@@ -135,14 +135,7 @@ pub fn percent(bps: i64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn day(s: &str) -> NaiveDate {
-        NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
-    }
-
-    fn month(s: &str) -> Month {
-        Month::parse(s).unwrap()
-    }
+    use crate::billing::month::written::{day, month};
 
     #[test]
     fn percentages_have_no_trailing_zeros() {

@@ -77,6 +77,21 @@ impl fmt::Display for Month {
     }
 }
 
+/// Days and months written as text, for the tests of the bill maths and the offers' rules.
+#[cfg(test)]
+pub(crate) mod written {
+    use super::Month;
+    use chrono::NaiveDate;
+
+    pub fn day(s: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").expect("a test's day")
+    }
+
+    pub fn month(s: &str) -> Month {
+        Month::parse(s).expect("a test's month")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

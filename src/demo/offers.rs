@@ -23,15 +23,15 @@ pub(super) async fn ensure_offers(
     use crate::app::offers::{self, OfferRequest};
     use crate::app::{Actor, Ctx};
 
-    if !auths::list_all(db, Some(partner_id), None)
+    let wake = tokio::sync::Notify::new();
+    let now = Utc::now();
+    let at = |days_ago: i64| Ctx::new(db, now - Duration::days(days_ago), public_url, &wake);
+    if !auths::list_all(at(0), Some(partner_id), None)
         .await?
         .is_empty()
     {
         return Ok(());
     }
-    let wake = tokio::sync::Notify::new();
-    let now = Utc::now();
-    let at = |days_ago: i64| Ctx::new(db, now - Duration::days(days_ago), public_url, &wake);
     let operator = Actor::user(
         operators::ensure_user(db, OPERATOR.0, OPERATOR.1, Membership::Operator).await?,
         None,

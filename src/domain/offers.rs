@@ -237,14 +237,7 @@ impl Agreement {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn day(s: &str) -> NaiveDate {
-        NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
-    }
-
-    fn month(s: &str) -> Month {
-        Month::parse(s).unwrap()
-    }
+    use crate::billing::month::written::{day, month};
 
     fn authorization() -> Authorization {
         Authorization {

@@ -6,6 +6,7 @@ use chrono::{DateTime, Utc};
 use super::{Conn, StoreResult};
 use crate::billing::month::Month;
 use crate::domain::offers;
+use crate::execute;
 use crate::on_conn;
 
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -62,12 +63,9 @@ pub async fn insert(c: &mut impl Conn, a: &NewAgreement, now: DateTime<Utc>) -> 
 
 /// Sets the last month of an agreement (a replacement ends it).
 pub async fn set_last_month(c: &mut impl Conn, agreement_id: i64, last: Month) -> StoreResult<()> {
-    on_conn!(c, c => sqlx::query("UPDATE agreements SET last_month = $1 WHERE agreement_id = $2")
+    execute!(c, c => sqlx::query("UPDATE agreements SET last_month = $1 WHERE agreement_id = $2")
         .bind(last.to_string())
-        .bind(agreement_id)
-        .execute(c)
-        .await
-        .map(|r| r.rows_affected()))?;
+        .bind(agreement_id))?;
     Ok(())
 }
 

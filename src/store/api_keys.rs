@@ -5,6 +5,7 @@ use chrono::{DateTime, Utc};
 
 use super::{Conn, StoreResult};
 use crate::domain::{PartnerKind, PartnerState};
+use crate::execute;
 use crate::on_conn;
 
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -79,15 +80,12 @@ pub async fn revoke(
     key_id: i64,
     now: DateTime<Utc>,
 ) -> StoreResult<bool> {
-    let n = on_conn!(c, c => sqlx::query(
+    let n = execute!(c, c => sqlx::query(
         "UPDATE api_keys SET revoked_at = $1 WHERE partner_id = $2 AND key_id = $3 AND revoked_at IS NULL",
     )
     .bind(now)
     .bind(partner_id)
-    .bind(key_id)
-    .execute(c)
-    .await
-    .map(|r| r.rows_affected()))?;
+    .bind(key_id))?;
     Ok(n == 1)
 }
 
@@ -126,14 +124,11 @@ pub async fn touch(
     now: DateTime<Utc>,
     older_than: DateTime<Utc>,
 ) -> StoreResult<()> {
-    on_conn!(c, c => sqlx::query(
+    execute!(c, c => sqlx::query(
         "UPDATE api_keys SET last_used_at = $1 WHERE key_id = $2 AND (last_used_at IS NULL OR last_used_at < $3)",
     )
     .bind(now)
     .bind(key_id)
-    .bind(older_than)
-    .execute(c)
-    .await
-    .map(|r| r.rows_affected()))?;
+    .bind(older_than))?;
     Ok(())
 }

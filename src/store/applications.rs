@@ -4,6 +4,7 @@ use chrono::{DateTime, Utc};
 
 use super::{Conn, StoreResult};
 use crate::domain::{ApplicationState, PartnerKind};
+use crate::execute;
 use crate::on_conn;
 
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -107,7 +108,7 @@ pub async fn decide(
     reviewer: Option<i64>,
     now: DateTime<Utc>,
 ) -> StoreResult<bool> {
-    let n = on_conn!(c, c => sqlx::query(
+    let n = execute!(c, c => sqlx::query(
         "UPDATE applications SET state = $1, reject_reason = $2, partner_id = $3, reviewed_by = $4, \
          reviewed_at = $5 WHERE application_id = $6 AND state = 'pending'",
     )
@@ -116,9 +117,6 @@ pub async fn decide(
     .bind(partner_id)
     .bind(reviewer)
     .bind(now)
-    .bind(id)
-    .execute(c)
-    .await
-    .map(|r| r.rows_affected()))?;
+    .bind(id))?;
     Ok(n == 1)
 }

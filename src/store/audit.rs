@@ -3,6 +3,7 @@
 use chrono::{DateTime, Utc};
 
 use super::{Conn, StoreResult};
+use crate::execute;
 use crate::on_conn;
 
 /// One audit event as written; `address` is the client address of the request.
@@ -17,7 +18,7 @@ pub struct AuditEvent<'a> {
 }
 
 pub async fn record(c: &mut impl Conn, e: AuditEvent<'_>, now: DateTime<Utc>) -> StoreResult<()> {
-    on_conn!(c, c => sqlx::query(
+    execute!(c, c => sqlx::query(
         "INSERT INTO audit_events (at, actor_user_id, partner_id, action, detail, address, actor) \
          VALUES ($1, $2, $3, $4, $5, $6, $7)",
     )
@@ -27,8 +28,7 @@ pub async fn record(c: &mut impl Conn, e: AuditEvent<'_>, now: DateTime<Utc>) ->
     .bind(e.action)
     .bind(e.detail)
     .bind(e.address)
-    .bind(e.actor)
-    .execute(c).await.map(|r| r.rows_affected()))?;
+    .bind(e.actor))?;
     Ok(())
 }
 

@@ -8,6 +8,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use super::{Conn, StoreResult};
 use crate::domain::AuthorizationState;
 use crate::domain::offers;
+use crate::execute;
 use crate::on_conn;
 
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -82,6 +83,20 @@ pub struct Terms<'a> {
     pub eula_url: &'a str,
 }
 
+/// Binds an authorization's terms to a statement, in the order the statements below name them.
+macro_rules! bind_terms {
+    ($q:expr, $t:expr) => {
+        $q.bind($t.product)
+            .bind($t.wholesale_bps)
+            .bind($t.available_until)
+            .bind($t.buyers)
+            .bind($t.max_offers)
+            .bind($t.durations)
+            .bind($t.eula)
+            .bind($t.eula_url)
+    };
+}
+
 pub async fn insert(
     c: &mut impl Conn,
     partner_id: i64,
@@ -89,20 +104,12 @@ pub async fn insert(
     created_by: Option<i64>,
     now: DateTime<Utc>,
 ) -> StoreResult<i64> {
-    Ok(on_conn!(c, c => sqlx::query_scalar::<_, i64>(
+    Ok(on_conn!(c, c => bind_terms!(sqlx::query_scalar::<_, i64>(
         "INSERT INTO resale_authorizations (partner_id, product, wholesale_bps, available_until, buyers, \
          max_offers, durations, eula, eula_url, state, created_by, created_at, updated_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'draft', $10, $11, $11) RETURNING authorization_id",
     )
-    .bind(partner_id)
-    .bind(t.product)
-    .bind(t.wholesale_bps)
-    .bind(t.available_until)
-    .bind(t.buyers)
-    .bind(t.max_offers)
-    .bind(t.durations)
-    .bind(t.eula)
-    .bind(t.eula_url)
+    .bind(partner_id), t)
     .bind(created_by)
     .bind(now)
     .fetch_one(c)
@@ -116,24 +123,13 @@ pub async fn update_draft(
     t: &Terms<'_>,
     now: DateTime<Utc>,
 ) -> StoreResult<bool> {
-    let n = on_conn!(c, c => sqlx::query(
+    let n = execute!(c, c => bind_terms!(sqlx::query(
         "UPDATE resale_authorizations SET product = $1, wholesale_bps = $2, available_until = $3, \
          buyers = $4, max_offers = $5, durations = $6, eula = $7, eula_url = $8, updated_at = $9 \
          WHERE authorization_id = $10 AND state = 'draft'",
-    )
-    .bind(t.product)
-    .bind(t.wholesale_bps)
-    .bind(t.available_until)
-    .bind(t.buyers)
-    .bind(t.max_offers)
-    .bind(t.durations)
-    .bind(t.eula)
-    .bind(t.eula_url)
+    ), t)
     .bind(now)
-    .bind(id)
-    .execute(c)
-    .await
-    .map(|r| r.rows_affected()))?;
+    .bind(id))?;
     Ok(n == 1)
 }
 
@@ -145,16 +141,13 @@ pub async fn set_state(
     to: AuthorizationState,
     now: DateTime<Utc>,
 ) -> StoreResult<bool> {
-    let n = on_conn!(c, c => sqlx::query(
+    let n = execute!(c, c => sqlx::query(
         "UPDATE resale_authorizations SET state = $1, updated_at = $2 WHERE authorization_id = $3 AND state = $4",
     )
     .bind(to)
     .bind(now)
     .bind(id)
-    .bind(from)
-    .execute(c)
-    .await
-    .map(|r| r.rows_affected()))?;
+    .bind(from))?;
     Ok(n == 1)
 }
 
@@ -196,28 +189,22 @@ pub async fn list(
 /// Takes one of the offers an active authorization may back, in one statement; `false` when it
 /// is not active or every offer is made.
 pub async fn claim_offer(c: &mut impl Conn, id: i64, now: DateTime<Utc>) -> StoreResult<bool> {
-    let n = on_conn!(c, c => sqlx::query(
+    let n = execute!(c, c => sqlx::query(
         "UPDATE resale_authorizations SET offers_made = offers_made + 1, updated_at = $1 \
          WHERE authorization_id = $2 AND state = 'active' AND offers_made < max_offers",
     )
     .bind(now)
-    .bind(id)
-    .execute(c)
-    .await
-    .map(|r| r.rows_affected()))?;
+    .bind(id))?;
     Ok(n == 1)
 }
 
 /// Gives back the offer of one cancelled while still a draft.
 pub async fn give_back_offer(c: &mut impl Conn, id: i64, now: DateTime<Utc>) -> StoreResult<()> {
-    on_conn!(c, c => sqlx::query(
+    execute!(c, c => sqlx::query(
         "UPDATE resale_authorizations SET offers_made = offers_made - 1, updated_at = $1 \
          WHERE authorization_id = $2 AND offers_made > 0",
     )
     .bind(now)
-    .bind(id)
-    .execute(c)
-    .await
-    .map(|r| r.rows_affected()))?;
+    .bind(id))?;
     Ok(())
 }

@@ -4,17 +4,15 @@ use chrono::{DateTime, Utc};
 
 use super::{Conn, StoreResult};
 use crate::billing::bill::{BaseLine, BillLine, CreditUse};
+use crate::execute;
 use crate::on_conn;
 
 /// Claims the month for closing, write-first: `false` if it was closed already (by another
 /// instance, say), so a month is never closed twice.
 pub async fn claim(c: &mut impl Conn, month: &str, now: DateTime<Utc>) -> StoreResult<bool> {
-    let n = on_conn!(c, c => sqlx::query("INSERT INTO closed_months (month, closed_at) VALUES ($1, $2) ON CONFLICT (month) DO NOTHING")
+    let n = execute!(c, c => sqlx::query("INSERT INTO closed_months (month, closed_at) VALUES ($1, $2) ON CONFLICT (month) DO NOTHING")
         .bind(month)
-        .bind(now)
-        .execute(c)
-        .await
-        .map(|r| r.rows_affected()))?;
+        .bind(now))?;
     Ok(n == 1)
 }
 
@@ -32,7 +30,7 @@ pub async fn insert_line(
     partner_id: i64,
     l: &BillLine,
 ) -> StoreResult<()> {
-    on_conn!(c, c => sqlx::query(
+    execute!(c, c => sqlx::query(
         "INSERT INTO closed_bill_lines (month, partner_id, customer_id, service, project, cluster, usage, \
          discounts, credits) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
     )
@@ -44,21 +42,15 @@ pub async fn insert_line(
     .bind(&l.base.cluster)
     .bind(l.base.usage)
     .bind(l.discounts)
-    .bind(l.credits)
-    .execute(c)
-    .await
-    .map(|r| r.rows_affected()))?;
+    .bind(l.credits))?;
     Ok(())
 }
 
 pub async fn insert_use(c: &mut impl Conn, month: &str, u: &CreditUse) -> StoreResult<()> {
-    on_conn!(c, c => sqlx::query("INSERT INTO closed_credit_uses (month, credit_id, used) VALUES ($1, $2, $3)")
+    execute!(c, c => sqlx::query("INSERT INTO closed_credit_uses (month, credit_id, used) VALUES ($1, $2, $3)")
         .bind(month)
         .bind(u.credit_id)
-        .bind(u.used)
-        .execute(c)
-        .await
-        .map(|r| r.rows_affected()))?;
+        .bind(u.used))?;
     Ok(())
 }
 

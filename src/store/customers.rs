@@ -5,6 +5,7 @@ use chrono::{DateTime, Utc};
 
 use super::{Conn, OnConflict, StoreResult};
 use crate::domain::CustomerState;
+use crate::execute;
 use crate::on_conn;
 
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -146,15 +147,12 @@ pub async fn reactivate(
     customer_id: i64,
     effected_at: DateTime<Utc>,
 ) -> StoreResult<()> {
-    on_conn!(c, c => sqlx::query(
+    execute!(c, c => sqlx::query(
         "UPDATE customers SET state = 'active', expired_at = NULL, \
          effected_at = COALESCE(effected_at, $1) WHERE customer_id = $2",
     )
     .bind(effected_at)
-    .bind(customer_id)
-    .execute(c)
-    .await
-    .map(|r| r.rows_affected()))?;
+    .bind(customer_id))?;
     Ok(())
 }
 
@@ -183,11 +181,8 @@ pub async fn find_by_id(c: &mut impl Conn, customer_id: i64) -> StoreResult<Opti
 
 /// Removes a never-confirmed organization whose confirmation lapsed, freeing its e-mail.
 pub async fn delete_lapsed(c: &mut impl Conn, customer_id: i64) -> StoreResult<()> {
-    on_conn!(c, c => sqlx::query("DELETE FROM customers WHERE customer_id = $1 AND state = 'pending'")
-        .bind(customer_id)
-        .execute(c)
-        .await
-        .map(|r| r.rows_affected()))?;
+    execute!(c, c => sqlx::query("DELETE FROM customers WHERE customer_id = $1 AND state = 'pending'")
+        .bind(customer_id))?;
     Ok(())
 }
 
@@ -280,30 +275,24 @@ pub async fn set_state(
     state: CustomerState,
     expired_at: Option<DateTime<Utc>>,
 ) -> StoreResult<bool> {
-    let n = on_conn!(c, c => sqlx::query(
+    let n = execute!(c, c => sqlx::query(
         "UPDATE customers SET state = $1, expired_at = COALESCE($2, expired_at) \
          WHERE partner_id = $3 AND customer_id = $4",
     )
     .bind(state)
     .bind(expired_at)
     .bind(partner_id)
-    .bind(customer_id)
-    .execute(c)
-    .await
-    .map(|r| r.rows_affected()))?;
+    .bind(customer_id))?;
     Ok(n == 1)
 }
 
 /// Confirms a pending customer: active from `now`.
 pub async fn activate(c: &mut impl Conn, customer_id: i64, now: DateTime<Utc>) -> StoreResult<()> {
-    on_conn!(c, c => sqlx::query(
+    execute!(c, c => sqlx::query(
         "UPDATE customers SET state = 'active', effected_at = $1 WHERE customer_id = $2 AND state = 'pending'",
     )
     .bind(now)
-    .bind(customer_id)
-    .execute(c)
-    .await
-    .map(|r| r.rows_affected()))?;
+    .bind(customer_id))?;
     Ok(())
 }
 
@@ -315,13 +304,10 @@ pub async fn insert_token(
     customer_id: i64,
     expires_at: DateTime<Utc>,
 ) -> StoreResult<()> {
-    on_conn!(c, c => sqlx::query("INSERT INTO customer_tokens (token_hash, customer_id, expires_at) VALUES ($1, $2, $3)")
+    execute!(c, c => sqlx::query("INSERT INTO customer_tokens (token_hash, customer_id, expires_at) VALUES ($1, $2, $3)")
         .bind(token_hash)
         .bind(customer_id)
-        .bind(expires_at)
-        .execute(c)
-        .await
-        .map(|r| r.rows_affected()))?;
+        .bind(expires_at))?;
     Ok(())
 }
 

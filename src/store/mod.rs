@@ -132,6 +132,15 @@ macro_rules! on_conn {
     };
 }
 
+/// Runs one statement on whichever backend `$conn` is (as [`on_conn!`]) and gives how many rows
+/// it changed.
+#[macro_export]
+macro_rules! execute {
+    ($conn:expr, $c:ident => $query:expr) => {
+        $crate::on_conn!($conn, $c => $query.execute($c).await.map(|r| r.rows_affected()))
+    };
+}
+
 /// Which backend a pool talks to; for the few statements that differ.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Backend {

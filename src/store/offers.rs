@@ -8,6 +8,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use super::customers::escape_like;
 use super::{Conn, StoreResult};
 use crate::domain::OfferState;
+use crate::execute;
 use crate::on_conn;
 
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -66,6 +67,18 @@ pub struct Terms<'a> {
     pub expires_on: NaiveDate,
 }
 
+/// Binds an offer's terms to a statement, in the order the statements below name them.
+macro_rules! bind_terms {
+    ($q:expr, $t:expr) => {
+        $q.bind($t.buyer_account)
+            .bind($t.buyer_company)
+            .bind($t.buyer_email)
+            .bind($t.markup_bps)
+            .bind($t.duration_months)
+            .bind($t.expires_on)
+    };
+}
+
 pub async fn insert(
     c: &mut impl Conn,
     partner_id: i64,
@@ -75,20 +88,14 @@ pub async fn insert(
     created_by: Option<i64>,
     now: DateTime<Utc>,
 ) -> StoreResult<i64> {
-    Ok(on_conn!(c, c => sqlx::query_scalar::<_, i64>(
+    Ok(on_conn!(c, c => bind_terms!(sqlx::query_scalar::<_, i64>(
         "INSERT INTO private_offers (partner_id, authorization_id, buyer_account, buyer_company, \
          buyer_email, markup_bps, duration_months, expires_on, state, replaces_offer_id, created_by, \
          created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'draft', $9, $10, $11, $11) \
          RETURNING offer_id",
     )
     .bind(partner_id)
-    .bind(authorization_id)
-    .bind(t.buyer_account)
-    .bind(t.buyer_company)
-    .bind(t.buyer_email)
-    .bind(t.markup_bps)
-    .bind(t.duration_months)
-    .bind(t.expires_on)
+    .bind(authorization_id), t)
     .bind(replaces)
     .bind(created_by)
     .bind(now)
@@ -103,22 +110,13 @@ pub async fn update_draft(
     t: &Terms<'_>,
     now: DateTime<Utc>,
 ) -> StoreResult<bool> {
-    let n = on_conn!(c, c => sqlx::query(
+    let n = execute!(c, c => bind_terms!(sqlx::query(
         "UPDATE private_offers SET buyer_account = $1, buyer_company = $2, buyer_email = $3, \
          markup_bps = $4, duration_months = $5, expires_on = $6, updated_at = $7 \
          WHERE offer_id = $8 AND state = 'draft'",
-    )
-    .bind(t.buyer_account)
-    .bind(t.buyer_company)
-    .bind(t.buyer_email)
-    .bind(t.markup_bps)
-    .bind(t.duration_months)
-    .bind(t.expires_on)
+    ), t)
     .bind(now)
-    .bind(offer_id)
-    .execute(c)
-    .await
-    .map(|r| r.rows_affected()))?;
+    .bind(offer_id))?;
     Ok(n == 1)
 }
 
@@ -132,7 +130,7 @@ pub async fn change_state(
     day: NaiveDate,
     now: DateTime<Utc>,
 ) -> StoreResult<bool> {
-    let n = on_conn!(c, c => sqlx::query(
+    let n = execute!(c, c => sqlx::query(
         "UPDATE private_offers SET state = $1, updated_at = $2, \
          released_on = CASE WHEN $1 = 'released' THEN $3 ELSE released_on END, \
          accepted_on = CASE WHEN $1 = 'accepted' THEN $3 ELSE accepted_on END \
@@ -142,20 +140,14 @@ pub async fn change_state(
     .bind(now)
     .bind(day)
     .bind(offer_id)
-    .bind(from)
-    .execute(c)
-    .await
-    .map(|r| r.rows_affected()))?;
+    .bind(from))?;
     Ok(n == 1)
 }
 
 pub async fn set_customer(c: &mut impl Conn, offer_id: i64, customer_id: i64) -> StoreResult<()> {
-    on_conn!(c, c => sqlx::query("UPDATE private_offers SET customer_id = $1 WHERE offer_id = $2")
+    execute!(c, c => sqlx::query("UPDATE private_offers SET customer_id = $1 WHERE offer_id = $2")
         .bind(customer_id)
-        .bind(offer_id)
-        .execute(c)
-        .await
-        .map(|r| r.rows_affected()))?;
+        .bind(offer_id))?;
     Ok(())
 }
 
@@ -297,7 +289,7 @@ pub async fn record_event(
     by: &EventActor<'_>,
     now: DateTime<Utc>,
 ) -> StoreResult<()> {
-    on_conn!(c, c => sqlx::query(
+    execute!(c, c => sqlx::query(
         "INSERT INTO offer_events (offer_id, from_state, to_state, actor_user_id, actor, address, at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7)",
     )
@@ -307,10 +299,7 @@ pub async fn record_event(
     .bind(by.user_id)
     .bind(by.label)
     .bind(by.address)
-    .bind(now)
-    .execute(c)
-    .await
-    .map(|r| r.rows_affected()))?;
+    .bind(now))?;
     Ok(())
 }
 

@@ -5,6 +5,7 @@ use crate::domain::MailState;
 use chrono::{DateTime, Duration, Utc};
 
 use super::{Backend, Conn, StoreResult};
+use crate::execute;
 use crate::on_conn;
 
 pub async fn enqueue(
@@ -82,15 +83,14 @@ pub async fn mark_delivered(
     } else {
         MailState::Sent
     };
-    on_conn!(c, c => sqlx::query(
+    execute!(c, c => sqlx::query(
         "UPDATE outbox SET state = $1, eml_path = $2, sent_at = $3, locked_until = NULL, \
          last_error = NULL WHERE mail_id = $4",
     )
     .bind(state)
     .bind(eml_path)
     .bind(now)
-    .bind(mail_id)
-    .execute(c).await.map(|r| r.rows_affected()))?;
+    .bind(mail_id))?;
     Ok(())
 }
 
@@ -102,21 +102,19 @@ pub async fn mark_attempt_failed(
     retry_at: Option<DateTime<Utc>>,
 ) -> StoreResult<()> {
     match retry_at {
-        Some(at) => on_conn!(c, c => sqlx::query(
+        Some(at) => execute!(c, c => sqlx::query(
             "UPDATE outbox SET state = 'pending', next_attempt_at = $1, locked_until = NULL, \
              last_error = $2 WHERE mail_id = $3",
         )
         .bind(at)
         .bind(error)
-        .bind(mail_id)
-        .execute(c).await.map(|r| r.rows_affected()))?,
-        None => on_conn!(c, c => sqlx::query(
+        .bind(mail_id))?,
+        None => execute!(c, c => sqlx::query(
             "UPDATE outbox SET state = 'failed', locked_until = NULL, last_error = $1 \
              WHERE mail_id = $2",
         )
         .bind(error)
-        .bind(mail_id)
-        .execute(c).await.map(|r| r.rows_affected()))?,
+        .bind(mail_id))?,
     };
     Ok(())
 }

@@ -4,6 +4,7 @@ use chrono::{DateTime, Utc};
 
 use super::{Conn, OnConflict, StoreError, StoreResult};
 use crate::domain::{PartnerKind, PartnerState, slugify};
+use crate::execute;
 use crate::on_conn;
 
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -130,12 +131,9 @@ pub async fn search(
 }
 
 pub async fn set_state(c: &mut impl Conn, partner_id: i64, state: PartnerState) -> StoreResult<()> {
-    on_conn!(c, c => sqlx::query("UPDATE partners SET state = $1 WHERE partner_id = $2")
+    execute!(c, c => sqlx::query("UPDATE partners SET state = $1 WHERE partner_id = $2")
         .bind(state)
-        .bind(partner_id)
-        .execute(c)
-        .await
-        .map(|r| r.rows_affected()))?;
+        .bind(partner_id))?;
     Ok(())
 }
 
@@ -151,7 +149,7 @@ pub async fn set_logo(
     } else {
         "UPDATE partners SET logo_light_id = $1 WHERE partner_id = $2"
     };
-    on_conn!(c, c => sqlx::query(sql).bind(logo_id).bind(partner_id).execute(c).await.map(|r| r.rows_affected()))?;
+    execute!(c, c => sqlx::query(sql).bind(logo_id).bind(partner_id))?;
     Ok(())
 }
 
@@ -162,15 +160,12 @@ pub async fn set_details(
     contact_email: &str,
     website_url: &str,
 ) -> StoreResult<()> {
-    on_conn!(c, c => sqlx::query(
+    execute!(c, c => sqlx::query(
         "UPDATE partners SET contact_email = $1, website_url = $2 WHERE partner_id = $3",
     )
     .bind(contact_email)
     .bind(website_url)
-    .bind(partner_id)
-    .execute(c)
-    .await
-    .map(|r| r.rows_affected()))?;
+    .bind(partner_id))?;
     Ok(())
 }
 

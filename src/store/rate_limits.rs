@@ -5,6 +5,7 @@
 use sqlx::PgConnection;
 
 use super::{Conn, ConnRef, StoreResult};
+use crate::execute;
 use crate::on_conn;
 
 /// A PostgreSQL connection borrowed from an open transaction, to run shared query code on.
@@ -109,8 +110,7 @@ pub async fn peek(c: &mut impl Conn, bucket: &str) -> StoreResult<Option<i64>> {
 /// Forgets buckets that are full again (their arrival time has passed): they read as new.
 pub async fn prune(c: &mut impl Conn, now: i64) -> StoreResult<u64> {
     Ok(
-        on_conn!(c, c => sqlx::query("DELETE FROM rate_limits WHERE tat < $1")
-        .bind(now)
-        .execute(c).await.map(|r| r.rows_affected()))?,
+        execute!(c, c => sqlx::query("DELETE FROM rate_limits WHERE tat < $1")
+        .bind(now))?,
     )
 }

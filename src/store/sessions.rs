@@ -5,7 +5,7 @@
 use chrono::{DateTime, Utc};
 
 use super::{Conn, StoreResult};
-use crate::on_conn;
+use crate::execute;
 
 /// Where a session was started from, kept for the person's own list of sessions.
 #[derive(Debug, Clone, Default)]
@@ -24,7 +24,7 @@ pub async fn insert(
     origin: &Origin,
     now: DateTime<Utc>,
 ) -> StoreResult<()> {
-    on_conn!(c, c => sqlx::query(
+    execute!(c, c => sqlx::query(
         "INSERT INTO sessions (session_hash, user_id, created_at, last_seen_at, address, user_agent) \
          VALUES ($1, $2, $3, $3, $4, $5)",
     )
@@ -32,44 +32,39 @@ pub async fn insert(
     .bind(user_id)
     .bind(now)
     .bind(&origin.address)
-    .bind(&origin.user_agent)
-    .execute(c).await.map(|r| r.rows_affected()))?;
+    .bind(&origin.user_agent))?;
     Ok(())
 }
 
 /// Records that the session was used at `now` (the idle timeout counts from here).
 pub async fn touch(c: &mut impl Conn, session_hash: &str, now: DateTime<Utc>) -> StoreResult<()> {
-    on_conn!(c, c => sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE session_hash = $2")
+    execute!(c, c => sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE session_hash = $2")
         .bind(now)
-        .bind(session_hash)
-        .execute(c).await.map(|r| r.rows_affected()))?;
+        .bind(session_hash))?;
     Ok(())
 }
 
 /// Ends one session (sign-out).
 pub async fn delete(c: &mut impl Conn, session_hash: &str) -> StoreResult<()> {
-    on_conn!(c, c => sqlx::query("DELETE FROM sessions WHERE session_hash = $1")
-        .bind(session_hash)
-        .execute(c).await.map(|r| r.rows_affected()))?;
+    execute!(c, c => sqlx::query("DELETE FROM sessions WHERE session_hash = $1")
+        .bind(session_hash))?;
     Ok(())
 }
 
 /// Ends every session of a user (a new password, removal from the team).
 pub async fn delete_for_user(c: &mut impl Conn, user_id: i64) -> StoreResult<u64> {
     Ok(
-        on_conn!(c, c => sqlx::query("DELETE FROM sessions WHERE user_id = $1")
-        .bind(user_id)
-        .execute(c).await.map(|r| r.rows_affected()))?,
+        execute!(c, c => sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+        .bind(user_id))?,
     )
 }
 
 /// Ends every session of every member of a partner (suspension).
 pub async fn delete_for_partner(c: &mut impl Conn, partner_id: i64) -> StoreResult<u64> {
-    Ok(on_conn!(c, c => sqlx::query(
+    Ok(execute!(c, c => sqlx::query(
         "DELETE FROM sessions WHERE user_id IN (SELECT user_id FROM users WHERE partner_id = $1)",
     )
-    .bind(partner_id)
-    .execute(c).await.map(|r| r.rows_affected()))?)
+    .bind(partner_id))?)
 }
 
 /// Forgets sessions idle since `idle_before` or started before `started_before`: they can no
@@ -79,10 +74,9 @@ pub async fn prune(
     idle_before: DateTime<Utc>,
     started_before: DateTime<Utc>,
 ) -> StoreResult<u64> {
-    Ok(on_conn!(c, c => sqlx::query(
+    Ok(execute!(c, c => sqlx::query(
         "DELETE FROM sessions WHERE last_seen_at < $1 OR created_at < $2",
     )
     .bind(idle_before)
-    .bind(started_before)
-    .execute(c).await.map(|r| r.rows_affected()))?)
+    .bind(started_before))?)
 }

@@ -4,6 +4,7 @@
 use chrono::{DateTime, Utc};
 
 use super::{Conn, StoreResult};
+use crate::execute;
 use crate::on_conn;
 
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -147,15 +148,12 @@ pub async fn find_by_token(
 /// Claims one use of an active link in a single statement; `false` when the link is revoked,
 /// expired or used up by the time we get there.
 pub async fn claim_use(c: &mut impl Conn, link_id: i64, now: DateTime<Utc>) -> StoreResult<bool> {
-    let n = on_conn!(c, c => sqlx::query(
+    let n = execute!(c, c => sqlx::query(
         "UPDATE signup_links SET uses = uses + 1 WHERE link_id = $1 AND revoked_at IS NULL \
          AND expires_at > $2 AND (max_uses IS NULL OR uses < max_uses)",
     )
     .bind(link_id)
-    .bind(now)
-    .execute(c)
-    .await
-    .map(|r| r.rows_affected()))?;
+    .bind(now))?;
     Ok(n == 1)
 }
 
@@ -165,15 +163,12 @@ pub async fn revoke(
     link_id: i64,
     now: DateTime<Utc>,
 ) -> StoreResult<bool> {
-    let n = on_conn!(c, c => sqlx::query(
+    let n = execute!(c, c => sqlx::query(
         "UPDATE signup_links SET revoked_at = $1 WHERE partner_id = $2 AND link_id = $3 AND revoked_at IS NULL",
     )
     .bind(now)
     .bind(partner_id)
-    .bind(link_id)
-    .execute(c)
-    .await
-    .map(|r| r.rows_affected()))?;
+    .bind(link_id))?;
     Ok(n == 1)
 }
 
@@ -184,13 +179,10 @@ pub async fn revoke_by_label(
     label: &str,
     now: DateTime<Utc>,
 ) -> StoreResult<u64> {
-    Ok(on_conn!(c, c => sqlx::query(
+    Ok(execute!(c, c => sqlx::query(
         "UPDATE signup_links SET revoked_at = $1 WHERE partner_id = $2 AND label = $3 AND revoked_at IS NULL",
     )
     .bind(now)
     .bind(partner_id)
-    .bind(label)
-    .execute(c)
-    .await
-    .map(|r| r.rows_affected()))?)
+    .bind(label))?)
 }

@@ -4,6 +4,7 @@
 use chrono::{DateTime, Utc};
 
 use super::{Conn, StoreResult};
+use crate::execute;
 use crate::on_conn;
 
 pub async fn record(
@@ -12,11 +13,10 @@ pub async fn record(
     subject: &str,
     now: DateTime<Utc>,
 ) -> StoreResult<()> {
-    on_conn!(c, c => sqlx::query("INSERT INTO signin_failures (scope, subject, at) VALUES ($1, $2, $3)")
+    execute!(c, c => sqlx::query("INSERT INTO signin_failures (scope, subject, at) VALUES ($1, $2, $3)")
         .bind(scope)
         .bind(subject)
-        .bind(now)
-        .execute(c).await.map(|r| r.rows_affected()))?;
+        .bind(now))?;
     Ok(())
 }
 
@@ -40,16 +40,14 @@ pub async fn count_since(
 /// Forgets attempts older than any window, so the table stays small.
 pub async fn prune(c: &mut impl Conn, before: DateTime<Utc>) -> StoreResult<u64> {
     Ok(
-        on_conn!(c, c => sqlx::query("DELETE FROM signin_failures WHERE at < $1")
-        .bind(before)
-        .execute(c).await.map(|r| r.rows_affected()))?,
+        execute!(c, c => sqlx::query("DELETE FROM signin_failures WHERE at < $1")
+        .bind(before))?,
     )
 }
 
 pub async fn clear(c: &mut impl Conn, scope: &str, subject: &str) -> StoreResult<()> {
-    on_conn!(c, c => sqlx::query("DELETE FROM signin_failures WHERE scope = $1 AND subject = $2")
+    execute!(c, c => sqlx::query("DELETE FROM signin_failures WHERE scope = $1 AND subject = $2")
         .bind(scope)
-        .bind(subject)
-        .execute(c).await.map(|r| r.rows_affected()))?;
+        .bind(subject))?;
     Ok(())
 }

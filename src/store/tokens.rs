@@ -4,6 +4,7 @@
 use chrono::{DateTime, Utc};
 
 use super::{Conn, StoreResult};
+use crate::execute;
 use crate::on_conn;
 
 pub async fn insert(
@@ -14,7 +15,7 @@ pub async fn insert(
     expires_at: DateTime<Utc>,
     now: DateTime<Utc>,
 ) -> StoreResult<()> {
-    on_conn!(c, c => sqlx::query(
+    execute!(c, c => sqlx::query(
         "INSERT INTO email_tokens (purpose, token_hash, user_id, expires_at, created_at) \
          VALUES ($1, $2, $3, $4, $5)",
     )
@@ -22,8 +23,7 @@ pub async fn insert(
     .bind(token_hash)
     .bind(user_id)
     .bind(expires_at)
-    .bind(now)
-    .execute(c).await.map(|r| r.rows_affected()))?;
+    .bind(now))?;
     Ok(())
 }
 
@@ -96,13 +96,12 @@ pub async fn void(
     user_id: i64,
     now: DateTime<Utc>,
 ) -> StoreResult<()> {
-    on_conn!(c, c => sqlx::query(
+    execute!(c, c => sqlx::query(
         "UPDATE email_tokens SET used_at = $1 WHERE purpose = $2 AND user_id = $3 AND used_at IS NULL",
     )
     .bind(now)
     .bind(purpose)
-    .bind(user_id)
-    .execute(c).await.map(|r| r.rows_affected()))?;
+    .bind(user_id))?;
     Ok(())
 }
 

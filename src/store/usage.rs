@@ -6,6 +6,7 @@ use std::sync::Arc;
 use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
 
 use super::{Backend, Conn, ConnRef, StoreError, StoreResult};
+use crate::execute;
 use crate::on_conn;
 
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
@@ -53,7 +54,7 @@ pub async fn rollback_to_savepoint(c: &mut impl Conn) -> StoreResult<()> {
 }
 
 async fn run(c: &mut impl Conn, sql: &'static str) -> StoreResult<()> {
-    on_conn!(c, c => sqlx::query(sql).execute(c).await.map(|r| r.rows_affected()))?;
+    execute!(c, c => sqlx::query(sql))?;
     Ok(())
 }
 

@@ -4,6 +4,7 @@ use chrono::{DateTime, Utc};
 
 use super::{Conn, OnConflict, StoreResult};
 use crate::domain::{Email, PartnerKind, PartnerState, Role};
+use crate::execute;
 use crate::on_conn;
 
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -145,14 +146,13 @@ pub async fn set_password(
     password_hash: &str,
     now: DateTime<Utc>,
 ) -> StoreResult<()> {
-    on_conn!(c, c => sqlx::query(
+    execute!(c, c => sqlx::query(
         "UPDATE users SET password_hash = $1, updated_at = $2 \
          WHERE user_id = $3",
     )
     .bind(password_hash)
     .bind(now)
-    .bind(user_id)
-    .execute(c).await.map(|r| r.rows_affected()))?;
+    .bind(user_id))?;
     Ok(())
 }
 
@@ -177,10 +177,9 @@ pub async fn list_by_partner(c: &mut impl Conn, partner_id: i64) -> StoreResult<
 
 /// Notes a successful sign-in, for the team list.
 pub async fn touch_sign_in(c: &mut impl Conn, user_id: i64, now: DateTime<Utc>) -> StoreResult<()> {
-    on_conn!(c, c => sqlx::query("UPDATE users SET last_sign_in_at = $1 WHERE user_id = $2")
+    execute!(c, c => sqlx::query("UPDATE users SET last_sign_in_at = $1 WHERE user_id = $2")
         .bind(now)
-        .bind(user_id)
-        .execute(c).await.map(|r| r.rows_affected()))?;
+        .bind(user_id))?;
     Ok(())
 }
 
@@ -192,15 +191,14 @@ pub async fn set_role(
     role: Role,
     now: DateTime<Utc>,
 ) -> StoreResult<bool> {
-    let n = on_conn!(c, c => sqlx::query(
+    let n = execute!(c, c => sqlx::query(
         "UPDATE users SET role = $1, updated_at = $2 \
          WHERE partner_id = $3 AND user_id = $4 AND removed_at IS NULL",
     )
     .bind(role.as_str())
     .bind(now)
     .bind(partner_id)
-    .bind(user_id)
-    .execute(c).await.map(|r| r.rows_affected()))?;
+    .bind(user_id))?;
     Ok(n == 1)
 }
 
@@ -211,26 +209,24 @@ pub async fn remove(
     user_id: i64,
     now: DateTime<Utc>,
 ) -> StoreResult<bool> {
-    let n = on_conn!(c, c => sqlx::query(
+    let n = execute!(c, c => sqlx::query(
         "UPDATE users SET removed_at = $1, updated_at = $1 \
          WHERE partner_id = $2 AND user_id = $3 AND removed_at IS NULL",
     )
     .bind(now)
     .bind(partner_id)
-    .bind(user_id)
-    .execute(c).await.map(|r| r.rows_affected()))?;
+    .bind(user_id))?;
     Ok(n == 1)
 }
 
 /// Deletes an invited member who never set a password (a cancelled invitation); its tokens go
 /// with it.
 pub async fn delete_invited(c: &mut impl Conn, partner_id: i64, user_id: i64) -> StoreResult<bool> {
-    let n = on_conn!(c, c => sqlx::query(
+    let n = execute!(c, c => sqlx::query(
         "DELETE FROM users WHERE partner_id = $1 AND user_id = $2 AND password_hash IS NULL",
     )
     .bind(partner_id)
-    .bind(user_id)
-    .execute(c).await.map(|r| r.rows_affected()))?;
+    .bind(user_id))?;
     Ok(n == 1)
 }
 
@@ -253,13 +249,12 @@ pub async fn set_profile(
     language: Option<&str>,
     now: DateTime<Utc>,
 ) -> StoreResult<()> {
-    on_conn!(c, c => sqlx::query(
+    execute!(c, c => sqlx::query(
         "UPDATE users SET display_name = $1, language = $2, updated_at = $3 WHERE user_id = $4",
     )
     .bind(display_name)
     .bind(language)
     .bind(now)
-    .bind(user_id)
-    .execute(c).await.map(|r| r.rows_affected()))?;
+    .bind(user_id))?;
     Ok(())
 }

@@ -26,7 +26,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 }
 
 #[derive(Template)]
-#[template(path = "auth/activate.html")]
+#[template(path = "activation.html")]
 struct ActivatePage {
     ctx: PageCtx,
     email: String,

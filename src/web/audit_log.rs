@@ -81,7 +81,7 @@ async fn show(
     f: AuditQuery,
     operator: bool,
 ) -> Result<HttpResponse, AppError> {
-    let mut recent = audit::page(&state.db, actor, f.filter(), f.before, PAGE_SIZE + 1).await?;
+    let mut recent = audit::page(state.app(), actor, f.filter(), f.before, PAGE_SIZE + 1).await?;
     let next = (recent.len() as i64 > PAGE_SIZE).then(|| {
         recent.truncate(PAGE_SIZE as usize);
         recent.last().map(|r| r.event_id).unwrap_or_default()
@@ -112,7 +112,7 @@ async fn csv(state: &AppState, actor: &Actor, f: AuditQuery) -> Result<HttpRespo
     let mut before = f.before;
     let mut rows = 0;
     loop {
-        let page = audit::page(&state.db, actor, f.filter(), before, 1_000).await?;
+        let page = audit::page(state.app(), actor, f.filter(), before, 1_000).await?;
         for r in &page {
             out.row([
                 r.at.format("%Y-%m-%d %H:%M:%S").to_string(),

@@ -14,7 +14,7 @@ use super::page::{PageCtx, render_status};
 
 /// The styled page for errors and unknown routes.
 #[derive(Template)]
-#[template(path = "error.html")]
+#[template(path = "error_page.html")]
 pub struct ErrorPage {
     pub ctx: PageCtx,
     pub status: u16,

@@ -22,7 +22,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 }
 
 #[derive(Template)]
-#[template(path = "auth/invitation.html")]
+#[template(path = "invitation.html")]
 struct JoinPage {
     ctx: PageCtx,
     email: String,

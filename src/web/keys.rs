@@ -10,7 +10,7 @@ use crate::credentials::api_keys::IssuedKey;
 use crate::store::partners::Partner;
 
 #[derive(Template)]
-#[template(path = "console/key_created.html")]
+#[template(path = "keys.html")]
 pub struct KeyCreated {
     pub ctx: PageCtx,
     pub public_key: String,

@@ -37,7 +37,7 @@ async fn choose_language(q: web::Query<LanguageChoice>) -> HttpResponse {
 }
 
 #[derive(Template)]
-#[template(path = "landing.html")]
+#[template(path = "public.html")]
 struct Landing {
     ctx: PageCtx,
 }

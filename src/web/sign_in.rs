@@ -45,7 +45,7 @@ struct SignInQuery {
 }
 
 #[derive(Template)]
-#[template(path = "auth/sign_in.html")]
+#[template(path = "sign_in/form.html")]
 struct SignInPage {
     ctx: PageCtx,
     email: String,
@@ -137,7 +137,7 @@ struct ForgotForm {
 }
 
 #[derive(Template)]
-#[template(path = "auth/forgot.html")]
+#[template(path = "sign_in/forgot.html")]
 struct ForgotPage {
     ctx: PageCtx,
     email: String,
@@ -181,7 +181,7 @@ async fn forgot(
 }
 
 #[derive(Template)]
-#[template(path = "auth/reset.html")]
+#[template(path = "sign_in/reset.html")]
 struct ResetPage {
     ctx: PageCtx,
     error: Option<String>,

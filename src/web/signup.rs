@@ -93,6 +93,19 @@ fn gone(ctx: PageCtx, brand: Brand, why: Option<&Message>) -> HttpResponse {
     };
     let partner = brand.partner.name.clone();
     let text = ctx.t_args("signup-ask-partner", &[("partner", &partner)]);
+    message(status, ctx, brand, title, text)
+}
+
+/// The partner's page saying `title` and `text`: good news, or (any status but success) why
+/// not.
+fn message(
+    status: StatusCode,
+    ctx: PageCtx,
+    brand: Brand,
+    title: String,
+    text: String,
+) -> HttpResponse {
+    let good = status.is_success();
     render_status(
         status,
         &MessagePage {
@@ -100,7 +113,28 @@ fn gone(ctx: PageCtx, brand: Brand, why: Option<&Message>) -> HttpResponse {
             brand,
             title,
             text,
-            good: false,
+            good,
+        },
+    )
+}
+
+/// The form again with what was written (the password left out) and what is wrong.
+fn form_again(
+    status: StatusCode,
+    ctx: PageCtx,
+    brand: Brand,
+    mut v: SignupForm,
+    errors: std::collections::BTreeMap<&'static str, String>,
+) -> HttpResponse {
+    v.password.clear();
+    render_status(
+        status,
+        &FormPage {
+            ctx,
+            brand,
+            v,
+            errors,
+            honeypot: HONEYPOT,
         },
     )
 }
@@ -142,31 +176,18 @@ async fn submit(
     if !v.fax_number.is_empty() {
         let title = ctx.t("signup-sent-title");
         let text = ctx.t("signup-sent-generic");
-        return Ok(render_status(
-            StatusCode::OK,
-            &MessagePage {
-                ctx,
-                brand,
-                title,
-                text,
-                good: true,
-            },
-        ));
+        return Ok(message(StatusCode::OK, ctx, brand, title, text));
     }
     let addr = client_addr(&req, &state.settings);
     if !signups::admit_signup(state.app(), &addr).await? {
         let mut errors = std::collections::BTreeMap::new();
         errors.insert("form", ctx.t("error-signup-throttled"));
-        v.password.clear();
-        return Ok(render_status(
+        return Ok(form_again(
             StatusCode::TOO_MANY_REQUESTS,
-            &FormPage {
-                ctx,
-                brand,
-                v,
-                errors,
-                honeypot: HONEYPOT,
-            },
+            ctx,
+            brand,
+            v,
+            errors,
         ));
     }
     let mut errors = std::collections::BTreeMap::new();
@@ -183,16 +204,12 @@ async fn submit(
         errors.insert("terms", ctx.t("error-terms"));
     }
     let (Some(email), true) = (email, errors.is_empty()) else {
-        v.password.clear();
-        return Ok(render_status(
+        return Ok(form_again(
             StatusCode::UNPROCESSABLE_ENTITY,
-            &FormPage {
-                ctx,
-                brand,
-                v,
-                errors,
-                honeypot: HONEYPOT,
-            },
+            ctx,
+            brand,
+            v,
+            errors,
         ));
     };
     let hash = state.passwords.hash(&v.password).await?;
@@ -205,30 +222,17 @@ async fn submit(
         Ok(_) => {
             let title = ctx.t("signup-sent-title");
             let text = ctx.t_args("signup-sent-text", &[("email", email.as_str())]);
-            Ok(render_status(
-                StatusCode::OK,
-                &MessagePage {
-                    ctx,
-                    brand,
-                    title,
-                    text,
-                    good: true,
-                },
-            ))
+            Ok(message(StatusCode::OK, ctx, brand, title, text))
         }
         Err(Error::Gone(why)) => Ok(gone(ctx, brand, Some(&why))),
         Err(Error::Invalid(bad)) => {
             errors.extend(ctx.field_errors(&bad));
-            v.password.clear();
-            Ok(render_status(
+            Ok(form_again(
                 StatusCode::UNPROCESSABLE_ENTITY,
-                &FormPage {
-                    ctx,
-                    brand,
-                    v,
-                    errors,
-                    honeypot: HONEYPOT,
-                },
+                ctx,
+                brand,
+                v,
+                errors,
             ))
         }
         Err(e) => Err(e.into()),
@@ -251,14 +255,5 @@ async fn confirm(
             ("partner", &brand.partner.name),
         ],
     );
-    Ok(render_status(
-        StatusCode::OK,
-        &MessagePage {
-            ctx,
-            brand,
-            title,
-            text,
-            good: true,
-        },
-    ))
+    Ok(message(StatusCode::OK, ctx, brand, title, text))
 }

@@ -28,20 +28,35 @@ pub async fn api_key(app: &TestApp, partner_id: i64) -> (i64, String) {
     (id, format!("{}:{}", key.public_key, key.private_key))
 }
 
-/// Calls the API with curl --digest; returns status and JSON body.
-pub async fn curl(app: &TestApp, user: &str, method: &str, path: &str) -> (u16, Value) {
-    call(app, user, method, path, None).await
+/// A partner's script calling the APIs with one key ("PUBLIC:PRIVATE"), through the real curl
+/// binary with `--digest`; every answer is checked against the documents (see the module).
+#[derive(Clone, Copy)]
+pub struct Api<'a> {
+    app: &'a TestApp,
+    key: &'a str,
 }
 
-/// Like [`curl`], with a JSON request body.
-pub async fn curl_json(
-    app: &TestApp,
-    user: &str,
-    method: &str,
-    path: &str,
-    body: &str,
-) -> (u16, Value) {
-    call(app, user, method, path, Some(body)).await
+impl TestApp {
+    pub fn api<'a>(&'a self, key: &'a str) -> Api<'a> {
+        Api { app: self, key }
+    }
+}
+
+impl Api<'_> {
+    /// `GET path`: the status and the JSON body.
+    pub async fn get(self, path: &str) -> (u16, Value) {
+        call(self.app, self.key, "GET", path, None).await
+    }
+
+    /// `method path` without a body.
+    pub async fn call(self, method: &str, path: &str) -> (u16, Value) {
+        call(self.app, self.key, method, path, None).await
+    }
+
+    /// `method path` with a JSON body.
+    pub async fn send(self, method: &str, path: &str, body: &str) -> (u16, Value) {
+        call(self.app, self.key, method, path, Some(body)).await
+    }
 }
 
 // Not starting with "@", which would make curl read the format from a file.

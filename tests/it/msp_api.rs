@@ -7,7 +7,7 @@ use partner_console::domain::PartnerKind;
 use partner_console::store::api_keys;
 use partner_console::store::customers::{self, NewCustomer};
 
-use crate::api_calls::{api_key, curl, curl_json, curl_sample, python, violations};
+use crate::api_calls::{api_key, curl_sample, python, violations};
 use crate::helpers::{spawn_app, usage_row};
 
 #[tokio::test]
@@ -38,7 +38,7 @@ async fn every_msp_operation_answers_in_the_public_shape() {
     app.load_usage(&rows).await;
     let (_, key) = api_key(&app, acme).await;
 
-    let (s, list) = curl(&app, &key, "GET", "/v1beta1/msp/mspCustomers").await;
+    let (s, list) = app.api(&key).get("/v1beta1/msp/mspCustomers").await;
     assert_eq!(s, 200, "{list}");
     assert_eq!(list["nextPageToken"], "");
     let c = &list["mspCustomers"][0];
@@ -62,29 +62,26 @@ async fn every_msp_operation_answers_in_the_public_shape() {
         "only this partner's customers"
     );
 
-    let (s, one) = curl(
-        &app,
-        &key,
-        "GET",
-        "/v1beta1/msp/mspCustomers/5000000000000000001",
-    )
-    .await;
+    let (s, one) = app
+        .api(&key)
+        .get("/v1beta1/msp/mspCustomers/5000000000000000001")
+        .await;
     assert_eq!(
         (s, one["orgName"].as_str()),
         (200, Some("Harbor Logistics"))
     );
-    let (s, err) = curl(
-        &app,
-        &key,
-        "GET",
-        "/v1beta1/msp/mspCustomers/5000000000000000009",
-    )
-    .await;
+    let (s, err) = app
+        .api(&key)
+        .get("/v1beta1/msp/mspCustomers/5000000000000000009")
+        .await;
     assert_eq!(s, 404, "a foreign customerOrgId");
     assert_eq!(err["status"], 404);
     assert!(err["code"].is_string() && err["msgPrefix"].is_string());
 
-    let (s, bill) = curl(&app, &key, "GET", &format!("/v1beta1/msp/bills/{month}")).await;
+    let (s, bill) = app
+        .api(&key)
+        .get(&format!("/v1beta1/msp/bills/{month}"))
+        .await;
     assert_eq!(s, 200, "{bill}");
     assert_eq!(bill["overview"]["billedMonth"], month.to_string());
     assert_eq!(bill["overview"]["totalCost"], "1234.50");
@@ -108,13 +105,12 @@ async fn every_msp_operation_answers_in_the_public_shape() {
         "web / prod"
     );
 
-    let (s, cb) = curl(
-        &app,
-        &key,
-        "GET",
-        &format!("/v1beta1/msp/mspCustomerBills/{month}/mspCustomers/5000000000000000001"),
-    )
-    .await;
+    let (s, cb) = app
+        .api(&key)
+        .get(&format!(
+            "/v1beta1/msp/mspCustomerBills/{month}/mspCustomers/5000000000000000001"
+        ))
+        .await;
     assert_eq!(s, 200, "{cb}");
     assert_eq!(cb["summaryByProject"]["projects"][0]["projectName"], "web");
     assert_eq!(
@@ -125,39 +121,38 @@ async fn every_msp_operation_answers_in_the_public_shape() {
         bill["summaryByCustomer"][0]["mspCustomerBills"], cb,
         "the MSP bill holds the customer's bill as the customer-bill operation answers it"
     );
-    let (s, _) = curl(
-        &app,
-        &key,
-        "GET",
-        &format!("/v1beta1/msp/mspCustomerBills/{month}/mspCustomers/5000000000000000009"),
-    )
-    .await;
+    let (s, _) = app
+        .api(&key)
+        .get(&format!(
+            "/v1beta1/msp/mspCustomerBills/{month}/mspCustomers/5000000000000000009"
+        ))
+        .await;
     assert_eq!(s, 404);
     // The path the console once invented is not the vendor's: gone.
-    let (s, _) = curl(
-        &app,
-        &key,
-        "GET",
-        &format!("/v1beta1/msp/mspCustomers/5000000000000000001/bills/{month}"),
-    )
-    .await;
+    let (s, _) = app
+        .api(&key)
+        .get(&format!(
+            "/v1beta1/msp/mspCustomers/5000000000000000001/bills/{month}"
+        ))
+        .await;
     assert_eq!(s, 404);
 
     let old = Month::of(Utc::now().date_naive()).plus(-7);
-    let (s, err) = curl(&app, &key, "GET", &format!("/v1beta1/msp/bills/{old}")).await;
+    let (s, err) = app
+        .api(&key)
+        .get(&format!("/v1beta1/msp/bills/{old}"))
+        .await;
     assert_eq!(s, 400);
     assert!(
         err["error"].as_str().unwrap().contains("six months"),
         "{err}"
     );
-    assert_eq!(
-        curl(&app, &key, "GET", "/v1beta1/msp/bills/2026-13")
-            .await
-            .0,
-        400
-    );
+    assert_eq!(app.api(&key).get("/v1beta1/msp/bills/2026-13").await.0, 400);
 
-    let (s, url) = curl(&app, &key, "POST", "/v1beta1/msp/customerSignupUrl").await;
+    let (s, url) = app
+        .api(&key)
+        .call("POST", "/v1beta1/msp/customerSignupUrl")
+        .await;
     assert_eq!(s, 200, "{url}");
     let link = url["customerSignupUrl"].as_str().unwrap();
     assert!(link.starts_with(&app.url("/signup/acme-cloud/")));
@@ -172,19 +167,25 @@ async fn every_msp_operation_answers_in_the_public_shape() {
 
     // The document's body `{"orgId": ...}`, an empty one, or none: the same request.
     for body in ["", "{}", "null", r#"{"orgId": "123456"}"#] {
-        let (s, url) = curl_json(&app, &key, "POST", "/v1beta1/msp/customerSignupUrl", body).await;
+        let (s, url) = app
+            .api(&key)
+            .send("POST", "/v1beta1/msp/customerSignupUrl", body)
+            .await;
         assert_eq!(s, 200, "body {body:?}: {url}");
     }
     for body in ["[]", "[1]", r#"{"orgId": 5}"#, r#"{"nope": 1}"#, "not json"] {
-        let (s, err) = curl_json(&app, &key, "POST", "/v1beta1/msp/customerSignupUrl", body).await;
+        let (s, err) = app
+            .api(&key)
+            .send("POST", "/v1beta1/msp/customerSignupUrl", body)
+            .await;
         assert_eq!(s, 400, "body {body:?}: {err}");
         assert!(err["error"].as_str().unwrap().contains("orgId"), "{err}");
     }
 
-    let (s, credits) = curl(&app, &key, "GET", "/v1beta1/msp/credits").await;
+    let (s, credits) = app.api(&key).get("/v1beta1/msp/credits").await;
     assert_eq!((s, credits.as_array().map(|a| a.len())), (200, Some(0)));
     for path in ["/v1beta1/msp/discounts/", "/v1beta1/msp/discounts"] {
-        let (s, discounts) = curl(&app, &key, "GET", path).await;
+        let (s, discounts) = app.api(&key).get(path).await;
         assert_eq!(
             (s, discounts.as_array().map(|a| a.len())),
             (200, Some(0)),
@@ -194,13 +195,10 @@ async fn every_msp_operation_answers_in_the_public_shape() {
 
     // An empty or repeated pageSize is refused too, in the JSON error shape.
     for bad in ["1001", "-1", "abc", "", "1&pageSize=2"] {
-        let (s, _) = curl(
-            &app,
-            &key,
-            "GET",
-            &format!("/v1beta1/msp/mspCustomers?pageSize={bad}"),
-        )
-        .await;
+        let (s, _) = app
+            .api(&key)
+            .get(&format!("/v1beta1/msp/mspCustomers?pageSize={bad}"))
+            .await;
         assert_eq!(s, 400, "pageSize={bad}");
     }
     // A documented path asked with another method: 405 naming the methods it takes.
@@ -225,17 +223,14 @@ async fn resellers_revoked_keys_and_suspended_partners_are_refused() {
         .create_partner("Borealis", PartnerKind::Reseller, "owner@borealis.example")
         .await;
     let (_, reseller) = api_key(&app, borealis).await;
-    let (s, err) = curl(&app, &reseller, "GET", "/v1beta1/msp/mspCustomers").await;
+    let (s, err) = app.api(&reseller).get("/v1beta1/msp/mspCustomers").await;
     assert_eq!(s, 403);
     assert!(err["error"].as_str().unwrap().contains("/api/v1"), "{err}");
 
     let (key_id, key) = api_key(&app, acme).await;
-    assert_eq!(
-        curl(&app, &key, "GET", "/v1beta1/msp/mspCustomers").await.0,
-        200
-    );
+    assert_eq!(app.api(&key).get("/v1beta1/msp/mspCustomers").await.0, 200);
     let wrong = format!("{}:not-the-key", key.split(':').next().unwrap());
-    let (s, err) = curl(&app, &wrong, "GET", "/v1beta1/msp/mspCustomers").await;
+    let (s, err) = app.api(&wrong).get("/v1beta1/msp/mspCustomers").await;
     assert_eq!((s, err["status"].clone()), (401, 401.into()));
 
     let mut c = app.state.db.acquire().await.unwrap();
@@ -247,7 +242,7 @@ async fn resellers_revoked_keys_and_suspended_partners_are_refused() {
     .await
     .unwrap();
     assert_eq!(
-        curl(&app, &key, "GET", "/v1beta1/msp/mspCustomers").await.0,
+        app.api(&key).get("/v1beta1/msp/mspCustomers").await.0,
         401,
         "suspended at once"
     );
@@ -258,15 +253,12 @@ async fn resellers_revoked_keys_and_suspended_partners_are_refused() {
     )
     .await
     .unwrap();
-    assert_eq!(
-        curl(&app, &key, "GET", "/v1beta1/msp/mspCustomers").await.0,
-        200
-    );
+    assert_eq!(app.api(&key).get("/v1beta1/msp/mspCustomers").await.0, 200);
     api_keys::revoke(&mut c, acme, key_id, Utc::now())
         .await
         .unwrap();
     assert_eq!(
-        curl(&app, &key, "GET", "/v1beta1/msp/mspCustomers").await.0,
+        app.api(&key).get("/v1beta1/msp/mspCustomers").await.0,
         401,
         "revoked at once"
     );
@@ -308,7 +300,7 @@ async fn paging_returns_each_customer_once_while_customers_are_added() {
         } else {
             format!("/v1beta1/msp/mspCustomers?pageSize=100&pageToken={token}")
         };
-        let (s, page) = curl(&app, &key, "GET", &path).await;
+        let (s, page) = app.api(&key).get(&path).await;
         assert_eq!(s, 200);
         for c in page["mspCustomers"].as_array().unwrap() {
             assert!(
@@ -333,7 +325,10 @@ async fn paging_returns_each_customer_once_while_customers_are_added() {
         1001 + 3,
         "every customer exactly once, the new ones at the end"
     );
-    let (_, all) = curl(&app, &key, "GET", "/v1beta1/msp/mspCustomers?pageSize=0").await;
+    let (_, all) = app
+        .api(&key)
+        .get("/v1beta1/msp/mspCustomers?pageSize=0")
+        .await;
     assert_eq!(all["mspCustomers"].as_array().unwrap().len(), 1004);
     assert_eq!(all["nextPageToken"], "");
 }
@@ -401,7 +396,10 @@ async fn the_databases_customer_pages_are_what_serde_would_write() {
     assert_eq!(expected[3]["expiredTime"], "2026-10-31 23:59:59");
     let (_, key) = api_key(&app, acme).await;
 
-    let (s, all) = curl(&app, &key, "GET", "/v1beta1/msp/mspCustomers?pageSize=0").await;
+    let (s, all) = app
+        .api(&key)
+        .get("/v1beta1/msp/mspCustomers?pageSize=0")
+        .await;
     assert_eq!(s, 200);
     assert_eq!(
         all["mspCustomers"],
@@ -412,13 +410,12 @@ async fn the_databases_customer_pages_are_what_serde_would_write() {
     let mut token = String::new();
     let mut paged = Vec::new();
     for round in 0..3 {
-        let (s, page) = curl(
-            &app,
-            &key,
-            "GET",
-            &format!("/v1beta1/msp/mspCustomers?pageSize=2&pageToken={token}"),
-        )
-        .await;
+        let (s, page) = app
+            .api(&key)
+            .get(&format!(
+                "/v1beta1/msp/mspCustomers?pageSize=2&pageToken={token}"
+            ))
+            .await;
         assert_eq!(s, 200);
         paged.extend(page["mspCustomers"].as_array().unwrap().iter().cloned());
         token = page["nextPageToken"].as_str().unwrap().to_string();
@@ -426,7 +423,7 @@ async fn the_databases_customer_pages_are_what_serde_would_write() {
     }
     assert_eq!(paged, expected);
     // The Partner Management API lists the same page.
-    let (s, v1) = curl(&app, &key, "GET", "/api/v1/customers?pageSize=0").await;
+    let (s, v1) = app.api(&key).get("/api/v1/customers?pageSize=0").await;
     assert_eq!(s, 200);
     assert_eq!(v1["mspCustomers"], serde_json::Value::Array(expected));
     // The stored representation follows every change of the row: a pending customer who
@@ -441,7 +438,10 @@ async fn the_databases_customer_pages_are_what_serde_would_write() {
         .await
         .unwrap();
     tx.commit().await.unwrap();
-    let (_, after) = curl(&app, &key, "GET", "/v1beta1/msp/mspCustomers?pageSize=2").await;
+    let (_, after) = app
+        .api(&key)
+        .get("/v1beta1/msp/mspCustomers?pageSize=2")
+        .await;
     assert_eq!(after["mspCustomers"][1]["state"], "active");
     assert_eq!(
         after["mspCustomers"][1]["effectedTime"],
@@ -453,7 +453,7 @@ async fn the_databases_customer_pages_are_what_serde_would_write() {
         .create_partner("Empty Cloud", PartnerKind::Msp, "owner@empty.example")
         .await;
     let (_, other_key) = api_key(&app, other).await;
-    let (s, none) = curl(&app, &other_key, "GET", "/v1beta1/msp/mspCustomers").await;
+    let (s, none) = app.api(&other_key).get("/v1beta1/msp/mspCustomers").await;
     assert_eq!(s, 200);
     assert_eq!(
         none,
@@ -602,7 +602,7 @@ async fn the_demo_bills_mean_what_the_vendor_says_and_add_up() {
     let current = Month::of(Utc::now().date_naive());
     let mut with_credit = None;
     for m in Month::window(current) {
-        let (s, bill) = curl(&app, &key, "GET", &format!("/v1beta1/msp/bills/{m}")).await;
+        let (s, bill) = app.api(&key).get(&format!("/v1beta1/msp/bills/{m}")).await;
         assert_eq!(s, 200, "{bill}");
         owed_is_usage_less_discounts_and_credits(&bill, &format!("bills/{m}"));
         let total = four(&bill["overview"]);
@@ -653,18 +653,17 @@ async fn the_demo_bills_mean_what_the_vendor_says_and_add_up() {
     // Every customer's bill is the customer-bill operation's answer.
     for c in items(&bill["summaryByCustomer"]) {
         let org = c["customerOrgId"].as_str().unwrap();
-        let (s, alone) = curl(
-            &app,
-            &key,
-            "GET",
-            &format!("/v1beta1/msp/mspCustomerBills/{m}/mspCustomers/{org}"),
-        )
-        .await;
+        let (s, alone) = app
+            .api(&key)
+            .get(&format!(
+                "/v1beta1/msp/mspCustomerBills/{m}/mspCustomers/{org}"
+            ))
+            .await;
         assert_eq!(s, 200);
         assert_eq!(alone, c["mspCustomerBills"], "{org} in {m}");
     }
 
-    let (_, credits) = curl(&app, &key, "GET", "/v1beta1/msp/credits").await;
+    let (_, credits) = app.api(&key).get("/v1beta1/msp/credits").await;
     let credit = &items(&credits)[0];
     assert_eq!(credit["credit"], serde_json::json!(5000));
     assert_eq!(credit["remainingCredit"], serde_json::json!(0));
@@ -674,7 +673,7 @@ async fn the_demo_bills_mean_what_the_vendor_says_and_add_up() {
         credit["startDate"].as_str().unwrap(),
         format!("{}T00:00:00Z", m.first_day())
     );
-    let (_, discounts) = curl(&app, &key, "GET", "/v1beta1/msp/discounts/").await;
+    let (_, discounts) = app.api(&key).get("/v1beta1/msp/discounts/").await;
     let discount = &items(&discounts)[0];
     assert_eq!(
         (
@@ -688,7 +687,7 @@ async fn the_demo_bills_mean_what_the_vendor_says_and_add_up() {
 
     // The Partner Management API reads the same money: its bill's customers carry the totals of
     // the MSP bill's customer bills, and credits, discounts and customer bills are the same.
-    let (_, flat) = curl(&app, &key, "GET", &format!("/api/v1/bills/{m}")).await;
+    let (_, flat) = app.api(&key).get(&format!("/api/v1/bills/{m}")).await;
     assert_eq!(flat["overview"], bill["overview"]);
     assert_eq!(flat["summaryByService"], bill["summaryByService"]);
     let whole = items(&bill["summaryByCustomer"]);
@@ -710,8 +709,8 @@ async fn the_demo_bills_mean_what_the_vendor_says_and_add_up() {
         ),
     ] {
         let (a, b) = (
-            curl(&app, &key, "GET", &v1).await,
-            curl(&app, &key, "GET", &v1beta1).await,
+            app.api(&key).get(&v1).await,
+            app.api(&key).get(&v1beta1).await,
         );
         assert_eq!(a, b, "{v1} and {v1beta1}");
     }

@@ -10,7 +10,7 @@ use partner_console::paths as routes;
 use reqwest::StatusCode;
 use serde_json::Value;
 
-use crate::api_calls::{api_key, curl, curl_json};
+use crate::api_calls::api_key;
 use crate::helpers::{
     PASSWORD, TestApp, location, post_with_token, signed_in_client, spawn_app, text_of, usage_row,
 };
@@ -360,33 +360,21 @@ async fn offers_through_the_api_refuse_what_the_authorization_does_not_allow() {
     let expires = (today(&app) + Duration::days(20)).to_string();
     let late = (today(&app) + Duration::days(100)).to_string();
 
-    let (s, list) = curl(&app, &key, "GET", "/api/v1/authorizations").await;
+    let (s, list) = app.api(&key).get("/api/v1/authorizations").await;
     assert_eq!(s, 200);
     assert_eq!(list["authorizations"].as_array().unwrap().len(), 2);
-    assert_eq!(
-        curl(&app, &msp_key, "GET", "/api/v1/authorizations")
-            .await
-            .0,
-        403
-    );
-    assert_eq!(curl(&app, &msp_key, "GET", "/api/v1/offers").await.0, 403);
-    let (s, a) = curl(
-        &app,
-        &key,
-        "GET",
-        &format!("/api/v1/authorizations/{one_time}"),
-    )
-    .await;
+    assert_eq!(app.api(&msp_key).get("/api/v1/authorizations").await.0, 403);
+    assert_eq!(app.api(&msp_key).get("/api/v1/offers").await.0, 403);
+    let (s, a) = app
+        .api(&key)
+        .get(&format!("/api/v1/authorizations/{one_time}"))
+        .await;
     assert_eq!((s, a["offersLeft"].as_i64()), (200, Some(1)));
     assert_eq!(
-        curl(
-            &app,
-            &other_key,
-            "GET",
-            &format!("/api/v1/authorizations/{one_time}")
-        )
-        .await
-        .0,
+        app.api(&other_key)
+            .get(&format!("/api/v1/authorizations/{one_time}"))
+            .await
+            .0,
         404
     );
 
@@ -403,44 +391,44 @@ async fn offers_through_the_api_refuse_what_the_authorization_does_not_allow() {
         ("123456789012", late.as_str(), 12, "expiresOn"),
         ("123456789012", expires.as_str(), 36, "durationMonths"),
     ] {
-        let (s, e) = curl_json(
-            &app,
-            &key,
-            "POST",
-            "/api/v1/offers",
-            &offer_body(one_time, account, exp, duration),
-        )
-        .await;
+        let (s, e) = app
+            .api(&key)
+            .send(
+                "POST",
+                "/api/v1/offers",
+                &offer_body(one_time, account, exp, duration),
+            )
+            .await;
         assert_eq!(s, 400, "{account}: {e}");
         assert!(
             e["error"].as_str().unwrap().contains(field),
             "{field} in {e}"
         );
     }
-    let (_, none) = curl(&app, &key, "GET", "/api/v1/offers").await;
+    let (_, none) = app.api(&key).get("/api/v1/offers").await;
     assert_eq!(none["offers"], serde_json::json!([]), "nothing stored");
 
-    let (s, first) = curl_json(
-        &app,
-        &key,
-        "POST",
-        "/api/v1/offers",
-        &offer_body(one_time, "123456789012", &expires, 12),
-    )
-    .await;
+    let (s, first) = app
+        .api(&key)
+        .send(
+            "POST",
+            "/api/v1/offers",
+            &offer_body(one_time, "123456789012", &expires, 12),
+        )
+        .await;
     assert_eq!(
         (s, first["state"].as_str()),
         (201, Some("draft")),
         "{first}"
     );
-    let (s, e) = curl_json(
-        &app,
-        &key,
-        "POST",
-        "/api/v1/offers",
-        &offer_body(one_time, "210987654321", &expires, 12),
-    )
-    .await;
+    let (s, e) = app
+        .api(&key)
+        .send(
+            "POST",
+            "/api/v1/offers",
+            &offer_body(one_time, "210987654321", &expires, 12),
+        )
+        .await;
     assert_eq!(s, 400, "a one-time authorization backs one offer");
     assert!(e["error"].as_str().unwrap().contains("authorizationId"));
     let id = first["id"].as_str().unwrap();
@@ -453,7 +441,7 @@ async fn offers_through_the_api_refuse_what_the_authorization_does_not_allow() {
         ("POST", format!("/api/v1/offers/{id}/cancel")),
         ("POST", format!("/api/v1/offers/{id}/replace")),
     ] {
-        let (s, _) = curl_json(&app, &other_key, method, &path, "{}").await;
+        let (s, _) = app.api(&other_key).send(method, &path, "{}").await;
         assert_eq!(s, 404, "{method} {path}");
     }
 
@@ -464,17 +452,17 @@ async fn offers_through_the_api_refuse_what_the_authorization_does_not_allow() {
     let body = format!(r#"{{"acceptedOn":"{on}"}}"#);
     let path = format!("/api/v1/offers/{id}/accept");
     let (a, b) = tokio::join!(
-        curl_json(&app, &key, "POST", &path, &body),
-        curl_json(&app, &key, "POST", &path, &body)
+        app.api(&key).send("POST", &path, &body),
+        app.api(&key).send("POST", &path, &body)
     );
     let mut statuses = [a.0, b.0];
     statuses.sort();
     assert_eq!(statuses, [200, 409], "{a:?} {b:?}");
     let accepted = if a.0 == 200 { a.1 } else { b.1 };
     let org = accepted["customerOrgId"].as_str().unwrap().to_string();
-    let (s, c) = curl(&app, &key, "GET", &format!("/api/v1/customers/{org}")).await;
+    let (s, c) = app.api(&key).get(&format!("/api/v1/customers/{org}")).await;
     assert_eq!((s, c["state"].as_str()), (200, Some("active")));
-    let (_, all) = curl(&app, &key, "GET", "/api/v1/customers").await;
+    let (_, all) = app.api(&key).get("/api/v1/customers").await;
     assert_eq!(all["mspCustomers"].as_array().unwrap().len(), 1, "{all}");
     let history: Vec<&str> = accepted["history"]
         .as_array()
@@ -493,14 +481,14 @@ async fn offers_through_the_api_refuse_what_the_authorization_does_not_allow() {
             .status(),
         StatusCode::SEE_OTHER
     );
-    let (s, e) = curl_json(
-        &app,
-        &key,
-        "POST",
-        "/api/v1/offers",
-        &offer_body(open, "333333333333", &expires, 12),
-    )
-    .await;
+    let (s, e) = app
+        .api(&key)
+        .send(
+            "POST",
+            "/api/v1/offers",
+            &offer_body(open, "333333333333", &expires, 12),
+        )
+        .await;
     assert_eq!(s, 400);
     assert!(e["error"].as_str().unwrap().contains("not active"), "{e}");
     assert_eq!(
@@ -511,47 +499,50 @@ async fn offers_through_the_api_refuse_what_the_authorization_does_not_allow() {
     );
 
     // A draft cancelled gives its offer back; a released one cancelled does not.
-    let (_, d) = curl_json(
-        &app,
-        &key,
-        "POST",
-        "/api/v1/offers",
-        &offer_body(open, "333333333333", &expires, 12),
-    )
-    .await;
-    let (s, c) = curl_json(
-        &app,
-        &key,
-        "POST",
-        &format!("/api/v1/offers/{}/cancel", d["id"].as_str().unwrap()),
-        "",
-    )
-    .await;
+    let (_, d) = app
+        .api(&key)
+        .send(
+            "POST",
+            "/api/v1/offers",
+            &offer_body(open, "333333333333", &expires, 12),
+        )
+        .await;
+    let (s, c) = app
+        .api(&key)
+        .send(
+            "POST",
+            &format!("/api/v1/offers/{}/cancel", d["id"].as_str().unwrap()),
+            "",
+        )
+        .await;
     assert_eq!((s, c["state"].as_str()), (200, Some("cancelled")));
-    let (_, a) = curl(&app, &key, "GET", &format!("/api/v1/authorizations/{open}")).await;
+    let (_, a) = app
+        .api(&key)
+        .get(&format!("/api/v1/authorizations/{open}"))
+        .await;
     assert_eq!(a["offersMade"].as_i64(), Some(0), "{a}");
 
     // An offer past its expiry reads as expired, by `system`, and cannot be accepted, before the
     // sweep has written it down; the sweep then does, audited as the system's.
     let soon = (today(&app) + Duration::days(1)).to_string();
-    let (_, e) = curl_json(
-        &app,
-        &key,
-        "POST",
-        "/api/v1/offers",
-        &offer_body(open, "444444444444", &soon, 12),
-    )
-    .await;
+    let (_, e) = app
+        .api(&key)
+        .send(
+            "POST",
+            "/api/v1/offers",
+            &offer_body(open, "444444444444", &soon, 12),
+        )
+        .await;
     let eid = e["id"].as_str().unwrap().to_string();
     release(&app, &key, &eid).await;
     app.state.clock.advance(Duration::days(2));
-    let (_, listed) = curl(&app, &key, "GET", "/api/v1/offers?state=expired").await;
+    let (_, listed) = app.api(&key).get("/api/v1/offers?state=expired").await;
     assert_eq!(
         listed["offers"][0]["id"].as_str(),
         Some(eid.as_str()),
         "{listed}"
     );
-    let (_, expired) = curl(&app, &key, "GET", &format!("/api/v1/offers/{eid}")).await;
+    let (_, expired) = app.api(&key).get(&format!("/api/v1/offers/{eid}")).await;
     let last = expired["history"]
         .as_array()
         .unwrap()
@@ -567,25 +558,19 @@ async fn offers_through_the_api_refuse_what_the_authorization_does_not_allow() {
     assert_eq!(s, 409, "an expired offer cannot be accepted");
 
     // Paging: newest first, every offer once.
-    let (_, p1) = curl(&app, &key, "GET", "/api/v1/offers?pageSize=2").await;
+    let (_, p1) = app.api(&key).get("/api/v1/offers?pageSize=2").await;
     let token = p1["nextPageToken"].as_str().unwrap().to_string();
     assert_eq!(p1["offers"].as_array().unwrap().len(), 2);
-    let (_, p2) = curl(
-        &app,
-        &key,
-        "GET",
-        &format!("/api/v1/offers?pageSize=2&pageToken={token}"),
-    )
-    .await;
+    let (_, p2) = app
+        .api(&key)
+        .get(&format!("/api/v1/offers?pageSize=2&pageToken={token}"))
+        .await;
     assert_eq!(p2["offers"].as_array().unwrap().len(), 1);
     assert_eq!(p2["nextPageToken"], "");
-    assert_eq!(
-        curl(&app, &key, "GET", "/api/v1/offers?state=won").await.0,
-        400
-    );
+    assert_eq!(app.api(&key).get("/api/v1/offers?state=won").await.0, 400);
 
     assert_eq!(app.run_sweep().await, 1, "the sweep writes the expiry once");
-    let (_, swept) = curl(&app, &key, "GET", &format!("/api/v1/offers/{eid}")).await;
+    let (_, swept) = app.api(&key).get(&format!("/api/v1/offers/{eid}")).await;
     let said = |v: &Value| {
         v["history"]
             .as_array()
@@ -611,26 +596,16 @@ async fn offers_through_the_api_refuse_what_the_authorization_does_not_allow() {
 }
 
 async fn release(app: &TestApp, key: &str, id: &str) -> (u16, Value) {
-    curl_json(
-        app,
-        key,
-        "POST",
-        &format!("/api/v1/offers/{id}/release"),
-        "",
-    )
-    .await
+    app.api(key)
+        .send("POST", &format!("/api/v1/offers/{id}/release"), "")
+        .await
 }
 
 async fn accept(app: &TestApp, key: &str, id: &str, on: &str) -> (u16, Value) {
     let body = format!(r#"{{"acceptedOn":"{on}"}}"#);
-    curl_json(
-        app,
-        key,
-        "POST",
-        &format!("/api/v1/offers/{id}/accept"),
-        &body,
-    )
-    .await
+    app.api(key)
+        .send("POST", &format!("/api/v1/offers/{id}/accept"), &body)
+        .await
 }
 
 async fn load_usage(app: &TestApp, org: &str, day: chrono::NaiveDate, cents: i64) {
@@ -646,14 +621,14 @@ async fn the_agreement_prices_the_next_bills_and_a_replacement_takes_over() {
     let auth = grant(&app, reseller, "", "5").await;
     let (_, key) = api_key(&app, reseller).await;
     let expires = (today(&app) + Duration::days(20)).to_string();
-    let (_, o) = curl_json(
-        &app,
-        &key,
-        "POST",
-        "/api/v1/offers",
-        &offer_body(auth, "123456789012", &expires, 12),
-    )
-    .await;
+    let (_, o) = app
+        .api(&key)
+        .send(
+            "POST",
+            "/api/v1/offers",
+            &offer_body(auth, "123456789012", &expires, 12),
+        )
+        .await;
     let id = o["id"].as_str().unwrap().to_string();
     release(&app, &key, &id).await;
     let on = today(&app);
@@ -671,9 +646,9 @@ async fn the_agreement_prices_the_next_bills_and_a_replacement_takes_over() {
     load_usage(&app, &org, this.first_day(), 10_000).await;
     load_usage(&app, &org, next.first_day(), 123_456).await;
     app.state.clock.advance(Duration::days(40));
-    let (_, bill) = curl(&app, &key, "GET", &format!("/api/v1/bills/{this}")).await;
+    let (_, bill) = app.api(&key).get(&format!("/api/v1/bills/{this}")).await;
     assert_eq!(bill["overview"]["totalCost"], "100.00", "{bill}");
-    let (_, bill) = curl(&app, &key, "GET", &format!("/api/v1/bills/{next}")).await;
+    let (_, bill) = app.api(&key).get(&format!("/api/v1/bills/{next}")).await;
     // 1234.56 less 20 % (246.912, half-even 246.91) is 987.65 owed.
     assert_eq!(bill["overview"]["runningTotal"], "1234.56");
     assert_eq!(bill["overview"]["discounts"], "246.91");
@@ -723,25 +698,25 @@ async fn the_agreement_prices_the_next_bills_and_a_replacement_takes_over() {
         "expiresOn": (today(&app) + Duration::days(10)).to_string(),
     })
     .to_string();
-    let (s, r) = curl_json(
-        &app,
-        &key,
-        "POST",
-        &format!("/api/v1/offers/{id}/replace"),
-        &replacement,
-    )
-    .await;
+    let (s, r) = app
+        .api(&key)
+        .send(
+            "POST",
+            &format!("/api/v1/offers/{id}/replace"),
+            &replacement,
+        )
+        .await;
     assert_eq!(s, 201, "{r}");
     assert_eq!(r["replacesOfferId"].as_str(), Some(id.as_str()));
     assert_eq!(r["buyerAwsAccountId"], "123456789012", "the buyer stays");
-    let (s, _) = curl_json(
-        &app,
-        &key,
-        "POST",
-        &format!("/api/v1/offers/{id}/replace"),
-        &replacement,
-    )
-    .await;
+    let (s, _) = app
+        .api(&key)
+        .send(
+            "POST",
+            &format!("/api/v1/offers/{id}/replace"),
+            &replacement,
+        )
+        .await;
     assert_eq!(s, 409, "one replacement at a time");
     let rid = r["id"].as_str().unwrap().to_string();
     release(&app, &key, &rid).await;
@@ -758,21 +733,21 @@ async fn the_agreement_prices_the_next_bills_and_a_replacement_takes_over() {
         r["agreementFirstMonth"].as_str(),
         Some(takes_over.to_string().as_str())
     );
-    let (_, old) = curl(&app, &key, "GET", &format!("/api/v1/offers/{id}")).await;
+    let (_, old) = app.api(&key).get(&format!("/api/v1/offers/{id}")).await;
     assert_eq!(
         old["agreementLastMonth"].as_str(),
         Some(takes_over.plus(-1).to_string().as_str()),
         "the old agreement ends the month before the replacement"
     );
-    let (_, all) = curl(&app, &key, "GET", "/api/v1/customers").await;
+    let (_, all) = app.api(&key).get("/api/v1/customers").await;
     assert_eq!(all["mspCustomers"].as_array().unwrap().len(), 1);
 
     // Past the replacement's last month the customer is expired, by the system's sweep.
     app.state.clock.advance(Duration::days(31 * 26));
-    let (_, c) = curl(&app, &key, "GET", "/api/v1/offers").await;
+    let (_, c) = app.api(&key).get("/api/v1/offers").await;
     assert!(c["offers"].is_array());
     assert!(app.run_sweep().await >= 1, "the sweep expires the customer");
-    let (_, cust) = curl(&app, &key, "GET", &format!("/api/v1/customers/{org}")).await;
+    let (_, cust) = app.api(&key).get(&format!("/api/v1/customers/{org}")).await;
     assert_eq!(cust["state"].as_str(), Some("expired"), "{cust}");
     let audit = audit_text(&app).await;
     assert!(audit.contains("customer_expired"));

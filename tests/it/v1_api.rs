@@ -5,7 +5,7 @@ use chrono::Utc;
 use partner_console::credentials::api_keys::Algorithm;
 use partner_console::domain::PartnerKind;
 
-use crate::api_calls::{api_key, curl, curl_json, python};
+use crate::api_calls::{api_key, python};
 use crate::digest_client::DigestClient;
 use crate::helpers::spawn_app;
 
@@ -21,32 +21,36 @@ async fn both_partner_kinds_use_v1_and_only_msps_have_signup_links() {
     let (_, msp) = api_key(&app, acme).await;
     let (_, reseller) = api_key(&app, borealis).await;
 
-    let (s, me) = curl(&app, &reseller, "GET", "/api/v1/me").await;
+    let (s, me) = app.api(&reseller).get("/api/v1/me").await;
     assert_eq!(
         (s, me["partnerKind"].as_str(), me["partnerName"].as_str()),
         (200, Some("reseller"), Some("Borealis"))
     );
-    let (s, _) = curl(&app, &reseller, "GET", "/api/v1/customers").await;
+    let (s, _) = app.api(&reseller).get("/api/v1/customers").await;
     assert_eq!(s, 200);
     let month = partner_console::billing::month::Month::of(Utc::now().date_naive());
     assert_eq!(
-        curl(&app, &reseller, "GET", &format!("/api/v1/bills/{month}"))
+        app.api(&reseller)
+            .get(&format!("/api/v1/bills/{month}"))
             .await
             .0,
         200
     );
-    let (s, err) = curl_json(&app, &reseller, "POST", "/api/v1/signupLinks", "{}").await;
+    let (s, err) = app
+        .api(&reseller)
+        .send("POST", "/api/v1/signupLinks", "{}")
+        .await;
     assert_eq!(s, 403);
     assert!(err["error"].as_str().unwrap().contains("private offers"));
 
-    let (s, link) = curl_json(
-        &app,
-        &msp,
-        "POST",
-        "/api/v1/signupLinks",
-        r#"{"label":"From script","expiresInDays":3,"maxUses":2}"#,
-    )
-    .await;
+    let (s, link) = app
+        .api(&msp)
+        .send(
+            "POST",
+            "/api/v1/signupLinks",
+            r#"{"label":"From script","expiresInDays":3,"maxUses":2}"#,
+        )
+        .await;
     assert_eq!(s, 201, "{link}");
     assert_eq!(
         (link["state"].as_str(), link["maxUses"].as_i64()),
@@ -57,21 +61,17 @@ async fn both_partner_kinds_use_v1_and_only_msps_have_signup_links() {
         app.get(url.trim_start_matches(&app.address)).await.status(),
         200
     );
-    let (s, list) = curl(&app, &msp, "GET", "/api/v1/signupLinks").await;
+    let (s, list) = app.api(&msp).get("/api/v1/signupLinks").await;
     assert_eq!(s, 200);
     assert!(
         list["signupLinks"][0].get("customerSignupUrl").is_none(),
         "the URL is shown once"
     );
     let id = link["id"].as_str().unwrap();
-    let (s, revoked) = curl_json(
-        &app,
-        &msp,
-        "DELETE",
-        &format!("/api/v1/signupLinks/{id}"),
-        "",
-    )
-    .await;
+    let (s, revoked) = app
+        .api(&msp)
+        .send("DELETE", &format!("/api/v1/signupLinks/{id}"), "")
+        .await;
     assert_eq!((s, revoked["state"].as_str()), (200, Some("revoked")));
     assert_eq!(
         app.get(url.trim_start_matches(&app.address)).await.status(),
@@ -87,29 +87,32 @@ async fn both_partner_kinds_use_v1_and_only_msps_have_signup_links() {
         ("[1]", "not an object"),
         ("[]", "an empty array is not an object either"),
     ] {
-        let (s, _) = curl_json(&app, &msp, "POST", "/api/v1/signupLinks", body).await;
+        let (s, _) = app
+            .api(&msp)
+            .send("POST", "/api/v1/signupLinks", body)
+            .await;
         assert_eq!(s, 400, "{why}");
     }
     // JSON Schema's integers include 30.0, and `null` is an empty body.
-    let (s, link) = curl_json(
-        &app,
-        &msp,
-        "POST",
-        "/api/v1/signupLinks",
-        r#"{"expiresInDays":30.0}"#,
-    )
-    .await;
+    let (s, link) = app
+        .api(&msp)
+        .send("POST", "/api/v1/signupLinks", r#"{"expiresInDays":30.0}"#)
+        .await;
     assert_eq!(s, 201, "{link}");
     assert_eq!(
-        curl_json(&app, &msp, "POST", "/api/v1/signupLinks", "null")
+        app.api(&msp)
+            .send("POST", "/api/v1/signupLinks", "null")
             .await
             .0,
         201
     );
     // Another partner's link id is a 404.
-    let (s, _) = curl_json(&app, &msp, "DELETE", "/api/v1/signupLinks/999999", "").await;
+    let (s, _) = app
+        .api(&msp)
+        .send("DELETE", "/api/v1/signupLinks/999999", "")
+        .await;
     assert_eq!(s, 404);
-    assert_eq!(curl(&app, &msp, "GET", "/api/v1/nothing-here").await.0, 404);
+    assert_eq!(app.api(&msp).get("/api/v1/nothing-here").await.0, 404);
 }
 
 #[tokio::test]

@@ -79,9 +79,7 @@ pub async fn create(
             ctx.now,
         )
         .await?;
-    let offer = find_own(&mut tx, &p, id, ctx.now).await?;
-    tx.commit().await?;
-    Ok(offer)
+    committed(tx, &p, id, ctx.now).await
 }
 
 /// Rewrites a draft's terms (its authorization stays; a replacement's buyer too).
@@ -115,9 +113,7 @@ pub async fn update(ctx: Ctx<'_>, actor: &Actor, id: i64, req: &OfferRequest) ->
             ctx.now,
         )
         .await?;
-    let offer = find_own(&mut tx, &p, id, ctx.now).await?;
-    tx.commit().await?;
-    Ok(offer)
+    committed(tx, &p, id, ctx.now).await
 }
 
 /// Moves an offer `from` → `to` as one write-first claim, with its history and audit rows.
@@ -152,23 +148,33 @@ pub(super) fn change_of(s: Step) -> crate::domain::offers::Change {
     }
 }
 
-/// Releases a draft to its buyer, today.
-pub async fn release(ctx: Ctx<'_>, actor: &Actor, id: i64) -> Result<Offer> {
+/// Moves one of the actor's offers to `to` today, in a transaction left open for the rest of
+/// the command; returns it with the reseller and the offer as it was before.
+async fn begin_step(
+    ctx: Ctx<'_>,
+    actor: &Actor,
+    id: i64,
+    to: OfferState,
+    s: Step,
+) -> Result<(Tx, Partner, Offer)> {
     actor.require(Action::ManageCustomers)?;
     let mut tx = ctx.db.begin().await?;
     let p = own(&mut tx, actor).await?;
     let o = find_own(&mut tx, &p, id, ctx.now).await?;
-    let today = ctx.now.date_naive();
-    step(
-        &mut tx,
-        actor,
-        &o,
-        OfferState::Released,
-        today,
-        Step::Release,
-        ctx.now,
-    )
-    .await?;
+    step(&mut tx, actor, &o, to, ctx.now.date_naive(), s, ctx.now).await?;
+    Ok((tx, p, o))
+}
+
+/// Commits the command's transaction and returns the offer as it left it.
+async fn committed(mut tx: Tx, p: &Partner, id: i64, now: DateTime<Utc>) -> Result<Offer> {
+    let offer = find_own(&mut tx, p, id, now).await?;
+    tx.commit().await?;
+    Ok(offer)
+}
+
+/// Releases a draft to its buyer, today.
+pub async fn release(ctx: Ctx<'_>, actor: &Actor, id: i64) -> Result<Offer> {
+    let (mut tx, p, _) = begin_step(ctx, actor, id, OfferState::Released, Step::Release).await?;
     actor
         .audit(
             &mut tx,
@@ -177,28 +183,12 @@ pub async fn release(ctx: Ctx<'_>, actor: &Actor, id: i64) -> Result<Offer> {
             ctx.now,
         )
         .await?;
-    let offer = find_own(&mut tx, &p, id, ctx.now).await?;
-    tx.commit().await?;
-    Ok(offer)
+    committed(tx, &p, id, ctx.now).await
 }
 
 /// Cancels a draft or a released offer. A draft cancelled gives its authorization's offer back.
 pub async fn cancel(ctx: Ctx<'_>, actor: &Actor, id: i64) -> Result<Offer> {
-    actor.require(Action::ManageCustomers)?;
-    let mut tx = ctx.db.begin().await?;
-    let p = own(&mut tx, actor).await?;
-    let o = find_own(&mut tx, &p, id, ctx.now).await?;
-    let today = ctx.now.date_naive();
-    step(
-        &mut tx,
-        actor,
-        &o,
-        OfferState::Cancelled,
-        today,
-        Step::Cancel,
-        ctx.now,
-    )
-    .await?;
+    let (mut tx, p, o) = begin_step(ctx, actor, id, OfferState::Cancelled, Step::Cancel).await?;
     if !crate::domain::offers::counts_against(OfferState::Cancelled, o.released_on.is_some()) {
         authorizations::give_back_offer(&mut tx, o.authorization_id, ctx.now).await?;
     }
@@ -210,7 +200,5 @@ pub async fn cancel(ctx: Ctx<'_>, actor: &Actor, id: i64) -> Result<Offer> {
             ctx.now,
         )
         .await?;
-    let offer = find_own(&mut tx, &p, id, ctx.now).await?;
-    tx.commit().await?;
-    Ok(offer)
+    committed(tx, &p, id, ctx.now).await
 }

@@ -12,10 +12,7 @@ fn line(customer: i64, service: &str, project: &str, cost: i64) -> BaseLine {
     }
 }
 
-fn day(s: &str) -> NaiveDate {
-    NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
-}
-
+use crate::billing::month::written::day;
 /// A small deterministic generator: the same cases on every run and machine.
 struct Gen(u64);
 impl Gen {

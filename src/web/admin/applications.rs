@@ -41,7 +41,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 }
 
 #[derive(Template)]
-#[template(path = "admin/applications.html")]
+#[template(path = "admin/applications/list.html")]
 struct Queue {
     ctx: PageCtx,
     pending: Vec<Application>,
@@ -58,7 +58,7 @@ async fn queue(_op: Operator, Page { ctx, state, .. }: Page) -> Result<HttpRespo
 }
 
 #[derive(Template)]
-#[template(path = "admin/application.html")]
+#[template(path = "admin/applications/detail.html")]
 struct Detail {
     ctx: PageCtx,
     app: Application,

@@ -111,7 +111,7 @@ struct ListFilters {
 }
 
 #[derive(Template)]
-#[template(path = "admin/authorizations.html")]
+#[template(path = "admin/authorizations/list.html")]
 struct ListPage {
     ctx: PageCtx,
     f: ListFilters,
@@ -143,7 +143,7 @@ async fn list_page(
     status: StatusCode,
 ) -> Result<HttpResponse, AppError> {
     let items = authorizations::list_all(
-        &state.db,
+        state.app(),
         f.partner.trim().parse().ok(),
         AuthorizationState::parse(&f.state),
     )
@@ -202,7 +202,7 @@ async fn create(
 }
 
 #[derive(Template)]
-#[template(path = "admin/authorization.html")]
+#[template(path = "admin/authorizations/detail.html")]
 struct DetailPage {
     ctx: PageCtx,
     auth: Authorization,
@@ -239,7 +239,7 @@ async fn detail_page(
     errors: BTreeMap<&'static str, String>,
     status: StatusCode,
 ) -> Result<HttpResponse, AppError> {
-    let a = authorizations::find_any(&state.db, id).await?;
+    let a = authorizations::find_any(state.app(), id).await?;
     let f = Filter {
         authorization_id: Some(id),
         ..Default::default()

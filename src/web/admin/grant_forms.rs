@@ -1,4 +1,4 @@
-//! The discount and credit forms of an operator's partner page: shown by `partner_pages`,
+//! The discount and credit forms of an operator's partner page: shown by `partners`,
 //! posted to `grants`, which shows the page again with the values and the error.
 
 use serde::Deserialize;

@@ -4,7 +4,7 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 
 use super::grant_forms::{CreditForm, DiscountForm, GrantForms};
-use super::partner_pages::detail_page;
+use super::partners::detail_page;
 use crate::app::grants::{self as app_grants, CreditGrant, DiscountGrant, Off};
 use crate::billing::money::Cents;
 use crate::billing::month::Month;

@@ -45,7 +45,7 @@ impl OfferFilters {
 }
 
 #[derive(Template)]
-#[template(path = "admin/offers.html")]
+#[template(path = "admin/offers/list.html")]
 struct OffersPage {
     ctx: PageCtx,
     f: OfferFilters,
@@ -93,7 +93,7 @@ async fn offer_list(
 }
 
 #[derive(Template)]
-#[template(path = "admin/offer.html")]
+#[template(path = "admin/offers/detail.html")]
 struct OfferPage {
     ctx: PageCtx,
     v: OfferView,

@@ -35,7 +35,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 }
 
 #[derive(Template)]
-#[template(path = "console/api_keys.html")]
+#[template(path = "console/api_keys/list.html")]
 struct ListPage {
     ctx: PageCtx,
     keys: Vec<ApiKeyRow>,
@@ -91,7 +91,7 @@ async fn create(
 }
 
 #[derive(Template)]
-#[template(path = "console/api_key_revoke.html")]
+#[template(path = "console/api_keys/revoke.html")]
 struct RevokePage {
     ctx: PageCtx,
     key: ApiKeyRow,

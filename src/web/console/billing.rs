@@ -42,7 +42,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 }
 
 #[derive(Template)]
-#[template(path = "console/billing.html")]
+#[template(path = "console/billing/bill.html")]
 struct BillingPage {
     ctx: PageCtx,
     months: Vec<Month>,
@@ -172,7 +172,7 @@ async fn csv(
 }
 
 #[derive(Template)]
-#[template(path = "console/credits.html")]
+#[template(path = "console/billing/credits.html")]
 struct CreditsPage {
     ctx: PageCtx,
     credits: Vec<(CreditRow, i64)>,
@@ -198,7 +198,7 @@ async fn credits(m: Member, Page { ctx, state, .. }: Page) -> Result<HttpRespons
 }
 
 #[derive(Template)]
-#[template(path = "console/discounts.html")]
+#[template(path = "console/billing/discounts.html")]
 struct DiscountsPage {
     ctx: PageCtx,
     discounts: Vec<DiscountRow>,

@@ -32,7 +32,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 }
 
 #[derive(Template)]
-#[template(path = "console/branding.html")]
+#[template(path = "console/branding/form.html")]
 struct BrandingPage {
     ctx: PageCtx,
     brand: Brand,
@@ -106,7 +106,7 @@ async fn replace(
 }
 
 #[derive(Template)]
-#[template(path = "console/signup_preview.html")]
+#[template(path = "console/branding/preview.html")]
 struct Preview {
     ctx: PageCtx,
     brand: Brand,

@@ -72,7 +72,7 @@ impl Filters {
 }
 
 #[derive(Template)]
-#[template(path = "console/customers.html")]
+#[template(path = "console/customers/list.html")]
 struct ListPage {
     ctx: PageCtx,
     f: Filters,
@@ -152,7 +152,7 @@ async fn export(
 }
 
 #[derive(Template)]
-#[template(path = "console/customer.html")]
+#[template(path = "console/customers/detail.html")]
 struct DetailPage {
     ctx: PageCtx,
     cust: Customer,

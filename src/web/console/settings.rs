@@ -19,6 +19,7 @@ use crate::web::guard::Member;
 use crate::web::page::{Page, PageCtx, redirect_with, render_status};
 use crate::web::routes;
 use crate::web::session::{self, FlashLevel};
+use actix_session::Session;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     let at = |p| routes::within(routes::CONSOLE, p);
@@ -129,6 +130,12 @@ fn field_error(
     }
 }
 
+/// Back to the settings page, saying the change was saved.
+fn saved(sess: &Session, ctx: &PageCtx) -> HttpResponse {
+    let text = ctx.t("flash-settings-saved");
+    redirect_with(sess, FlashLevel::Success, text, routes::CONSOLE_SETTINGS)
+}
+
 async fn profile(
     m: Member,
     Page { ctx, sess, state }: Page,
@@ -136,12 +143,7 @@ async fn profile(
 ) -> Result<HttpResponse, AppError> {
     let v = form.into_inner();
     match settings::update_profile(state.app(), &m.actor, &v.display_name, &v.language).await {
-        Ok(()) => Ok(redirect_with(
-            &sess,
-            FlashLevel::Success,
-            ctx.t("flash-settings-saved"),
-            routes::CONSOLE_SETTINGS,
-        )),
+        Ok(()) => Ok(saved(&sess, &ctx)),
         Err(e) => {
             let errors = field_error(&ctx, e)?;
             render_page(&state, &m, ctx, Some(v), None, errors).await
@@ -190,12 +192,7 @@ async fn partner(
 ) -> Result<HttpResponse, AppError> {
     let v = form.into_inner();
     match settings::update_partner(state.app(), &m.actor, &v.contact_email, &v.website_url).await {
-        Ok(()) => Ok(redirect_with(
-            &sess,
-            FlashLevel::Success,
-            ctx.t("flash-settings-saved"),
-            routes::CONSOLE_SETTINGS,
-        )),
+        Ok(()) => Ok(saved(&sess, &ctx)),
         Err(e) => {
             let errors = field_error(&ctx, e)?;
             render_page(&state, &m, ctx, None, Some(v), errors).await

@@ -72,7 +72,7 @@ impl CreateForm {
 }
 
 #[derive(Template)]
-#[template(path = "console/signup_links.html")]
+#[template(path = "console/signup_links/list.html")]
 struct ListPage {
     ctx: PageCtx,
     links: Vec<SignupLink>,
@@ -90,7 +90,7 @@ impl ListPage {
 }
 
 async fn list(m: Member, Page { ctx, state, .. }: Page) -> Result<HttpResponse, AppError> {
-    let links = links::list(&state.db, &m.actor).await?;
+    let links = links::list(state.app(), &m.actor).await?;
     render(&ListPage {
         ctx,
         links,
@@ -108,15 +108,7 @@ async fn create(
     form: web::Form<CreateForm>,
 ) -> Result<HttpResponse, AppError> {
     let v = form.into_inner();
-    let now = state.now();
-    let created = links::create(
-        &state.db,
-        &m.actor,
-        v.request(),
-        &state.settings.public_url,
-        now,
-    )
-    .await;
+    let created = links::create(state.app(), &m.actor, v.request()).await;
     let (status, v, errors, created_url) = match created {
         Ok(c) => (
             StatusCode::OK,
@@ -139,13 +131,13 @@ async fn create(
         }
         Err(e) => return Err(e.into()),
     };
-    let links = links::list(&state.db, &m.actor).await?;
+    let links = links::list(state.app(), &m.actor).await?;
     let mut res = render_status(
         status,
         &ListPage {
             ctx,
             links,
-            now,
+            now: state.now(),
             can_edit: true,
             v,
             errors,
@@ -161,7 +153,7 @@ async fn create(
 }
 
 #[derive(Template)]
-#[template(path = "console/signup_link_revoke.html")]
+#[template(path = "console/signup_links/revoke.html")]
 struct RevokePage {
     ctx: PageCtx,
     link: SignupLink,
@@ -172,7 +164,7 @@ async fn confirm_revoke(
     Page { ctx, state, .. }: Page,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
-    let link = links::find(&state.db, &m.actor, *id).await?;
+    let link = links::find(state.app(), &m.actor, *id).await?;
     render(&RevokePage { ctx, link })
 }
 
@@ -181,7 +173,7 @@ async fn revoke(
     Page { ctx, sess, state }: Page,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
-    links::revoke(&state.db, &m.actor, *id, state.now()).await?;
+    links::revoke(state.app(), &m.actor, *id).await?;
     Ok(redirect_with(
         &sess,
         FlashLevel::Success,

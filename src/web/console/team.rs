@@ -74,7 +74,7 @@ async fn render_page(
     v: InviteForm,
     error: Option<String>,
 ) -> Result<HttpResponse, AppError> {
-    let members = team::list(&state.db, actor).await?;
+    let members = team::list(state.app(), actor).await?;
     let roles = Role::ALL
         .into_iter()
         .filter(|r| *r != Role::Owner || actor.may(Action::ManageOwners))

@@ -18,7 +18,7 @@ use chrono::NaiveDate;
 use serde::Deserialize;
 
 #[derive(Template)]
-#[template(path = "console/offer.html")]
+#[template(path = "console/offers/detail.html")]
 struct DetailPage {
     ctx: PageCtx,
     v: OfferView,

@@ -71,7 +71,7 @@ impl OfferForm {
 }
 
 #[derive(Template)]
-#[template(path = "console/offer_form.html")]
+#[template(path = "console/offers/form.html")]
 struct FormPage {
     ctx: PageCtx,
     /// The authorization the offer is made from; `None` to choose one first.
@@ -118,14 +118,14 @@ pub(super) async fn form_page(
 ) -> Result<HttpResponse, AppError> {
     let auth = match v.authorization.trim().parse::<i64>() {
         // One of the actor's, not a draft; any other id asks which one first.
-        Ok(id) => match authorizations::held_one(&state.db, actor, id).await {
+        Ok(id) => match authorizations::held_one(state.app(), actor, id).await {
             Err(Error::NotFound(_)) => None,
             other => Some(other?),
         },
         Err(_) => None,
     };
     let choices = if auth.is_none() {
-        authorizations::held(&state.db, actor)
+        authorizations::held(state.app(), actor)
             .await?
             .into_iter()
             .filter(|a| a.state == crate::domain::AuthorizationState::Active)

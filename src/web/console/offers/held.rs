@@ -12,7 +12,7 @@ use actix_web::HttpResponse;
 use askama::Template;
 
 #[derive(Template)]
-#[template(path = "console/authorizations.html")]
+#[template(path = "console/offers/held.html")]
 struct HeldPage {
     ctx: PageCtx,
     items: Vec<Authorization>,
@@ -29,7 +29,7 @@ pub(super) async fn held(
     m: Member,
     Page { ctx, state, .. }: Page,
 ) -> Result<HttpResponse, AppError> {
-    let items = authorizations::held(&state.db, &m.actor).await?;
+    let items = authorizations::held(state.app(), &m.actor).await?;
     render(&HeldPage {
         ctx,
         items,

@@ -36,7 +36,7 @@ impl Filters {
 }
 
 #[derive(Template)]
-#[template(path = "console/offers.html")]
+#[template(path = "console/offers/list.html")]
 struct ListPage {
     ctx: PageCtx,
     f: Filters,

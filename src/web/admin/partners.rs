@@ -35,11 +35,15 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     )
     .route(
         routes::within(routes::ADMIN, routes::ADMIN_PARTNER_SUSPEND),
-        web::post().to(suspend),
+        web::post().to(|op: Operator, page: Page, id: web::Path<i64>| {
+            set_state(op, page, *id, PartnerState::Suspended)
+        }),
     )
     .route(
         routes::within(routes::ADMIN, routes::ADMIN_PARTNER_REACTIVATE),
-        web::post().to(reactivate),
+        web::post().to(|op: Operator, page: Page, id: web::Path<i64>| {
+            set_state(op, page, *id, PartnerState::Active)
+        }),
     )
     .route(
         routes::within(routes::ADMIN, routes::ADMIN_PARTNER_RESEND_ACTIVATION),
@@ -47,11 +51,17 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     )
     .route(
         routes::within(routes::ADMIN, routes::ADMIN_CUSTOMER_SUSPEND),
-        web::post().to(suspend_customer),
+        web::post().to(|op: Operator, page: Page, path: web::Path<(i64, String)>| {
+            let change = (CustomerState::Active, CustomerState::Suspended);
+            set_customer_state(op, page, path.into_inner(), change)
+        }),
     )
     .route(
         routes::within(routes::ADMIN, routes::ADMIN_CUSTOMER_UNSUSPEND),
-        web::post().to(unsuspend_customer),
+        web::post().to(|op: Operator, page: Page, path: web::Path<(i64, String)>| {
+            let change = (CustomerState::Suspended, CustomerState::Active);
+            set_customer_state(op, page, path.into_inner(), change)
+        }),
     );
 }
 
@@ -64,7 +74,7 @@ struct Filters {
 }
 
 #[derive(Template)]
-#[template(path = "admin/partners.html")]
+#[template(path = "admin/partners/list.html")]
 struct ListPage {
     ctx: PageCtx,
     f: Filters,
@@ -84,7 +94,7 @@ async fn list(
 }
 
 #[derive(Template)]
-#[template(path = "admin/partner.html")]
+#[template(path = "admin/partners/detail.html")]
 pub struct DetailPage {
     ctx: PageCtx,
     partner: Partner,
@@ -159,22 +169,6 @@ async fn set_state(
     ))
 }
 
-async fn suspend(
-    op: Operator,
-    Page { ctx, sess, state }: Page,
-    id: web::Path<i64>,
-) -> Result<HttpResponse, AppError> {
-    set_state(op, Page { ctx, sess, state }, *id, PartnerState::Suspended).await
-}
-
-async fn reactivate(
-    op: Operator,
-    Page { ctx, sess, state }: Page,
-    id: web::Path<i64>,
-) -> Result<HttpResponse, AppError> {
-    set_state(op, Page { ctx, sess, state }, *id, PartnerState::Active).await
-}
-
 async fn resend_activation(
     op: Operator,
     Page { ctx, sess, state }: Page,
@@ -213,32 +207,4 @@ async fn set_customer_state(
         ),
         &routes::admin_partner(partner_id),
     ))
-}
-
-async fn suspend_customer(
-    op: Operator,
-    Page { ctx, sess, state }: Page,
-    path: web::Path<(i64, String)>,
-) -> Result<HttpResponse, AppError> {
-    set_customer_state(
-        op,
-        Page { ctx, sess, state },
-        path.into_inner(),
-        (CustomerState::Active, CustomerState::Suspended),
-    )
-    .await
-}
-
-async fn unsuspend_customer(
-    op: Operator,
-    Page { ctx, sess, state }: Page,
-    path: web::Path<(i64, String)>,
-) -> Result<HttpResponse, AppError> {
-    set_customer_state(
-        op,
-        Page { ctx, sess, state },
-        path.into_inner(),
-        (CustomerState::Suspended, CustomerState::Active),
-    )
-    .await
 }
