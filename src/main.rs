@@ -140,7 +140,9 @@ async fn run(command: Command, settings: Settings) -> anyhow::Result<ExitCode> {
             };
             let db = connect_and_migrate(&settings).await?;
             let now = chrono::Utc::now();
-            match partner_console::app::bills::close_month(&db, m, now.date_naive(), now).await {
+            let wake = tokio::sync::Notify::new();
+            let ctx = partner_console::app::Ctx::new(&db, now, &settings.public_url, &wake);
+            match partner_console::app::bills::close_month(ctx, m).await {
                 Ok(r) => println!(
                     "closed {m}: {} partners, {} bill lines stored",
                     r.partners, r.lines

@@ -21,8 +21,7 @@ pub async fn partner_bill(
     partner_id: i64,
     month: Month,
 ) -> Result<PartnerBill, ApiError> {
-    let today = state.now().date_naive();
-    Ok(bills::partner_bill(&state.db, partner_id, month, today).await?)
+    Ok(bills::partner_bill(state.app(), partner_id, month).await?)
 }
 
 /// One customer's bill for `month`; shared with the Partner Management API.

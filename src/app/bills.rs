@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use chrono::NaiveDate;
 
+use super::Ctx;
 use super::error::{Error, FieldError, Message, Result};
 use crate::billing::bill::{
     self, BaseLine, BillLine, Credit, CreditUse, Discount, DiscountKind, Scope, Totals,
@@ -153,13 +154,9 @@ fn scope(customer_id: Option<i64>) -> Scope {
 }
 
 /// Bills `month` for a partner. Months outside the window (the running month and six before
-/// it, as of `today`) are refused.
-pub async fn partner_bill(
-    db: &Db,
-    partner_id: i64,
-    month: Month,
-    today: NaiveDate,
-) -> Result<PartnerBill> {
+/// it, as of the Ctx's day) are refused.
+pub async fn partner_bill(ctx: Ctx<'_>, partner_id: i64, month: Month) -> Result<PartnerBill> {
+    let (db, today) = (ctx.db, ctx.now.date_naive());
     let current = Month::of(today);
     if !month.in_window(current) {
         return Err(out_of_window(month));
@@ -177,11 +174,8 @@ pub async fn partner_bill(
 /// What each month of the window (the running month and six before it), oldest first, owes:
 /// one replay of the credits for them all, where billing each month alone would replay them
 /// once per month (the dashboard's chart).
-pub async fn window_totals(
-    db: &Db,
-    partner_id: i64,
-    today: NaiveDate,
-) -> Result<Vec<(Month, Totals)>> {
+pub async fn window_totals(ctx: Ctx<'_>, partner_id: i64) -> Result<Vec<(Month, Totals)>> {
+    let (db, today) = (ctx.db, ctx.now.date_naive());
     let current = Month::of(today);
     let first = current.plus(-crate::billing::month::WINDOW_MONTHS);
     let mut out = Vec::new();
@@ -330,12 +324,8 @@ pub struct CloseReport {
 /// Closes a finished month: every partner's bill and credit consumption are stored as they are
 /// now and never change afterwards. Claimed write-first, so it happens once even with several
 /// instances or operators at the same time.
-pub async fn close_month(
-    db: &Db,
-    month: Month,
-    today: NaiveDate,
-    now: chrono::DateTime<chrono::Utc>,
-) -> Result<CloseReport> {
+pub async fn close_month(ctx: Ctx<'_>, month: Month) -> Result<CloseReport> {
+    let (db, today, now) = (ctx.db, ctx.now.date_naive(), ctx.now);
     let current = Month::of(today);
     if month >= current {
         return Err(Error::Conflict(
@@ -355,7 +345,7 @@ pub async fn close_month(
     };
     let mut bills = Vec::new();
     for p in &partners {
-        let bill = partner_bill(db, *p, month, today).await?;
+        let bill = partner_bill(ctx, *p, month).await?;
         bills.push((*p, bill));
     }
     let mut tx = db.begin().await?;

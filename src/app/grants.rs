@@ -120,7 +120,7 @@ pub async fn grant_credit(ctx: Ctx<'_>, actor: &Actor, c: CreditGrant<'_>) -> Re
 pub async fn credits_left(ctx: Ctx<'_>, actor: &Actor) -> Result<Vec<(CreditRow, i64)>> {
     let partner_id = actor.partner_id.ok_or(StoreError::NotFound)?;
     let today = ctx.now.date_naive();
-    let bill = super::bills::partner_bill(ctx.db, partner_id, Month::of(today), today).await?;
+    let bill = super::bills::partner_bill(ctx, partner_id, Month::of(today)).await?;
     let mut c = ctx.db.acquire().await?;
     Ok(grants::credits(&mut c, partner_id)
         .await?

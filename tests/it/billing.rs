@@ -73,14 +73,12 @@ async fn a_credit_runs_out_over_months_and_another_expires_mid_window() {
     .unwrap();
     tx.commit().await.unwrap();
 
-    let credits_of = |ago: i32| {
-        let db = app.state.db.clone();
-        async move {
-            bills::partner_bill(&db, acme, current.plus(-ago), today)
-                .await
-                .unwrap()
-                .overview()
-        }
+    let state = &app.state;
+    let credits_of = |ago: i32| async move {
+        bills::partner_bill(state.app(), acme, current.plus(-ago))
+            .await
+            .unwrap()
+            .overview()
     };
     let m4 = credits_of(4).await;
     assert_eq!(
@@ -105,7 +103,7 @@ async fn a_credit_runs_out_over_months_and_another_expires_mid_window() {
 
     // The month outside the window is refused, on the page and in the store.
     assert!(
-        bills::partner_bill(&app.state.db, acme, current.plus(-7), today)
+        bills::partner_bill(app.state.app(), acme, current.plus(-7))
             .await
             .is_err()
     );
@@ -428,7 +426,7 @@ async fn a_closed_month_does_not_change_after_late_usage() {
     )
     .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
-    let before = bills::partner_bill(&app.state.db, acme, last, today)
+    let before = bills::partner_bill(app.state.app(), acme, last)
         .await
         .unwrap()
         .overview();
@@ -441,7 +439,7 @@ async fn a_closed_month_does_not_change_after_late_usage() {
         (1, 1),
         "late usage is stored and reported"
     );
-    let after = bills::partner_bill(&app.state.db, acme, last, today)
+    let after = bills::partner_bill(app.state.app(), acme, last)
         .await
         .unwrap()
         .overview();
@@ -463,7 +461,7 @@ async fn a_closed_month_does_not_change_after_late_usage() {
     assert!(page.contains("is closed already"), "{page}");
     let current = Month::of(today);
     assert!(matches!(
-        bills::close_month(&app.state.db, current, today, Utc::now()).await,
+        bills::close_month(app.state.app(), current).await,
         Err(partner_console::app::Error::Conflict(m)) if m.key == "error-close-not-over"
     ));
 }

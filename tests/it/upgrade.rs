@@ -55,14 +55,16 @@ async fn closed_bills_and_org_ids_survive_the_upgrade() {
 
     db.migrate().await.unwrap();
 
-    let bill = bills::partner_bill(&db, 1, closed, today).await.unwrap();
+    let wake = tokio::sync::Notify::new();
+    let ctx = partner_console::app::Ctx::new(&db, now, "", &wake);
+    let bill = bills::partner_bill(ctx, 1, closed).await.unwrap();
     let t = bill.overview();
     assert_eq!(
         (t.usage, t.discounts, t.credits, t.owed),
         (100_000, 10_000, 5_000, 85_000),
         "the closed bill owes its usage less discounts and credits, as before"
     );
-    let running = bills::partner_bill(&db, 1, Month::of(today), today)
+    let running = bills::partner_bill(ctx, 1, Month::of(today))
         .await
         .unwrap()
         .overview();

@@ -41,8 +41,8 @@ async fn close(
     month: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
     let m = Month::parse(&month).ok_or(AppError::NotFound)?;
-    let now = state.now();
-    match bills::close_month(&state.db, m, now.date_naive(), now).await {
+    let _now = state.now();
+    match bills::close_month(state.app(), m).await {
         Ok(r) => {
             let text = ctx.t_args(
                 "flash-month-closed",

@@ -3,12 +3,9 @@
 
 use serde::Deserialize;
 
-use crate::app::bills::{self, PartnerBill};
 use crate::billing::bill::Totals;
 use crate::billing::month::Month;
 use crate::billing::resale::Resale;
-use crate::state::AppState;
-use crate::web::error::AppError;
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
@@ -36,13 +33,4 @@ pub struct Row {
     pub t: Totals,
     /// A reseller's customer price and margin for the row.
     pub resale: Option<Resale>,
-}
-
-pub async fn bill_of(
-    state: &AppState,
-    partner_id: i64,
-    month: Month,
-    today: chrono::NaiveDate,
-) -> Result<PartnerBill, AppError> {
-    Ok(bills::partner_bill(&state.db, partner_id, month, today).await?)
 }

@@ -5,7 +5,7 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use askama::Template;
 
-use super::bill_view::{MonthQuery, Row, bill_of, chosen_month};
+use super::bill_view::{MonthQuery, Row, chosen_month};
 use crate::app::grants as app_grants;
 use crate::billing::bill::Totals;
 use crate::billing::grants::CreditStatus;
@@ -69,7 +69,7 @@ async fn page(
         Ok(month) => (month, None, StatusCode::OK),
         Err(key) => (Month::of(today), Some(ctx.t(key)), StatusCode::BAD_REQUEST),
     };
-    let bill = bill_of(&state, m.partner_id, month, today).await?;
+    let bill = crate::app::bills::partner_bill(state.app(), m.partner_id, month).await?;
     let reseller = m.user.is_reseller();
     let resale = reseller.then(|| bill.resale());
     let per_customer = if reseller {
@@ -129,7 +129,7 @@ async fn csv(
     }
     let today = state.now().date_naive();
     let month = chosen_month(&q, today).map_err(|_| AppError::BadRequest)?;
-    let bill = bill_of(&state, m.partner_id, month, today).await?;
+    let bill = crate::app::bills::partner_bill(state.app(), m.partner_id, month).await?;
     // A reseller's file adds what each line costs its customer and the margin on it.
     let reseller = m.user.is_reseller();
     let mut header = vec![

@@ -5,7 +5,7 @@ use actix_web::{HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 
-use super::bill_view::{MonthQuery, Row, bill_of, chosen_month};
+use super::bill_view::{MonthQuery, Row, chosen_month};
 use crate::app::customer_reads::{self as reads, Filter, From};
 use crate::billing::bill::Totals;
 use crate::billing::month::Month;
@@ -192,7 +192,7 @@ async fn detail(
     let can_expire = m.user.is_manager() && c.state == CustomerState::Active;
     let today = state.now().date_naive();
     let month = chosen_month(&q, today).unwrap_or(Month::of(today));
-    let bill = bill_of(&state, m.partner_id, month, today)
+    let bill = crate::app::bills::partner_bill(state.app(), m.partner_id, month)
         .await?
         .for_customer(c.customer_id);
     let rows = |map: std::collections::BTreeMap<String, Totals>| {

@@ -56,7 +56,7 @@ pub(super) async fn dashboard(
     let current = crate::billing::month::Month::of(today);
     // One replay of the credits for the whole chart, not one per month.
     let points: Vec<(String, i64, bool)> =
-        crate::app::bills::window_totals(&state.db, member.partner_id, today)
+        crate::app::bills::window_totals(state.app(), member.partner_id)
             .await?
             .into_iter()
             .map(|(m, t)| (m.to_string(), t.owed, m == current))
