@@ -307,81 +307,76 @@ async fn operators_grant_discounts_and_credits_with_clear_errors() {
     app.create_operator("ops@vendor.example").await;
     let ops = signed_in_client(&app, "ops@vendor.example").await;
     let page = format!("/admin/partners/{acme}");
-    let r = crate::helpers::post_with_token(
-        &app,
-        &ops,
-        &page,
-        &format!("{page}/discounts"),
-        &[
-            ("kind", "rate"),
-            ("value", "150"),
-            ("start_month", "2026-11"),
-        ],
-    )
-    .await;
+    let r = ops
+        .post_form(
+            &page,
+            &format!("{page}/discounts"),
+            &[
+                ("kind", "rate"),
+                ("value", "150"),
+                ("start_month", "2026-11"),
+            ],
+        )
+        .await;
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let html = r.text().await.unwrap();
     assert!(
         html.contains("percentage up to 100") && html.contains(r#"value="150""#),
         "values kept with the message"
     );
-    let r = crate::helpers::post_with_token(
-        &app,
-        &ops,
-        &page,
-        &format!("{page}/discounts"),
-        &[
-            ("kind", "rate"),
-            ("value", "12.5"),
-            ("start_month", "2026-11"),
-            ("org_id", "123"),
-        ],
-    )
-    .await;
+    let r = ops
+        .post_form(
+            &page,
+            &format!("{page}/discounts"),
+            &[
+                ("kind", "rate"),
+                ("value", "12.5"),
+                ("start_month", "2026-11"),
+                ("org_id", "123"),
+            ],
+        )
+        .await;
     assert_eq!(
         r.status(),
         StatusCode::UNPROCESSABLE_ENTITY,
         "a customer of no partner"
     );
-    let r = crate::helpers::post_with_token(
-        &app,
-        &ops,
-        &page,
-        &format!("{page}/discounts"),
-        &[
-            ("kind", "rate"),
-            ("value", "12.5"),
-            ("start_month", "2026-11"),
-            ("service", "TiDB Dedicated"),
-        ],
-    )
-    .await;
+    let r = ops
+        .post_form(
+            &page,
+            &format!("{page}/discounts"),
+            &[
+                ("kind", "rate"),
+                ("value", "12.5"),
+                ("start_month", "2026-11"),
+                ("service", "TiDB Dedicated"),
+            ],
+        )
+        .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
-    let r = crate::helpers::post_with_token(
-        &app,
-        &ops,
-        &page,
-        &format!("{page}/credits"),
-        &[
-            ("amount", "250.00"),
-            ("effective_on", "2026-11-01"),
-            ("expires_on", "2026-10-01"),
-        ],
-    )
-    .await;
+    let r = ops
+        .post_form(
+            &page,
+            &format!("{page}/credits"),
+            &[
+                ("amount", "250.00"),
+                ("effective_on", "2026-11-01"),
+                ("expires_on", "2026-10-01"),
+            ],
+        )
+        .await;
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    let r = crate::helpers::post_with_token(
-        &app,
-        &ops,
-        &page,
-        &format!("{page}/credits"),
-        &[
-            ("amount", "250.00"),
-            ("effective_on", "2026-11-01"),
-            ("expires_on", "2027-10-31"),
-        ],
-    )
-    .await;
+    let r = ops
+        .post_form(
+            &page,
+            &format!("{page}/credits"),
+            &[
+                ("amount", "250.00"),
+                ("effective_on", "2026-11-01"),
+                ("expires_on", "2027-10-31"),
+            ],
+        )
+        .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     let mut c = app.state.db.acquire().await.unwrap();
     let d = grants::discounts(&mut c, acme).await.unwrap();
@@ -417,14 +412,13 @@ async fn a_closed_month_does_not_change_after_late_usage() {
     let last = Month::of(today).plus(-1);
     app.create_operator("ops@vendor.example").await;
     let ops = signed_in_client(&app, "ops@vendor.example").await;
-    let r = crate::helpers::post_with_token(
-        &app,
-        &ops,
-        routes::ADMIN_BILLING,
-        &format!("/admin/billing/close/{last}"),
-        &[],
-    )
-    .await;
+    let r = ops
+        .post_form(
+            routes::ADMIN_BILLING,
+            &format!("/admin/billing/close/{last}"),
+            &[],
+        )
+        .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     let before = bills::partner_bill(app.state.app(), acme, last)
         .await
@@ -448,14 +442,13 @@ async fn a_closed_month_does_not_change_after_late_usage() {
     let page = ops.open(routes::ADMIN_BILLING).await.text().await.unwrap();
     assert!(page.contains("closed"));
     // Closing twice, or the running month, is refused with a message.
-    let again = crate::helpers::post_with_token(
-        &app,
-        &ops,
-        routes::ADMIN_BILLING,
-        &format!("/admin/billing/close/{last}"),
-        &[],
-    )
-    .await;
+    let again = ops
+        .post_form(
+            routes::ADMIN_BILLING,
+            &format!("/admin/billing/close/{last}"),
+            &[],
+        )
+        .await;
     assert_eq!(again.status(), StatusCode::SEE_OTHER);
     let page = ops.open(routes::ADMIN_BILLING).await.text().await.unwrap();
     assert!(page.contains("is closed already"), "{page}");

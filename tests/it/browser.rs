@@ -8,7 +8,7 @@ use std::time::Duration;
 use fantoccini::{Client, ClientBuilder, Locator};
 use partner_console::domain::PartnerKind;
 
-use crate::helpers::{PASSWORD, spawn_app};
+use crate::helpers::{PASSWORD, TestApp, spawn_app};
 
 pub struct Driver {
     child: Child,
@@ -222,127 +222,50 @@ async fn a_partner_signs_in_through_the_real_form() {
         let Some(d) = browser(dark).await else { return };
         let c = &d.client;
         let mode = if dark { "dark" } else { "light" };
-        c.goto(&app.url(routes::SIGN_IN)).await.unwrap();
+        go(c, &app, routes::SIGN_IN).await;
         screenshot(c, &format!("sign-in-{mode}.png")).await;
-        c.wait()
-            .at_most(Duration::from_secs(10))
-            .for_element(Locator::Css("#email"))
-            .await
-            .unwrap()
-            .send_keys("owner@acme.example")
-            .await
-            .unwrap();
-        c.wait()
-            .at_most(Duration::from_secs(10))
-            .for_element(Locator::Css("#password"))
-            .await
-            .unwrap()
-            .send_keys(PASSWORD)
-            .await
-            .unwrap();
-        c.wait()
-            .at_most(Duration::from_secs(10))
-            .for_element(Locator::Css("form.form button[type=submit]"))
-            .await
-            .unwrap()
-            .click()
-            .await
-            .unwrap();
-        wait_for_path(c, routes::CONSOLE).await;
-        let heading = c
-            .find(Locator::Css("h1"))
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        sign_in(c, "owner@acme.example", PASSWORD, routes::CONSOLE).await;
+        let heading = text(c, "h1").await;
         assert_eq!(heading, "Acme Cloud");
-        let who = c
-            .find(Locator::Css(".who-email"))
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let who = text(c, ".who-email").await;
         assert_eq!(who, "owner@acme.example");
         screenshot(c, &format!("console-home-{mode}.png")).await;
         c.goto(&app.url(&format!("/console/billing?month={}", current.plus(-1))))
             .await
             .unwrap();
         screenshot(c, &format!("billing-{mode}.png")).await;
-        c.goto(&app.url(routes::CONSOLE_CREDITS)).await.unwrap();
+        go(c, &app, routes::CONSOLE_CREDITS).await;
         screenshot(c, &format!("credits-{mode}.png")).await;
-        c.goto(&app.url(routes::CONSOLE_CUSTOMERS)).await.unwrap();
-        let first = c
-            .wait()
-            .at_most(Duration::from_secs(10))
-            .for_element(Locator::Css("tbody td a"))
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        go(c, &app, routes::CONSOLE_CUSTOMERS).await;
+        let first = text(c, "tbody td a").await;
         assert_eq!(first, "Customer 6", "newest first");
         screenshot(c, &format!("customers-{mode}.png")).await;
-        c.goto(&app.url(routes::CONSOLE_SIGNUP_LINKS))
-            .await
-            .unwrap();
+        go(c, &app, routes::CONSOLE_SIGNUP_LINKS).await;
         screenshot(c, &format!("signup-links-{mode}.png")).await;
-        c.goto(&app.url(routes::CONSOLE_SUPPORT)).await.unwrap();
-        let first = c
-            .find(Locator::Css("#first-call"))
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        go(c, &app, routes::CONSOLE_SUPPORT).await;
+        let first = text(c, "#first-call").await;
         assert!(first.starts_with("curl --digest --user '"), "{first}");
         screenshot(c, &format!("support-{mode}.png")).await;
-        c.goto(&app.url("/console/support#v1beta1-getBill"))
-            .await
-            .unwrap();
+        go(c, &app, "/console/support#v1beta1-getBill").await;
         screenshot(c, &format!("support-operation-{mode}.png")).await;
 
         // The operator's area in the same browser after signing out.
-        c.wait()
-            .at_most(Duration::from_secs(10))
-            .for_element(Locator::Css(".usermenu button"))
-            .await
-            .unwrap()
-            .click()
-            .await
-            .unwrap();
+        click(c, ".usermenu button").await;
         wait_for_path(c, routes::SIGN_IN).await;
-        c.wait()
-            .at_most(Duration::from_secs(10))
-            .for_element(Locator::Css("#email"))
-            .await
-            .unwrap()
-            .send_keys("ops@vendor.example")
-            .await
-            .unwrap();
-        c.wait()
-            .at_most(Duration::from_secs(10))
-            .for_element(Locator::Css("#password"))
-            .await
-            .unwrap()
-            .send_keys(PASSWORD)
-            .await
-            .unwrap();
-        c.wait()
-            .at_most(Duration::from_secs(10))
-            .for_element(Locator::Css("form.form button[type=submit]"))
-            .await
-            .unwrap()
-            .click()
-            .await
-            .unwrap();
-        wait_for_path(c, routes::ADMIN).await;
+        sign_in(c, "ops@vendor.example", PASSWORD, routes::ADMIN).await;
         screenshot(c, &format!("admin-overview-{mode}.png")).await;
-        c.goto(&app.url(routes::ADMIN_OUTBOX)).await.unwrap();
+        go(c, &app, routes::ADMIN_OUTBOX).await;
         screenshot(c, &format!("admin-outbox-{mode}.png")).await;
         c.clone().close().await.unwrap();
     }
+}
+
+/// Signs in through the form on the page `c` shows, and waits for the page it leads to.
+async fn sign_in(c: &Client, email: &str, password: &str, lands_on: &str) {
+    fill(c, "#email", email).await;
+    fill(c, "#password", password).await;
+    click(c, "form.form button[type=submit]").await;
+    wait_for_path(c, lands_on).await;
 }
 
 /// Waits for the element (a click's navigation may still be under way), then types into it.
@@ -355,6 +278,23 @@ async fn fill(c: &Client, css: &str, text: &str) {
         .send_keys(text)
         .await
         .unwrap();
+}
+
+/// The text of the element, once it is there.
+async fn text(c: &Client, css: &str) -> String {
+    c.wait()
+        .at_most(Duration::from_secs(10))
+        .for_element(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("{css}: {e}"))
+        .text()
+        .await
+        .unwrap()
+}
+
+/// Opens the app's page at `path`.
+async fn go(c: &Client, app: &TestApp, path: &str) {
+    c.goto(&app.url(path)).await.unwrap();
 }
 
 async fn click(c: &Client, css: &str) {
@@ -382,7 +322,7 @@ async fn apply_approve_and_activate_in_a_browser() {
     std::fs::write(&light, crate::onboarding::LIGHT_SVG).unwrap();
     std::fs::write(&dark, crate::onboarding::DARK_SVG).unwrap();
 
-    c.goto(&app.url(routes::APPLY)).await.unwrap();
+    go(c, &app, routes::APPLY).await;
     fill(c, "#company_name", "Nimbus Data").await;
     fill(c, "#contact_email", "owner@nimbus.example").await;
     fill(c, "#website_url", "https://nimbus.example").await;
@@ -398,19 +338,10 @@ async fn apply_approve_and_activate_in_a_browser() {
     click(c, "form.form button[type=submit]").await;
     wait_for_path(c, routes::APPLY_RECEIVED).await;
 
-    c.goto(&app.url(routes::SIGN_IN)).await.unwrap();
-    fill(c, "#email", "ops@vendor.example").await;
-    fill(c, "#password", PASSWORD).await;
-    click(c, "form.form button[type=submit]").await;
-    wait_for_path(c, routes::ADMIN).await;
-    c.goto(&app.url(routes::ADMIN_APPLICATIONS)).await.unwrap();
-    let heading = c
-        .find(Locator::Css(".appcard h3"))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    go(c, &app, routes::SIGN_IN).await;
+    sign_in(c, "ops@vendor.example", PASSWORD, routes::ADMIN).await;
+    go(c, &app, routes::ADMIN_APPLICATIONS).await;
+    let heading = text(c, ".appcard h3").await;
     assert_eq!(heading, "Nimbus Data");
     screenshot(c, "review-queue.png").await;
     click(c, ".appcard a.button").await;
@@ -438,23 +369,15 @@ async fn apply_approve_and_activate_in_a_browser() {
     fill(c, "#password", "a long and quiet passphrase").await;
     fill(c, "#password_confirm", "a long and quiet passphrase").await;
     click(c, "form.form button[type=submit]").await;
-    let private = c
-        .wait()
-        .at_most(Duration::from_secs(10))
-        .for_element(Locator::Css("#private-key"))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let private = text(c, "#private-key").await;
     assert!(private.len() >= 32);
     screenshot(c, "api-key-shown-once.png").await;
     // Back on the keys page the private key is gone for good.
-    c.goto(&app.url(routes::CONSOLE_API_KEYS)).await.unwrap();
+    go(c, &app, routes::CONSOLE_API_KEYS).await;
     let page = c.source().await.unwrap();
     assert!(!page.contains(&private));
     screenshot(c, "api-keys.png").await;
-    c.goto(&app.url(routes::CONSOLE_BRANDING)).await.unwrap();
+    go(c, &app, routes::CONSOLE_BRANDING).await;
     screenshot(c, "branding.png").await;
     c.clone().close().await.unwrap();
 }
@@ -546,66 +469,31 @@ async fn a_reseller_reads_its_offers_and_margins_in_a_browser() {
         let Some(d) = browser(dark).await else { return };
         let c = &d.client;
         let mode = if dark { "dark" } else { "light" };
-        c.goto(&app.url(routes::SIGN_IN)).await.unwrap();
-        fill(c, "#email", login.email).await;
-        fill(c, "#password", login.password).await;
-        click(c, "form.form button[type=submit]").await;
-        wait_for_path(c, routes::CONSOLE).await;
-        c.goto(&app.url(routes::CONSOLE_OFFERS)).await.unwrap();
-        let table = c
-            .find(Locator::Css("table"))
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        go(c, &app, routes::SIGN_IN).await;
+        sign_in(c, login.email, login.password, routes::CONSOLE).await;
+        go(c, &app, routes::CONSOLE_OFFERS).await;
+        let table = text(c, "table").await;
         for state in ["Draft", "Released", "Accepted", "Expired", "Cancelled"] {
             assert!(table.contains(state), "an offer {state}: {table}");
         }
         screenshot(c, &format!("offers-{mode}.png")).await;
         // The renewal: its page shows what it replaced and its whole history.
-        c.goto(&app.url("/console/offers?q=Contoso&state=accepted"))
-            .await
-            .unwrap();
+        go(c, &app, "/console/offers?q=Contoso&state=accepted").await;
         click(c, "tbody tr:first-child td a").await;
-        let history = c
-            .wait()
-            .at_most(Duration::from_secs(10))
-            .for_element(Locator::Css("table.history"))
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let history = text(c, "table.history").await;
         assert!(history.contains("Released → Accepted"), "{history}");
         screenshot(c, &format!("offer-{mode}.png")).await;
-        c.goto(&app.url(&format!("/console/billing?month={last_month}")))
-            .await
-            .unwrap();
-        let margin = c
-            .find(Locator::Css("#margin"))
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        go(c, &app, &format!("/console/billing?month={last_month}")).await;
+        let margin = text(c, "#margin").await;
         assert_ne!(margin, "$0.00", "last month's agreements have a margin");
         screenshot(c, &format!("reseller-billing-{mode}.png")).await;
-        c.goto(&app.url(routes::CONSOLE_AUTHORIZATIONS))
-            .await
-            .unwrap();
+        go(c, &app, routes::CONSOLE_AUTHORIZATIONS).await;
         screenshot(c, &format!("authorizations-{mode}.png")).await;
-        c.goto(&app.url(routes::CONSOLE_TEAM)).await.unwrap();
-        let members = c
-            .find(Locator::Css("#members"))
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        go(c, &app, routes::CONSOLE_TEAM).await;
+        let members = text(c, "#members").await;
         assert!(members.contains(login.email), "{members}");
         screenshot(c, &format!("team-{mode}.png")).await;
-        c.goto(&app.url(routes::CONSOLE_SETTINGS)).await.unwrap();
+        go(c, &app, routes::CONSOLE_SETTINGS).await;
         screenshot(c, &format!("settings-{mode}.png")).await;
     }
 }
@@ -633,23 +521,12 @@ async fn the_customer_list_pages_to_its_last_page_in_a_browser() {
         let Some(d) = browser(dark).await else { return };
         let c = &d.client;
         let mode = if dark { "dark" } else { "light" };
-        c.goto(&app.url(routes::SIGN_IN)).await.unwrap();
-        fill(c, "#email", login.email).await;
-        fill(c, "#password", login.password).await;
-        click(c, "form.form button[type=submit]").await;
-        wait_for_path(c, routes::CONSOLE).await;
-        c.goto(&app.url(routes::CONSOLE_CUSTOMERS)).await.unwrap();
+        go(c, &app, routes::SIGN_IN).await;
+        sign_in(c, login.email, login.password, routes::CONSOLE).await;
+        go(c, &app, routes::CONSOLE_CUSTOMERS).await;
         assert!(c.find(Locator::Css("#previous-page")).await.is_err());
         click(c, "#last-page").await;
-        let first = c
-            .wait()
-            .at_most(Duration::from_secs(10))
-            .for_element(Locator::Css("tbody td a"))
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let first = text(c, "tbody td a").await;
         // The 50 oldest: the demo's 36, then the first 14 added at scale, newest first.
         assert_eq!(first, "Scale Customer 000049");
         assert!(
@@ -661,15 +538,7 @@ async fn the_customer_list_pages_to_its_last_page_in_a_browser() {
             .unwrap();
         screenshot(c, &format!("customers-last-{mode}.png")).await;
         click(c, "#previous-page").await;
-        let first = c
-            .wait()
-            .at_most(Duration::from_secs(10))
-            .for_element(Locator::Css("tbody td a"))
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let first = text(c, "tbody td a").await;
         assert_eq!(first, "Scale Customer 000099");
     }
 }
@@ -709,9 +578,7 @@ async fn the_console_and_a_signup_page_in_japanese() {
     };
     let c = &d.client;
     // A visitor chooses Japanese on the public pages.
-    c.goto(&app.url(&format!("/language?to=ja&next={signup}")))
-        .await
-        .unwrap();
+    go(c, &app, &format!("/language?to=ja&next={signup}")).await;
     let lang = c
         .find(Locator::Css("html"))
         .await
@@ -721,12 +588,9 @@ async fn the_console_and_a_signup_page_in_japanese() {
         .unwrap();
     assert_eq!(lang.as_deref(), Some("ja"));
     screenshot(c, "signup-ja.png").await;
-    c.goto(&app.url(routes::SIGN_IN)).await.unwrap();
+    go(c, &app, routes::SIGN_IN).await;
     screenshot(c, "sign-in-ja.png").await;
-    fill(c, "#email", login.email).await;
-    fill(c, "#password", login.password).await;
-    click(c, "form.form button[type=submit]").await;
-    wait_for_path(c, routes::CONSOLE).await;
+    sign_in(c, login.email, login.password, routes::CONSOLE).await;
     screenshot(c, "console-home-ja.png").await;
     for (path, name) in [
         (routes::CONSOLE_BILLING, "billing-ja.png"),
@@ -734,14 +598,8 @@ async fn the_console_and_a_signup_page_in_japanese() {
         (routes::CONSOLE_TEAM, "team-ja.png"),
         (routes::CONSOLE_SETTINGS, "settings-ja.png"),
     ] {
-        c.goto(&app.url(path)).await.unwrap();
-        let h1 = c
-            .find(Locator::Css("h1"))
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        go(c, &app, path).await;
+        let h1 = text(c, "h1").await;
         assert!(
             h1.chars().any(|ch| ch > '\u{3000}'),
             "{path} is in Japanese: {h1}"

@@ -8,7 +8,6 @@ use partner_console::store::signup_links::{self, NewLink};
 use partner_console::tokens::{hash_token, random_token};
 use reqwest::StatusCode;
 
-use crate::helpers::post_with_token;
 use crate::helpers::{
     TestApp, csrf_token, link_in, new_client, signed_in_client, spawn_app, text_of,
 };
@@ -34,28 +33,19 @@ async fn make_link(app: &TestApp, partner_id: i64, slug: &str, max_uses: Option<
 
 /// Fills the signup form in a fresh browser session.
 async fn sign_up(app: &TestApp, path: &str, org: &str, email: &str) -> reqwest::Response {
-    let client = new_client();
-    let page = client
-        .get(app.url(path))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    let token = csrf_token(&page);
+    let client = app.visitor();
     client
-        .post(app.url(path))
-        .form(&[
-            ("org_name", org),
-            ("email", email),
-            ("password", "a customer passphrase 1"),
-            ("terms", "yes"),
-            ("csrf_token", token.as_str()),
-        ])
-        .send()
+        .post_form(
+            path,
+            path,
+            &[
+                ("org_name", org),
+                ("email", email),
+                ("password", "a customer passphrase 1"),
+                ("terms", "yes"),
+            ],
+        )
         .await
-        .unwrap()
 }
 
 #[tokio::test]
@@ -66,14 +56,13 @@ async fn a_customer_signs_up_through_a_link_and_confirms() {
     app.create_partner("Other MSP", PartnerKind::Msp, "owner@other.example")
         .await;
     let owner = signed_in_client(&app, "owner@acme.example").await;
-    let r = post_with_token(
-        &app,
-        &owner,
-        routes::CONSOLE_SIGNUP_LINKS,
-        routes::CONSOLE_SIGNUP_LINKS,
-        &[("label", "Spring"), ("days", "7"), ("max_uses", "")],
-    )
-    .await;
+    let r = owner
+        .post_form(
+            routes::CONSOLE_SIGNUP_LINKS,
+            routes::CONSOLE_SIGNUP_LINKS,
+            &[("label", "Spring"), ("days", "7"), ("max_uses", "")],
+        )
+        .await;
     assert_eq!(r.status(), StatusCode::OK);
     let html = r.text().await.unwrap();
     let url = text_of(&html, "#new-link").expect("the new URL is shown once");
@@ -94,27 +83,18 @@ async fn a_customer_signs_up_through_a_link_and_confirms() {
     assert!(page.contains("terms of service") && page.contains("privacy notice"));
 
     // Bad input: values kept (not the password), a message at each field.
-    let client = new_client();
-    let form = client
-        .get(app.url(&path))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    let token = csrf_token(&form);
+    let client = app.visitor();
     let r = client
-        .post(app.url(&path))
-        .form(&[
-            ("org_name", "Sakura Retail"),
-            ("email", "buyer@sakura"),
-            ("password", "short"),
-            ("csrf_token", token.as_str()),
-        ])
-        .send()
-        .await
-        .unwrap();
+        .post_form(
+            &path,
+            &path,
+            &[
+                ("org_name", "Sakura Retail"),
+                ("email", "buyer@sakura"),
+                ("password", "short"),
+            ],
+        )
+        .await;
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let html = r.text().await.unwrap();
     assert!(html.contains(r#"value="Sakura Retail""#) && html.contains(r#"value="buyer@sakura""#));
@@ -235,7 +215,7 @@ async fn dead_links_get_clear_pages_with_the_right_status() {
     let mut c = app.state.db.acquire().await.unwrap();
     let link_id = signup_links::list(&mut c, acme).await.unwrap()[0].link_id;
     let page = format!("/console/signup-links/{link_id}/revoke");
-    let r = post_with_token(&app, &owner, &page, &page, &[]).await;
+    let r = owner.post_form(&page, &page, &[]).await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     let (status, html) = app.get_text(&revoked).await;
     assert_eq!(status, StatusCode::GONE);
@@ -248,7 +228,9 @@ async fn dead_links_get_clear_pages_with_the_right_status() {
     let still_id = signup_links::list(&mut c, acme).await.unwrap()[0].link_id;
     let foreign = format!("/console/signup-links/{still_id}/revoke");
     assert_eq!(other.open(&foreign).await.status(), StatusCode::NOT_FOUND);
-    let r = post_with_token(&app, &other, routes::CONSOLE_SIGNUP_LINKS, &foreign, &[]).await;
+    let r = other
+        .post_form(routes::CONSOLE_SIGNUP_LINKS, &foreign, &[])
+        .await;
     assert_eq!(r.status(), StatusCode::NOT_FOUND);
     assert_eq!(
         app.get_text(&still).await.0,
@@ -479,7 +461,7 @@ async fn resellers_have_no_signup_links_and_owners_can_end_a_contract() {
         .unwrap();
     let owner = signed_in_client(&app, "owner@acme.example").await;
     let page = format!("/console/customers/{}", cust.org_id);
-    let r = post_with_token(&app, &owner, &page, &format!("{page}/expire"), &[]).await;
+    let r = owner.post_form(&page, &format!("{page}/expire"), &[]).await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     let after = partner_console::store::customers::find_by_email(&mut c, acme, "it@maple.example")
         .await
@@ -502,14 +484,13 @@ async fn resellers_have_no_signup_links_and_owners_can_end_a_contract() {
         .await
         .unwrap()
         .unwrap();
-    let r = post_with_token(
-        &app,
-        &ops,
-        &partner_page,
-        &format!("{partner_page}/customers/{}/suspend", cedar.org_id),
-        &[],
-    )
-    .await;
+    let r = ops
+        .post_form(
+            &partner_page,
+            &format!("{partner_page}/customers/{}/suspend", cedar.org_id),
+            &[],
+        )
+        .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     let cedar = partner_console::store::customers::find_by_email(&mut c, acme, "it@cedar.example")
         .await
@@ -525,29 +506,20 @@ async fn the_signup_honeypot_keeps_nothing() {
         .create_partner("Acme Cloud", PartnerKind::Msp, "owner@acme.example")
         .await;
     let path = make_link(&app, acme, "acme-cloud", Some(1)).await;
-    let client = new_client();
-    let page = client
-        .get(app.url(&path))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    let token = csrf_token(&page);
+    let client = app.visitor();
     let r = client
-        .post(app.url(&path))
-        .form(&[
-            ("org_name", "Bot Org"),
-            ("email", "bot@bots.example"),
-            ("password", "a customer passphrase 1"),
-            ("terms", "yes"),
-            ("fax_number", "1"),
-            ("csrf_token", token.as_str()),
-        ])
-        .send()
-        .await
-        .unwrap();
+        .post_form(
+            &path,
+            &path,
+            &[
+                ("org_name", "Bot Org"),
+                ("email", "bot@bots.example"),
+                ("password", "a customer passphrase 1"),
+                ("terms", "yes"),
+                ("fax_number", "1"),
+            ],
+        )
+        .await;
     assert_eq!(r.status(), StatusCode::OK);
     assert!(r.text().await.unwrap().contains("Check your inbox"));
     let mut c = app.state.db.acquire().await.unwrap();

@@ -381,23 +381,6 @@ impl TestApp {
     }
 }
 
-/// GETs `page` with `client`, then POSTs `fields` to `action` with the page's CSRF token, as a
-/// browser submits a form.
-pub async fn post_with_token(
-    app: &TestApp,
-    client: &reqwest::Client,
-    page: &str,
-    action: &str,
-    fields: &[(&str, &str)],
-) -> reqwest::Response {
-    TestUser {
-        client: client.clone(),
-        base: app.address.clone(),
-    }
-    .post_form(page, action, fields)
-    .await
-}
-
 /// A person signed in in a browser of their own (a cookie jar), at one app. It is a
 /// `reqwest::Client` too (Deref), for requests the helpers do not cover.
 pub struct TestUser {

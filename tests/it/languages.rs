@@ -8,7 +8,7 @@ use partner_console::i18n::I18n;
 use partner_console::paths as routes;
 use reqwest::StatusCode;
 
-use crate::helpers::{TestApp, new_client, post_with_token, signed_in_client, spawn_app, text_of};
+use crate::helpers::{TestApp, new_client, signed_in_client, spawn_app, text_of};
 
 /// Message bodies of a catalogue, by id, continuation lines joined.
 fn catalogue(lang: &str) -> Vec<(String, String)> {
@@ -118,7 +118,7 @@ async fn pages_and_mails_speak_japanese_when_asked() {
     let ja = I18n::for_tag("ja").unwrap();
 
     // Public pages by Accept-Language.
-    let anon = new_client();
+    let anon = app.visitor();
     for path in ["/", routes::SIGN_IN, routes::APPLY, routes::PASSWORD_FORGOT] {
         let (s, html) = get_ja(&anon, &app, path).await;
         assert_eq!(s, StatusCode::OK, "{path}");
@@ -131,14 +131,13 @@ async fn pages_and_mails_speak_japanese_when_asked() {
         .send()
         .await
         .unwrap();
-    let r = post_with_token(
-        &app,
-        &anon,
-        routes::SIGN_IN,
-        routes::SIGN_IN,
-        &[("email", "x@y.example"), ("password", "nope")],
-    )
-    .await;
+    let r = anon
+        .post_form(
+            routes::SIGN_IN,
+            routes::SIGN_IN,
+            &[("email", "x@y.example"), ("password", "nope")],
+        )
+        .await;
     let html = r.text().await.unwrap();
     assert_japanese("a refused sign-in", &html, &english);
     assert!(
@@ -179,14 +178,13 @@ async fn pages_and_mails_speak_japanese_when_asked() {
     app.create_partner("Acme Cloud", PartnerKind::Msp, "owner@acme.example")
         .await;
     let owner = signed_in_client(&app, "owner@acme.example").await;
-    let r = post_with_token(
-        &app,
-        &owner,
-        routes::CONSOLE_SETTINGS,
-        routes::CONSOLE_SETTINGS_PROFILE,
-        &[("display_name", "Ana"), ("language", "ja")],
-    )
-    .await;
+    let r = owner
+        .post_form(
+            routes::CONSOLE_SETTINGS,
+            routes::CONSOLE_SETTINGS_PROFILE,
+            &[("display_name", "Ana"), ("language", "ja")],
+        )
+        .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     for path in [
         routes::CONSOLE,
@@ -221,14 +219,13 @@ async fn pages_and_mails_speak_japanese_when_asked() {
     assert!(ja.month(month).contains('年'));
 
     // A mail in the language of the request that caused it, the recipient having none yet.
-    let r = post_with_token(
-        &app,
-        &owner,
-        routes::CONSOLE_TEAM,
-        routes::CONSOLE_TEAM_INVITE,
-        &[("email", "kenji@acme.example"), ("role", "viewer")],
-    )
-    .await;
+    let r = owner
+        .post_form(
+            routes::CONSOLE_TEAM,
+            routes::CONSOLE_TEAM_INVITE,
+            &[("email", "kenji@acme.example"), ("role", "viewer")],
+        )
+        .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     let mail = app.mail_to("kenji@acme.example").await;
     assert_eq!(

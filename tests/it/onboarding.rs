@@ -7,8 +7,7 @@ use reqwest::StatusCode;
 use reqwest::multipart::{Form, Part};
 
 use crate::helpers::{
-    PASSWORD, TestApp, csrf_token, link_in, location, post_with_token, signed_in_client, spawn_app,
-    text_of,
+    PASSWORD, TestApp, csrf_token, link_in, location, signed_in_client, spawn_app, text_of,
 };
 
 pub const LIGHT_SVG: &str = r##"<svg xmlns="http://www.w3.org/2000/svg" width="256" height="48"><rect width="256" height="48" rx="8" fill="#0b7285"/><circle cx="24" cy="24" r="14" fill="#ffffff"/></svg>"##;
@@ -131,14 +130,13 @@ async fn apply_approve_activate_and_the_key_is_shown_once() {
         assert_eq!(r.status(), 200);
         assert_eq!(r.headers()["content-type"], "image/svg+xml");
     }
-    let r = post_with_token(
-        &app,
-        &ops,
-        &format!("/admin/applications/{id}"),
-        &format!("/admin/applications/{id}/approve"),
-        &[],
-    )
-    .await;
+    let r = ops
+        .post_form(
+            &format!("/admin/applications/{id}"),
+            &format!("/admin/applications/{id}/approve"),
+            &[],
+        )
+        .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     assert!(location(&r).starts_with("/admin/partners/"));
 
@@ -206,26 +204,17 @@ async fn apply_approve_activate_and_the_key_is_shown_once() {
     let (status, page) = app.get_text(&path).await;
     assert_eq!(status, StatusCode::GONE);
     assert!(page.contains("already been used"));
-    let fresh = crate::helpers::new_client();
-    let page = fresh
-        .get(app.url(routes::SIGN_IN))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    let token = csrf_token(&page);
+    let fresh = app.visitor();
     let r = fresh
-        .post(app.url(routes::SIGN_IN))
-        .form(&[
-            ("email", "owner@nimbus.example"),
-            ("password", NEW_PASSWORD),
-            ("csrf_token", token.as_str()),
-        ])
-        .send()
-        .await
-        .unwrap();
+        .post_form(
+            routes::SIGN_IN,
+            routes::SIGN_IN,
+            &[
+                ("email", "owner@nimbus.example"),
+                ("password", NEW_PASSWORD),
+            ],
+        )
+        .await;
     assert_eq!(location(&r), routes::CONSOLE);
 
     // Its logos are public, with the strict headers.
@@ -253,28 +242,23 @@ async fn rejection_mails_the_reason() {
     let (ops, id) = operator_with_pending(&app).await;
     let page = format!("/admin/applications/{id}");
     let action = format!("/admin/applications/{id}/reject");
-    let r = post_with_token(&app, &ops, &page, &action, &[("reason", "no")]).await;
+    let r = ops.post_form(&page, &action, &[("reason", "no")]).await;
     assert_eq!(
         r.status(),
         StatusCode::UNPROCESSABLE_ENTITY,
         "a reason is required"
     );
     let reason = "We only partner with companies registered in the region we serve.";
-    let r = post_with_token(&app, &ops, &page, &action, &[("reason", reason)]).await;
+    let r = ops.post_form(&page, &action, &[("reason", reason)]).await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     let mail = app
         .mail_with_subject("boss@shady.example", "Your partner application")
         .await;
     assert!(mail.text.contains(reason), "{}", mail.text);
     // Deciding twice is not possible.
-    let r = post_with_token(
-        &app,
-        &ops,
-        &page,
-        &format!("/admin/applications/{id}/approve"),
-        &[],
-    )
-    .await;
+    let r = ops
+        .post_form(&page, &format!("/admin/applications/{id}/approve"), &[])
+        .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     assert_eq!(location(&r), routes::ADMIN_APPLICATIONS);
     assert!(
@@ -296,14 +280,13 @@ async fn approval_is_refused_when_the_contact_email_is_already_a_user() {
     )
     .await;
     let (ops, id) = operator_with_pending(&app).await;
-    let r = post_with_token(
-        &app,
-        &ops,
-        &format!("/admin/applications/{id}"),
-        &format!("/admin/applications/{id}/approve"),
-        &[],
-    )
-    .await;
+    let r = ops
+        .post_form(
+            &format!("/admin/applications/{id}"),
+            &format!("/admin/applications/{id}/approve"),
+            &[],
+        )
+        .await;
     assert_eq!(r.status(), StatusCode::CONFLICT);
     assert!(
         r.text()
@@ -451,14 +434,13 @@ async fn an_expired_activation_link_says_so_and_can_be_resent() {
     )
     .await;
     let (ops, id) = operator_with_pending(&app).await;
-    let r = post_with_token(
-        &app,
-        &ops,
-        &format!("/admin/applications/{id}"),
-        &format!("/admin/applications/{id}/approve"),
-        &[],
-    )
-    .await;
+    let r = ops
+        .post_form(
+            &format!("/admin/applications/{id}"),
+            &format!("/admin/applications/{id}/approve"),
+            &[],
+        )
+        .await;
     let partner_page = location(&r);
     let first = app
         .mail_with_subject("late@owner.example", "Activate")
@@ -474,14 +456,13 @@ async fn an_expired_activation_link_says_so_and_can_be_resent() {
     // 73 hours later the operator signs in again, and sends a new link.
     let ops = signed_in_client(&app, "ops@vendor.example").await;
     let before = app.smtp.all().len();
-    let r = post_with_token(
-        &app,
-        &ops,
-        &partner_page,
-        &format!("{partner_page}/resend-activation"),
-        &[],
-    )
-    .await;
+    let r = ops
+        .post_form(
+            &partner_page,
+            &format!("{partner_page}/resend-activation"),
+            &[],
+        )
+        .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     app.drain_outbox().await;
     assert!(app.smtp.all().len() > before, "a new activation mail");
@@ -506,14 +487,13 @@ async fn partners_cannot_reach_each_others_keys_and_viewers_have_none() {
         .await;
     // Partner B makes a key.
     let b = signed_in_client(&app, "owner@borealis.example").await;
-    let r = post_with_token(
-        &app,
-        &b,
-        routes::CONSOLE_API_KEYS,
-        routes::CONSOLE_API_KEYS,
-        &[("name", "nightly export")],
-    )
-    .await;
+    let r = b
+        .post_form(
+            routes::CONSOLE_API_KEYS,
+            routes::CONSOLE_API_KEYS,
+            &[("name", "nightly export")],
+        )
+        .await;
     assert_eq!(r.status(), StatusCode::OK);
     let html = r.text().await.unwrap();
     assert!(
@@ -559,14 +539,13 @@ async fn partners_cannot_reach_each_others_keys_and_viewers_have_none() {
     assert!(!own.contains("nightly export"));
 
     // B revokes its own key through the confirmation page.
-    let r = post_with_token(
-        &app,
-        &b,
-        &format!("/console/api-keys/{b_key}/revoke"),
-        &format!("/console/api-keys/{b_key}/revoke"),
-        &[],
-    )
-    .await;
+    let r = b
+        .post_form(
+            &format!("/console/api-keys/{b_key}/revoke"),
+            &format!("/console/api-keys/{b_key}/revoke"),
+            &[],
+        )
+        .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     let keys = partner_console::store::api_keys::list(&mut c, b_id)
         .await
@@ -587,14 +566,13 @@ async fn partners_cannot_reach_each_others_keys_and_viewers_have_none() {
         v.open(routes::CONSOLE_API_KEYS).await.status(),
         StatusCode::FORBIDDEN
     );
-    let r = post_with_token(
-        &app,
-        &v,
-        routes::CONSOLE,
-        routes::CONSOLE_API_KEYS,
-        &[("name", "sneaky")],
-    )
-    .await;
+    let r = v
+        .post_form(
+            routes::CONSOLE,
+            routes::CONSOLE_API_KEYS,
+            &[("name", "sneaky")],
+        )
+        .await;
     assert_eq!(r.status(), StatusCode::FORBIDDEN);
     assert_eq!(
         v.open(routes::CONSOLE_BRANDING).await.status(),
@@ -698,7 +676,7 @@ async fn operators_find_filter_suspend_and_reactivate_partners() {
     );
     let owner = signed_in_client(&app, "owner@acme.example").await;
     let page = format!("/admin/partners/{acme}");
-    let r = post_with_token(&app, &ops, &page, &format!("{page}/suspend"), &[]).await;
+    let r = ops.post_form(&page, &format!("{page}/suspend"), &[]).await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     assert!(list("state=suspended").await.contains("Acme Cloud"));
     assert_eq!(
@@ -709,7 +687,9 @@ async fn operators_find_filter_suspend_and_reactivate_partners() {
     let r = app.sign_in("owner@acme.example", PASSWORD).await;
     assert_eq!(r.status(), StatusCode::FORBIDDEN);
 
-    let r = post_with_token(&app, &ops, &page, &format!("{page}/reactivate"), &[]).await;
+    let r = ops
+        .post_form(&page, &format!("{page}/reactivate"), &[])
+        .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     assert_eq!(
         app.sign_in("owner@acme.example", PASSWORD).await.status(),

@@ -4,7 +4,7 @@ use partner_console::domain::PartnerKind;
 use partner_console::paths as routes;
 use reqwest::StatusCode;
 
-use crate::helpers::{PASSWORD, link_in, location, new_client, spawn_app, text_of};
+use crate::helpers::{PASSWORD, link_in, location, spawn_app, text_of};
 
 const NEW_PASSWORD: &str = "a brand new passphrase 2026";
 
@@ -15,26 +15,14 @@ async fn reset_mail_arrives_and_its_link_works_once() {
         .await;
 
     // Another browser is signed in; the reset must sign it out.
-    let other = new_client();
-    let page = other
-        .get(app.url(routes::SIGN_IN))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    let token = crate::helpers::csrf_token(&page);
+    let other = app.visitor();
     other
-        .post(app.url(routes::SIGN_IN))
-        .form(&[
-            ("email", "owner@acme.example"),
-            ("password", PASSWORD),
-            ("csrf_token", token.as_str()),
-        ])
-        .send()
-        .await
-        .unwrap();
+        .post_form(
+            routes::SIGN_IN,
+            routes::SIGN_IN,
+            &[("email", "owner@acme.example"), ("password", PASSWORD)],
+        )
+        .await;
     assert_eq!(
         other
             .get(app.url(routes::CONSOLE))

@@ -12,7 +12,7 @@ use serde_json::Value;
 
 use crate::api_calls::api_key;
 use crate::helpers::{
-    PASSWORD, TestApp, location, post_with_token, signed_in_client, spawn_app, text_of, usage_row,
+    PASSWORD, TestApp, location, signed_in_client, spawn_app, text_of, usage_row,
 };
 
 const OPERATOR: &str = "ops@vendor.example";
@@ -26,24 +26,23 @@ fn today(app: &TestApp) -> chrono::NaiveDate {
 async fn grant(app: &TestApp, reseller: i64, buyers: &str, max_offers: &str) -> i64 {
     let op = signed_in_client(app, OPERATOR).await;
     let until = (today(app) + Duration::days(90)).to_string();
-    let r = post_with_token(
-        app,
-        &op,
-        routes::ADMIN_AUTHORIZATIONS,
-        routes::ADMIN_AUTHORIZATIONS,
-        &[
-            ("partner", &reseller.to_string()),
-            ("product", "TiDB Cloud Dedicated"),
-            ("wholesale", "20"),
-            ("available_until", &until),
-            ("buyers", buyers),
-            ("max_offers", max_offers),
-            ("durations", "12, 24"),
-            ("eula", "standard"),
-            ("eula_url", ""),
-        ],
-    )
-    .await;
+    let r = op
+        .post_form(
+            routes::ADMIN_AUTHORIZATIONS,
+            routes::ADMIN_AUTHORIZATIONS,
+            &[
+                ("partner", &reseller.to_string()),
+                ("product", "TiDB Cloud Dedicated"),
+                ("wholesale", "20"),
+                ("available_until", &until),
+                ("buyers", buyers),
+                ("max_offers", max_offers),
+                ("durations", "12, 24"),
+                ("eula", "standard"),
+                ("eula_url", ""),
+            ],
+        )
+        .await;
     assert_eq!(
         r.status(),
         StatusCode::SEE_OTHER,
@@ -51,7 +50,7 @@ async fn grant(app: &TestApp, reseller: i64, buyers: &str, max_offers: &str) -> 
     );
     let page = location(&r);
     let id: i64 = page.rsplit('/').next().unwrap().parse().unwrap();
-    let r = post_with_token(app, &op, &page, &format!("{page}/activate"), &[]).await;
+    let r = op.post_form(&page, &format!("{page}/activate"), &[]).await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     id
 }
@@ -104,24 +103,23 @@ async fn a_reseller_makes_releases_and_records_an_offer_through_the_forms() {
     let (app, reseller, msp) = set_up().await;
     let op = signed_in_client(&app, OPERATOR).await;
     // A bad authorization re-renders with the values kept and changes nothing.
-    let r = post_with_token(
-        &app,
-        &op,
-        routes::ADMIN_AUTHORIZATIONS,
-        routes::ADMIN_AUTHORIZATIONS,
-        &[
-            ("partner", &reseller.to_string()),
-            ("product", "TiDB Cloud Dedicated"),
-            ("wholesale", "abc"),
-            ("available_until", "2020-01-01"),
-            ("buyers", "12345"),
-            ("max_offers", "1"),
-            ("durations", "0"),
-            ("eula", "custom"),
-            ("eula_url", ""),
-        ],
-    )
-    .await;
+    let r = op
+        .post_form(
+            routes::ADMIN_AUTHORIZATIONS,
+            routes::ADMIN_AUTHORIZATIONS,
+            &[
+                ("partner", &reseller.to_string()),
+                ("product", "TiDB Cloud Dedicated"),
+                ("wholesale", "abc"),
+                ("available_until", "2020-01-01"),
+                ("buyers", "12345"),
+                ("max_offers", "1"),
+                ("durations", "0"),
+                ("eula", "custom"),
+                ("eula_url", ""),
+            ],
+        )
+        .await;
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let html = r.text().await.unwrap();
     assert_eq!(html.matches("class=\"field-error\"").count(), 5, "{html}");
@@ -165,7 +163,9 @@ async fn a_reseller_makes_releases_and_records_an_offer_through_the_forms() {
         let mut fields = offer_fields(&a, account, expires);
         fields.retain(|(k, _)| *k != "duration");
         fields.push(("duration", duration));
-        let r = post_with_token(&app, &owner, &form, routes::CONSOLE_OFFERS, &fields).await;
+        let r = owner
+            .post_form(&form, routes::CONSOLE_OFFERS, &fields)
+            .await;
         assert_eq!(
             r.status(),
             StatusCode::UNPROCESSABLE_ENTITY,
@@ -190,14 +190,13 @@ async fn a_reseller_makes_releases_and_records_an_offer_through_the_forms() {
         "nothing was stored"
     );
 
-    let r = post_with_token(
-        &app,
-        &owner,
-        &form,
-        routes::CONSOLE_OFFERS,
-        &offer_fields(&a, "123456789012", &good_expiry),
-    )
-    .await;
+    let r = owner
+        .post_form(
+            &form,
+            routes::CONSOLE_OFFERS,
+            &offer_fields(&a, "123456789012", &good_expiry),
+        )
+        .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     let page = location(&r);
     let (_, html) = owner.get_html(&page).await;
@@ -207,18 +206,15 @@ async fn a_reseller_makes_releases_and_records_an_offer_through_the_forms() {
     let mut edited = offer_fields(&a, "123456789012", &good_expiry);
     edited.retain(|(k, _)| *k != "markup");
     edited.push(("markup", "12.5"));
-    let r = post_with_token(
-        &app,
-        &owner,
-        &format!("{page}/edit"),
-        &format!("{page}/edit"),
-        &edited,
-    )
-    .await;
+    let r = owner
+        .post_form(&format!("{page}/edit"), &format!("{page}/edit"), &edited)
+        .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     let (_, html) = owner.get_html(&page).await;
     assert!(html.contains("12.5%"), "the markup is edited");
-    let r = post_with_token(&app, &owner, &page, &format!("{page}/release"), &[]).await;
+    let r = owner
+        .post_form(&page, &format!("{page}/release"), &[])
+        .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     let (_, html) = owner.get_html(&page).await;
     assert_eq!(text_of(&html, "#offer-state").as_deref(), Some("Released"));
@@ -234,19 +230,18 @@ async fn a_reseller_makes_releases_and_records_an_offer_through_the_forms() {
     .unwrap();
     let books = signed_in_client(&app, "books@borealis.example").await;
     assert_eq!(books.get_html(&page).await.0, StatusCode::OK);
-    let r = post_with_token(&app, &books, &page, &format!("{page}/cancel"), &[]).await;
+    let r = books.post_form(&page, &format!("{page}/cancel"), &[]).await;
     assert_eq!(r.status(), StatusCode::FORBIDDEN);
 
     // An acceptance dated before the release is refused at its field.
     let yesterday = (today(&app) - Duration::days(1)).to_string();
-    let r = post_with_token(
-        &app,
-        &owner,
-        &page,
-        &format!("{page}/accept"),
-        &[("accepted_on", &yesterday)],
-    )
-    .await;
+    let r = owner
+        .post_form(
+            &page,
+            &format!("{page}/accept"),
+            &[("accepted_on", &yesterday)],
+        )
+        .await;
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let html = r.text().await.unwrap();
     assert!(
@@ -255,24 +250,14 @@ async fn a_reseller_makes_releases_and_records_an_offer_through_the_forms() {
             .contains("from the release to today")
     );
     let on = today(&app).to_string();
-    let r = post_with_token(
-        &app,
-        &owner,
-        &page,
-        &format!("{page}/accept"),
-        &[("accepted_on", &on)],
-    )
-    .await;
+    let r = owner
+        .post_form(&page, &format!("{page}/accept"), &[("accepted_on", &on)])
+        .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     // Accepting again changes nothing.
-    let r = post_with_token(
-        &app,
-        &owner,
-        &page,
-        &format!("{page}/accept"),
-        &[("accepted_on", &on)],
-    )
-    .await;
+    let r = owner
+        .post_form(&page, &format!("{page}/accept"), &[("accepted_on", &on)])
+        .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     let (_, html) = owner.get_html(&page).await;
     assert_eq!(text_of(&html, "#offer-state").as_deref(), Some("Accepted"));
@@ -476,7 +461,7 @@ async fn offers_through_the_api_refuse_what_the_authorization_does_not_allow() {
     let op = signed_in_client(&app, OPERATOR).await;
     let page = format!("/admin/authorizations/{open}");
     assert_eq!(
-        post_with_token(&app, &op, &page, &format!("{page}/restrict"), &[])
+        op.post_form(&page, &format!("{page}/restrict"), &[])
             .await
             .status(),
         StatusCode::SEE_OTHER
@@ -492,7 +477,7 @@ async fn offers_through_the_api_refuse_what_the_authorization_does_not_allow() {
     assert_eq!(s, 400);
     assert!(e["error"].as_str().unwrap().contains("not active"), "{e}");
     assert_eq!(
-        post_with_token(&app, &op, &page, &format!("{page}/activate"), &[])
+        op.post_form(&page, &format!("{page}/activate"), &[])
             .await
             .status(),
         StatusCode::SEE_OTHER

@@ -8,8 +8,7 @@ use partner_console::paths as routes;
 use reqwest::StatusCode;
 
 use crate::helpers::{
-    PASSWORD, TestApp, TestUser, link_in, location, post_with_token, signed_in_client, spawn_app,
-    text_of,
+    PASSWORD, TestApp, TestUser, link_in, location, signed_in_client, spawn_app, text_of,
 };
 
 async fn member_ids(app: &TestApp, partner: i64) -> Vec<(String, String)> {
@@ -48,14 +47,13 @@ async fn an_invited_member_joins_through_the_mailed_link_and_is_removed() {
 
     // Any address a user already has is refused with one neutral message, and nothing is sent.
     for taken in ["owner@borealis.example", "OWNER@acme.example"] {
-        let r = post_with_token(
-            &app,
-            &owner,
-            routes::CONSOLE_TEAM,
-            routes::CONSOLE_TEAM_INVITE,
-            &[("email", taken), ("role", "viewer")],
-        )
-        .await;
+        let r = owner
+            .post_form(
+                routes::CONSOLE_TEAM,
+                routes::CONSOLE_TEAM_INVITE,
+                &[("email", taken), ("role", "viewer")],
+            )
+            .await;
         assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
         let html = r.text().await.unwrap();
         assert!(
@@ -71,14 +69,13 @@ async fn an_invited_member_joins_through_the_mailed_link_and_is_removed() {
     }
     assert_eq!(member_ids(&app, acme).await.len(), 1);
 
-    let r = post_with_token(
-        &app,
-        &owner,
-        routes::CONSOLE_TEAM,
-        routes::CONSOLE_TEAM_INVITE,
-        &[("email", "ana@acme.example"), ("role", "billing")],
-    )
-    .await;
+    let r = owner
+        .post_form(
+            routes::CONSOLE_TEAM,
+            routes::CONSOLE_TEAM_INVITE,
+            &[("email", "ana@acme.example"), ("role", "billing")],
+        )
+        .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     let mail = app.mail_to("ana@acme.example").await;
     assert!(mail.subject.contains("Acme Cloud"), "{}", mail.subject);
@@ -108,14 +105,13 @@ async fn an_invited_member_joins_through_the_mailed_link_and_is_removed() {
     assert_eq!(app.get(path).await.status(), StatusCode::GONE);
 
     // An expired invitation says so.
-    post_with_token(
-        &app,
-        &owner,
-        routes::CONSOLE_TEAM,
-        routes::CONSOLE_TEAM_INVITE,
-        &[("email", "late@acme.example"), ("role", "viewer")],
-    )
-    .await;
+    owner
+        .post_form(
+            routes::CONSOLE_TEAM,
+            routes::CONSOLE_TEAM_INVITE,
+            &[("email", "late@acme.example"), ("role", "viewer")],
+        )
+        .await;
     let late = link_in(
         &app.mail_to("late@acme.example").await.text,
         &format!("{}/invitation/", app.address),
@@ -137,14 +133,13 @@ async fn an_invited_member_joins_through_the_mailed_link_and_is_removed() {
             .collect()
     };
     let first_owner = ids[0];
-    let r = post_with_token(
-        &app,
-        &owner,
-        routes::CONSOLE_TEAM,
-        &format!("/console/team/{first_owner}/role"),
-        &[("role", "admin")],
-    )
-    .await;
+    let r = owner
+        .post_form(
+            routes::CONSOLE_TEAM,
+            &format!("/console/team/{first_owner}/role"),
+            &[("role", "admin")],
+        )
+        .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     let (_, team) = owner.get_html(routes::CONSOLE_TEAM).await;
     assert!(team.contains("needs an owner"), "refused with a reason");
@@ -161,14 +156,13 @@ async fn an_invited_member_joins_through_the_mailed_link_and_is_removed() {
             .unwrap()
             .user_id
     };
-    let r = post_with_token(
-        &app,
-        &owner,
-        routes::CONSOLE_TEAM,
-        &format!("/console/team/{ana_id}/remove"),
-        &[],
-    )
-    .await;
+    let r = owner
+        .post_form(
+            routes::CONSOLE_TEAM,
+            &format!("/console/team/{ana_id}/remove"),
+            &[],
+        )
+        .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     let r = ana.open(routes::CONSOLE).await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
@@ -203,7 +197,7 @@ async fn probe(
 ) -> Option<(StatusCode, bool)> {
     let post = |page: &'static str, to: String, fields: Vec<(&'static str, String)>| async move {
         let f: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
-        post_with_token(app, client, page, &to, &f).await.status()
+        client.post_form(page, &to, &f).await.status()
     };
     let (status, changed) = match action {
         Action::ExportBills => {
@@ -359,32 +353,30 @@ async fn settings_keep_the_profile_and_a_new_password_signs_out_the_other_sessio
     let here = signed_in_client(&app, "owner@acme.example").await;
     let elsewhere = signed_in_client(&app, "owner@acme.example").await;
 
-    let r = post_with_token(
-        &app,
-        &here,
-        routes::CONSOLE_SETTINGS,
-        routes::CONSOLE_SETTINGS_PROFILE,
-        &[("display_name", "Ana Owner"), ("language", "")],
-    )
-    .await;
+    let r = here
+        .post_form(
+            routes::CONSOLE_SETTINGS,
+            routes::CONSOLE_SETTINGS_PROFILE,
+            &[("display_name", "Ana Owner"), ("language", "")],
+        )
+        .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     let (_, page) = here.get_html(routes::CONSOLE_SETTINGS).await;
     assert!(page.contains("value=\"Ana Owner\""));
 
     // A wrong current password changes nothing.
     let new = "a much longer new passphrase";
-    let r = post_with_token(
-        &app,
-        &here,
-        routes::CONSOLE_SETTINGS,
-        routes::CONSOLE_SETTINGS_PASSWORD,
-        &[
-            ("current", "wrong"),
-            ("password", new),
-            ("password_confirm", new),
-        ],
-    )
-    .await;
+    let r = here
+        .post_form(
+            routes::CONSOLE_SETTINGS,
+            routes::CONSOLE_SETTINGS_PASSWORD,
+            &[
+                ("current", "wrong"),
+                ("password", new),
+                ("password_confirm", new),
+            ],
+        )
+        .await;
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert!(
         text_of(&r.text().await.unwrap(), ".field-error")
@@ -393,18 +385,17 @@ async fn settings_keep_the_profile_and_a_new_password_signs_out_the_other_sessio
     );
     assert_eq!(elsewhere.get_html(routes::CONSOLE).await.0, StatusCode::OK);
 
-    let r = post_with_token(
-        &app,
-        &here,
-        routes::CONSOLE_SETTINGS,
-        routes::CONSOLE_SETTINGS_PASSWORD,
-        &[
-            ("current", PASSWORD),
-            ("password", new),
-            ("password_confirm", new),
-        ],
-    )
-    .await;
+    let r = here
+        .post_form(
+            routes::CONSOLE_SETTINGS,
+            routes::CONSOLE_SETTINGS_PASSWORD,
+            &[
+                ("current", PASSWORD),
+                ("password", new),
+                ("password_confirm", new),
+            ],
+        )
+        .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     assert_eq!(
         here.get_html(routes::CONSOLE).await.0,
@@ -423,17 +414,16 @@ async fn settings_keep_the_profile_and_a_new_password_signs_out_the_other_sessio
     );
 
     // Partner details: a bad website is refused at its field with the values kept.
-    let r = post_with_token(
-        &app,
-        &here,
-        routes::CONSOLE_SETTINGS,
-        routes::CONSOLE_SETTINGS_PARTNER,
-        &[
-            ("contact_email", "billing@acme.example"),
-            ("website_url", "ftp://acme"),
-        ],
-    )
-    .await;
+    let r = here
+        .post_form(
+            routes::CONSOLE_SETTINGS,
+            routes::CONSOLE_SETTINGS_PARTNER,
+            &[
+                ("contact_email", "billing@acme.example"),
+                ("website_url", "ftp://acme"),
+            ],
+        )
+        .await;
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let html = r.text().await.unwrap();
     assert!(html.contains("value=\"billing@acme.example\""));
@@ -452,14 +442,13 @@ async fn the_audit_log_filters_pages_and_exports_for_operators_and_partners() {
     let owner = signed_in_client(&app, "owner@acme.example").await;
     let _ = signed_in_client(&app, "owner@borealis.example").await;
     for i in 0..3 {
-        post_with_token(
-            &app,
-            &owner,
-            routes::CONSOLE_TEAM,
-            routes::CONSOLE_TEAM_INVITE,
-            &[("email", &format!("m{i}@acme.example")), ("role", "viewer")],
-        )
-        .await;
+        owner
+            .post_form(
+                routes::CONSOLE_TEAM,
+                routes::CONSOLE_TEAM_INVITE,
+                &[("email", &format!("m{i}@acme.example")), ("role", "viewer")],
+            )
+            .await;
     }
     let rows = |html: &str| -> Vec<String> {
         let doc = scraper::Html::parse_document(html);
