@@ -72,7 +72,8 @@ impl From<app::Error> for ApiError {
                     .iter()
                     .map(|f| format!("{}: {}", f.field, en.say(&f.message)))
                     .collect::<Vec<_>>()
-                    .join("; "),
+                    // The messages are sentences of their own.
+                    .join(" "),
             ),
             app::Error::NotFound(_) => ApiError::NotFound(e.to_string()),
             app::Error::WrongKind(_) | app::Error::Forbidden(_) => {

@@ -77,7 +77,7 @@ impl fmt::Display for FieldErrors<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         for (i, e) in self.0.iter().enumerate() {
             if i > 0 {
-                f.write_str("; ")?;
+                f.write_str(" ")?;
             }
             write!(f, "{}", e.message)?;
         }
