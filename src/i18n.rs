@@ -268,6 +268,16 @@ mod tests {
                 .map(|s| format!("authorization-state-{s}")),
         );
         keys.extend(Role::ALL.iter().map(|r| format!("role-{}", r.as_str())));
+        // Every value pages show through PageCtx::label.
+        use crate::domain::{ApplicationState, AuditAction, Labelled, MailState, PartnerState};
+        keys.extend(CustomerState::ALL.iter().map(Labelled::label_key));
+        keys.extend(OfferState::ALL.iter().map(Labelled::label_key));
+        keys.extend(AuthorizationState::ALL.iter().map(Labelled::label_key));
+        keys.extend(PartnerState::ALL.iter().map(Labelled::label_key));
+        keys.extend(ApplicationState::ALL.iter().map(Labelled::label_key));
+        keys.extend(MailState::ALL.iter().map(Labelled::label_key));
+        keys.extend(AuditAction::ALL.iter().map(Labelled::label_key));
+        keys.extend(Role::ALL.iter().map(Labelled::label_key));
         keys.extend(
             crate::store::signup_links::LinkState::ALL
                 .iter()

@@ -140,7 +140,8 @@ pub(super) async fn credits<K: AsPartner>(
     let list: Vec<CreditJson> = app_grants::credits_left(state.app(), &key.partner().actor())
         .await?
         .iter()
-        .map(|(r, left)| credit_json(r, *left, today))
+        // The public API's remainingCredit is what is left now, the estimate taken.
+        .map(|c| credit_json(&c.credit, c.left_after_estimate, today))
         .collect();
     Ok(HttpResponse::Ok().json(list))
 }

@@ -18,6 +18,8 @@ pub struct ApiDoc {
 pub struct Operation {
     /// For in-page links: `getBill`.
     pub id: String,
+    /// The document's first tag for it (`Billing`, `Signup links`), `""` without one.
+    pub tag: String,
     pub method: String,
     pub path: String,
     pub summary: String,
@@ -156,6 +158,7 @@ fn operation(doc: &Value, path: &str, method: &str, op: &Value, ex: &Examples) -
     curl.push_str(&format!(" '{url}'"));
     Operation {
         id: text(&op["operationId"]),
+        tag: text(&op["tags"][0]),
         method,
         path: path.to_string(),
         summary: text(&op["summary"]).trim_end_matches('.').to_string(),

@@ -171,6 +171,26 @@ pub async fn partner_bill(ctx: Ctx<'_>, partner_id: i64, month: Month) -> Result
     bill.ok_or_else(|| out_of_window(month))
 }
 
+/// The bills of the last complete month and of the running month (an estimate), from one
+/// replay of the credits.
+pub async fn last_and_running(ctx: Ctx<'_>, partner_id: i64) -> Result<(PartnerBill, PartnerBill)> {
+    let (db, today) = (ctx.db, ctx.now.date_naive());
+    let current = Month::of(today);
+    let (mut last, mut running) = (None, None);
+    replay(db, partner_id, current.plus(-1), current, today, |m, b| {
+        if m == current {
+            running = Some(b);
+        } else {
+            last = Some(b);
+        }
+    })
+    .await?;
+    match (last, running) {
+        (Some(l), Some(r)) => Ok((l, r)),
+        _ => Err(out_of_window(current)),
+    }
+}
+
 /// What each month of the window (the running month and six before it), oldest first, owes:
 /// one replay of the credits for them all, where billing each month alone would replay them
 /// once per month (the dashboard's chart).

@@ -28,9 +28,14 @@ pub enum From {
     After(i64),
 }
 
-/// One page of customers, newest first, with the cursors of its neighbours.
+/// One page of customers, newest first, with the cursors of its neighbours and where it stands
+/// in the whole list.
 pub struct Page {
     pub rows: Vec<Customer>,
+    /// How many customers the filter matches.
+    pub total: i64,
+    /// The place of the page's first row in the list, from 1 (0 when the page is empty).
+    pub first: i64,
     /// Pass as `Before` for the next (older) page, if there is one.
     pub older: Option<i64>,
     /// Pass as `After` for the previous (newer) page, if there is one.
@@ -52,16 +57,23 @@ pub async fn page(
     let partner_id = partner_of(actor)?;
     let mut c = ctx.db.acquire().await?;
     let (q, st) = (f.query, f.state);
-    Ok(match from {
+    let total = customers::count_matching(&mut c, partner_id, q, st, None).await?;
+    let mut page = match from {
         From::Oldest | From::After(_) => {
             // Read from the old end; one more than a page tells whether newer ones remain.
             let after = match from {
                 From::After(id) => Some(id),
                 _ => None,
             };
+            // The last page holds what the pages before it leave; going back from it keeps the
+            // pages where reading from the newest end puts them.
+            let take = match from {
+                From::Oldest if total % size != 0 => total % size,
+                _ => size,
+            };
             let mut rows =
-                customers::page_from_oldest(&mut c, partner_id, q, st, after, size + 1).await?;
-            let newer = rows.len() as i64 > size;
+                customers::page_from_oldest(&mut c, partner_id, q, st, after, take + 1).await?;
+            let newer = rows.len() as i64 > take;
             if newer {
                 rows.remove(0);
             }
@@ -69,6 +81,8 @@ pub async fn page(
                 newer: newer.then(|| rows.first().map(|r| r.customer_id)).flatten(),
                 older: after.and(rows.last().map(|r| r.customer_id)),
                 rows,
+                total,
+                first: 0,
             }
         }
         From::Newest | From::Before(_) => {
@@ -83,9 +97,16 @@ pub async fn page(
                 newer: before.and(rows.first().map(|r| r.customer_id)),
                 older: older.then(|| rows.last().map(|r| r.customer_id)).flatten(),
                 rows,
+                total,
+                first: 0,
             }
         }
-    })
+    };
+    if let Some(top) = page.rows.first() {
+        page.first =
+            customers::count_matching(&mut c, partner_id, q, st, Some(top.customer_id)).await? + 1;
+    }
+    Ok(page)
 }
 
 /// Every customer `f` matches, newest first, a thousand at a time into `each`; for the export,

@@ -54,7 +54,7 @@ pub async fn grant_discount(ctx: Ctx<'_>, actor: &Actor, d: DiscountGrant<'_>) -
     let id = grants::insert_discount(&mut tx, new, ctx.now).await?;
     let off = match d.off {
         Off::Rate(bps) => crate::billing::grants::percent(bps),
-        Off::Fixed(cents) => format!("${} a month", Cents(cents)),
+        Off::Fixed(cents) => format!("${} a month", Cents(cents).grouped()),
     };
     let detail = format!("discount {id}: {off} from {start}");
     actor
@@ -97,8 +97,8 @@ pub async fn grant_credit(ctx: Ctx<'_>, actor: &Actor, c: CreditGrant<'_>) -> Re
     };
     let id = grants::insert_credit(&mut tx, new, ctx.now).await?;
     let detail = format!(
-        "credit {id}: {} from {} to {}",
-        Cents(c.amount),
+        "credit {id}: ${} from {} to {}",
+        Cents(c.amount).grouped(),
         c.effective_on,
         c.expires_on
     );
@@ -115,19 +115,38 @@ pub async fn grant_credit(ctx: Ctx<'_>, actor: &Actor, c: CreditGrant<'_>) -> Re
     Ok(id)
 }
 
-/// The credits granted to the actor's partner or its customers, each with what is left of it
-/// after the bills up to the running month: what the Credits page and both APIs list.
-pub async fn credits_left(ctx: Ctx<'_>, actor: &Actor) -> Result<Vec<(CreditRow, i64)>> {
+/// A credit with what is left of it: after the months that are over, and after the running
+/// month's estimate too.
+#[derive(Debug, Clone)]
+pub struct CreditLeft {
+    pub credit: CreditRow,
+    /// Left once the months before the running one have taken their part: what the credit's
+    /// state follows, so an estimate never uses a credit up.
+    pub left: i64,
+    /// Left once the running month's estimate has taken its part as well.
+    pub left_after_estimate: i64,
+}
+
+impl CreditLeft {
+    /// What the running month's estimate takes of it so far.
+    pub fn estimated(&self) -> i64 {
+        self.left - self.left_after_estimate
+    }
+}
+
+/// The credits granted to the actor's partner or its customers, each with what is left of it:
+/// what the Credits page and both APIs list.
+pub async fn credits_left(ctx: Ctx<'_>, actor: &Actor) -> Result<Vec<CreditLeft>> {
     let partner_id = actor.partner_id.ok_or(StoreError::NotFound)?;
-    let today = ctx.now.date_naive();
-    let bill = super::bills::partner_bill(ctx, partner_id, Month::of(today)).await?;
+    let (last, running) = super::bills::last_and_running(ctx, partner_id).await?;
     let mut c = ctx.db.acquire().await?;
     Ok(grants::credits(&mut c, partner_id)
         .await?
         .into_iter()
-        .map(|r| {
-            let left = bill.credit_left(r.credit_id, r.amount);
-            (r, left)
+        .map(|r| CreditLeft {
+            left: last.credit_left(r.credit_id, r.amount),
+            left_after_estimate: running.credit_left(r.credit_id, r.amount),
+            credit: r,
         })
         .collect())
 }

@@ -38,6 +38,14 @@ pub async fn set_state(
     Ok(partner)
 }
 
+/// One partner, for operators.
+pub async fn find(ctx: Ctx<'_>, partner_id: i64) -> Result<Partner> {
+    let mut c = ctx.db.acquire().await?;
+    partners::find_by_id(&mut c, partner_id)
+        .await?
+        .ok_or(Error::NotFound(Thing::Partner))
+}
+
 /// Every reseller, for the operators' filters and forms.
 pub async fn resellers(ctx: Ctx<'_>) -> Result<Vec<Partner>, StoreError> {
     let mut c = ctx.db.acquire().await?;

@@ -64,7 +64,21 @@ actions! {
     OfferExpired => "offer_expired",
 }
 
+impl super::Labelled for AuditAction {
+    fn label_key(&self) -> String {
+        format!("audit-{}", self.as_str())
+    }
+}
+
 impl AuditAction {
+    /// The action stored as `name`.
+    pub fn parse(name: &str) -> Option<AuditAction> {
+        AuditAction::ALL
+            .iter()
+            .copied()
+            .find(|a| a.as_str() == name)
+    }
+
     /// A partner put in `state` by an operator.
     pub fn partner(state: PartnerState) -> AuditAction {
         match state {

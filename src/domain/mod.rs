@@ -15,7 +15,8 @@ pub use partner::{PartnerKind, Role, check_website, slugify};
 pub use password::NewPassword;
 pub use rights::{Action, RIGHTS};
 pub use state::{
-    ApplicationState, AuthorizationState, CustomerState, MailState, OfferState, PartnerState,
+    ApplicationState, AuthorizationState, CustomerState, Labelled, MailState, OfferState,
+    PartnerState,
 };
 pub use svg_logo::{MAX_LOGO_BYTES, SvgLogo};
 

@@ -42,6 +42,12 @@ pub const RIGHTS: &[(Action, [bool; 4])] = &[
     (Action::EditPartnerDetails, [true, false, false, false]),
 ];
 
+impl super::Labelled for Role {
+    fn label_key(&self) -> String {
+        format!("role-{}", self.as_str())
+    }
+}
+
 impl Role {
     pub const ALL: [Role; 4] = [Role::Owner, Role::Admin, Role::Billing, Role::Viewer];
 

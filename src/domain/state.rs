@@ -6,7 +6,7 @@ use std::fmt;
 
 /// Defines a state enum stored and shown as lower-case text.
 macro_rules! text_enum {
-    ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident => $text:literal),+ $(,)? }) => {
+    ($(#[$meta:meta])* $name:ident ($label:literal) { $($(#[$vmeta:meta])* $variant:ident => $text:literal),+ $(,)? }) => {
         $(#[$meta])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, sqlx::Type)]
         #[sqlx(type_name = "text", rename_all = "lowercase")]
@@ -36,12 +36,29 @@ macro_rules! text_enum {
                 f.write_str(self.as_str())
             }
         }
+
+        impl Labelled for $name {
+            fn label_key(&self) -> String {
+                format!("{}-{}", $label, self.as_str())
+            }
+        }
     };
+}
+
+/// A value people read in their language: the catalogue key of its label.
+pub trait Labelled {
+    fn label_key(&self) -> String;
+}
+
+impl<T: Labelled> Labelled for &T {
+    fn label_key(&self) -> String {
+        (*self).label_key()
+    }
 }
 
 text_enum! {
     /// A partner's state: a suspended partner's people cannot sign in and its keys are refused.
-    PartnerState {
+    PartnerState ("state") {
         Active => "active",
         Suspended => "suspended",
     }
@@ -49,7 +66,7 @@ text_enum! {
 
 text_enum! {
     /// A customer organization's state.
-    CustomerState {
+    CustomerState ("customer-state") {
         /// Signed up, e-mail not confirmed yet.
         Pending => "pending",
         Active => "active",
@@ -63,7 +80,7 @@ text_enum! {
 text_enum! {
     /// An outbox mail's state: waiting (perhaps after failed tries), claimed by a worker, sent
     /// over SMTP, written as an `.eml` file (no SMTP configured), or given up on.
-    MailState {
+    MailState ("outbox-state") {
         Pending => "pending",
         Sending => "sending",
         Sent => "sent",
@@ -74,7 +91,7 @@ text_enum! {
 
 text_enum! {
     /// A partner application's state.
-    ApplicationState {
+    ApplicationState ("application-state") {
         Pending => "pending",
         Approved => "approved",
         Rejected => "rejected",
@@ -84,7 +101,7 @@ text_enum! {
 text_enum! {
     /// A resale authorization's state (AWS Marketplace's): a `restricted` one backs no new offer,
     /// while the offers made from it go on.
-    AuthorizationState {
+    AuthorizationState ("authorization-state") {
         Draft => "draft",
         Active => "active",
         Restricted => "restricted",
@@ -93,7 +110,7 @@ text_enum! {
 
 text_enum! {
     /// A private offer's state.
-    OfferState {
+    OfferState ("offer-state") {
         /// Being prepared by the reseller; the buyer has not seen it.
         Draft => "draft",
         /// Sent to the buyer.

@@ -48,7 +48,7 @@ pub async fn recent(c: &mut impl Conn, limit: i64) -> StoreResult<Vec<AuditRow>>
         "SELECT a.event_id, a.at, COALESCE(u.email, NULLIF(a.actor, '')) AS actor_email, p.name AS partner_name, a.action, a.detail, a.address \
          FROM audit_events a LEFT JOIN users u ON u.user_id = a.actor_user_id \
          LEFT JOIN partners p ON p.partner_id = a.partner_id \
-         ORDER BY a.event_id DESC LIMIT CAST($1 AS BIGINT)",
+         ORDER BY a.at DESC, a.event_id DESC LIMIT CAST($1 AS BIGINT)",
     )
     .bind(limit)
     .fetch_all(c)
@@ -68,7 +68,9 @@ pub struct AuditFilter<'a> {
     pub until: Option<DateTime<Utc>>,
 }
 
-/// A page of events newest first, after the keyset `before` (an event id); `limit` rows.
+/// A page of events newest first (by time, then id: events may be recorded with an earlier
+/// time than the last), after the keyset `before` (the event the last page ended with);
+/// `limit` rows.
 pub async fn page(
     c: &mut impl Conn,
     f: &AuditFilter<'_>,
@@ -90,7 +92,9 @@ pub async fn page(
          AND ($2 IS NULL OR lower(COALESCE(u.email, a.actor, '') || ' ' || a.detail) LIKE lower($2) ESCAPE '\\') \
          AND ($3 IS NULL OR a.action LIKE $3 ESCAPE '\\') \
          AND ($4 IS NULL OR a.at >= $4) AND ($5 IS NULL OR a.at < $5) \
-         AND ($6 IS NULL OR a.event_id < $6) ORDER BY a.event_id DESC LIMIT CAST($7 AS BIGINT)",
+         AND ($6 IS NULL OR a.at < (SELECT b.at FROM audit_events b WHERE b.event_id = $6) \
+              OR (a.at = (SELECT b.at FROM audit_events b WHERE b.event_id = $6) AND a.event_id < $6)) \
+         ORDER BY a.at DESC, a.event_id DESC LIMIT CAST($7 AS BIGINT)",
     )
     .bind(f.partner_id)
     .bind(actor.clone())

@@ -112,6 +112,30 @@ pub async fn count(c: &mut impl Conn, partner_id: i64) -> StoreResult<i64> {
     .await)?)
 }
 
+/// How many customers the list's filter matches, of those newer than `newer_than` when given:
+/// the list's total, and where a page starts in it.
+pub async fn count_matching(
+    c: &mut impl Conn,
+    partner_id: i64,
+    query: &str,
+    state: Option<CustomerState>,
+    newer_than: Option<i64>,
+) -> StoreResult<i64> {
+    let pattern = like_pattern(query);
+    Ok(on_conn!(c, c => sqlx::query_scalar::<_, i64>(
+        "SELECT CAST(COUNT(*) AS BIGINT) FROM customers c \
+         WHERE c.partner_id = $1 AND ($2 IS NULL OR lower(c.org_name) LIKE lower($2) ESCAPE '\\' \
+         OR lower(c.email) LIKE lower($2) ESCAPE '\\' OR c.org_id LIKE $2 ESCAPE '\\') \
+         AND ($3 IS NULL OR c.state = $3) AND ($4 IS NULL OR c.customer_id > $4)",
+    )
+    .bind(partner_id)
+    .bind(pattern)
+    .bind(state)
+    .bind(newer_than)
+    .fetch_one(c)
+    .await)?)
+}
+
 pub async fn find_by_email(
     c: &mut impl Conn,
     partner_id: i64,

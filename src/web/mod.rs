@@ -6,6 +6,7 @@ pub mod apply;
 pub mod assets;
 pub mod audit_log;
 pub mod chart;
+pub mod confirm;
 pub mod console;
 pub mod csrf;
 pub mod csv;

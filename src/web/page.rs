@@ -36,6 +36,36 @@ pub struct NavItem {
     pub active: bool,
 }
 
+/// What is wrong with a form: each field's id with what to tell, in the order of the form, so
+/// the summary at its top reads like the form (`partials/forms.html`).
+#[derive(Debug, Default, Clone)]
+pub struct FormErrors(Vec<(&'static str, String)>);
+
+impl FormErrors {
+    pub fn new() -> FormErrors {
+        FormErrors::default()
+    }
+
+    /// Adds what is wrong with the field `id`; a field's first error is the one shown.
+    pub fn insert(&mut self, id: &'static str, text: String) {
+        if self.get(id).is_none() {
+            self.0.push((id, text));
+        }
+    }
+
+    pub fn get(&self, id: &str) -> Option<&String> {
+        self.0.iter().find(|(f, _)| *f == id).map(|(_, t)| t)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &(&'static str, String)> {
+        self.0.iter()
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct PageCtx {
     pub i18n: I18n,
@@ -100,6 +130,17 @@ impl PageCtx {
         }
     }
 
+    /// A state, a role or an action, in the page's language.
+    pub fn label(&self, value: impl crate::domain::Labelled) -> String {
+        self.t(&value.label_key())
+    }
+
+    /// An audit log row's action as its label, from the code it is stored under (a code no
+    /// action has any more shows as itself).
+    pub fn action(&self, code: &str) -> String {
+        crate::domain::AuditAction::parse(code).map_or_else(|| code.to_string(), |a| self.label(a))
+    }
+
     /// A month for people, in the page's language.
     pub fn month(&self, m: impl std::fmt::Display) -> String {
         self.i18n.month(m)
@@ -132,6 +173,7 @@ impl PageCtx {
     }
 
     /// The navigation of the signed-in user's area.
+    /// The main navigation: the pages used every day, on one row at 1 024 px and wider.
     pub fn nav(&self) -> Vec<NavItem> {
         let items: Vec<(&'static str, &str)> = match &self.user {
             Some(u) if u.is_operator => vec![
@@ -141,8 +183,6 @@ impl PageCtx {
                 (routes::ADMIN_AUTHORIZATIONS, "nav-admin-authorizations"),
                 (routes::ADMIN_OFFERS, "nav-admin-offers"),
                 (routes::ADMIN_BILLING, "nav-admin-billing"),
-                (routes::ADMIN_OUTBOX, "nav-admin-outbox"),
-                (routes::ADMIN_AUDIT, "nav-admin-audit"),
             ],
             Some(u) => {
                 let mut v = vec![
@@ -158,29 +198,81 @@ impl PageCtx {
                     v.push((routes::CONSOLE_AUTHORIZATIONS, "nav-console-authorizations"));
                 }
                 v.push((routes::CONSOLE_BRANDING, "nav-console-branding"));
+                v.push((routes::CONSOLE_SUPPORT, "nav-console-support"));
+                v
+            }
+            None => vec![],
+        };
+        self.items(&items)
+    }
+
+    /// The account menu under the person's name: the team, keys, log and settings, used less
+    /// often than the main navigation.
+    pub fn account_nav(&self) -> Vec<NavItem> {
+        let items: Vec<(&'static str, &str)> = match &self.user {
+            Some(u) if u.is_operator => vec![
+                (routes::ADMIN_OUTBOX, "nav-admin-outbox"),
+                (routes::ADMIN_AUDIT, "nav-admin-audit"),
+            ],
+            Some(u) => {
+                let mut v = Vec::new();
                 if u.is_manager() {
-                    v.push((routes::CONSOLE_API_KEYS, "nav-console-api-keys"));
                     v.push((routes::CONSOLE_TEAM, "nav-console-team"));
+                    v.push((routes::CONSOLE_API_KEYS, "nav-console-api-keys"));
                     v.push((routes::CONSOLE_AUDIT, "nav-console-audit"));
                 }
-                v.push((routes::CONSOLE_SUPPORT, "nav-console-support"));
                 v.push((routes::CONSOLE_SETTINGS, "nav-console-settings"));
                 v
             }
             None => vec![],
         };
+        self.items(&items)
+    }
+
+    /// The tabs of the billing pages: the bill, the credits and the discounts.
+    pub fn billing_tabs(&self) -> Vec<NavItem> {
+        self.items(&[
+            (routes::CONSOLE_BILLING, "nav-console-billing"),
+            (routes::CONSOLE_CREDITS, "nav-console-credits"),
+            (routes::CONSOLE_DISCOUNTS, "nav-console-discounts"),
+        ])
+        .into_iter()
+        .map(|mut i| {
+            i.active = self.path == i.href || self.path.starts_with(&format!("{}/", i.href));
+            i
+        })
+        .collect()
+    }
+
+    /// Whether the account menu holds the page shown (the menu is then marked too).
+    pub fn in_account_nav(&self) -> bool {
+        self.account_nav().iter().any(|i| i.active)
+    }
+
+    fn items(&self, items: &[(&'static str, &str)]) -> Vec<NavItem> {
         items
             .iter()
             .map(|(href, key)| NavItem {
                 href,
                 label: self.t(key),
-                // A section stays marked on its sub-pages; an area's home only on itself.
-                active: self.path == *href
-                    || (*href != routes::ADMIN
-                        && *href != routes::CONSOLE
-                        && self.path.starts_with(&format!("{href}/"))),
+                active: self.shows(href),
             })
             .collect()
+    }
+
+    /// Whether the page shown is `href` or one of its sub-pages (Billing holds Credits and
+    /// Discounts); an area's home is marked only on itself.
+    fn shows(&self, href: &str) -> bool {
+        let under = |p: &str| self.path == p || self.path.starts_with(&format!("{p}/"));
+        match href {
+            routes::ADMIN | routes::CONSOLE => self.path == href,
+            routes::CONSOLE_BILLING => {
+                under(routes::CONSOLE_BILLING)
+                    || under(routes::CONSOLE_CREDITS)
+                    || under(routes::CONSOLE_DISCOUNTS)
+            }
+            _ => under(href),
+        }
     }
 
     pub fn home_href(&self) -> &'static str {

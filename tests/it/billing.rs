@@ -314,16 +314,38 @@ async fn operators_grant_discounts_and_credits_with_clear_errors() {
             &[
                 ("kind", "rate"),
                 ("value", "150"),
-                ("start_month", "2026-11"),
+                ("start_month", "Dec 2026"),
             ],
         )
         .await;
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let html = r.text().await.unwrap();
     assert!(
-        html.contains("percentage up to 100") && html.contains(r#"value="150""#),
+        html.contains("up to 100") && html.contains(r#"value="150""#),
         "values kept with the message"
     );
+    // Every error at once: in a summary at the form's top that links to each field, and at
+    // the field; the page comes back scrolled to the form.
+    let summary = |html: &str, id: &str| -> Vec<(String, String)> {
+        let doc = scraper::Html::parse_document(html);
+        let sel = scraper::Selector::parse(&format!("#{id} li a")).unwrap();
+        doc.select(&sel)
+            .map(|a| {
+                let href = a.value().attr("href").unwrap_or_default().to_string();
+                (href, a.text().collect())
+            })
+            .collect()
+    };
+    let listed = summary(&html, "discount-errors");
+    assert_eq!(
+        listed.iter().map(|(h, _)| h.as_str()).collect::<Vec<_>>(),
+        ["#d-value", "#d-start"],
+        "{listed:?}"
+    );
+    assert!(listed[1].1.contains("YYYY-MM"), "{listed:?}");
+    assert!(text_of(&html, "#d-value-error").is_some());
+    assert!(text_of(&html, "#d-start-error").is_some());
+    assert!(html.contains(&format!(r#"action="{page}/discounts#discount-form""#)));
     let r = ops
         .post_form(
             &page,
@@ -359,13 +381,25 @@ async fn operators_grant_discounts_and_credits_with_clear_errors() {
             &page,
             &format!("{page}/credits"),
             &[
-                ("amount", "250.00"),
+                ("amount", "a lot"),
                 ("effective_on", "2026-11-01"),
                 ("expires_on", "2026-10-01"),
             ],
         )
         .await;
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = r.text().await.unwrap();
+    let listed = summary(&html, "credit-errors");
+    assert_eq!(
+        listed.iter().map(|(h, _)| h.as_str()).collect::<Vec<_>>(),
+        ["#k-amount", "#k-to"],
+        "{listed:?}"
+    );
+    assert!(
+        listed[0].1.contains("dollars") && !listed[0].1.contains("percentage"),
+        "a credit is an amount: {listed:?}"
+    );
+    assert!(listed[1].1.contains("on or after the effective date"));
     let r = ops
         .post_form(
             &page,
@@ -416,7 +450,7 @@ async fn a_closed_month_does_not_change_after_late_usage() {
         .post_form(
             routes::ADMIN_BILLING,
             &format!("/admin/billing/close/{last}"),
-            &[],
+            &[("confirmed", "yes")],
         )
         .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
@@ -446,7 +480,7 @@ async fn a_closed_month_does_not_change_after_late_usage() {
         .post_form(
             routes::ADMIN_BILLING,
             &format!("/admin/billing/close/{last}"),
-            &[],
+            &[("confirmed", "yes")],
         )
         .await;
     assert_eq!(again.status(), StatusCode::SEE_OTHER);
@@ -457,4 +491,54 @@ async fn a_closed_month_does_not_change_after_late_usage() {
         bills::close_month(app.state.app(), current).await,
         Err(partner_console::app::Error::Conflict(m)) if m.key == "error-close-not-over"
     ));
+}
+
+/// A credit granted today is not used up by the running month's estimate: the page shows what
+/// the estimate takes beside what the months that are over left, and the credit stays active.
+#[tokio::test]
+async fn an_estimate_does_not_use_a_credit_up() {
+    let app = spawn_app().await;
+    let acme = app
+        .create_partner("Acme Cloud", PartnerKind::Msp, "owner@acme.example")
+        .await;
+    app.add_customer(acme, "3100000000000000001", "Willow Games")
+        .await;
+    let today = app.state.now().date_naive();
+    app.load_usage(&[usage_row(
+        "3100000000000000001",
+        Month::of(today).first_day(),
+        "TiDB Starter",
+        10_000,
+        "e1",
+    )])
+    .await;
+    let mut tx = app.state.db.begin().await.unwrap();
+    grants::insert_credit(
+        &mut tx,
+        NewCredit {
+            partner_id: acme,
+            customer_id: None,
+            amount: 2_500,
+            effective_on: today,
+            expires_on: today + chrono::Duration::days(365),
+            note: "welcome",
+            created_by: None,
+        },
+        Utc::now(),
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    let owner = signed_in_client(&app, "owner@acme.example").await;
+    let (_, html) = owner.get_html(routes::CONSOLE_CREDITS).await;
+    let row = text_of(&html, "tbody tr").unwrap();
+    assert!(row.contains("Active") && !row.contains("Used up"), "{row}");
+    let cells: Vec<String> = {
+        let doc = scraper::Html::parse_document(&html);
+        doc.select(&scraper::Selector::parse("tbody tr td.num").unwrap())
+            .map(|td| td.text().collect())
+            .collect()
+    };
+    // Amount, used in the months that are over, this month's estimate, left.
+    assert_eq!(cells, ["$25.00", "$0.00", "$25.00", "$0.00"], "{row}");
 }

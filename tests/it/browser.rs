@@ -230,6 +230,17 @@ async fn a_partner_signs_in_through_the_real_form() {
         let who = text(c, ".who-email").await;
         assert_eq!(who, "owner@acme.example");
         screenshot(c, &format!("console-home-{mode}.png")).await;
+        nav_fits(c, "an MSP's owner").await;
+        // The account menu holds the team, keys, log and settings, without JavaScript.
+        click(c, ".usermenu > summary").await;
+        click(c, ".usermenu .menu a[href='/console/team']").await;
+        wait_for_path(c, routes::CONSOLE_TEAM).await;
+        assert!(
+            c.find(Locator::Css(".usermenu > summary[data-current]"))
+                .await
+                .is_ok(),
+            "the menu is marked on its pages"
+        );
         c.goto(&app.url(&format!("/console/billing?month={}", current.plus(-1))))
             .await
             .unwrap();
@@ -250,7 +261,7 @@ async fn a_partner_signs_in_through_the_real_form() {
         screenshot(c, &format!("support-operation-{mode}.png")).await;
 
         // The operator's area in the same browser after signing out.
-        click(c, ".usermenu button").await;
+        sign_out(c).await;
         wait_for_path(c, routes::SIGN_IN).await;
         sign_in(c, "ops@vendor.example", PASSWORD, routes::ADMIN).await;
         screenshot(c, &format!("admin-overview-{mode}.png")).await;
@@ -258,6 +269,32 @@ async fn a_partner_signs_in_through_the_real_form() {
         screenshot(c, &format!("admin-outbox-{mode}.png")).await;
         c.clone().close().await.unwrap();
     }
+}
+
+/// The main navigation holds one row, hides nothing and leaves room for the account menu, at
+/// 1 280 px and at 1 024 px.
+async fn nav_fits(c: &Client, who: &str) {
+    for width in [1280, 1024] {
+        c.set_window_size(width, 900).await.unwrap();
+        let m = c
+            .execute(
+                "const links = [...document.querySelectorAll('.mainnav a')];
+                 const rows = new Set(links.map(a => Math.round(a.getBoundingClientRect().top))).size;
+                 const nav = document.querySelector('.mainnav');
+                 const menu = document.querySelector('.usermenu').getBoundingClientRect();
+                 return [links.length, rows, nav.scrollWidth > nav.clientWidth,
+                         nav.getBoundingClientRect().right > menu.left + 1];",
+                vec![],
+            )
+            .await
+            .unwrap();
+        assert_eq!(
+            m,
+            serde_json::json!([m[0], 1, false, false]),
+            "{who} at {width} px: [links, rows, cut off, overlapping]"
+        );
+    }
+    c.set_window_size(1280, 900).await.unwrap();
 }
 
 /// Signs in through the form on the page `c` shows, and waits for the page it leads to.
@@ -295,6 +332,12 @@ async fn text(c: &Client, css: &str) -> String {
 /// Opens the app's page at `path`.
 async fn go(c: &Client, app: &TestApp, path: &str) {
     c.goto(&app.url(path)).await.unwrap();
+}
+
+/// Signs out through the account menu, as a person does: open it, then the button.
+async fn sign_out(c: &Client) {
+    click(c, ".usermenu > summary").await;
+    click(c, ".usermenu .menu button").await;
 }
 
 async fn click(c: &Client, css: &str) {
@@ -340,6 +383,7 @@ async fn apply_approve_and_activate_in_a_browser() {
 
     go(c, &app, routes::SIGN_IN).await;
     sign_in(c, "ops@vendor.example", PASSWORD, routes::ADMIN).await;
+    nav_fits(c, "an operator").await;
     go(c, &app, routes::ADMIN_APPLICATIONS).await;
     let heading = text(c, ".appcard h3").await;
     assert_eq!(heading, "Nimbus Data");
@@ -358,7 +402,7 @@ async fn apply_approve_and_activate_in_a_browser() {
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     screenshot(c, "partner-approved.png").await;
-    click(c, ".usermenu button").await;
+    sign_out(c).await;
     wait_for_path(c, routes::SIGN_IN).await;
 
     let mail = app
@@ -526,9 +570,11 @@ async fn the_customer_list_pages_to_its_last_page_in_a_browser() {
         go(c, &app, routes::CONSOLE_CUSTOMERS).await;
         assert!(c.find(Locator::Css("#previous-page")).await.is_err());
         click(c, "#last-page").await;
-        let first = text(c, "tbody td a").await;
-        // The 50 oldest: the demo's 36, then the first 14 added at scale, newest first.
-        assert_eq!(first, "Scale Customer 000049");
+        // 130 customers (the demo's and those added at scale): two pages of 50, and the last
+        // holds the 30 oldest.
+        assert_eq!(text(c, "#range").await, "101–130 of 130 · page 3 of 3");
+        let rows = c.find_all(Locator::Css("tbody tr")).await.unwrap();
+        assert_eq!(rows.len(), 30, "the last page holds what is left");
         assert!(
             c.find(Locator::Css("#next-page")).await.is_err(),
             "nothing after the last"
@@ -539,7 +585,8 @@ async fn the_customer_list_pages_to_its_last_page_in_a_browser() {
         screenshot(c, &format!("customers-last-{mode}.png")).await;
         click(c, "#previous-page").await;
         let first = text(c, "tbody td a").await;
-        assert_eq!(first, "Scale Customer 000099");
+        assert_eq!(first, "Scale Customer 000079", "positions 51–100");
+        assert_eq!(text(c, "#range").await, "51–100 of 130 · page 2 of 3");
     }
 }
 
@@ -592,6 +639,7 @@ async fn the_console_and_a_signup_page_in_japanese() {
     screenshot(c, "sign-in-ja.png").await;
     sign_in(c, login.email, login.password, routes::CONSOLE).await;
     screenshot(c, "console-home-ja.png").await;
+    nav_fits(c, "the console in Japanese").await;
     for (path, name) in [
         (routes::CONSOLE_BILLING, "billing-ja.png"),
         (routes::CONSOLE_CUSTOMERS, "customers-ja.png"),

@@ -387,6 +387,16 @@ async fn the_customer_list_searches_filters_pages_and_exports() {
         link(&html, "next-page").is_none(),
         "nothing after the last page"
     );
+    // It holds what the pages before it leave, and says where it is.
+    assert_eq!(names(&html).len(), 20, "120 = 50 + 50 + 20");
+    assert_eq!(
+        text_of(&html, "#range").as_deref(),
+        Some("101–120 of 120 · page 3 of 3")
+    );
+    assert_eq!(
+        text_of(&first, "#range").as_deref(),
+        Some("1–50 of 120 · page 1 of 3")
+    );
     assert!(link(&html, "last-page").is_none());
     let mut backwards = Vec::new();
     loop {
@@ -461,7 +471,9 @@ async fn resellers_have_no_signup_links_and_owners_can_end_a_contract() {
         .unwrap();
     let owner = signed_in_client(&app, "owner@acme.example").await;
     let page = format!("/console/customers/{}", cust.org_id);
-    let r = owner.post_form(&page, &format!("{page}/expire"), &[]).await;
+    let r = owner
+        .post_form(&page, &format!("{page}/expire"), &[("confirmed", "yes")])
+        .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     let after = partner_console::store::customers::find_by_email(&mut c, acme, "it@maple.example")
         .await
@@ -488,7 +500,7 @@ async fn resellers_have_no_signup_links_and_owners_can_end_a_contract() {
         .post_form(
             &partner_page,
             &format!("{partner_page}/customers/{}/suspend", cedar.org_id),
-            &[],
+            &[("confirmed", "yes")],
         )
         .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);

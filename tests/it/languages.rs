@@ -62,6 +62,19 @@ fn english_sentences() -> Vec<String> {
     out
 }
 
+/// The single English words of our catalogue (a message that is one word of three letters or
+/// more, such as a state or a role) whose Japanese message differs: none may show on a
+/// Japanese page either.
+fn english_words() -> Vec<String> {
+    let ja = catalogue("ja");
+    catalogue("en-US")
+        .into_iter()
+        .filter(|(id, en)| !ja.iter().any(|(k, v)| k == id && v == en))
+        .map(|(_, en)| en.trim().to_string())
+        .filter(|en| en.len() >= 3 && en.chars().all(|c| c.is_ascii_alphabetic()))
+        .collect()
+}
+
 fn visible_text(html: &str) -> String {
     let doc = scraper::Html::parse_document(html);
     let body = scraper::Selector::parse("body").unwrap();
@@ -94,6 +107,24 @@ fn assert_japanese(path: &str, html: &str, english: &[String]) {
         .filter(|s| text.contains(s.as_str()))
         .collect();
     assert!(found.is_empty(), "{path} still shows English: {found:?}");
+    let words = english_words();
+    let shown: Vec<&str> = text
+        .split(|c: char| !(c.is_alphanumeric() || matches!(c, '@' | '.' | '-' | '_' | '/')))
+        .filter(|w| words.iter().any(|e| e == w))
+        .collect();
+    let context: Vec<String> = shown
+        .iter()
+        .filter_map(|w| {
+            let i = text.find(w)?;
+            let from = text.floor_char_boundary(i.saturating_sub(60));
+            let to = text.ceil_char_boundary((i + 60).min(text.len()));
+            Some(text[from..to].to_string())
+        })
+        .collect();
+    assert!(
+        shown.is_empty(),
+        "{path} still shows English words: {shown:?} in {context:?}"
+    );
     assert!(
         text.chars().any(|c| ('\u{3040}'..='\u{30ff}').contains(&c)),
         "{path} has Japanese text"
@@ -209,6 +240,80 @@ async fn pages_and_mails_speak_japanese_when_asked() {
         assert_eq!(r.status(), StatusCode::OK, "{path}");
         assert_japanese(path, &r.text().await.unwrap(), &english);
     }
+    // Customers in every state, and the dashboard and list that show them.
+    let acme = {
+        let mut c = app.state.db.acquire().await.unwrap();
+        partner_console::store::partners::search(&mut c, "Acme", None, None, 1)
+            .await
+            .unwrap()[0]
+            .partner_id
+    };
+    for (i, state) in partner_console::domain::CustomerState::ALL
+        .iter()
+        .enumerate()
+    {
+        let org = format!("90000000000000000{i:02}");
+        app.add_customer(acme, &org, &format!("Org {i}")).await;
+        let mut tx = app.state.db.begin().await.unwrap();
+        let id = {
+            partner_console::store::customers::find_by_org_id(&mut tx, acme, &org)
+                .await
+                .unwrap()
+                .unwrap()
+                .customer_id
+        };
+        partner_console::store::customers::set_state(&mut tx, acme, id, *state, None)
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+    }
+    for path in [
+        routes::CONSOLE,
+        routes::CONSOLE_CUSTOMERS,
+        routes::CONSOLE_AUDIT,
+    ] {
+        let (s, html) = owner.get_html(path).await;
+        assert_eq!(s, StatusCode::OK, "{path}");
+        assert_japanese(path, &html, &english);
+    }
+    // The dashboard's chart reads its months as Billing does.
+    let (_, dashboard) = owner.get_html(routes::CONSOLE).await;
+    let this_month = ja.month(partner_console::billing::month::Month::of(
+        chrono::Utc::now().date_naive(),
+    ));
+    assert!(dashboard.contains(&this_month), "{this_month}");
+
+    // The operators' pages, for an operator whose browser asks for Japanese, with an
+    // application waiting.
+    let nimbus = crate::onboarding::Application::valid("Nimbus Data", "contact@nimbus.example");
+    let r = crate::onboarding::apply(&app, &nimbus).await;
+    assert!(r.status().is_redirection(), "{}", r.status());
+    app.create_operator("ops@vendor.example").await;
+    let ops = signed_in_client(&app, "ops@vendor.example").await;
+    let (_, queue) = get_ja(&ops, &app, routes::ADMIN_APPLICATIONS).await;
+    let application = {
+        let doc = scraper::Html::parse_document(&queue);
+        doc.select(&scraper::Selector::parse("h3 a").unwrap())
+            .next()
+            .and_then(|a| a.value().attr("href"))
+            .map(str::to_string)
+            .expect("an application in the queue")
+    };
+    for path in [
+        routes::ADMIN.to_string(),
+        routes::ADMIN_APPLICATIONS.to_string(),
+        application,
+        routes::ADMIN_PARTNERS.to_string(),
+        routes::admin_partner(acme),
+        routes::ADMIN_BILLING.to_string(),
+        routes::ADMIN_OUTBOX.to_string(),
+        routes::ADMIN_AUDIT.to_string(),
+    ] {
+        let (s, html) = get_ja(&ops, &app, &path).await;
+        assert_eq!(s, StatusCode::OK, "{path}");
+        assert_japanese(&path, &html, &english);
+    }
+
     let (_, billing) = get_ja(&owner, &app, routes::CONSOLE_BILLING).await;
     let month = partner_console::billing::month::Month::of(chrono::Utc::now().date_naive());
     assert!(

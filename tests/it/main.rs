@@ -13,6 +13,7 @@ mod auth;
 mod billing;
 mod browser;
 mod cli;
+mod confirmations;
 mod customers;
 mod headers;
 mod languages;

@@ -676,7 +676,9 @@ async fn operators_find_filter_suspend_and_reactivate_partners() {
     );
     let owner = signed_in_client(&app, "owner@acme.example").await;
     let page = format!("/admin/partners/{acme}");
-    let r = ops.post_form(&page, &format!("{page}/suspend"), &[]).await;
+    let r = ops
+        .post_form(&page, &format!("{page}/suspend"), &[("confirmed", "yes")])
+        .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     assert!(list("state=suspended").await.contains("Acme Cloud"));
     assert_eq!(

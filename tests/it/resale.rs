@@ -190,17 +190,22 @@ async fn a_reseller_makes_releases_and_records_an_offer_through_the_forms() {
         "nothing was stored"
     );
 
+    // The account as AWS shows it: kept as its 12 digits.
     let r = owner
         .post_form(
             &form,
             routes::CONSOLE_OFFERS,
-            &offer_fields(&a, "123456789012", &good_expiry),
+            &offer_fields(&a, "1234-5678-9012", &good_expiry),
         )
         .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     let page = location(&r);
     let (_, html) = owner.get_html(&page).await;
     assert_eq!(text_of(&html, "#offer-state").as_deref(), Some("Draft"));
+    assert_eq!(
+        text_of(&html, "p.muted code").as_deref(),
+        Some("123456789012")
+    );
 
     // Edit while a draft; then release, and the form is gone.
     let mut edited = offer_fields(&a, "123456789012", &good_expiry);
@@ -232,6 +237,15 @@ async fn a_reseller_makes_releases_and_records_an_offer_through_the_forms() {
     assert_eq!(books.get_html(&page).await.0, StatusCode::OK);
     let r = books.post_form(&page, &format!("{page}/cancel"), &[]).await;
     assert_eq!(r.status(), StatusCode::FORBIDDEN);
+
+    // Cancelling cannot be undone: the owner is asked first, and nothing changes until then.
+    let r = owner.post_form(&page, &format!("{page}/cancel"), &[]).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let html = r.text().await.unwrap();
+    assert!(html.contains(r#"name="confirmed" value="yes""#), "{html}");
+    assert!(text_of(&html, "h1").unwrap().contains("Cancel offer"));
+    let (_, html) = owner.get_html(&page).await;
+    assert_eq!(text_of(&html, "#offer-state").as_deref(), Some("Released"));
 
     // An acceptance dated before the release is refused at its field.
     let yesterday = (today(&app) - Duration::days(1)).to_string();

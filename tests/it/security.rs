@@ -179,7 +179,9 @@ async fn a_copied_cookie_is_refused_on_every_instance_once_its_session_ends() {
     let ops = app.user("ops@vendor.example").await;
     let page = format!("/admin/partners/{acme}");
     for step in ["suspend", "reactivate"] {
-        let r = ops.post_form(&page, &format!("{page}/{step}"), &[]).await;
+        let r = ops
+            .post_form(&page, &format!("{page}/{step}"), &[("confirmed", "yes")])
+            .await;
         assert_eq!(r.status(), StatusCode::SEE_OTHER, "{step}");
     }
     for base in &instances {

@@ -160,7 +160,7 @@ async fn an_invited_member_joins_through_the_mailed_link_and_is_removed() {
         .post_form(
             routes::CONSOLE_TEAM,
             &format!("/console/team/{ana_id}/remove"),
-            &[],
+            &[("confirmed", "yes")],
         )
         .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
@@ -214,7 +214,7 @@ async fn probe(
             let s = post(
                 routes::CONSOLE_CUSTOMERS,
                 format!("/console/customers/{org}/expire"),
-                vec![],
+                vec![("confirmed", "yes".into())],
             )
             .await;
             let (_, page) = client.get_html(&format!("/console/customers/{org}")).await;
@@ -520,6 +520,17 @@ async fn the_audit_log_filters_pages_and_exports_for_operators_and_partners() {
                 .await
                 .unwrap();
         }
+        // Recorded last, dated a day back (as the demo's history and the sweep write): it is
+        // the oldest, whatever its id says.
+        actor
+            .audit(
+                &mut tx,
+                partner_console::domain::AuditAction::OfferEdited,
+                "backdated",
+                chrono::Utc::now() - chrono::Duration::days(1),
+            )
+            .await
+            .unwrap();
         tx.commit().await.unwrap();
     }
     let (_, first) = owner.get_html("/console/audit?action=offer_edited").await;
@@ -536,8 +547,12 @@ async fn the_audit_log_filters_pages_and_exports_for_operators_and_partners() {
     };
     let (_, second) = owner.get_html(&next).await;
     let page2 = rows(&second);
-    assert_eq!(page2.len(), 50);
-    assert!(page2.last().unwrap().contains("probe 000"));
+    assert_eq!(page2.len(), 51);
+    assert!(page2[49].contains("probe 000"), "{}", page2[49]);
+    assert!(
+        page2.last().unwrap().contains("backdated"),
+        "sorted by time, then id"
+    );
     assert!(!second.contains("id=\"next-page\""), "the last page");
     assert!(page2.iter().all(|r| !page1.contains(r)), "no event twice");
 }

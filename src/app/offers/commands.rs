@@ -3,7 +3,7 @@
 
 use crate::app::{Actor, Ctx};
 use crate::domain::AuditAction;
-use crate::domain::offers::OfferRefusal;
+use crate::domain::offers::{AwsAccount, OfferRefusal};
 use crate::domain::{Action, AuthorizationState, OfferState};
 use crate::store::Tx;
 use crate::store::authorizations;
@@ -12,6 +12,13 @@ use chrono::{DateTime, NaiveDate, Utc};
 
 use super::checks::{refusal, refusals};
 use super::*;
+
+/// The buyer's account as the offer keeps it: 12 digits when it reads as an account, else as
+/// written (and refused by the checks).
+fn buyer_of(req: &OfferRequest) -> String {
+    let raw = req.buyer_account.trim();
+    AwsAccount::parse(raw).map_or_else(|_| raw.to_string(), |a| a.as_str().to_string())
+}
 
 /// Makes a draft offer from one of the actor's authorizations; with `replaces`, a replacement of
 /// that accepted offer for the same buyer.
@@ -42,7 +49,7 @@ pub async fn create(
     };
     let buyer = match &old {
         Some(o) => o.buyer_account.clone(),
-        None => req.buyer_account.trim().to_string(),
+        None => buyer_of(req),
     };
     let auth = authorizations::find(&mut tx, Some(p.partner_id), req.authorization_id)
         .await?
@@ -95,7 +102,7 @@ pub async fn update(ctx: Ctx<'_>, actor: &Actor, id: i64, req: &OfferRequest) ->
     let buyer = if o.replaces_offer_id.is_some() {
         o.buyer_account.clone()
     } else {
-        req.buyer_account.trim().to_string()
+        buyer_of(req)
     };
     let auth = authorizations::find(&mut tx, Some(p.partner_id), o.authorization_id).await?;
     let bad = refusals(req, &buyer, auth.as_ref(), today, true);

@@ -6,6 +6,7 @@ use askama::Template;
 use crate::app::bills;
 use crate::app::operator_reads::{self, MonthStatus};
 use crate::billing::month::Month;
+use crate::web::confirm::{Confirmation, Question, ask};
 use crate::web::error::AppError;
 use crate::web::guard::Operator;
 use crate::web::page::{Page, PageCtx, redirect, render};
@@ -39,8 +40,21 @@ async fn close(
     _op: Operator,
     Page { ctx, sess, state }: Page,
     month: web::Path<String>,
+    confirmation: Confirmation,
 ) -> Result<HttpResponse, AppError> {
     let m = Month::parse(&month).ok_or(AppError::NotFound)?;
+    if !confirmation.given() {
+        let label = ctx.month(m);
+        let month = [("month", label.as_str())];
+        let q = Question {
+            title: ctx.t_args("confirm-close-title", &month),
+            text: ctx.t_args("confirm-close-text", &month),
+            button: ctx.t_args("confirm-close-button", &month),
+            action: routes::admin_billing_close(m),
+            back: routes::ADMIN_BILLING.into(),
+        };
+        return ask(ctx, q);
+    }
     let _now = state.now();
     match bills::close_month(state.app(), m).await {
         Ok(r) => {

@@ -1,7 +1,9 @@
 //! The discount and credit forms of an operator's partner page: shown by `partners`,
-//! posted to `grants`, which shows the page again with the values and the error.
+//! posted to `grants`, which shows the page again with the values and every error.
 
 use serde::Deserialize;
+
+pub use crate::web::page::FormErrors as Errors;
 
 #[derive(Debug, Default, Clone, Deserialize)]
 #[serde(default)]
@@ -30,6 +32,6 @@ pub struct CreditForm {
 pub struct GrantForms {
     pub discount: DiscountForm,
     pub credit: CreditForm,
-    pub discount_error: Option<&'static str>,
-    pub credit_error: Option<&'static str>,
+    pub discount_errors: Errors,
+    pub credit_errors: Errors,
 }

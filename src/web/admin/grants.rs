@@ -3,7 +3,7 @@
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 
-use super::grant_forms::{CreditForm, DiscountForm, GrantForms};
+use super::grant_forms::{CreditForm, DiscountForm, Errors, GrantForms};
 use super::partners::detail_page;
 use crate::app::grants::{self as app_grants, CreditGrant, DiscountGrant, Off};
 use crate::billing::money::Cents;
@@ -26,24 +26,23 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     );
 }
 
-/// The customer an `org_id` names, if it belongs to `partner_id`; `Err` with the message key.
+/// The customer an `org_id` names, if it belongs to `partner_id`; `Err` when it does not.
 async fn customer_of(
     state: &AppState,
     partner_id: i64,
     org_id: &str,
-) -> Result<Result<Option<i64>, &'static str>, AppError> {
+) -> Result<Result<Option<i64>, ()>, AppError> {
     let org_id = org_id.trim();
     if org_id.is_empty() {
         return Ok(Ok(None));
     }
-    Ok(
-        match app_grants::customer_of(state.app(), partner_id, org_id).await? {
-            Some(id) => Ok(Some(id)),
-            None => Err("error-grant-customer"),
-        },
-    )
+    Ok(app_grants::customer_of(state.app(), partner_id, org_id)
+        .await?
+        .map(Some)
+        .ok_or(()))
 }
 
+/// The partner's page again with the form's values and every error, scrolled to the form.
 async fn refuse(
     ctx: PageCtx,
     state: &AppState,
@@ -54,6 +53,14 @@ async fn refuse(
     Ok(render_status(StatusCode::UNPROCESSABLE_ENTITY, &page))
 }
 
+/// A positive amount of dollars (or a percentage, with the same two decimals) in cents.
+fn positive(text: &str) -> Option<i64> {
+    Cents::parse(text)
+        .ok()
+        .map(|v| v.value())
+        .filter(|v| *v > 0)
+}
+
 async fn grant_discount(
     op: Operator,
     Page { ctx, sess, state }: Page,
@@ -62,34 +69,51 @@ async fn grant_discount(
 ) -> Result<HttpResponse, AppError> {
     let partner_id = id.into_inner();
     let f = form.into_inner();
-    let fail = |key: &'static str| GrantForms {
-        discount: f.clone(),
-        discount_error: Some(key),
-        ..Default::default()
-    };
-    let customer_id = match customer_of(&state, partner_id, &f.org_id).await? {
-        Ok(c) => c,
-        Err(key) => return refuse(ctx, &state, partner_id, fail(key)).await,
-    };
-    let value = match Cents::parse(&f.value) {
-        Ok(v) if v.value() > 0 => v.value(),
-        _ => return refuse(ctx, &state, partner_id, fail("error-grant-value")).await,
-    };
-    let off = match f.kind.as_str() {
+    let mut errors = Errors::new();
+    let customer_id = customer_of(&state, partner_id, &f.org_id)
+        .await?
+        .unwrap_or_else(|()| {
+            errors.insert("d-org", ctx.t("error-grant-customer"));
+            None
+        });
+    let off = match (f.kind.as_str(), positive(&f.value)) {
         // "12.5" percent is 1 250 basis points: the same two decimals as money.
-        "rate" if value <= 10_000 => Off::Rate(value),
-        "fixed" => Off::Fixed(value),
-        _ => return refuse(ctx, &state, partner_id, fail("error-grant-value")).await,
+        ("rate", Some(v)) if v <= 10_000 => Some(Off::Rate(v)),
+        ("fixed", Some(v)) => Some(Off::Fixed(v)),
+        ("fixed", None) => {
+            errors.insert("d-value", ctx.t("error-grant-fixed"));
+            None
+        }
+        _ => {
+            errors.insert("d-value", ctx.t("error-grant-rate"));
+            None
+        }
     };
-    let Some(start) = Month::parse(&f.start_month) else {
-        return refuse(ctx, &state, partner_id, fail("error-month-format")).await;
-    };
+    let start = Month::parse(f.start_month.trim());
+    if start.is_none() {
+        errors.insert("d-start", ctx.t("error-month-format"));
+    }
     let end = match f.end_month.trim() {
         "" => None,
         s => match Month::parse(s) {
-            Some(e) if e >= start => Some(e),
-            _ => return refuse(ctx, &state, partner_id, fail("error-grant-end")).await,
+            Some(e) if start.is_none_or(|s| e >= s) => Some(e),
+            Some(_) => {
+                errors.insert("d-end", ctx.t("error-grant-end-before"));
+                None
+            }
+            None => {
+                errors.insert("d-end", ctx.t("error-month-format"));
+                None
+            }
         },
+    };
+    let (Some(off), Some(start), true) = (off, start, errors.is_empty()) else {
+        let forms = GrantForms {
+            discount: f,
+            discount_errors: errors,
+            ..Default::default()
+        };
+        return refuse(ctx, &state, partner_id, forms).await;
     };
     let service = f.service.trim();
     let grant = DiscountGrant {
@@ -118,27 +142,43 @@ async fn grant_credit(
 ) -> Result<HttpResponse, AppError> {
     let partner_id = id.into_inner();
     let f = form.into_inner();
-    let fail = |key: &'static str| GrantForms {
-        credit: f.clone(),
-        credit_error: Some(key),
-        ..Default::default()
-    };
-    let customer_id = match customer_of(&state, partner_id, &f.org_id).await? {
-        Ok(c) => c,
-        Err(key) => return refuse(ctx, &state, partner_id, fail(key)).await,
-    };
-    let amount = match Cents::parse(&f.amount) {
-        Ok(v) if v.value() > 0 => v.value(),
-        _ => return refuse(ctx, &state, partner_id, fail("error-grant-value")).await,
-    };
-    let date = crate::billing::month::parse_day;
-    let (Some(effective_on), Some(expires_on)) = (date(&f.effective_on), date(&f.expires_on))
-    else {
-        return refuse(ctx, &state, partner_id, fail("error-grant-dates")).await;
-    };
-    if expires_on < effective_on {
-        return refuse(ctx, &state, partner_id, fail("error-grant-dates")).await;
+    let mut errors = Errors::new();
+    let customer_id = customer_of(&state, partner_id, &f.org_id)
+        .await?
+        .unwrap_or_else(|()| {
+            errors.insert("k-org", ctx.t("error-grant-customer"));
+            None
+        });
+    let amount = positive(&f.amount);
+    if amount.is_none() {
+        errors.insert("k-amount", ctx.t("error-grant-amount"));
     }
+    let date = crate::billing::month::parse_day;
+    let effective_on = date(f.effective_on.trim());
+    if effective_on.is_none() {
+        errors.insert("k-from", ctx.t("error-date-format"));
+    }
+    let expires_on = match date(f.expires_on.trim()) {
+        Some(e) if effective_on.is_none_or(|from| e >= from) => Some(e),
+        Some(_) => {
+            errors.insert("k-to", ctx.t("error-grant-expiry-before"));
+            None
+        }
+        None => {
+            errors.insert("k-to", ctx.t("error-date-format"));
+            None
+        }
+    };
+    let (Some(amount), Some(effective_on), Some(expires_on), true) =
+        (amount, effective_on, expires_on, errors.is_empty())
+    else {
+        let forms = GrantForms {
+            credit: f,
+            credit_errors: errors,
+            ..Default::default()
+        };
+        return refuse(ctx, &state, partner_id, forms).await;
+    };
     let grant = CreditGrant {
         partner_id,
         customer_id,

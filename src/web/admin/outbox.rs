@@ -18,6 +18,17 @@ struct OutboxPage {
     folder: Option<String>,
 }
 
+impl OutboxPage {
+    /// The language a mail was written in, as far as its subject tells: mails go out in their
+    /// recipient's language, whatever the operator reads the outbox in.
+    fn lang_of(&self, subject: &str) -> &'static str {
+        let japanese = subject.chars().any(|c| {
+            ('\u{3040}'..='\u{30ff}').contains(&c) || ('\u{4e00}'..='\u{9fff}').contains(&c)
+        });
+        if japanese { "ja" } else { "en" }
+    }
+}
+
 pub(super) async fn outbox_page(
     _op: Operator,
     Page { ctx, state, .. }: Page,

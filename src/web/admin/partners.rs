@@ -17,6 +17,7 @@ use crate::store::customers::Customer;
 use crate::store::grants::{CreditRow, DiscountRow};
 use crate::store::partners::Partner;
 use crate::store::users::User;
+use crate::web::confirm::{Confirmation, Question, ask};
 use crate::web::error::AppError;
 use crate::web::filters;
 use crate::web::guard::Operator;
@@ -35,9 +36,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     )
     .route(
         routes::within(routes::ADMIN, routes::ADMIN_PARTNER_SUSPEND),
-        web::post().to(|op: Operator, page: Page, id: web::Path<i64>| {
-            set_state(op, page, *id, PartnerState::Suspended)
-        }),
+        web::post().to(suspend),
     )
     .route(
         routes::within(routes::ADMIN, routes::ADMIN_PARTNER_REACTIVATE),
@@ -51,10 +50,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     )
     .route(
         routes::within(routes::ADMIN, routes::ADMIN_CUSTOMER_SUSPEND),
-        web::post().to(|op: Operator, page: Page, path: web::Path<(i64, String)>| {
-            let change = (CustomerState::Active, CustomerState::Suspended);
-            set_customer_state(op, page, path.into_inner(), change)
-        }),
+        web::post().to(suspend_customer),
     )
     .route(
         routes::within(routes::ADMIN, routes::ADMIN_CUSTOMER_UNSUSPEND),
@@ -107,10 +103,6 @@ pub struct DetailPage {
 }
 
 impl DetailPage {
-    fn err(&self, key: &Option<&'static str>) -> Option<String> {
-        key.map(|k| self.ctx.t(k))
-    }
-
     fn logo_url(&self, mode: &str) -> String {
         format!("/logos/{}/{mode}.svg", self.partner.slug)
     }
@@ -147,6 +139,53 @@ pub async fn detail_page(
         credits: f.credits,
         forms,
     })
+}
+
+/// Suspending a partner signs its people out and refuses its keys: asked first.
+async fn suspend(
+    op: Operator,
+    page: Page,
+    id: web::Path<i64>,
+    confirmation: Confirmation,
+) -> Result<HttpResponse, AppError> {
+    if !confirmation.given() {
+        let partner = app_partners::find(page.state.app(), *id).await?;
+        let ctx = page.ctx;
+        let name = [("partner", partner.name.as_str())];
+        let q = Question {
+            title: ctx.t_args("confirm-suspend-partner-title", &name),
+            text: ctx.t("confirm-suspend-partner-text"),
+            button: ctx.t("partner-suspend"),
+            action: routes::admin_partner_suspend(*id),
+            back: routes::admin_partner(*id),
+        };
+        return ask(ctx, q);
+    }
+    set_state(op, page, *id, PartnerState::Suspended).await
+}
+
+/// Suspending a customer is asked first, like a partner's.
+async fn suspend_customer(
+    op: Operator,
+    page: Page,
+    path: web::Path<(i64, String)>,
+    confirmation: Confirmation,
+) -> Result<HttpResponse, AppError> {
+    let (partner_id, org_id) = path.into_inner();
+    if !confirmation.given() {
+        let ctx = page.ctx;
+        let org = [("org", org_id.as_str())];
+        let q = Question {
+            title: ctx.t_args("confirm-suspend-customer-title", &org),
+            text: ctx.t("confirm-suspend-customer-text"),
+            button: ctx.t("customer-suspend"),
+            action: routes::admin_customer_suspend(partner_id, &org_id),
+            back: routes::admin_partner(partner_id),
+        };
+        return ask(ctx, q);
+    }
+    let change = (CustomerState::Active, CustomerState::Suspended);
+    set_customer_state(op, page, (partner_id, org_id), change).await
 }
 
 async fn set_state(

@@ -6,7 +6,7 @@ use actix_web::{HttpResponse, web};
 use askama::Template;
 
 use super::bill_view::{MonthQuery, Row, chosen_month};
-use crate::app::grants as app_grants;
+use crate::app::grants::{self as app_grants, CreditLeft};
 use crate::billing::bill::Totals;
 use crate::billing::grants::CreditStatus;
 use crate::billing::money::Cents;
@@ -14,7 +14,7 @@ use crate::billing::month::Month;
 use crate::billing::resale::Resale;
 use crate::domain::Action;
 use crate::state::AppState;
-use crate::store::grants::{CreditRow, DiscountRow};
+use crate::store::grants::DiscountRow;
 use crate::web::csv::CsvFile;
 use crate::web::error::AppError;
 use crate::web::filters;
@@ -175,14 +175,16 @@ async fn csv(
 #[template(path = "console/billing/credits.html")]
 struct CreditsPage {
     ctx: PageCtx,
-    credits: Vec<(CreditRow, i64)>,
+    credits: Vec<CreditLeft>,
     today: chrono::NaiveDate,
 }
 
 impl CreditsPage {
-    /// The credit's status today: its badge class and its label.
-    fn status(&self, c: &CreditRow, left: &i64) -> (&'static str, String) {
-        let s = CreditStatus::of(c.effective_on, c.expires_on, *left, self.today).as_str();
+    /// The credit's status today, by what the months that are over left of it (the running
+    /// month is an estimate): its badge class and its label.
+    fn status(&self, c: &CreditLeft) -> (&'static str, String) {
+        let k = &c.credit;
+        let s = CreditStatus::of(k.effective_on, k.expires_on, c.left, self.today).as_str();
         (s, self.ctx.t(&format!("credit-status-{s}")))
     }
 }

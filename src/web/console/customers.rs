@@ -12,6 +12,7 @@ use crate::billing::month::Month;
 use crate::domain::{Action, CustomerState};
 use crate::state::AppState;
 use crate::store::customers::Customer;
+use crate::web::confirm::{Confirmation, Question, ask};
 use crate::web::csv::CsvFile;
 use crate::web::error::AppError;
 use crate::web::filters;
@@ -71,12 +72,34 @@ impl Filters {
     }
 }
 
+impl ListPage {
+    /// "51–55 of 55, page 2 of 2", in the page's language.
+    fn range(&self) -> String {
+        let last = self.first + self.customers.len() as i64 - 1;
+        let pages = (self.total + PAGE_SIZE - 1) / PAGE_SIZE;
+        let page = (self.first - 1) / PAGE_SIZE + 1;
+        self.ctx.t_args(
+            "customers-range",
+            &[
+                ("first", &self.first.to_string()),
+                ("last", &last.to_string()),
+                ("total", &self.total.to_string()),
+                ("page", &page.to_string()),
+                ("pages", &pages.to_string()),
+            ],
+        )
+    }
+}
+
 #[derive(Template)]
 #[template(path = "console/customers/list.html")]
 struct ListPage {
     ctx: PageCtx,
     f: Filters,
     customers: Vec<Customer>,
+    /// How many customers the filters match, and the place of the first one shown.
+    total: i64,
+    first: i64,
     /// The newest customer shown, when newer ones exist.
     newer: Option<i64>,
     /// The oldest customer shown, when older ones exist.
@@ -99,11 +122,14 @@ async fn list(
     };
     let pager = reads::page(state.app(), &m.actor, f.filter(), from, PAGE_SIZE).await?;
     let (customers, newer, next) = (pager.rows, pager.newer, pager.older);
+    let (total, first) = (pager.total, pager.first);
     let can_export = m.user.can(Action::ExportCustomers);
     render(&ListPage {
         ctx,
         f,
         customers,
+        total,
+        first,
         newer,
         next,
         can_export,
@@ -229,7 +255,20 @@ async fn expire(
     m: Manager,
     Page { ctx, sess, state }: Page,
     org_id: web::Path<String>,
+    confirmation: Confirmation,
 ) -> Result<HttpResponse, AppError> {
+    if !confirmation.given() {
+        let (c, _) = reads::one(state.app(), &m.actor, &org_id).await?;
+        let org = [("org", c.org_name.as_str())];
+        let q = Question {
+            title: ctx.t_args("confirm-expire-title", &org),
+            text: ctx.t_args("confirm-expire-text", &org),
+            button: ctx.t("customers-expire"),
+            action: routes::console_customer_expire(&c.org_id),
+            back: routes::console_customer(&c.org_id),
+        };
+        return ask(ctx, q);
+    }
     let states = (CustomerState::Active, CustomerState::Expired);
     let c =
         crate::app::customers::change_state(state.app(), &m.actor, m.partner_id, &org_id, states)

@@ -59,7 +59,7 @@ pub(super) async fn dashboard(
         crate::app::bills::window_totals(state.app(), member.partner_id)
             .await?
             .into_iter()
-            .map(|(m, t)| (m.to_string(), t.owed, m == current))
+            .map(|(m, t)| (ctx.month(m), t.owed, m == current))
             .collect();
     let month_to_date = points.last().map(|p| p.1).unwrap_or(0);
     let chart = crate::web::chart::bars(&points);

@@ -7,7 +7,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 
 use crate::api::ratelimit::RATE_HEADERS;
-use crate::api::reference::{self, ApiDoc, Examples};
+use crate::api::reference::{self, ApiDoc, Examples, Operation};
 use crate::api::{msp, v1};
 use crate::app::customer_reads::{Filter, From};
 use crate::billing::month::Month;
@@ -28,6 +28,36 @@ pub struct Surface {
     pub doc: ApiDoc,
     pub download: &'static str,
     pub deprecated: bool,
+    /// The tag of the operations for the other kind of partner (an MSP's key gets 403 there).
+    pub foreign_tag: &'static str,
+}
+
+/// The operations of one tag, in the order the page shows them.
+pub struct Group<'a> {
+    pub tag: &'a str,
+    /// For the other kind of partner: listed last, and said so.
+    pub foreign: bool,
+    pub operations: Vec<&'a Operation>,
+}
+
+impl Surface {
+    /// The operations by tag: the partner's own first (in the document's order of tags),
+    /// those of the other kind of partner last.
+    pub fn groups(&self) -> Vec<Group<'_>> {
+        let mut groups: Vec<Group<'_>> = Vec::new();
+        for op in &self.doc.operations {
+            match groups.iter_mut().find(|g| g.tag == op.tag) {
+                Some(g) => g.operations.push(op),
+                None => groups.push(Group {
+                    tag: &op.tag,
+                    foreign: op.tag == self.foreign_tag,
+                    operations: vec![op],
+                }),
+            }
+        }
+        groups.sort_by_key(|g| g.foreign);
+        groups
+    }
 }
 
 #[derive(Template)]
@@ -100,6 +130,11 @@ async fn support(
         doc: reference::read(v1::document(), &ex),
         download: "/api/v1/openapi.json",
         deprecated: false,
+        foreign_tag: if partner.is_msp() {
+            "Private offers"
+        } else {
+            "Signup links"
+        },
     }];
     // The MSP API serves MSPs only; a reseller would only meet its 403.
     if partner.is_msp() {
@@ -107,6 +142,7 @@ async fn support(
             doc: reference::read(msp::document(), &ex),
             download: "/v1beta1/msp/openapi.json",
             deprecated: true,
+            foreign_tag: "",
         });
     }
     render(&SupportPage {

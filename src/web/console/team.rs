@@ -10,6 +10,7 @@ use serde::Deserialize;
 use crate::app::team::{self, MemberRow};
 use crate::domain::{Action, Role};
 use crate::state::AppState;
+use crate::web::confirm::{Confirmation, Question, ask};
 use crate::web::error::AppError;
 use crate::web::guard::{Manager, Member};
 use crate::web::page::{Page, PageCtx, redirect, redirect_with, render_status};
@@ -164,7 +165,24 @@ async fn remove(
     m: Manager,
     Page { ctx, sess, state }: Page,
     id: web::Path<i64>,
+    confirmation: Confirmation,
 ) -> Result<HttpResponse, AppError> {
+    if !confirmation.given() {
+        let members = team::list(state.app(), &m.actor).await?;
+        let member = members
+            .iter()
+            .find(|r| r.user.user_id == *id)
+            .ok_or(AppError::NotFound)?;
+        let email = [("email", member.user.email.as_str())];
+        let q = Question {
+            title: ctx.t_args("confirm-remove-member-title", &email),
+            text: ctx.t("confirm-remove-member-text"),
+            button: ctx.t("team-remove"),
+            action: routes::console_team_remove(*id),
+            back: routes::CONSOLE_TEAM.into(),
+        };
+        return ask(ctx, q);
+    }
     let done = team::remove(state.app(), &m.actor, *id).await.map(|_| ());
     after(&sess, &ctx, done, "flash-member-removed").await
 }

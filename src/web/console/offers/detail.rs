@@ -6,6 +6,7 @@ use crate::app::Error;
 use crate::app::offers::{self, OfferView};
 use crate::domain::OfferState;
 use crate::state::AppState;
+use crate::web::confirm::{Confirmation, Question, ask};
 use crate::web::error::AppError;
 use crate::web::guard::{Manager, Member};
 use crate::web::page::{Page, PageCtx, redirect, redirect_with, render_status};
@@ -124,7 +125,19 @@ pub(super) async fn cancel(
     m: Manager,
     Page { ctx, sess, state }: Page,
     id: web::Path<i64>,
+    confirmation: Confirmation,
 ) -> Result<HttpResponse, AppError> {
+    if !confirmation.given() {
+        let n = id.to_string();
+        let q = Question {
+            title: ctx.t_args("confirm-cancel-offer-title", &[("id", &n)]),
+            text: ctx.t("confirm-cancel-offer-text"),
+            button: ctx.t("offer-cancel"),
+            action: routes::console_offer_cancel(*id),
+            back: routes::console_offer(*id),
+        };
+        return ask(ctx, q);
+    }
     change(m, Page { ctx, sess, state }, *id, offers::Step::Cancel).await
 }
 
