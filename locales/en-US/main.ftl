@@ -132,6 +132,7 @@ dashboard-customers-note = Customers who signed up through you
 dashboard-signups = Signups this month
 dashboard-signups-note = New customer organizations
 dashboard-getting-started = Getting started
+dashboard-step-done = Done
 dashboard-step-branding = Upload your logos so customers see your brand on the signup page.
 dashboard-step-keys = Create an API key to call the management API from your scripts.
 dashboard-step-links = Create a signup link and send it to your first customer.

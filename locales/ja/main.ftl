@@ -132,6 +132,7 @@ dashboard-customers-note = 貴社経由でサインアップした顧客
 dashboard-signups = 今月のサインアップ
 dashboard-signups-note = 新しい顧客組織
 dashboard-getting-started = はじめに
+dashboard-step-done = 完了
 dashboard-step-branding = ロゴをアップロードすると、顧客がサインアップページで貴社のブランドを確認できます。
 dashboard-step-keys = API キーを作成すると、スクリプトから管理 API を呼び出せます。
 dashboard-step-links = サインアップリンクを作成し、最初の顧客に送信しましょう。

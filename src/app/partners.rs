@@ -60,3 +60,24 @@ pub async fn own(ctx: Ctx<'_>, actor: &Actor) -> Result<Partner, StoreError> {
         .await?
         .ok_or(StoreError::NotFound)
 }
+
+/// How far a partner has come with the first steps its dashboard lists.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct FirstSteps {
+    pub logo: bool,
+    pub api_key: bool,
+    pub customer: bool,
+}
+
+/// The first steps the actor's partner has taken: a logo, a working API key, a customer.
+pub async fn first_steps(ctx: Ctx<'_>, actor: &Actor) -> Result<FirstSteps> {
+    let partner = own(ctx, actor).await?;
+    let mut c = ctx.db.acquire().await?;
+    let keys = crate::store::api_keys::list(&mut c, partner.partner_id).await?;
+    let customers = crate::store::customers::count(&mut c, partner.partner_id).await?;
+    Ok(FirstSteps {
+        logo: partner.logo_light_id.is_some(),
+        api_key: keys.iter().any(|k| k.revoked_at.is_none()),
+        customer: customers > 0,
+    })
+}

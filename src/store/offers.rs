@@ -33,6 +33,7 @@ pub struct Offer {
     pub accepted_on: Option<NaiveDate>,
     pub customer_id: Option<i64>,
     pub customer_org_id: Option<String>,
+    pub customer_name: Option<String>,
     /// The agreement's months (`YYYY-MM`) once accepted.
     pub agreement_first: Option<String>,
     pub agreement_last: Option<String>,
@@ -46,7 +47,8 @@ macro_rules! select_offer {
             "SELECT o.offer_id, o.partner_id, p.name AS partner_name, o.authorization_id, a.product, ",
             "a.wholesale_bps, a.eula, a.eula_url, o.buyer_account, o.buyer_company, o.buyer_email, ",
             "o.markup_bps, o.duration_months, o.expires_on, o.state, o.replaces_offer_id, o.released_on, ",
-            "o.accepted_on, o.customer_id, c.org_id AS customer_org_id, g.first_month AS agreement_first, ",
+            "o.accepted_on, o.customer_id, c.org_id AS customer_org_id, c.org_name AS customer_name, ",
+            "g.first_month AS agreement_first, ",
             "g.last_month AS agreement_last, o.created_at, o.updated_at ",
             "FROM private_offers o JOIN partners p ON p.partner_id = o.partner_id ",
             "JOIN resale_authorizations a ON a.authorization_id = o.authorization_id ",

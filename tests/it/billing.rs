@@ -246,6 +246,13 @@ async fn the_billing_page_csv_and_customer_bill_add_up_and_stay_in_their_partner
         "the CSV lines add up to the overview"
     );
     assert!(!csv.contains("Secret Customer"));
+    assert!(
+        csv.lines()
+            .next()
+            .unwrap()
+            .ends_with(",usage_usd,discounts_usd_subtracted,credits_usd_subtracted,total_due_usd"),
+        "the header says each amount's currency and what it does to the total"
+    );
 
     // A customer's bill is its share of the partner's.
     let detail = owner

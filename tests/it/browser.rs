@@ -267,6 +267,30 @@ async fn a_partner_signs_in_through_the_real_form() {
         screenshot(c, &format!("admin-overview-{mode}.png")).await;
         go(c, &app, routes::ADMIN_OUTBOX).await;
         screenshot(c, &format!("admin-outbox-{mode}.png")).await;
+        // A credit form with two mistakes comes back scrolled to its summary of both.
+        go(c, &app, &routes::admin_partner(acme)).await;
+        fill(c, "#k-amount", "a lot").await;
+        click(c, "#credit-form button[type=submit]").await;
+        let listed = text(c, "#credit-errors").await;
+        assert!(
+            listed.contains("dollars") && listed.contains("date"),
+            "{listed}"
+        );
+        let in_view = c
+            .execute(
+                "const r = document.querySelector('#credit-errors').getBoundingClientRect();
+                 return r.top >= 0 && r.bottom <= window.innerHeight;",
+                vec![],
+            )
+            .await
+            .unwrap();
+        assert_eq!(in_view, serde_json::json!(true), "the errors are in view");
+        screenshot(c, &format!("admin-grant-errors-{mode}.png")).await;
+        // Suspending asks first, on a page of its own.
+        click(c, "form[action$='/suspend'] button").await;
+        assert!(text(c, "#confirm-title").await.contains("Acme Cloud"));
+        screenshot(c, &format!("admin-confirm-suspend-{mode}.png")).await;
+        click(c, "#confirm-cancel").await;
         c.clone().close().await.unwrap();
     }
 }

@@ -15,6 +15,7 @@ mod browser;
 mod cli;
 mod confirmations;
 mod customers;
+mod dashboard;
 mod headers;
 mod languages;
 mod onboarding;

@@ -670,7 +670,7 @@ async fn the_agreement_prices_the_next_bills_and_a_replacement_takes_over() {
         csv.lines()
             .next()
             .unwrap()
-            .ends_with(",total_due,customer_price,margin")
+            .ends_with(",total_due_usd,customer_price_usd,margin_usd")
     );
     assert!(
         csv.lines()

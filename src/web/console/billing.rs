@@ -139,13 +139,14 @@ async fn csv(
         "service",
         "project",
         "cluster",
-        "usage",
-        "discounts",
-        "credits",
-        "total_due",
+        // Every amount in US dollars and positive; what each does to the total says so.
+        "usage_usd",
+        "discounts_usd_subtracted",
+        "credits_usd_subtracted",
+        "total_due_usd",
     ];
     if reseller {
-        header.extend(["customer_price", "margin"]);
+        header.extend(["customer_price_usd", "margin_usd"]);
     }
     let mut out = CsvFile::new(&header)?;
     for l in &bill.lines {

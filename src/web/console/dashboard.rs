@@ -20,6 +20,8 @@ struct Dashboard {
     recent: Vec<crate::store::customers::Customer>,
     month_to_date: i64,
     chart: crate::web::chart::Chart,
+    steps: crate::app::partners::FirstSteps,
+    can_manage_keys: bool,
 }
 
 impl Dashboard {
@@ -49,6 +51,7 @@ pub(super) async fn dashboard(
     Page { ctx, state, .. }: Page,
 ) -> Result<HttpResponse, AppError> {
     let partner = crate::app::partners::own(state.app(), &member.actor).await?;
+    let steps = crate::app::partners::first_steps(state.app(), &member.actor).await?;
     let role = member.user.role.map_or(String::new(), |r| r.to_string());
     let (by_state, recent) =
         crate::app::customer_reads::overview(state.app(), &member.actor, 5).await?;
@@ -71,5 +74,7 @@ pub(super) async fn dashboard(
         recent,
         month_to_date,
         chart,
+        steps,
+        can_manage_keys: member.user.can(crate::domain::Action::ManageApiKeys),
     })
 }
