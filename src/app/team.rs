@@ -113,7 +113,16 @@ pub async fn invite(
     let email = Email::parse(email).map_err(|_| Error::invalid("email", "error-email-invalid"))?;
     let mut tx = ctx.db.begin().await?;
     if users::email_taken(&mut tx, &email).await? {
-        return Err(taken());
+        // Someone of this team already (its list shows them): say so, and what to do; anyone
+        // else gets the one neutral refusal.
+        let here = users::find_by_email(&mut tx, &email)
+            .await?
+            .filter(|u| u.partner_id == Some(partner_id));
+        return Err(match here {
+            Some(u) if u.password_hash.is_none() => Error::invalid("email", "error-invite-pending"),
+            Some(_) => Error::invalid("email", "error-invite-member"),
+            None => taken(),
+        });
     }
     let partner = partners::find_by_id(&mut tx, partner_id)
         .await?

@@ -45,8 +45,12 @@ async fn an_invited_member_joins_through_the_mailed_link_and_is_removed() {
         .await;
     let owner = signed_in_client(&app, "owner@acme.example").await;
 
-    // Any address a user already has is refused with one neutral message, and nothing is sent.
-    for taken in ["owner@borealis.example", "OWNER@acme.example"] {
+    // An address a user of another partner has is refused with one neutral message; one of
+    // this team says so (the list shows it anyway). Nothing is sent.
+    for (taken, said) in [
+        ("owner@borealis.example", "cannot be invited"),
+        ("OWNER@acme.example", "member of your team already"),
+    ] {
         let r = owner
             .post_form(
                 routes::CONSOLE_TEAM,
@@ -57,9 +61,7 @@ async fn an_invited_member_joins_through_the_mailed_link_and_is_removed() {
         assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
         let html = r.text().await.unwrap();
         assert!(
-            text_of(&html, ".field-error")
-                .unwrap()
-                .contains("cannot be invited"),
+            text_of(&html, ".field-error").unwrap().contains(said),
             "{taken}"
         );
         assert!(
@@ -83,6 +85,21 @@ async fn an_invited_member_joins_through_the_mailed_link_and_is_removed() {
     let link = link_in(&mail.text, &format!("{}/invitation/", app.address));
     let (_, team) = owner.get_html(routes::CONSOLE_TEAM).await;
     assert!(team.contains("ana@acme.example") && team.contains("Invited"));
+    // Inviting her again points to the list's resend, not away to the vendor.
+    let r = owner
+        .post_form(
+            routes::CONSOLE_TEAM,
+            routes::CONSOLE_TEAM_INVITE,
+            &[("email", "ana@acme.example"), ("role", "billing")],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = r.text().await.unwrap();
+    let said = text_of(&html, ".field-error").unwrap();
+    assert!(
+        said.contains("Resend invitation") && !said.contains("vendor"),
+        "{said}"
+    );
 
     let (ana, r) = join(&app, &link).await;
     assert_eq!(
