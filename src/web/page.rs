@@ -194,8 +194,8 @@ impl PageCtx {
                 if u.is_msp {
                     v.push((routes::CONSOLE_SIGNUP_LINKS, "nav-console-signup-links"));
                 } else {
+                    // The authorizations are a tab of Private offers.
                     v.push((routes::CONSOLE_OFFERS, "nav-console-offers"));
-                    v.push((routes::CONSOLE_AUTHORIZATIONS, "nav-console-authorizations"));
                 }
                 v.push((routes::CONSOLE_BRANDING, "nav-console-branding"));
                 v.push((routes::CONSOLE_SUPPORT, "nav-console-support"));
@@ -231,17 +231,30 @@ impl PageCtx {
 
     /// The tabs of the billing pages: the bill, the credits and the discounts.
     pub fn billing_tabs(&self) -> Vec<NavItem> {
-        self.items(&[
+        self.tabs(&[
             (routes::CONSOLE_BILLING, "nav-console-billing"),
             (routes::CONSOLE_CREDITS, "nav-console-credits"),
             (routes::CONSOLE_DISCOUNTS, "nav-console-discounts"),
         ])
-        .into_iter()
-        .map(|mut i| {
-            i.active = self.path == i.href || self.path.starts_with(&format!("{}/", i.href));
-            i
-        })
-        .collect()
+    }
+
+    /// The tabs of a reseller's offer pages: its offers and the authorizations it holds.
+    pub fn offers_tabs(&self) -> Vec<NavItem> {
+        self.tabs(&[
+            (routes::CONSOLE_OFFERS, "nav-console-offers"),
+            (routes::CONSOLE_AUTHORIZATIONS, "nav-console-authorizations"),
+        ])
+    }
+
+    /// Tabs, each marked on its own page and its sub-pages only.
+    fn tabs(&self, items: &[(&'static str, &str)]) -> Vec<NavItem> {
+        self.items(items)
+            .into_iter()
+            .map(|mut i| {
+                i.active = self.path == i.href || self.path.starts_with(&format!("{}/", i.href));
+                i
+            })
+            .collect()
     }
 
     /// Whether the account menu holds the page shown (the menu is then marked too).
@@ -270,6 +283,9 @@ impl PageCtx {
                 under(routes::CONSOLE_BILLING)
                     || under(routes::CONSOLE_CREDITS)
                     || under(routes::CONSOLE_DISCOUNTS)
+            }
+            routes::CONSOLE_OFFERS => {
+                under(routes::CONSOLE_OFFERS) || under(routes::CONSOLE_AUTHORIZATIONS)
             }
             _ => under(href),
         }

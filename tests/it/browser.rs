@@ -539,6 +539,7 @@ async fn a_reseller_reads_its_offers_and_margins_in_a_browser() {
         let mode = if dark { "dark" } else { "light" };
         go(c, &app, routes::SIGN_IN).await;
         sign_in(c, login.email, login.password, routes::CONSOLE).await;
+        nav_fits(c, "a reseller's owner").await;
         go(c, &app, routes::CONSOLE_OFFERS).await;
         let table = text(c, "table").await;
         for state in ["Draft", "Released", "Accepted", "Expired", "Cancelled"] {
@@ -563,6 +564,22 @@ async fn a_reseller_reads_its_offers_and_margins_in_a_browser() {
         screenshot(c, &format!("team-{mode}.png")).await;
         go(c, &app, routes::CONSOLE_SETTINGS).await;
         screenshot(c, &format!("settings-{mode}.png")).await;
+        // New offer from the one active authorization: its form at once. With errors under
+        // some fields, the fields of a row still line up.
+        go(c, &app, routes::CONSOLE_OFFER_NEW).await;
+        fill(c, "#buyer_account", "123").await;
+        click(c, "form.formgrid button[type=submit]").await;
+        assert!(!text(c, ".field-error").await.is_empty());
+        let tops = c
+            .execute(
+                "return ['#buyer_account', '#buyer_company', '#buyer_email']
+                   .map(s => Math.round(document.querySelector(s).getBoundingClientRect().top));",
+                vec![],
+            )
+            .await
+            .unwrap();
+        assert_eq!(tops[0], tops[1], "one row: {tops}");
+        screenshot(c, &format!("offer-form-errors-{mode}.png")).await;
     }
 }
 

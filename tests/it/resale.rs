@@ -137,6 +137,10 @@ async fn a_reseller_makes_releases_and_records_an_offer_through_the_forms() {
         held.contains("TiDB Cloud Dedicated") && held.contains("5 / 5"),
         "{held}"
     );
+    // With one authorization to offer from, New offer is its form at once.
+    let (_, new) = owner.get_html(routes::CONSOLE_OFFER_NEW).await;
+    assert!(new.contains(r#"id="buyer_account""#), "{new}");
+    assert!(new.contains(&format!(r#"name="authorization" value="{auth}""#)));
 
     // Each refused with a message at the field, nothing stored.
     let a = auth.to_string();

@@ -112,11 +112,11 @@ pub(super) async fn form_page(
     actor: &Actor,
     ctx: PageCtx,
     editing: Option<i64>,
-    v: OfferForm,
+    mut v: OfferForm,
     errors: BTreeMap<&'static str, String>,
     status: StatusCode,
 ) -> Result<HttpResponse, AppError> {
-    let auth = match v.authorization.trim().parse::<i64>() {
+    let mut auth = match v.authorization.trim().parse::<i64>() {
         // One of the actor's, not a draft; any other id asks which one first.
         Ok(id) => match authorizations::held_one(state.app(), actor, id).await {
             Err(Error::NotFound(_)) => None,
@@ -124,7 +124,7 @@ pub(super) async fn form_page(
         },
         Err(_) => None,
     };
-    let choices = if auth.is_none() {
+    let mut choices: Vec<_> = if auth.is_none() {
         authorizations::held(state.app(), actor)
             .await?
             .into_iter()
@@ -133,6 +133,12 @@ pub(super) async fn form_page(
     } else {
         Vec::new()
     };
+    // With one authorization to offer from there is nothing to choose: the form is its own.
+    if choices.len() == 1 {
+        let only = choices.remove(0);
+        v.authorization = only.authorization_id.to_string();
+        auth = Some(only);
+    }
     Ok(render_status(
         status,
         &FormPage {
