@@ -178,6 +178,13 @@ async fn a_reseller_makes_releases_and_records_an_offer_through_the_forms() {
         let html = r.text().await.unwrap();
         let error = text_of(&html, ".field-error").unwrap_or_default();
         assert!(error.contains(wanted), "{wanted:?} in {error:?}");
+        // And in the summary at the form's top, which the page comes back scrolled to.
+        let summary = text_of(&html, "#offer-errors").unwrap_or_default();
+        assert!(
+            summary.contains(wanted),
+            "{wanted:?} in the summary {summary:?}"
+        );
+        assert!(html.contains(r##"action="/console/offers#offer-form""##));
         assert!(
             html.contains(&format!("value=\"{account}\"")),
             "the account is kept"

@@ -12,7 +12,7 @@ use crate::store::offers::Offer;
 use crate::web::error::AppError;
 use crate::web::filters;
 use crate::web::guard::Manager;
-use crate::web::page::{Page, PageCtx, redirect, redirect_with, render_status};
+use crate::web::page::{FormErrors, Page, PageCtx, redirect, redirect_with, render_status};
 use crate::web::routes;
 use crate::web::session::FlashLevel;
 use actix_session::Session;
@@ -95,11 +95,32 @@ impl FormPage {
         self.errors.get(f)
     }
 
+    /// Where the form posts, anchored to it: after a mistake the page comes back there.
     fn action(&self) -> String {
-        match self.editing {
+        let path = match self.editing {
             Some(id) => routes::console_offer_edit(id),
             None => routes::CONSOLE_OFFERS.to_string(),
+        };
+        format!("{path}#offer-form")
+    }
+
+    /// Every error of the form in the order of its fields, each by the id of its input.
+    fn summary(&self) -> FormErrors {
+        let mut out = FormErrors::new();
+        for (field, id) in [
+            ("authorizationId", "offer-form"),
+            ("buyerAwsAccountId", "buyer_account"),
+            ("buyerCompanyName", "buyer_company"),
+            ("buyerEmail", "buyer_email"),
+            ("markupBasisPoints", "markup"),
+            ("durationMonths", "duration"),
+            ("expiresOn", "expires_on"),
+        ] {
+            if let Some(e) = self.errors.get(field) {
+                out.insert(id, e.clone());
+            }
         }
+        out
     }
 
     fn buyer_fixed(&self) -> bool {
