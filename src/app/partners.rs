@@ -69,9 +69,9 @@ pub struct FirstSteps {
     pub customer: bool,
 }
 
-/// The first steps the actor's partner has taken: a logo, a working API key, a customer.
-pub async fn first_steps(ctx: Ctx<'_>, actor: &Actor) -> Result<FirstSteps> {
-    let partner = own(ctx, actor).await?;
+/// The first steps `partner` (the actor's own, already read) has taken: a logo, a working API
+/// key, a customer.
+pub async fn first_steps(ctx: Ctx<'_>, partner: &Partner) -> Result<FirstSteps> {
     let mut c = ctx.db.acquire().await?;
     let keys = crate::store::api_keys::list(&mut c, partner.partner_id).await?;
     let customers = crate::store::customers::count(&mut c, partner.partner_id).await?;

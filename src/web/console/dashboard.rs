@@ -51,7 +51,7 @@ pub(super) async fn dashboard(
     Page { ctx, state, .. }: Page,
 ) -> Result<HttpResponse, AppError> {
     let partner = crate::app::partners::own(state.app(), &member.actor).await?;
-    let steps = crate::app::partners::first_steps(state.app(), &member.actor).await?;
+    let steps = crate::app::partners::first_steps(state.app(), &partner).await?;
     let role = member.user.role.map_or(String::new(), |r| r.to_string());
     let (by_state, recent) =
         crate::app::customer_reads::overview(state.app(), &member.actor, 5).await?;
