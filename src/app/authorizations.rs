@@ -155,8 +155,13 @@ pub async fn create(
     let checked = req.check(ctx.now.date_naive());
     let mut tx = ctx.db.begin().await?;
     let p = match reseller(&mut tx, partner_id).await {
+        // The terms' own faults are told with the reseller's, all at once.
         Err(Error::WrongKind(_) | Error::NotFound(_)) => {
-            return Err(Error::Invalid(vec![AuthorizationField::Partner.error()]));
+            let mut bad = vec![AuthorizationField::Partner.error()];
+            if let Err(Error::Invalid(more)) = checked {
+                bad.extend(more);
+            }
+            return Err(Error::Invalid(bad));
         }
         other => other?,
     };

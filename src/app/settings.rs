@@ -1,7 +1,7 @@
 //! A member's own settings (issue 15): the profile (display name, language), the password, and
 //! for owners the partner's contact e-mail and website (its name and slug stay with operators).
 
-use super::error::{Error, Result, Thing};
+use super::error::{Error, FieldError, Result, Thing};
 use super::{Actor, Ctx, sessions};
 use crate::domain::AuditAction;
 use crate::domain::{Action, Email, check_website};
@@ -76,9 +76,18 @@ pub async fn update_partner(
 ) -> Result<()> {
     actor.require(Action::EditPartnerDetails)?;
     let partner_id = actor.partner_id.ok_or(Error::NotFound(Thing::Partner))?;
-    let email = Email::parse(contact_email).map_err(|e| Error::invalid("contact_email", e.key))?;
+    // Both fields are checked, so the form can say all that is wrong at once.
+    let email = Email::parse(contact_email).map_err(|e| FieldError::new("contact_email", e.key));
     let website = website_url.trim();
-    check_website(website).map_err(|e| Error::invalid("website_url", e.key))?;
+    let site = check_website(website).map_err(|e| FieldError::new("website_url", e.key));
+    let email = match (email, site) {
+        (Ok(email), Ok(())) => email,
+        (email, site) => {
+            return Err(Error::Invalid(
+                [email.err(), site.err()].into_iter().flatten().collect(),
+            ));
+        }
+    };
     let mut tx = ctx.db.begin().await?;
     partners::set_details(&mut tx, partner_id, email.as_str(), website).await?;
     actor

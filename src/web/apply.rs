@@ -1,7 +1,5 @@
 //! The public "Become a partner" form (SPEC 2.1).
 
-use std::collections::BTreeMap;
-
 use actix_multipart::Multipart;
 use actix_session::Session;
 use actix_web::http::StatusCode;
@@ -9,7 +7,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 
 use super::multipart::FormParts;
-use super::page::{PageCtx, redirect, render, render_status};
+use super::page::{FormErrors, PageCtx, redirect, render, render_status};
 use super::{client_addr, routes};
 use crate::app::applications::{self, Submission, Submitted};
 use crate::app::logos::LogoField;
@@ -43,15 +41,24 @@ pub struct ApplyValues {
 struct ApplyPage {
     ctx: PageCtx,
     v: ApplyValues,
-    errors: BTreeMap<&'static str, String>,
+    errors: FormErrors,
+    /// Why nothing was looked at (too many applications from one address).
+    refusal: Option<String>,
     honeypot: &'static str,
 }
 
-impl ApplyPage {
-    fn error(&self, field: &str) -> Option<&String> {
-        self.errors.get(field)
-    }
+/// The form's fields in their order, for the summary of its errors.
+const FIELDS: &[&str] = &[
+    "kind",
+    "company_name",
+    "contact_email",
+    "website_url",
+    "logo_light",
+    "logo_dark",
+    "message",
+];
 
+impl ApplyPage {
     fn logo_preview(&self, key: &str) -> String {
         routes::uploaded_logo(key)
     }
@@ -65,7 +72,8 @@ async fn form(ctx: PageCtx) -> Result<HttpResponse, AppError> {
     render(&ApplyPage {
         ctx,
         v,
-        errors: BTreeMap::new(),
+        errors: FormErrors::new(),
+        refusal: None,
         honeypot: HONEYPOT,
     })
 }
@@ -92,7 +100,7 @@ async fn submit(
     if !parts.text(HONEYPOT).is_empty() {
         return Ok(redirect(routes::APPLY_RECEIVED));
     }
-    let mut errors: BTreeMap<&'static str, String> = BTreeMap::new();
+    let mut errors = FormErrors::new();
     let kind = PartnerKind::parse(&v.kind)
         .map_err(|e| errors.insert("kind", ctx.t(e.key)))
         .ok();
@@ -122,14 +130,14 @@ async fn submit(
     };
     let (logos, received) = match applications::submit(state.app(), submission, &ctx.i18n).await? {
         Submitted::Throttled => {
-            let mut errors = BTreeMap::new();
-            errors.insert("form", ctx.t("error-apply-throttled"));
+            let refusal = Some(ctx.t("error-apply-throttled"));
             return Ok(render_status(
                 StatusCode::TOO_MANY_REQUESTS,
                 &ApplyPage {
                     ctx,
                     v,
-                    errors,
+                    errors: FormErrors::new(),
+                    refusal,
                     honeypot: HONEYPOT,
                 },
             ));
@@ -171,7 +179,8 @@ async fn submit(
             &ApplyPage {
                 ctx,
                 v,
-                errors,
+                errors: errors.in_order(FIELDS),
+                refusal: None,
                 honeypot: HONEYPOT,
             },
         ));

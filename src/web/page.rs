@@ -64,6 +64,29 @@ impl FormErrors {
     pub fn iter(&self) -> impl Iterator<Item = &(&'static str, String)> {
         self.0.iter()
     }
+
+    /// Takes a field's error out, for a page that shows it elsewhere than at a field.
+    pub fn remove(&mut self, id: &str) -> Option<String> {
+        let at = self.0.iter().position(|(f, _)| *f == id)?;
+        Some(self.0.remove(at).1)
+    }
+
+    /// The same errors under the ids the form gives its inputs, where those differ from the
+    /// names the application gives the fields.
+    pub fn renamed(self, id_of: impl Fn(&'static str) -> &'static str) -> FormErrors {
+        let mut out = FormErrors::new();
+        for (f, t) in self.0 {
+            out.insert(id_of(f), t);
+        }
+        out
+    }
+
+    /// Puts the errors in the order of the form's fields (ids not listed keep theirs, last).
+    pub fn in_order(mut self, ids: &[&str]) -> FormErrors {
+        let rank = |f: &str| ids.iter().position(|i| *i == f).unwrap_or(ids.len());
+        self.0.sort_by_key(|(f, _)| rank(f));
+        self
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -101,13 +124,10 @@ impl PageCtx {
     }
 
     /// What a form shows next to its fields: the first error of each field, by the field's name.
-    pub fn field_errors(
-        &self,
-        errors: &[crate::app::FieldError],
-    ) -> std::collections::BTreeMap<&'static str, String> {
-        let mut out = std::collections::BTreeMap::new();
+    pub fn field_errors(&self, errors: &[crate::app::FieldError]) -> FormErrors {
+        let mut out = FormErrors::new();
         for e in errors {
-            out.entry(e.field).or_insert_with(|| self.say(&e.message));
+            out.insert(e.field, self.say(&e.message));
         }
         out
     }

@@ -6,7 +6,7 @@ use askama::Template;
 use serde::Deserialize;
 
 use super::logos::{Brand, brand};
-use super::page::{Page, PageCtx, render_status};
+use super::page::{FormErrors, Page, PageCtx, render_status};
 use super::{client_addr, routes};
 use crate::app::Error;
 use crate::app::customers::{self as signups, Signup};
@@ -40,14 +40,10 @@ struct FormPage {
     ctx: PageCtx,
     brand: Brand,
     v: SignupForm,
-    errors: std::collections::BTreeMap<&'static str, String>,
+    errors: FormErrors,
+    /// Why nothing was looked at (too many signups from one address).
+    refusal: Option<String>,
     honeypot: &'static str,
-}
-
-impl FormPage {
-    fn error(&self, field: &str) -> Option<&String> {
-        self.errors.get(field)
-    }
 }
 
 #[derive(Template)]
@@ -124,7 +120,8 @@ fn form_again(
     ctx: PageCtx,
     brand: Brand,
     mut v: SignupForm,
-    errors: std::collections::BTreeMap<&'static str, String>,
+    errors: FormErrors,
+    refusal: Option<String>,
 ) -> HttpResponse {
     v.password.clear();
     render_status(
@@ -133,7 +130,8 @@ fn form_again(
             ctx,
             brand,
             v,
-            errors,
+            errors: errors.in_order(&["org_name", "email", "password", "terms"]),
+            refusal,
             honeypot: HONEYPOT,
         },
     )
@@ -151,7 +149,8 @@ async fn form(
                 ctx,
                 brand,
                 v: SignupForm::default(),
-                errors: Default::default(),
+                errors: FormErrors::new(),
+                refusal: None,
                 honeypot: HONEYPOT,
             },
         )),
@@ -180,17 +179,17 @@ async fn submit(
     }
     let addr = client_addr(&req, &state.settings);
     if !signups::admit_signup(state.app(), &addr).await? {
-        let mut errors = std::collections::BTreeMap::new();
-        errors.insert("form", ctx.t("error-signup-throttled"));
+        let refusal = Some(ctx.t("error-signup-throttled"));
         return Ok(form_again(
             StatusCode::TOO_MANY_REQUESTS,
             ctx,
             brand,
             v,
-            errors,
+            FormErrors::new(),
+            refusal,
         ));
     }
-    let mut errors = std::collections::BTreeMap::new();
+    let mut errors = FormErrors::new();
     if !(2..=100).contains(&v.org_name.chars().count()) {
         errors.insert("org_name", ctx.t("error-org-name"));
     }
@@ -210,6 +209,7 @@ async fn submit(
             brand,
             v,
             errors,
+            None,
         ));
     };
     let hash = state.passwords.hash(&v.password).await?;
@@ -226,13 +226,16 @@ async fn submit(
         }
         Err(Error::Gone(why)) => Ok(gone(ctx, brand, Some(&why))),
         Err(Error::Invalid(bad)) => {
-            errors.extend(ctx.field_errors(&bad));
+            for (field, text) in ctx.field_errors(&bad).iter() {
+                errors.insert(field, text.clone());
+            }
             Ok(form_again(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 ctx,
                 brand,
                 v,
                 errors,
+                None,
             ))
         }
         Err(e) => Err(e.into()),

@@ -333,16 +333,7 @@ async fn operators_grant_discounts_and_credits_with_clear_errors() {
     );
     // Every error at once: in a summary at the form's top that links to each field, and at
     // the field; the page comes back scrolled to the form.
-    let summary = |html: &str, id: &str| -> Vec<(String, String)> {
-        let doc = scraper::Html::parse_document(html);
-        let sel = scraper::Selector::parse(&format!("#{id} li a")).unwrap();
-        doc.select(&sel)
-            .map(|a| {
-                let href = a.value().attr("href").unwrap_or_default().to_string();
-                (href, a.text().collect())
-            })
-            .collect()
-    };
+    let summary = crate::forms::error_summary;
     let listed = summary(&html, "discount-errors");
     assert_eq!(
         listed.iter().map(|(h, _)| h.as_str()).collect::<Vec<_>>(),

@@ -13,7 +13,12 @@ use crate::helpers::{
 };
 
 /// A link of `partner_id` made straight in the store; returns its path.
-async fn make_link(app: &TestApp, partner_id: i64, slug: &str, max_uses: Option<i32>) -> String {
+pub async fn make_link(
+    app: &TestApp,
+    partner_id: i64,
+    slug: &str,
+    max_uses: Option<i32>,
+) -> String {
     let token = random_token();
     let mut tx = app.state.db.begin().await.unwrap();
     let new = NewLink {

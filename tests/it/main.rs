@@ -16,6 +16,7 @@ mod cli;
 mod confirmations;
 mod customers;
 mod dashboard;
+mod forms;
 mod headers;
 mod languages;
 mod onboarding;

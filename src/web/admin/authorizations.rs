@@ -1,8 +1,6 @@
 //! Operators' resale authorizations per reseller (issue 14): create, edit while a draft,
 //! activate, restrict.
 
-use std::collections::BTreeMap;
-
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use askama::Template;
@@ -20,7 +18,7 @@ use crate::web::console::offers::figures::Figures;
 use crate::web::error::AppError;
 use crate::web::filters;
 use crate::web::guard::Operator;
-use crate::web::page::{Page, PageCtx, redirect, redirect_with, render_status};
+use crate::web::page::{FormErrors, Page, PageCtx, redirect, redirect_with, render_status};
 use crate::web::routes;
 use crate::web::session::{self, FlashLevel};
 
@@ -103,6 +101,18 @@ impl AuthorizationForm {
     }
 }
 
+/// The authorization form's fields in their order, for the summary of its errors.
+const FIELDS: &[&str] = &[
+    "partner",
+    "product",
+    "wholesale",
+    "available_until",
+    "durations",
+    "max_offers",
+    "buyers",
+    "eula_url",
+];
+
 #[derive(Debug, Default, Clone, Deserialize)]
 #[serde(default)]
 struct ListFilters {
@@ -119,7 +129,7 @@ struct ListPage {
     resellers: Vec<Partner>,
     states: &'static [AuthorizationState],
     v: AuthorizationForm,
-    errors: BTreeMap<&'static str, String>,
+    errors: FormErrors,
 }
 
 impl Figures for ListPage {
@@ -128,18 +138,12 @@ impl Figures for ListPage {
     }
 }
 
-impl ListPage {
-    fn error(&self, f: &str) -> Option<&String> {
-        self.errors.get(f)
-    }
-}
-
 async fn list_page(
     state: &AppState,
     ctx: PageCtx,
     f: ListFilters,
     v: AuthorizationForm,
-    errors: BTreeMap<&'static str, String>,
+    errors: FormErrors,
     status: StatusCode,
 ) -> Result<HttpResponse, AppError> {
     let items = authorizations::list_all(
@@ -172,7 +176,7 @@ async fn list(
         partner: f.partner.clone(),
         ..Default::default()
     };
-    list_page(&state, ctx, f, v, BTreeMap::new(), StatusCode::OK).await
+    list_page(&state, ctx, f, v, FormErrors::new(), StatusCode::OK).await
 }
 
 async fn create(
@@ -193,7 +197,7 @@ async fn create(
             &routes::admin_authorization(a.authorization_id),
         )),
         Err(app::Error::Invalid(bad)) => {
-            let errors = ctx.field_errors(&bad);
+            let errors = ctx.field_errors(&bad).in_order(FIELDS);
             let f = ListFilters::default();
             list_page(&state, ctx, f, v, errors, StatusCode::UNPROCESSABLE_ENTITY).await
         }
@@ -208,7 +212,7 @@ struct DetailPage {
     auth: Authorization,
     offers: Vec<Offer>,
     v: AuthorizationForm,
-    errors: BTreeMap<&'static str, String>,
+    errors: FormErrors,
 }
 
 impl Figures for DetailPage {
@@ -222,10 +226,6 @@ impl Figures for DetailPage {
 }
 
 impl DetailPage {
-    fn error(&self, f: &str) -> Option<&String> {
-        self.errors.get(f)
-    }
-
     fn is(&self, s: AuthorizationState) -> bool {
         self.auth.state == s
     }
@@ -236,7 +236,7 @@ async fn detail_page(
     ctx: PageCtx,
     id: i64,
     v: Option<AuthorizationForm>,
-    errors: BTreeMap<&'static str, String>,
+    errors: FormErrors,
     status: StatusCode,
 ) -> Result<HttpResponse, AppError> {
     let a = authorizations::find_any(state.app(), id).await?;
@@ -263,7 +263,7 @@ async fn detail(
     Page { ctx, state, .. }: Page,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
-    detail_page(&state, ctx, *id, None, BTreeMap::new(), StatusCode::OK).await
+    detail_page(&state, ctx, *id, None, FormErrors::new(), StatusCode::OK).await
 }
 
 async fn update(
@@ -281,7 +281,7 @@ async fn update(
             &routes::admin_authorization(*id),
         )),
         Err(app::Error::Invalid(bad)) => {
-            let errors = ctx.field_errors(&bad);
+            let errors = ctx.field_errors(&bad).in_order(FIELDS);
             detail_page(
                 &state,
                 ctx,

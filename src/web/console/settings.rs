@@ -1,8 +1,6 @@
 //! Settings (issue 15): profile and language, password, and the partner's own details for its
 //! owner. Each form re-renders with its values and a message at the wrong field.
 
-use std::collections::BTreeMap;
-
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
@@ -16,7 +14,7 @@ use crate::state::AppState;
 use crate::store::partners::Partner;
 use crate::web::error::AppError;
 use crate::web::guard::Member;
-use crate::web::page::{Page, PageCtx, redirect_with, render_status};
+use crate::web::page::{FormErrors, Page, PageCtx, redirect_with, render_status};
 use crate::web::routes;
 use crate::web::session::{self, FlashLevel};
 use actix_session::Session;
@@ -70,13 +68,7 @@ struct SettingsPage {
     partner_name: String,
     can_edit_partner: bool,
     languages: &'static [(&'static str, &'static str)],
-    errors: BTreeMap<&'static str, String>,
-}
-
-impl SettingsPage {
-    fn error(&self, f: &str) -> Option<&String> {
-        self.errors.get(f)
-    }
+    errors: FormErrors,
 }
 
 /// The page with what is stored, or with `profile`/`partner` as posted and `errors`.
@@ -86,7 +78,7 @@ async fn render_page(
     ctx: PageCtx,
     profile: Option<ProfileForm>,
     partner: Option<PartnerForm>,
-    errors: BTreeMap<&'static str, String>,
+    errors: FormErrors,
 ) -> Result<HttpResponse, AppError> {
     let p: Partner = crate::app::partners::own(state.app(), &m.actor).await?;
     let status = if errors.is_empty() {
@@ -117,13 +109,10 @@ async fn render_page(
 }
 
 async fn page(m: Member, Page { ctx, state, .. }: Page) -> Result<HttpResponse, AppError> {
-    render_page(&state, &m, ctx, None, None, BTreeMap::new()).await
+    render_page(&state, &m, ctx, None, None, FormErrors::new()).await
 }
 
-fn field_error(
-    ctx: &PageCtx,
-    e: crate::app::Error,
-) -> Result<BTreeMap<&'static str, String>, AppError> {
+fn field_error(ctx: &PageCtx, e: crate::app::Error) -> Result<FormErrors, AppError> {
     match e {
         crate::app::Error::Invalid(bad) => Ok(ctx.field_errors(&bad)),
         other => Err(other.into()),
@@ -169,7 +158,8 @@ async fn password(
             .map(|e| ("password", e.key))
     };
     if let Some((field, key)) = refusal {
-        let errors = BTreeMap::from([(field, ctx.t(key))]);
+        let mut errors = FormErrors::new();
+        errors.insert(field, ctx.t(key));
         return render_page(&state, &m, ctx, None, None, errors).await;
     }
     let hash = state.passwords.hash(&form.password).await?;

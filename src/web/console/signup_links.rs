@@ -14,7 +14,7 @@ use crate::store::signup_links::{LinkState, SignupLink};
 use crate::web::error::AppError;
 use crate::web::guard::partner_kind;
 use crate::web::guard::{Manager, Member};
-use crate::web::page::{Page, PageCtx, redirect_with, render, render_status};
+use crate::web::page::{FormErrors, Page, PageCtx, redirect_with, render, render_status};
 use crate::web::routes;
 use crate::web::session::FlashLevel;
 
@@ -79,14 +79,8 @@ struct ListPage {
     now: DateTime<Utc>,
     can_edit: bool,
     v: CreateForm,
-    errors: std::collections::BTreeMap<&'static str, String>,
+    errors: FormErrors,
     created_url: Option<String>,
-}
-
-impl ListPage {
-    fn error(&self, f: &str) -> Option<&String> {
-        self.errors.get(f)
-    }
 }
 
 async fn list(m: Member, Page { ctx, state, .. }: Page) -> Result<HttpResponse, AppError> {
@@ -97,7 +91,7 @@ async fn list(m: Member, Page { ctx, state, .. }: Page) -> Result<HttpResponse, 
         now: state.now(),
         can_edit: m.user.is_manager(),
         v: CreateForm::default(),
-        errors: Default::default(),
+        errors: FormErrors::new(),
         created_url: None,
     })
 }
@@ -113,20 +107,19 @@ async fn create(
         Ok(c) => (
             StatusCode::OK,
             CreateForm::default(),
-            Default::default(),
+            FormErrors::new(),
             Some(c.url),
         ),
         Err(crate::app::Error::Invalid(fields)) => {
             // The form names two fields otherwise than the API.
             let errors = ctx
                 .field_errors(&fields)
-                .into_iter()
-                .map(|(field, text)| match field {
-                    "expiresInDays" => ("days", text),
-                    "maxUses" => ("max_uses", text),
-                    other => (other, text),
+                .renamed(|field| match field {
+                    "expiresInDays" => "days",
+                    "maxUses" => "max_uses",
+                    other => other,
                 })
-                .collect();
+                .in_order(&["label", "days", "max_uses"]);
             (StatusCode::UNPROCESSABLE_ENTITY, v, errors, None)
         }
         Err(e) => return Err(e.into()),

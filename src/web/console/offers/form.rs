@@ -20,7 +20,6 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
-use std::collections::BTreeMap;
 
 /// The offer form's values as written.
 #[derive(Debug, Default, Clone, Deserialize)]
@@ -81,7 +80,7 @@ struct FormPage {
     /// The offer being edited.
     editing: Option<i64>,
     v: OfferForm,
-    errors: BTreeMap<&'static str, String>,
+    errors: FormErrors,
 }
 
 impl Figures for FormPage {
@@ -91,10 +90,6 @@ impl Figures for FormPage {
 }
 
 impl FormPage {
-    fn error(&self, f: &str) -> Option<&String> {
-        self.errors.get(f)
-    }
-
     /// Where the form posts, anchored to it: after a mistake the page comes back there.
     fn action(&self) -> String {
         let path = match self.editing {
@@ -104,28 +99,33 @@ impl FormPage {
         format!("{path}#offer-form")
     }
 
-    /// Every error of the form in the order of its fields, each by the id of its input.
-    fn summary(&self) -> FormErrors {
-        let mut out = FormErrors::new();
-        for (field, id) in [
-            ("authorizationId", "offer-form"),
-            ("buyerAwsAccountId", "buyer_account"),
-            ("buyerCompanyName", "buyer_company"),
-            ("buyerEmail", "buyer_email"),
-            ("markupBasisPoints", "markup"),
-            ("durationMonths", "duration"),
-            ("expiresOn", "expires_on"),
-        ] {
-            if let Some(e) = self.errors.get(field) {
-                out.insert(id, e.clone());
-            }
-        }
-        out
-    }
-
     fn buyer_fixed(&self) -> bool {
         !self.v.replaces.is_empty()
     }
+}
+
+/// What is wrong, by the id of the input at fault (the application names fields as the API
+/// does), in the order of the form; the authorization is the form's own, so its error points
+/// at the whole form.
+fn input_errors(ctx: &PageCtx, bad: &[crate::app::FieldError]) -> FormErrors {
+    const INPUTS: &[(&str, &str)] = &[
+        ("authorizationId", "offer-form"),
+        ("buyerAwsAccountId", "buyer_account"),
+        ("buyerCompanyName", "buyer_company"),
+        ("buyerEmail", "buyer_email"),
+        ("markupBasisPoints", "markup"),
+        ("durationMonths", "duration"),
+        ("expiresOn", "expires_on"),
+    ];
+    let ids: Vec<&str> = INPUTS.iter().map(|(_, id)| *id).collect();
+    ctx.field_errors(bad)
+        .renamed(|f| {
+            INPUTS
+                .iter()
+                .find(|(n, _)| *n == f)
+                .map_or(f, |(_, id)| *id)
+        })
+        .in_order(&ids)
 }
 
 pub(super) async fn form_page(
@@ -134,7 +134,7 @@ pub(super) async fn form_page(
     ctx: PageCtx,
     editing: Option<i64>,
     mut v: OfferForm,
-    errors: BTreeMap<&'static str, String>,
+    errors: FormErrors,
     status: StatusCode,
 ) -> Result<HttpResponse, AppError> {
     let mut auth = match v.authorization.trim().parse::<i64>() {
@@ -198,7 +198,7 @@ pub(super) async fn new_form(
         ctx,
         None,
         v,
-        BTreeMap::new(),
+        FormErrors::new(),
         StatusCode::OK,
     )
     .await
@@ -217,7 +217,7 @@ pub(super) async fn refused(
 ) -> Result<HttpResponse, AppError> {
     match e {
         Error::Invalid(bad) => {
-            let errors = ctx.field_errors(&bad);
+            let errors = input_errors(&ctx, &bad);
             form_page(
                 state,
                 actor,
@@ -275,7 +275,7 @@ pub(super) async fn edit_form(
         ctx,
         Some(o.offer_id),
         v,
-        BTreeMap::new(),
+        FormErrors::new(),
         StatusCode::OK,
     )
     .await
