@@ -84,6 +84,13 @@ impl PartnerBill {
         bill::summarize(&self.lines, |l| l.base.project.clone())
     }
 
+    /// By cluster, each with its project: (project, cluster).
+    pub fn by_cluster(&self) -> BTreeMap<(String, String), Totals> {
+        bill::summarize(&self.lines, |l| {
+            (l.base.project.clone(), l.base.cluster.clone())
+        })
+    }
+
     /// (customer id, totals), biggest usage first.
     pub fn by_customer(&self) -> Vec<(i64, Totals)> {
         let mut v: Vec<(i64, Totals)> = bill::summarize(&self.lines, |l| l.base.customer_id)

@@ -2,12 +2,15 @@
 //! customer with its agreements, the counts by state and the newest signups, and every customer
 //! of a filter for the export. Always scoped by the actor's partner.
 
+use std::collections::HashMap;
+
 use super::error::Result;
 use super::{Actor, Ctx};
+use crate::billing::month::Month;
 use crate::domain::{Action, CustomerState};
 use crate::store::agreements::{self, AgreementRow};
 use crate::store::customers::JsonPage;
-use crate::store::customers::{self, Customer};
+use crate::store::customers::{self, Customer, Matching};
 use crate::store::{Conn, StoreError, StoreResult};
 
 /// Which customers a list shows.
@@ -16,16 +19,31 @@ pub struct Filter<'a> {
     /// Matched against the name, the e-mail and the orgId; `%` and `_` are taken literally.
     pub query: &'a str,
     pub state: Option<CustomerState>,
+    /// Those who came through this signup link.
+    pub link: Option<i64>,
+}
+
+impl Filter<'_> {
+    fn of(&self, partner_id: i64) -> Matching<'_> {
+        Matching {
+            partner_id,
+            query: self.query,
+            state: self.state,
+            link: self.link,
+        }
+    }
 }
 
 /// Where a page starts: the newest, older than a customer, the oldest (the last page), or newer
-/// than a customer (going back from the last page).
+/// than a customer (going back from the last page); or, in order of the running month's usage,
+/// highest first, page `n` from 1.
 #[derive(Debug, Clone, Copy)]
 pub enum From {
     Newest,
     Before(i64),
     Oldest,
     After(i64),
+    ByUsage(i64),
 }
 
 /// One page of customers, newest first, with the cursors of its neighbours and where it stands
@@ -40,6 +58,9 @@ pub struct Page {
     pub older: Option<i64>,
     /// Pass as `After` for the previous (newer) page, if there is one.
     pub newer: Option<i64>,
+    /// The running month's usage of the customers shown that have any, by customer id, in
+    /// cents.
+    pub usage: HashMap<i64, i64>,
 }
 
 fn partner_of(actor: &Actor) -> StoreResult<i64> {
@@ -54,10 +75,26 @@ pub async fn page(
     from: From,
     size: i64,
 ) -> StoreResult<Page> {
-    let partner_id = partner_of(actor)?;
+    let m = f.of(partner_of(actor)?);
+    let month = Month::of(ctx.now.date_naive()).to_string();
     let mut c = ctx.db.acquire().await?;
-    let (q, st) = (f.query, f.state);
-    let total = customers::count_matching(&mut c, partner_id, q, st, None).await?;
+    let total = customers::count_matching(&mut c, &m, None).await?;
+    if let From::ByUsage(n) = from {
+        // Offsets, not keysets: the order changes as usage arrives, and pages are few.
+        let n = n.clamp(1, ((total + size - 1) / size).max(1));
+        let rows = customers::page_by_usage(&mut c, &m, &month, (n - 1) * size, size).await?;
+        return Ok(Page {
+            usage: rows
+                .iter()
+                .map(|r| (r.customer.customer_id, r.month_usage))
+                .collect(),
+            rows: rows.into_iter().map(|r| r.customer).collect(),
+            total,
+            first: if total == 0 { 0 } else { (n - 1) * size + 1 },
+            older: None,
+            newer: None,
+        });
+    }
     let mut page = match from {
         From::Oldest | From::After(_) => {
             // Read from the old end; one more than a page tells whether newer ones remain.
@@ -71,8 +108,7 @@ pub async fn page(
                 From::Oldest if total % size != 0 => total % size,
                 _ => size,
             };
-            let mut rows =
-                customers::page_from_oldest(&mut c, partner_id, q, st, after, take + 1).await?;
+            let mut rows = customers::page_from_oldest(&mut c, &m, after, take + 1).await?;
             let newer = rows.len() as i64 > take;
             if newer {
                 rows.remove(0);
@@ -83,14 +119,15 @@ pub async fn page(
                 rows,
                 total,
                 first: 0,
+                usage: HashMap::new(),
             }
         }
-        From::Newest | From::Before(_) => {
+        From::Newest | From::Before(_) | From::ByUsage(_) => {
             let before = match from {
                 From::Before(id) => Some(id),
                 _ => None,
             };
-            let mut rows = customers::page(&mut c, partner_id, q, st, before, size + 1).await?;
+            let mut rows = customers::page(&mut c, &m, before, size + 1).await?;
             let older = rows.len() as i64 > size;
             rows.truncate(size as usize);
             Page {
@@ -99,13 +136,18 @@ pub async fn page(
                 rows,
                 total,
                 first: 0,
+                usage: HashMap::new(),
             }
         }
     };
     if let Some(top) = page.rows.first() {
-        page.first =
-            customers::count_matching(&mut c, partner_id, q, st, Some(top.customer_id)).await? + 1;
+        page.first = customers::count_matching(&mut c, &m, Some(top.customer_id)).await? + 1;
     }
+    let ids: Vec<i64> = page.rows.iter().map(|r| r.customer_id).collect();
+    page.usage = customers::usage_of(&mut c, &month, &ids)
+        .await?
+        .into_iter()
+        .collect();
     Ok(page)
 }
 
@@ -118,11 +160,11 @@ pub async fn export(
     mut each: impl FnMut(&[Customer]) -> anyhow::Result<()>,
 ) -> Result<()> {
     actor.require(Action::ExportCustomers)?;
-    let partner_id = partner_of(actor)?;
+    let m = f.of(partner_of(actor)?);
     let mut c = ctx.db.acquire().await?;
     let mut before = None;
     loop {
-        let rows = customers::page(&mut c, partner_id, f.query, f.state, before, 1000).await?;
+        let rows = customers::page(&mut c, &m, before, 1000).await?;
         each(&rows)?;
         match rows.last() {
             Some(last) if rows.len() == 1000 => before = Some(last.customer_id),
@@ -155,7 +197,7 @@ pub async fn overview(
     let partner_id = partner_of(actor)?;
     let mut c = ctx.db.acquire().await?;
     let by_state = customers::count_by_state(&mut c, partner_id).await?;
-    let newest = customers::page(&mut c, partner_id, "", None, None, recent).await?;
+    let newest = customers::page(&mut c, &Matching::all(partner_id), None, recent).await?;
     Ok((by_state, newest))
 }
 

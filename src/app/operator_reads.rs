@@ -73,7 +73,7 @@ pub async fn partner(ctx: Ctx<'_>, partner_id: i64) -> StoreResult<PartnerFile> 
     Ok(PartnerFile {
         members: users::list_by_partner(&mut c, partner_id).await?,
         keys: api_keys::list(&mut c, partner_id).await?,
-        customers: customers::page(&mut c, partner_id, "", None, None, 50).await?,
+        customers: customers::page(&mut c, &customers::Matching::all(partner_id), None, 50).await?,
         discounts: grants::discounts(&mut c, partner_id).await?,
         credits: grants::credits(&mut c, partner_id).await?,
         partner,

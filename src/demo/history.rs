@@ -29,7 +29,13 @@ pub(super) async fn ensure_usage(db: &Db, partner: &Partner) -> Result<(), crate
     {
         return Ok(());
     }
-    let all = customers::page(&mut c, partner.partner_id, "", None, None, 1000).await?;
+    let all = customers::page(
+        &mut c,
+        &customers::Matching::all(partner.partner_id),
+        None,
+        1000,
+    )
+    .await?;
     drop(c);
     let mut rows = Vec::new();
     let mut seed: u64 = partner.partner_id as u64 * 7919 + 17;

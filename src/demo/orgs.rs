@@ -48,7 +48,13 @@ pub(super) const ORG_KINDS: &[&str] = &[
 /// A few dozen customers in every state for the MSP, a few for the reseller, once.
 pub(super) async fn ensure_customers(db: &Db, partner: &Partner) -> Result<(), crate::app::Error> {
     let mut c = db.acquire().await?;
-    let existing = customers::page(&mut c, partner.partner_id, "", None, None, 1).await?;
+    let existing = customers::page(
+        &mut c,
+        &customers::Matching::all(partner.partner_id),
+        None,
+        1,
+    )
+    .await?;
     drop(c);
     if !existing.is_empty() {
         return Ok(());

@@ -161,9 +161,14 @@ async fn a_partner_signs_in_through_the_real_form() {
     tx.commit().await.unwrap();
     // Seven months of usage so the dashboard chart and the billing page have figures.
     let mut c = app.state.db.acquire().await.unwrap();
-    let all = partner_console::store::customers::page(&mut c, acme, "", None, None, 10)
-        .await
-        .unwrap();
+    let all = partner_console::store::customers::page(
+        &mut c,
+        &partner_console::store::customers::Matching::all(acme),
+        None,
+        10,
+    )
+    .await
+    .unwrap();
     drop(c);
     let current = partner_console::billing::month::Month::of(chrono::Utc::now().date_naive());
     let mut rows = Vec::new();

@@ -9,7 +9,7 @@ use partner_console::tokens::{hash_token, random_token};
 use reqwest::StatusCode;
 
 use crate::helpers::{
-    TestApp, csrf_token, link_in, new_client, signed_in_client, spawn_app, text_of,
+    TestApp, csrf_token, link_in, new_client, signed_in_client, spawn_app, text_of, usage_row,
 };
 
 /// A link of `partner_id` made straight in the store; returns its path.
@@ -304,9 +304,14 @@ async fn twenty_concurrent_signups_on_a_five_use_link_make_five_organizations() 
     let gone = statuses.iter().filter(|s| **s == StatusCode::GONE).count();
     assert_eq!((ok, gone), (5, 15), "{statuses:?}");
     let mut c = app.state.db.acquire().await.unwrap();
-    let made = partner_console::store::customers::page(&mut c, acme, "", None, None, 100)
-        .await
-        .unwrap();
+    let made = partner_console::store::customers::page(
+        &mut c,
+        &partner_console::store::customers::Matching::all(acme),
+        None,
+        100,
+    )
+    .await
+    .unwrap();
     assert_eq!(made.len(), 5);
     assert_eq!(signup_links::list(&mut c, acme).await.unwrap()[0].uses, 5);
 }
@@ -541,14 +546,139 @@ async fn the_signup_honeypot_keeps_nothing() {
     assert!(r.text().await.unwrap().contains("Check your inbox"));
     let mut c = app.state.db.acquire().await.unwrap();
     assert!(
-        partner_console::store::customers::page(&mut c, acme, "", None, None, 10)
-            .await
-            .unwrap()
-            .is_empty()
+        partner_console::store::customers::page(
+            &mut c,
+            &partner_console::store::customers::Matching::all(acme),
+            None,
+            10
+        )
+        .await
+        .unwrap()
+        .is_empty()
     );
     assert_eq!(
         signup_links::list(&mut c, acme).await.unwrap()[0].uses,
         0,
         "the use was not spent"
     );
+}
+
+/// The rows of the customer list, in its order: (name, this month's usage as shown).
+fn listed(html: &str) -> Vec<(String, String)> {
+    let doc = scraper::Html::parse_document(html);
+    let row = scraper::Selector::parse("table tbody tr").unwrap();
+    let cell = scraper::Selector::parse("td").unwrap();
+    doc.select(&row)
+        .map(|r| {
+            let cells: Vec<String> = r
+                .select(&cell)
+                .map(|c| c.text().collect::<String>().trim().to_string())
+                .collect();
+            (cells[0].clone(), cells.last().cloned().unwrap_or_default())
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn the_list_shows_this_months_usage_sorts_by_it_and_narrows_to_a_link() {
+    let app = spawn_app().await;
+    let acme = app
+        .create_partner("Acme Cloud", PartnerKind::Msp, "owner@acme.example")
+        .await;
+    app.add_customer(acme, "1000000000000000001", "Asahi Foods")
+        .await;
+    app.add_customer(acme, "1000000000000000002", "Biwa Logistics")
+        .await;
+    app.add_customer(acme, "1000000000000000003", "Chiba Games")
+        .await;
+    let today = Utc::now().date_naive();
+    let first = partner_console::billing::month::Month::of(today).first_day();
+    let mut other_cluster = usage_row("1000000000000000001", first, "TiDB Dedicated", 300, "a2");
+    other_cluster.cluster = "analytics".into();
+    app.load_usage(&[
+        usage_row("1000000000000000001", first, "TiDB Dedicated", 500, "a1"),
+        other_cluster,
+        usage_row("1000000000000000002", first, "TiDB Dedicated", 1200, "b1"),
+    ])
+    .await;
+    let owner = signed_in_client(&app, "owner@acme.example").await;
+
+    // Newest first by default, each with this month's usage so far.
+    let (_, html) = owner.get_html(routes::CONSOLE_CUSTOMERS).await;
+    assert_eq!(
+        listed(&html),
+        [
+            ("Chiba Games".to_string(), "$0.00".to_string()),
+            ("Biwa Logistics".into(), "$12.00".into()),
+            ("Asahi Foods".into(), "$8.00".into()),
+        ]
+    );
+    // The usage column's heading sorts by it, highest first.
+    let sort = scraper::Html::parse_document(&html)
+        .select(&scraper::Selector::parse("#sort-usage").unwrap())
+        .next()
+        .and_then(|a| a.value().attr("href").map(str::to_string))
+        .expect("the usage heading is a link");
+    let (status, html) = owner.get_html(&sort.replace("&amp;", "&")).await;
+    assert_eq!(status, StatusCode::OK);
+    let names: Vec<String> = listed(&html).into_iter().map(|(n, _)| n).collect();
+    assert_eq!(names, ["Biwa Logistics", "Asahi Foods", "Chiba Games"]);
+    assert!(text_of(&html, "#range").unwrap().starts_with("1–3 of 3"));
+
+    // A link's uses lead to the customers who came through it, and only them.
+    let link = make_link(&app, acme, "acme-cloud", None).await;
+    let r = sign_up(&app, &link, "Daisen Travel", "buyer@daisen.example").await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let (_, links) = owner.get_html(routes::CONSOLE_SIGNUP_LINKS).await;
+    let uses = scraper::Html::parse_document(&links)
+        .select(&scraper::Selector::parse("a[href*='?link=']").unwrap())
+        .next()
+        .and_then(|a| a.value().attr("href").map(str::to_string))
+        .expect("a used link's uses are a link");
+    let (status, html) = owner.get_html(&uses).await;
+    assert_eq!(status, StatusCode::OK);
+    let names: Vec<String> = listed(&html).into_iter().map(|(n, _)| n).collect();
+    assert_eq!(names, ["Daisen Travel"]);
+    assert!(text_of(&html, "#link-filter").is_some(), "it says so");
+
+    // The customer's page breaks the bill down by cluster, with a total row, and downloads it.
+    let (_, html) = owner
+        .get_html(&routes::console_customer("1000000000000000001"))
+        .await;
+    let doc = scraper::Html::parse_document(&html);
+    let rows: Vec<String> = doc
+        .select(&scraper::Selector::parse("#by-cluster tbody tr td:first-child").unwrap())
+        .map(|c| c.text().collect())
+        .collect();
+    assert_eq!(rows, ["analytics · production", "c1 · production"]);
+    let foot = text_of(&html, "#by-cluster tfoot").unwrap();
+    assert!(foot.contains("8.00"), "{foot}");
+    let csv_href = doc
+        .select(&scraper::Selector::parse("#customer-csv").unwrap())
+        .next()
+        .and_then(|a| a.value().attr("href").map(str::to_string))
+        .expect("a download of the customer's bill");
+    let r = owner.open(&csv_href.replace("&amp;", "&")).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let disposition = r.headers()["content-disposition"]
+        .to_str()
+        .unwrap()
+        .to_string();
+    assert!(disposition.contains("1000000000000000001"), "{disposition}");
+    let body = r.text().await.unwrap();
+    let lines: Vec<&str> = body.lines().collect();
+    assert_eq!(
+        lines.len(),
+        3,
+        "a header and the customer's two lines: {body}"
+    );
+    assert!(lines[1..].iter().all(|l| l.contains("1000000000000000001")));
+    // Another partner's customer is not found through the download.
+    let r = owner
+        .open(&format!(
+            "{}?org_id=9999999999999999999",
+            routes::CONSOLE_BILLING_CSV
+        ))
+        .await;
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
 }

@@ -4,6 +4,7 @@
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use askama::Template;
+use serde::Deserialize;
 
 use super::bill_view::{MonthQuery, Row, chosen_month};
 use crate::app::grants::{self as app_grants, CreditLeft};
@@ -118,18 +119,36 @@ async fn page(
     Ok(render_status(status, &page))
 }
 
-/// The month's base lines with what discounts and credits took, as CSV.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct CsvQuery {
+    month: String,
+    /// One customer's bill only (its page's download).
+    org_id: String,
+}
+
+/// The month's base lines with what discounts and credits took, as CSV: the partner's whole
+/// bill, or one customer's.
 async fn csv(
     m: Member,
     state: web::Data<AppState>,
-    q: web::Query<MonthQuery>,
+    q: web::Query<CsvQuery>,
 ) -> Result<HttpResponse, AppError> {
     if !m.user.can(Action::ExportBills) {
         return Err(AppError::Forbidden);
     }
     let today = state.now().date_naive();
-    let month = chosen_month(&q, today).map_err(|_| AppError::BadRequest)?;
-    let bill = crate::app::bills::partner_bill(state.app(), m.partner_id, month).await?;
+    let asked = MonthQuery {
+        month: q.month.clone(),
+    };
+    let month = chosen_month(&asked, today).map_err(|_| AppError::BadRequest)?;
+    let mut bill = crate::app::bills::partner_bill(state.app(), m.partner_id, month).await?;
+    let mut name = format!("bill-{month}.csv");
+    if !q.org_id.is_empty() {
+        let (c, _) = crate::app::customer_reads::one(state.app(), &m.actor, &q.org_id).await?;
+        bill = bill.for_customer(c.customer_id);
+        name = format!("bill-{month}-{}.csv", c.org_id);
+    }
     // A reseller's file adds what each line costs its customer and the margin on it.
     let reseller = m.user.is_reseller();
     let mut header = vec![
@@ -169,7 +188,7 @@ async fn csv(
         }
         out.row(cells)?;
     }
-    out.download(&format!("bill-{month}.csv"))
+    out.download(&name)
 }
 
 #[derive(Template)]

@@ -53,6 +53,12 @@ pub struct Filters {
     after: Option<i64>,
     /// The oldest customers (the "Last page").
     last: Option<String>,
+    /// Those who came through this signup link (its id).
+    link: String,
+    /// `usage`: by the running month's usage, highest first; otherwise newest first.
+    sort: String,
+    /// The page, from 1, in the usage order.
+    page: String,
 }
 
 impl Filters {
@@ -60,7 +66,16 @@ impl Filters {
         Filter {
             query: &self.q,
             state: CustomerState::parse(&self.state),
+            link: self.link(),
         }
+    }
+
+    fn link(&self) -> Option<i64> {
+        self.link.trim().parse().ok()
+    }
+
+    fn by_usage(&self) -> bool {
+        self.sort == "usage"
     }
 
     /// The query string of these filters (without paging), for links.
@@ -68,16 +83,57 @@ impl Filters {
         let mut s = url::form_urlencoded::Serializer::new(String::new());
         s.append_pair("q", &self.q)
             .append_pair("state", &self.state);
+        if let Some(link) = self.link() {
+            s.append_pair("link", &link.to_string());
+        }
+        if self.by_usage() {
+            s.append_pair("sort", "usage");
+        }
         s.finish()
+    }
+
+    /// The same filters without the signup link.
+    fn query_all_links(&self) -> String {
+        let f = Filters {
+            link: String::new(),
+            ..self.clone()
+        };
+        f.query()
+    }
+
+    /// The same filters in the other order, from its first page.
+    fn query_sorted(&self, by_usage: bool) -> String {
+        let f = Filters {
+            sort: if by_usage {
+                "usage".into()
+            } else {
+                String::new()
+            },
+            ..self.clone()
+        };
+        f.query()
     }
 }
 
 impl ListPage {
+    fn pages(&self) -> i64 {
+        (self.total + PAGE_SIZE - 1) / PAGE_SIZE
+    }
+
+    /// The page shown, from 1.
+    fn page_no(&self) -> i64 {
+        (self.first - 1).max(0) / PAGE_SIZE + 1
+    }
+
+    /// The running month's usage of a customer shown.
+    fn usage_of(&self, c: &Customer) -> i64 {
+        self.usage.get(&c.customer_id).copied().unwrap_or(0)
+    }
+
     /// "51–55 of 55, page 2 of 2", in the page's language.
     fn range(&self) -> String {
         let last = self.first + self.customers.len() as i64 - 1;
-        let pages = (self.total + PAGE_SIZE - 1) / PAGE_SIZE;
-        let page = (self.first - 1) / PAGE_SIZE + 1;
+        let (pages, page) = (self.pages(), self.page_no());
         self.ctx.t_args(
             "customers-range",
             &[
@@ -106,6 +162,11 @@ struct ListPage {
     next: Option<i64>,
     can_export: bool,
     states: &'static [CustomerState],
+    /// The running month's usage of the customers shown, by customer id.
+    usage: std::collections::HashMap<i64, i64>,
+    month: Month,
+    /// The signup link the list is narrowed to, by its label.
+    link_label: Option<String>,
 }
 
 async fn list(
@@ -114,16 +175,25 @@ async fn list(
     f: web::Query<Filters>,
 ) -> Result<HttpResponse, AppError> {
     let f = f.into_inner();
-    let from = match (f.last.is_some(), f.after, f.before) {
-        (true, _, _) => From::Oldest,
-        (false, Some(after), _) => From::After(after),
-        (false, None, Some(before)) => From::Before(before),
-        (false, None, None) => From::Newest,
+    let from = match (f.by_usage(), f.last.is_some(), f.after, f.before) {
+        (true, ..) => From::ByUsage(f.page.trim().parse().unwrap_or(1)),
+        (false, true, _, _) => From::Oldest,
+        (false, false, Some(after), _) => From::After(after),
+        (false, false, None, Some(before)) => From::Before(before),
+        (false, false, None, None) => From::Newest,
     };
     let pager = reads::page(state.app(), &m.actor, f.filter(), from, PAGE_SIZE).await?;
     let (customers, newer, next) = (pager.rows, pager.newer, pager.older);
     let (total, first) = (pager.total, pager.first);
     let can_export = m.user.can(Action::ExportCustomers);
+    let link_label = match f.link() {
+        Some(id) => Some(
+            crate::app::signup_links::find(state.app(), &m.actor, id)
+                .await?
+                .label,
+        ),
+        None => None,
+    };
     render(&ListPage {
         ctx,
         f,
@@ -134,6 +204,9 @@ async fn list(
         next,
         can_export,
         states: CustomerState::ALL,
+        usage: pager.usage,
+        month: Month::of(state.now().date_naive()),
+        link_label,
     })
 }
 
@@ -188,19 +261,31 @@ struct DetailPage {
     overview: Totals,
     services: Vec<Row>,
     projects: Vec<Row>,
+    clusters: Vec<Row>,
     estimate: bool,
+    can_export: bool,
     /// A reseller's customer: what it pays for the month and the margin on it.
     resale: Option<crate::billing::resale::Resale>,
     agreements: Vec<crate::store::agreements::AgreementRow>,
 }
 
 impl DetailPage {
-    /// The bill's two breakdowns, titled.
+    /// The bill's breakdowns by service and by project, titled.
     fn tables(&self) -> [(String, &Vec<Row>); 2] {
         [
             (self.ctx.t("bill-by-service"), &self.services),
             (self.ctx.t("bill-by-project"), &self.projects),
         ]
+    }
+
+    /// Where the month's bill of this customer downloads as CSV.
+    fn csv_href(&self) -> String {
+        format!(
+            "{}?month={}&org_id={}",
+            routes::CONSOLE_BILLING_CSV,
+            self.month,
+            self.cust.org_id
+        )
     }
 
     fn state_label(&self) -> String {
@@ -221,20 +306,33 @@ async fn detail(
     let bill = crate::app::bills::partner_bill(state.app(), m.partner_id, month)
         .await?
         .for_customer(c.customer_id);
+    let named = |label: String| {
+        if label.is_empty() {
+            "—".into()
+        } else {
+            label
+        }
+    };
     let rows = |map: std::collections::BTreeMap<String, Totals>| {
         map.into_iter()
             .map(|(label, t)| Row {
-                label: if label.is_empty() {
-                    "—".into()
-                } else {
-                    label
-                },
+                label: named(label),
                 href: None,
                 t,
                 resale: None,
             })
             .collect()
     };
+    let clusters = bill
+        .by_cluster()
+        .into_iter()
+        .map(|((project, cluster), t)| Row {
+            label: format!("{} · {}", named(cluster), named(project)),
+            href: None,
+            t,
+            resale: None,
+        })
+        .collect();
     render(&DetailPage {
         ctx,
         can_expire,
@@ -243,7 +341,9 @@ async fn detail(
         overview: bill.overview(),
         services: rows(bill.by_service()),
         projects: rows(bill.by_project()),
+        clusters,
         estimate: bill.estimate,
+        can_export: m.user.can(Action::ExportBills),
         resale: m.user.is_reseller().then(|| bill.resale()),
         agreements,
         cust: c,
