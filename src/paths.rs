@@ -52,6 +52,8 @@ pages! {
     ADMIN_PARTNER_RESEND_ACTIVATION = "/admin/partners/{id}/resend-activation";
     ADMIN_PARTNER_DISCOUNTS = "/admin/partners/{id}/discounts";
     ADMIN_PARTNER_CREDITS = "/admin/partners/{id}/credits";
+    ADMIN_DISCOUNT_END = "/admin/partners/{id}/discounts/{grant}/end";
+    ADMIN_CREDIT_END = "/admin/partners/{id}/credits/{grant}/end";
     ADMIN_CUSTOMER_SUSPEND = "/admin/partners/{id}/customers/{org_id}/suspend";
     ADMIN_CUSTOMER_UNSUSPEND = "/admin/partners/{id}/customers/{org_id}/unsuspend";
     ADMIN_AUTHORIZATIONS = "/admin/authorizations";
@@ -233,6 +235,14 @@ pub fn admin_customer_unsuspend(id: impl Display, org_id: impl Display) -> Strin
         ADMIN_CUSTOMER_UNSUSPEND,
         &[&id.to_string(), &org_id.to_string()],
     )
+}
+
+pub fn admin_discount_end(id: impl Display, grant: impl Display) -> String {
+    fill(ADMIN_DISCOUNT_END, &[&id.to_string(), &grant.to_string()])
+}
+
+pub fn admin_credit_end(id: impl Display, grant: impl Display) -> String {
+    fill(ADMIN_CREDIT_END, &[&id.to_string(), &grant.to_string()])
 }
 
 pub fn admin_partner_credits(id: impl Display) -> String {

@@ -96,6 +96,8 @@ pub enum Thing {
     SignupLink,
     Offer,
     Authorization,
+    /// A discount or a credit.
+    Grant,
     /// A link mailed to a person (activation, invitation, password reset, confirmation).
     EmailLink,
 }
@@ -112,6 +114,7 @@ impl Thing {
             Thing::Offer => "error-no-offer",
             Thing::Authorization => "error-no-authorization",
             Thing::EmailLink => "error-no-email-link",
+            Thing::Grant => "error-no-grant",
         })
     }
 

@@ -4,7 +4,7 @@
 use crate::domain::AuditAction;
 use chrono::NaiveDate;
 
-use super::error::{Error, Result, Thing};
+use super::error::{Error, Message, Result, Thing};
 use super::{Actor, Ctx};
 use crate::billing::money::Cents;
 use crate::billing::month::Month;
@@ -113,6 +113,73 @@ pub async fn grant_credit(ctx: Ctx<'_>, actor: &Actor, c: CreditGrant<'_>) -> Re
         .await?;
     tx.commit().await?;
     Ok(id)
+}
+
+/// Ends a discount of `partner_id` after the running month (`billing::grants::discount_ended`),
+/// audited; a discount that ends by then already is refused.
+pub async fn end_discount(
+    ctx: Ctx<'_>,
+    actor: &Actor,
+    partner_id: i64,
+    discount_id: i64,
+) -> Result<Month> {
+    let current = Month::of(ctx.now.date_naive());
+    let mut tx = ctx.db.begin().await?;
+    let d = grants::find_discount(&mut tx, partner_id, discount_id)
+        .await?
+        .ok_or(Error::NotFound(Thing::Grant))?;
+    let start = Month::parse(&d.start_month).ok_or_else(|| {
+        Error::Internal(anyhow::anyhow!("discount {discount_id}: bad start month"))
+    })?;
+    let end = d.end_month.as_deref().and_then(Month::parse);
+    let Some(last) = crate::billing::grants::discount_ended(start, end, current) else {
+        return Err(Error::Conflict(Message::new("error-grant-ended")));
+    };
+    grants::set_discount_end(&mut tx, discount_id, &last.to_string()).await?;
+    let detail = format!("discount {discount_id}: last month {last}");
+    actor
+        .audit_on(
+            &mut tx,
+            Some(partner_id),
+            AuditAction::DiscountEnded,
+            &detail,
+            ctx.now,
+        )
+        .await?;
+    tx.commit().await?;
+    Ok(last)
+}
+
+/// Ends a credit of `partner_id` after the running month (`billing::grants::credit_ended`),
+/// audited; a credit that expires by then already is refused.
+pub async fn end_credit(
+    ctx: Ctx<'_>,
+    actor: &Actor,
+    partner_id: i64,
+    credit_id: i64,
+) -> Result<NaiveDate> {
+    let current = Month::of(ctx.now.date_naive());
+    let mut tx = ctx.db.begin().await?;
+    let k = grants::find_credit(&mut tx, partner_id, credit_id)
+        .await?
+        .ok_or(Error::NotFound(Thing::Grant))?;
+    let Some(last) = crate::billing::grants::credit_ended(k.effective_on, k.expires_on, current)
+    else {
+        return Err(Error::Conflict(Message::new("error-grant-ended")));
+    };
+    grants::set_credit_expiry(&mut tx, credit_id, last).await?;
+    let detail = format!("credit {credit_id}: last day {last}");
+    actor
+        .audit_on(
+            &mut tx,
+            Some(partner_id),
+            AuditAction::CreditEnded,
+            &detail,
+            ctx.now,
+        )
+        .await?;
+    tx.commit().await?;
+    Ok(last)
 }
 
 /// A credit with what is left of it: after the months that are over, and after the running

@@ -3,6 +3,7 @@
 //! Only operators' pages call these; their guard admits operators alone.
 
 use super::Ctx;
+use crate::billing::bill::Totals;
 use crate::billing::month::Month;
 use crate::domain::{ApplicationState, PartnerKind, PartnerState};
 use crate::store::api_keys::{self, ApiKeyRow};
@@ -122,6 +123,11 @@ pub struct MonthStatus {
     pub closable: bool,
     /// Usage rows that arrived after the month closed.
     pub late: i64,
+    /// What was used, by how many partners' customers.
+    pub usage: usage::MonthUsage,
+    /// What the closed bills came to; `None` until the month is closed, since discounts and
+    /// credits are worked out for every partner when it closes.
+    pub billed: Option<Totals>,
 }
 
 /// The window's months, oldest first, with whether each is closed and its late usage.
@@ -129,9 +135,15 @@ pub async fn months(ctx: Ctx<'_>) -> StoreResult<Vec<MonthStatus>> {
     let current = Month::of(ctx.now.date_naive());
     let mut c = ctx.db.acquire().await?;
     let closed_months = closed::closed_months(&mut c).await?;
+    let window = Month::window(current);
+    let oldest = window.iter().min().copied().unwrap_or(current);
+    let (first, last) = (oldest.to_string(), current.to_string());
+    let used = usage::month_totals(&mut c, &first, &last).await?;
+    let billed = closed::month_totals(&mut c).await?;
     let mut months = Vec::new();
-    for m in Month::window(current) {
-        let is_closed = closed_months.contains(&m.to_string());
+    for m in window {
+        let key = m.to_string();
+        let is_closed = closed_months.contains(&key);
         let late = if is_closed {
             usage::late_count(&mut c, m.first_day(), m.last_day()).await?
         } else {
@@ -142,6 +154,20 @@ pub async fn months(ctx: Ctx<'_>) -> StoreResult<Vec<MonthStatus>> {
             closed: is_closed,
             closable: !is_closed && m < current,
             late,
+            usage: used
+                .iter()
+                .find(|u| u.month == key)
+                .cloned()
+                .unwrap_or_default(),
+            billed: billed
+                .iter()
+                .find(|b| b.0 == key)
+                .map(|&(_, usage, discounts, credits)| Totals {
+                    usage,
+                    discounts,
+                    credits,
+                    owed: usage - discounts - credits,
+                }),
         });
     }
     Ok(months)

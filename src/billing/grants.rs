@@ -132,10 +132,73 @@ pub fn percent(bps: i64) -> String {
     }
 }
 
+/// The last month a discount for `start` through `end` applies to once an operator ends it
+/// during `current`: it keeps the running month (its estimate, and every month before it, is
+/// what partners have seen) and no month after. `None` when it ends by then already. One that
+/// has not started ends before its start, so it applies to no month at all.
+pub fn discount_ended(start: Month, end: Option<Month>, current: Month) -> Option<Month> {
+    if end.is_some_and(|e| e <= current) {
+        None
+    } else if start > current {
+        Some(start.plus(-1))
+    } else {
+        Some(current)
+    }
+}
+
+/// A credit's last day once an operator ends it during `current`, by the same rule as
+/// [`discount_ended`]: usable through the running month and no later.
+pub fn credit_ended(
+    effective_on: NaiveDate,
+    expires_on: NaiveDate,
+    current: Month,
+) -> Option<NaiveDate> {
+    let last = current.last_day();
+    if expires_on <= last {
+        None
+    } else if effective_on > last {
+        effective_on.pred_opt()
+    } else {
+        Some(last)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::billing::month::written::{day, month};
+
+    #[test]
+    fn an_ended_grant_keeps_the_running_month_and_no_later_one() {
+        let dec = month("2026-12");
+        assert_eq!(discount_ended(month("2026-01"), None, dec), Some(dec));
+        assert_eq!(
+            discount_ended(month("2026-01"), Some(month("2027-06")), dec),
+            Some(dec)
+        );
+        assert_eq!(
+            discount_ended(month("2026-01"), Some(dec), dec),
+            None,
+            "ends this month already"
+        );
+        assert_eq!(
+            discount_ended(month("2027-03"), None, dec),
+            Some(month("2027-02")),
+            "not started: applies to no month"
+        );
+        assert_eq!(
+            credit_ended(day("2026-06-01"), day("2027-05-31"), dec),
+            Some(day("2026-12-31"))
+        );
+        assert_eq!(
+            credit_ended(day("2026-06-01"), day("2026-12-31"), dec),
+            None
+        );
+        assert_eq!(
+            credit_ended(day("2027-02-01"), day("2027-05-31"), dec),
+            Some(day("2027-01-31"))
+        );
+    }
 
     #[test]
     fn percentages_have_no_trailing_zeros() {

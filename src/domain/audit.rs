@@ -52,6 +52,8 @@ actions! {
     CustomerPending => "customer_pending",
     DiscountGranted => "discount_granted",
     CreditGranted => "credit_granted",
+    DiscountEnded => "discount_ended",
+    CreditEnded => "credit_ended",
     AuthorizationCreated => "authorization_created",
     AuthorizationEdited => "authorization_edited",
     AuthorizationActivated => "authorization_activated",

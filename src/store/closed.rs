@@ -113,3 +113,16 @@ pub async fn partner_ids(c: &mut impl Conn) -> StoreResult<Vec<i64>> {
         .await)?,
     )
 }
+
+/// What the closed bills of a month came to across every partner: (month, usage, discounts,
+/// credits), each in cents.
+pub async fn month_totals(c: &mut impl Conn) -> StoreResult<Vec<(String, i64, i64, i64)>> {
+    Ok(
+        on_conn!(c, c => sqlx::query_as::<_, (String, i64, i64, i64)>(
+        "SELECT month, CAST(SUM(usage) AS BIGINT), CAST(SUM(discounts) AS BIGINT), \
+         CAST(SUM(credits) AS BIGINT) FROM closed_bill_lines GROUP BY month",
+    )
+    .fetch_all(c)
+    .await)?,
+    )
+}

@@ -120,3 +120,57 @@ pub async fn credits(c: &mut impl Conn, partner_id: i64) -> StoreResult<Vec<Cred
     .fetch_all(c)
     .await)?)
 }
+
+pub async fn find_discount(
+    c: &mut impl Conn,
+    partner_id: i64,
+    discount_id: i64,
+) -> StoreResult<Option<DiscountRow>> {
+    Ok(on_conn!(c, c => sqlx::query_as::<_, DiscountRow>(
+        "SELECT d.discount_id, d.partner_id, d.customer_id, cu.org_id AS customer_org_id, cu.org_name AS customer_name, \
+         d.service, d.rate_bps, d.amount, d.start_month, d.end_month, d.note FROM discounts d \
+         LEFT JOIN customers cu ON cu.customer_id = d.customer_id WHERE d.partner_id = $1 AND d.discount_id = $2",
+    )
+    .bind(partner_id)
+    .bind(discount_id)
+    .fetch_optional(c)
+    .await)?)
+}
+
+pub async fn find_credit(
+    c: &mut impl Conn,
+    partner_id: i64,
+    credit_id: i64,
+) -> StoreResult<Option<CreditRow>> {
+    Ok(on_conn!(c, c => sqlx::query_as::<_, CreditRow>(
+        "SELECT k.credit_id, k.partner_id, k.customer_id, cu.org_id AS customer_org_id, cu.org_name AS customer_name, \
+         k.amount, k.effective_on, k.expires_on, k.note FROM credits k \
+         LEFT JOIN customers cu ON cu.customer_id = k.customer_id WHERE k.partner_id = $1 AND k.credit_id = $2",
+    )
+    .bind(partner_id)
+    .bind(credit_id)
+    .fetch_optional(c)
+    .await)?)
+}
+
+pub async fn set_discount_end(
+    c: &mut impl Conn,
+    discount_id: i64,
+    end_month: &str,
+) -> StoreResult<()> {
+    crate::execute!(c, c => sqlx::query("UPDATE discounts SET end_month = $1 WHERE discount_id = $2")
+        .bind(end_month)
+        .bind(discount_id))?;
+    Ok(())
+}
+
+pub async fn set_credit_expiry(
+    c: &mut impl Conn,
+    credit_id: i64,
+    expires_on: NaiveDate,
+) -> StoreResult<()> {
+    crate::execute!(c, c => sqlx::query("UPDATE credits SET expires_on = $1 WHERE credit_id = $2")
+        .bind(expires_on)
+        .bind(credit_id))?;
+    Ok(())
+}

@@ -355,3 +355,32 @@ pub async fn add_to_months(c: &mut impl Conn, lines: &[(RollupLine<'_>, i64)]) -
     }
     Ok(())
 }
+
+/// What a month's usage comes to across every partner.
+#[derive(Debug, Clone, Default, sqlx::FromRow)]
+pub struct MonthUsage {
+    pub month: String,
+    pub usage: i64,
+    pub partners: i64,
+    pub customers: i64,
+}
+
+/// The usage of each month from `first` to `last` that has any, for the operators' billing
+/// page.
+pub async fn month_totals(
+    c: &mut impl Conn,
+    first: &str,
+    last: &str,
+) -> StoreResult<Vec<MonthUsage>> {
+    Ok(on_conn!(c, c => sqlx::query_as::<_, MonthUsage>(
+        "SELECT m.month, CAST(SUM(m.usage) AS BIGINT) AS usage, \
+         CAST(COUNT(DISTINCT cu.partner_id) AS BIGINT) AS partners, \
+         CAST(COUNT(DISTINCT m.customer_id) AS BIGINT) AS customers \
+         FROM usage_monthly m JOIN customers cu ON cu.customer_id = m.customer_id \
+         WHERE m.month BETWEEN $1 AND $2 GROUP BY m.month",
+    )
+    .bind(first)
+    .bind(last)
+    .fetch_all(c)
+    .await)?)
+}

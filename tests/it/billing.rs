@@ -444,6 +444,13 @@ async fn a_closed_month_does_not_change_after_late_usage() {
     let last = Month::of(today).plus(-1);
     app.create_operator("ops@vendor.example").await;
     let ops = signed_in_client(&app, "ops@vendor.example").await;
+    // Before closing, the month to close shows what was used and by whom.
+    let page = ops.open(routes::ADMIN_BILLING).await.text().await.unwrap();
+    let open_row = text_of(&page, &format!("#month-{last}")).unwrap();
+    assert!(
+        open_row.contains("8.00") && open_row.contains("when the month closes"),
+        "{open_row}"
+    );
     let r = ops
         .post_form(
             routes::ADMIN_BILLING,
@@ -473,6 +480,12 @@ async fn a_closed_month_does_not_change_after_late_usage() {
 
     let page = ops.open(routes::ADMIN_BILLING).await.text().await.unwrap();
     assert!(page.contains("closed"));
+    // The closed month shows what its bills came to, not the late usage.
+    let closed_row = text_of(&page, &format!("#month-{last}")).unwrap();
+    assert!(
+        closed_row.contains("8.00") && !closed_row.contains("13.00"),
+        "{closed_row}"
+    );
     // Closing twice, or the running month, is refused with a message.
     let again = ops
         .post_form(
@@ -539,4 +552,112 @@ async fn an_estimate_does_not_use_a_credit_up() {
     };
     // Amount, used in the months that are over, this month's estimate, left.
     assert_eq!(cells, ["$25.00", "$0.00", "$25.00", "$0.00"], "{row}");
+}
+
+/// The operator's page of a partner shows what its bills come to and lists its discounts and
+/// credits with their notes; ending one asks first, keeps the running month and no later one.
+#[tokio::test]
+async fn operators_see_a_partners_figures_and_end_its_grants() {
+    let app = spawn_app().await;
+    let acme = app
+        .create_partner("Acme Cloud", PartnerKind::Msp, "owner@acme.example")
+        .await;
+    app.add_customer(acme, "4000000000000000001", "Rowan Labs")
+        .await;
+    app.load_usage(&[
+        row("4000000000000000001", 1, "TiDB Dedicated", 10_000, "r1"),
+        row("4000000000000000001", 0, "TiDB Dedicated", 2_500, "r2"),
+    ])
+    .await;
+    app.create_operator("ops@vendor.example").await;
+    let ops = signed_in_client(&app, "ops@vendor.example").await;
+    let page = routes::admin_partner(acme);
+    let current = Month::of(Utc::now().date_naive());
+    let earlier = current.plus(-1).to_string();
+    for (action, fields) in [
+        (
+            format!("{page}/discounts"),
+            vec![
+                ("kind", "rate"),
+                ("value", "10"),
+                ("start_month", earlier.as_str()),
+                ("note", "Launch partner"),
+            ],
+        ),
+        (
+            format!("{page}/credits"),
+            vec![
+                ("amount", "200.00"),
+                ("effective_on", "2026-01-01"),
+                ("expires_on", "2030-12-31"),
+                ("note", "Migration help"),
+            ],
+        ),
+    ] {
+        let r = ops.post_form(&page, &action, &fields).await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER, "{action}");
+    }
+    let (_, html) = ops.get_html(&page).await;
+    let figures = text_of(&html, "#figures").unwrap();
+    assert!(
+        figures.contains("100.00") && figures.contains("25.00"),
+        "last month's and this month's usage: {figures}"
+    );
+    let grants = text_of(&html, "#grants-table").unwrap();
+    assert!(grants.contains("Launch partner") && grants.contains("Migration help"));
+
+    // Ending asks first and changes nothing until confirmed.
+    let doc = scraper::Html::parse_document(&html);
+    let ends: Vec<String> = doc
+        .select(&scraper::Selector::parse("#grants-table form").unwrap())
+        .filter_map(|f| f.value().attr("action").map(str::to_string))
+        .collect();
+    assert_eq!(ends.len(), 2, "{ends:?}");
+    for end in &ends {
+        let r = ops.post_form(&page, end, &[]).await;
+        assert_eq!(r.status(), StatusCode::OK);
+        let asked = r.text().await.unwrap();
+        assert!(text_of(&asked, "#confirm-title").unwrap().contains("End"));
+    }
+    let (_, unchanged) = ops.get_html(&page).await;
+    assert!(
+        text_of(&unchanged, "#grants-table")
+            .unwrap()
+            .contains("open-ended")
+    );
+    for end in &ends {
+        let r = ops.post_form(&page, end, &[("confirmed", "yes")]).await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    }
+    let (_, html) = ops.get_html(&page).await;
+    let grants = text_of(&html, "#grants-table").unwrap();
+    assert!(
+        grants.contains(&format!("{earlier} → {current}")),
+        "the discount keeps the running month: {grants}"
+    );
+    assert!(
+        grants.contains(&format!("→ {}", current.last_day())),
+        "the credit can be used to the month's end: {grants}"
+    );
+    assert!(
+        scraper::Html::parse_document(&html)
+            .select(&scraper::Selector::parse("#grants-table form").unwrap())
+            .next()
+            .is_none(),
+        "nothing left to end"
+    );
+    // The running month's bill still has both; ending again is refused with a reason.
+    let running = bills::partner_bill(app.state.app(), acme, current)
+        .await
+        .unwrap()
+        .overview();
+    assert_eq!((running.discounts, running.credits), (250, 2_250));
+    let r = ops
+        .post_form(&page, &ends[0], &[("confirmed", "yes")])
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let (_, html) = ops.get_html(&page).await;
+    assert!(html.contains("ends by the end of this month already"));
+    let log = ops.get_html(routes::ADMIN_AUDIT).await.1;
+    assert!(log.contains("Discount ended") && log.contains("Credit ended"));
 }

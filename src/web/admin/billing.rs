@@ -8,6 +8,7 @@ use crate::app::operator_reads::{self, MonthStatus};
 use crate::billing::month::Month;
 use crate::web::confirm::{Confirmation, Question, ask};
 use crate::web::error::AppError;
+use crate::web::filters;
 use crate::web::guard::Operator;
 use crate::web::page::{Page, PageCtx, redirect, render};
 use crate::web::routes;

@@ -9,6 +9,7 @@ use crate::app::grants::{self as app_grants, CreditGrant, DiscountGrant, Off};
 use crate::billing::money::Cents;
 use crate::billing::month::Month;
 use crate::state::AppState;
+use crate::web::confirm::{Confirmation, Question, ask};
 use crate::web::error::AppError;
 use crate::web::guard::Operator;
 use crate::web::page::{Page, PageCtx, redirect_with, render_status};
@@ -23,7 +24,121 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     .route(
         routes::within(routes::ADMIN, routes::ADMIN_PARTNER_CREDITS),
         web::post().to(grant_credit),
+    )
+    .route(
+        routes::within(routes::ADMIN, routes::ADMIN_DISCOUNT_END),
+        web::post().to(end_discount),
+    )
+    .route(
+        routes::within(routes::ADMIN, routes::ADMIN_CREDIT_END),
+        web::post().to(end_credit),
     );
+}
+
+/// Which grant to end, and whether the operator confirmed it.
+struct Ending {
+    partner_id: i64,
+    grant: i64,
+    discount: bool,
+}
+
+impl Ending {
+    fn question(&self, ctx: &PageCtx, month: Month) -> Question {
+        let (title, action) = if self.discount {
+            (
+                "confirm-end-discount-title",
+                routes::admin_discount_end(self.partner_id, self.grant),
+            )
+        } else {
+            (
+                "confirm-end-credit-title",
+                routes::admin_credit_end(self.partner_id, self.grant),
+            )
+        };
+        let id = self.grant.to_string();
+        let label = ctx.month(month);
+        Question {
+            title: ctx.t_args(title, &[("id", &id)]),
+            text: ctx.t_args("confirm-end-grant-text", &[("month", &label)]),
+            button: ctx.t("grant-end-button"),
+            action,
+            back: format!("{}#grants", routes::admin_partner(self.partner_id)),
+        }
+    }
+}
+
+/// Ends a grant after the running month, once the operator confirms; the partner's page says
+/// until when it applies, or why it was left as it was.
+async fn end_grant(
+    op: Operator,
+    Page { ctx, sess, state }: Page,
+    e: Ending,
+    confirmation: Confirmation,
+) -> Result<HttpResponse, AppError> {
+    let current = Month::of(state.now().date_naive());
+    if !confirmation.given() {
+        let q = e.question(&ctx, current);
+        return ask(ctx, q);
+    }
+    let id = e.grant.to_string();
+    let ended = if e.discount {
+        app_grants::end_discount(state.app(), &op.actor, e.partner_id, e.grant)
+            .await
+            .map(|last| {
+                ctx.t_args(
+                    "flash-discount-ended",
+                    &[("id", &id), ("month", &ctx.month(last))],
+                )
+            })
+    } else {
+        app_grants::end_credit(state.app(), &op.actor, e.partner_id, e.grant)
+            .await
+            .map(|last| {
+                ctx.t_args(
+                    "flash-credit-ended",
+                    &[("id", &id), ("day", &last.to_string())],
+                )
+            })
+    };
+    let back = format!("{}#grants", routes::admin_partner(e.partner_id));
+    match ended {
+        Ok(text) => Ok(redirect_with(&sess, FlashLevel::Success, text, &back)),
+        Err(err @ crate::app::Error::Conflict(_)) => {
+            let text = ctx.refusal(&err).unwrap_or_default();
+            Ok(redirect_with(&sess, FlashLevel::Error, text, &back))
+        }
+        Err(err) => Err(err.into()),
+    }
+}
+
+async fn end_discount(
+    op: Operator,
+    page: Page,
+    path: web::Path<(i64, i64)>,
+    confirmation: Confirmation,
+) -> Result<HttpResponse, AppError> {
+    let (partner_id, grant) = path.into_inner();
+    let e = Ending {
+        partner_id,
+        grant,
+        discount: true,
+    };
+    end_grant(op, page, e, confirmation).await
+}
+
+async fn end_credit(
+    op: Operator,
+    page: Page,
+    path: web::Path<(i64, i64)>,
+    confirmation: Confirmation,
+) -> Result<HttpResponse, AppError> {
+    let (partner_id, grant) = path.into_inner();
+    let e = Ending {
+        partner_id,
+        grant,
+        discount: false,
+    };
+    end_grant(op, page, e, confirmation).await
 }
 
 /// The customer an `org_id` names, if it belongs to `partner_id`; `Err` when it does not.

@@ -10,6 +10,8 @@ use crate::app::customers as app_customers;
 use crate::app::onboarding::{self, Resent};
 use crate::app::operator_reads;
 use crate::app::partners as app_partners;
+use crate::billing::bill::Totals;
+use crate::billing::month::Month;
 use crate::domain::{CustomerState, PartnerKind, PartnerState, Role};
 use crate::state::AppState;
 use crate::store::api_keys::ApiKeyRow;
@@ -100,9 +102,33 @@ pub struct DetailPage {
     discounts: Vec<DiscountRow>,
     credits: Vec<CreditRow>,
     forms: GrantForms,
+    /// What the partner's bills come to: the last month that is over, and the running month
+    /// so far (an estimate), each with its month.
+    last: (Month, Totals),
+    running: (Month, Totals),
 }
 
 impl DetailPage {
+    /// The figures' rows: (month, totals, whether an estimate).
+    fn figures(&self) -> [(Month, Totals, bool); 2] {
+        [
+            (self.last.0, self.last.1, false),
+            (self.running.0, self.running.1, true),
+        ]
+    }
+
+    fn discount_can_end(&self, d: &DiscountRow) -> bool {
+        let start = Month::parse(&d.start_month);
+        let end = d.end_month.as_deref().and_then(Month::parse);
+        start.is_some_and(|s| {
+            crate::billing::grants::discount_ended(s, end, self.running.0).is_some()
+        })
+    }
+
+    fn credit_can_end(&self, k: &CreditRow) -> bool {
+        crate::billing::grants::credit_ended(k.effective_on, k.expires_on, self.running.0).is_some()
+    }
+
     fn logo_url(&self, mode: &str) -> String {
         format!("/logos/{}/{mode}.svg", self.partner.slug)
     }
@@ -129,7 +155,10 @@ pub async fn detail_page(
     forms: GrantForms,
 ) -> Result<DetailPage, AppError> {
     let f = operator_reads::partner(state.app(), partner_id).await?;
+    let (last, running) = crate::app::bills::last_and_running(state.app(), partner_id).await?;
     Ok(DetailPage {
+        last: (last.month, last.overview()),
+        running: (running.month, running.overview()),
         ctx,
         partner: f.partner,
         members: f.members,
