@@ -25,6 +25,9 @@ pub struct Settings {
     pub smtp_url: Option<SecretString>,
     /// Sender of every mail (`PC_MAIL_FROM`).
     pub mail_from: String,
+    /// Where the vendor's customers sign in to the product (`PC_VENDOR_CONSOLE_URL`): a
+    /// confirmed customer's next step.
+    pub vendor_console_url: String,
     /// 64 random bytes, base64 (`PC_SESSION_KEY`).
     pub session_key: Option<SecretString>,
     /// 32 random bytes, base64 (`PC_API_KEY_SECRET`): encrypts what verifies API keys.
@@ -69,6 +72,7 @@ struct FileSettings {
     database_schema: Option<String>,
     smtp_url: Option<String>,
     mail_from: Option<String>,
+    vendor_console_url: Option<String>,
     session_key: Option<String>,
     api_key_secret: Option<String>,
     session_idle_minutes: Option<i64>,
@@ -191,6 +195,9 @@ impl Settings {
             mail_from: env("PC_MAIL_FROM")
                 .or(f.mail_from)
                 .unwrap_or_else(|| "Partner Console <no-reply@partner-console.local>".into()),
+            vendor_console_url: env("PC_VENDOR_CONSOLE_URL")
+                .or(f.vendor_console_url)
+                .unwrap_or_else(|| "https://tidbcloud.com".into()),
             session_key: env("PC_SESSION_KEY")
                 .or(f.session_key)
                 .map(SecretString::from),

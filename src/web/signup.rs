@@ -54,6 +54,15 @@ struct MessagePage {
     title: String,
     text: String,
     good: bool,
+    /// After confirming: where to sign in, and whom to ask.
+    next: Option<NextStep>,
+}
+
+/// A confirmed customer's next step: sign in to the product with the address it confirmed,
+/// and reach its partner for anything about plans and bills.
+struct NextStep {
+    console_url: String,
+    email: String,
 }
 
 /// The partner (active) and the link behind a URL; the pages for everything else.
@@ -110,6 +119,7 @@ fn message(
             title,
             text,
             good,
+            next: None,
         },
     )
 }
@@ -258,5 +268,19 @@ async fn confirm(
             ("partner", &brand.partner.name),
         ],
     );
-    Ok(message(StatusCode::OK, ctx, brand, title, text))
+    let next = Some(NextStep {
+        console_url: state.settings.vendor_console_url.clone(),
+        email: customer.email.clone(),
+    });
+    Ok(render_status(
+        StatusCode::OK,
+        &MessagePage {
+            ctx,
+            brand,
+            title,
+            text,
+            good: true,
+            next,
+        },
+    ))
 }

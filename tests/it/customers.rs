@@ -125,6 +125,13 @@ async fn a_customer_signs_up_through_a_link_and_confirms() {
     let (status, ready) = app.get_text(&confirm_path).await;
     assert_eq!(status, StatusCode::OK);
     assert!(ready.contains("Your organization is ready"));
+    // It ends with what to do next: sign in to the product, and whom to ask.
+    let next = text_of(&ready, "#next-step").expect("a next step");
+    assert!(
+        next.contains("buyer@sakura.example") && next.contains("https://partner.example"),
+        "{next}"
+    );
+    assert!(ready.contains(r#"href="https://tidbcloud.com""#));
     assert_eq!(
         app.get_text(&confirm_path).await.0,
         StatusCode::GONE,
