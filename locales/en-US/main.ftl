@@ -620,6 +620,15 @@ offer-buyer-email = Buyer contact e-mail
 offer-aws-account = Buyer AWS account
 offer-markup = Markup
 offer-markup-field = Markup on the wholesale price (%)
+price-steps-caption = What the customer pays for $100 of usage at list price
+price-steps-list = Usage at list price
+price-steps-wholesale = Your wholesale discount
+price-steps-you-pay = You pay the vendor
+price-steps-markup = Your markup
+price-steps-customer-pays = Your customer pays
+price-steps-margin = Your margin (share of the customer price)
+price-steps-preview = Preview price
+price-steps-preview-help = Shows the price with the markup above, without saving.
 offer-duration = Agreement duration
 offer-months = { $n ->
     [one] 1 month

@@ -620,6 +620,15 @@ offer-buyer-email = 購入者の連絡先メールアドレス
 offer-aws-account = 購入者の AWS アカウント
 offer-markup = マークアップ
 offer-markup-field = 卸売価格へのマークアップ率 (%)
+price-steps-caption = 定価で $100 の利用に対して顧客が支払う額
+price-steps-list = 定価での利用額
+price-steps-wholesale = 卸売割引
+price-steps-you-pay = ベンダーへの支払額
+price-steps-markup = マークアップ
+price-steps-customer-pays = 顧客の支払額
+price-steps-margin = マージン（顧客支払額に対する割合）
+price-steps-preview = 価格をプレビュー
+price-steps-preview-help = 上記のマークアップでの価格を表示します（保存はしません）。
 offer-duration = 契約期間
 offer-months = { $n ->
     [one] 1 か月

@@ -66,10 +66,70 @@ pub fn margin(line: &BillLine, terms: Terms) -> i64 {
     customer_price(line.base.usage, terms) - line.owed()
 }
 
+/// How a customer price is made up from `list` (usage at list price) under `terms`, for a
+/// page to show before an offer is made: the same maths as a bill line's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PriceSteps {
+    pub list: i64,
+    pub wholesale_discount: i64,
+    /// What the reseller pays the vendor: list less the wholesale discount.
+    pub reseller_pays: i64,
+    pub markup: i64,
+    pub customer_price: i64,
+    /// The margin as a share of the customer price, in basis points (rounded half-even).
+    pub margin_bps: i64,
+}
+
+impl PriceSteps {
+    pub fn of(list: i64, terms: Terms) -> PriceSteps {
+        let wholesale_discount = wholesale_discount(list, terms);
+        let reseller_pays = list - wholesale_discount;
+        let customer_price = customer_price(list, terms);
+        let markup = customer_price - reseller_pays;
+        let margin_bps = if customer_price > 0 {
+            let n = markup as i128 * 10_000;
+            let d = customer_price as i128;
+            let (q, r) = (n / d, n % d);
+            (q + (r * 2 > d || (r * 2 == d && q % 2 != 0)) as i128) as i64
+        } else {
+            0
+        };
+        PriceSteps {
+            list,
+            wholesale_discount,
+            reseller_pays,
+            markup,
+            customer_price,
+            margin_bps,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::billing::bill::{BaseLine, Discount, DiscountKind, Scope, compute};
+
+    #[test]
+    fn a_price_is_list_less_wholesale_plus_markup() {
+        let t = Terms {
+            wholesale_bps: 2_000,
+            markup_bps: 1_500,
+        };
+        let s = PriceSteps::of(10_000, t);
+        assert_eq!(
+            (
+                s.wholesale_discount,
+                s.reseller_pays,
+                s.markup,
+                s.customer_price
+            ),
+            (2_000, 8_000, 1_200, 9_200)
+        );
+        // 12.00 of 92.00 is 13.04 %.
+        assert_eq!(s.margin_bps, 1_304);
+        assert_eq!(PriceSteps::of(10_000, Terms::LIST_PRICE).margin_bps, 0);
+    }
 
     struct Gen(u64);
     impl Gen {

@@ -190,6 +190,24 @@ async fn a_reseller_makes_releases_and_records_an_offer_through_the_forms() {
             "the account is kept"
         );
     }
+    // "Preview price" shows how the customer price is made up with the markup written, and
+    // makes nothing: $100 list, 20 % wholesale off, 15 % markup on the $80 paid.
+    let mut fields = offer_fields(&a, "123456789012", &good_expiry);
+    fields.push(("preview", "1"));
+    let r = owner
+        .post_form(&form, routes::CONSOLE_OFFERS, &fields)
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let html = r.text().await.unwrap();
+    let steps = text_of(&html, "#price-steps").expect("the price steps");
+    for figure in ["$100.00", "−$20.00", "$80.00", "+$12.00", "$92.00"] {
+        assert!(steps.contains(figure), "{figure} in {steps}");
+    }
+    assert_eq!(
+        text_of(&html, "#margin-share").as_deref(),
+        Some("$12.00 · 13.04%")
+    );
+    assert!(html.contains(r#"value="123456789012""#), "values are kept");
     let list = owner
         .open(routes::CONSOLE_OFFERS)
         .await

@@ -8,6 +8,7 @@ use crate::domain::OfferState;
 use crate::state::AppState;
 use crate::web::confirm::{Confirmation, Question, ask};
 use crate::web::error::AppError;
+use crate::web::filters;
 use crate::web::guard::{Manager, Member};
 use crate::web::page::{Page, PageCtx, redirect, redirect_with, render_status};
 use crate::web::routes;
@@ -39,6 +40,16 @@ impl Figures for DetailPage {
 impl DetailPage {
     fn shown(&self) -> Shown<'_> {
         Shown(&self.v.offer)
+    }
+
+    /// How $100 of list-price usage becomes the customer's price under this offer.
+    fn price_steps(&self) -> crate::billing::resale::PriceSteps {
+        let o = &self.v.offer;
+        let terms = crate::billing::resale::Terms {
+            wholesale_bps: o.wholesale_bps,
+            markup_bps: o.markup_bps,
+        };
+        crate::billing::resale::PriceSteps::of(10_000, terms)
     }
 
     fn is(&self, s: OfferState) -> bool {

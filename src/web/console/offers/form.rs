@@ -33,6 +33,8 @@ pub struct OfferForm {
     pub markup: String,
     pub duration: String,
     pub expires_on: String,
+    /// Set by the form's "Preview price" button: show the price, make nothing.
+    pub preview: String,
 }
 
 impl OfferForm {
@@ -65,6 +67,7 @@ impl OfferForm {
             markup: crate::billing::grants::percent_number(o.markup_bps),
             duration: o.duration_months.to_string(),
             expires_on: o.expires_on.to_string(),
+            preview: String::new(),
         }
     }
 }
@@ -97,6 +100,20 @@ impl FormPage {
             None => routes::CONSOLE_OFFERS.to_string(),
         };
         format!("{path}#offer-form")
+    }
+
+    /// How $100 of list-price usage becomes the customer's price with the markup written in
+    /// the form (none yet counts as 0 %); `None` while the markup does not read as one.
+    fn price_steps(&self, a: &Authorization) -> Option<crate::billing::resale::PriceSteps> {
+        let markup = match self.v.markup.trim() {
+            "" => Some(0),
+            m => crate::billing::grants::parse_percent(m),
+        }?;
+        let terms = crate::billing::resale::Terms {
+            wholesale_bps: a.wholesale_bps,
+            markup_bps: markup,
+        };
+        Some(crate::billing::resale::PriceSteps::of(10_000, terms))
     }
 
     fn buyer_fixed(&self) -> bool {
@@ -247,6 +264,10 @@ pub(super) async fn create(
     form: web::Form<OfferForm>,
 ) -> Result<HttpResponse, AppError> {
     let v = form.into_inner();
+    if !v.preview.is_empty() {
+        let ok = StatusCode::OK;
+        return form_page(&state, &m.actor, ctx, None, v, FormErrors::new(), ok).await;
+    }
     match offers::create(state.app(), &m.actor, &v.request(), v.replaces()).await {
         Ok(o) => Ok(redirect_with(
             &sess,
@@ -288,6 +309,10 @@ pub(super) async fn edit(
     form: web::Form<OfferForm>,
 ) -> Result<HttpResponse, AppError> {
     let v = form.into_inner();
+    if !v.preview.is_empty() {
+        let ok = StatusCode::OK;
+        return form_page(&state, &m.actor, ctx, Some(*id), v, FormErrors::new(), ok).await;
+    }
     match offers::update(state.app(), &m.actor, *id, &v.request()).await {
         Ok(o) => Ok(redirect_with(
             &sess,
