@@ -165,6 +165,14 @@ async fn main() {
     let (first, _) = page(&http, &base, "/console/customers", a.runs).await;
     let (last, last_html) = page(&http, &base, "/console/customers?last=1", a.runs).await;
     assert!(last_html.contains("Scale Customer") || a.customers <= 36);
+    // By this month's usage (every customer's roll-ups of the month summed and sorted), and
+    // the page of the customer at the top of it (its share of the partner's bill).
+    let (by_usage, by_usage_html) =
+        page(&http, &base, "/console/customers?sort=usage", a.runs).await;
+    let marker = "href=\"/console/customers/";
+    let at = by_usage_html.find(marker).expect("a customer") + marker.len();
+    let org = &by_usage_html[at..at + by_usage_html[at..].find('"').unwrap()];
+    let (customer, _) = page(&http, &base, &format!("/console/customers/{org}"), a.runs).await;
     assert!(billing_html.contains("Billing") || billing_html.contains("billing"));
 
     // The MSP API's bill of last month, with every customer's bill in it.
@@ -226,6 +234,16 @@ async fn main() {
         "  customer list, last page:                 {:8.1} ms  = {:.2} x the first",
         ms(last),
         ms(last) / ms(first)
+    );
+    println!(
+        "  customer list by this month's usage:      {:8.1} ms  = {:.2} x the first page",
+        ms(by_usage),
+        ms(by_usage) / ms(first)
+    );
+    println!(
+        "  a customer's page (its bill, by cluster): {:8.1} ms  = {:.2} x the Billing page",
+        ms(customer),
+        ms(customer) / ms(billing)
     );
     println!(
         "  MSP API GET {path}: {:8.1} ms, {} bytes",

@@ -447,9 +447,11 @@ async fn a_closed_month_does_not_change_after_late_usage() {
     // Before closing, the month to close shows what was used and by whom.
     let page = ops.open(routes::ADMIN_BILLING).await.text().await.unwrap();
     let open_row = text_of(&page, &format!("#month-{last}")).unwrap();
+    assert!(open_row.contains("8.00"), "{open_row}");
     assert!(
-        open_row.contains("8.00") && open_row.contains("when the month closes"),
-        "{open_row}"
+        text_of(&page, "#at-close")
+            .unwrap()
+            .contains("when the month closes")
     );
     let r = ops
         .post_form(

@@ -256,6 +256,19 @@ async fn a_partner_signs_in_through_the_real_form() {
         let first = text(c, "tbody td a").await;
         assert_eq!(first, "Customer 6", "newest first");
         screenshot(c, &format!("customers-{mode}.png")).await;
+        click(c, "#sort-usage").await;
+        assert!(!text(c, "tbody td.num").await.is_empty());
+        screenshot(c, &format!("customers-by-usage-{mode}.png")).await;
+        click(c, "tbody td a").await;
+        assert!(!text(c, "#by-cluster tfoot").await.is_empty());
+        screenshot(c, &format!("customer-{mode}.png")).await;
+        c.execute(
+            "document.querySelector('#by-cluster').scrollIntoView();",
+            vec![],
+        )
+        .await
+        .unwrap();
+        screenshot(c, &format!("customer-clusters-{mode}.png")).await;
         go(c, &app, routes::CONSOLE_SIGNUP_LINKS).await;
         screenshot(c, &format!("signup-links-{mode}.png")).await;
         go(c, &app, routes::CONSOLE_SUPPORT).await;
@@ -272,6 +285,11 @@ async fn a_partner_signs_in_through_the_real_form() {
         screenshot(c, &format!("admin-overview-{mode}.png")).await;
         go(c, &app, routes::ADMIN_OUTBOX).await;
         screenshot(c, &format!("admin-outbox-{mode}.png")).await;
+        go(c, &app, routes::ADMIN_BILLING).await;
+        screenshot(c, &format!("admin-billing-{mode}.png")).await;
+        go(c, &app, &routes::admin_partner(acme)).await;
+        assert!(text(c, "#grants-table").await.contains("Launch credit"));
+        screenshot(c, &format!("admin-partner-{mode}.png")).await;
         // A credit form with two mistakes comes back scrolled to its summary of both.
         go(c, &app, &routes::admin_partner(acme)).await;
         fill(c, "#k-amount", "a lot").await;
@@ -585,6 +603,18 @@ async fn a_reseller_reads_its_offers_and_margins_in_a_browser() {
             .unwrap();
         assert_eq!(tops[0], tops[1], "one row: {tops}");
         screenshot(c, &format!("offer-form-errors-{mode}.png")).await;
+        // The price with a markup written, before anything is made.
+        fill(c, "#markup", "15").await;
+        click(c, "button[name=preview]").await;
+        let steps = text(c, "#price-steps").await;
+        assert!(steps.contains("$100.00"), "{steps}");
+        c.execute(
+            "document.querySelector('#price-steps').scrollIntoView({block: 'center'});",
+            vec![],
+        )
+        .await
+        .unwrap();
+        screenshot(c, &format!("offer-preview-{mode}.png")).await;
     }
 }
 
