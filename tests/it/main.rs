@@ -19,6 +19,7 @@ mod dashboard;
 mod forms;
 mod headers;
 mod languages;
+mod links;
 mod onboarding;
 mod ops;
 mod outbox;

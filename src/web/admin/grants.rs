@@ -27,11 +27,15 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     )
     .route(
         routes::within(routes::ADMIN, routes::ADMIN_DISCOUNT_END),
-        web::post().to(end_discount),
+        web::post().to(|op, page, path, confirmation| {
+            end_grant(op, page, Ending::of(path, true), confirmation)
+        }),
     )
     .route(
         routes::within(routes::ADMIN, routes::ADMIN_CREDIT_END),
-        web::post().to(end_credit),
+        web::post().to(|op, page, path, confirmation| {
+            end_grant(op, page, Ending::of(path, false), confirmation)
+        }),
     );
 }
 
@@ -43,6 +47,15 @@ struct Ending {
 }
 
 impl Ending {
+    fn of(path: web::Path<(i64, i64)>, discount: bool) -> Ending {
+        let (partner_id, grant) = path.into_inner();
+        Ending {
+            partner_id,
+            grant,
+            discount,
+        }
+    }
+
     fn question(&self, ctx: &PageCtx, month: Month) -> Question {
         let (title, action) = if self.discount {
             (
@@ -109,36 +122,6 @@ async fn end_grant(
         }
         Err(err) => Err(err.into()),
     }
-}
-
-async fn end_discount(
-    op: Operator,
-    page: Page,
-    path: web::Path<(i64, i64)>,
-    confirmation: Confirmation,
-) -> Result<HttpResponse, AppError> {
-    let (partner_id, grant) = path.into_inner();
-    let e = Ending {
-        partner_id,
-        grant,
-        discount: true,
-    };
-    end_grant(op, page, e, confirmation).await
-}
-
-async fn end_credit(
-    op: Operator,
-    page: Page,
-    path: web::Path<(i64, i64)>,
-    confirmation: Confirmation,
-) -> Result<HttpResponse, AppError> {
-    let (partner_id, grant) = path.into_inner();
-    let e = Ending {
-        partner_id,
-        grant,
-        discount: false,
-    };
-    end_grant(op, page, e, confirmation).await
 }
 
 /// The customer an `org_id` names, if it belongs to `partner_id`; `Err` when it does not.
