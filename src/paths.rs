@@ -73,6 +73,11 @@ pages! {
     CONSOLE_CUSTOMERS_CSV = "/console/customers.csv";
     CONSOLE_CUSTOMER = "/console/customers/{org_id}";
     CONSOLE_CUSTOMER_EXPIRE = "/console/customers/{org_id}/expire";
+    CONSOLE_CUSTOMER_PLAN = "/console/customers/{org_id}/plan";
+    CONSOLE_PLANS = "/console/price-plans";
+    CONSOLE_PLAN = "/console/price-plans/{id}";
+    CONSOLE_PLAN_DEFAULT = "/console/price-plans/{id}/default";
+    CONSOLE_PLAN_DELETE = "/console/price-plans/{id}/delete";
     CONSOLE_SIGNUP_LINKS = "/console/signup-links";
     CONSOLE_SIGNUP_LINK_REVOKE = "/console/signup-links/{id}/revoke";
     CONSOLE_AUTHORIZATIONS = "/console/authorizations";
@@ -275,6 +280,22 @@ pub fn console_branding_logo(mode: impl Display) -> String {
 
 pub fn console_customer_expire(org_id: impl Display) -> String {
     fill(CONSOLE_CUSTOMER_EXPIRE, &[&org_id.to_string()])
+}
+
+pub fn console_customer_plan(org_id: impl Display) -> String {
+    fill(CONSOLE_CUSTOMER_PLAN, &[&org_id.to_string()])
+}
+
+pub fn console_plan(id: impl Display) -> String {
+    fill(CONSOLE_PLAN, &[&id.to_string()])
+}
+
+pub fn console_plan_default(id: impl Display) -> String {
+    fill(CONSOLE_PLAN_DEFAULT, &[&id.to_string()])
+}
+
+pub fn console_plan_delete(id: impl Display) -> String {
+    fill(CONSOLE_PLAN_DELETE, &[&id.to_string()])
 }
 
 pub fn console_signup_link_revoke(id: impl Display) -> String {

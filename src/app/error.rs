@@ -98,6 +98,7 @@ pub enum Thing {
     Authorization,
     /// A discount or a credit.
     Grant,
+    PricePlan,
     /// A link mailed to a person (activation, invitation, password reset, confirmation).
     EmailLink,
 }
@@ -115,6 +116,7 @@ impl Thing {
             Thing::Authorization => "error-no-authorization",
             Thing::EmailLink => "error-no-email-link",
             Thing::Grant => "error-no-grant",
+            Thing::PricePlan => "error-no-price-plan",
         })
     }
 

@@ -24,6 +24,7 @@ pub mod operator_reads;
 pub mod operators;
 pub mod partners;
 pub mod passwords;
+pub mod price_plans;
 pub mod sessions;
 pub mod settings;
 pub mod sign_in;

@@ -6,6 +6,7 @@ pub mod bill;
 pub mod grants;
 pub mod money;
 pub mod month;
+pub mod plans;
 pub mod resale;
 pub mod usage_file;
 

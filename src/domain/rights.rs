@@ -26,6 +26,8 @@ pub enum Action {
     ReadAudit,
     /// Change the partner's contact e-mail and website.
     EditPartnerDetails,
+    /// Define price plans and give customers one (an MSP's own prices, issue 24).
+    ManagePlans,
 }
 
 /// Each action and whether an owner, an admin, a billing member and a viewer may do it, in
@@ -40,6 +42,7 @@ pub const RIGHTS: &[(Action, [bool; 4])] = &[
     (Action::ManageOwners, [true, false, false, false]),
     (Action::ReadAudit, [true, true, false, false]),
     (Action::EditPartnerDetails, [true, false, false, false]),
+    (Action::ManagePlans, [true, true, false, false]),
 ];
 
 impl super::Labelled for Role {
@@ -84,7 +87,7 @@ mod tests {
             assert!(RIGHTS[i + 1..].iter().all(|(b, _)| b != a), "{a:?} twice");
             assert!(who[0], "owners may {a:?}");
         }
-        assert_eq!(RIGHTS.len(), 9);
+        assert_eq!(RIGHTS.len(), 10);
     }
 
     #[test]
@@ -95,7 +98,13 @@ mod tests {
         assert!(Role::Admin.can(ManageTeam) && !Role::Admin.can(ManageOwners));
         assert!(Role::Admin.can(ReadAudit) && !Role::Admin.can(EditPartnerDetails));
         for r in [Role::Billing, Role::Viewer] {
-            for a in [ManageLinks, ManageApiKeys, ManageTeam, ReadAudit] {
+            for a in [
+                ManageLinks,
+                ManageApiKeys,
+                ManageTeam,
+                ReadAudit,
+                ManagePlans,
+            ] {
                 assert!(!r.can(a), "{r:?} {a:?}");
             }
         }

@@ -23,6 +23,7 @@ pub mod offers;
 pub mod operator_keys;
 pub mod outbox;
 pub mod partners;
+pub mod price_plans;
 pub mod rate_limits;
 pub mod sessions;
 pub mod signup_links;

@@ -258,6 +258,14 @@ impl PageCtx {
         ])
     }
 
+    /// The tabs of an MSP's customer pages: its customers and the plans that price them.
+    pub fn customers_tabs(&self) -> Vec<NavItem> {
+        self.tabs(&[
+            (routes::CONSOLE_CUSTOMERS, "nav-console-customers"),
+            (routes::CONSOLE_PLANS, "nav-console-plans"),
+        ])
+    }
+
     /// The tabs of a reseller's offer pages: its offers and the authorizations it holds.
     pub fn offers_tabs(&self) -> Vec<NavItem> {
         self.tabs(&[
@@ -306,6 +314,9 @@ impl PageCtx {
             }
             routes::CONSOLE_OFFERS => {
                 under(routes::CONSOLE_OFFERS) || under(routes::CONSOLE_AUTHORIZATIONS)
+            }
+            routes::CONSOLE_CUSTOMERS => {
+                under(routes::CONSOLE_CUSTOMERS) || under(routes::CONSOLE_PLANS)
             }
             _ => under(href),
         }

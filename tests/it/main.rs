@@ -24,6 +24,7 @@ mod onboarding;
 mod ops;
 mod outbox;
 mod password_reset;
+mod price_plans;
 mod rate_limits;
 mod resale;
 mod security;

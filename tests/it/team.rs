@@ -308,6 +308,20 @@ async fn probe(
             let s = client.open(routes::CONSOLE_AUDIT).await.status();
             (s, s == StatusCode::OK)
         }
+        Action::ManagePlans => {
+            let name = format!("plan {tag}");
+            let s = post(
+                routes::CONSOLE_PLANS,
+                routes::CONSOLE_PLANS.into(),
+                vec![("name", name.clone()), ("markup", "10".into())],
+            )
+            .await;
+            let mut c = app.state.db.acquire().await.unwrap();
+            let plans = partner_console::store::price_plans::list(&mut c, partner)
+                .await
+                .unwrap();
+            (s, plans.iter().any(|p| p.name == name))
+        }
     };
     Some((status, changed))
 }

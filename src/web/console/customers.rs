@@ -267,6 +267,10 @@ struct DetailPage {
     /// A reseller's customer: what it pays for the month and the margin on it.
     resale: Option<crate::billing::resale::Resale>,
     agreements: Vec<crate::store::agreements::AgreementRow>,
+    /// An MSP's plans, and the customer's own (`None`: the default); no plans for a reseller.
+    plans: Vec<crate::store::price_plans::PricePlan>,
+    plan_id: Option<i64>,
+    can_set_plan: bool,
 }
 
 impl DetailPage {
@@ -288,6 +292,14 @@ impl DetailPage {
         )
     }
 
+    /// Whether the customer is priced with `p` (its own plan, or the default).
+    fn is_on(&self, p: &crate::store::price_plans::PricePlan) -> bool {
+        match self.plan_id {
+            Some(id) => id == p.plan_id,
+            None => p.is_default,
+        }
+    }
+
     fn state_label(&self) -> String {
         self.ctx.t(&format!("customer-state-{}", self.cust.state))
     }
@@ -300,6 +312,14 @@ async fn detail(
     q: web::Query<MonthQuery>,
 ) -> Result<HttpResponse, AppError> {
     let (c, agreements) = reads::one(state.app(), &m.actor, &org_id).await?;
+    let (plans, plan_id) = if !m.user.is_reseller() {
+        let plans = crate::app::price_plans::list(state.app(), &m.actor).await?;
+        let own =
+            crate::app::price_plans::of_customer(state.app(), &m.actor, c.customer_id).await?;
+        (plans, own)
+    } else {
+        (Vec::new(), None)
+    };
     let can_expire = m.user.is_manager() && c.state == CustomerState::Active;
     let today = state.now().date_naive();
     let month = chosen_month(&q, today).unwrap_or(Month::of(today));
@@ -346,6 +366,9 @@ async fn detail(
         can_export: m.user.can(Action::ExportBills),
         resale: m.user.is_reseller().then(|| bill.resale()),
         agreements,
+        plans,
+        plan_id,
+        can_set_plan: m.user.can(Action::ManagePlans),
         cust: c,
     })
 }

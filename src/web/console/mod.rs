@@ -8,6 +8,7 @@ mod branding;
 pub(crate) mod customers;
 mod dashboard;
 pub(crate) mod offers;
+mod price_plans;
 mod settings;
 mod signup_links;
 mod support;
@@ -32,6 +33,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .configure(billing::configure)
             .configure(customers::configure)
             .configure(offers::configure)
+            .configure(price_plans::configure)
             .configure(signup_links::configure)
             .configure(support::configure)
             .configure(team::configure)

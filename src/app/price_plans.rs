@@ -1,0 +1,260 @@
+//! An MSP's price plans (issue 24): list, create, change, make default, delete, and a
+//! customer's own plan; once for the console and the API. Members read; owners and admins
+//! change. A reseller's customers are priced by their offers, so resellers have no plans.
+
+use std::collections::BTreeMap;
+
+use super::error::{Error, FieldError, Message, Result, Thing};
+use super::{Actor, Ctx};
+use crate::billing::money::Cents;
+use crate::billing::plans::{MAX_MARKUP_BPS, MIN_MARKUP_BPS};
+use crate::domain::{Action, AuditAction};
+use crate::store::price_plans::{self, PlanFields, PricePlan};
+use crate::store::{Conn, StoreError, customers, partners};
+
+pub const MAX_NAME_CHARS: usize = 80;
+pub const MAX_FEE_LABEL_CHARS: usize = 80;
+/// A fee of at most a million dollars a month.
+pub const MAX_FEE: i64 = 100_000_000;
+
+/// A plan as a surface read it: a value it could not read is `None`, and told at its field.
+#[derive(Debug, Clone, Default)]
+pub struct PlanRequest {
+    pub name: String,
+    pub markup_bps: Option<i64>,
+    /// Each service with its markup; `None` where the markup could not be read.
+    pub service_markups: Vec<(String, Option<i64>)>,
+    pub fee: Option<i64>,
+    pub fee_label: String,
+}
+
+impl PlanRequest {
+    /// The plan's fields, or every field at fault by the names the API gives them.
+    fn checked(&self) -> Result<(String, BTreeMap<String, i64>)> {
+        let mut bad = Vec::new();
+        let name = self.name.trim().to_string();
+        if name.is_empty() || name.chars().count() > MAX_NAME_CHARS {
+            bad.push(FieldError::new("name", "error-plan-name"));
+        }
+        let in_bounds =
+            |m: &Option<i64>| m.is_some_and(|m| (MIN_MARKUP_BPS..=MAX_MARKUP_BPS).contains(&m));
+        if !in_bounds(&self.markup_bps) {
+            bad.push(FieldError::new("markup", "error-plan-markup"));
+        }
+        let mut services = BTreeMap::new();
+        for (service, markup) in &self.service_markups {
+            let service = service.trim();
+            if service.is_empty() || !in_bounds(markup) || services.contains_key(service) {
+                bad.push(FieldError::new(
+                    "serviceMarkups",
+                    "error-plan-service-markups",
+                ));
+                break;
+            }
+            services.insert(service.to_string(), markup.unwrap_or_default());
+        }
+        if !self.fee.is_some_and(|f| (0..=MAX_FEE).contains(&f)) {
+            bad.push(FieldError::new("monthlyFee", "error-plan-fee"));
+        }
+        if self.fee_label.trim().chars().count() > MAX_FEE_LABEL_CHARS {
+            bad.push(FieldError::new("feeLabel", "error-plan-fee-label"));
+        }
+        if bad.is_empty() {
+            Ok((name, services))
+        } else {
+            Err(Error::Invalid(bad))
+        }
+    }
+}
+
+/// The actor's partner id, which must be an MSP's.
+async fn msp(c: &mut impl Conn, actor: &Actor) -> Result<i64> {
+    let id = actor.partner_id.ok_or(Error::WrongKind(Thing::PricePlan))?;
+    let p = partners::find_by_id(c, id)
+        .await?
+        .ok_or(Error::NotFound(Thing::PricePlan))?;
+    if p.is_msp() {
+        Ok(id)
+    } else {
+        Err(Error::WrongKind(Thing::PricePlan))
+    }
+}
+
+fn name_taken(e: StoreError) -> Error {
+    match e {
+        StoreError::Conflict(_) => {
+            Error::Invalid(vec![FieldError::new("name", "error-plan-name-taken")])
+        }
+        other => other.into(),
+    }
+}
+
+fn described(name: &str, req_markup: i64, fee: i64) -> String {
+    format!(
+        "{name}: markup {}, fee ${}",
+        crate::billing::grants::percent(req_markup),
+        Cents(fee).grouped()
+    )
+}
+
+pub async fn list(ctx: Ctx<'_>, actor: &Actor) -> Result<Vec<PricePlan>> {
+    let mut c = ctx.db.acquire().await?;
+    let partner_id = msp(&mut c, actor).await?;
+    Ok(price_plans::list(&mut c, partner_id).await?)
+}
+
+pub async fn find(ctx: Ctx<'_>, actor: &Actor, plan_id: i64) -> Result<PricePlan> {
+    let mut c = ctx.db.acquire().await?;
+    let partner_id = msp(&mut c, actor).await?;
+    price_plans::find(&mut c, partner_id, plan_id)
+        .await?
+        .ok_or(Error::NotFound(Thing::PricePlan))
+}
+
+/// Adds a plan, audited; the partner's first plan is its default.
+pub async fn create(ctx: Ctx<'_>, actor: &Actor, req: &PlanRequest) -> Result<PricePlan> {
+    actor.require(Action::ManagePlans)?;
+    let mut tx = ctx.db.begin().await?;
+    let partner_id = msp(&mut tx, actor).await?;
+    let (name, services) = req.checked()?;
+    let (markup_bps, fee) = (
+        req.markup_bps.unwrap_or_default(),
+        req.fee.unwrap_or_default(),
+    );
+    let fields = PlanFields {
+        name: &name,
+        markup_bps,
+        service_markups: &services,
+        fee,
+        fee_label: req.fee_label.trim(),
+    };
+    let id = price_plans::insert(&mut tx, partner_id, &fields, ctx.now)
+        .await
+        .map_err(name_taken)?;
+    let detail = described(&name, markup_bps, fee);
+    actor
+        .audit(&mut tx, AuditAction::PricePlanCreated, &detail, ctx.now)
+        .await?;
+    let plan = price_plans::find(&mut tx, partner_id, id)
+        .await?
+        .ok_or(Error::NotFound(Thing::PricePlan))?;
+    tx.commit().await?;
+    Ok(plan)
+}
+
+/// Changes a plan, audited. It prices the months that are not closed yet; closed months keep
+/// what they were billed.
+pub async fn update(
+    ctx: Ctx<'_>,
+    actor: &Actor,
+    plan_id: i64,
+    req: &PlanRequest,
+) -> Result<PricePlan> {
+    actor.require(Action::ManagePlans)?;
+    let mut tx = ctx.db.begin().await?;
+    let partner_id = msp(&mut tx, actor).await?;
+    let (name, services) = req.checked()?;
+    let (markup_bps, fee) = (
+        req.markup_bps.unwrap_or_default(),
+        req.fee.unwrap_or_default(),
+    );
+    let fields = PlanFields {
+        name: &name,
+        markup_bps,
+        service_markups: &services,
+        fee,
+        fee_label: req.fee_label.trim(),
+    };
+    if !price_plans::update(&mut tx, partner_id, plan_id, &fields, ctx.now)
+        .await
+        .map_err(name_taken)?
+    {
+        return Err(Error::NotFound(Thing::PricePlan));
+    }
+    let detail = described(&name, markup_bps, fee);
+    actor
+        .audit(&mut tx, AuditAction::PricePlanChanged, &detail, ctx.now)
+        .await?;
+    let plan = price_plans::find(&mut tx, partner_id, plan_id)
+        .await?
+        .ok_or(Error::NotFound(Thing::PricePlan))?;
+    tx.commit().await?;
+    Ok(plan)
+}
+
+/// Makes a plan the partner's default, audited.
+pub async fn make_default(ctx: Ctx<'_>, actor: &Actor, plan_id: i64) -> Result<PricePlan> {
+    actor.require(Action::ManagePlans)?;
+    let mut tx = ctx.db.begin().await?;
+    let partner_id = msp(&mut tx, actor).await?;
+    let plan = price_plans::find(&mut tx, partner_id, plan_id)
+        .await?
+        .ok_or(Error::NotFound(Thing::PricePlan))?;
+    price_plans::make_default(&mut tx, partner_id, plan_id).await?;
+    let detail = format!("{}: now the default", plan.name);
+    actor
+        .audit(&mut tx, AuditAction::PricePlanChanged, &detail, ctx.now)
+        .await?;
+    tx.commit().await?;
+    Ok(plan)
+}
+
+/// Deletes a plan that is not the default, audited; its customers go back to the default.
+pub async fn delete(ctx: Ctx<'_>, actor: &Actor, plan_id: i64) -> Result<PricePlan> {
+    actor.require(Action::ManagePlans)?;
+    let mut tx = ctx.db.begin().await?;
+    let partner_id = msp(&mut tx, actor).await?;
+    let plan = price_plans::find(&mut tx, partner_id, plan_id)
+        .await?
+        .ok_or(Error::NotFound(Thing::PricePlan))?;
+    if plan.is_default {
+        return Err(Error::Conflict(Message::new("error-plan-default")));
+    }
+    price_plans::delete(&mut tx, partner_id, plan_id).await?;
+    actor
+        .audit(&mut tx, AuditAction::PricePlanDeleted, &plan.name, ctx.now)
+        .await?;
+    tx.commit().await?;
+    Ok(plan)
+}
+
+/// The plan a customer of the actor's partner has as its own (`None`: the default).
+pub async fn of_customer(ctx: Ctx<'_>, actor: &Actor, customer_id: i64) -> Result<Option<i64>> {
+    let mut c = ctx.db.acquire().await?;
+    msp(&mut c, actor).await?;
+    Ok(price_plans::customer_plan(&mut c, customer_id).await?)
+}
+
+/// Gives the customer `org_id` the plan `plan_id`, or the partner's default again (`None`),
+/// audited.
+pub async fn set_customer_plan(
+    ctx: Ctx<'_>,
+    actor: &Actor,
+    org_id: &str,
+    plan_id: Option<i64>,
+) -> Result<()> {
+    actor.require(Action::ManagePlans)?;
+    let mut tx = ctx.db.begin().await?;
+    let partner_id = msp(&mut tx, actor).await?;
+    let customer = customers::find_by_org_id(&mut tx, partner_id, org_id)
+        .await?
+        .ok_or(Error::NotFound(Thing::Customer))?;
+    let name = match plan_id {
+        Some(id) => {
+            price_plans::find(&mut tx, partner_id, id)
+                .await?
+                .ok_or_else(|| {
+                    Error::Invalid(vec![FieldError::new("planId", "error-no-price-plan")])
+                })?
+                .name
+        }
+        None => "the default".to_string(),
+    };
+    price_plans::set_customer_plan(&mut tx, partner_id, customer.customer_id, plan_id).await?;
+    let detail = format!("{} ({}): {name}", customer.org_name, customer.org_id);
+    actor
+        .audit(&mut tx, AuditAction::CustomerPlanChanged, &detail, ctx.now)
+        .await?;
+    tx.commit().await?;
+    Ok(())
+}
