@@ -376,6 +376,7 @@ mod tests {
             credits_left: HashMap::new(),
             customers: Arc::new(customers),
             terms: Arc::default(),
+            plans: None,
         }
     }
 

@@ -8,9 +8,10 @@
 //! - a month's price = the sum of its line prices, plus the fee when it is charged;
 //! - margin = the month's price − what the partner owes the vendor for the customer.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
-use super::bill::rate_of;
+use super::bill::{BillLine, rate_of};
+use super::resale::Resale;
 
 /// The markups a plan may have, in basis points: from half off to double the list price.
 pub const MIN_MARKUP_BPS: i64 = -5_000;
@@ -73,6 +74,50 @@ impl MonthPrice {
     /// The partner's margin on the month: the price less what it owes the vendor for it.
     pub fn margin(&self, owed: i64) -> i64 {
         self.total - owed
+    }
+}
+
+/// An MSP's plans as its bill prices its customers: each customer's own plan, else the
+/// default; a customer with neither pays list price.
+#[derive(Debug, Clone, Default)]
+pub struct Plans {
+    pub default: Option<PlanTerms>,
+    pub own: HashMap<i64, PlanTerms>,
+}
+
+impl Plans {
+    pub fn of(&self, customer_id: i64) -> PlanTerms {
+        self.own
+            .get(&customer_id)
+            .or(self.default.as_ref())
+            .cloned()
+            .unwrap_or_default()
+    }
+
+    /// What each customer with lines in `lines` pays for them (its plan's fee included: a
+    /// customer is charged the fee for a month it has usage in) and the partner's margin.
+    pub fn price_by_customer(&self, lines: &[BillLine]) -> HashMap<i64, Resale> {
+        let mut by: HashMap<i64, Vec<&BillLine>> = HashMap::new();
+        for l in lines {
+            by.entry(l.base.customer_id).or_default().push(l);
+        }
+        by.into_iter()
+            .map(|(customer_id, lines)| {
+                let plan = self.of(customer_id);
+                let price = plan.month_price(
+                    lines
+                        .iter()
+                        .map(|l| (l.base.service.as_str(), l.base.usage)),
+                    true,
+                );
+                let owed: i64 = lines.iter().map(|l| l.owed()).sum();
+                let priced = Resale {
+                    price: price.total,
+                    margin: price.margin(owed),
+                };
+                (customer_id, priced)
+            })
+            .collect()
     }
 }
 
@@ -162,6 +207,49 @@ mod tests {
             let owed = g.below(5_000_000);
             assert_eq!(price.margin(owed) + owed, price.total);
         }
+    }
+
+    #[test]
+    fn each_customer_pays_its_own_plan_or_the_default_with_the_fee_once() {
+        use crate::billing::bill::{BaseLine, compute};
+        let line = |customer_id, service: &str, usage| BaseLine {
+            customer_id,
+            service: service.into(),
+            project: String::new(),
+            cluster: String::new(),
+            usage,
+        };
+        let (lines, _) = compute(
+            vec![
+                line(1, "TiDB Dedicated", 10_000),
+                line(1, "Backup Storage", 1_000),
+                line(2, "TiDB Dedicated", 10_000),
+            ],
+            &[],
+            &[],
+        );
+        let mut plans = Plans {
+            default: Some(PlanTerms {
+                markup_bps: 1_500,
+                ..Default::default()
+            }),
+            ..Default::default()
+        };
+        plans.own.insert(
+            2,
+            PlanTerms {
+                markup_bps: -500,
+                fee: 50_000,
+                ..Default::default()
+            },
+        );
+        let priced = plans.price_by_customer(&lines);
+        assert_eq!(priced[&1].price, 11_500 + 1_150);
+        assert_eq!(priced[&1].margin, 11_500 + 1_150 - 11_000);
+        assert_eq!(priced[&2].price, 9_500 + 50_000, "the fee once");
+        assert_eq!(priced[&2].margin, 9_500 + 50_000 - 10_000);
+        let none = Plans::default().price_by_customer(&lines);
+        assert_eq!(none[&1].margin, 0, "no plan: list price");
     }
 
     #[test]

@@ -25,7 +25,8 @@ impl Terms {
     };
 }
 
-/// What a reseller's customers pay it for some lines, and the reseller's margin on them.
+/// What a partner's customers pay it for some lines, and the partner's margin on them: a
+/// reseller's by its offers' terms, an MSP's by its price plans (`billing::plans`).
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub struct Resale {
     pub price: i64,

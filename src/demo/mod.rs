@@ -19,6 +19,7 @@ mod keys;
 mod links;
 mod offers;
 mod orgs;
+mod plans;
 pub mod scale;
 
 use accounts::{OPERATOR, PARTNERS};
@@ -96,6 +97,7 @@ pub async fn seed(db: &Db, vault: &KeyVault, public_url: &str) -> Result<Demo, c
         orgs::ensure_customers(db, &partner).await?;
         history::ensure_usage(db, &partner).await?;
         if partner.is_msp() {
+            plans::ensure_plans(db, &partner).await?;
             signup_url = links::fresh_demo_link(db, &partner, public_url).await?;
         }
         curls.push(keys::fresh_demo_key(db, vault, &partner, public_url).await?);

@@ -199,3 +199,13 @@ pub async fn customer_plan(c: &mut impl Conn, customer_id: i64) -> StoreResult<O
     .await)?
     .flatten())
 }
+
+/// The partner's customers that have a plan of their own: (customer id, plan id).
+pub async fn customer_plans(c: &mut impl Conn, partner_id: i64) -> StoreResult<Vec<(i64, i64)>> {
+    Ok(on_conn!(c, c => sqlx::query_as::<_, (i64, i64)>(
+        "SELECT customer_id, price_plan_id FROM customers WHERE partner_id = $1 AND price_plan_id IS NOT NULL",
+    )
+    .bind(partner_id)
+    .fetch_all(c)
+    .await)?)
+}

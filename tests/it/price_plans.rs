@@ -6,7 +6,7 @@ use partner_console::paths as routes;
 use reqwest::StatusCode;
 
 use crate::forms::error_summary;
-use crate::helpers::{spawn_app, text_of};
+use crate::helpers::{spawn_app, text_of, usage_row};
 
 #[tokio::test]
 async fn an_msp_defines_plans_and_gives_a_customer_one() {
@@ -109,6 +109,46 @@ async fn an_msp_defines_plans_and_gives_a_customer_one() {
         .map(|o| o.text().collect::<String>())
         .unwrap_or_default();
     assert_eq!(chosen, "Enterprise");
+
+    // The running month prices the customer with its plan: $100 of usage at −5 % is $95, and
+    // the $500 fee makes $595; the margin is that less the $100 owed to the vendor.
+    let first =
+        partner_console::billing::month::Month::of(chrono::Utc::now().date_naive()).first_day();
+    app.load_usage(&[usage_row(
+        "6000000000000000001",
+        first,
+        "TiDB Dedicated",
+        10_000,
+        "p1",
+    )])
+    .await;
+    let (_, page) = owner.get_html(&customer).await;
+    assert_eq!(
+        text_of(&page, "#customer-price").as_deref(),
+        Some("$595.00")
+    );
+    assert_eq!(
+        text_of(&page, "#customer-margin").as_deref(),
+        Some("$495.00")
+    );
+    let (_, billing) = owner.get_html(routes::CONSOLE_BILLING).await;
+    assert_eq!(
+        text_of(&billing, "#customer-price").as_deref(),
+        Some("$595.00")
+    );
+    let csv = owner
+        .open(routes::CONSOLE_BILLING_CSV)
+        .await
+        .text()
+        .await
+        .unwrap();
+    let lines: Vec<&str> = csv.lines().collect();
+    assert!(lines[0].ends_with("customer_price_usd,margin_usd"), "{csv}");
+    assert!(lines[1].ends_with(",95.00,-5.00"), "{csv}");
+    assert!(
+        lines[2].contains("monthly fee") && lines[2].ends_with(",500.00,500.00"),
+        "{csv}"
+    );
 
     // The default cannot be deleted; another can, after asking, and its customer goes back to
     // the default.

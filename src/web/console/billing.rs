@@ -54,7 +54,8 @@ struct BillingPage {
     customers: Vec<Row>,
     error: Option<String>,
     can_export: bool,
-    /// A reseller's whole bill's customer price and margin; `None` for an MSP.
+    /// The whole bill's customer price and margin: a reseller's, or an MSP's with price plans
+    /// (a month that is not closed); `None` otherwise.
     resale: Option<Resale>,
 }
 
@@ -71,9 +72,9 @@ async fn page(
         Err(key) => (Month::of(today), Some(ctx.t(key)), StatusCode::BAD_REQUEST),
     };
     let bill = crate::app::bills::partner_bill(state.app(), m.partner_id, month).await?;
-    let reseller = m.user.is_reseller();
-    let resale = reseller.then(|| bill.resale());
-    let per_customer = if reseller {
+    let priced = m.user.is_reseller() || bill.plans.is_some();
+    let resale = priced.then(|| bill.resale());
+    let per_customer = if priced {
         bill.resale_by_customer()
     } else {
         Default::default()
@@ -149,8 +150,9 @@ async fn csv(
         bill = bill.for_customer(c.customer_id);
         name = format!("bill-{month}-{}.csv", c.org_id);
     }
-    // A reseller's file adds what each line costs its customer and the margin on it.
-    let reseller = m.user.is_reseller();
+    // A reseller's file, and an MSP's with price plans, add what each line costs its customer
+    // and the margin on it; a plan's monthly fee is a line of its own.
+    let priced = m.user.is_reseller() || bill.plans.is_some();
     let mut header = vec![
         "month",
         "org_id",
@@ -164,7 +166,7 @@ async fn csv(
         "credits_usd_subtracted",
         "total_due_usd",
     ];
-    if reseller {
+    if priced {
         header.extend(["customer_price_usd", "margin_usd"]);
     }
     let mut out = CsvFile::new(&header)?;
@@ -182,11 +184,29 @@ async fn csv(
             Cents(l.credits).to_string(),
             Cents(l.owed()).to_string(),
         ];
-        if reseller {
-            let r = Resale::of([l], |c| bill.terms_of(c));
+        if priced {
+            let r = bill.line_price(l);
             cells.extend([Cents(r.price).to_string(), Cents(r.margin).to_string()]);
         }
         out.row(cells)?;
+    }
+    for (customer_id, fee) in bill.fees() {
+        let info = bill.customers.get(&customer_id);
+        let zero = Cents(0).to_string();
+        out.row([
+            month.to_string(),
+            info.map(|i| i.org_id.clone()).unwrap_or_default(),
+            info.map(|i| i.name.clone()).unwrap_or_default(),
+            "monthly fee".to_string(),
+            String::new(),
+            String::new(),
+            zero.clone(),
+            zero.clone(),
+            zero.clone(),
+            zero,
+            Cents(fee).to_string(),
+            Cents(fee).to_string(),
+        ])?;
     }
     out.download(&name)
 }

@@ -264,7 +264,8 @@ struct DetailPage {
     clusters: Vec<Row>,
     estimate: bool,
     can_export: bool,
-    /// A reseller's customer: what it pays for the month and the margin on it.
+    /// What the customer pays for the month and the margin on it: a reseller's customer, or an
+    /// MSP's priced by a plan.
     resale: Option<crate::billing::resale::Resale>,
     agreements: Vec<crate::store::agreements::AgreementRow>,
     /// An MSP's plans, and the customer's own (`None`: the default); no plans for a reseller.
@@ -364,7 +365,7 @@ async fn detail(
         clusters,
         estimate: bill.estimate,
         can_export: m.user.can(Action::ExportBills),
-        resale: m.user.is_reseller().then(|| bill.resale()),
+        resale: (m.user.is_reseller() || bill.plans.is_some()).then(|| bill.resale()),
         agreements,
         plans,
         plan_id,

@@ -1,20 +1,19 @@
 //! Monthly bills from the store: roll-up lines, the discounts and credits that apply, and the
 //! pure maths of `billing::bill`. Credits carry over month by month, oldest expiry first.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use chrono::NaiveDate;
 
 use super::Ctx;
 use super::error::{Error, FieldError, Message, Result};
-use crate::billing::bill::{
-    self, BaseLine, BillLine, Credit, CreditUse, Discount, DiscountKind, Scope, Totals,
-};
+use crate::billing::bill::{self, BaseLine, Credit, Discount, DiscountKind, Scope, Totals};
 use crate::billing::month::Month;
-use crate::billing::resale::{Resale, Terms};
+use crate::billing::plans::{PlanTerms, Plans};
+use crate::billing::resale::Terms;
 use crate::store::grants::{self, CreditRow, DiscountRow};
-use crate::store::{Db, agreements, closed, customers, usage};
+use crate::store::{Db, agreements, closed, customers, price_plans, usage};
 
 /// How far back credits are replayed to know what is left of them.
 const CREDIT_REPLAY_MONTHS: i32 = 24;
@@ -27,124 +26,8 @@ pub fn out_of_window(month: Month) -> Error {
     }])
 }
 
-#[derive(Debug, Clone)]
-pub struct CustomerInfo {
-    pub org_id: String,
-    pub name: String,
-}
-
-pub struct PartnerBill {
-    pub month: Month,
-    /// The running month: usage still arrives, the figures are an estimate.
-    pub estimate: bool,
-    pub lines: Vec<BillLine>,
-    pub credit_uses: Vec<CreditUse>,
-    /// What is left of each credit after this month.
-    pub credits_left: HashMap<i64, i64>,
-    /// Shared by the customers' shares of the bill.
-    pub customers: Arc<HashMap<i64, CustomerInfo>>,
-    /// A reseller's customers' agreement terms this month; customers without one pay list price.
-    pub terms: Arc<HashMap<i64, Terms>>,
-}
-
-impl PartnerBill {
-    pub fn overview(&self) -> Totals {
-        Totals::of(&self.lines)
-    }
-
-    /// What the customers pay the reseller for this bill, and its margin.
-    pub fn resale(&self) -> Resale {
-        Resale::of(&self.lines, |c| self.terms_of(c))
-    }
-
-    /// [`PartnerBill::resale`] per customer.
-    pub fn resale_by_customer(&self) -> HashMap<i64, Resale> {
-        let mut out: HashMap<i64, Resale> = HashMap::new();
-        for l in &self.lines {
-            let r = Resale::of([l], |c| self.terms_of(c));
-            let e = out.entry(l.base.customer_id).or_default();
-            e.price += r.price;
-            e.margin += r.margin;
-        }
-        out
-    }
-
-    pub fn terms_of(&self, customer_id: i64) -> Terms {
-        self.terms
-            .get(&customer_id)
-            .copied()
-            .unwrap_or(Terms::LIST_PRICE)
-    }
-
-    pub fn by_service(&self) -> BTreeMap<String, Totals> {
-        bill::summarize(&self.lines, |l| l.base.service.clone())
-    }
-
-    pub fn by_project(&self) -> BTreeMap<String, Totals> {
-        bill::summarize(&self.lines, |l| l.base.project.clone())
-    }
-
-    /// By cluster, each with its project: (project, cluster).
-    pub fn by_cluster(&self) -> BTreeMap<(String, String), Totals> {
-        bill::summarize(&self.lines, |l| {
-            (l.base.project.clone(), l.base.cluster.clone())
-        })
-    }
-
-    /// (customer id, totals), biggest usage first.
-    pub fn by_customer(&self) -> Vec<(i64, Totals)> {
-        let mut v: Vec<(i64, Totals)> = bill::summarize(&self.lines, |l| l.base.customer_id)
-            .into_iter()
-            .collect();
-        v.sort_by(|a, b| b.1.usage.cmp(&a.1.usage).then(a.0.cmp(&b.0)));
-        v
-    }
-
-    /// What is left of a credit of `granted` cents after this month.
-    pub fn credit_left(&self, credit_id: i64, granted: i64) -> i64 {
-        self.credits_left
-            .get(&credit_id)
-            .copied()
-            .unwrap_or(granted)
-    }
-
-    /// One customer's share of the partner's bill: the same lines, so it adds up to the
-    /// partner's summary for that customer.
-    pub fn for_customer(&self, customer_id: i64) -> PartnerBill {
-        self.share(
-            self.lines
-                .iter()
-                .filter(|l| l.base.customer_id == customer_id)
-                .cloned()
-                .collect(),
-        )
-    }
-
-    /// Every customer's share, in the order of [`PartnerBill::by_customer`], in one pass over
-    /// the lines.
-    pub fn per_customer(&self) -> Vec<(i64, PartnerBill)> {
-        let mut lines: HashMap<i64, Vec<BillLine>> = HashMap::new();
-        for l in &self.lines {
-            lines.entry(l.base.customer_id).or_default().push(l.clone());
-        }
-        self.by_customer()
-            .into_iter()
-            .map(|(id, _)| (id, self.share(lines.remove(&id).unwrap_or_default())))
-            .collect()
-    }
-
-    fn share(&self, lines: Vec<BillLine>) -> PartnerBill {
-        PartnerBill {
-            month: self.month,
-            estimate: self.estimate,
-            lines,
-            credit_uses: Vec::new(),
-            credits_left: HashMap::new(),
-            customers: Arc::clone(&self.customers),
-            terms: Arc::clone(&self.terms),
-        }
-    }
-}
+mod partner_bill;
+pub use partner_bill::{CustomerInfo, PartnerBill};
 
 fn discount_applies(d: &DiscountRow, m: Month) -> bool {
     let start = Month::parse(&d.start_month);
@@ -251,6 +134,8 @@ async fn replay(
             .collect(),
     );
 
+    let plans = msp_plans(&mut c, partner_id).await?;
+
     let mut m = start;
     while m <= until {
         let m_str = m.to_string();
@@ -334,12 +219,31 @@ async fn replay(
                     credits_left: remaining.clone(),
                     customers: Arc::clone(&customers),
                     terms: Arc::new(terms),
+                    plans: if closed { None } else { plans.clone() },
                 },
             );
         }
         m = m.next();
     }
     Ok(())
+}
+
+/// The partner's price plans as bills price its customers with them; `None` without plans.
+async fn msp_plans(c: &mut impl crate::store::Conn, partner_id: i64) -> Result<Option<Arc<Plans>>> {
+    let rows = price_plans::list(c, partner_id).await?;
+    if rows.is_empty() {
+        return Ok(None);
+    }
+    let by_id: HashMap<i64, PlanTerms> = rows.iter().map(|p| (p.plan_id, p.terms())).collect();
+    let own = price_plans::customer_plans(c, partner_id)
+        .await?
+        .into_iter()
+        .filter_map(|(customer, plan)| by_id.get(&plan).map(|t| (customer, t.clone())))
+        .collect();
+    Ok(Some(Arc::new(Plans {
+        default: rows.iter().find(|p| p.is_default).map(|p| p.terms()),
+        own,
+    })))
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
