@@ -29,12 +29,15 @@ pub struct PlanRequest {
 }
 
 impl PlanRequest {
-    /// The plan's fields, or every field at fault by the names the API gives them.
-    fn checked(&self) -> Result<(String, BTreeMap<String, i64>)> {
+    /// The plan's fields, or every field at fault by the names the API gives them; `taken`
+    /// lists the names of the partner's other plans.
+    fn checked(&self, taken: &[String]) -> Result<(String, BTreeMap<String, i64>)> {
         let mut bad = Vec::new();
         let name = self.name.trim().to_string();
         if name.is_empty() || name.chars().count() > MAX_NAME_CHARS {
             bad.push(FieldError::new("name", "error-plan-name"));
+        } else if taken.contains(&name) {
+            bad.push(FieldError::new("name", "error-plan-name-taken"));
         }
         let in_bounds =
             |m: &Option<i64>| m.is_some_and(|m| (MIN_MARKUP_BPS..=MAX_MARKUP_BPS).contains(&m));
@@ -80,6 +83,21 @@ async fn msp(c: &mut impl Conn, actor: &Actor) -> Result<i64> {
     }
 }
 
+/// The names of the partner's plans other than `except`, so a taken name is told with the
+/// form's other faults (the unique index still guards two creations at once).
+async fn other_names(
+    c: &mut impl Conn,
+    partner_id: i64,
+    except: Option<i64>,
+) -> Result<Vec<String>> {
+    Ok(price_plans::list(c, partner_id)
+        .await?
+        .into_iter()
+        .filter(|p| Some(p.plan_id) != except)
+        .map(|p| p.name)
+        .collect())
+}
+
 fn name_taken(e: StoreError) -> Error {
     match e {
         StoreError::Conflict(_) => {
@@ -116,7 +134,8 @@ pub async fn create(ctx: Ctx<'_>, actor: &Actor, req: &PlanRequest) -> Result<Pr
     actor.require(Action::ManagePlans)?;
     let mut tx = ctx.db.begin().await?;
     let partner_id = msp(&mut tx, actor).await?;
-    let (name, services) = req.checked()?;
+    let taken = other_names(&mut tx, partner_id, None).await?;
+    let (name, services) = req.checked(&taken)?;
     let (markup_bps, fee) = (
         req.markup_bps.unwrap_or_default(),
         req.fee.unwrap_or_default(),
@@ -153,7 +172,8 @@ pub async fn update(
     actor.require(Action::ManagePlans)?;
     let mut tx = ctx.db.begin().await?;
     let partner_id = msp(&mut tx, actor).await?;
-    let (name, services) = req.checked()?;
+    let taken = other_names(&mut tx, partner_id, Some(plan_id)).await?;
+    let (name, services) = req.checked(&taken)?;
     let (markup_bps, fee) = (
         req.markup_bps.unwrap_or_default(),
         req.fee.unwrap_or_default(),

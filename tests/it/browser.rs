@@ -259,6 +259,33 @@ async fn a_partner_signs_in_through_the_real_form() {
         click(c, "#sort-usage").await;
         assert!(!text(c, "tbody td.num").await.is_empty());
         screenshot(c, &format!("customers-by-usage-{mode}.png")).await;
+        // Price plans, a tab of Customers; the first is the default.
+        go(c, &app, routes::CONSOLE_PLANS).await;
+        if dark {
+            fill(c, "#name", "Enterprise").await;
+            fill(c, "#markup", "200").await;
+            click(c, "#plan-form button[type=submit]").await;
+            assert!(text(c, "#plan-errors").await.contains("100"));
+            screenshot(c, "price-plan-errors-dark.png").await;
+        }
+        for (name, markup) in [("Standard", "15"), ("Enterprise", "-5")] {
+            go(c, &app, routes::CONSOLE_PLANS).await;
+            if c.find(Locator::Css("#plans")).await.is_ok()
+                && text(c, "#plans").await.contains(name)
+            {
+                continue;
+            }
+            fill(c, "#name", name).await;
+            fill(c, "#markup", markup).await;
+            click(c, "#plan-form button[type=submit]").await;
+        }
+        go(c, &app, routes::CONSOLE_PLANS).await;
+        assert!(text(c, "#plans").await.contains("Enterprise"));
+        screenshot(c, &format!("price-plans-{mode}.png")).await;
+        go(c, &app, routes::CONSOLE_BILLING).await;
+        assert!(!text(c, "#customer-price").await.is_empty());
+        screenshot(c, &format!("billing-priced-{mode}.png")).await;
+        go(c, &app, routes::CONSOLE_CUSTOMERS).await;
         click(c, "tbody td a").await;
         assert!(!text(c, "#by-cluster tfoot").await.is_empty());
         screenshot(c, &format!("customer-{mode}.png")).await;

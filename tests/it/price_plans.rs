@@ -63,12 +63,18 @@ async fn an_msp_defines_plans_and_gives_a_customer_one() {
             .await;
         assert_eq!(r.status(), StatusCode::SEE_OTHER, "{name}");
     }
-    // The same name again is refused at the name.
+    // The same name again is refused at the name, with the form's other faults.
     let r = owner
-        .post_form(plans, plans, &[("name", "Standard"), ("markup", "1")])
+        .post_form(plans, plans, &[("name", "Standard"), ("markup", "200")])
         .await;
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(text_of(&r.text().await.unwrap(), "#name-error").is_some());
+    let html = r.text().await.unwrap();
+    let listed: Vec<String> = error_summary(&html, "plan-errors")
+        .into_iter()
+        .map(|(h, _)| h)
+        .collect();
+    assert_eq!(listed, ["#name", "#markup"]);
+    assert!(text_of(&html, "#name-error").unwrap().contains("already"));
 
     let (_, list) = owner.get_html(plans).await;
     let table = text_of(&list, "#plans").unwrap();
