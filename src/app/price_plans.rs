@@ -28,10 +28,41 @@ pub struct PlanRequest {
     pub fee_label: String,
 }
 
+/// A plan's fields once checked.
+struct Checked {
+    name: String,
+    services: BTreeMap<String, i64>,
+    markup_bps: i64,
+    fee: i64,
+    fee_label: String,
+}
+
+impl Checked {
+    fn fields(&self) -> PlanFields<'_> {
+        PlanFields {
+            name: &self.name,
+            markup_bps: self.markup_bps,
+            service_markups: &self.services,
+            fee: self.fee,
+            fee_label: &self.fee_label,
+        }
+    }
+
+    /// What the audit log says of the plan.
+    fn detail(&self) -> String {
+        format!(
+            "{}: markup {}, fee ${}",
+            self.name,
+            crate::billing::grants::percent(self.markup_bps),
+            Cents(self.fee).grouped()
+        )
+    }
+}
+
 impl PlanRequest {
     /// The plan's fields, or every field at fault by the names the API gives them; `taken`
     /// lists the names of the partner's other plans.
-    fn checked(&self, taken: &[String]) -> Result<(String, BTreeMap<String, i64>)> {
+    fn checked(&self, taken: &[String]) -> Result<Checked> {
         let mut bad = Vec::new();
         let name = self.name.trim().to_string();
         if name.is_empty() || name.chars().count() > MAX_NAME_CHARS {
@@ -62,11 +93,16 @@ impl PlanRequest {
         if self.fee_label.trim().chars().count() > MAX_FEE_LABEL_CHARS {
             bad.push(FieldError::new("feeLabel", "error-plan-fee-label"));
         }
-        if bad.is_empty() {
-            Ok((name, services))
-        } else {
-            Err(Error::Invalid(bad))
+        if !bad.is_empty() {
+            return Err(Error::Invalid(bad));
         }
+        Ok(Checked {
+            name,
+            services,
+            markup_bps: self.markup_bps.unwrap_or_default(),
+            fee: self.fee.unwrap_or_default(),
+            fee_label: self.fee_label.trim().to_string(),
+        })
     }
 }
 
@@ -107,12 +143,20 @@ fn name_taken(e: StoreError) -> Error {
     }
 }
 
-fn described(name: &str, req_markup: i64, fee: i64) -> String {
-    format!(
-        "{name}: markup {}, fee ${}",
-        crate::billing::grants::percent(req_markup),
-        Cents(fee).grouped()
-    )
+/// Audits a change of the plan `plan_id`, commits, and returns the plan as it now is.
+async fn audited(
+    mut tx: crate::store::Tx,
+    actor: &Actor,
+    (partner_id, plan_id): (i64, i64),
+    (action, detail): (AuditAction, &str),
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<PricePlan> {
+    actor.audit(&mut tx, action, detail, now).await?;
+    let plan = price_plans::find(&mut tx, partner_id, plan_id)
+        .await?
+        .ok_or(Error::NotFound(Thing::PricePlan))?;
+    tx.commit().await?;
+    Ok(plan)
 }
 
 pub async fn list(ctx: Ctx<'_>, actor: &Actor) -> Result<Vec<PricePlan>> {
@@ -135,30 +179,19 @@ pub async fn create(ctx: Ctx<'_>, actor: &Actor, req: &PlanRequest) -> Result<Pr
     let mut tx = ctx.db.begin().await?;
     let partner_id = msp(&mut tx, actor).await?;
     let taken = other_names(&mut tx, partner_id, None).await?;
-    let (name, services) = req.checked(&taken)?;
-    let (markup_bps, fee) = (
-        req.markup_bps.unwrap_or_default(),
-        req.fee.unwrap_or_default(),
-    );
-    let fields = PlanFields {
-        name: &name,
-        markup_bps,
-        service_markups: &services,
-        fee,
-        fee_label: req.fee_label.trim(),
-    };
-    let id = price_plans::insert(&mut tx, partner_id, &fields, ctx.now)
+    let plan = req.checked(&taken)?;
+    let id = price_plans::insert(&mut tx, partner_id, &plan.fields(), ctx.now)
         .await
         .map_err(name_taken)?;
-    let detail = described(&name, markup_bps, fee);
-    actor
-        .audit(&mut tx, AuditAction::PricePlanCreated, &detail, ctx.now)
-        .await?;
-    let plan = price_plans::find(&mut tx, partner_id, id)
-        .await?
-        .ok_or(Error::NotFound(Thing::PricePlan))?;
-    tx.commit().await?;
-    Ok(plan)
+    let detail = plan.detail();
+    audited(
+        tx,
+        actor,
+        (partner_id, id),
+        (AuditAction::PricePlanCreated, &detail),
+        ctx.now,
+    )
+    .await
 }
 
 /// Changes a plan, audited. It prices the months that are not closed yet; closed months keep
@@ -173,33 +206,22 @@ pub async fn update(
     let mut tx = ctx.db.begin().await?;
     let partner_id = msp(&mut tx, actor).await?;
     let taken = other_names(&mut tx, partner_id, Some(plan_id)).await?;
-    let (name, services) = req.checked(&taken)?;
-    let (markup_bps, fee) = (
-        req.markup_bps.unwrap_or_default(),
-        req.fee.unwrap_or_default(),
-    );
-    let fields = PlanFields {
-        name: &name,
-        markup_bps,
-        service_markups: &services,
-        fee,
-        fee_label: req.fee_label.trim(),
-    };
-    if !price_plans::update(&mut tx, partner_id, plan_id, &fields, ctx.now)
+    let plan = req.checked(&taken)?;
+    if !price_plans::update(&mut tx, partner_id, plan_id, &plan.fields(), ctx.now)
         .await
         .map_err(name_taken)?
     {
         return Err(Error::NotFound(Thing::PricePlan));
     }
-    let detail = described(&name, markup_bps, fee);
-    actor
-        .audit(&mut tx, AuditAction::PricePlanChanged, &detail, ctx.now)
-        .await?;
-    let plan = price_plans::find(&mut tx, partner_id, plan_id)
-        .await?
-        .ok_or(Error::NotFound(Thing::PricePlan))?;
-    tx.commit().await?;
-    Ok(plan)
+    let detail = plan.detail();
+    audited(
+        tx,
+        actor,
+        (partner_id, plan_id),
+        (AuditAction::PricePlanChanged, &detail),
+        ctx.now,
+    )
+    .await
 }
 
 /// Makes a plan the partner's default, audited.
