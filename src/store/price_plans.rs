@@ -141,6 +141,15 @@ pub async fn update(
     Ok(r.on_unique("name")? == 1)
 }
 
+/// A write that should have touched exactly one row of the partner's: else it has no such row.
+fn one_row(n: u64) -> StoreResult<()> {
+    if n == 1 {
+        Ok(())
+    } else {
+        Err(StoreError::NotFound)
+    }
+}
+
 /// Makes `plan_id` the partner's default (and no other).
 pub async fn make_default(c: &mut impl Conn, partner_id: i64, plan_id: i64) -> StoreResult<()> {
     execute!(c, c => sqlx::query("UPDATE price_plans SET is_default = FALSE WHERE partner_id = $1 AND plan_id <> $2")
@@ -149,11 +158,7 @@ pub async fn make_default(c: &mut impl Conn, partner_id: i64, plan_id: i64) -> S
     let n = execute!(c, c => sqlx::query("UPDATE price_plans SET is_default = TRUE WHERE partner_id = $1 AND plan_id = $2")
         .bind(partner_id)
         .bind(plan_id))?;
-    if n == 1 {
-        Ok(())
-    } else {
-        Err(StoreError::NotFound)
-    }
+    one_row(n)
 }
 
 /// Removes a plan; its customers go back to the partner's default.
@@ -164,11 +169,7 @@ pub async fn delete(c: &mut impl Conn, partner_id: i64, plan_id: i64) -> StoreRe
     let n = execute!(c, c => sqlx::query("DELETE FROM price_plans WHERE partner_id = $1 AND plan_id = $2")
         .bind(partner_id)
         .bind(plan_id))?;
-    if n == 1 {
-        Ok(())
-    } else {
-        Err(StoreError::NotFound)
-    }
+    one_row(n)
 }
 
 /// Gives a customer of the partner a plan of its own, or (`None`) the default again.
@@ -182,11 +183,7 @@ pub async fn set_customer_plan(
         .bind(plan_id)
         .bind(partner_id)
         .bind(customer_id))?;
-    if n == 1 {
-        Ok(())
-    } else {
-        Err(StoreError::NotFound)
-    }
+    one_row(n)
 }
 
 /// The plan a customer has as its own, if any.

@@ -61,6 +61,15 @@ impl FormErrors {
         self.0.is_empty()
     }
 
+    /// What a page showing the form answers: 422 when something is wrong, else 200.
+    pub fn status(&self) -> StatusCode {
+        if self.is_empty() {
+            StatusCode::OK
+        } else {
+            StatusCode::UNPROCESSABLE_ENTITY
+        }
+    }
+
     pub fn iter(&self) -> impl Iterator<Item = &(&'static str, String)> {
         self.0.iter()
     }

@@ -1,7 +1,6 @@
 //! Price plans (issue 24, MSPs only): the list with a form for a new plan, a plan's page to
 //! change it, make it the default or delete it, and a customer's own plan from its page.
 
-use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
@@ -136,11 +135,7 @@ async fn list_page(
     errors: FormErrors,
 ) -> Result<HttpResponse, AppError> {
     let plans = plans::list(state.app(), actor).await?;
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let status = errors.status();
     Ok(render_status(
         status,
         &ListPage {
@@ -198,11 +193,7 @@ async fn detail_page(
     errors: FormErrors,
 ) -> Result<HttpResponse, AppError> {
     let plan = plans::find(state.app(), actor, id).await?;
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let status = errors.status();
     Ok(render_status(
         status,
         &DetailPage {

@@ -1,7 +1,6 @@
 //! Settings (issue 15): profile and language, password, and the partner's own details for its
 //! owner. Each form re-renders with its values and a message at the wrong field.
 
-use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
@@ -81,11 +80,7 @@ async fn render_page(
     errors: FormErrors,
 ) -> Result<HttpResponse, AppError> {
     let p: Partner = crate::app::partners::own(state.app(), &m.actor).await?;
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let status = errors.status();
     let actor = m.actor.clone();
     Ok(render_status(
         status,
