@@ -381,26 +381,39 @@ async fn sign_in(c: &Client, email: &str, password: &str, lands_on: &str) {
 
 /// Waits for the element (a click's navigation may still be under way), then types into it.
 async fn fill(c: &Client, css: &str, text: &str) {
-    c.wait()
-        .at_most(Duration::from_secs(10))
-        .for_element(Locator::Css(css))
-        .await
-        .unwrap_or_else(|e| panic!("{css}: {e}"))
-        .send_keys(text)
-        .await
-        .unwrap();
+    let field = on_element(c, css, |e| async move { Ok(e) }).await;
+    field.send_keys(text).await.unwrap();
 }
 
 /// The text of the element, once it is there.
 async fn text(c: &Client, css: &str) -> String {
-    c.wait()
-        .at_most(Duration::from_secs(10))
-        .for_element(Locator::Css(css))
-        .await
-        .unwrap_or_else(|e| panic!("{css}: {e}"))
-        .text()
-        .await
-        .unwrap()
+    on_element(c, css, |e| async move { e.text().await }).await
+}
+
+/// Finds the element and acts on it, trying again for up to ten seconds: while a click's
+/// navigation is under way chromedriver answers "aborted by navigation" or a stale element,
+/// which says nothing about the page the test waits for. The last error is the panic's message.
+/// Only acts that may be repeated (finding, reading) go through here: a click or typing is done
+/// once, on the element found.
+async fn on_element<T, F, Fut>(c: &Client, css: &str, act: F) -> T
+where
+    F: Fn(fantoccini::elements::Element) -> Fut,
+    Fut: std::future::Future<Output = Result<T, fantoccini::error::CmdError>>,
+{
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    loop {
+        let last = match c.find(Locator::Css(css)).await {
+            Ok(e) => match act(e).await {
+                Ok(done) => return done,
+                Err(e) => e,
+            },
+            Err(e) => e,
+        };
+        if std::time::Instant::now() > deadline {
+            panic!("{css}: {last}");
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
 }
 
 /// Opens the app's page at `path`.
@@ -415,14 +428,8 @@ async fn sign_out(c: &Client) {
 }
 
 async fn click(c: &Client, css: &str) {
-    c.wait()
-        .at_most(Duration::from_secs(10))
-        .for_element(Locator::Css(css))
-        .await
-        .unwrap_or_else(|e| panic!("{css}: {e}"))
-        .click()
-        .await
-        .unwrap();
+    let target = on_element(c, css, |e| async move { Ok(e) }).await;
+    target.click().await.unwrap();
 }
 
 #[tokio::test]
