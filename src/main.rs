@@ -144,8 +144,8 @@ async fn run(command: Command, settings: Settings) -> anyhow::Result<ExitCode> {
             let ctx = partner_console::app::Ctx::new(&db, now, &settings.public_url, &wake);
             match partner_console::app::bills::close_month(ctx, m).await {
                 Ok(r) => println!(
-                    "closed {m}: {} partners, {} bill lines stored",
-                    r.partners, r.lines
+                    "closed {m}: {} partners, {} bill lines stored, {} invoices issued",
+                    r.partners, r.lines, r.invoices
                 ),
                 Err(
                     e @ (partner_console::app::Error::Store(_)

@@ -99,6 +99,7 @@ pub enum Thing {
     /// A discount or a credit.
     Grant,
     PricePlan,
+    Invoice,
     /// A link mailed to a person (activation, invitation, password reset, confirmation).
     EmailLink,
 }
@@ -117,6 +118,7 @@ impl Thing {
             Thing::EmailLink => "error-no-email-link",
             Thing::Grant => "error-no-grant",
             Thing::PricePlan => "error-no-price-plan",
+            Thing::Invoice => "error-no-invoice",
         })
     }
 

@@ -17,6 +17,7 @@ pub mod customers;
 pub mod email_links;
 pub mod error;
 pub mod grants;
+pub mod invoices;
 pub mod logos;
 pub mod offers;
 pub mod onboarding;

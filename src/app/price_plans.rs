@@ -260,13 +260,6 @@ pub async fn delete(ctx: Ctx<'_>, actor: &Actor, plan_id: i64) -> Result<PricePl
     Ok(plan)
 }
 
-/// The plan a customer of the actor's partner has as its own (`None`: the default).
-pub async fn of_customer(ctx: Ctx<'_>, actor: &Actor, customer_id: i64) -> Result<Option<i64>> {
-    let mut c = ctx.db.acquire().await?;
-    msp(&mut c, actor).await?;
-    Ok(price_plans::customer_plan(&mut c, customer_id).await?)
-}
-
 /// Gives the customer `org_id` the plan `plan_id`, or the partner's default again (`None`),
 /// audited.
 pub async fn set_customer_plan(

@@ -3,7 +3,10 @@
 //! can be tested on its own with generated data.
 
 pub mod bill;
+#[cfg(test)]
+pub mod generated;
 pub mod grants;
+pub mod invoice;
 pub mod money;
 pub mod month;
 pub mod plans;

@@ -140,15 +140,7 @@ pub fn parse_markup(text: &str) -> Option<i64> {
 mod tests {
     use super::*;
 
-    struct Gen(u64);
-    impl Gen {
-        fn below(&mut self, n: u64) -> i64 {
-            self.0 ^= self.0 << 13;
-            self.0 ^= self.0 >> 7;
-            self.0 ^= self.0 << 17;
-            (self.0 % n) as i64
-        }
-    }
+    use crate::billing::generated::Gen;
 
     #[test]
     fn a_line_is_priced_once_half_even_with_its_services_markup() {

@@ -132,15 +132,7 @@ mod tests {
         assert_eq!(PriceSteps::of(10_000, Terms::LIST_PRICE).margin_bps, 0);
     }
 
-    struct Gen(u64);
-    impl Gen {
-        fn below(&mut self, n: u64) -> i64 {
-            self.0 ^= self.0 << 13;
-            self.0 ^= self.0 >> 7;
-            self.0 ^= self.0 << 17;
-            (self.0 % n) as i64
-        }
-    }
+    use crate::billing::generated::Gen;
 
     #[test]
     fn a_line_priced_to_the_cent() {

@@ -15,6 +15,7 @@ mod accounts;
 mod application;
 mod brands;
 mod history;
+mod invoices;
 mod keys;
 mod links;
 mod offers;
@@ -88,6 +89,7 @@ pub async fn seed(db: &Db, vault: &KeyVault, public_url: &str) -> Result<Demo, c
     application::ensure_pending_application(db).await?;
     let mut signup_url = String::new();
     let mut curls = Vec::new();
+    let mut msp = None;
     for p in PARTNERS {
         let mut c = db.acquire().await?;
         let partner = partners::find_by_slug(&mut c, p.slug)
@@ -101,6 +103,13 @@ pub async fn seed(db: &Db, vault: &KeyVault, public_url: &str) -> Result<Demo, c
             signup_url = links::fresh_demo_link(db, &partner, public_url).await?;
         }
         curls.push(keys::fresh_demo_key(db, vault, &partner, public_url).await?);
+        if partner.is_msp() {
+            msp = Some(partner);
+        }
+    }
+    // Closing months bills every partner, so it comes once all of them have their usage.
+    if let Some(partner) = msp {
+        invoices::ensure_invoices(db, &partner, public_url).await?;
     }
     Ok(Demo {
         logins,

@@ -28,6 +28,8 @@ pub enum Action {
     EditPartnerDetails,
     /// Define price plans and give customers one (an MSP's own prices, issue 24).
     ManagePlans,
+    /// Void, correct and send invoices; set the partner's invoice details (issue 24).
+    ManageInvoices,
 }
 
 /// Each action and whether an owner, an admin, a billing member and a viewer may do it, in
@@ -43,6 +45,7 @@ pub const RIGHTS: &[(Action, [bool; 4])] = &[
     (Action::ReadAudit, [true, true, false, false]),
     (Action::EditPartnerDetails, [true, false, false, false]),
     (Action::ManagePlans, [true, true, false, false]),
+    (Action::ManageInvoices, [true, true, false, false]),
 ];
 
 impl super::Labelled for Role {
@@ -87,7 +90,7 @@ mod tests {
             assert!(RIGHTS[i + 1..].iter().all(|(b, _)| b != a), "{a:?} twice");
             assert!(who[0], "owners may {a:?}");
         }
-        assert_eq!(RIGHTS.len(), 10);
+        assert_eq!(RIGHTS.len(), 11);
     }
 
     #[test]
@@ -104,6 +107,7 @@ mod tests {
                 ManageTeam,
                 ReadAudit,
                 ManagePlans,
+                ManageInvoices,
             ] {
                 assert!(!r.can(a), "{r:?} {a:?}");
             }

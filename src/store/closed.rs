@@ -1,9 +1,12 @@
 //! Closed months: their bills and credit consumption, frozen at closing.
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, Utc};
 
 use super::{Conn, StoreResult};
 use crate::billing::bill::{BaseLine, BillLine, CreditUse};
+use crate::billing::plans::PlanTerms;
 use crate::execute;
 use crate::on_conn;
 
@@ -125,4 +128,77 @@ pub async fn month_totals(c: &mut impl Conn) -> StoreResult<Vec<(String, i64, i6
     .fetch_all(c)
     .await)?,
     )
+}
+
+/// A customer's plan as its closed month priced it.
+pub struct ClosedPlan<'a> {
+    pub customer_id: i64,
+    pub plan_name: &'a str,
+    pub terms: &'a PlanTerms,
+    pub fee_label: &'a str,
+}
+
+pub async fn insert_plan(
+    c: &mut impl Conn,
+    month: &str,
+    partner_id: i64,
+    p: &ClosedPlan<'_>,
+) -> StoreResult<()> {
+    execute!(c, c => sqlx::query(
+        "INSERT INTO closed_customer_plans (month, partner_id, customer_id, plan_name, markup_bps, \
+         service_markups, fee, fee_label) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+    )
+    .bind(month)
+    .bind(partner_id)
+    .bind(p.customer_id)
+    .bind(p.plan_name)
+    .bind(p.terms.markup_bps)
+    .bind(serde_json::to_string(&p.terms.service_markups).unwrap_or_else(|_| "{}".into()))
+    .bind(p.terms.fee)
+    .bind(p.fee_label))?;
+    Ok(())
+}
+
+/// Replaces the customer's plan of a closed month (a corrected invoice priced it anew).
+pub async fn replace_plan(
+    c: &mut impl Conn,
+    month: &str,
+    partner_id: i64,
+    p: &ClosedPlan<'_>,
+) -> StoreResult<()> {
+    execute!(c, c => sqlx::query(
+        "DELETE FROM closed_customer_plans WHERE month = $1 AND partner_id = $2 AND customer_id = $3",
+    )
+    .bind(month)
+    .bind(partner_id)
+    .bind(p.customer_id))?;
+    insert_plan(c, month, partner_id, p).await
+}
+
+/// The plans the partner's customers were priced with in a closed month, by customer id; empty
+/// for a reseller, an MSP without plans then, or a month closed before plans were kept.
+pub async fn plans(
+    c: &mut impl Conn,
+    month: &str,
+    partner_id: i64,
+) -> StoreResult<HashMap<i64, PlanTerms>> {
+    let rows = on_conn!(c, c => sqlx::query_as::<_, (i64, i64, String, i64)>(
+        "SELECT customer_id, markup_bps, service_markups, fee FROM closed_customer_plans \
+         WHERE month = $1 AND partner_id = $2",
+    )
+    .bind(month)
+    .bind(partner_id)
+    .fetch_all(c)
+    .await)?;
+    Ok(rows
+        .into_iter()
+        .map(|(customer_id, markup_bps, markups, fee)| {
+            let terms = PlanTerms {
+                markup_bps,
+                service_markups: serde_json::from_str(&markups).unwrap_or_default(),
+                fee,
+            };
+            (customer_id, terms)
+        })
+        .collect())
 }

@@ -18,6 +18,8 @@ pub mod authorizations;
 pub mod closed;
 pub mod customers;
 pub mod grants;
+pub mod invoice_settings;
+pub mod invoices;
 pub mod logos;
 pub mod offers;
 pub mod operator_keys;

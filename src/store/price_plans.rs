@@ -186,17 +186,6 @@ pub async fn set_customer_plan(
     one_row(n)
 }
 
-/// The plan a customer has as its own, if any.
-pub async fn customer_plan(c: &mut impl Conn, customer_id: i64) -> StoreResult<Option<i64>> {
-    Ok(on_conn!(c, c => sqlx::query_scalar::<_, Option<i64>>(
-        "SELECT price_plan_id FROM customers WHERE customer_id = $1",
-    )
-    .bind(customer_id)
-    .fetch_optional(c)
-    .await)?
-    .flatten())
-}
-
 /// The partner's customers that have a plan of their own: (customer id, plan id).
 pub async fn customer_plans(c: &mut impl Conn, partner_id: i64) -> StoreResult<Vec<(i64, i64)>> {
     Ok(on_conn!(c, c => sqlx::query_as::<_, (i64, i64)>(

@@ -201,7 +201,6 @@ impl PageCtx {
         crate::web::csrf::FIELD
     }
 
-    /// The navigation of the signed-in user's area.
     /// The main navigation: the pages used every day, on one row at 1 024 px and wider.
     pub fn nav(&self) -> Vec<NavItem> {
         let items: Vec<(&'static str, &str)> = match &self.user {
@@ -258,13 +257,18 @@ impl PageCtx {
         self.items(&items)
     }
 
-    /// The tabs of the billing pages: the bill, the credits and the discounts.
+    /// The tabs of the billing pages: the bill, the credits and the discounts, and an MSP's
+    /// invoices to its customers.
     pub fn billing_tabs(&self) -> Vec<NavItem> {
-        self.tabs(&[
+        let mut items = vec![
             (routes::CONSOLE_BILLING, "nav-console-billing"),
             (routes::CONSOLE_CREDITS, "nav-console-credits"),
             (routes::CONSOLE_DISCOUNTS, "nav-console-discounts"),
-        ])
+        ];
+        if self.user.as_ref().is_some_and(|u| u.is_msp) {
+            items.push((routes::CONSOLE_INVOICES, "nav-console-invoices"));
+        }
+        self.tabs(&items)
     }
 
     /// The tabs of an MSP's customer pages: its customers and the plans that price them.
@@ -320,6 +324,7 @@ impl PageCtx {
                 under(routes::CONSOLE_BILLING)
                     || under(routes::CONSOLE_CREDITS)
                     || under(routes::CONSOLE_DISCOUNTS)
+                    || under(routes::CONSOLE_INVOICES)
             }
             routes::CONSOLE_OFFERS => {
                 under(routes::CONSOLE_OFFERS) || under(routes::CONSOLE_AUTHORIZATIONS)

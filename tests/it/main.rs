@@ -18,6 +18,7 @@ mod customers;
 mod dashboard;
 mod forms;
 mod headers;
+mod invoices;
 mod languages;
 mod links;
 mod onboarding;

@@ -322,6 +322,26 @@ async fn probe(
                 .unwrap();
             (s, plans.iter().any(|p| p.name == name))
         }
+        Action::ManageInvoices => {
+            let name = format!("Acme {tag}");
+            let s = post(
+                routes::CONSOLE_INVOICE_DETAILS,
+                routes::CONSOLE_INVOICE_DETAILS.into(),
+                vec![
+                    ("legal_name", name.clone()),
+                    ("tax_rate", "10".into()),
+                    ("payment_terms_days", "30".into()),
+                    ("number_prefix", "ACME".into()),
+                    ("language", "en-US".into()),
+                ],
+            )
+            .await;
+            let mut c = app.state.db.acquire().await.unwrap();
+            let saved = partner_console::store::invoice_settings::find(&mut c, partner)
+                .await
+                .unwrap();
+            (s, saved.is_some_and(|d| d.legal_name == name))
+        }
     };
     Some((status, changed))
 }

@@ -6,14 +6,17 @@ use std::sync::Arc;
 
 use chrono::NaiveDate;
 
+use super::Actor;
 use super::Ctx;
 use super::error::{Error, FieldError, Message, Result};
+use super::invoices::issue::{self, Issuer, PartnerPlans};
 use crate::billing::bill::{self, BaseLine, Credit, Discount, DiscountKind, Scope, Totals};
 use crate::billing::month::Month;
-use crate::billing::plans::{PlanTerms, Plans};
+use crate::billing::plans::Plans;
 use crate::billing::resale::Terms;
+use crate::domain::AuditAction;
 use crate::store::grants::{self, CreditRow, DiscountRow};
-use crate::store::{Db, agreements, closed, customers, price_plans, usage};
+use crate::store::{Db, agreements, closed, customers, partners, usage};
 
 /// How far back credits are replayed to know what is left of them.
 const CREDIT_REPLAY_MONTHS: i32 = 24;
@@ -219,7 +222,11 @@ async fn replay(
                     credits_left: remaining.clone(),
                     customers: Arc::clone(&customers),
                     terms: Arc::new(terms),
-                    plans: if closed { None } else { plans.clone() },
+                    plans: if closed {
+                        closed_plans(&mut c, &m_str, partner_id).await?
+                    } else {
+                        plans.clone()
+                    },
                 },
             );
         }
@@ -230,26 +237,26 @@ async fn replay(
 
 /// The partner's price plans as bills price its customers with them; `None` without plans.
 async fn msp_plans(c: &mut impl crate::store::Conn, partner_id: i64) -> Result<Option<Arc<Plans>>> {
-    let rows = price_plans::list(c, partner_id).await?;
-    if rows.is_empty() {
-        return Ok(None);
-    }
-    let by_id: HashMap<i64, PlanTerms> = rows.iter().map(|p| (p.plan_id, p.terms())).collect();
-    let own = price_plans::customer_plans(c, partner_id)
-        .await?
-        .into_iter()
-        .filter_map(|(customer, plan)| by_id.get(&plan).map(|t| (customer, t.clone())))
-        .collect();
-    Ok(Some(Arc::new(Plans {
-        default: rows.iter().find(|p| p.is_default).map(|p| p.terms()),
-        own,
-    })))
+    let plans = PartnerPlans::load(c, partner_id).await?;
+    Ok((!plans.is_empty()).then(|| Arc::new(plans.pricing())))
+}
+
+/// The plans a closed month priced the partner's customers with; `None` when it kept none.
+async fn closed_plans(
+    c: &mut impl crate::store::Conn,
+    month: &str,
+    partner_id: i64,
+) -> Result<Option<Arc<Plans>>> {
+    let own = closed::plans(c, month, partner_id).await?;
+    Ok((!own.is_empty()).then(|| Arc::new(Plans { default: None, own })))
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct CloseReport {
     pub partners: usize,
     pub lines: usize,
+    /// The MSPs' invoices issued to their customers.
+    pub invoices: usize,
 }
 
 /// Closes a finished month: every partner's bill and credit consumption are stored as they are
@@ -283,7 +290,7 @@ pub async fn close_month(ctx: Ctx<'_>, month: Month) -> Result<CloseReport> {
     if !closed::claim(&mut tx, &m, now).await? {
         return Err(already_closed(month));
     }
-    let mut lines = 0;
+    let (mut lines, mut invoices) = (0, 0);
     for (p, bill) in &bills {
         for l in &bill.lines {
             closed::insert_line(&mut tx, &m, *p, l).await?;
@@ -292,12 +299,46 @@ pub async fn close_month(ctx: Ctx<'_>, month: Month) -> Result<CloseReport> {
         for u in &bill.credit_uses {
             closed::insert_use(&mut tx, &m, u).await?;
         }
+        invoices += issue_invoices(&mut tx, *p, bill, now).await?;
     }
     tx.commit().await?;
     Ok(CloseReport {
         partners: partners.len(),
         lines,
+        invoices,
     })
+}
+
+/// An MSP with price plans invoices its customers for the closed month (issue 24), in the
+/// close's transaction; others issue nothing. Returns how many were issued.
+async fn issue_invoices(
+    tx: &mut crate::store::Tx,
+    partner_id: i64,
+    bill: &PartnerBill,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<usize> {
+    let Some(partner) = partners::find_by_id(tx, partner_id).await? else {
+        return Ok(0);
+    };
+    if !partner.is_msp() {
+        return Ok(0);
+    }
+    let issuer = Issuer::load(tx, partner).await?;
+    if issuer.plans.is_empty() {
+        return Ok(0);
+    }
+    let numbers = issue::at_close(tx, &issuer, bill.month, &bill.lines, now).await?;
+    if let (Some(first), Some(last)) = (numbers.first(), numbers.last()) {
+        let detail = format!(
+            "{}: {} invoices, {first} to {last}",
+            bill.month,
+            numbers.len()
+        );
+        Actor::system(partner_id)
+            .audit(tx, AuditAction::InvoicesIssued, &detail, now)
+            .await?;
+    }
+    Ok(numbers.len())
 }
 
 fn already_closed(month: Month) -> Error {

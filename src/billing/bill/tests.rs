@@ -12,20 +12,9 @@ fn line(customer: i64, service: &str, project: &str, cost: i64) -> BaseLine {
     }
 }
 
-use crate::billing::month::written::day;
 /// A small deterministic generator: the same cases on every run and machine.
-struct Gen(u64);
-impl Gen {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-    fn below(&mut self, n: u64) -> i64 {
-        (self.next() % n) as i64
-    }
-}
+use crate::billing::generated::Gen;
+use crate::billing::month::written::day;
 
 #[test]
 fn rates_round_half_even_once_per_line() {

@@ -128,9 +128,9 @@ pub async fn page_by_usage(
 ) -> StoreResult<Vec<WithUsage>> {
     Ok(
         on_conn!(c, c => bind_matching!(sqlx::query_as::<_, WithUsage>(concat!(
-        "SELECT c.customer_id, c.partner_id, c.org_id, c.org_name, c.email, c.state, c.signup_link_id, ",
-        "l.label AS signup_link_label, c.created_at, c.effected_at, c.expired_at, c.aws_account, ",
-        "CAST(COALESCE(u.total, 0) AS BIGINT) AS month_usage FROM customers c ",
+        "SELECT ",
+        customer_columns!(),
+        ", CAST(COALESCE(u.total, 0) AS BIGINT) AS month_usage FROM customers c ",
         "LEFT JOIN signup_links l ON l.link_id = c.signup_link_id ",
         "LEFT JOIN (SELECT mu.customer_id, SUM(mu.usage) AS total FROM usage_monthly mu ",
         "JOIN customers cu ON cu.customer_id = mu.customer_id ",

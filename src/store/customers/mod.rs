@@ -23,14 +23,29 @@ pub struct Customer {
     pub expired_at: Option<DateTime<Utc>>,
     /// The buyer's AWS account, for a reseller's customer from a private offer.
     pub aws_account: Option<String>,
+    /// An MSP's customer's own price plan; `None`: the partner's default.
+    pub price_plan_id: Option<i64>,
+    /// The language of an MSP's invoices to the customer; `None`: the partner's.
+    pub invoice_language: Option<String>,
+}
+
+/// A [`Customer`]'s columns, from `customers c` joined to `signup_links l`.
+macro_rules! customer_columns {
+    () => {
+        concat!(
+            "c.customer_id, c.partner_id, c.org_id, c.org_name, c.email, c.state, c.signup_link_id, ",
+            "l.label AS signup_link_label, c.created_at, c.effected_at, c.expired_at, c.aws_account, ",
+            "c.price_plan_id, c.invoice_language"
+        )
+    };
 }
 
 macro_rules! select_customer {
     ($tail:expr) => {
         concat!(
-            "SELECT c.customer_id, c.partner_id, c.org_id, c.org_name, c.email, c.state, c.signup_link_id, ",
-            "l.label AS signup_link_label, c.created_at, c.effected_at, c.expired_at, c.aws_account FROM customers c ",
-            "LEFT JOIN signup_links l ON l.link_id = c.signup_link_id ",
+            "SELECT ",
+            customer_columns!(),
+            " FROM customers c LEFT JOIN signup_links l ON l.link_id = c.signup_link_id ",
             $tail
         )
     };
@@ -317,6 +332,47 @@ pub async fn names(c: &mut impl Conn, partner_id: i64) -> StoreResult<Vec<(i64, 
     .bind(partner_id)
     .fetch_all(c)
     .await)?)
+}
+
+/// What an invoice says of a customer, and the language it is written in (`None`: the
+/// partner's).
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct InvoiceContact {
+    pub customer_id: i64,
+    pub org_id: String,
+    pub org_name: String,
+    pub email: String,
+    pub invoice_language: Option<String>,
+}
+
+/// The partner's customers as invoices name them, by id.
+pub async fn invoice_contacts(
+    c: &mut impl Conn,
+    partner_id: i64,
+) -> StoreResult<Vec<InvoiceContact>> {
+    Ok(on_conn!(c, c => sqlx::query_as::<_, InvoiceContact>(
+        "SELECT customer_id, org_id, org_name, email, invoice_language FROM customers \
+         WHERE partner_id = $1 ORDER BY customer_id",
+    )
+    .bind(partner_id)
+    .fetch_all(c)
+    .await)?)
+}
+
+/// Sets the language of the customer's invoices (`None`: the partner's).
+pub async fn set_invoice_language(
+    c: &mut impl Conn,
+    partner_id: i64,
+    customer_id: i64,
+    language: Option<&str>,
+) -> StoreResult<()> {
+    execute!(c, c => sqlx::query(
+        "UPDATE customers SET invoice_language = $1 WHERE partner_id = $2 AND customer_id = $3",
+    )
+    .bind(language)
+    .bind(partner_id)
+    .bind(customer_id))?;
+    Ok(())
 }
 
 /// One page of the API's customer list, as the JSON array the vendor's document defines,

@@ -56,12 +56,15 @@ async fn close(
         };
         return ask(ctx, q);
     }
-    let _now = state.now();
     match bills::close_month(state.app(), m).await {
         Ok(r) => {
             let text = ctx.t_args(
                 "flash-month-closed",
-                &[("month", &m.to_string()), ("lines", &r.lines.to_string())],
+                &[
+                    ("month", &m.to_string()),
+                    ("lines", &r.lines.to_string()),
+                    ("invoices", &r.invoices.to_string()),
+                ],
             );
             session::flash(&sess, FlashLevel::Success, text);
         }

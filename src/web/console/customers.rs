@@ -270,8 +270,9 @@ struct DetailPage {
     agreements: Vec<crate::store::agreements::AgreementRow>,
     /// An MSP's plans, and the customer's own (`None`: the default); no plans for a reseller.
     plans: Vec<crate::store::price_plans::PricePlan>,
-    plan_id: Option<i64>,
     can_set_plan: bool,
+    can_set_invoice_language: bool,
+    languages: &'static [(&'static str, &'static str)],
 }
 
 impl DetailPage {
@@ -295,7 +296,7 @@ impl DetailPage {
 
     /// Whether the customer is priced with `p` (its own plan, or the default).
     fn is_on(&self, p: &crate::store::price_plans::PricePlan) -> bool {
-        match self.plan_id {
+        match self.cust.price_plan_id {
             Some(id) => id == p.plan_id,
             None => p.is_default,
         }
@@ -313,13 +314,10 @@ async fn detail(
     q: web::Query<MonthQuery>,
 ) -> Result<HttpResponse, AppError> {
     let (c, agreements) = reads::one(state.app(), &m.actor, &org_id).await?;
-    let (plans, plan_id) = if !m.user.is_reseller() {
-        let plans = crate::app::price_plans::list(state.app(), &m.actor).await?;
-        let own =
-            crate::app::price_plans::of_customer(state.app(), &m.actor, c.customer_id).await?;
-        (plans, own)
+    let plans = if m.user.is_reseller() {
+        Vec::new()
     } else {
-        (Vec::new(), None)
+        crate::app::price_plans::list(state.app(), &m.actor).await?
     };
     let can_expire = m.user.is_manager() && c.state == CustomerState::Active;
     let today = state.now().date_naive();
@@ -368,8 +366,9 @@ async fn detail(
         resale: (m.user.is_reseller() || bill.plans.is_some()).then(|| bill.resale()),
         agreements,
         plans,
-        plan_id,
         can_set_plan: m.user.can(Action::ManagePlans),
+        can_set_invoice_language: m.user.can(Action::ManageInvoices),
+        languages: crate::i18n::LANGUAGES,
         cust: c,
     })
 }

@@ -7,6 +7,8 @@ mod billing;
 mod branding;
 pub(crate) mod customers;
 mod dashboard;
+mod invoice_details;
+mod invoices;
 pub(crate) mod offers;
 mod price_plans;
 mod settings;
@@ -32,6 +34,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .configure(api_keys::configure)
             .configure(billing::configure)
             .configure(customers::configure)
+            .configure(invoices::configure)
             .configure(offers::configure)
             .configure(price_plans::configure)
             .configure(signup_links::configure)

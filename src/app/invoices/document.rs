@@ -1,0 +1,151 @@
+//! An invoice as its reader sees it, in the invoice's own language whoever looks at it: every
+//! label and figure as text, once, for the HTML page and the PDF alike, so both say the same.
+
+use super::InvoiceView;
+use crate::billing::invoice::LineKind;
+use crate::billing::money::Cents;
+use crate::i18n::I18n;
+
+pub struct DocLine {
+    pub description: String,
+    pub period: String,
+    pub usage: String,
+    pub amount: String,
+}
+
+/// The rows under the lines: a label and an amount (subtotal, the tax of each rate, total).
+pub struct DocSum {
+    pub label: String,
+    pub amount: String,
+}
+
+pub struct Document {
+    pub lang: String,
+    pub title: String,
+    /// "VOID: reason" on a voided invoice.
+    pub void_note: Option<String>,
+    pub replaces_note: Option<String>,
+    pub issuer_name: String,
+    /// The issuer's address, e-mail, website and registration number, a line each.
+    pub issuer_lines: Vec<String>,
+    pub logo_svg: Option<String>,
+    pub bill_to_label: String,
+    /// The customer's name, organization id and e-mail, a line each.
+    pub customer_lines: Vec<String>,
+    /// Number, dates and month: (label, value).
+    pub facts: Vec<(String, String)>,
+    /// The lines' column heads: description, period, list usage, amount.
+    pub heads: [String; 4],
+    pub lines: Vec<DocLine>,
+    pub sums: Vec<DocSum>,
+    /// The total to pay, as its row says it.
+    pub total: DocSum,
+    pub currency_note: String,
+    pub footer: String,
+}
+
+fn usd(cents: i64) -> String {
+    format!("${}", Cents(cents).grouped())
+}
+
+impl Document {
+    pub fn of(v: &InvoiceView) -> Document {
+        let i = &v.invoice;
+        let t = I18n::for_tag(&i.language).unwrap_or_default();
+        let mut issuer_lines: Vec<String> = i
+            .issuer_address
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .map(String::from)
+            .collect();
+        issuer_lines.extend(
+            [i.issuer_email.clone(), i.issuer_website.clone()]
+                .into_iter()
+                .filter(|l| !l.is_empty()),
+        );
+        if !i.issuer_tax_id.is_empty() {
+            issuer_lines.push(t.t_args("invoice-registration", &[("id", &i.issuer_tax_id)]));
+        }
+        let lines = v
+            .lines
+            .iter()
+            .map(|l| {
+                let kind = LineKind::parse(&l.kind);
+                DocLine {
+                    description: match kind {
+                        Some(LineKind::Late) => t.t_args(
+                            "invoice-late-line",
+                            &[("service", &l.label), ("month", &t.month(&l.month))],
+                        ),
+                        _ => l.label.clone(),
+                    },
+                    period: t.month(&l.month),
+                    usage: match kind {
+                        Some(LineKind::Fee) => String::new(),
+                        _ => usd(l.usage),
+                    },
+                    amount: usd(l.amount),
+                }
+            })
+            .collect();
+        let rate = crate::billing::grants::percent(i.tax_rate_bps);
+        let taxable = usd(i.subtotal);
+        let sums = vec![
+            DocSum {
+                label: t.t("invoice-subtotal"),
+                amount: usd(i.subtotal),
+            },
+            DocSum {
+                label: t.t_args(
+                    "invoice-tax-line",
+                    &[("rate", &rate), ("taxable", &taxable)],
+                ),
+                amount: usd(i.tax),
+            },
+        ];
+        Document {
+            lang: t.lang(),
+            title: t.t("invoice-title"),
+            void_note: i.is_void().then(|| {
+                t.t_args(
+                    "invoice-void-note",
+                    &[("reason", i.void_reason.as_deref().unwrap_or_default())],
+                )
+            }),
+            replaces_note: v
+                .replaces
+                .as_ref()
+                .map(|n| t.t_args("invoice-replaces", &[("number", n)])),
+            issuer_name: i.issuer_name.clone(),
+            issuer_lines,
+            logo_svg: v.logo_svg.clone(),
+            bill_to_label: t.t("invoice-bill-to"),
+            customer_lines: vec![
+                i.customer_name.clone(),
+                t.t_args("invoice-org-id", &[("id", &i.customer_org_id)]),
+                i.customer_email.clone(),
+            ],
+            facts: vec![
+                (t.t("invoice-number"), i.number.clone()),
+                (t.t("invoice-issued"), i.issued_at.date_naive().to_string()),
+                (t.t("invoice-due"), i.due_date.to_string()),
+                (t.t("invoice-month"), t.month(&i.month)),
+            ],
+            heads: [
+                t.t("invoice-description"),
+                t.t("invoice-period"),
+                t.t("invoice-list-usage"),
+                t.t("invoice-amount"),
+            ],
+            lines,
+            sums,
+            total: DocSum {
+                label: t.t("invoice-total"),
+                amount: usd(i.total),
+            },
+            currency_note: t.t("invoice-currency"),
+            footer: i.footer.clone(),
+        }
+    }
+}

@@ -1,0 +1,294 @@
+//! An MSP's invoices to its customers (issue 24): a month's list with its register CSV, an
+//! invoice's page (the document in its own language, print-friendly), voiding with a reason
+//! and issuing the corrected invoice.
+
+use actix_web::{HttpResponse, web};
+use askama::Template;
+use serde::Deserialize;
+
+use crate::app::invoices::document::Document;
+use crate::app::invoices::{self, MonthInvoices};
+use crate::billing::money::Cents;
+use crate::billing::month::Month;
+use crate::domain::{Action, PartnerKind};
+use crate::store::invoices::Invoice;
+use crate::web::csv::CsvFile;
+use crate::web::error::AppError;
+use crate::web::filters;
+use crate::web::guard::{Manager, Member, partner_kind};
+use crate::web::page::{FormErrors, Page, PageCtx, redirect_with, render, render_status};
+use crate::web::routes;
+use crate::web::session::FlashLevel;
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    let msp = || partner_kind(PartnerKind::Msp);
+    let at = |path| routes::within(routes::CONSOLE, path);
+    cfg.route(
+        at(routes::CONSOLE_INVOICES),
+        web::get().guard(msp()).to(list),
+    )
+    .route(
+        at(routes::CONSOLE_INVOICES_CSV),
+        web::get().guard(msp()).to(register),
+    )
+    .configure(super::invoice_details::configure)
+    .route(
+        at(routes::CONSOLE_INVOICE),
+        web::get().guard(msp()).to(detail),
+    )
+    .route(
+        at(routes::CONSOLE_INVOICE_VOID),
+        web::get().guard(msp()).to(void_page),
+    )
+    .route(
+        at(routes::CONSOLE_INVOICE_VOID),
+        web::post().guard(msp()).to(void),
+    )
+    .route(
+        at(routes::CONSOLE_INVOICE_CORRECT),
+        web::post().guard(msp()).to(correct),
+    );
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct MonthQuery {
+    month: String,
+}
+
+impl MonthQuery {
+    /// The month asked for; `None` for none, a month that cannot be read is a 400.
+    fn month(&self) -> Result<Option<Month>, AppError> {
+        match self.month.trim() {
+            "" => Ok(None),
+            m => Month::parse(m).map(Some).ok_or(AppError::BadRequest),
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "console/invoices/list.html")]
+struct ListPage {
+    ctx: PageCtx,
+    list: MonthInvoices,
+    totals: (i64, i64, i64),
+}
+
+async fn list(
+    m: Member,
+    Page { ctx, state, .. }: Page,
+    q: web::Query<MonthQuery>,
+) -> Result<HttpResponse, AppError> {
+    let list = invoices::of_month(state.app(), &m.actor, q.month()?).await?;
+    let totals = list.totals();
+    render(&ListPage { ctx, list, totals })
+}
+
+/// The month's invoices for the partner's accounting: one row each, void ones included and
+/// marked, amounts in US dollars.
+async fn register(
+    m: Member,
+    Page { state, .. }: Page,
+    q: web::Query<MonthQuery>,
+) -> Result<HttpResponse, AppError> {
+    if !m.user.can(Action::ExportBills) {
+        return Err(AppError::Forbidden);
+    }
+    let list = invoices::of_month(state.app(), &m.actor, q.month()?).await?;
+    let mut out = CsvFile::new(&[
+        "invoice_number",
+        "state",
+        "billed_month",
+        "issued_on",
+        "due_on",
+        "org_id",
+        "org_name",
+        "currency",
+        "subtotal",
+        "tax_rate_percent",
+        "tax",
+        "total",
+        "void_reason",
+    ])?;
+    for i in &list.invoices {
+        out.row([
+            i.number.clone(),
+            i.state.clone(),
+            i.month.clone(),
+            i.issued_at.date_naive().to_string(),
+            i.due_date.to_string(),
+            i.customer_org_id.clone(),
+            i.customer_name.clone(),
+            i.currency.clone(),
+            Cents(i.subtotal).to_string(),
+            crate::billing::grants::percent_number(i.tax_rate_bps),
+            Cents(i.tax).to_string(),
+            Cents(i.total).to_string(),
+            i.void_reason.clone().unwrap_or_default(),
+        ])?;
+    }
+    let month = list.month.unwrap_or_default();
+    out.download(&format!("invoices-{month}.csv"))
+}
+
+#[derive(Template)]
+#[template(path = "console/invoices/detail.html")]
+struct DetailPage {
+    ctx: PageCtx,
+    invoice: Invoice,
+    doc: Document,
+    replaced_by: Option<String>,
+    can_manage: bool,
+}
+
+impl DetailPage {
+    /// The logo the invoice was issued with, as an image the page shows without running it.
+    fn logo_src(&self) -> Option<String> {
+        use base64::Engine;
+        let svg = self.doc.logo_svg.as_ref()?;
+        let data = base64::engine::general_purpose::STANDARD.encode(svg);
+        Some(format!("data:image/svg+xml;base64,{data}"))
+    }
+}
+
+async fn detail(
+    m: Member,
+    Page { ctx, state, .. }: Page,
+    number: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let v = invoices::find(state.app(), &m.actor, &number).await?;
+    render(&DetailPage {
+        doc: Document::of(&v),
+        replaced_by: v.replaced_by,
+        invoice: v.invoice,
+        can_manage: m.user.can(Action::ManageInvoices),
+        ctx,
+    })
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default)]
+struct VoidForm {
+    reason: String,
+    /// "yes" to issue the corrected invoice in the same step.
+    correct: String,
+}
+
+impl Default for VoidForm {
+    fn default() -> Self {
+        VoidForm {
+            reason: String::new(),
+            correct: "yes".into(),
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "console/invoices/void.html")]
+struct VoidPage {
+    ctx: PageCtx,
+    invoice: Invoice,
+    form: VoidForm,
+    errors: FormErrors,
+}
+
+impl VoidPage {
+    fn total(&self) -> String {
+        format!("${}", Cents(self.invoice.total).grouped())
+    }
+}
+
+async fn void_page(
+    m: Manager,
+    Page { ctx, state, .. }: Page,
+    number: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let v = invoices::find(state.app(), &m.actor, &number).await?;
+    render(&VoidPage {
+        ctx,
+        invoice: v.invoice,
+        form: VoidForm::default(),
+        errors: FormErrors::new(),
+    })
+}
+
+async fn void(
+    m: Manager,
+    Page { ctx, sess, state }: Page,
+    number: web::Path<String>,
+    form: web::Form<VoidForm>,
+) -> Result<HttpResponse, AppError> {
+    let form = form.into_inner();
+    let correct = form.correct == "yes";
+    match invoices::void(state.app(), &m.actor, &number, &form.reason, correct).await {
+        Ok(corrected) => {
+            let (text, to) = match corrected {
+                Some(n) => (
+                    ctx.t_args(
+                        "flash-invoice-corrected",
+                        &[("old", number.as_str()), ("new", n.as_str())],
+                    ),
+                    routes::console_invoice(&n),
+                ),
+                None => (
+                    ctx.t_args("flash-invoice-voided", &[("number", number.as_str())]),
+                    routes::console_invoice(number.as_str()),
+                ),
+            };
+            Ok(redirect_with(&sess, FlashLevel::Success, text, &to))
+        }
+        Err(crate::app::Error::Invalid(bad)) => {
+            let errors = ctx.field_errors(&bad);
+            let v = invoices::find(state.app(), &m.actor, &number).await?;
+            let status = errors.status();
+            let page = VoidPage {
+                ctx,
+                invoice: v.invoice,
+                form,
+                errors,
+            };
+            Ok(render_status(status, &page))
+        }
+        Err(e) => refused(&ctx, &sess, e, number.as_str()),
+    }
+}
+
+async fn correct(
+    m: Manager,
+    Page { ctx, sess, state }: Page,
+    number: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    match invoices::correct(state.app(), &m.actor, &number).await {
+        Ok(n) => {
+            let text = ctx.t_args(
+                "flash-invoice-corrected",
+                &[("old", number.as_str()), ("new", n.as_str())],
+            );
+            Ok(redirect_with(
+                &sess,
+                FlashLevel::Success,
+                text,
+                &routes::console_invoice(&n),
+            ))
+        }
+        Err(e) => refused(&ctx, &sess, e, number.as_str()),
+    }
+}
+
+/// A refusal (already void, nothing due) said on the invoice's page; anything else is an error.
+fn refused(
+    ctx: &PageCtx,
+    sess: &actix_session::Session,
+    e: crate::app::Error,
+    number: &str,
+) -> Result<HttpResponse, AppError> {
+    match (&e, ctx.refusal(&e)) {
+        (crate::app::Error::Conflict(_), Some(text)) => Ok(redirect_with(
+            sess,
+            FlashLevel::Error,
+            text,
+            &routes::console_invoice(number),
+        )),
+        _ => Err(e.into()),
+    }
+}
