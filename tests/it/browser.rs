@@ -765,3 +765,65 @@ async fn the_console_and_a_signup_page_in_japanese() {
         screenshot(c, name).await;
     }
 }
+
+/// The demo MSP's invoices as its owner reads them: the month's list, an invoice (the void one
+/// and its correction), one in Japanese, the invoice details; light and dark.
+#[tokio::test]
+async fn an_msp_reads_its_invoices_in_a_browser() {
+    let app = spawn_app().await;
+    let demo = partner_console::demo::seed(&app.state.db, &app.state.vault, &app.address)
+        .await
+        .expect("demo data");
+    let login = demo
+        .logins
+        .iter()
+        .find(|l| l.who.contains("MSP"))
+        .expect("a demo MSP");
+    for dark in [false, true] {
+        let Some(d) = browser(dark).await else { return };
+        let c = &d.client;
+        let mode = if dark { "dark" } else { "light" };
+        go(c, &app, routes::SIGN_IN).await;
+        sign_in(c, login.email, login.password, routes::CONSOLE).await;
+        go(c, &app, routes::CONSOLE_INVOICES).await;
+        let rows = c
+            .find_all(Locator::Css("#invoices tbody tr"))
+            .await
+            .unwrap();
+        assert!(rows.len() >= 2, "the demo's last month has invoices");
+        screenshot(c, &format!("invoices-{mode}.png")).await;
+        // The first is the one the demo voided; its page leads to the correction.
+        click(c, "#invoices tbody tr td a").await;
+        assert!(text(c, ".invoice-void").await.contains("purchase order"));
+        screenshot(c, &format!("invoice-void-{mode}.png")).await;
+        click(c, "#replaced-by").await;
+        assert!(text(c, "#invoice-total").await.starts_with('$'));
+        screenshot(c, &format!("invoice-{mode}.png")).await;
+        c.execute("document.querySelector('#invoice-total').scrollIntoView()", vec![])
+            .await
+            .unwrap();
+        screenshot(c, &format!("invoice-totals-{mode}.png")).await;
+        // The customer invoiced in Japanese reads its invoice in Japanese, whoever opens it.
+        go(c, &app, routes::CONSOLE_INVOICES).await;
+        let links = c
+            .find_all(Locator::Css("#invoices tbody td a"))
+            .await
+            .unwrap();
+        let mut hrefs = Vec::new();
+        for l in links {
+            hrefs.push(l.attr("href").await.unwrap().unwrap_or_default());
+        }
+        let mut japanese = false;
+        for href in hrefs {
+            go(c, &app, &href).await;
+            if text(c, "#invoice h1").await == "請求書" {
+                japanese = true;
+                screenshot(c, &format!("invoice-ja-{mode}.png")).await;
+                break;
+            }
+        }
+        assert!(japanese, "one demo customer reads Japanese invoices");
+        go(c, &app, routes::CONSOLE_INVOICE_DETAILS).await;
+        screenshot(c, &format!("invoice-details-{mode}.png")).await;
+    }
+}
