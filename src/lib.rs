@@ -8,6 +8,7 @@ pub mod clock;
 pub mod config;
 pub mod credentials;
 pub mod demo;
+pub mod documents;
 pub mod domain;
 pub mod http;
 pub mod i18n;

@@ -895,6 +895,7 @@ invoices-subtotal = Subtotal
 invoices-tax = Tax
 invoices-total = Total
 invoices-in-force-total = Total of the invoices in force
+invoices-pdf = PDF
 invoices-print = Print
 invoices-void = Void invoice
 invoices-correct = Issue a corrected invoice

@@ -895,6 +895,7 @@ invoices-subtotal = 小計
 invoices-tax = 税額
 invoices-total = 合計
 invoices-in-force-total = 有効な請求書の合計
+invoices-pdf = PDF
 invoices-print = 印刷
 invoices-void = 請求書を無効にする
 invoices-correct = 訂正版の請求書を発行

@@ -24,6 +24,7 @@ const BELOW: &[&str] = &[
     "billing",
     "domain",
     "mail",
+    "documents",
     "credentials",
     "clock",
     "paths",

@@ -150,6 +150,10 @@ pub fn console_invoice(number: impl Display) -> String {
     fill(CONSOLE_INVOICE, &[&number.to_string()])
 }
 
+pub fn console_invoice_pdf(number: impl Display) -> String {
+    fill(CONSOLE_INVOICE_PDF, &[&number.to_string()])
+}
+
 pub fn console_invoice_void(number: impl Display) -> String {
     fill(CONSOLE_INVOICE_VOID, &[&number.to_string()])
 }

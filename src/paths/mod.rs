@@ -77,6 +77,7 @@ pages! {
     CONSOLE_INVOICES_CSV = "/console/invoices.csv";
     CONSOLE_INVOICE_DETAILS = "/console/invoices/details";
     CONSOLE_INVOICE = "/console/invoices/{number}";
+    CONSOLE_INVOICE_PDF = "/console/invoices/{number}/pdf";
     CONSOLE_INVOICE_VOID = "/console/invoices/{number}/void";
     CONSOLE_INVOICE_CORRECT = "/console/invoices/{number}/correct";
     CONSOLE_PLANS = "/console/price-plans";

@@ -799,9 +799,12 @@ async fn an_msp_reads_its_invoices_in_a_browser() {
         click(c, "#replaced-by").await;
         assert!(text(c, "#invoice-total").await.starts_with('$'));
         screenshot(c, &format!("invoice-{mode}.png")).await;
-        c.execute("document.querySelector('#invoice-total').scrollIntoView()", vec![])
-            .await
-            .unwrap();
+        c.execute(
+            "document.querySelector('#invoice-total').scrollIntoView()",
+            vec![],
+        )
+        .await
+        .unwrap();
         screenshot(c, &format!("invoice-totals-{mode}.png")).await;
         // The customer invoiced in Japanese reads its invoice in Japanese, whoever opens it.
         go(c, &app, routes::CONSOLE_INVOICES).await;

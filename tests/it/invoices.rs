@@ -107,6 +107,76 @@ async fn close(app: &TestApp, month: Month) -> String {
     text_of(&page, ".flash").unwrap_or_default()
 }
 
+/// The invoice's PDF, as its page's link gives it.
+async fn pdf(user: &TestUser, number: &str) -> Vec<u8> {
+    let r = user.open(&routes::console_invoice_pdf(number)).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(r.headers()["content-type"], "application/pdf");
+    let bytes = r.bytes().await.unwrap().to_vec();
+    assert!(bytes.starts_with(b"%PDF-"));
+    bytes
+}
+
+pub struct PdfText {
+    pub text: String,
+    /// `pdffonts`' table: the fonts embedded.
+    pub fonts: String,
+}
+
+/// What a PDF reader extracts from `pdf` (poppler's `pdftotext` and `pdffonts`), and its first
+/// page as `target/screenshots/invoice-pdf-{name}.png` to look at. Poppler is installed by
+/// `.ci/run`: missing under CI is a failure; on a developer machine the check is skipped,
+/// saying so.
+pub fn pdf_text(pdf: &[u8], name: &str) -> Option<PdfText> {
+    let have = std::process::Command::new("pdftotext")
+        .arg("-v")
+        .output()
+        .is_ok();
+    if !have {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "pdftotext (poppler-utils) is missing"
+        );
+        eprintln!("SKIPPED: the PDF's text is not checked: install poppler-utils");
+        return None;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("invoice.pdf");
+    std::fs::write(&file, pdf).unwrap();
+    let run = |cmd: &str, args: &[&str]| {
+        let out = std::process::Command::new(cmd).args(args).output().unwrap();
+        assert!(
+            out.status.success(),
+            "{cmd}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let path = file.to_str().unwrap();
+    let text = run("pdftotext", &[path, "-"]);
+    let fonts = run("pdffonts", &[path]);
+    let shots = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/screenshots");
+    std::fs::create_dir_all(&shots).unwrap();
+    let prefix = shots.join(format!("invoice-pdf-{name}"));
+    let prefix = prefix.to_str().unwrap();
+    run(
+        "pdftoppm",
+        &[
+            "-png",
+            "-r",
+            "80",
+            "-f",
+            "1",
+            "-l",
+            "1",
+            "-singlefile",
+            path,
+            prefix,
+        ],
+    );
+    Some(PdfText { text, fonts })
+}
+
 fn number(year: i32, seq: u32) -> String {
     format!("ACME-{year}-{seq:05}")
 }
@@ -209,6 +279,32 @@ async fn a_closed_month_invoices_each_customer_once_and_an_invoice_never_changes
         assert!(doc.contains(words), "{words}: {doc}");
     }
     assert_eq!(text_of(&page, "#invoice-total").unwrap(), "$654.50");
+    // The PDFs say what the pages say: number, customer, total; the Japanese one in Japanese,
+    // with a CJK font embedded.
+    let hinoki_pdf = pdf(&owner, &number(year, 1)).await;
+    let willow_pdf = pdf(&owner, &willow_number).await;
+    if let (Some(ja), Some(en)) = (pdf_text(&hinoki_pdf, "ja"), pdf_text(&willow_pdf, "en")) {
+        for words in [
+            number(year, 1).as_str(),
+            "Hinoki Studio",
+            "$654.50",
+            "請求書",
+            "ご請求金額",
+            "登録番号：T1234567890123",
+        ] {
+            assert!(ja.text.contains(words), "{words}: {}", ja.text);
+        }
+        assert!(ja.fonts.contains("NotoSansCJK"), "{}", ja.fonts);
+        for words in [
+            willow_number.as_str(),
+            "Willow Games",
+            "$253.00",
+            "Total due",
+            "Tax 10% on $230.00",
+        ] {
+            assert!(en.text.contains(words), "{words}: {}", en.text);
+        }
+    }
 
     // The register for the partner's accounting.
     let r = owner

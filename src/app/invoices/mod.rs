@@ -2,13 +2,13 @@
 //! by every member, voided with a reason and corrected under a new number by owners and admins.
 //! Resellers have none: their customers are billed through AWS Marketplace.
 
-pub mod document;
 pub mod issue;
 pub mod settings;
 
 use super::error::{Error, FieldError, Message, Result, Thing};
 use super::{Actor, Ctx};
 use crate::billing::month::Month;
+use crate::documents::invoice::Document;
 use crate::domain::{Action, AuditAction};
 use crate::store::invoices::{self, Invoice, LineRow};
 use crate::store::partners::{self, Partner};
@@ -80,6 +80,18 @@ pub struct InvoiceView {
     pub replaced_by: Option<String>,
 }
 
+impl InvoiceView {
+    /// The invoice as its customer reads it, for the page and the PDF.
+    pub fn document(&self) -> Document {
+        Document::of(
+            &self.invoice,
+            &self.lines,
+            self.logo_svg.as_deref(),
+            self.replaces.as_deref(),
+        )
+    }
+}
+
 async fn view(c: &mut impl Conn, invoice: Invoice) -> Result<InvoiceView> {
     let lines = invoices::lines(c, invoice.invoice_id).await?;
     let logo_svg = match invoice.issuer_logo_id {
@@ -109,6 +121,16 @@ pub async fn find(ctx: Ctx<'_>, actor: &Actor, number: &str) -> Result<InvoiceVi
         .await?
         .ok_or(Error::NotFound(Thing::Invoice))?;
     view(&mut c, invoice).await
+}
+
+/// The invoice as a PDF, drawn off the async workers (it takes a few milliseconds of CPU).
+pub async fn pdf(ctx: Ctx<'_>, actor: &Actor, number: &str) -> Result<Vec<u8>> {
+    let doc = find(ctx, actor, number).await?.document();
+    let bytes = tokio::task::spawn_blocking(move || crate::documents::pdf::invoice(&doc))
+        .await
+        .map_err(anyhow::Error::from)?
+        .map_err(anyhow::Error::from)?;
+    Ok(bytes)
 }
 
 /// Voids an issued invoice with a reason, audited, and with `correct` issues its corrected one

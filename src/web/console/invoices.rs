@@ -6,10 +6,10 @@ use actix_web::{HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 
-use crate::app::invoices::document::Document;
 use crate::app::invoices::{self, MonthInvoices};
 use crate::billing::money::Cents;
 use crate::billing::month::Month;
+use crate::documents::invoice::Document;
 use crate::domain::{Action, PartnerKind};
 use crate::store::invoices::Invoice;
 use crate::web::csv::CsvFile;
@@ -35,6 +35,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     .route(
         at(routes::CONSOLE_INVOICE),
         web::get().guard(msp()).to(detail),
+    )
+    .route(
+        at(routes::CONSOLE_INVOICE_PDF),
+        web::get().guard(msp()).to(pdf),
     )
     .route(
         at(routes::CONSOLE_INVOICE_VOID),
@@ -158,12 +162,29 @@ async fn detail(
 ) -> Result<HttpResponse, AppError> {
     let v = invoices::find(state.app(), &m.actor, &number).await?;
     render(&DetailPage {
-        doc: Document::of(&v),
+        doc: v.document(),
         replaced_by: v.replaced_by,
         invoice: v.invoice,
         can_manage: m.user.can(Action::ManageInvoices),
         ctx,
     })
+}
+
+/// The invoice as a PDF, shown in the browser and saved under its number.
+async fn pdf(
+    m: Member,
+    Page { state, .. }: Page,
+    number: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let bytes = invoices::pdf(state.app(), &m.actor, &number).await?;
+    Ok(HttpResponse::Ok()
+        .content_type("application/pdf")
+        .insert_header((
+            actix_web::http::header::CONTENT_DISPOSITION,
+            format!("inline; filename=\"{}.pdf\"", number.as_str()),
+        ))
+        .insert_header((actix_web::http::header::CACHE_CONTROL, "no-store"))
+        .body(bytes))
 }
 
 #[derive(Debug, Clone, Deserialize)]

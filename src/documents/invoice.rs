@@ -1,10 +1,10 @@
 //! An invoice as its reader sees it, in the invoice's own language whoever looks at it: every
 //! label and figure as text, once, for the HTML page and the PDF alike, so both say the same.
 
-use super::InvoiceView;
 use crate::billing::invoice::LineKind;
 use crate::billing::money::Cents;
 use crate::i18n::I18n;
+use crate::store::invoices::{Invoice, LineRow};
 
 pub struct DocLine {
     pub description: String,
@@ -49,8 +49,14 @@ fn usd(cents: i64) -> String {
 }
 
 impl Document {
-    pub fn of(v: &InvoiceView) -> Document {
-        let i = &v.invoice;
+    /// The invoice `i` with its `lines`, the logo it was issued with (an SVG document) and the
+    /// number of the invoice it replaces.
+    pub fn of(
+        i: &Invoice,
+        lines: &[LineRow],
+        logo_svg: Option<&str>,
+        replaces: Option<&str>,
+    ) -> Document {
         let t = I18n::for_tag(&i.language).unwrap_or_default();
         let mut issuer_lines: Vec<String> = i
             .issuer_address
@@ -67,8 +73,7 @@ impl Document {
         if !i.issuer_tax_id.is_empty() {
             issuer_lines.push(t.t_args("invoice-registration", &[("id", &i.issuer_tax_id)]));
         }
-        let lines = v
-            .lines
+        let lines = lines
             .iter()
             .map(|l| {
                 let kind = LineKind::parse(&l.kind);
@@ -113,13 +118,10 @@ impl Document {
                     &[("reason", i.void_reason.as_deref().unwrap_or_default())],
                 )
             }),
-            replaces_note: v
-                .replaces
-                .as_ref()
-                .map(|n| t.t_args("invoice-replaces", &[("number", n)])),
+            replaces_note: replaces.map(|n| t.t_args("invoice-replaces", &[("number", n)])),
             issuer_name: i.issuer_name.clone(),
             issuer_lines,
-            logo_svg: v.logo_svg.clone(),
+            logo_svg: logo_svg.map(String::from),
             bill_to_label: t.t("invoice-bill-to"),
             customer_lines: vec![
                 i.customer_name.clone(),
