@@ -53,7 +53,8 @@ impl Application {
         }
         let vault = KeyVault::new(&settings.resolve_api_key_secret()?)?;
         let clock = Clock::default();
-        let worker = Worker::new(db.clone(), &settings, clock.clone())?;
+        let worker = Worker::new(db.clone(), &settings, clock.clone())?
+            .with_attachments(Arc::new(crate::app::invoices::send::InvoicePdfs));
         let api = crate::api::ApiState::new(&settings, &session_bytes)?;
         let state = AppState {
             db,

@@ -95,3 +95,10 @@ CREATE TABLE invoice_lines (
 
 -- Late usage is read per customer since its last invoice.
 CREATE INDEX usage_records_late ON usage_records (customer_id, loaded_at) WHERE late;
+
+-- A mail sent on a partner's behalf (an invoice to its customer) carries the partner's name as
+-- its sender's name and its contact address to reply to; its attachment is named here
+-- (`invoice:{invoice_id}`) and drawn when the mail is delivered, so the outbox holds no PDFs.
+ALTER TABLE outbox ADD COLUMN from_name TEXT;
+ALTER TABLE outbox ADD COLUMN reply_to TEXT;
+ALTER TABLE outbox ADD COLUMN attachment TEXT;

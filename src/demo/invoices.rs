@@ -36,6 +36,17 @@ pub(super) async fn ensure_invoices(
             language: "en-US".into(),
         };
         invoice_settings::save(&mut tx, partner.partner_id, &details, now).await?;
+        // Invoices name the partner's contact address, and replies go there.
+        if partner.contact_email.is_empty() {
+            let website = partner.website_url.as_str();
+            crate::store::partners::set_details(
+                &mut tx,
+                partner.partner_id,
+                "billing@acme.example",
+                website,
+            )
+            .await?;
+        }
         // The newest customer (on the Enterprise plan) reads its invoices in Japanese.
         if let Some(first) = customers::page(&mut tx, &Matching::all(partner.partner_id), None, 1)
             .await?

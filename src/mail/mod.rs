@@ -17,10 +17,30 @@ pub struct Mail {
     pub subject: String,
     pub text: String,
     pub html: String,
+    /// The sender's name and the address replies go to, for a mail on a partner's behalf.
+    pub on_behalf: Option<OnBehalf>,
+    /// What the worker attaches at delivery (see [`worker::Attachments`]).
+    pub attachment: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct OnBehalf {
+    pub name: String,
+    /// Empty when the partner has no contact address.
+    pub reply_to: String,
 }
 
 pub async fn enqueue(c: &mut impl Conn, m: &Mail, now: DateTime<Utc>) -> StoreResult<i64> {
-    outbox::enqueue(c, &m.to, &m.subject, &m.text, &m.html, now).await
+    let new = outbox::NewMail {
+        recipient: &m.to,
+        subject: &m.subject,
+        body_text: &m.text,
+        body_html: &m.html,
+        from_name: m.on_behalf.as_ref().map(|b| b.name.as_str()),
+        reply_to: m.on_behalf.as_ref().map(|b| b.reply_to.as_str()),
+        attachment: m.attachment.as_deref(),
+    };
+    outbox::enqueue(c, &new, now).await
 }
 
 /// A call to action: the button's label and its absolute link.
@@ -33,6 +53,7 @@ pub struct Action {
 #[template(path = "mail/message.txt")]
 struct MessageText<'a> {
     i18n: &'a I18n,
+    signature: &'a str,
     paragraphs: &'a [String],
     action: Option<&'a Action>,
     after: &'a [String],
@@ -42,12 +63,15 @@ struct MessageText<'a> {
 #[template(path = "mail/message.html")]
 struct MessageHtml<'a> {
     i18n: &'a I18n,
+    /// The name at the top: the product's, or the partner's on its behalf.
+    brand: &'a str,
+    signature: &'a str,
     paragraphs: &'a [String],
     action: Option<&'a Action>,
     after: &'a [String],
 }
 
-/// Renders one message: `paragraphs`, then the action, then `after`.
+/// Renders one message: `paragraphs`, then the action, then `after`, signed by the console.
 pub fn compose(
     i18n: &I18n,
     to: &str,
@@ -56,11 +80,30 @@ pub fn compose(
     action: Option<Action>,
     after: &[String],
 ) -> anyhow::Result<Mail> {
+    let (brand, signature) = (i18n.t("product-name"), i18n.t("mail-signature"));
+    signed(
+        i18n,
+        to,
+        subject,
+        (paragraphs, action, after),
+        (&brand, &signature),
+    )
+}
+
+/// [`compose`] under `brand`, signed by `signature` (a partner writing to its customer).
+fn signed(
+    i18n: &I18n,
+    to: &str,
+    subject: String,
+    (paragraphs, action, after): (&[String], Option<Action>, &[String]),
+    (brand, signature): (&str, &str),
+) -> anyhow::Result<Mail> {
     Ok(Mail {
         to: to.to_string(),
         subject,
         text: MessageText {
             i18n,
+            signature,
             paragraphs,
             action: action.as_ref(),
             after,
@@ -68,11 +111,15 @@ pub fn compose(
         .render()?,
         html: MessageHtml {
             i18n,
+            brand,
+            signature,
             paragraphs,
             action: action.as_ref(),
             after,
         }
         .render()?,
+        on_behalf: None,
+        attachment: None,
     })
 }
 
@@ -163,6 +210,46 @@ pub fn invitation(
         }),
         &[i18n.t("mail-invite-expiry")],
     )
+}
+
+/// An MSP's invoice to its customer, in the invoice's language, from the partner (its name as
+/// the sender's, replies to its contact address), the PDF attached at delivery.
+pub struct InvoiceMail<'a> {
+    pub to: &'a str,
+    pub issuer: &'a str,
+    pub reply_to: &'a str,
+    pub number: &'a str,
+    pub month: &'a str,
+    pub total: &'a str,
+    pub due: &'a str,
+    pub invoice_id: i64,
+}
+
+pub fn invoice(i18n: &I18n, m: &InvoiceMail<'_>) -> anyhow::Result<Mail> {
+    let args = [
+        ("issuer", m.issuer),
+        ("number", m.number),
+        ("month", m.month),
+        ("total", m.total),
+        ("due", m.due),
+    ];
+    let mut mail = signed(
+        i18n,
+        m.to,
+        i18n.t_args("mail-invoice-subject", &args),
+        (
+            &[i18n.t_args("mail-invoice-intro", &args)],
+            None,
+            &[i18n.t_args("mail-invoice-reply", &args)],
+        ),
+        (m.issuer, m.issuer),
+    )?;
+    mail.on_behalf = Some(OnBehalf {
+        name: m.issuer.to_string(),
+        reply_to: m.reply_to.to_string(),
+    });
+    mail.attachment = Some(format!("invoice:{}", m.invoice_id));
+    Ok(mail)
 }
 
 pub fn customer_confirmation(

@@ -7,7 +7,8 @@ use std::sync::Arc;
 use std::time::Duration as StdDuration;
 
 use chrono::Duration;
-use lettre::message::{Mailbox, MultiPart};
+use lettre::message::header::ContentType;
+use lettre::message::{Attachment, Mailbox, MultiPart};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use secrecy::ExposeSecret;
 use tokio::sync::Notify;
@@ -57,11 +58,29 @@ pub enum Outcome {
     Empty,
 }
 
+/// A file a mail carries, drawn when the mail is delivered.
+pub struct File {
+    pub name: String,
+    pub content_type: String,
+    pub bytes: Vec<u8>,
+}
+
+/// Draws the file an outbox row names (`invoice:{id}`). The application layer provides it
+/// (it reads invoices and draws PDFs), so the worker stays below it.
+pub trait Attachments: Send + Sync {
+    fn draw<'a>(
+        &'a self,
+        db: &'a Db,
+        name: &'a str,
+    ) -> futures_util::future::BoxFuture<'a, anyhow::Result<File>>;
+}
+
 pub struct Worker {
     pub db: Db,
     pub transport: Transport,
     pub from: Mailbox,
     pub clock: Clock,
+    pub attachments: Option<Arc<dyn Attachments>>,
 }
 
 impl Worker {
@@ -77,7 +96,14 @@ impl Worker {
             transport: Transport::from_settings(settings)?,
             from,
             clock,
+            attachments: None,
         })
+    }
+
+    /// The worker, drawing mails' attachments with `a`.
+    pub fn with_attachments(mut self, a: Arc<dyn Attachments>) -> Worker {
+        self.attachments = Some(a);
+        self
     }
 
     /// Claims and delivers one due mail.
@@ -117,14 +143,34 @@ impl Worker {
 
     async fn deliver(&self, mail: &ClaimedMail) -> anyhow::Result<Option<String>> {
         let to: Mailbox = mail.recipient.parse()?;
-        let message = Message::builder()
-            .from(self.from.clone())
+        // On a partner's behalf: its name on the console's own address (so SPF and DKIM hold),
+        // replies to the partner.
+        let from = match &mail.from_name {
+            Some(name) => Mailbox::new(Some(name.clone()), self.from.email.clone()),
+            None => self.from.clone(),
+        };
+        let mut builder = Message::builder()
+            .from(from)
             .to(to)
-            .subject(mail.subject.clone())
-            .multipart(MultiPart::alternative_plain_html(
-                mail.body_text.clone(),
-                mail.body_html.clone(),
-            ))?;
+            .subject(mail.subject.clone());
+        if let Some(reply_to) = mail.reply_to.as_deref().filter(|r| !r.is_empty()) {
+            builder = builder.reply_to(reply_to.parse()?);
+        }
+        let body =
+            MultiPart::alternative_plain_html(mail.body_text.clone(), mail.body_html.clone());
+        let message = match &mail.attachment {
+            None => builder.multipart(body)?,
+            Some(name) => {
+                let drawer = self
+                    .attachments
+                    .as_ref()
+                    .ok_or_else(|| anyhow::anyhow!("no one draws attachments ({name})"))?;
+                let file = drawer.draw(&self.db, name).await?;
+                let part = Attachment::new(file.name)
+                    .body(file.bytes, ContentType::parse(&file.content_type)?);
+                builder.multipart(MultiPart::mixed().multipart(body).singlepart(part))?
+            }
+        };
         match &self.transport {
             Transport::Smtp(t) => {
                 t.send(message).await?;

@@ -154,6 +154,10 @@ pub fn console_invoice_pdf(number: impl Display) -> String {
     fill(CONSOLE_INVOICE_PDF, &[&number.to_string()])
 }
 
+pub fn console_invoice_send(number: impl Display) -> String {
+    fill(CONSOLE_INVOICE_SEND, &[&number.to_string()])
+}
+
 pub fn console_invoice_void(number: impl Display) -> String {
     fill(CONSOLE_INVOICE_VOID, &[&number.to_string()])
 }

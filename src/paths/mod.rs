@@ -76,10 +76,12 @@ pages! {
     CONSOLE_INVOICES = "/console/invoices";
     CONSOLE_INVOICES_CSV = "/console/invoices.csv";
     CONSOLE_INVOICE_DETAILS = "/console/invoices/details";
+    CONSOLE_INVOICES_SEND = "/console/invoices/send-all";
     CONSOLE_INVOICE = "/console/invoices/{number}";
     CONSOLE_INVOICE_PDF = "/console/invoices/{number}/pdf";
     CONSOLE_INVOICE_VOID = "/console/invoices/{number}/void";
     CONSOLE_INVOICE_CORRECT = "/console/invoices/{number}/correct";
+    CONSOLE_INVOICE_SEND = "/console/invoices/{number}/send";
     CONSOLE_PLANS = "/console/price-plans";
     CONSOLE_PLAN = "/console/price-plans/{id}";
     CONSOLE_PLAN_DEFAULT = "/console/price-plans/{id}/default";

@@ -8,22 +8,32 @@ use super::{Backend, Conn, StoreResult};
 use crate::execute;
 use crate::on_conn;
 
-pub async fn enqueue(
-    c: &mut impl Conn,
-    recipient: &str,
-    subject: &str,
-    body_text: &str,
-    body_html: &str,
-    now: DateTime<Utc>,
-) -> StoreResult<i64> {
+/// A mail as the outbox keeps it until it is delivered.
+pub struct NewMail<'a> {
+    pub recipient: &'a str,
+    pub subject: &'a str,
+    pub body_text: &'a str,
+    pub body_html: &'a str,
+    /// The sender's display name, when the mail goes out on a partner's behalf.
+    pub from_name: Option<&'a str>,
+    pub reply_to: Option<&'a str>,
+    /// What to attach, drawn at delivery: `invoice:{invoice_id}`.
+    pub attachment: Option<&'a str>,
+}
+
+pub async fn enqueue(c: &mut impl Conn, m: &NewMail<'_>, now: DateTime<Utc>) -> StoreResult<i64> {
     Ok(on_conn!(c, c => sqlx::query_scalar::<_, i64>(
-        "INSERT INTO outbox (recipient, subject, body_text, body_html, state, attempts, \
-         next_attempt_at, created_at) VALUES ($1, $2, $3, $4, 'pending', 0, $5, $5) RETURNING mail_id",
+        "INSERT INTO outbox (recipient, subject, body_text, body_html, from_name, reply_to, attachment, \
+         state, attempts, next_attempt_at, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, 'pending', 0, \
+         $8, $8) RETURNING mail_id",
     )
-    .bind(recipient)
-    .bind(subject)
-    .bind(body_text)
-    .bind(body_html)
+    .bind(m.recipient)
+    .bind(m.subject)
+    .bind(m.body_text)
+    .bind(m.body_html)
+    .bind(m.from_name)
+    .bind(m.reply_to)
+    .bind(m.attachment)
     .bind(now)
     .fetch_one(c)
     .await)?)
@@ -36,6 +46,9 @@ pub struct ClaimedMail {
     pub subject: String,
     pub body_text: String,
     pub body_html: String,
+    pub from_name: Option<String>,
+    pub reply_to: Option<String>,
+    pub attachment: Option<String>,
     pub attempts: i32,
 }
 
@@ -63,13 +76,13 @@ pub async fn claim_next(
 const CLAIM_SQLITE: &str = "UPDATE outbox SET state = 'sending', locked_until = $2, attempts = attempts + 1 \
      WHERE mail_id = (SELECT mail_id FROM outbox WHERE (state = 'pending' AND next_attempt_at <= $1) \
      OR (state = 'sending' AND locked_until < $1) ORDER BY next_attempt_at, mail_id LIMIT 1) \
-     RETURNING mail_id, recipient, subject, body_text, body_html, attempts";
+     RETURNING mail_id, recipient, subject, body_text, body_html, from_name, reply_to, attachment, attempts";
 
 const CLAIM_POSTGRES: &str = "UPDATE outbox SET state = 'sending', locked_until = $2, attempts = attempts + 1 \
      WHERE mail_id = (SELECT mail_id FROM outbox WHERE (state = 'pending' AND next_attempt_at <= $1) \
      OR (state = 'sending' AND locked_until < $1) ORDER BY next_attempt_at, mail_id LIMIT 1 \
      FOR UPDATE SKIP LOCKED) \
-     RETURNING mail_id, recipient, subject, body_text, body_html, attempts";
+     RETURNING mail_id, recipient, subject, body_text, body_html, from_name, reply_to, attachment, attempts";
 
 /// Records a delivery: `sent` over SMTP, or `written` to an `.eml` file when no SMTP is set.
 pub async fn mark_delivered(

@@ -258,7 +258,10 @@ impl TestApp {
             &self.settings,
             self.state.clock.clone(),
         )
-        .expect("the test's mail worker");
+        .expect("the test's mail worker")
+        .with_attachments(std::sync::Arc::new(
+            partner_console::app::invoices::send::InvoicePdfs,
+        ));
         let mut outcomes = Vec::new();
         for _ in 0..MAX_OUTBOX_STEPS {
             match worker.step().await.expect("an outbox step") {

@@ -71,6 +71,17 @@ async fn acme(app: &TestApp) -> (i64, TestUser) {
         )
         .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let r = owner
+        .post_form(
+            routes::CONSOLE_SETTINGS,
+            routes::CONSOLE_SETTINGS_PARTNER,
+            &[
+                ("contact_email", "billing@acme.example"),
+                ("website_url", "https://acme.example"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
     let details = routes::CONSOLE_INVOICE_DETAILS;
     let r = owner
         .post_form(
@@ -305,6 +316,68 @@ async fn a_closed_month_invoices_each_customer_once_and_an_invoice_never_changes
             assert!(en.text.contains(words), "{words}: {}", en.text);
         }
     }
+
+    // Sending asks first, then mails the customer from the partner's name with the PDF; a
+    // billing member cannot send.
+    let send = routes::console_invoice_send(&willow_number);
+    let r = owner
+        .post_form(&routes::console_invoice(&willow_number), &send, &[])
+        .await;
+    assert_eq!(r.status(), StatusCode::OK, "a confirmation page");
+    assert!(
+        app.drain_outbox().await.is_empty(),
+        "nothing sent before confirming"
+    );
+    let r = owner
+        .post_form(
+            &routes::console_invoice(&willow_number),
+            &send,
+            &[("confirmed", "yes")],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    app.drain_outbox().await;
+    let mail = app
+        .mail_with_subject(&format!("it@{WILLOW}.example"), "Invoice")
+        .await;
+    assert!(mail.subject.contains(&willow_number), "{}", mail.subject);
+    assert!(mail.from.contains("Acme Cloud K.K."), "{}", mail.from);
+    assert_eq!(mail.reply_to, "billing@acme.example");
+    assert!(mail.text.contains("$253.00"), "{}", mail.text);
+    let (file, kind, bytes) = &mail.attachments[0];
+    assert_eq!(
+        (file.as_str(), kind.as_str()),
+        (format!("{willow_number}.pdf").as_str(), "application/pdf")
+    );
+    if let Some(sent) = pdf_text(bytes, "mailed") {
+        assert!(sent.text.contains("$253.00") && sent.text.contains(&willow_number));
+    }
+    // "Send the unsent" sends Hinoki's (in Japanese), not Willow's again.
+    let all = format!("{}?month={last}", routes::CONSOLE_INVOICES_SEND);
+    let r = owner
+        .post_form(routes::CONSOLE_INVOICES, &all, &[("confirmed", "yes")])
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    app.drain_outbox().await;
+    let ja = app
+        .mail_with_subject(
+            &format!("it@{HINOKI}.example"),
+            "Acme Cloud K.K. からの請求書",
+        )
+        .await;
+    assert!(ja.text.contains("$654.50"), "{}", ja.text);
+    let to_willow = app
+        .smtp
+        .all()
+        .iter()
+        .filter(|m| {
+            m.to.contains(&format!("it@{WILLOW}.example")) && m.subject.starts_with("Invoice")
+        })
+        .count();
+    assert_eq!(
+        to_willow, 1,
+        "an invoice sent once is not sent again by Send all"
+    );
 
     // The register for the partner's accounting.
     let r = owner

@@ -12,6 +12,11 @@ pub struct ReceivedMail {
     pub subject: String,
     pub text: String,
     pub html: String,
+    /// The From and Reply-To headers as sent.
+    pub from: String,
+    pub reply_to: String,
+    /// Attached files: (file name, content type, bytes).
+    pub attachments: Vec<(String, String, Vec<u8>)>,
 }
 
 #[derive(Clone)]
@@ -104,20 +109,26 @@ impl SmtpSink {
 
     fn store(&self, to: Vec<String>, raw: &[u8]) {
         let parsed = mailparse::parse_mail(raw).expect("lettre sent a parseable message");
-        let subject = parsed
-            .headers
-            .iter()
-            .find(|h| h.get_key_ref().eq_ignore_ascii_case("subject"))
-            .map(|h| h.get_value())
-            .unwrap_or_default();
+        let header = |name: &str| {
+            parsed
+                .headers
+                .iter()
+                .find(|h| h.get_key_ref().eq_ignore_ascii_case(name))
+                .map(|h| h.get_value())
+                .unwrap_or_default()
+        };
         let mut text = String::new();
         let mut html = String::new();
-        collect_parts(&parsed, &mut text, &mut html);
+        let mut attachments = Vec::new();
+        collect_parts(&parsed, &mut text, &mut html, &mut attachments);
         self.mails.lock().unwrap().push(ReceivedMail {
             to,
-            subject,
+            subject: header("subject"),
+            from: header("from"),
+            reply_to: header("reply-to"),
             text,
             html,
+            attachments,
         });
     }
 
@@ -133,8 +144,21 @@ impl SmtpSink {
     }
 }
 
-fn collect_parts(part: &mailparse::ParsedMail<'_>, text: &mut String, html: &mut String) {
+type Files = Vec<(String, String, Vec<u8>)>;
+
+fn collect_parts(
+    part: &mailparse::ParsedMail<'_>,
+    text: &mut String,
+    html: &mut String,
+    files: &mut Files,
+) {
     if part.subparts.is_empty() {
+        let disposition = part.get_content_disposition();
+        if let Some(name) = disposition.params.get("filename") {
+            let bytes = part.get_body_raw().unwrap_or_default();
+            files.push((name.clone(), part.ctype.mimetype.clone(), bytes));
+            return;
+        }
         let body = part.get_body().unwrap_or_default();
         match part.ctype.mimetype.as_str() {
             "text/plain" => text.push_str(&body),
@@ -143,6 +167,6 @@ fn collect_parts(part: &mailparse::ParsedMail<'_>, text: &mut String, html: &mut
         }
     }
     for p in &part.subparts {
-        collect_parts(p, text, html);
+        collect_parts(p, text, html, files);
     }
 }

@@ -3,6 +3,7 @@
 //! Resellers have none: their customers are billed through AWS Marketplace.
 
 pub mod issue;
+pub mod send;
 pub mod settings;
 
 use super::error::{Error, FieldError, Message, Result, Thing};

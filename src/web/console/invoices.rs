@@ -6,12 +6,13 @@ use actix_web::{HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 
-use crate::app::invoices::{self, MonthInvoices};
+use crate::app::invoices::{self, MonthInvoices, send};
 use crate::billing::money::Cents;
 use crate::billing::month::Month;
 use crate::documents::invoice::Document;
 use crate::domain::{Action, PartnerKind};
 use crate::store::invoices::Invoice;
+use crate::web::confirm::{Confirmation, Question, ask};
 use crate::web::csv::CsvFile;
 use crate::web::error::AppError;
 use crate::web::filters;
@@ -30,6 +31,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     .route(
         at(routes::CONSOLE_INVOICES_CSV),
         web::get().guard(msp()).to(register),
+    )
+    .route(
+        at(routes::CONSOLE_INVOICES_SEND),
+        web::post().guard(msp()).to(send_all),
     )
     .configure(super::invoice_details::configure)
     .route(
@@ -51,6 +56,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     .route(
         at(routes::CONSOLE_INVOICE_CORRECT),
         web::post().guard(msp()).to(correct),
+    )
+    .route(
+        at(routes::CONSOLE_INVOICE_SEND),
+        web::post().guard(msp()).to(send),
     );
 }
 
@@ -76,6 +85,15 @@ struct ListPage {
     ctx: PageCtx,
     list: MonthInvoices,
     totals: (i64, i64, i64),
+    can_manage: bool,
+}
+
+impl ListPage {
+    /// The month's invoices in force not sent yet.
+    fn unsent(&self) -> usize {
+        let unsent = |i: &&Invoice| !i.is_void() && i.sent_at.is_none();
+        self.list.invoices.iter().filter(unsent).count()
+    }
 }
 
 async fn list(
@@ -85,7 +103,13 @@ async fn list(
 ) -> Result<HttpResponse, AppError> {
     let list = invoices::of_month(state.app(), &m.actor, q.month()?).await?;
     let totals = list.totals();
-    render(&ListPage { ctx, list, totals })
+    let can_manage = m.user.can(Action::ManageInvoices);
+    render(&ListPage {
+        ctx,
+        list,
+        totals,
+        can_manage,
+    })
 }
 
 /// The month's invoices for the partner's accounting: one row each, void ones included and
@@ -294,6 +318,68 @@ async fn correct(
         }
         Err(e) => refused(&ctx, &sess, e, number.as_str()),
     }
+}
+
+/// Sends the invoice to its customer, after asking (a mail cannot be called back).
+async fn send(
+    m: Manager,
+    Page { ctx, sess, state }: Page,
+    number: web::Path<String>,
+    confirmation: Confirmation,
+) -> Result<HttpResponse, AppError> {
+    if !confirmation.given() {
+        let v = invoices::find(state.app(), &m.actor, &number).await?;
+        let args = [
+            ("number", number.as_str()),
+            ("email", v.invoice.customer_email.as_str()),
+        ];
+        let q = Question {
+            title: ctx.t_args("confirm-send-title", &args),
+            text: ctx.t_args("confirm-send-text", &args),
+            button: ctx.t("invoices-send"),
+            action: routes::console_invoice_send(number.as_str()),
+            back: routes::console_invoice(number.as_str()),
+        };
+        return ask(ctx, q);
+    }
+    match send::one(state.app(), &m.actor, &number).await {
+        Ok(i) => {
+            let args = [
+                ("number", i.number.as_str()),
+                ("email", i.customer_email.as_str()),
+            ];
+            let text = ctx.t_args("flash-invoice-sent", &args);
+            let to = routes::console_invoice(&i.number);
+            Ok(redirect_with(&sess, FlashLevel::Success, text, &to))
+        }
+        Err(e) => refused(&ctx, &sess, e, number.as_str()),
+    }
+}
+
+/// Sends every invoice of the month (`?month=`) not sent yet, after asking.
+async fn send_all(
+    m: Manager,
+    Page { ctx, sess, state }: Page,
+    q: web::Query<MonthQuery>,
+    confirmation: Confirmation,
+) -> Result<HttpResponse, AppError> {
+    let month = q.month()?.ok_or(AppError::BadRequest)?;
+    let back = routes::console_invoices_of(month);
+    if !confirmation.given() {
+        let label = ctx.month(month);
+        let args = [("month", label.as_str())];
+        let q = Question {
+            title: ctx.t_args("confirm-send-all-title", &args),
+            text: ctx.t_args("confirm-send-all-text", &args),
+            button: ctx.t("invoices-send-all"),
+            action: format!("{}?month={month}", routes::CONSOLE_INVOICES_SEND),
+            back,
+        };
+        return ask(ctx, q);
+    }
+    let n = send::all_unsent(state.app(), &m.actor, month).await?;
+    let text = ctx.t_args("flash-invoices-sent", &[("n", &n.to_string())]);
+    Ok(redirect_with(&sess, FlashLevel::Success, text, &back))
 }
 
 /// A refusal (already void, nothing due) said on the invoice's page; anything else is an error.
