@@ -171,18 +171,7 @@ pub(super) async fn list_offers(
             )
         })?),
     };
-    let size: i64 = match q.page_size.as_deref().map(str::trim) {
-        None | Some("") => 100,
-        Some(s) => s
-            .parse()
-            .ok()
-            .filter(|n| (1..=MAX_PAGE).contains(n))
-            .ok_or_else(|| {
-                ApiError::BadRequest(format!(
-                    "pageSize must be a whole number from 1 to {MAX_PAGE}"
-                ))
-            })?,
-    };
+    let size = super::page_token::page_size(q.page_size.as_deref(), MAX_PAGE as usize)? as i64;
     let before = match q.page_token.as_deref().filter(|t| !t.is_empty()) {
         None => None,
         Some(t) => Some(super::page_token::decode('o', t).ok_or_else(|| {

@@ -19,6 +19,23 @@ pub fn decode(tag: char, t: &str) -> Option<i64> {
         .ok()
 }
 
+/// A list's `pageSize`: 100 when absent, else a whole number from 1 to `max` (an empty value is
+/// no number, as the documents' `integer` says).
+pub fn page_size(raw: Option<&str>, max: usize) -> Result<usize, super::error::ApiError> {
+    match raw.map(str::trim) {
+        None => Ok(100),
+        Some(s) => s
+            .parse::<usize>()
+            .ok()
+            .filter(|n| (1..=max).contains(n))
+            .ok_or_else(|| {
+                super::error::ApiError::BadRequest(format!(
+                    "pageSize must be a whole number from 1 to {max}"
+                ))
+            }),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

@@ -9,7 +9,10 @@ use super::auth::PartnerKey;
 use super::bills as answers;
 use super::error::{ApiError, ErrorBody};
 use super::formats::{LinkState, PartnerKind, PartnerState, Time, YearMonth, time};
-use super::{authorizations, bill_reads, customers as customer_reads, grants, offers, openapi};
+use super::{
+    authorizations, bill_reads, customers as customer_reads, grants, invoices, offers, openapi,
+    price_plans,
+};
 use crate::app::signup_links::{self, NewLinkRequest};
 use crate::state::AppState;
 use crate::store::signup_links::SignupLink;
@@ -22,6 +25,7 @@ pub const BASE: &str = crate::paths::PARTNER_API;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     let scope = offers::configure(authorizations::configure(web::scope(BASE)));
+    let scope = invoices::configure(price_plans::configure(scope));
     cfg.service(
         scope
             .wrap(actix_web::middleware::from_fn(super::ratelimit::headers))
@@ -338,6 +342,17 @@ pub(super) async fn revoke_link(
     offers::accept_offer,
     offers::cancel_offer,
     offers::replace_offer,
+    price_plans::list_plans,
+    price_plans::create_plan,
+    price_plans::get_plan,
+    price_plans::replace_plan,
+    price_plans::delete_plan,
+    price_plans::set_customer_plan,
+    invoices::list_invoices,
+    invoices::get_invoice,
+    invoices::invoice_pdf,
+    invoices::send_invoice,
+    invoices::void_invoice,
 ))]
 struct V1Operations;
 
@@ -351,9 +366,9 @@ pub fn document() -> &'static Value {
             None,
             "Partner Management API",
             "v1",
-            "Bills, credits, discounts and customers for resellers and MSPs alike; signup links \
-             for MSPs; resale authorizations and private offers for resellers; the key's own \
-             partner.",
+            "Bills, credits, discounts and customers for resellers and MSPs alike; signup links, \
+             price plans and invoices to customers for MSPs; resale authorizations and private \
+             offers for resellers; the key's own partner.",
         )
     })
 }

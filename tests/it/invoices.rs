@@ -567,3 +567,136 @@ async fn two_closes_at_once_issue_each_invoice_once_with_gapless_numbers() {
     let expected: Vec<String> = (1..=12).map(|n| number(now.year(), n)).collect();
     assert_eq!(numbers, expected);
 }
+
+#[tokio::test]
+async fn the_api_reads_plans_and_invoices_and_voids_one() {
+    let app = spawn_app().await;
+    let (acme, _) = acme(&app).await;
+    let now = app.state.now();
+    let last = Month::of(now.date_naive()).plus(-1);
+    app.load_usage(&[usage_row(
+        WILLOW,
+        last.first_day(),
+        "TiDB Dedicated",
+        20_000,
+        "w1",
+    )])
+    .await;
+    close(&app, last).await;
+    let (_, key) = crate::api_calls::api_key(&app, acme).await;
+    let api = || app.api(&key);
+
+    let (s, plans) = api().get("/api/v1/pricePlans").await;
+    assert_eq!(s, 200, "{plans}");
+    assert_eq!(plans["pricePlans"][0]["name"], "Standard");
+    assert_eq!(plans["pricePlans"][0]["markup"], "15%");
+    assert_eq!(plans["pricePlans"][1]["monthlyFee"], "500.00");
+    // Every fault named at once; nothing made.
+    let (s, e) = api()
+        .send(
+            "POST",
+            "/api/v1/pricePlans",
+            r#"{"name": "", "markup": "300%", "monthlyFee": "lots"}"#,
+        )
+        .await;
+    assert_eq!(s, 400);
+    let said = e.to_string();
+    assert!(
+        said.contains("name") && said.contains("markup") && said.contains("monthlyFee"),
+        "{said}"
+    );
+    let (s, premium) = api()
+        .send(
+            "POST",
+            "/api/v1/pricePlans",
+            r#"{"name": "Premium", "markup": "40%", "serviceMarkups": {"Backup Storage": "0"}}"#,
+        )
+        .await;
+    assert_eq!(s, 201, "{premium}");
+    assert_eq!(premium["serviceMarkups"]["Backup Storage"], "0%");
+    let body = format!(r#"{{"planId": {}}}"#, premium["planId"]);
+    let (s, chosen) = api()
+        .send(
+            "PUT",
+            &format!("/api/v1/customers/{WILLOW}/pricePlan"),
+            &body,
+        )
+        .await;
+    assert_eq!(s, 200, "{chosen}");
+
+    // The month's invoices: Willow's 200.00 at +15 %, 10 % tax.
+    let (s, list) = api()
+        .get(&format!("/api/v1/invoices?billedMonth={last}"))
+        .await;
+    assert_eq!(s, 200, "{list}");
+    let invoices = list["invoices"].as_array().unwrap();
+    assert_eq!(invoices.len(), 1, "{list}");
+    let number = invoices[0]["invoiceNumber"].as_str().unwrap().to_string();
+    assert_eq!(invoices[0]["customerOrgId"], WILLOW);
+    assert_eq!(
+        (
+            &invoices[0]["subtotal"],
+            &invoices[0]["tax"],
+            &invoices[0]["total"]
+        ),
+        (&"230.00".into(), &"23.00".into(), &"253.00".into())
+    );
+    let (s, one) = api().get(&format!("/api/v1/invoices/{number}")).await;
+    assert_eq!(s, 200);
+    assert_eq!(one["lines"][0]["description"], "TiDB Dedicated");
+    assert_eq!(one["lines"][0]["listPrice"], "200.00");
+    assert_eq!(one["taxRate"], "10%");
+    let (s, pdf) = api().get(&format!("/api/v1/invoices/{number}/pdf")).await;
+    assert_eq!(s, 200);
+    assert!(pdf.as_str().unwrap_or_default().starts_with("%PDF-"));
+
+    // Voiding needs a reason; with one, the corrected invoice follows at the new plan.
+    let void = format!("/api/v1/invoices/{number}/void");
+    let (s, _) = api().send("POST", &void, r#"{"reason": ""}"#).await;
+    assert_eq!(s, 400);
+    let (s, voided) = api()
+        .send(
+            "POST",
+            &void,
+            r#"{"reason": "New plan agreed", "issueCorrected": true}"#,
+        )
+        .await;
+    assert_eq!(s, 200, "{voided}");
+    assert_eq!(voided["state"], "void");
+    let corrected = voided["replacedByInvoiceNumber"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let (_, again) = api().get(&format!("/api/v1/invoices/{corrected}")).await;
+    // 200.00 × 1.40 = 280.00, tax 28.00.
+    assert_eq!(again["total"], "308.00");
+    assert_eq!(again["replacesInvoiceNumber"], number.as_str());
+    let (s, _) = api()
+        .call("POST", &format!("/api/v1/invoices/{number}/send"))
+        .await;
+    assert_eq!(s, 409, "a void invoice is not sent");
+    let (s, sent) = api()
+        .call("POST", &format!("/api/v1/invoices/{corrected}/send"))
+        .await;
+    assert_eq!(s, 200);
+    assert_ne!(sent["sentAt"], "");
+
+    // A reseller has no plans or invoices; another MSP sees none of these.
+    let borealis = app
+        .create_partner("Borealis", PartnerKind::Reseller, "owner@borealis.example")
+        .await;
+    let (_, reseller) = crate::api_calls::api_key(&app, borealis).await;
+    for path in ["/api/v1/pricePlans", "/api/v1/invoices"] {
+        let (s, _) = app.api(&reseller).get(path).await;
+        assert_eq!(s, 403, "{path}");
+    }
+    let nimbus = app
+        .create_partner("Nimbus", PartnerKind::Msp, "owner@nimbus.example")
+        .await;
+    let (_, other) = crate::api_calls::api_key(&app, nimbus).await;
+    let (s, _) = app
+        .api(&other)
+        .get(&format!("/api/v1/invoices/{number}"))
+        .await;
+    assert_eq!(s, 404);
+}

@@ -70,6 +70,14 @@ pub async fn of_month(ctx: Ctx<'_>, actor: &Actor, month: Option<Month>) -> Resu
     })
 }
 
+/// The partner's invoices of `month`, or of every month, by number (the API's list).
+pub async fn list(ctx: Ctx<'_>, actor: &Actor, month: Option<Month>) -> Result<Vec<Invoice>> {
+    let mut c = ctx.db.acquire().await?;
+    let partner = msp(&mut c, actor).await?;
+    let m = month.map(|m| m.to_string());
+    Ok(invoices::list(&mut c, partner.partner_id, m.as_deref()).await?)
+}
+
 /// An invoice with its lines, the logo it was issued with, and the invoices it replaces or was
 /// replaced by.
 pub struct InvoiceView {

@@ -28,8 +28,8 @@ pub struct Surface {
     pub doc: ApiDoc,
     pub download: &'static str,
     pub deprecated: bool,
-    /// The tag of the operations for the other kind of partner (an MSP's key gets 403 there).
-    pub foreign_tag: &'static str,
+    /// The tags of the operations for the other kind of partner (its key gets 403 there).
+    pub foreign_tags: &'static [&'static str],
 }
 
 /// The operations of one tag, in the order the page shows them.
@@ -50,7 +50,7 @@ impl Surface {
                 Some(g) => g.operations.push(op),
                 None => groups.push(Group {
                     tag: &op.tag,
-                    foreign: op.tag == self.foreign_tag,
+                    foreign: self.foreign_tags.contains(&op.tag.as_str()),
                     operations: vec![op],
                 }),
             }
@@ -120,6 +120,8 @@ async fn support(
         ("id", "LINK_ID".to_string()),
         ("authorizationId", "AUTHORIZATION_ID".to_string()),
         ("offerId", "OFFER_ID".to_string()),
+        ("planId", "PLAN_ID".to_string()),
+        ("invoiceNumber", "INVOICE_NUMBER".to_string()),
     ];
     let ex = Examples {
         base_url: &base_url,
@@ -130,10 +132,10 @@ async fn support(
         doc: reference::read(v1::document(), &ex),
         download: "/api/v1/openapi.json",
         deprecated: false,
-        foreign_tag: if partner.is_msp() {
-            "Private offers"
+        foreign_tags: if partner.is_msp() {
+            &["Private offers"]
         } else {
-            "Signup links"
+            &["Signup links", "Price plans", "Invoices"]
         },
     }];
     // The MSP API serves MSPs only; a reseller would only meet its 403.
@@ -142,7 +144,7 @@ async fn support(
             doc: reference::read(msp::document(), &ex),
             download: "/v1beta1/msp/openapi.json",
             deprecated: true,
-            foreign_tag: "",
+            foreign_tags: &[],
         });
     }
     render(&SupportPage {
