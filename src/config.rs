@@ -28,6 +28,8 @@ pub struct Settings {
     /// Where the vendor's customers sign in to the product (`PC_VENDOR_CONSOLE_URL`): a
     /// confirmed customer's next step.
     pub vendor_console_url: String,
+    /// The vendor's name on the partners' statements (`PC_VENDOR_NAME`).
+    pub vendor_name: String,
     /// 64 random bytes, base64 (`PC_SESSION_KEY`).
     pub session_key: Option<SecretString>,
     /// 32 random bytes, base64 (`PC_API_KEY_SECRET`): encrypts what verifies API keys.
@@ -73,6 +75,7 @@ struct FileSettings {
     smtp_url: Option<String>,
     mail_from: Option<String>,
     vendor_console_url: Option<String>,
+    vendor_name: Option<String>,
     session_key: Option<String>,
     api_key_secret: Option<String>,
     session_idle_minutes: Option<i64>,
@@ -198,6 +201,9 @@ impl Settings {
             vendor_console_url: env("PC_VENDOR_CONSOLE_URL")
                 .or(f.vendor_console_url)
                 .unwrap_or_else(|| "https://tidbcloud.com".into()),
+            vendor_name: env("PC_VENDOR_NAME")
+                .or(f.vendor_name)
+                .unwrap_or_else(|| "TiDB Cloud".into()),
             session_key: env("PC_SESSION_KEY")
                 .or(f.session_key)
                 .map(SecretString::from),

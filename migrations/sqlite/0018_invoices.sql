@@ -102,3 +102,13 @@ CREATE INDEX usage_records_late ON usage_records (customer_id, loaded_at) WHERE 
 ALTER TABLE outbox ADD COLUMN from_name TEXT;
 ALTER TABLE outbox ADD COLUMN reply_to TEXT;
 ALTER TABLE outbox ADD COLUMN attachment TEXT;
+
+-- Each partner's statement of a closed month, numbered by the vendor when the month closes
+-- (`ST-{YYYY-MM}-{0001}`, in partner order); its figures are the closed month's bill.
+CREATE TABLE statements (
+    partner_id  BIGINT NOT NULL REFERENCES partners (partner_id),
+    month       TEXT NOT NULL,
+    number      TEXT NOT NULL UNIQUE,
+    issued_at   TEXT NOT NULL,
+    PRIMARY KEY (partner_id, month)
+);

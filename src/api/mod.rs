@@ -21,6 +21,7 @@ pub mod price_plans;
 pub mod ratelimit;
 pub mod reference;
 pub mod replay;
+pub mod statements;
 pub mod v1;
 
 use crate::config::{RateLimitStore, Settings};

@@ -11,7 +11,7 @@ use super::error::{ApiError, ErrorBody};
 use super::formats::{LinkState, PartnerKind, PartnerState, Time, YearMonth, time};
 use super::{
     authorizations, bill_reads, customers as customer_reads, grants, invoices, offers, openapi,
-    price_plans,
+    price_plans, statements,
 };
 use crate::app::signup_links::{self, NewLinkRequest};
 use crate::state::AppState;
@@ -25,7 +25,7 @@ pub const BASE: &str = crate::paths::PARTNER_API;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     let scope = offers::configure(authorizations::configure(web::scope(BASE)));
-    let scope = invoices::configure(price_plans::configure(scope));
+    let scope = statements::configure(invoices::configure(price_plans::configure(scope)));
     cfg.service(
         scope
             .wrap(actix_web::middleware::from_fn(super::ratelimit::headers))
@@ -353,6 +353,8 @@ pub(super) async fn revoke_link(
     invoices::invoice_pdf,
     invoices::send_invoice,
     invoices::void_invoice,
+    statements::get_statement,
+    statements::statement_pdf,
 ))]
 struct V1Operations;
 

@@ -100,6 +100,7 @@ pub enum Thing {
     Grant,
     PricePlan,
     Invoice,
+    Statement,
     /// A link mailed to a person (activation, invitation, password reset, confirmation).
     EmailLink,
 }
@@ -119,6 +120,7 @@ impl Thing {
             Thing::Grant => "error-no-grant",
             Thing::PricePlan => "error-no-price-plan",
             Thing::Invoice => "error-no-invoice",
+            Thing::Statement => "error-no-statement",
         })
     }
 

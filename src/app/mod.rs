@@ -30,6 +30,7 @@ pub mod sessions;
 pub mod settings;
 pub mod sign_in;
 pub mod signup_links;
+pub mod statements;
 pub mod team;
 pub mod usage;
 

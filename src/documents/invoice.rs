@@ -1,57 +1,15 @@
-//! An invoice as its reader sees it, in the invoice's own language whoever looks at it: every
-//! label and figure as text, once, for the HTML page and the PDF alike, so both say the same.
+//! An MSP's invoice as its customer reads it, in the invoice's own language whoever looks at
+//! it.
 
+use super::{DocLine, DocSum, Document, usd};
 use crate::billing::invoice::LineKind;
-use crate::billing::money::Cents;
 use crate::i18n::I18n;
 use crate::store::invoices::{Invoice, LineRow};
-
-pub struct DocLine {
-    pub description: String,
-    pub period: String,
-    pub usage: String,
-    pub amount: String,
-}
-
-/// The rows under the lines: a label and an amount (subtotal, the tax of each rate, total).
-pub struct DocSum {
-    pub label: String,
-    pub amount: String,
-}
-
-pub struct Document {
-    pub lang: String,
-    pub title: String,
-    /// "VOID: reason" on a voided invoice.
-    pub void_note: Option<String>,
-    pub replaces_note: Option<String>,
-    pub issuer_name: String,
-    /// The issuer's address, e-mail, website and registration number, a line each.
-    pub issuer_lines: Vec<String>,
-    pub logo_svg: Option<String>,
-    pub bill_to_label: String,
-    /// The customer's name, organization id and e-mail, a line each.
-    pub customer_lines: Vec<String>,
-    /// Number, dates and month: (label, value).
-    pub facts: Vec<(String, String)>,
-    /// The lines' column heads: description, period, list usage, amount.
-    pub heads: [String; 4],
-    pub lines: Vec<DocLine>,
-    pub sums: Vec<DocSum>,
-    /// The total to pay, as its row says it.
-    pub total: DocSum,
-    pub currency_note: String,
-    pub footer: String,
-}
-
-fn usd(cents: i64) -> String {
-    format!("${}", Cents(cents).grouped())
-}
 
 impl Document {
     /// The invoice `i` with its `lines`, the logo it was issued with (an SVG document) and the
     /// number of the invoice it replaces.
-    pub fn of(
+    pub fn of_invoice(
         i: &Invoice,
         lines: &[LineRow],
         logo_svg: Option<&str>,

@@ -222,3 +222,15 @@ pub fn console_offer_accept(id: impl Display) -> String {
 pub fn console_offer_cancel(id: impl Display) -> String {
     fill(CONSOLE_OFFER_CANCEL, &[&id.to_string()])
 }
+
+pub fn console_statement(month: impl Display) -> String {
+    fill(CONSOLE_STATEMENT, &[&month.to_string()])
+}
+
+pub fn console_statement_pdf(month: impl Display) -> String {
+    fill(CONSOLE_STATEMENT_PDF, &[&month.to_string()])
+}
+
+pub fn console_statement_csv(month: impl Display) -> String {
+    fill(CONSOLE_STATEMENT_CSV, &[&month.to_string()])
+}

@@ -67,6 +67,10 @@ pages! {
     CONSOLE_BILLING_CSV = "/console/billing.csv";
     CONSOLE_CREDITS = "/console/credits";
     CONSOLE_DISCOUNTS = "/console/discounts";
+    CONSOLE_STATEMENTS = "/console/statements";
+    CONSOLE_STATEMENT = "/console/statements/{month}";
+    CONSOLE_STATEMENT_PDF = "/console/statements/{month}/pdf";
+    CONSOLE_STATEMENT_CSV = "/console/statements/{month}/csv";
     CONSOLE_CUSTOMERS = "/console/customers";
     CONSOLE_CUSTOMERS_CSV = "/console/customers.csv";
     CONSOLE_CUSTOMER = "/console/customers/{org_id}";

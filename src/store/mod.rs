@@ -29,6 +29,7 @@ pub mod price_plans;
 pub mod rate_limits;
 pub mod sessions;
 pub mod signup_links;
+pub mod statements;
 pub mod throttle;
 pub mod tokens;
 pub mod usage;

@@ -828,5 +828,11 @@ async fn an_msp_reads_its_invoices_in_a_browser() {
         assert!(japanese, "one demo customer reads Japanese invoices");
         go(c, &app, routes::CONSOLE_INVOICE_DETAILS).await;
         screenshot(c, &format!("invoice-details-{mode}.png")).await;
+        // The partner's own statements of the closed months.
+        go(c, &app, routes::CONSOLE_STATEMENTS).await;
+        screenshot(c, &format!("statements-{mode}.png")).await;
+        click(c, "#statements tbody tr td a").await;
+        assert!(text(c, "#invoice-total").await.starts_with('$'));
+        screenshot(c, &format!("statement-{mode}.png")).await;
     }
 }

@@ -29,6 +29,7 @@ mod price_plans;
 mod rate_limits;
 mod resale;
 mod security;
+mod statements;
 mod support;
 mod team;
 mod upgrade;

@@ -241,6 +241,35 @@ async fn msp_plans(c: &mut impl crate::store::Conn, partner_id: i64) -> Result<O
     Ok((!plans.is_empty()).then(|| Arc::new(plans.pricing())))
 }
 
+/// A closed month's bill of the partner as it was closed, read back whatever the month (no
+/// window: statements of any closed month); `None` if the month is not closed.
+pub async fn closed_bill(
+    ctx: Ctx<'_>,
+    partner_id: i64,
+    month: Month,
+) -> Result<Option<PartnerBill>> {
+    let mut c = ctx.db.acquire().await?;
+    let m = month.to_string();
+    if !usage::is_closed(&mut c, &m).await? {
+        return Ok(None);
+    }
+    let customers = customers::names(&mut c, partner_id)
+        .await?
+        .into_iter()
+        .map(|(id, org_id, name)| (id, CustomerInfo { org_id, name }))
+        .collect();
+    Ok(Some(PartnerBill {
+        month,
+        estimate: false,
+        lines: closed::lines(&mut c, &m, partner_id).await?,
+        credit_uses: closed::uses(&mut c, &m, partner_id).await?,
+        credits_left: HashMap::new(),
+        customers: Arc::new(customers),
+        terms: Arc::new(HashMap::new()),
+        plans: closed_plans(&mut c, &m, partner_id).await?,
+    }))
+}
+
 /// The plans a closed month priced the partner's customers with; `None` when it kept none.
 async fn closed_plans(
     c: &mut impl crate::store::Conn,
@@ -291,7 +320,10 @@ pub async fn close_month(ctx: Ctx<'_>, month: Month) -> Result<CloseReport> {
         return Err(already_closed(month));
     }
     let (mut lines, mut invoices) = (0, 0);
-    for (p, bill) in &bills {
+    for (i, (p, bill)) in bills.iter().enumerate() {
+        // The vendor numbers the month's statements in partner order.
+        let number = format!("ST-{m}-{:04}", i + 1);
+        crate::store::statements::insert(&mut tx, *p, &m, &number, now).await?;
         for l in &bill.lines {
             closed::insert_line(&mut tx, &m, *p, l).await?;
             lines += 1;

@@ -9,7 +9,7 @@ pub mod settings;
 use super::error::{Error, FieldError, Message, Result, Thing};
 use super::{Actor, Ctx};
 use crate::billing::month::Month;
-use crate::documents::invoice::Document;
+use crate::documents::Document;
 use crate::domain::{Action, AuditAction};
 use crate::store::invoices::{self, Invoice, LineRow};
 use crate::store::partners::{self, Partner};
@@ -92,7 +92,7 @@ pub struct InvoiceView {
 impl InvoiceView {
     /// The invoice as its customer reads it, for the page and the PDF.
     pub fn document(&self) -> Document {
-        Document::of(
+        Document::of_invoice(
             &self.invoice,
             &self.lines,
             self.logo_svg.as_deref(),
@@ -135,7 +135,7 @@ pub async fn find(ctx: Ctx<'_>, actor: &Actor, number: &str) -> Result<InvoiceVi
 /// The invoice as a PDF, drawn off the async workers (it takes a few milliseconds of CPU).
 pub async fn pdf(ctx: Ctx<'_>, actor: &Actor, number: &str) -> Result<Vec<u8>> {
     let doc = find(ctx, actor, number).await?.document();
-    let bytes = tokio::task::spawn_blocking(move || crate::documents::pdf::invoice(&doc))
+    let bytes = tokio::task::spawn_blocking(move || crate::documents::pdf::render(&doc))
         .await
         .map_err(anyhow::Error::from)?
         .map_err(anyhow::Error::from)?;

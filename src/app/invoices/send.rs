@@ -106,7 +106,7 @@ impl crate::mail::worker::Attachments for InvoicePdfs {
                 .document();
             drop(c);
             let bytes =
-                tokio::task::spawn_blocking(move || crate::documents::pdf::invoice(&doc)).await??;
+                tokio::task::spawn_blocking(move || crate::documents::pdf::render(&doc)).await??;
             Ok(crate::mail::worker::File {
                 name: format!("{number}.pdf"),
                 content_type: "application/pdf".into(),

@@ -1,6 +1,6 @@
-//! An invoice as a PDF (issue 24): A4, drawn in-process by krilla from the same
-//! [`Document`] as the HTML page, so both say the same; text stays text (selectable, searchable,
-//! its fonts embedded as subsets) and the partner's logo stays vector paths.
+//! A document (an invoice, a statement) as a PDF (issue 24): A4, drawn in-process by krilla
+//! from the same [`Document`] as the HTML page, so both say the same; text stays text
+//! (selectable, searchable, its fonts embedded as subsets) and a logo stays vector paths.
 
 mod fonts;
 mod logo;
@@ -14,7 +14,7 @@ use krilla::paint::{Fill, Paint};
 use krilla::surface::Surface;
 use krilla::text::TextDirection;
 
-use super::invoice::Document;
+use super::Document;
 use fonts::Fonts;
 
 const PAGE_W: f32 = 595.28;
@@ -30,11 +30,11 @@ const BAD: (u8, u8, u8) = (201, 42, 42);
 
 /// Why a PDF could not be made: the fonts a server needs are missing, or krilla refused.
 #[derive(Debug, thiserror::Error)]
-#[error("invoice PDF: {0}")]
+#[error("PDF: {0}")]
 pub struct PdfError(String);
 
-/// The invoice as PDF bytes.
-pub fn invoice(doc: &Document) -> Result<Vec<u8>, PdfError> {
+/// The document as PDF bytes.
+pub fn render(doc: &Document) -> Result<Vec<u8>, PdfError> {
     let fonts = Fonts::get().map_err(PdfError)?;
     let mut pdf = Pdf::new();
     pdf.set_metadata(

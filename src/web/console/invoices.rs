@@ -9,7 +9,7 @@ use serde::Deserialize;
 use crate::app::invoices::{self, MonthInvoices, send};
 use crate::billing::money::Cents;
 use crate::billing::month::Month;
-use crate::documents::invoice::Document;
+use crate::documents::Document;
 use crate::domain::{Action, PartnerKind};
 use crate::store::invoices::Invoice;
 use crate::web::confirm::{Confirmation, Question, ask};

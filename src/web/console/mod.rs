@@ -13,6 +13,7 @@ pub(crate) mod offers;
 mod price_plans;
 mod settings;
 mod signup_links;
+mod statements;
 mod support;
 mod team;
 
@@ -38,6 +39,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .configure(offers::configure)
             .configure(price_plans::configure)
             .configure(signup_links::configure)
+            .configure(statements::configure)
             .configure(support::configure)
             .configure(team::configure)
             .configure(settings::configure)
