@@ -993,3 +993,5 @@ statement-credits = Credits
 statement-total = Total owed
 statement-footer = This statement is the closed month's bill; it does not change. Usage reported after the month closed is not on it.
 error-no-statement = There is no statement for this month: it is not closed yet.
+customers-price-month = Their price so far
+settings-invoice-details = Invoice details: what your invoices to your customers say of you →

@@ -993,3 +993,5 @@ statement-credits = クレジット
 statement-total = お支払い合計
 statement-footer = この明細書は締め済みの月の請求であり、変わりません。締め後に報告された利用分は含まれません。
 error-no-statement = この月の明細書はありません。まだ締められていません。
+customers-price-month = 今月の顧客価格
+settings-invoice-details = 請求書の設定：顧客への請求書に記載する貴社の情報 →

@@ -293,3 +293,36 @@ pub async fn set_customer_plan(
     tx.commit().await?;
     Ok(())
 }
+
+/// What each of `customer_ids` pays this month so far by its plan (its fee included once it has
+/// usage), with the plan's name; `None` for a partner without plans (a reseller, or an MSP
+/// that prices nothing). For the customer list: its page's customers only, each priced from
+/// its own roll-up lines, so the figure is the one its invoice will show for those lines.
+pub async fn month_prices(
+    ctx: Ctx<'_>,
+    actor: &Actor,
+    customer_ids: &[i64],
+) -> Result<Option<std::collections::HashMap<i64, (String, i64)>>> {
+    let Some(partner_id) = actor.partner_id else {
+        return Ok(None);
+    };
+    let mut c = ctx.db.acquire().await?;
+    let plans = super::invoices::issue::PartnerPlans::load(&mut c, partner_id).await?;
+    if plans.is_empty() {
+        return Ok(None);
+    }
+    let month = crate::billing::month::Month::of(ctx.now.date_naive()).to_string();
+    let mut out = std::collections::HashMap::new();
+    for &id in customer_ids {
+        let lines = crate::store::usage::month_lines(&mut c, partner_id, Some(id), &month).await?;
+        let plan = plans.of(id);
+        let terms = plan.map(|p| p.terms()).unwrap_or_default();
+        let price = terms.month_price(
+            lines.iter().map(|l| (l.service.as_str(), l.usage)),
+            !lines.is_empty(),
+        );
+        let name = plan.map(|p| p.name.clone()).unwrap_or_default();
+        out.insert(id, (name, price.total));
+    }
+    Ok(Some(out))
+}

@@ -471,6 +471,18 @@ async fn a_closed_month_invoices_each_customer_once_and_an_invoice_never_changes
         )
         .await;
     assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    let r = billing
+        .post_form(
+            &routes::console_invoice(&willow_number),
+            &routes::console_invoice_send(&willow_number),
+            &[("confirmed", "yes")],
+        )
+        .await;
+    assert_eq!(
+        r.status(),
+        StatusCode::FORBIDDEN,
+        "billing members do not send"
+    );
 
     // The owner voids it and issues the corrected one: the next number, today's plan.
     let r = owner
@@ -583,6 +595,29 @@ async fn the_api_reads_plans_and_invoices_and_voids_one() {
     )])
     .await;
     close(&app, last).await;
+    // The customer list shows what each customer pays this month so far, by its plan.
+    let this = Month::of(now.date_naive());
+    app.load_usage(&[usage_row(
+        HINOKI,
+        this.first_day(),
+        "TiDB Dedicated",
+        10_000,
+        "h9",
+    )])
+    .await;
+    let owner = app.user("owner@acme.example").await;
+    let (_, list) = owner.get_html(routes::CONSOLE_CUSTOMERS).await;
+    let doc = scraper::Html::parse_document(&list);
+    let row = doc
+        .select(&scraper::Selector::parse("tbody tr").unwrap())
+        .map(|r| r.text().collect::<String>())
+        .find(|t| t.contains("Hinoki Studio"))
+        .unwrap();
+    // 100.00 × 0.95 + the $500 fee.
+    assert!(
+        row.contains("$595.00") && row.contains("Enterprise"),
+        "{row}"
+    );
     let (_, key) = crate::api_calls::api_key(&app, acme).await;
     let api = || app.api(&key);
 

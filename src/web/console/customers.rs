@@ -167,6 +167,8 @@ struct ListPage {
     month: Month,
     /// The signup link the list is narrowed to, by its label.
     link_label: Option<String>,
+    /// An MSP's customers' plans and what they pay this month so far, by customer id.
+    prices: Option<std::collections::HashMap<i64, (String, i64)>>,
 }
 
 async fn list(
@@ -184,6 +186,8 @@ async fn list(
     };
     let pager = reads::page(state.app(), &m.actor, f.filter(), from, PAGE_SIZE).await?;
     let (customers, newer, next) = (pager.rows, pager.newer, pager.older);
+    let ids: Vec<i64> = customers.iter().map(|c| c.customer_id).collect();
+    let prices = crate::app::price_plans::month_prices(state.app(), &m.actor, &ids).await?;
     let (total, first) = (pager.total, pager.first);
     let can_export = m.user.can(Action::ExportCustomers);
     let link_label = match f.link() {
@@ -207,6 +211,7 @@ async fn list(
         usage: pager.usage,
         month: Month::of(state.now().date_naive()),
         link_label,
+        prices,
     })
 }
 
