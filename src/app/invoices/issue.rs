@@ -125,15 +125,7 @@ pub async fn at_close(
             .push((l.base.service.as_str(), l.base.usage));
     }
     for &customer_id in by_customer.keys() {
-        let plan = issuer.plans.of(customer_id);
-        let terms = plan.map(|p| p.terms()).unwrap_or_default();
-        let row = closed::ClosedPlan {
-            customer_id,
-            plan_name: plan.map_or("", |p| p.name.as_str()),
-            terms: &terms,
-            fee_label: plan.map_or("", |p| p.fee_label.as_str()),
-        };
-        closed::insert_plan(tx, &m, partner_id, &row).await?;
+        keep_plan(tx, issuer, &m, customer_id, false).await?;
     }
     let mut numbers = Vec::new();
     for contact in crate::store::customers::invoice_contacts(tx, partner_id).await? {
@@ -153,6 +145,32 @@ pub async fn at_close(
         }
     }
     Ok(numbers)
+}
+
+/// Keeps the customer's plan as the closed `month` priced it (`replace`: a corrected invoice
+/// priced it anew).
+async fn keep_plan(
+    tx: &mut impl Conn,
+    issuer: &Issuer,
+    month: &str,
+    customer_id: i64,
+    replace: bool,
+) -> Result<()> {
+    let plan = issuer.plans.of(customer_id);
+    let terms = plan.map(|p| p.terms()).unwrap_or_default();
+    let row = closed::ClosedPlan {
+        customer_id,
+        plan_name: plan.map_or("", |p| p.name.as_str()),
+        terms: &terms,
+        fee_label: plan.map_or("", |p| p.fee_label.as_str()),
+    };
+    let partner_id = issuer.partner.partner_id;
+    if replace {
+        closed::replace_plan(tx, month, partner_id, &row).await?;
+    } else {
+        closed::insert_plan(tx, month, partner_id, &row).await?;
+    }
+    Ok(())
 }
 
 fn draft(
@@ -203,16 +221,8 @@ pub async fn corrected(
         .into_iter()
         .find(|c| c.customer_id == voided.customer_id)
         .ok_or_else(|| anyhow::anyhow!("an invoice's customer is gone"))?;
-    let plan = issuer.plans.of(voided.customer_id);
     if !usage.is_empty() {
-        let terms = plan.map(|p| p.terms()).unwrap_or_default();
-        let row = closed::ClosedPlan {
-            customer_id: voided.customer_id,
-            plan_name: plan.map_or("", |p| p.name.as_str()),
-            terms: &terms,
-            fee_label: plan.map_or("", |p| p.fee_label.as_str()),
-        };
-        closed::replace_plan(tx, &voided.month, issuer.partner.partner_id, &row).await?;
+        keep_plan(tx, issuer, &voided.month, voided.customer_id, true).await?;
     }
     let d = draft(issuer, voided.customer_id, month, &usage, &late);
     if !d.is_due() {

@@ -178,6 +178,24 @@ impl Writer<'_> {
         self.text(x, text, size, bold, color);
     }
 
+    /// A table row: two texts from their columns' left, two amounts ending at theirs.
+    fn row(&mut self, cols: [f32; 4], cells: [&str; 4], size: f32, color: (u8, u8, u8)) {
+        self.text(cols[0], cells[0], size, false, color);
+        self.text(cols[1], cells[1], size, false, color);
+        self.right(cols[2], cells[2], size, false, color);
+        self.right(cols[3], cells[3], size, false, color);
+    }
+
+    /// A rule across the page under the line just written.
+    fn rule(&mut self, width: f32, color: (u8, u8, u8)) {
+        self.down(6.0);
+        self.push(Op::Rule {
+            y: self.y,
+            width,
+            color,
+        });
+    }
+
     /// Moves down `by`, starting a new page when the next line would not fit.
     fn down(&mut self, by: f32) {
         self.y += by;
@@ -276,42 +294,28 @@ fn layout(doc: &Document, fonts: &Fonts, pages: &mut Vec<Vec<Op>>) {
         w.down(12.0);
     }
     // The lines: description, period, list price, amount.
-    let cols = [LEFT, LEFT + 230.0, RIGHT - 95.0, RIGHT];
+    let cols = [LEFT, LEFT + 190.0, RIGHT - 95.0, RIGHT];
     w.down(14.0);
-    w.text(cols[0], &doc.heads[0], 8.5, false, MUTED);
-    w.text(cols[1], &doc.heads[1], 8.5, false, MUTED);
-    w.right(cols[2], &doc.heads[2], 8.5, false, MUTED);
-    w.right(cols[3], &doc.heads[3], 8.5, false, MUTED);
-    w.down(6.0);
-    w.push(Op::Rule {
-        y: w.y,
-        width: 0.8,
-        color: RULE,
-    });
+    let [a, b, c, d] = &doc.heads;
+    w.row(cols, [a, b, c, d], 8.5, MUTED);
+    w.rule(0.8, RULE);
     for l in &doc.lines {
         w.down(16.0);
-        w.text(cols[0], &l.description, 10.0, false, TEXT);
-        w.text(cols[1], &l.period, 10.0, false, TEXT);
-        w.right(cols[2], &l.usage, 10.0, false, TEXT);
-        w.right(cols[3], &l.amount, 10.0, false, TEXT);
-        w.down(6.0);
-        w.push(Op::Rule {
-            y: w.y,
-            width: 0.5,
-            color: RULE,
-        });
+        w.row(
+            cols,
+            [&l.description, &l.period, &l.usage, &l.amount],
+            10.0,
+            TEXT,
+        );
+        w.rule(0.5, RULE);
     }
     for s in &doc.sums {
         w.down(16.0);
         w.right(cols[2], &s.label, 10.0, false, TEXT);
         w.right(cols[3], &s.amount, 10.0, true, TEXT);
     }
-    w.down(10.0);
-    w.push(Op::Rule {
-        y: w.y,
-        width: 1.2,
-        color: TEXT,
-    });
+    w.down(4.0);
+    w.rule(1.2, TEXT);
     w.down(18.0);
     w.right(cols[2], &doc.total.label, 12.0, true, TEXT);
     w.right(cols[3], &doc.total.amount, 13.0, true, TEXT);
