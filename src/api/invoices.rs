@@ -111,25 +111,15 @@ pub(super) async fn list_invoices(
 ) -> Result<HttpResponse, ApiError> {
     let q = web::Query::<InvoiceQuery>::from_query(req.query_string())
         .map_err(|e| ApiError::BadRequest(format!("the query string is not valid: {e}")))?;
-    let month = match q.billed_month.as_deref().map(str::trim) {
+    // An empty value is no month and no number, as the document types them.
+    let month = match q.billed_month.as_deref() {
         None => None,
         Some(m) => Some(
-            Month::parse(m)
+            Month::parse(m.trim())
                 .ok_or_else(|| ApiError::BadRequest(format!("billedMonth {m:?} is not YYYY-MM")))?,
         ),
     };
-    let size = match q.page_size.as_deref().map(str::trim) {
-        None | Some("") => 100,
-        Some(s) => s
-            .parse::<usize>()
-            .ok()
-            .filter(|n| (1..=MAX_PAGE).contains(n))
-            .ok_or_else(|| {
-                ApiError::BadRequest(format!(
-                    "pageSize must be a whole number from 1 to {MAX_PAGE}"
-                ))
-            })?,
-    };
+    let size = super::page_token::page_size(q.page_size.as_deref(), MAX_PAGE)?;
     let after = match q.page_token.as_deref().filter(|t| !t.is_empty()) {
         None => 0,
         Some(t) => super::page_token::decode('i', t)

@@ -659,6 +659,11 @@ async fn the_api_reads_plans_and_invoices_and_voids_one() {
         .await;
     assert_eq!(s, 200, "{chosen}");
 
+    // An empty value is no number and no month, as the document types them.
+    for bad in ["pageSize=", "billedMonth=", "pageSize=0", "billedMonth=Nov"] {
+        let (s, _) = api().get(&format!("/api/v1/invoices?{bad}")).await;
+        assert_eq!(s, 400, "{bad}");
+    }
     // The month's invoices: Willow's 200.00 at +15 %, 10 % tax.
     let (s, list) = api()
         .get(&format!("/api/v1/invoices?billedMonth={last}"))
