@@ -21,7 +21,7 @@ use chrono::Utc;
 use partner_console::app::bills;
 use partner_console::billing::month::Month;
 use partner_console::config::Settings;
-use partner_console::demo::{self, scale as demo_scale};
+use partner_console::demo;
 use partner_console::startup::Application;
 use secrecy::SecretString;
 
@@ -98,11 +98,20 @@ async fn main() {
     tokio::spawn(app.run());
 
     let t = Instant::now();
-    let seeded = demo::seed(&state.db, &state.vault, &base).await.unwrap();
+    // As `partner-console demo --customers N` does: grown, then the finished months closed.
+    let seeded = demo::seed_and_grow(
+        &state.db,
+        &state.vault,
+        &base,
+        Some(demo::Grow {
+            customers: a.customers,
+            progress: &mut |_, _| {},
+        }),
+    )
+    .await
+    .unwrap();
     let msp = demo::scale_target(&state.db).await.unwrap();
-    let scaled = demo_scale::ensure(&state.db, msp, a.customers, |_| {})
-        .await
-        .unwrap();
+    let scaled = seeded.scaled.unwrap_or_default();
     println!(
         "demo MSP with {} customers ({} usage rows added) in {:.1} s",
         a.customers,

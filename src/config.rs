@@ -55,6 +55,9 @@ pub struct Settings {
     /// Where rate-limit state lives (`PC_API_RATE_LIMIT_STORE`: `memory` or `database`); the
     /// default is the database on PostgreSQL, so that several instances share the limits.
     pub api_rate_limit_store: RateLimitStore,
+    /// Largest usage file `POST /internal/v1/usage` takes, in bytes (`PC_USAGE_MAX_BYTES`,
+    /// default 1 GiB); the body is spooled to a temporary file, never held in memory.
+    pub usage_max_bytes: u64,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -90,6 +93,7 @@ struct FileSettings {
     api_rate_limit_per_minute: Option<u32>,
     api_auth_failures_per_minute: Option<u32>,
     api_rate_limit_store: Option<String>,
+    usage_max_bytes: Option<u64>,
 }
 
 impl Settings {
@@ -252,6 +256,12 @@ impl Settings {
             api_rate_limit_per_minute,
             api_auth_failures_per_minute,
             api_rate_limit_store,
+            usage_max_bytes: num(
+                env("PC_USAGE_MAX_BYTES"),
+                f.usage_max_bytes,
+                1 << 30,
+                "PC_USAGE_MAX_BYTES",
+            )?,
         })
     }
 

@@ -116,10 +116,7 @@ async fn run(command: Command, settings: Settings) -> anyhow::Result<ExitCode> {
         Command::Demo { customers } => {
             let app = Application::build(settings).await?;
             let public_url = app.state().settings.public_url.clone();
-            let seeded = demo::seed(&app.state().db, &app.state().vault, &public_url).await?;
-            if let Some(n) = customers {
-                scale_demo(&app.state().db, n).await?;
-            }
+            let seeded = seed_demo(&app, &public_url, customers).await?;
             println!("Partner Console demo: {public_url}");
             println!("mails: {}", app.mail_destination());
             for l in &seeded.logins {
@@ -208,46 +205,66 @@ async fn run(command: Command, settings: Settings) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// `demo --customers N`: grows the demo MSP, with the import's progress bar.
-async fn scale_demo(db: &partner_console::store::Db, wanted: usize) -> anyhow::Result<()> {
-    use partner_console::demo::scale as demo_scale;
-    let msp = demo::scale_target(db).await?;
-    let adding = demo_scale::missing(db, msp, wanted).await?;
-    if adding == 0 {
-        println!("demo MSP: {wanted} customers or more already; nothing added");
-        return Ok(());
-    }
+/// Seeds the demo; with `--customers N` the demo MSP grows first, with the import's progress
+/// bar, and what was added is told.
+async fn seed_demo(
+    app: &Application,
+    public_url: &str,
+    customers: Option<usize>,
+) -> anyhow::Result<demo::Demo> {
+    let state = app.state();
     let started = std::time::Instant::now();
-    let mut progress = partner_console::progress::Progress::rows(
-        &format!("adding {adding} demo customers"),
-        demo_scale::usage_rows_for(adding) as u64,
-    );
-    let scaled = demo_scale::ensure(db, msp, wanted, |done| progress.set(done as u64)).await?;
-    progress.finish();
-    println!(
-        "demo MSP: {} customers added to {} ({} usage rows) in {:.0} s",
-        scaled.customers_added,
-        scaled.customers_before,
-        scaled.usage_rows,
-        started.elapsed().as_secs_f64()
-    );
-    Ok(())
+    let mut progress: Option<partner_console::progress::Progress> = None;
+    let mut tell = |done: usize, total: usize| {
+        progress
+            .get_or_insert_with(|| {
+                partner_console::progress::Progress::rows("adding demo customers", total as u64)
+            })
+            .set(done as u64)
+    };
+    let grow = customers.map(|n| demo::Grow {
+        customers: n,
+        progress: &mut tell,
+    });
+    let seeded = demo::seed_and_grow(&state.db, &state.vault, public_url, grow).await?;
+    if let Some(p) = progress {
+        p.finish();
+    }
+    match (&seeded.scaled, customers) {
+        (Some(s), Some(n)) if s.customers_added == 0 => {
+            println!("demo MSP: {n} customers or more already; nothing added")
+        }
+        (Some(s), _) => println!(
+            "demo MSP: {} customers added to {} ({} usage rows) in {:.0} s",
+            s.customers_added,
+            s.customers_before,
+            s.usage_rows,
+            started.elapsed().as_secs_f64()
+        ),
+        _ => {}
+    }
+    Ok(seeded)
 }
 
 async fn import_usage(settings: &Settings, file: &std::path::Path) -> anyhow::Result<ExitCode> {
-    let data =
-        std::fs::read(file).map_err(|e| anyhow::anyhow!("cannot read {}: {e}", file.display()))?;
-    let (rows, rejected) = partner_console::billing::usage_file::parse(&data);
+    use partner_console::billing::usage_file;
+    use std::sync::atomic::{AtomicU64, Ordering};
+    let opened = std::fs::File::open(file)
+        .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", file.display()))?;
+    let size = opened.metadata().map(|m| m.len()).unwrap_or(0);
     let db = connect_and_migrate(settings).await?;
-    let mut progress = partner_console::progress::Progress::rows(
-        &format!("loading {}", file.display()),
-        rows.len() as u64,
-    );
-    let report =
-        partner_console::app::usage::load(&db, &rows, rejected, chrono::Utc::now(), |done| {
-            progress.set(done as u64)
-        })
-        .await?;
+    // The file is read as it loads; the progress is the share of its bytes read.
+    let read = std::sync::Arc::new(AtomicU64::new(0));
+    let rows = usage_file::Rows::new(CountingRead {
+        inner: opened,
+        read: read.clone(),
+    });
+    let mut progress =
+        partner_console::progress::Progress::bytes(&format!("loading {}", file.display()), size);
+    let report = partner_console::app::usage::load(&db, rows, chrono::Utc::now(), |_| {
+        progress.set(read.load(Ordering::Relaxed))
+    })
+    .await?;
     progress.finish();
     if report.rejected.is_empty() {
         println!(
@@ -262,11 +279,33 @@ async fn import_usage(settings: &Settings, file: &std::path::Path) -> anyhow::Re
         println!(
             "nothing loaded from {}: {} line(s) rejected",
             file.display(),
-            report.rejected.len()
+            report.rejected_count()
         );
         for r in &report.rejected {
             println!("line {}: {}", r.line, r.reason);
         }
+        if report.more_rejected > 0 {
+            println!(
+                "and {} more line(s) rejected after the first {} listed",
+                report.more_rejected,
+                report.rejected.len()
+            );
+        }
         Ok(ExitCode::from(1))
+    }
+}
+
+/// A reader that counts the bytes read through it, for a load's progress.
+struct CountingRead<R> {
+    inner: R,
+    read: std::sync::Arc<std::sync::atomic::AtomicU64>,
+}
+
+impl<R: std::io::Read> std::io::Read for CountingRead<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.read
+            .fetch_add(n as u64, std::sync::atomic::Ordering::Relaxed);
+        Ok(n)
     }
 }

@@ -10,9 +10,18 @@ const LINE_EVERY: Duration = Duration::from_secs(5);
 
 pub struct Progress {
     what: String,
+    unit: Unit,
     total: u64,
     started: Instant,
     view: View,
+}
+
+/// What the progress counts.
+#[derive(Clone, Copy)]
+enum Unit {
+    Rows,
+    /// Bytes of a file read (its rows are not known before the end).
+    Bytes,
 }
 
 enum View {
@@ -23,19 +32,34 @@ enum View {
 impl Progress {
     /// Progress of `what` (such as "loading usage.csv") over `total` rows, on standard error.
     pub fn rows(what: &str, total: u64) -> Progress {
+        Progress::new(what, total, Unit::Rows)
+    }
+
+    /// Progress of reading `total` bytes of a file.
+    pub fn bytes(what: &str, total: u64) -> Progress {
+        Progress::new(what, total, Unit::Bytes)
+    }
+
+    fn new(what: &str, total: u64, unit: Unit) -> Progress {
         let view = if std::io::stderr().is_terminal() {
             let bar = indicatif::ProgressBar::new(total);
-            let style = indicatif::ProgressStyle::with_template(
-                "{msg} [{bar:32}] {human_pos}/{human_len} rows  {rate} rows/s  {eta} left",
-            )
-            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
-            .with_key(
-                "rate",
-                |s: &indicatif::ProgressState, w: &mut dyn std::fmt::Write| {
-                    let _ = write!(w, "{:.0}", s.per_sec());
-                },
-            )
-            .progress_chars("=> ");
+            let template = match unit {
+                Unit::Rows => {
+                    "{msg} [{bar:32}] {human_pos}/{human_len} rows  {rate} rows/s  {eta} left"
+                }
+                Unit::Bytes => {
+                    "{msg} [{bar:32}] {binary_bytes}/{binary_total_bytes}  {binary_bytes_per_sec}  {eta} left"
+                }
+            };
+            let style = indicatif::ProgressStyle::with_template(template)
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+                .with_key(
+                    "rate",
+                    |s: &indicatif::ProgressState, w: &mut dyn std::fmt::Write| {
+                        let _ = write!(w, "{:.0}", s.per_sec());
+                    },
+                )
+                .progress_chars("=> ");
             bar.set_style(style);
             bar.set_message(what.to_string());
             View::Bar(bar)
@@ -46,6 +70,7 @@ impl Progress {
         };
         Progress {
             what: what.to_string(),
+            unit,
             total,
             started: Instant::now(),
             view,
@@ -84,10 +109,22 @@ impl Progress {
         } else {
             "time left unknown".into()
         };
-        format!(
-            "{}: {done} of {} rows, {rate:.0} rows/s, {left}",
-            self.what, self.total
-        )
+        match self.unit {
+            Unit::Rows => format!(
+                "{}: {done} of {} rows, {rate:.0} rows/s, {left}",
+                self.what, self.total
+            ),
+            Unit::Bytes => {
+                let mib = |b: f64| b / (1024.0 * 1024.0);
+                format!(
+                    "{}: {:.0} of {:.0} MiB, {:.1} MiB/s, {left}",
+                    self.what,
+                    mib(done as f64),
+                    mib(self.total as f64),
+                    mib(rate)
+                )
+            }
+        }
     }
 }
 
@@ -97,6 +134,7 @@ mod tests {
     fn the_line_tells_rows_rate_and_time_left() {
         let p = super::Progress {
             what: "loading usage.csv".into(),
+            unit: super::Unit::Rows,
             total: 1000,
             started: std::time::Instant::now() - std::time::Duration::from_secs(2),
             view: super::View::Lines {

@@ -150,8 +150,10 @@ pub(super) async fn bill(
 ) -> Result<HttpResponse, ApiError> {
     let month = bill_reads::month_param(&month)?;
     let bill = bill_reads::partner_bill(&state, key.partner().partner_id, month).await?;
-    let answer = answers::msp_bill(&bill).map_err(ApiError::internal)?;
-    Ok(HttpResponse::Ok().json(answer))
+    let body = answers::msp_bill_stream(bill)?;
+    Ok(HttpResponse::Ok()
+        .content_type("application/json")
+        .streaming(body))
 }
 
 /// Return one customer's bill for a month.

@@ -105,7 +105,10 @@ pub(super) async fn bill(
 ) -> Result<HttpResponse, ApiError> {
     let month = bill_reads::month_param(&month)?;
     let bill = bill_reads::partner_bill(&state, key.partner_id, month).await?;
-    Ok(HttpResponse::Ok().json(answers::partner_bill(&bill)))
+    let body = answers::partner_bill_stream(&bill)?;
+    Ok(HttpResponse::Ok()
+        .content_type("application/json")
+        .streaming(body))
 }
 
 /// Get one customer's bill for a month.

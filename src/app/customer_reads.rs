@@ -151,27 +151,22 @@ pub async fn page(
     Ok(page)
 }
 
-/// Every customer `f` matches, newest first, a thousand at a time into `each`; for the export,
-/// which members who may not see personal data do not get.
-pub async fn export(
+/// A page of the customers the filter matches, for the CSV export: the list's order, after the
+/// customer `before` (none: from the start), [`EXPORT_PAGE`] at most; a shorter page is the last.
+pub async fn export_page(
     ctx: Ctx<'_>,
     actor: &Actor,
     f: Filter<'_>,
-    mut each: impl FnMut(&[Customer]) -> anyhow::Result<()>,
-) -> Result<()> {
+    before: Option<i64>,
+) -> Result<Vec<Customer>> {
     actor.require(Action::ExportCustomers)?;
     let m = f.of(partner_of(actor)?);
     let mut c = ctx.db.acquire().await?;
-    let mut before = None;
-    loop {
-        let rows = customers::page(&mut c, &m, before, 1000).await?;
-        each(&rows)?;
-        match rows.last() {
-            Some(last) if rows.len() == 1000 => before = Some(last.customer_id),
-            _ => return Ok(()),
-        }
-    }
+    Ok(customers::page(&mut c, &m, before, EXPORT_PAGE).await?)
 }
+
+/// Customers per page of an export.
+pub const EXPORT_PAGE: i64 = 1000;
 
 /// The actor's customer `org_id` with its agreements, oldest first.
 pub async fn one(

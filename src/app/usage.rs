@@ -3,16 +3,19 @@
 //! malformed line is rejected, and then nothing of the file is loaded. Roll-ups are kept current
 //! in the same transaction; usage for a closed month is stored and flagged late.
 //!
-//! Records go in batches of one multi-row statement each, and roll-ups are summed in memory and
-//! written once per roll-up line, so a file costs a few statements per batch, not per row. The
-//! customers and closed months of the whole file are looked up first; then each batch is
-//! prepared while the one before it is written (the database works on its own thread), and no
-//! statement of the common path returns a row per record: sqlx hands SQLite's rows over one by
-//! one from its worker thread.
+//! A file is read as it loads, a batch of rows at a time, so memory does not grow with its
+//! size: the store's unique key on record keys finds both keys loaded before and keys repeated
+//! within the file (a record written by this load carries this load's time), and what stays in
+//! memory grows only with the customers and roll-up lines the file touches. Each batch is one
+//! multi-row statement; roll-ups are summed in memory and written once per roll-up line. The
+//! next batch is read and checked while the database writes the one before (it works on its
+//! own thread), and no statement of the common path returns a row per record: sqlx hands
+//! SQLite's rows over one by one from its worker thread. When a line is refused the load goes
+//! on writing, to list every bad line (repeats included), and rolls back at the end.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, SubsecRound, Utc};
 
 use crate::billing::month::Month;
 use crate::billing::usage_file::{Rejected, UsageRow};
@@ -23,22 +26,54 @@ use crate::store::{Backend, Db, StoreError, StoreResult, Tx};
 /// (65 535) limits.
 const BATCH: usize = 1000;
 
+/// How many refused lines a report lists; the rest are counted.
+pub const LISTED_REJECTIONS: usize = 1000;
+
+/// Customers remembered between batches; past this the memory is cleared (a file naming more
+/// organizations than that, known or not, only costs more lookups).
+const REMEMBERED_CUSTOMERS: usize = 200_000;
+
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct LoadReport {
     pub inserted: usize,
     pub skipped: usize,
     pub late: usize,
-    /// Non-empty means nothing was loaded.
+    /// The first refused lines (at most [`LISTED_REJECTIONS`]), by line. Non-empty means
+    /// nothing was loaded.
     pub rejected: Vec<Rejected>,
+    /// Refused lines beyond those listed.
+    pub more_rejected: usize,
 }
 
 impl LoadReport {
-    /// A key met before (`where_`): skipped when its content is the same, refused if not.
+    /// How many lines were refused in all.
+    pub fn rejected_count(&self) -> usize {
+        self.rejected.len() + self.more_rejected
+    }
+
+    /// Notes a refused line, keeping the first [`LISTED_REJECTIONS`] by line: lines arrive in
+    /// nearly the file's order (a batch's repeats are found after the next batch is read).
+    fn reject(&mut self, r: Rejected) {
+        self.rejected.push(r);
+        if self.rejected.len() >= 2 * LISTED_REJECTIONS {
+            self.keep_first();
+        }
+    }
+
+    fn keep_first(&mut self) {
+        self.rejected.sort_by_key(|r| r.line);
+        if self.rejected.len() > LISTED_REJECTIONS {
+            self.more_rejected += self.rejected.len() - LISTED_REJECTIONS;
+            self.rejected.truncate(LISTED_REJECTIONS);
+        }
+    }
+
+    /// A key met before: skipped when its content is the same, refused if not.
     fn seen_before(&mut self, row: &UsageRow, same_content: bool, where_: &str) {
         if same_content {
             self.skipped += 1;
         } else {
-            self.rejected.push(Rejected {
+            self.reject(Rejected {
                 line: row.line,
                 reason: format!("record_key {} {where_} with other content", row.record_key),
             });
@@ -46,12 +81,32 @@ impl LoadReport {
     }
 }
 
-/// A roll-up line: customer, month, service, project, cluster (borrowed from the rows).
-type RollupKey<'a> = (i64, Month, &'a str, &'a str, &'a str);
+/// A roll-up line: customer, month, and service, project and cluster as numbered by [`Names`].
+type RollupKey = (i64, Month, u32, u32, u32);
 
 /// Maps keyed by a file's own strings, hashed per line: a fast hasher (the keys come from an
 /// operator's file, not from the internet).
 type FastMap<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
+
+/// The service, project and cluster names of a file, each numbered once, so that a roll-up key
+/// is five numbers and a row's lookup allocates nothing.
+#[derive(Default)]
+struct Names {
+    number: FastMap<String, u32>,
+    names: Vec<String>,
+}
+
+impl Names {
+    fn of(&mut self, name: &str) -> u32 {
+        if let Some(n) = self.number.get(name) {
+            return *n;
+        }
+        let n = self.names.len() as u32;
+        self.names.push(name.to_string());
+        self.number.insert(name.to_string(), n);
+        n
+    }
+}
 
 fn same(a: &UsageRow, b: &UsageRow) -> bool {
     (
@@ -71,91 +126,63 @@ fn same(a: &UsageRow, b: &UsageRow) -> bool {
     )
 }
 
-/// Loads parsed rows (`parse_rejected` are the lines the parser refused already). `progress` is
-/// called with the number of rows handled so far.
+/// Loads a file's rows as they are read (each a valid row, or a line the parser refused).
+/// `progress` is called with the number of rows handled so far.
 pub async fn load(
     db: &Db,
-    rows: &[UsageRow],
-    parse_rejected: Vec<Rejected>,
+    rows: impl Iterator<Item = Result<UsageRow, Rejected>>,
     now: DateTime<Utc>,
     mut progress: impl FnMut(usize),
 ) -> StoreResult<LoadReport> {
+    // Both stores keep microseconds: a record's time must read back equal to this load's.
+    let now = now.trunc_subsecs(6);
+    let mut rows = rows;
     let mut tx = db.begin().await?;
-    let mut prep = Preparer {
+    let mut loader = Loader {
         backend: tx.backend(),
         now,
-        rows,
-        first_of_key: FastMap::default(),
-        customers: lookup_customers(&mut tx, rows).await?,
-        closed: lookup_closed(&mut tx, rows).await?,
-        report: LoadReport {
-            rejected: parse_rejected,
-            ..Default::default()
-        },
+        customers: FastMap::default(),
+        closed: HashMap::new(),
+        names: Names::default(),
+        rollups: FastMap::default(),
+        report: LoadReport::default(),
     };
-    prep.first_of_key.reserve(rows.len());
-    let mut rollups: FastMap<RollupKey<'_>, i64> = FastMap::default();
-    let mut chunks = rows.chunks(BATCH).enumerate();
-    let mut current = chunks.next().map(|(n, c)| prep.batch(n, c));
+    let mut next = loader.read(&mut rows);
     let mut done = 0;
-    while let Some(batch) = current.take() {
+    while !next.is_empty() {
+        let current = std::mem::take(&mut next);
         progress(done);
-        done += batch.lines;
-        // Once the file cannot load, nothing more is written: the rest is only checked, so that
-        // every bad line is listed.
-        let writing = prep.report.rejected.is_empty();
-        let next = chunks.next();
-        if writing {
-            usage::savepoint(&mut tx).await?;
-        }
-        // The next batch is checked and encoded here while the database writes this one.
-        let insert = batch.insert;
-        let (inserted, prepared) = futures_util::future::join(
-            async {
-                if writing {
-                    insert.run(&mut tx).await.map(Some)
-                } else {
-                    Ok(None)
-                }
-            },
-            async { next.map(|(n, c)| prep.batch(n, c)) },
+        done += current.len();
+        loader.look_up(&mut tx, &current).await?;
+        let mut batch = loader.prepare(&current);
+        let insert = std::mem::replace(&mut batch.insert, usage::Insert::Nothing);
+        usage::savepoint(&mut tx).await?;
+        // The next batch is read and parsed here while the database writes this one.
+        let (inserted, following) = futures_util::future::join(
+            insert.run(&mut tx),
+            // Polled after the INSERT has gone to the database.
+            async { read_batch(&mut rows) },
         )
         .await;
-        current = prepared;
-        let written = match inserted? {
-            Some(inserted) => settle_batch(&mut tx, &batch.records, inserted, now).await?,
-            // Not written, but still checked against the keys loaded before.
-            None => Written::SomeKnown(known_records(&mut tx, &batch.records).await?),
-        };
-        let known = match written {
-            Written::All => FastMap::default(),
-            Written::SomeKnown(known) => known,
-        };
-        for (record, row) in batch.records.iter().zip(&batch.rows) {
-            if let Some(stored) = known.get(record.record_key) {
-                prep.report
-                    .seen_before(row, stored.same_as(record), "was loaded before");
-                continue;
-            }
-            prep.report.inserted += 1;
-            prep.report.late += record.late as usize;
-            *rollups
-                .entry((
-                    record.customer_id,
-                    Month::of(record.day),
-                    record.service,
-                    record.project,
-                    record.cluster,
-                ))
-                .or_default() += record.cost;
+        let (following, refused) = following;
+        for r in refused {
+            loader.report.reject(r);
         }
+        next = following;
+        let known = settle_batch(&mut tx, &batch.records, inserted?, now).await?;
+        loader.account(&batch, &known);
     }
-    progress(rows.len());
-    let mut report = prep.report;
+    progress(done);
+    let Loader {
+        mut report,
+        rollups,
+        names,
+        ..
+    } = loader;
+    report.keep_first();
     if !report.rejected.is_empty() {
         // Dropping the transaction rolls back every row of the file.
         drop(tx);
-        report.rejected.sort_by_key(|r| r.line);
         report.inserted = 0;
         report.skipped = 0;
         report.late = 0;
@@ -171,9 +198,9 @@ pub async fn load(
             let line = usage::RollupLine {
                 customer_id: *customer_id,
                 month: &months[month],
-                service,
-                project,
-                cluster,
+                service: &names.names[*service as usize],
+                project: &names.names[*project as usize],
+                cluster: &names.names[*cluster as usize],
             };
             (line, *cost)
         })
@@ -183,129 +210,91 @@ pub async fn load(
     Ok(report)
 }
 
-/// The file's customers by organization id (`None`: no such customer), a statement per
-/// thousand of them.
-async fn lookup_customers<'a>(
-    tx: &mut Tx,
-    rows: &'a [UsageRow],
-) -> StoreResult<FastMap<&'a str, Option<i64>>> {
-    let mut customers: FastMap<&str, Option<i64>> = FastMap::default();
-    for r in rows {
-        customers.entry(r.org_id.as_str()).or_insert(None);
-    }
-    let org_ids: Vec<&str> = customers.keys().copied().collect();
-    for part in org_ids.chunks(BATCH) {
-        for (org_id, id) in usage::customer_ids_of(tx, part).await? {
-            if let Some(slot) = customers.get_mut(org_id.as_str()) {
-                *slot = Some(id);
-            }
+/// Up to a batch of valid rows from the file, with the lines refused on the way.
+fn read_batch(
+    rows: &mut impl Iterator<Item = Result<UsageRow, Rejected>>,
+) -> (Vec<UsageRow>, Vec<Rejected>) {
+    let mut batch = Vec::with_capacity(BATCH);
+    let mut refused = Vec::new();
+    for item in rows.by_ref() {
+        match item {
+            Ok(row) => batch.push(row),
+            Err(r) => refused.push(r),
+        }
+        if batch.len() == BATCH {
+            break;
         }
     }
-    Ok(customers)
+    (batch, refused)
 }
 
-/// Whether each month of the file is closed (its usage is then late).
-async fn lookup_closed(tx: &mut Tx, rows: &[UsageRow]) -> StoreResult<HashMap<Month, bool>> {
-    let months: HashSet<Month> = rows.iter().map(|r| Month::of(r.day)).collect();
-    let mut closed = HashMap::new();
-    for m in months {
-        closed.insert(m, usage::is_closed(tx, &m.to_string()).await?);
-    }
-    Ok(closed)
-}
-
-/// What a batch's write found.
-enum Written {
-    /// Every record was new.
-    All,
-    /// Some keys were loaded before: those are left as they were, and here is what they hold.
-    SomeKnown(FastMap<String, StoredRecord>),
-}
-
-/// Settles a batch written (`inserted` of its records) since the savepoint, assuming its keys
-/// were new; when some were not, the batch is undone to the savepoint, the known keys are read,
-/// and only the others are written.
-async fn settle_batch(
-    tx: &mut Tx,
-    records: &[NewRecord<'_>],
-    inserted: usize,
-    now: DateTime<Utc>,
-) -> StoreResult<Written> {
-    if inserted == records.len() {
-        usage::release(tx).await?;
-        return Ok(Written::All);
-    }
-    usage::rollback_to_savepoint(tx).await?;
-    let known = known_records(tx, records).await?;
-    let fresh: Vec<NewRecord<'_>> = records
-        .iter()
-        .filter(|r| !known.contains_key(r.record_key))
-        .map(|r| NewRecord { ..*r })
-        .collect();
-    if usage::insert_many(tx, &fresh, now).await? != fresh.len() {
-        // Only another import in the same moment (PostgreSQL) can take a key between our read
-        // and our write; this file then loads nothing.
-        return Err(StoreError::Raced(
-            "another import loaded some of these records at the same time; run this import again",
-        ));
-    }
-    usage::release(tx).await?;
-    Ok(Written::SomeKnown(known))
-}
-
-/// The records of `records`' keys that were loaded before.
-async fn known_records(
-    tx: &mut Tx,
-    records: &[NewRecord<'_>],
-) -> StoreResult<FastMap<String, StoredRecord>> {
-    let keys: Vec<&str> = records.iter().map(|r| r.record_key).collect();
-    Ok(usage::find_many(tx, &keys).await?.into_iter().collect())
-}
-
-/// One batch of records ready to write, with the rows they come from.
-struct Batch<'a> {
-    records: Vec<NewRecord<'a>>,
-    /// The INSERT of the records, encoded.
-    insert: usage::Insert,
-    rows: Vec<&'a UsageRow>,
-    /// Lines of the file this batch covers (written or not).
-    lines: usize,
-}
-
-/// Checks rows against what is known without the store: repeated keys, unknown customers.
-struct Preparer<'a> {
+/// What a load knows between batches: customers and closed months met so far, the roll-ups
+/// summed so far, and the report.
+struct Loader {
     backend: Backend,
     now: DateTime<Utc>,
-    rows: &'a [UsageRow],
-    first_of_key: FastMap<&'a str, usize>,
-    customers: FastMap<&'a str, Option<i64>>,
+    customers: FastMap<String, Option<i64>>,
     closed: HashMap<Month, bool>,
+    names: Names,
+    rollups: FastMap<RollupKey, i64>,
     report: LoadReport,
 }
 
-impl<'a> Preparer<'a> {
-    fn batch(&mut self, n: usize, chunk: &'a [UsageRow]) -> Batch<'a> {
+impl Loader {
+    /// The first batch, read before the transaction's first write.
+    fn read(
+        &mut self,
+        rows: &mut impl Iterator<Item = Result<UsageRow, Rejected>>,
+    ) -> Vec<UsageRow> {
+        let (batch, refused) = read_batch(rows);
+        for r in refused {
+            self.report.reject(r);
+        }
+        batch
+    }
+
+    /// Looks up the batch's customers and months not met before.
+    async fn look_up(&mut self, tx: &mut Tx, rows: &[UsageRow]) -> StoreResult<()> {
+        if self.customers.len() > REMEMBERED_CUSTOMERS {
+            self.customers.clear();
+        }
+        let mut missing: Vec<&str> = Vec::new();
+        for r in rows {
+            if !self.customers.contains_key(r.org_id.as_str()) {
+                self.customers.insert(r.org_id.clone(), None);
+                missing.push(&r.org_id);
+            }
+            let month = Month::of(r.day);
+            if let std::collections::hash_map::Entry::Vacant(e) = self.closed.entry(month) {
+                e.insert(usage::is_closed(tx, &month.to_string()).await?);
+            }
+        }
+        for (org_id, id) in usage::customer_ids_of(tx, &missing).await? {
+            self.customers.insert(org_id, Some(id));
+        }
+        Ok(())
+    }
+
+    /// The batch's records ready to write; repeats within the batch and unknown customers are
+    /// settled here, without the store.
+    fn prepare<'a>(&mut self, rows: &'a [UsageRow]) -> Batch<'a> {
         let mut batch = Batch {
             insert: usage::Insert::Nothing,
-            records: Vec::with_capacity(chunk.len()),
-            rows: Vec::with_capacity(chunk.len()),
-            lines: chunk.len(),
+            records: Vec::with_capacity(rows.len()),
+            rows: Vec::with_capacity(rows.len()),
         };
-        for (i, row) in chunk.iter().enumerate() {
-            let index = n * BATCH + i;
-            if let Some(&first) = self.first_of_key.get(row.record_key.as_str()) {
-                // A key repeated within the file is compared with its first line.
-                self.report.seen_before(
-                    row,
-                    same(&self.rows[first], row),
-                    "appears earlier in the file",
-                );
+        let mut first_of_key: FastMap<&str, &UsageRow> = FastMap::default();
+        for row in rows {
+            if let Some(first) = first_of_key.get(row.record_key.as_str()) {
+                // A key repeated within the batch is compared with its first line.
+                self.report
+                    .seen_before(row, same(first, row), "appears earlier in the file");
                 continue;
             }
-            self.first_of_key.insert(&row.record_key, index);
+            first_of_key.insert(&row.record_key, row);
             let Some(customer_id) = self.customers.get(row.org_id.as_str()).copied().flatten()
             else {
-                self.report.rejected.push(Rejected {
+                self.report.reject(Rejected {
                     line: row.line,
                     reason: format!("unknown customer org_id {}", row.org_id),
                 });
@@ -327,10 +316,104 @@ impl<'a> Preparer<'a> {
             });
             batch.rows.push(row);
         }
-        // Encoded only while the file can still load.
-        if self.report.rejected.is_empty() {
-            batch.insert = usage::Insert::new(self.backend, &batch.records, self.now);
-        }
+        batch.insert = usage::Insert::new(self.backend, &batch.records, self.now);
         batch
+    }
+
+    /// Counts a written batch and adds it to the roll-ups; a key found in the store is a
+    /// repeat of an earlier line of this file (written by this load) or of an earlier load.
+    fn account(&mut self, batch: &Batch<'_>, known: &FastMap<String, StoredRecord>) {
+        for (record, row) in batch.records.iter().zip(&batch.rows) {
+            if let Some(stored) = known.get(record.record_key) {
+                let where_ = if stored.this_load {
+                    "appears earlier in the file"
+                } else {
+                    "was loaded before"
+                };
+                self.report.seen_before(row, stored.same_as(record), where_);
+                continue;
+            }
+            self.report.inserted += 1;
+            self.report.late += record.late as usize;
+            let key = (
+                record.customer_id,
+                Month::of(record.day),
+                self.names.of(record.service),
+                self.names.of(record.project),
+                self.names.of(record.cluster),
+            );
+            *self.rollups.entry(key).or_default() += record.cost;
+        }
+    }
+}
+
+/// Settles a batch written (`inserted` of its records) since the savepoint, assuming its keys
+/// were new; when some were not, the batch is undone to the savepoint, the known keys are read
+/// (and returned), and only the others are written.
+async fn settle_batch(
+    tx: &mut Tx,
+    records: &[NewRecord<'_>],
+    inserted: usize,
+    now: DateTime<Utc>,
+) -> StoreResult<FastMap<String, StoredRecord>> {
+    if inserted == records.len() {
+        usage::release(tx).await?;
+        return Ok(FastMap::default());
+    }
+    usage::rollback_to_savepoint(tx).await?;
+    let keys: Vec<&str> = records.iter().map(|r| r.record_key).collect();
+    let known: FastMap<String, StoredRecord> = usage::find_many(tx, &keys, now)
+        .await?
+        .into_iter()
+        .collect();
+    let fresh: Vec<NewRecord<'_>> = records
+        .iter()
+        .filter(|r| !known.contains_key(r.record_key))
+        .map(|r| NewRecord { ..*r })
+        .collect();
+    if usage::insert_many(tx, &fresh, now).await? != fresh.len() {
+        // Only another import in the same moment (PostgreSQL) can take a key between our read
+        // and our write; this file then loads nothing.
+        return Err(StoreError::Raced(
+            "another import loaded some of these records at the same time; run this import again",
+        ));
+    }
+    usage::release(tx).await?;
+    Ok(known)
+}
+
+/// One batch of records ready to write, with the rows they come from.
+struct Batch<'a> {
+    records: Vec<NewRecord<'a>>,
+    /// The INSERT of the records, encoded.
+    insert: usage::Insert,
+    rows: Vec<&'a UsageRow>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_report_keeps_the_first_thousand_refusals_by_line_and_counts_the_rest() {
+        let mut report = LoadReport::default();
+        // Batches' refusals arrive a batch late at most: lines 1000..5000, each block of 1 000
+        // reversed.
+        for block in 1..5 {
+            for line in (block * 1000..(block + 1) * 1000).rev() {
+                report.reject(Rejected {
+                    line,
+                    reason: String::new(),
+                });
+            }
+        }
+        report.keep_first();
+        assert_eq!(report.rejected.len(), LISTED_REJECTIONS);
+        assert_eq!(report.rejected[0].line, 1000);
+        assert_eq!(report.rejected[999].line, 1999);
+        assert_eq!(
+            (report.more_rejected, report.rejected_count()),
+            (3000, 4000)
+        );
     }
 }

@@ -2,6 +2,8 @@
 //! lines with the same keys. Parsing checks each line on its own; the loader then checks what
 //! needs the store (unknown customers, keys loaded before with other content).
 
+use std::io::{BufRead, BufReader, Read};
+
 use chrono::NaiveDate;
 use serde::Deserialize;
 
@@ -134,93 +136,197 @@ fn check_json(line: usize, raw: RawRow) -> Result<UsageRow, Rejected> {
     )
 }
 
-/// Parses a whole file; JSON lines when the first non-blank character is `{`, CSV otherwise.
+/// Parses a whole file held in memory (tests, benchmarks); a load reads through [`Rows`].
 pub fn parse(data: &[u8]) -> (Vec<UsageRow>, Vec<Rejected>) {
-    let first = data.iter().find(|b| !b.is_ascii_whitespace());
-    if first == Some(&b'{') {
-        parse_jsonl(data)
-    } else {
-        parse_csv(data)
-    }
-}
-
-fn parse_jsonl(data: &[u8]) -> (Vec<UsageRow>, Vec<Rejected>) {
     let (mut rows, mut rejected) = (Vec::new(), Vec::new());
-    for (i, line) in data.split(|b| *b == b'\n').enumerate() {
-        let n = i + 1;
-        if line.iter().all(|b| b.is_ascii_whitespace()) {
-            continue;
-        }
-        match serde_json::from_slice::<RawRow>(line) {
-            Ok(raw) => match check_json(n, raw) {
-                Ok(r) => rows.push(r),
-                Err(e) => rejected.push(e),
-            },
-            Err(e) => rejected.push(Rejected {
-                line: n,
-                reason: format!("not a JSON object with the usage keys: {e}"),
-            }),
-        }
-    }
-    (rows, rejected)
-}
-
-fn parse_csv(data: &[u8]) -> (Vec<UsageRow>, Vec<Rejected>) {
-    let (mut rows, mut rejected) = (Vec::new(), Vec::new());
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(true)
-        .flexible(true)
-        .from_reader(data);
-    match reader.headers() {
-        Ok(h) if h.iter().map(str::trim).collect::<Vec<_>>().join(",") == CSV_HEADER => {}
-        _ => {
-            rejected.push(Rejected {
-                line: 1,
-                reason: format!("the first line must be the header {CSV_HEADER}"),
-            });
-            return (rows, rejected);
-        }
-    }
-    // One record read into again and again: no allocation per line but the row's own strings.
-    let mut rec = csv::StringRecord::new();
-    loop {
-        let n = match reader.read_record(&mut rec) {
-            Ok(true) => rec.position().map(|p| p.line() as usize).unwrap_or(0),
-            Ok(false) => break,
-            Err(e) => {
-                let n = e.position().map(|p| p.line() as usize).unwrap_or(0);
-                rejected.push(Rejected {
-                    line: n,
-                    reason: format!("unreadable CSV: {e}"),
-                });
-                if matches!(e.kind(), csv::ErrorKind::Io(_)) {
-                    break;
-                }
-                continue;
-            }
-        };
-        if rec.len() != 7 {
-            rejected.push(Rejected {
-                line: n,
-                reason: format!("{} fields, 7 expected", rec.len()),
-            });
-            continue;
-        }
-        let fields = Fields {
-            org_id: &rec[0],
-            day: &rec[1],
-            service: &rec[2],
-            project: &rec[3],
-            cluster: &rec[4],
-            cost: &rec[5],
-            record_key: &rec[6],
-        };
-        match check(n, fields) {
+    for item in Rows::new(std::io::Cursor::new(data.to_vec())) {
+        match item {
             Ok(r) => rows.push(r),
             Err(e) => rejected.push(e),
         }
     }
     (rows, rejected)
+}
+
+/// A usage file read as it goes, a line at a time: each item is a valid row or a refused line,
+/// in the file's order, so that a file of any size is held a buffer at a time. JSON lines when
+/// the first non-blank character is `{`, CSV otherwise.
+pub struct Rows {
+    format: Format,
+}
+
+enum Format {
+    Csv {
+        reader: csv::Reader<Box<dyn BufRead + Send>>,
+        /// One record read into again and again: no allocation per line but the row's own.
+        rec: csv::StringRecord,
+        header_checked: bool,
+    },
+    Json {
+        reader: Box<dyn BufRead + Send>,
+        buf: Vec<u8>,
+        line: usize,
+    },
+    Done,
+}
+
+impl Rows {
+    pub fn new(source: impl Read + Send + 'static) -> Rows {
+        let mut source = BufReader::with_capacity(64 * 1024, source);
+        // The blank bytes before the first line are read to tell the format, then put back.
+        let mut blank = Vec::new();
+        let json = loop {
+            let buf = match source.fill_buf() {
+                Ok(buf) => buf,
+                Err(_) => break false,
+            };
+            if buf.is_empty() {
+                break false;
+            }
+            let n = buf.iter().take_while(|b| b.is_ascii_whitespace()).count();
+            if n < buf.len() {
+                let json = buf[n] == b'{';
+                blank.extend_from_slice(&buf[..n]);
+                source.consume(n);
+                break json;
+            }
+            blank.extend_from_slice(buf);
+            let n = buf.len();
+            source.consume(n);
+        };
+        let reader: Box<dyn BufRead + Send> = Box::new(std::io::Cursor::new(blank).chain(source));
+        let format = if json {
+            Format::Json {
+                reader,
+                buf: Vec::new(),
+                line: 0,
+            }
+        } else {
+            Format::Csv {
+                reader: csv::ReaderBuilder::new()
+                    .has_headers(false)
+                    .flexible(true)
+                    .from_reader(reader),
+                rec: csv::StringRecord::new(),
+                header_checked: false,
+            }
+        };
+        Rows { format }
+    }
+}
+
+impl Iterator for Rows {
+    type Item = Result<UsageRow, Rejected>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        loop {
+            let (item, stop) = match &mut self.format {
+                Format::Done => return None,
+                Format::Json { reader, buf, line } => match next_json(reader, buf, line) {
+                    Some(Ok(item)) => (Some(item), false),
+                    Some(Err(refused)) => (Some(Err(refused)), true),
+                    None => (None, true),
+                },
+                Format::Csv {
+                    reader,
+                    rec,
+                    header_checked,
+                } => next_csv(reader, rec, header_checked),
+            };
+            if stop {
+                self.format = Format::Done;
+            }
+            if item.is_some() || stop {
+                return item;
+            }
+        }
+    }
+}
+
+/// The next JSON line's row: `None` at the end, `Some(Err)` when the file cannot be read on
+/// (the reading stops), else the line's own result (blank lines are passed over).
+#[allow(clippy::type_complexity)]
+fn next_json(
+    reader: &mut Box<dyn BufRead + Send>,
+    buf: &mut Vec<u8>,
+    line: &mut usize,
+) -> Option<Result<Result<UsageRow, Rejected>, Rejected>> {
+    loop {
+        buf.clear();
+        *line += 1;
+        match reader.read_until(b'\n', buf) {
+            Ok(0) => return None,
+            Ok(_) => {}
+            Err(e) => {
+                return Some(Err(Rejected {
+                    line: *line,
+                    reason: format!("unreadable: {e}"),
+                }));
+            }
+        }
+        if buf.iter().all(|b| b.is_ascii_whitespace()) {
+            continue;
+        }
+        let n = *line;
+        return Some(Ok(match serde_json::from_slice::<RawRow>(buf) {
+            Ok(raw) => check_json(n, raw),
+            Err(e) => Err(Rejected {
+                line: n,
+                reason: format!("not a JSON object with the usage keys: {e}"),
+            }),
+        }));
+    }
+}
+
+/// The next CSV record's result and whether reading stops there; `(None, false)` is a line
+/// that yields nothing (the header).
+fn next_csv(
+    reader: &mut csv::Reader<Box<dyn BufRead + Send>>,
+    rec: &mut csv::StringRecord,
+    header_checked: &mut bool,
+) -> (Option<Result<UsageRow, Rejected>>, bool) {
+    let n = match reader.read_record(rec) {
+        Ok(true) => rec.position().map(|p| p.line() as usize).unwrap_or(0),
+        Ok(false) if *header_checked => return (None, true),
+        Ok(false) => 0,
+        Err(e) => {
+            let n = e.position().map(|p| p.line() as usize).unwrap_or(0);
+            let stop = matches!(e.kind(), csv::ErrorKind::Io(_)) || !*header_checked;
+            let refused = Rejected {
+                line: n,
+                reason: format!("unreadable CSV: {e}"),
+            };
+            return (Some(Err(refused)), stop);
+        }
+    };
+    if !*header_checked {
+        *header_checked = true;
+        if n == 0 || rec.iter().map(str::trim).collect::<Vec<_>>().join(",") != CSV_HEADER {
+            let refused = Rejected {
+                line: 1,
+                reason: format!("the first line must be the header {CSV_HEADER}"),
+            };
+            return (Some(Err(refused)), true);
+        }
+        return (None, false);
+    }
+    if rec.len() != 7 {
+        let refused = Rejected {
+            line: n,
+            reason: format!("{} fields, 7 expected", rec.len()),
+        };
+        return (Some(Err(refused)), false);
+    }
+    let fields = Fields {
+        org_id: &rec[0],
+        day: &rec[1],
+        service: &rec[2],
+        project: &rec[3],
+        cluster: &rec[4],
+        cost: &rec[5],
+        record_key: &rec[6],
+    };
+    (Some(check(n, fields)), false)
 }
 
 #[cfg(test)]
@@ -261,5 +367,17 @@ mod tests {
         let (rows, rejected) = parse(b"org,day\n1,2\n");
         assert!(rows.is_empty());
         assert!(rejected[0].reason.contains("header"));
+    }
+
+    #[test]
+    fn blank_lines_before_the_first_keep_line_numbers() {
+        let data = b"\n  \n{\"org_id\":\"42\"}\n";
+        let (rows, rejected) = parse(data);
+        assert!(rows.is_empty());
+        assert_eq!(rejected[0].line, 3, "{rejected:?}");
+        let data = format!("\n{CSV_HEADER}\n42,2026-10-01,TiDB Starter,p,c,1.00,a\n42,x,,,,,\n");
+        let (rows, rejected) = parse(data.as_bytes());
+        assert_eq!((rows.len(), rows[0].line), (1, 3));
+        assert_eq!(rejected[0].line, 4, "{rejected:?}");
     }
 }

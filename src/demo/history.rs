@@ -73,7 +73,7 @@ pub(super) async fn ensure_usage(db: &Db, partner: &Partner) -> Result<(), crate
             day = day.succ_opt().unwrap_or(day);
         }
     }
-    let report = crate::app::usage::load(db, &rows, Vec::new(), Utc::now(), |_| {}).await?;
+    let report = crate::app::usage::load(db, rows.into_iter().map(Ok), Utc::now(), |_| {}).await?;
     if !report.rejected.is_empty() {
         return Err(anyhow::anyhow!("demo usage refused: {:?}", report.rejected.first()).into());
     }

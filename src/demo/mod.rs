@@ -31,6 +31,17 @@ pub struct Demo {
     pub curls: Vec<String>,
     /// A fresh signup link of the demo MSP, printed so a newcomer can try the customer signup.
     pub signup_url: String,
+    /// What `demo --customers N` added.
+    pub scaled: Option<scale::Scaled>,
+}
+
+/// `demo --customers N`: the demo MSP grows to `customers` before the finished months close,
+/// so that the closed months bill every customer as an operator's close would (usage loaded
+/// after a close is late and stays out of the closed bill). `progress` is told the usage rows
+/// loaded so far and how many there are to load.
+pub struct Grow<'a> {
+    pub customers: usize,
+    pub progress: &'a mut dyn FnMut(usize, usize),
 }
 
 pub struct DemoLogin {
@@ -40,6 +51,16 @@ pub struct DemoLogin {
 }
 
 pub async fn seed(db: &Db, vault: &KeyVault, public_url: &str) -> Result<Demo, crate::app::Error> {
+    seed_and_grow(db, vault, public_url, None).await
+}
+
+/// [`seed`], with the demo MSP grown first when `grow` says so.
+pub async fn seed_and_grow(
+    db: &Db,
+    vault: &KeyVault,
+    public_url: &str,
+    grow: Option<Grow<'_>>,
+) -> Result<Demo, crate::app::Error> {
     let mut logins = vec![DemoLogin {
         email: OPERATOR.0,
         password: OPERATOR.1,
@@ -107,6 +128,17 @@ pub async fn seed(db: &Db, vault: &KeyVault, public_url: &str) -> Result<Demo, c
             msp = Some(partner);
         }
     }
+    let mut scaled = None;
+    if let (Some(grow), Some(partner)) = (grow, &msp) {
+        let adding = scale::missing(db, partner.partner_id, grow.customers).await?;
+        let total = scale::usage_rows_for(adding);
+        let progress = grow.progress;
+        let grown = scale::ensure(db, partner.partner_id, grow.customers, |done| {
+            progress(done, total)
+        })
+        .await?;
+        scaled = Some(grown);
+    }
     // Closing months bills every partner, so it comes once all of them have their usage.
     if let Some(partner) = msp {
         invoices::ensure_invoices(db, &partner, public_url).await?;
@@ -115,6 +147,7 @@ pub async fn seed(db: &Db, vault: &KeyVault, public_url: &str) -> Result<Demo, c
         logins,
         signup_url,
         curls,
+        scaled,
     })
 }
 

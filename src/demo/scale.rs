@@ -45,7 +45,7 @@ pub async fn missing(db: &Db, partner_id: i64, wanted: usize) -> Result<usize, S
 
 /// The `i`-th scale customer's organization id: 19 digits, below 2^63, apart from the random
 /// ids of signups (which never start with 8 followed by zeros).
-fn org_id(i: usize) -> String {
+pub fn org_id(i: usize) -> String {
     format!("{}", 8_000_000_000_000_000_000u64 + i as u64)
 }
 
@@ -112,14 +112,15 @@ pub async fn ensure(
 
         let rows = usage_of(start, &names, first, today);
         let loaded_before = out.usage_rows;
-        let report = crate::app::usage::load(db, &rows, Vec::new(), now, |done| {
+        let count = rows.len();
+        let report = crate::app::usage::load(db, rows.into_iter().map(Ok), now, |done| {
             progress(loaded_before + done)
         })
         .await?;
         if let Some(r) = report.rejected.first() {
             anyhow::bail!("scale usage refused at line {}: {}", r.line, r.reason);
         }
-        out.usage_rows += rows.len();
+        out.usage_rows += count;
     }
     progress(out.usage_rows);
     Ok(out)

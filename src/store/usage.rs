@@ -17,6 +17,9 @@ pub struct StoredRecord {
     pub project: String,
     pub cluster: String,
     pub cost: i64,
+    /// Written by the load asking (its time is the load's); only a load asks.
+    #[sqlx(default)]
+    pub this_load: bool,
 }
 
 impl StoredRecord {
@@ -159,41 +162,67 @@ pub async fn customer_ids_of(
     })?)
 }
 
-/// The stored records of those `record_keys` that were loaded before, as (key, record).
+/// The stored records of those `record_keys` that were loaded before, as (key, record);
+/// `load_time` is the asking load's, to tell its own records.
 pub async fn find_many(
     c: &mut impl Conn,
     record_keys: &[&str],
+    load_time: DateTime<Utc>,
 ) -> StoreResult<Vec<(String, StoredRecord)>> {
     if record_keys.is_empty() {
         return Ok(Vec::new());
     }
-    let rows: Vec<(String, i64, NaiveDate, String, String, String, i64)> = on_conn!(c, c => {
-        let mut qb = sqlx::QueryBuilder::new(
-            "SELECT record_key, customer_id, day, service, project, cluster, cost FROM usage_records WHERE record_key IN (",
-        );
-        let mut list = qb.separated(", ");
-        for k in record_keys {
-            list.push_bind(*k);
+    type Row = (String, i64, NaiveDate, String, String, String, i64, bool);
+    const SELECT: &str =
+        "SELECT record_key, customer_id, day, service, project, cluster, cost, loaded_at = ";
+    const FROM: &str = " FROM usage_records WHERE record_key IN (";
+    let rows: Vec<Row> = match c.conn() {
+        // Compared as written: SQLite keeps the load's time as the text the INSERT bound.
+        ConnRef::Sqlite(c) => {
+            let mut qb = sqlx::QueryBuilder::new(SELECT);
+            qb.push_bind(sqlite_time(load_time)).push(FROM);
+            let mut list = qb.separated(", ");
+            for k in record_keys {
+                list.push_bind(*k);
+            }
+            qb.push(")");
+            qb.build_query_as().fetch_all(c).await?
         }
-        qb.push(")");
-        qb.build_query_as().fetch_all(c).await
-    })?;
+        ConnRef::Postgres(c) => {
+            let mut qb = sqlx::QueryBuilder::new(SELECT);
+            qb.push_bind(load_time).push(FROM);
+            let mut list = qb.separated(", ");
+            for k in record_keys {
+                list.push_bind(*k);
+            }
+            qb.push(")");
+            qb.build_query_as().fetch_all(c).await?
+        }
+    };
     Ok(rows
         .into_iter()
-        .map(|(k, customer_id, day, service, project, cluster, cost)| {
-            (
-                k,
-                StoredRecord {
-                    customer_id,
-                    day,
-                    service,
-                    project,
-                    cluster,
-                    cost,
-                },
-            )
-        })
+        .map(
+            |(k, customer_id, day, service, project, cluster, cost, this_load)| {
+                (
+                    k,
+                    StoredRecord {
+                        customer_id,
+                        day,
+                        service,
+                        project,
+                        cluster,
+                        cost,
+                        this_load,
+                    },
+                )
+            },
+        )
         .collect())
+}
+
+/// A load's time as the records' INSERT writes it to SQLite.
+fn sqlite_time(t: DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(SecondsFormat::AutoSi, false)
 }
 
 /// Usage that arrived for a month after it was closed (it never changes the closed bill).
@@ -266,7 +295,7 @@ impl Insert {
             // load's time).
             Backend::Sqlite => {
                 let mut text = Interner::default();
-                let loaded_at: Arc<str> = now.to_rfc3339_opts(SecondsFormat::AutoSi, false).into();
+                let loaded_at: Arc<str> = sqlite_time(now).into();
                 let mut qb = sqlx::QueryBuilder::new(INSERT_RECORDS);
                 qb.push_values(rows, |mut b, r| {
                     b.push_bind(Arc::<str>::from(r.record_key))

@@ -12,7 +12,6 @@ use crate::app::audit;
 use crate::state::AppState;
 use crate::store::audit::{AuditFilter, AuditRow};
 use crate::store::partners::Partner;
-use crate::web::csv::CsvFile;
 use crate::web::error::AppError;
 use crate::web::guard::{Member, Operator};
 use crate::web::page::{Page, PageCtx, render};
@@ -107,31 +106,45 @@ async fn show(
     })
 }
 
-async fn csv(state: &AppState, actor: &Actor, f: AuditQuery) -> Result<HttpResponse, AppError> {
-    let mut out = CsvFile::new(&["time", "actor", "partner", "action", "detail", "address"])?;
-    let mut before = f.before;
-    let mut rows = 0;
-    loop {
-        let page = audit::page(state.app(), actor, f.filter(), before, 1_000).await?;
-        for r in &page {
-            out.row([
-                r.at.format("%Y-%m-%d %H:%M:%S").to_string(),
-                r.actor_email.clone().unwrap_or_default(),
-                r.partner_name.clone().unwrap_or_default(),
-                r.action.clone(),
-                r.detail.clone(),
-                r.address.clone(),
-            ])?;
+/// The log as CSV, newest first, a page of the store at a time as the client reads it (up to
+/// [`MAX_CSV_ROWS`]). The first page is read before answering, so that a refusal is still an
+/// error page.
+async fn csv(
+    state: web::Data<AppState>,
+    actor: Actor,
+    f: AuditQuery,
+) -> Result<HttpResponse, AppError> {
+    const PAGE: i64 = 1_000;
+    let first = audit::page(state.app(), &actor, f.filter(), f.before, PAGE).await?;
+    let mut read = 0;
+    let next = move |page: &[AuditRow]| {
+        read += page.len();
+        let last = page.last().map(|r| r.event_id)?;
+        if page.len() as i64 != PAGE || read >= MAX_CSV_ROWS {
+            return None;
         }
-        rows += page.len();
-        match page.last() {
-            Some(last) if page.len() == 1_000 && rows < MAX_CSV_ROWS => {
-                before = Some(last.event_id)
-            }
-            _ => break,
-        }
-    }
-    out.download("audit-log.csv")
+        let (state, actor, f) = (state.clone(), actor.clone(), f.clone());
+        Some(
+            async move { Ok(audit::page(state.app(), &actor, f.filter(), Some(last), PAGE).await?) },
+        )
+    };
+    let pages = crate::web::csv::paged(first, next, audit_row);
+    Ok(crate::web::csv::streamed(
+        "audit-log.csv",
+        &["time", "actor", "partner", "action", "detail", "address"],
+        pages,
+    ))
+}
+
+fn audit_row(r: &AuditRow) -> Vec<String> {
+    vec![
+        r.at.format("%Y-%m-%d %H:%M:%S").to_string(),
+        r.actor_email.clone().unwrap_or_default(),
+        r.partner_name.clone().unwrap_or_default(),
+        r.action.clone(),
+        r.detail.clone(),
+        r.address.clone(),
+    ]
 }
 
 pub async fn admin_page(
@@ -147,7 +160,7 @@ pub async fn admin_csv(
     state: web::Data<AppState>,
     f: web::Query<AuditQuery>,
 ) -> Result<HttpResponse, AppError> {
-    csv(&state, &op.actor, f.into_inner()).await
+    csv(state, op.actor, f.into_inner()).await
 }
 
 pub async fn console_page(
@@ -163,5 +176,5 @@ pub async fn console_csv(
     state: web::Data<AppState>,
     f: web::Query<AuditQuery>,
 ) -> Result<HttpResponse, AppError> {
-    csv(&state, &m.actor, f.into_inner()).await
+    csv(state, m.actor, f.into_inner()).await
 }

@@ -7,53 +7,97 @@ use std::borrow::Cow;
 
 use actix_web::HttpResponse;
 use actix_web::http::header;
+use actix_web::web::Bytes;
+use futures_util::{Stream, StreamExt};
+
+use crate::http::Chunk;
 
 use super::error::AppError;
 
-/// A CSV file being written, header first.
-pub struct CsvFile {
-    out: csv::Writer<Vec<u8>>,
+/// Rows a streamed download writes per chunk.
+const CHUNK_ROWS: usize = 500;
+
+/// A CSV download written as the client reads it: the header, then `rows` as they come (a
+/// bill of 100 000 customers, the whole audit log), a few hundred rows per chunk, so the file
+/// is never held whole.
+pub fn streamed<S>(filename: &str, header: &[&str], rows: S) -> HttpResponse
+where
+    S: Stream<Item = Result<Vec<String>, AppError>> + 'static,
+{
+    let header: Vec<String> = header.iter().map(|h| h.to_string()).collect();
+    let head = futures_util::stream::once(std::future::ready(encode(&[Ok(header)])));
+    let body = rows.ready_chunks(CHUNK_ROWS).map(|rows| encode(&rows));
+    download_headers(filename).streaming(head.chain(body))
 }
 
-impl CsvFile {
-    pub fn new(header: &[&str]) -> Result<Self, AppError> {
-        let mut file = CsvFile {
-            out: csv::WriterBuilder::new()
-                .terminator(csv::Terminator::Any(b'\n'))
-                .from_writer(Vec::new()),
+/// Streams rows an iterator makes as it goes.
+pub fn streamed_rows(
+    filename: &str,
+    header: &[&str],
+    rows: impl Iterator<Item = Vec<String>> + 'static,
+) -> HttpResponse {
+    streamed(filename, header, futures_util::stream::iter(rows.map(Ok)))
+}
+
+/// Rows of a store read a page at a time as the client reads them: `next` is given each page
+/// and answers the future of the following one, or `None` when it was the last; `row` makes a
+/// row of an item. A page that fails ends the file with an error (the client sees a cut
+/// download, never a short file that looks whole).
+pub fn paged<T, Fut>(
+    first: Vec<T>,
+    mut next: impl FnMut(&[T]) -> Option<Fut> + 'static,
+    row: fn(&T) -> Vec<String>,
+) -> impl Stream<Item = Result<Vec<String>, AppError>> + 'static
+where
+    T: 'static,
+    Fut: std::future::Future<Output = Result<Vec<T>, AppError>> + 'static,
+{
+    futures_util::stream::unfold(Some(Ok(first)), move |page| {
+        let following = match &page {
+            Some(Ok(items)) => next(items),
+            _ => None,
         };
-        file.row(header.iter().copied())?;
-        Ok(file)
-    }
+        async move {
+            let rows: Vec<Result<Vec<String>, AppError>> = match page? {
+                Ok(items) => items.iter().map(|i| Ok(row(i))).collect(),
+                Err(e) => vec![Err(e)],
+            };
+            let following = match following {
+                Some(f) => Some(f.await),
+                None => None,
+            };
+            Some((futures_util::stream::iter(rows), following))
+        }
+    })
+    .flatten()
+}
 
-    pub fn row<S: AsRef<str>>(
-        &mut self,
-        cells: impl IntoIterator<Item = S>,
-    ) -> Result<(), AppError> {
-        self.out
-            .write_record(
-                cells
-                    .into_iter()
-                    .map(|c| neutralise(c.as_ref()).into_owned()),
-            )
-            .map_err(|e| AppError::Internal(e.into()))
+fn encode(rows: &[Result<Vec<String>, AppError>]) -> Chunk {
+    let mut out = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::Any(b'\n'))
+        .from_writer(Vec::new());
+    for row in rows {
+        let row = row
+            .as_ref()
+            .map_err(|e| std::io::Error::other(e.to_string()))?;
+        out.write_record(row.iter().map(|c| neutralise(c).into_owned()))
+            .map_err(std::io::Error::other)?;
     }
+    let bytes = out
+        .into_inner()
+        .map_err(|e| std::io::Error::other(e.to_string()))?;
+    Ok(Bytes::from(bytes))
+}
 
-    /// The file as a download named `filename`, never cached (it holds partners' data).
-    pub fn download(self, filename: &str) -> Result<HttpResponse, AppError> {
-        let body = self
-            .out
-            .into_inner()
-            .map_err(|e| AppError::Internal(anyhow::anyhow!("{e}")))?;
-        Ok(HttpResponse::Ok()
-            .content_type("text/csv; charset=utf-8")
-            .insert_header((
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{filename}\""),
-            ))
-            .insert_header((header::CACHE_CONTROL, "no-store"))
-            .body(body))
-    }
+fn download_headers(filename: &str) -> actix_web::HttpResponseBuilder {
+    let mut r = HttpResponse::Ok();
+    r.content_type("text/csv; charset=utf-8")
+        .insert_header((
+            header::CONTENT_DISPOSITION,
+            format!("attachment; filename=\"{filename}\""),
+        ))
+        .insert_header((header::CACHE_CONTROL, "no-store"));
+    r
 }
 
 /// `cell` as a spreadsheet may open it without running anything.
@@ -82,11 +126,11 @@ mod tests {
     use super::*;
 
     fn written(rows: &[&[&str]]) -> String {
-        let mut f = CsvFile::new(&["a", "b"]).unwrap();
-        for r in rows {
-            f.row(r.iter()).unwrap();
-        }
-        String::from_utf8(f.out.into_inner().unwrap()).unwrap()
+        let rows: Vec<Result<Vec<String>, AppError>> = std::iter::once(&["a", "b"][..])
+            .chain(rows.iter().copied())
+            .map(|r| Ok(r.iter().map(|c| c.to_string()).collect()))
+            .collect();
+        String::from_utf8(encode(&rows).unwrap().to_vec()).unwrap()
     }
 
     #[test]
@@ -119,5 +163,23 @@ mod tests {
         for t in ["-", "-1.", "-.5", "-1e5", "-1-1", "--1"] {
             assert_eq!(neutralise(t), format!("'{t}"));
         }
+    }
+
+    #[tokio::test]
+    async fn a_streamed_download_is_the_same_file() {
+        let rows: Vec<Vec<String>> = (0..1234)
+            .map(|i| vec![format!("=row {i}"), "a,b".to_string()])
+            .collect();
+        let all: Vec<Result<Vec<String>, AppError>> =
+            std::iter::once(vec!["a".to_string(), "b".to_string()])
+                .chain(rows.iter().cloned())
+                .map(Ok)
+                .collect();
+        let whole = encode(&all).unwrap().to_vec();
+        let response = streamed_rows("x.csv", &["a", "b"], rows.into_iter());
+        let body = actix_web::body::to_bytes(response.into_body())
+            .await
+            .unwrap();
+        assert_eq!(body.to_vec(), whole);
     }
 }

@@ -36,6 +36,8 @@ pub struct Options {
     /// Keep API rate limits in the database even on SQLite, as several instances need.
     pub rate_limits_in_database: bool,
     pub api_rate_limit_per_minute: u32,
+    /// `PC_USAGE_MAX_BYTES`.
+    pub usage_max_bytes: u64,
 }
 
 /// Outcomes of [`TestApp::drain_outbox`] past this many steps mean a mail is retried at once,
@@ -49,6 +51,7 @@ impl Default for Options {
             smtp_down: false,
             rate_limits_in_database: false,
             api_rate_limit_per_minute: 100,
+            usage_max_bytes: Settings::defaults().usage_max_bytes,
         }
     }
 }
@@ -87,6 +90,7 @@ pub async fn spawn_app_with(opts: Options) -> TestApp {
         // The tests deliver mails themselves, step by step (`drain_outbox`).
         outbox_worker: false,
         api_rate_limit_per_minute: opts.api_rate_limit_per_minute,
+        usage_max_bytes: opts.usage_max_bytes,
         api_rate_limit_store: if pg_schema.is_some() || opts.rate_limits_in_database {
             RateLimitStore::Database
         } else {
@@ -238,8 +242,7 @@ impl TestApp {
     ) -> partner_console::app::usage::LoadReport {
         let report = partner_console::app::usage::load(
             &self.state.db,
-            rows,
-            vec![],
+            rows.iter().cloned().map(Ok),
             self.state.now(),
             |_| {},
         )

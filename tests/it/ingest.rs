@@ -109,6 +109,7 @@ async fn the_metering_pipeline_loads_usage_with_an_operator_key() {
     assert_eq!(status, 422, "{body}");
     assert_eq!(json["status"], 422);
     assert_eq!(json["error"]["rejected"][0]["line"], 3);
+    assert_eq!(json["error"]["rejectedCount"], 1);
     assert!(
         json["error"]["rejected"][0]["reason"]
             .as_str()
@@ -236,4 +237,60 @@ async fn ingest_has_the_replay_guard_the_failure_limit_and_no_401_for_a_store_ou
         .await
         .unwrap();
     assert_eq!(r.status(), 503, "the partner APIs too");
+}
+
+/// A body past `PC_USAGE_MAX_BYTES` is answered 413 with the JSON error and loads nothing; one
+/// within it loads (the body is spooled to a file, so the limit, not memory, bounds it).
+#[tokio::test]
+async fn a_usage_file_past_the_size_limit_is_refused_with_413() {
+    let app = crate::helpers::spawn_app_with(crate::helpers::Options {
+        usage_max_bytes: 4096,
+        ..Default::default()
+    })
+    .await;
+    let acme = app
+        .create_partner("Acme Cloud", PartnerKind::Msp, "owner@acme.example")
+        .await;
+    app.add_customer(acme, "4000000000000000001", "Pioneer Media")
+        .await;
+    let key = operator_key(&app).await;
+    let user = format!("{}:{}", key.public_key, key.private_key);
+    let day = Utc::now().date_naive();
+    let file = |rows: usize| {
+        let mut text = partner_console::billing::usage_file::CSV_HEADER.to_string() + "\n";
+        for i in 0..rows {
+            text += &format!("4000000000000000001,{day},TiDB Dedicated,web,c1,1.00,s{i}\n");
+        }
+        text
+    };
+    let small = app.data_dir.path().join("small.csv");
+    std::fs::write(&small, file(40)).unwrap();
+    assert!(std::fs::metadata(&small).unwrap().len() <= 4096);
+    let (status, json, body) = curl(&app, &user, &small).await;
+    assert_eq!(
+        (status, json["inserted"].clone()),
+        (200, 40.into()),
+        "{body}"
+    );
+
+    let big = app.data_dir.path().join("big.csv");
+    std::fs::write(&big, file(200)).unwrap();
+    let (status, json, body) = curl(&app, &user, &big).await;
+    assert_eq!(status, 413, "{body}");
+    assert_eq!(json["status"], 413);
+    assert!(
+        json["error"]
+            .as_str()
+            .unwrap()
+            .contains("larger than 4096 bytes"),
+        "{body}"
+    );
+    let mut c = app.state.db.acquire().await.unwrap();
+    assert!(
+        partner_console::store::usage::find(&mut c, "s100")
+            .await
+            .unwrap()
+            .is_none(),
+        "nothing of the refused file loaded"
+    );
 }

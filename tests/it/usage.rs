@@ -124,3 +124,64 @@ async fn loading_twice_changes_nothing_and_a_bad_line_loads_nothing() {
     assert_eq!(code, 0, "{out}");
     assert_eq!(month_total(&app, acme, "2026-11").await, 99);
 }
+
+/// Keys repeated far apart (in other batches) are found by the store's unique key, not by
+/// memory of the whole file; past 1 000 refused lines the first 1 000 are listed and the rest
+/// counted.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)] // the CLI runs as a blocking child process
+async fn repeats_far_apart_are_found_and_a_long_refusal_lists_its_first_thousand_lines() {
+    let app = spawn_app().await;
+    let acme = app
+        .create_partner("Acme Cloud", PartnerKind::Msp, "owner@acme.example")
+        .await;
+    let org = "1111111111111111111";
+    app.add_customer(acme, org, org).await;
+    let row = |key: &str, cost: &str| {
+        format!("{org},2026-10-01,TiDB Dedicated,web,prod-1,{cost},{key}\n")
+    };
+
+    // 2 500 rows, then the first key again with the same content: skipped, not counted twice.
+    let mut good = format!("{HEADER}\n");
+    for i in 0..2500 {
+        good += &row(&format!("k{i}"), "0.01");
+    }
+    good += &row("k0", "0.01");
+    let (code, out) = import(&app, &good, "repeats.csv");
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("2500 inserted, 1 skipped"), "{out}");
+    assert_eq!(month_total(&app, acme, "2026-10").await, 2500);
+
+    // Line 2 is z0; line 1100 repeats it with another cost (in the second batch); lines 1101 to
+    // 2300 name no customer: 1 201 refused lines in all.
+    let mut bad = format!("{HEADER}\n");
+    bad += &row("z0", "1.00");
+    for i in 3..1100 {
+        bad += &row(&format!("g{i}"), "1.00");
+    }
+    bad += &row("z0", "2.00");
+    for i in 1101..=2300 {
+        bad += &format!("9999999999999999999,2026-10-01,TiDB Starter,web,c,1.00,u{i}\n");
+    }
+    let (code, out) = import(&app, &bad, "bad.csv");
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("nothing loaded from"), "{out}");
+    assert!(out.contains("1201 line(s) rejected"), "{out}");
+    assert!(
+        out.contains("line 1100: record_key z0 appears earlier in the file with other content"),
+        "{out}"
+    );
+    assert!(out.contains("line 2099: unknown customer"), "{out}");
+    assert!(
+        !out.contains("line 2100:"),
+        "only the first 1 000 are listed: {out}"
+    );
+    assert!(
+        out.contains("and 201 more line(s) rejected after the first 1000 listed"),
+        "{out}"
+    );
+    assert_eq!(
+        month_total(&app, acme, "2026-10").await,
+        2500,
+        "nothing loaded"
+    );
+}

@@ -30,7 +30,7 @@ pub fn out_of_window(month: Month) -> Error {
 }
 
 mod partner_bill;
-pub use partner_bill::{CustomerInfo, PartnerBill};
+pub use partner_bill::{CustomerInfo, PartnerBill, shares};
 
 fn discount_applies(d: &DiscountRow, m: Month) -> bool {
     let start = Month::parse(&d.start_month);

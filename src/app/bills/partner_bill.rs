@@ -150,17 +150,9 @@ impl PartnerBill {
         )
     }
 
-    /// Every customer's share, in the order of [`PartnerBill::by_customer`], in one pass over
-    /// the lines.
+    /// Every customer's share, in the order of [`PartnerBill::by_customer`].
     pub fn per_customer(&self) -> Vec<(i64, PartnerBill)> {
-        let mut lines: HashMap<i64, Vec<BillLine>> = HashMap::new();
-        for l in &self.lines {
-            lines.entry(l.base.customer_id).or_default().push(l.clone());
-        }
-        self.by_customer()
-            .into_iter()
-            .map(|(id, _)| (id, self.share(lines.remove(&id).unwrap_or_default())))
-            .collect()
+        shares(self).collect()
     }
 
     fn share(&self, lines: Vec<BillLine>) -> PartnerBill {
@@ -175,4 +167,28 @@ impl PartnerBill {
             plans: self.plans.clone(),
         }
     }
+}
+
+/// Every customer's share of `bill`, in the order of [`PartnerBill::by_customer`], each made
+/// as it is read: an answer written as it goes never holds a second copy of a large bill.
+/// `bill` may be owned (the iterator then lives on its own) or borrowed.
+pub fn shares<B: std::borrow::Borrow<PartnerBill>>(
+    bill: B,
+) -> impl Iterator<Item = (i64, PartnerBill)> {
+    let whole = bill.borrow();
+    let order = whole.by_customer();
+    let mut lines: HashMap<i64, Vec<usize>> = HashMap::new();
+    for (i, l) in whole.lines.iter().enumerate() {
+        lines.entry(l.base.customer_id).or_default().push(i);
+    }
+    order.into_iter().map(move |(id, _)| {
+        let whole = bill.borrow();
+        let own = lines
+            .remove(&id)
+            .unwrap_or_default()
+            .into_iter()
+            .map(|i| whole.lines[i].clone())
+            .collect();
+        (id, whole.share(own))
+    })
 }

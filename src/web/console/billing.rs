@@ -16,7 +16,7 @@ use crate::billing::resale::Resale;
 use crate::domain::Action;
 use crate::state::AppState;
 use crate::store::grants::DiscountRow;
-use crate::web::csv::CsvFile;
+use crate::web::csv;
 use crate::web::error::AppError;
 use crate::web::filters;
 use crate::web::guard::Member;
@@ -169,13 +169,25 @@ async fn csv(
     if priced {
         header.extend(["customer_price_usd", "margin_usd"]);
     }
-    let mut out = CsvFile::new(&header)?;
-    for l in &bill.lines {
-        let info = bill.customers.get(&l.base.customer_id);
-        let mut cells = vec![
-            month.to_string(),
+    let bill = std::sync::Arc::new(bill);
+    let fees = bill.fees();
+    let (lines_of, fees_of) = (std::sync::Arc::clone(&bill), std::sync::Arc::clone(&bill));
+    let month_text = month.to_string();
+    let who = move |bill: &crate::app::bills::PartnerBill, customer_id: i64| {
+        let info = bill.customers.get(&customer_id);
+        (
             info.map(|i| i.org_id.clone()).unwrap_or_default(),
             info.map(|i| i.name.clone()).unwrap_or_default(),
+        )
+    };
+    let line_month = month_text.clone();
+    let lines = (0..bill.lines.len()).map(move |n| {
+        let l = &lines_of.lines[n];
+        let (org_id, org_name) = who(&lines_of, l.base.customer_id);
+        let mut cells = vec![
+            line_month.clone(),
+            org_id,
+            org_name,
             l.base.service.clone(),
             l.base.project.clone(),
             l.base.cluster.clone(),
@@ -185,18 +197,18 @@ async fn csv(
             Cents(l.owed()).to_string(),
         ];
         if priced {
-            let r = bill.line_price(l);
+            let r = lines_of.line_price(l);
             cells.extend([Cents(r.price).to_string(), Cents(r.margin).to_string()]);
         }
-        out.row(cells)?;
-    }
-    for (customer_id, fee) in bill.fees() {
-        let info = bill.customers.get(&customer_id);
+        cells
+    });
+    let fee_rows = fees.into_iter().map(move |(customer_id, fee)| {
+        let (org_id, org_name) = who(&fees_of, customer_id);
         let zero = Cents(0).to_string();
-        out.row([
-            month.to_string(),
-            info.map(|i| i.org_id.clone()).unwrap_or_default(),
-            info.map(|i| i.name.clone()).unwrap_or_default(),
+        vec![
+            month_text.clone(),
+            org_id,
+            org_name,
             "monthly fee".to_string(),
             String::new(),
             String::new(),
@@ -206,9 +218,9 @@ async fn csv(
             zero,
             Cents(fee).to_string(),
             Cents(fee).to_string(),
-        ])?;
-    }
-    out.download(&name)
+        ]
+    });
+    Ok(csv::streamed_rows(&name, &header, lines.chain(fee_rows)))
 }
 
 #[derive(Template)]

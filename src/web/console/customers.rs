@@ -13,7 +13,7 @@ use crate::domain::{Action, CustomerState};
 use crate::state::AppState;
 use crate::store::customers::Customer;
 use crate::web::confirm::{Confirmation, Question, ask};
-use crate::web::csv::CsvFile;
+use crate::web::csv;
 use crate::web::error::AppError;
 use crate::web::filters;
 use crate::web::guard::{Manager, Member};
@@ -222,37 +222,47 @@ async fn export(
     f: web::Query<Filters>,
 ) -> Result<HttpResponse, AppError> {
     let f = f.into_inner();
-    let mut out = CsvFile::new(&[
-        "org_id",
-        "org_name",
-        "email",
-        "state",
-        "created_at",
-        "effected_time",
-        "expired_time",
-    ])?;
+    let first = reads::export_page(state.app(), &m.actor, f.filter(), None).await?;
+    let actor = m.actor;
+    let next = move |page: &[Customer]| {
+        let last = page.last().map(|c| c.customer_id)?;
+        if page.len() as i64 != reads::EXPORT_PAGE {
+            return None;
+        }
+        let (state, actor, f) = (state.clone(), actor.clone(), f.clone());
+        Some(
+            async move { Ok(reads::export_page(state.app(), &actor, f.filter(), Some(last)).await?) },
+        )
+    };
+    Ok(csv::streamed(
+        "customers.csv",
+        &[
+            "org_id",
+            "org_name",
+            "email",
+            "state",
+            "created_at",
+            "effected_time",
+            "expired_time",
+        ],
+        csv::paged(first, next, export_row),
+    ))
+}
+
+fn export_row(r: &Customer) -> Vec<String> {
     let fmt = |t: Option<chrono::DateTime<chrono::Utc>>| {
         t.map(|t| t.format("%Y-%m-%d %H:%M:%S").to_string())
             .unwrap_or_default()
     };
-    let written = reads::export(state.app(), &m.actor, f.filter(), |rows| {
-        for r in rows {
-            out.row([
-                r.org_id.clone(),
-                r.org_name.clone(),
-                r.email.clone(),
-                r.state.to_string(),
-                fmt(Some(r.created_at)),
-                fmt(r.effected_at),
-                fmt(r.expired_at),
-            ])
-            .map_err(|e| anyhow::anyhow!("{e}"))?;
-        }
-        Ok(())
-    })
-    .await;
-    written?;
-    out.download("customers.csv")
+    vec![
+        r.org_id.clone(),
+        r.org_name.clone(),
+        r.email.clone(),
+        r.state.to_string(),
+        fmt(Some(r.created_at)),
+        fmt(r.effected_at),
+        fmt(r.expired_at),
+    ]
 }
 
 #[derive(Template)]

@@ -13,7 +13,7 @@ use crate::documents::Document;
 use crate::domain::{Action, PartnerKind};
 use crate::store::invoices::Invoice;
 use crate::web::confirm::{Confirmation, Question, ask};
-use crate::web::csv::CsvFile;
+use crate::web::csv;
 use crate::web::error::AppError;
 use crate::web::filters;
 use crate::web::guard::{Manager, Member, partner_kind};
@@ -123,7 +123,7 @@ async fn register(
         return Err(AppError::Forbidden);
     }
     let list = invoices::of_month(state.app(), &m.actor, q.month()?).await?;
-    let mut out = CsvFile::new(&[
+    let header = [
         "invoice_number",
         "state",
         "billed_month",
@@ -137,26 +137,30 @@ async fn register(
         "tax",
         "total",
         "void_reason",
-    ])?;
-    for i in &list.invoices {
-        out.row([
-            i.number.clone(),
-            i.state.clone(),
-            i.month.clone(),
+    ];
+    let month = list.month.unwrap_or_default();
+    let rows = list.invoices.into_iter().map(|i| {
+        vec![
+            i.number,
+            i.state,
+            i.month,
             i.issued_at.date_naive().to_string(),
             i.due_date.to_string(),
-            i.customer_org_id.clone(),
-            i.customer_name.clone(),
-            i.currency.clone(),
+            i.customer_org_id,
+            i.customer_name,
+            i.currency,
             Cents(i.subtotal).to_string(),
             crate::billing::grants::percent_number(i.tax_rate_bps),
             Cents(i.tax).to_string(),
             Cents(i.total).to_string(),
-            i.void_reason.clone().unwrap_or_default(),
-        ])?;
-    }
-    let month = list.month.unwrap_or_default();
-    out.download(&format!("invoices-{month}.csv"))
+            i.void_reason.unwrap_or_default(),
+        ]
+    });
+    Ok(csv::streamed_rows(
+        &format!("invoices-{month}.csv"),
+        &header,
+        rows,
+    ))
 }
 
 #[derive(Template)]

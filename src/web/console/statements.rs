@@ -10,7 +10,7 @@ use crate::billing::money::Cents;
 use crate::billing::month::Month;
 use crate::documents::Document;
 use crate::store::statements::StatementRow;
-use crate::web::csv::CsvFile;
+use crate::web::csv;
 use crate::web::error::AppError;
 use crate::web::filters;
 use crate::web::guard::Member;
@@ -95,7 +95,7 @@ async fn csv(
     month: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
     let s: Statement = statements::find(state.app(), &m.actor, month_of(&month)?).await?;
-    let mut out = CsvFile::new(&[
+    let header = [
         "statement_number",
         "billed_month",
         "org_id",
@@ -104,22 +104,27 @@ async fn csv(
         "discounts_usd_subtracted",
         "credits_usd_subtracted",
         "total_due_usd",
-    ])?;
-    let row = |org: &str, name: &str, t: &Totals| {
+    ];
+    let (number, month) = (s.row.number.clone(), s.row.month.clone());
+    let name = format!("statement-{month}.csv");
+    let row = move |org: String, name: String, t: Totals| {
         vec![
-            s.row.number.clone(),
-            s.row.month.clone(),
-            org.to_string(),
-            name.to_string(),
+            number.clone(),
+            month.clone(),
+            org,
+            name,
             Cents(t.usage).to_string(),
             Cents(t.discounts).to_string(),
             Cents(t.credits).to_string(),
             Cents(t.owed).to_string(),
         ]
     };
-    for (name, org_id, t) in &s.customers {
-        out.row(row(org_id, name, t))?;
-    }
-    out.row(row("", "total", &s.overview))?;
-    out.download(&format!("statement-{}.csv", s.row.month))
+    let total = s.overview;
+    let rows = s
+        .customers
+        .into_iter()
+        .map(|(name, org_id, t)| (org_id, name, t))
+        .chain(std::iter::once((String::new(), "total".to_string(), total)))
+        .map(move |(org, name, t)| row(org, name, t));
+    Ok(csv::streamed_rows(&name, &header, rows))
 }

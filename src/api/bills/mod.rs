@@ -3,14 +3,18 @@
 //! consumed before anything is taken off, `totalCost` what is owed
 //! (`runningTotal - discounts - credits`). Everywhere else they are `usage` and `owed`.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
 
 use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::formats::{Amount, YearMonth, amount};
-use crate::app::bills::PartnerBill;
+use crate::app::bills::{CustomerInfo, PartnerBill, shares};
 use crate::billing::bill::{BillLine, Totals};
+
+mod streamed;
+pub use streamed::{msp_bill_stream, partner_bill_stream};
 
 /// The four amounts every level of a bill carries, USD strings with two decimals.
 #[derive(Serialize, ToSchema)]
@@ -244,29 +248,32 @@ pub struct MspBill {
 pub struct OrgIdOutOfRange(pub String);
 
 pub fn msp_bill(bill: &PartnerBill) -> Result<MspBill, OrgIdOutOfRange> {
-    let summary_by_customer = bill
-        .per_customer()
-        .into_iter()
-        .map(|(id, share)| {
-            let (org_id, org_name) = bill
-                .customers
-                .get(&id)
-                .map(|i| (i.org_id.clone(), i.name.clone()))
-                .unwrap_or_default();
-            Ok(CustomerEntry {
-                customer_id: org_id
-                    .parse()
-                    .map_err(|_| OrgIdOutOfRange(org_id.clone()))?,
-                msp_customer_bills: customer_bill(&share),
-                customer_org_id: org_id,
-                org_name,
-            })
-        })
+    let summary_by_customer = shares(bill)
+        .map(|(id, share)| customer_entry(&bill.customers, id, &share))
         .collect::<Result<_, _>>()?;
     Ok(MspBill {
         overview: overview(bill),
         summary_by_customer,
         summary_by_service: by_service(bill),
+    })
+}
+
+fn customer_entry(
+    customers: &HashMap<i64, CustomerInfo>,
+    id: i64,
+    share: &PartnerBill,
+) -> Result<CustomerEntry, OrgIdOutOfRange> {
+    let (org_id, org_name) = customers
+        .get(&id)
+        .map(|i| (i.org_id.clone(), i.name.clone()))
+        .unwrap_or_default();
+    Ok(CustomerEntry {
+        customer_id: org_id
+            .parse()
+            .map_err(|_| OrgIdOutOfRange(org_id.clone()))?,
+        msp_customer_bills: customer_bill(share),
+        customer_org_id: org_id,
+        org_name,
     })
 }
 
@@ -297,20 +304,21 @@ pub struct PartnerBillJson {
 pub fn partner_bill(bill: &PartnerBill) -> PartnerBillJson {
     PartnerBillJson {
         overview: overview(bill),
-        summary_by_customer: bill
-            .by_customer()
-            .into_iter()
-            .map(|(id, t)| {
-                let info = bill.customers.get(&id);
-                CustomerTotals {
-                    customer_org_id: info.map(|i| i.org_id.clone()).unwrap_or_default(),
-                    org_name: info.map(|i| i.name.clone()).unwrap_or_default(),
-                    amounts: t.into(),
-                }
-            })
-            .collect(),
+        summary_by_customer: customer_totals(bill).collect(),
         summary_by_service: by_service(bill),
     }
+}
+
+fn customer_totals(bill: &PartnerBill) -> impl Iterator<Item = CustomerTotals> + use<> {
+    let customers = Arc::clone(&bill.customers);
+    bill.by_customer().into_iter().map(move |(id, t)| {
+        let info = customers.get(&id);
+        CustomerTotals {
+            customer_org_id: info.map(|i| i.org_id.clone()).unwrap_or_default(),
+            org_name: info.map(|i| i.name.clone()).unwrap_or_default(),
+            amounts: t.into(),
+        }
+    })
 }
 
 #[cfg(test)]
@@ -333,7 +341,7 @@ mod tests {
         }
     }
 
-    fn bill() -> PartnerBill {
+    pub(super) fn bill() -> PartnerBill {
         let (lines, credit_uses) = compute(
             vec![
                 line(1, "TiDB Dedicated", "web", "prod", 100_000),
