@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use chrono::{DateTime, Utc};
 
 use super::{Conn, StoreResult};
-use crate::billing::bill::{BaseLine, BillLine, CreditUse};
+use crate::billing::bill::{BaseLine, BillLine, CreditUse, Totals};
 use crate::billing::plans::PlanTerms;
 use crate::execute;
 use crate::on_conn;
@@ -47,6 +47,57 @@ pub async fn insert_line(
     .bind(l.discounts)
     .bind(l.credits))?;
     Ok(())
+}
+
+/// What the partner's closed month came to, stored beside its lines at closing.
+pub async fn insert_totals(
+    c: &mut impl Conn,
+    month: &str,
+    partner_id: i64,
+    t: &Totals,
+) -> StoreResult<()> {
+    execute!(c, c => sqlx::query(
+        "INSERT INTO closed_partner_totals (month, partner_id, usage, discounts, credits) \
+         VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(month)
+    .bind(partner_id)
+    .bind(t.usage)
+    .bind(t.discounts)
+    .bind(t.credits))?;
+    Ok(())
+}
+
+/// The partner's stored totals of its closed months from `from` on, by month; a closed month
+/// without a row billed the partner nothing.
+pub async fn totals_since(
+    c: &mut impl Conn,
+    partner_id: i64,
+    from: &str,
+) -> StoreResult<HashMap<String, Totals>> {
+    let rows = on_conn!(c, c => sqlx::query_as::<_, (String, i64, i64, i64)>(
+        "SELECT month, usage, discounts, credits FROM closed_partner_totals \
+         WHERE partner_id = $1 AND month >= $2",
+    )
+    .bind(partner_id)
+    .bind(from)
+    .fetch_all(c)
+    .await)?;
+    Ok(rows
+        .into_iter()
+        .map(|(month, usage, discounts, credits)| {
+            let owed = usage - discounts - credits;
+            (
+                month,
+                Totals {
+                    usage,
+                    discounts,
+                    credits,
+                    owed,
+                },
+            )
+        })
+        .collect())
 }
 
 pub async fn insert_use(c: &mut impl Conn, month: &str, u: &CreditUse) -> StoreResult<()> {
@@ -123,7 +174,7 @@ pub async fn month_totals(c: &mut impl Conn) -> StoreResult<Vec<(String, i64, i6
     Ok(
         on_conn!(c, c => sqlx::query_as::<_, (String, i64, i64, i64)>(
         "SELECT month, CAST(SUM(usage) AS BIGINT), CAST(SUM(discounts) AS BIGINT), \
-         CAST(SUM(credits) AS BIGINT) FROM closed_bill_lines GROUP BY month",
+         CAST(SUM(credits) AS BIGINT) FROM closed_partner_totals GROUP BY month",
     )
     .fetch_all(c)
     .await)?,

@@ -479,6 +479,11 @@ async fn a_closed_month_does_not_change_after_late_usage() {
         .unwrap()
         .overview();
     assert_eq!(after, before, "the closed bill never changes");
+    // The dashboard's chart reads the totals stored at closing: the same, late usage aside.
+    let chart = bills::window_totals(app.state.app(), acme).await.unwrap();
+    let charted = chart.iter().find(|(m, _)| *m == last).map(|(_, t)| *t);
+    assert_eq!(charted, Some(before), "{chart:?}");
+    assert_eq!(chart.len(), 7, "the running month and six before it");
 
     let page = ops.open(routes::ADMIN_BILLING).await.text().await.unwrap();
     assert!(page.contains("closed"));

@@ -84,18 +84,30 @@ pub async fn last_and_running(ctx: Ctx<'_>, partner_id: i64) -> Result<(PartnerB
     }
 }
 
-/// What each month of the window (the running month and six before it), oldest first, owes:
-/// one replay of the credits for them all, where billing each month alone would replay them
-/// once per month (the dashboard's chart).
+/// What each month of the window (the running month and six before it), oldest first, owes
+/// (the dashboard's chart). The closed months before the first open one are read as stored at
+/// closing; the rest come from one replay of the credits for them all, where billing each month
+/// alone would replay them once per month.
 pub async fn window_totals(ctx: Ctx<'_>, partner_id: i64) -> Result<Vec<(Month, Totals)>> {
     let (db, today) = (ctx.db, ctx.now.date_naive());
     let current = Month::of(today);
     let first = current.plus(-crate::billing::month::WINDOW_MONTHS);
+    let (closed_months, stored) = {
+        let mut c = db.acquire().await?;
+        (
+            closed::closed_months(&mut c).await?,
+            closed::totals_since(&mut c, partner_id, &first.to_string()).await?,
+        )
+    };
     let mut out = Vec::new();
-    replay(db, partner_id, first, current, today, |m, b| {
-        if m >= first {
-            out.push((m, b.overview()));
-        }
+    let mut open_from = first;
+    while open_from < current && closed_months.contains(&open_from.to_string()) {
+        let t = stored.get(&open_from.to_string()).copied();
+        out.push((open_from, t.unwrap_or_default()));
+        open_from = open_from.next();
+    }
+    replay(db, partner_id, open_from, current, today, |m, b| {
+        out.push((m, b.overview()));
     })
     .await?;
     Ok(out)
@@ -328,6 +340,7 @@ pub async fn close_month(ctx: Ctx<'_>, month: Month) -> Result<CloseReport> {
             closed::insert_line(&mut tx, &m, *p, l).await?;
             lines += 1;
         }
+        closed::insert_totals(&mut tx, &m, *p, &bill.overview()).await?;
         for u in &bill.credit_uses {
             closed::insert_use(&mut tx, &m, u).await?;
         }
