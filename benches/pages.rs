@@ -55,6 +55,42 @@ fn ms(d: Duration) -> f64 {
     d.as_secs_f64() * 1e3
 }
 
+/// This process's resident memory in KiB (`VmRSS`: the console runs in this process).
+fn rss_kib() -> u64 {
+    let text = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    text.lines()
+        .find(|l| l.starts_with("VmRSS:"))
+        .and_then(|l| l.split_whitespace().nth(1)?.parse().ok())
+        .unwrap_or(0)
+}
+
+/// Samples [`rss_kib`] every 5 ms on its own thread until stopped; the highest seen.
+struct Sampler {
+    stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    thread: std::thread::JoinHandle<u64>,
+}
+
+impl Sampler {
+    fn start() -> Sampler {
+        let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let flag = stop.clone();
+        let thread = std::thread::spawn(move || {
+            let mut peak = 0;
+            while !flag.load(std::sync::atomic::Ordering::Relaxed) {
+                peak = peak.max(rss_kib());
+                std::thread::sleep(Duration::from_millis(5));
+            }
+            peak.max(rss_kib())
+        });
+        Sampler { stop, thread }
+    }
+
+    fn stop(self) -> u64 {
+        self.stop.store(true, std::sync::atomic::Ordering::Relaxed);
+        self.thread.join().unwrap_or(0)
+    }
+}
+
 /// Times `runs` GETs of `path` with the signed-in client; the median and the last body.
 async fn page(http: &reqwest::Client, base: &str, path: &str, runs: usize) -> (Duration, String) {
     let mut times = Vec::new();
@@ -219,6 +255,46 @@ async fn main() {
     }
     let api_bill = median(api_times);
 
+    // The process's resident memory while it serves that bill: one client, then four at once
+    // (issue 25: at most 64 MiB and 256 MiB above what it held before).
+    let mut rise = Vec::new();
+    for clients in [1usize, 4] {
+        // Each client with a nonce of its own, so none is refused for a count out of order.
+        let mut headers = Vec::new();
+        for _ in 0..clients {
+            let challenge = api.get(format!("{base}{path}")).send().await.unwrap();
+            let mut own = digest::Digest {
+                user: public.into(),
+                password: private.into(),
+                nonce: None,
+                nc: 0,
+            };
+            own.take_challenge(&challenge);
+            headers.push(own.header(&path).unwrap());
+        }
+        let before = rss_kib();
+        let sampler = Sampler::start();
+        let gets = headers.into_iter().map(|header| {
+            let (api, base, path) = (api.clone(), base.clone(), path.clone());
+            async move {
+                let r = api
+                    .get(format!("{base}{path}"))
+                    .header("authorization", header)
+                    .send()
+                    .await
+                    .unwrap();
+                assert_eq!(r.status(), 200);
+                r.bytes().await.unwrap().len()
+            }
+        });
+        let sizes = futures_util::future::join_all(gets).await;
+        assert!(
+            sizes.iter().all(|n| *n == size),
+            "every client reads the whole bill"
+        );
+        rise.push((clients, sampler.stop().saturating_sub(before)));
+    }
+
     println!("medians of {} runs, {} customers:", a.runs, a.customers);
     println!(
         "  bill of {month} (bills::partner_bill):     {:8.1} ms",
@@ -266,4 +342,10 @@ async fn main() {
         ms(api_bill),
         size
     );
+    for (clients, kib) in rise {
+        println!(
+            "  resident memory rise serving it to {clients} client(s) at once: {:.1} MiB",
+            kib as f64 / 1024.0
+        );
+    }
 }
