@@ -65,13 +65,13 @@ fn args() -> Args {
 }
 
 /// `rows` rows of `month` spread over the demo's scale customers, keys unique to the file.
-fn write_csv(path: &Path, rows: usize, customers: usize, month: Month) {
+fn write_csv(path: &Path, rows: usize, first: usize, customers: usize, month: Month) {
     let mut f = std::io::BufWriter::new(std::fs::File::create(path).unwrap());
     writeln!(f, "{}", usage_file::CSV_HEADER).unwrap();
     let days = Utc::now().date_naive() - month.first_day();
     let days = days.num_days() as usize + 1;
-    // The demo's own MSP customers come first; scale customers are numbered after them.
-    let first = 20;
+    // The demo's own MSP customers come first (`first` of them); scale customers are numbered
+    // after them.
     let spread = customers - first;
     for n in 0..rows {
         let c = first + n % spread;
@@ -237,10 +237,10 @@ async fn main() {
         ..Settings::defaults()
     };
     let t = Instant::now();
-    {
+    let first = {
         let app = Application::build(settings).await.expect("console builds");
         let state = app.state().clone();
-        demo::seed_and_grow(
+        let seeded = demo::seed_and_grow(
             &state.db,
             &state.vault,
             "http://127.0.0.1",
@@ -252,7 +252,8 @@ async fn main() {
         .await
         .unwrap();
         state.db.close().await;
-    }
+        seeded.scaled.map_or(0, |s| s.customers_before as usize)
+    };
     println!(
         "machine: {} cores; store {store}; demo with {} customers built in {:.0} s",
         std::thread::available_parallelism()
@@ -276,7 +277,7 @@ async fn main() {
     println!("|---|---|---|---|---|---|---|---|");
     for &rows in &a.rows {
         let file = dir.join(format!("usage-{rows}.csv"));
-        write_csv(&file, rows, a.customers, month);
+        write_csv(&file, rows, first, a.customers, month);
         let size = std::fs::metadata(&file).unwrap().len();
         let run = import(&a, &env, &file);
         let theirs = reference(&dir, a.postgres.as_deref(), &file);
