@@ -173,32 +173,19 @@ pub async fn find_many(
         return Ok(Vec::new());
     }
     type Row = (String, i64, NaiveDate, String, String, String, i64, bool);
-    const SELECT: &str =
-        "SELECT record_key, customer_id, day, service, project, cluster, cost, loaded_at = ";
-    const FROM: &str = " FROM usage_records WHERE record_key IN (";
-    let rows: Vec<Row> = match c.conn() {
-        // Compared as written: SQLite keeps the load's time as the text the INSERT bound.
-        ConnRef::Sqlite(c) => {
-            let mut qb = sqlx::QueryBuilder::new(SELECT);
-            qb.push_bind(sqlite_time(load_time)).push(FROM);
-            let mut list = qb.separated(", ");
-            for k in record_keys {
-                list.push_bind(*k);
-            }
-            qb.push(")");
-            qb.build_query_as().fetch_all(c).await?
+    let rows: Vec<Row> = on_conn!(c, c => {
+        let mut qb = sqlx::QueryBuilder::new(
+            "SELECT record_key, customer_id, day, service, project, cluster, cost, loaded_at = ",
+        );
+        qb.push_bind(LoadTime(load_time))
+            .push(" FROM usage_records WHERE record_key IN (");
+        let mut list = qb.separated(", ");
+        for k in record_keys {
+            list.push_bind(*k);
         }
-        ConnRef::Postgres(c) => {
-            let mut qb = sqlx::QueryBuilder::new(SELECT);
-            qb.push_bind(load_time).push(FROM);
-            let mut list = qb.separated(", ");
-            for k in record_keys {
-                list.push_bind(*k);
-            }
-            qb.push(")");
-            qb.build_query_as().fetch_all(c).await?
-        }
-    };
+        qb.push(")");
+        qb.build_query_as().fetch_all(c).await
+    })?;
     Ok(rows
         .into_iter()
         .map(
@@ -223,6 +210,40 @@ pub async fn find_many(
 /// A load's time as the records' INSERT writes it to SQLite.
 fn sqlite_time(t: DateTime<Utc>) -> String {
     t.to_rfc3339_opts(SecondsFormat::AutoSi, false)
+}
+
+/// A load's time bound as each store keeps the records' `loaded_at`, so that one statement
+/// compares it on both: SQLite as the text the INSERT bound, PostgreSQL as a timestamptz.
+struct LoadTime(DateTime<Utc>);
+
+impl sqlx::Type<sqlx::Sqlite> for LoadTime {
+    fn type_info() -> sqlx::sqlite::SqliteTypeInfo {
+        <String as sqlx::Type<sqlx::Sqlite>>::type_info()
+    }
+}
+
+impl sqlx::Encode<'_, sqlx::Sqlite> for LoadTime {
+    fn encode_by_ref(
+        &self,
+        buf: &mut <sqlx::Sqlite as sqlx::Database>::ArgumentBuffer,
+    ) -> Result<sqlx::encode::IsNull, sqlx::error::BoxDynError> {
+        <String as sqlx::Encode<'_, sqlx::Sqlite>>::encode(sqlite_time(self.0), buf)
+    }
+}
+
+impl sqlx::Type<sqlx::Postgres> for LoadTime {
+    fn type_info() -> sqlx::postgres::PgTypeInfo {
+        <DateTime<Utc> as sqlx::Type<sqlx::Postgres>>::type_info()
+    }
+}
+
+impl sqlx::Encode<'_, sqlx::Postgres> for LoadTime {
+    fn encode_by_ref(
+        &self,
+        buf: &mut <sqlx::Postgres as sqlx::Database>::ArgumentBuffer,
+    ) -> Result<sqlx::encode::IsNull, sqlx::error::BoxDynError> {
+        <DateTime<Utc> as sqlx::Encode<'_, sqlx::Postgres>>::encode_by_ref(&self.0, buf)
+    }
 }
 
 /// Usage that arrived for a month after it was closed (it never changes the closed bill).
