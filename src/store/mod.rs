@@ -287,6 +287,16 @@ impl Tx {
         Ok(())
     }
 
+    /// Ends the transaction now. Dropping one also rolls it back, but only when the pool's
+    /// release task next runs: until then the connection keeps its locks.
+    pub async fn rollback(self) -> StoreResult<()> {
+        match self {
+            Tx::Sqlite(t) => t.rollback().await?,
+            Tx::Postgres(t) => t.rollback().await?,
+        }
+        Ok(())
+    }
+
     pub fn backend(&self) -> Backend {
         match self {
             Tx::Sqlite(_) => Backend::Sqlite,

@@ -161,10 +161,32 @@ pub async fn drop_database(schema: Option<String>) {
         return;
     };
     use sqlx::Connection;
-    if let Ok(mut c) = sqlx::PgConnection::connect(&url).await {
-        let _ = sqlx::query(sqlx::AssertSqlSafe(format!("DROP SCHEMA {schema} CASCADE")))
-            .execute(&mut c)
-            .await;
+    let Ok(mut c) = sqlx::PgConnection::connect(&url).await else {
+        return;
+    };
+    // The app's pool may still hold a connection whose dropped transaction's ROLLBACK waits for
+    // a pool task that never runs again (this teardown blocks the test's runtime thread); its
+    // locks would make DROP SCHEMA wait for ever. The schema is this test's alone, so whoever
+    // still holds a lock in it is this test's app: end those sessions first.
+    let _ = sqlx::query(
+        "SELECT pg_terminate_backend(l.pid) FROM pg_locks l \
+         JOIN pg_class c ON c.oid = l.relation \
+         JOIN pg_namespace n ON n.oid = c.relnamespace \
+         WHERE n.nspname = $1 AND l.pid <> pg_backend_pid()",
+    )
+    .bind(&schema)
+    .execute(&mut c)
+    .await;
+    // Should anything else still hold on, fail to drop (and leak an empty test schema) rather
+    // than hang the whole run.
+    let _ = sqlx::query("SET lock_timeout = '30s'")
+        .execute(&mut c)
+        .await;
+    if let Err(e) = sqlx::query(sqlx::AssertSqlSafe(format!("DROP SCHEMA {schema} CASCADE")))
+        .execute(&mut c)
+        .await
+    {
+        eprintln!("test schema {schema} left behind: {e}");
     }
 }
 

@@ -329,6 +329,9 @@ pub async fn close_month(ctx: Ctx<'_>, month: Month) -> Result<CloseReport> {
     }
     let mut tx = db.begin().await?;
     if !closed::claim(&mut tx, &m, now).await? {
+        // Ended here rather than on drop, which leaves the ROLLBACK to a pool task and the
+        // connection in its transaction until that runs.
+        tx.rollback().await?;
         return Err(already_closed(month));
     }
     let (mut lines, mut invoices) = (0, 0);
