@@ -127,6 +127,9 @@ async fn start_console(dir: &std::path::Path, postgres: Option<(&str, &str)>) ->
         ha1_sha256: &key.ha1_sha256_enc,
         ha1_md5: &key.ha1_md5_enc,
         created_by: None,
+        scope: partner_console::domain::KeyScope::Full,
+        expires_at: None,
+        replaces_key_id: None,
     };
     api_keys::insert(&mut tx, new, now).await.unwrap();
     tx.commit().await.unwrap();

@@ -88,7 +88,7 @@ impl I18n {
     pub fn t_args(&self, key: &str, args: &[(&'static str, &str)]) -> String {
         let map: HashMap<Cow<'static, str>, FluentValue<'_>> = args
             .iter()
-            .map(|(k, v)| (Cow::Borrowed(*k), FluentValue::from(*v)))
+            .map(|(k, v)| (Cow::Borrowed(*k), arg_value(v)))
             .collect();
         LOCALES
             .try_lookup_with_args(&self.lang, key, &map)
@@ -103,6 +103,19 @@ impl I18n {
             Ok(_) => true,
             Err(e) => e.to_string().starts_with("Fluent errors"),
         }
+    }
+}
+
+/// An argument as Fluent should see it: a small count as a number, so that `[one]` and the
+/// language's other plural forms are chosen; anything else (ids, amounts, dates) as the text it
+/// is, never reformatted.
+fn arg_value<'a>(v: &'a str) -> FluentValue<'a> {
+    let small_count = (1..=6).contains(&v.len())
+        && v.bytes().all(|b| b.is_ascii_digit())
+        && (v == "0" || !v.starts_with('0'));
+    match v.parse::<u32>() {
+        Ok(n) if small_count => FluentValue::from(n),
+        _ => FluentValue::from(v),
     }
 }
 

@@ -101,7 +101,8 @@ impl Application {
         });
         // Offers past their expiry and customers whose agreement ended are written down as
         // expired here, audited as the system's (reads and commands already see a lapsed offer
-        // as expired). Sessions that can no longer be used are forgotten on the same timer.
+        // as expired). Owners of API keys that stop within a week are e-mailed, and sessions
+        // that can no longer be used are forgotten, on the same timer.
         let sweeper = self.state.settings.outbox_worker.then(|| {
             let state = self.state.clone();
             tokio::spawn(async move {
@@ -111,6 +112,9 @@ impl Application {
                     every.tick().await;
                     if let Err(e) = crate::app::offers::sweep(state.app(), None).await {
                         tracing::warn!(error = %e, "the expiry sweep failed; it runs again later");
+                    }
+                    if let Err(e) = crate::app::api_keys::warn_expiring(state.app()).await {
+                        tracing::warn!(error = %e, "warning of expiring API keys failed; it runs again later");
                     }
                     if let Err(e) = crate::app::sessions::prune(&state.db, limits, state.now()).await
                     {

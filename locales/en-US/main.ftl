@@ -995,3 +995,48 @@ statement-footer = This statement is the closed month's bill; it does not change
 error-no-statement = There is no statement for this month: it is not closed yet.
 customers-price-month = Their price so far
 settings-invoice-details = Invoice details: what your invoices to your customers say of you →
+
+# Issue 26: API keys with scope and expiry
+key-expired = expired
+key-expiring = expiring soon
+key-scope-read = Read
+key-scope-billing = Billing
+key-scope-full = Full
+keys-scope = Scope
+keys-scope-help = Read: GET requests only. Billing: reads, and sending and voiding invoices. Full: everything the API offers.
+keys-expires-on = Last day (optional)
+keys-expires-help = The key works through this day (UTC), then stops. Leave empty for a key that does not expire.
+keys-no-expiry = no expiry
+keys-works-through = works through { $when }
+keys-stops-at = stops { $when }
+keys-stopped = stopped { $when }
+keys-replaced-by = replaced by { $key }
+keys-expiring-banner = { $count ->
+    [one] One key stops within 14 days. Rotate it so your scripts keep working.
+   *[other] { $count } keys stop within 14 days. Rotate them so your scripts keep working.
+}
+keys-rotate = Rotate
+keys-rotate-heading = Replace the key “{ $name }”
+keys-rotate-lead = A new key is created now, its private key shown once. The old key keeps working for the time you choose, so scripts can move over, then stops.
+keys-rotate-confirm = Create the new key
+keys-grace = The old key stops
+keys-grace-help = At most 30 days from now.
+keys-grace-now = at once
+keys-grace-hours = in { $hours ->
+    [one] one hour
+   *[other] { $hours } hours
+}
+keys-grace-days = in { $days ->
+    [one] one day
+   *[other] { $days } days
+}
+error-key-scope = Choose a scope: read, billing or full.
+error-key-expiry = Give the last day as a date (YYYY-MM-DD), or leave it empty.
+error-key-expiry-past = The last day cannot be in the past.
+error-key-grace = Choose when the old key stops: at most 30 days from now.
+error-key-not-working = This key is revoked or has stopped working; it cannot be replaced. Create a new key instead.
+audit-api_key_rotated = API key rotated
+mail-key-expiring-subject = Your API key “{ $name }” stops working on { $stops }
+mail-key-expiring-intro = The API key “{ $name }” ({ $key }) of your partner account stops working on { $stops }. Scripts that still use it will then be refused. Rotate it on the API keys page: the new key works at once, and the old one can keep working beside it for up to 30 days.
+mail-key-expiring-button = Open API keys
+mail-key-expiring-after = You receive this because you are an owner of the partner account.

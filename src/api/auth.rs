@@ -16,7 +16,7 @@ use super::ratelimit::Quota;
 use crate::app::Actor;
 use crate::credentials::api_keys::Algorithm;
 use crate::credentials::digest::{self, NonceCheck};
-use crate::domain::{PartnerKind, PartnerState};
+use crate::domain::{KeyUse, PartnerKind, PartnerState};
 use crate::http::client_addr;
 use crate::state::AppState;
 use crate::store::{PoolConn, StoreError, api_keys, operator_keys};
@@ -31,8 +31,8 @@ trait DigestKey: Sized {
     /// The sealed verifier (HA1) for `algorithm`.
     fn sealed(&self, algorithm: Algorithm) -> &str;
 
-    /// Why a key whose secret was right may not be used now.
-    fn refusal(&self) -> Option<&'static str>;
+    /// Why a key whose secret was right may not be used at `now`.
+    fn refusal(&self, now: DateTime<Utc>) -> Option<&'static str>;
 }
 
 impl DigestKey for api_keys::KeySecrets {
@@ -49,9 +49,13 @@ impl DigestKey for api_keys::KeySecrets {
         }
     }
 
-    fn refusal(&self) -> Option<&'static str> {
-        (self.revoked_at.is_some() || self.partner_state != PartnerState::Active)
-            .then_some("this API key is revoked or its partner is suspended")
+    fn refusal(&self, now: DateTime<Utc>) -> Option<&'static str> {
+        if self.revoked_at.is_some() || self.partner_state != PartnerState::Active {
+            return Some("this API key is revoked or its partner is suspended");
+        }
+        self.expires_at.is_some_and(|e| e <= now).then_some(
+            "this API key has expired (or was replaced and its time is over); use its successor or create a new key",
+        )
     }
 }
 
@@ -70,7 +74,7 @@ impl DigestKey for operator_keys::OperatorKey {
         }
     }
 
-    fn refusal(&self) -> Option<&'static str> {
+    fn refusal(&self, _: DateTime<Utc>) -> Option<&'static str> {
         None
     }
 }
@@ -155,7 +159,7 @@ async fn verify<K: DigestKey>(
         return Err(unauthorized(state, "invalid API key", false));
     };
     // Told only to whoever holds the private key.
-    if let Some(why) = key.refusal() {
+    if let Some(why) = key.refusal(now) {
         return Err(unauthorized(state, why, false));
     }
     if !state
@@ -214,9 +218,25 @@ async fn authenticate(req: HttpRequest) -> Result<(PartnerKey, PoolConn), ApiErr
             decision.limit, decision.reset_secs
         )));
     }
+    // After the rate limit: a refused request counts, and carries the limit's headers.
+    let used = key_use(&req);
+    if !key.scope.allows(used) {
+        return Err(ApiError::Forbidden(format!(
+            "this API key's scope is `{}`, which does not allow {} {}; use a key with scope {}",
+            key.scope,
+            req.method(),
+            req.path(),
+            if used == KeyUse::InvoiceWrite {
+                "`billing` or `full`"
+            } else {
+                "`full`"
+            }
+        )));
+    }
+    let address = client_addr(&req, &state.settings);
     let a_minute_ago = now - Duration::minutes(1);
     if key.last_used_at.is_none_or(|t| t < a_minute_ago) {
-        api_keys::touch(&mut conn, key.key_id, now, a_minute_ago)
+        api_keys::touch(&mut conn, key.key_id, &address, now, a_minute_ago)
             .await
             .map_err(ApiError::Unavailable)?;
     }
@@ -224,9 +244,27 @@ async fn authenticate(req: HttpRequest) -> Result<(PartnerKey, PoolConn), ApiErr
         key_id: key.key_id,
         partner_id: key.partner_id,
         is_msp: key.partner_kind == PartnerKind::Msp,
-        address: client_addr(&req, &state.settings),
+        address,
     };
     Ok((partner_key, conn))
+}
+
+/// What a request does, for the key's scope: a read, something done to invoices (their send and
+/// void), or another change.
+fn key_use(req: &HttpRequest) -> KeyUse {
+    let method = req.method();
+    if method == actix_web::http::Method::GET || method == actix_web::http::Method::HEAD {
+        return KeyUse::Read;
+    }
+    let on_invoices = req
+        .path()
+        .strip_prefix(crate::paths::PARTNER_API)
+        .is_some_and(|rest| rest.starts_with("/invoices/"));
+    if on_invoices {
+        KeyUse::InvoiceWrite
+    } else {
+        KeyUse::OtherWrite
+    }
 }
 
 /// What a partner's authenticated key must be to serve a surface: any partner's key, or an

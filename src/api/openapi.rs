@@ -73,11 +73,10 @@ pub fn finish(
     let paths = doc["paths"].as_object().cloned().unwrap_or_default();
     let mut full = Map::new();
     for (path, mut item) in paths {
-        for op in item
-            .as_object_mut()
-            .into_iter()
-            .flat_map(|m| m.values_mut())
-        {
+        for (method, op) in item.as_object_mut().into_iter().flat_map(|m| m.iter_mut()) {
+            if method != "get" {
+                add_scope_refusal(op);
+            }
             add_shared_answers(op, forbidden);
         }
         full.insert(format!("{base}{path}"), item);
@@ -158,6 +157,28 @@ fn add_shared_answers(op: &mut Value, forbidden: Option<&str>) {
         "429".into(),
         json!({ "$ref": "#/components/responses/TooManyRequests" }),
     );
+}
+
+/// A change can be refused for the key's scope (issue 26): said on the operation's 403, which
+/// some operations already have for another reason.
+fn add_scope_refusal(op: &mut Value) {
+    let Some(responses) = op.get_mut("responses").and_then(Value::as_object_mut) else {
+        return;
+    };
+    const SCOPE: &str = "The API key's scope does not allow this change: a `read` key only \
+        reads, a `billing` key reads and sends or voids invoices, a `full` key does everything.";
+    let answer = responses.entry("403").or_insert_with(|| {
+        json!({
+            "description": "",
+            "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Error" } } },
+        })
+    });
+    let before = answer["description"].as_str().unwrap_or_default();
+    answer["description"] = if before.is_empty() {
+        json!(SCOPE)
+    } else {
+        json!(format!("{before} {SCOPE}"))
+    };
 }
 
 #[cfg(test)]

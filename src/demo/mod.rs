@@ -122,6 +122,7 @@ pub async fn seed_and_grow(
         if partner.is_msp() {
             plans::ensure_plans(db, &partner).await?;
             signup_url = links::fresh_demo_link(db, &partner, public_url).await?;
+            keys::ensure_scoped_keys(db, vault, &partner).await?;
         }
         curls.push(keys::fresh_demo_key(db, vault, &partner, public_url).await?);
         if partner.is_msp() {

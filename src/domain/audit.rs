@@ -33,6 +33,7 @@ actions! {
     LogoReplaced => "logo_replaced",
     ApiKeyCreated => "api_key_created",
     ApiKeyRevoked => "api_key_revoked",
+    ApiKeyRotated => "api_key_rotated",
     SignupLinkCreated => "signup_link_created",
     SignupLinkRevoked => "signup_link_revoked",
     MemberInvited => "member_invited",

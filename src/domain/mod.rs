@@ -2,6 +2,7 @@
 
 mod audit;
 mod email;
+mod key_scope;
 pub mod offers;
 mod partner;
 mod password;
@@ -11,6 +12,7 @@ mod svg_logo;
 
 pub use audit::AuditAction;
 pub use email::Email;
+pub use key_scope::{KeyScope, KeyUse};
 pub use partner::{PartnerKind, Role, check_website, slugify};
 pub use password::NewPassword;
 pub use rights::{Action, RIGHTS};

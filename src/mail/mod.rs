@@ -212,6 +212,31 @@ pub fn invitation(
     )
 }
 
+/// A partner's API key that stops soon, told to its owners.
+pub struct ExpiringKey<'a> {
+    pub name: &'a str,
+    pub public_key: &'a str,
+    /// When it stops, as shown.
+    pub stops: &'a str,
+    /// The console's API keys page.
+    pub link: &'a str,
+}
+
+pub fn key_expiring(i18n: &I18n, to: &str, k: &ExpiringKey<'_>) -> anyhow::Result<Mail> {
+    let args = [("name", k.name), ("key", k.public_key), ("stops", k.stops)];
+    compose(
+        i18n,
+        to,
+        i18n.t_args("mail-key-expiring-subject", &args),
+        &[i18n.t_args("mail-key-expiring-intro", &args)],
+        Some(Action {
+            label: i18n.t("mail-key-expiring-button"),
+            link: k.link.to_string(),
+        }),
+        &[i18n.t("mail-key-expiring-after")],
+    )
+}
+
 /// An MSP's invoice to its customer, in the invoice's language, from the partner (its name as
 /// the sender's, replies to its contact address), the PDF attached at delivery.
 pub struct InvoiceMail<'a> {

@@ -130,6 +130,10 @@ pub fn console_api_key_revoke(id: impl Display) -> String {
     fill(CONSOLE_API_KEY_REVOKE, &[&id.to_string()])
 }
 
+pub fn console_api_key_rotate(id: impl Display) -> String {
+    fill(CONSOLE_API_KEY_ROTATE, &[&id.to_string()])
+}
+
 pub fn console_branding_logo(mode: impl Display) -> String {
     fill(CONSOLE_BRANDING_LOGO, &[&mode.to_string()])
 }

@@ -105,6 +105,7 @@ pages! {
     CONSOLE_BRANDING_LOGO = "/console/branding/{mode}";
     CONSOLE_API_KEYS = "/console/api-keys";
     CONSOLE_API_KEY_REVOKE = "/console/api-keys/{id}/revoke";
+    CONSOLE_API_KEY_ROTATE = "/console/api-keys/{id}/rotate";
     CONSOLE_SUPPORT = "/console/support";
     CONSOLE_AUDIT = "/console/audit";
     CONSOLE_AUDIT_CSV = "/console/audit.csv";

@@ -5,6 +5,7 @@
 //! vendor's own document (`vendor_msp`).
 
 use chrono::Utc;
+use partner_console::domain::KeyScope;
 use partner_console::store::api_keys::{self, NewApiKey};
 use serde_json::Value;
 use tokio::sync::OnceCell;
@@ -13,6 +14,11 @@ use crate::helpers::TestApp;
 
 /// A fresh API key of `partner_id`, as "PUBLIC:PRIVATE".
 pub async fn api_key(app: &TestApp, partner_id: i64) -> (i64, String) {
+    api_key_scoped(app, partner_id, KeyScope::Full).await
+}
+
+/// A fresh API key of `partner_id` with `scope` and no expiry, as "PUBLIC:PRIVATE".
+pub async fn api_key_scoped(app: &TestApp, partner_id: i64, scope: KeyScope) -> (i64, String) {
     let key = app.state.vault.issue().unwrap();
     let mut tx = app.state.db.begin().await.unwrap();
     let new = NewApiKey {
@@ -22,6 +28,9 @@ pub async fn api_key(app: &TestApp, partner_id: i64) -> (i64, String) {
         ha1_sha256: &key.ha1_sha256_enc,
         ha1_md5: &key.ha1_md5_enc,
         created_by: None,
+        scope,
+        expires_at: None,
+        replaces_key_id: None,
     };
     let id = api_keys::insert(&mut tx, new, Utc::now()).await.unwrap();
     tx.commit().await.unwrap();

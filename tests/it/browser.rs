@@ -836,3 +836,48 @@ async fn an_msp_reads_its_invoices_in_a_browser() {
         screenshot(c, &format!("statement-{mode}.png")).await;
     }
 }
+
+/// The demo MSP's API keys as its owner sees them: scopes, the key that stops soon, a replaced
+/// key in its grace period; the rotation form. English and Japanese, light and dark.
+#[tokio::test]
+async fn an_owner_reads_and_rotates_api_keys_in_a_browser() {
+    let app = spawn_app().await;
+    let demo = partner_console::demo::seed(&app.state.db, &app.state.vault, &app.address)
+        .await
+        .expect("demo data");
+    let login = demo
+        .logins
+        .iter()
+        .find(|l| l.who.contains("MSP"))
+        .expect("a demo MSP");
+    for (lang, dark) in [
+        ("en-US", false),
+        ("en-US", true),
+        ("ja", false),
+        ("ja", true),
+    ] {
+        let Some(d) = browser(dark).await else { return };
+        let c = &d.client;
+        let mode = if dark { "dark" } else { "light" };
+        go(c, &app, &format!("/language?to={lang}&next=/sign-in")).await;
+        sign_in(c, login.email, login.password, routes::CONSOLE).await;
+        go(c, &app, routes::CONSOLE_API_KEYS).await;
+        let banner = text(c, "#keys-expiring").await;
+        assert!(!banner.is_empty(), "the list warns of the export key");
+        let table = text(c, "#keys").await;
+        let (replaced, billing) = if lang == "ja" {
+            ("後継: CRM sync", "請求")
+        } else {
+            ("replaced by CRM sync", "Billing")
+        };
+        assert!(
+            table.contains(replaced) && table.contains(billing),
+            "{table}"
+        );
+        screenshot(c, &format!("api-keys-{lang}-{mode}.png")).await;
+        // The rotation form of the key that stops soon.
+        click(c, "tr.row-warn a.button").await;
+        assert!(!text(c, "#grace").await.is_empty());
+        screenshot(c, &format!("api-key-rotate-{lang}-{mode}.png")).await;
+    }
+}

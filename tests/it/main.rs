@@ -2,6 +2,7 @@
 //! application on a random port with a fresh database (see `helpers::spawn_app`).
 
 mod api_calls;
+mod api_keys;
 mod digest_client;
 mod helpers;
 mod ingest;

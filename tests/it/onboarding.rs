@@ -491,7 +491,7 @@ async fn partners_cannot_reach_each_others_keys_and_viewers_have_none() {
         .post_form(
             routes::CONSOLE_API_KEYS,
             routes::CONSOLE_API_KEYS,
-            &[("name", "nightly export")],
+            &[("name", "nightly export"), ("scope", "full")],
         )
         .await;
     assert_eq!(r.status(), StatusCode::OK);

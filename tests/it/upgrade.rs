@@ -32,6 +32,9 @@ async fn closed_bills_and_org_ids_survive_the_upgrade() {
          VALUES (1, '1234567890123456789', 'Low Id', 'a@low.example', 'x', 'active', $1)"
             .to_string(),
         format!("INSERT INTO closed_months (month, closed_at) VALUES ('{last}', $1)"),
+        "INSERT INTO api_keys (partner_id, name, public_key, ha1_sha256, ha1_md5, created_at) \
+         VALUES (1, 'Old script', 'OLDPUBLICKEY', 'x', 'x', $1)"
+            .to_string(),
         format!(
             "INSERT INTO closed_bill_lines (month, partner_id, customer_id, service, project, cluster, \
              total_cost, discounts, credits) VALUES ('{last}', 1, 1, 'TiDB Dedicated', 'web', 'prod', 100000, 10000, 5000)"
@@ -101,6 +104,14 @@ async fn closed_bills_and_org_ids_survive_the_upgrade() {
         .unwrap()
         .unwrap();
     assert_eq!(low.org_id, "1234567890123456789", "below 2^63: unchanged");
+    // Keys from before scopes (migration 0020) do everything, for ever, as they did.
+    let keys = partner_console::store::api_keys::list(&mut c, 1)
+        .await
+        .unwrap();
+    assert_eq!(
+        (keys[0].scope, keys[0].expires_at),
+        (partner_console::domain::KeyScope::Full, None)
+    );
     // Customers from before the API's stored representation (migration 0014) are listed.
     let page = partner_console::store::customers::page_json(&mut c, 1, None, 100)
         .await
