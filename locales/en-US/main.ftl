@@ -1040,3 +1040,19 @@ mail-key-expiring-subject = Your API key “{ $name }” stops working on { $sto
 mail-key-expiring-intro = The API key “{ $name }” ({ $key }) of your partner account stops working on { $stops }. Scripts that still use it will then be refused. Rotate it on the API keys page: the new key works at once, and the old one can keep working beside it for up to 30 days.
 mail-key-expiring-button = Open API keys
 mail-key-expiring-after = You receive this because you are an owner of the partner account.
+
+# Issue 26: one's own sessions
+settings-sessions = Where you are signed in
+settings-sessions-help = Each browser signed in as you, as it was last seen. End any you do not recognise; changing your password ends all others too.
+col-browser = Browser
+col-signed-in = Signed in (UTC)
+col-last-seen = Last seen (UTC)
+settings-this-browser = this browser
+settings-end-session = Sign out
+settings-end-others = Sign out everywhere else
+flash-sessions-ended = { $count ->
+    [one] One session was ended.
+   *[other] { $count } sessions were ended.
+}
+flash-sessions-none = That session had already ended.
+audit-sessions_ended = Sessions ended

@@ -1031,3 +1031,16 @@ mail-key-expiring-subject = API キー「{ $name }」は { $stops } に停止し
 mail-key-expiring-intro = パートナーアカウントの API キー「{ $name }」（{ $key }）は { $stops } に停止します。その後、このキーを使うスクリプトは拒否されます。API キーのページでローテーションしてください。新しいキーはすぐに使え、古いキーは最長 30 日間並行して使えます。
 mail-key-expiring-button = API キーを開く
 mail-key-expiring-after = パートナーアカウントのオーナーであるため、このメールをお送りしています。
+
+# Issue 26: one's own sessions
+settings-sessions = サインイン中のブラウザー
+settings-sessions-help = あなたとしてサインインしている各ブラウザーと、その最終アクセスです。心当たりのないものは終了してください。パスワードを変更すると、他のセッションもすべて終了します。
+col-browser = ブラウザー
+col-signed-in = サインイン (UTC)
+col-last-seen = 最終アクセス (UTC)
+settings-this-browser = このブラウザー
+settings-end-session = サインアウト
+settings-end-others = 他のすべてのブラウザーからサインアウト
+flash-sessions-ended = { $count } 件のセッションを終了しました。
+flash-sessions-none = そのセッションはすでに終了しています。
+audit-sessions_ended = セッション終了

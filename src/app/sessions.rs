@@ -87,3 +87,82 @@ pub async fn prune(db: &Db, limits: Lifetimes, now: DateTime<Utc>) -> StoreResul
     let mut c = db.acquire().await?;
     sessions::prune(&mut c, now - limits.idle, now - limits.absolute).await
 }
+
+/// One of a person's own sessions as Settings lists it.
+#[derive(Debug, Clone)]
+pub struct OwnSession {
+    pub row: sessions::SessionRow,
+    /// The browser asking.
+    pub current: bool,
+}
+
+/// The actor's sessions still in use, the one of `current_id` marked.
+pub async fn list_own(
+    ctx: Ctx<'_>,
+    user_id: i64,
+    current_id: &str,
+    limits: Lifetimes,
+) -> StoreResult<Vec<OwnSession>> {
+    let current = hash_token(current_id);
+    let mut c = ctx.db.acquire().await?;
+    let rows = sessions::list_for_user(
+        &mut c,
+        user_id,
+        ctx.now - limits.idle,
+        ctx.now - limits.absolute,
+    )
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|row| OwnSession {
+            current: row.session_hash == current,
+            row,
+        })
+        .collect())
+}
+
+/// Which of one's sessions to end from Settings.
+#[derive(Debug, Clone)]
+pub enum Ending<'a> {
+    /// One, by the reference the list gave; never the browser asking (it signs out instead).
+    One(&'a str),
+    AllOthers,
+}
+
+/// Ends sessions of the actor (never the one of `current_id`), audited with how many ended.
+/// Returns how many ended: 0 when the one asked for had ended already.
+pub async fn end_own(
+    ctx: Ctx<'_>,
+    actor: &super::Actor,
+    current_id: &str,
+    which: Ending<'_>,
+) -> super::error::Result<u64> {
+    let user_id = actor
+        .user_id()
+        .ok_or(super::Error::NotFound(super::Thing::Member))?;
+    let current = hash_token(current_id);
+    let mut tx = ctx.db.begin().await?;
+    let ended = match which {
+        Ending::One(r) if r == current => 0,
+        Ending::One(r) => sessions::delete_of_user(&mut tx, user_id, r).await?,
+        Ending::AllOthers => sessions::delete_others(&mut tx, user_id, &current).await?,
+    };
+    if ended > 0 {
+        let detail = match which {
+            Ending::One(_) => "1 session".to_string(),
+            Ending::AllOthers => format!("{ended} other sessions"),
+        };
+        actor
+            .audit(
+                &mut tx,
+                crate::domain::AuditAction::SessionsEnded,
+                &detail,
+                ctx.now,
+            )
+            .await?;
+        tx.commit().await?;
+    } else {
+        tx.rollback().await?;
+    }
+    Ok(ended)
+}

@@ -28,6 +28,7 @@ actions! {
     AccountActivated => "account_activated",
     PasswordChanged => "password_changed",
     PasswordReset => "password_reset",
+    SessionsEnded => "sessions_ended",
     ProfileChanged => "profile_changed",
     PartnerDetailsChanged => "partner_details_changed",
     LogoReplaced => "logo_replaced",

@@ -113,6 +113,7 @@ pages! {
     CONSOLE_SETTINGS_PROFILE = "/console/settings/profile";
     CONSOLE_SETTINGS_PASSWORD = "/console/settings/password";
     CONSOLE_SETTINGS_PARTNER = "/console/settings/partner";
+    CONSOLE_SETTINGS_SESSIONS = "/console/settings/sessions";
     CONSOLE_TEAM = "/console/team";
     CONSOLE_TEAM_INVITE = "/console/team/invite";
     CONSOLE_TEAM_ROLE = "/console/team/{id}/role";

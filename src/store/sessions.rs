@@ -51,6 +51,58 @@ pub async fn delete(c: &mut impl Conn, session_hash: &str) -> StoreResult<()> {
     Ok(())
 }
 
+/// One of a person's sessions, for their own list.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct SessionRow {
+    pub session_hash: String,
+    pub created_at: DateTime<Utc>,
+    pub last_seen_at: DateTime<Utc>,
+    pub address: String,
+    pub user_agent: String,
+}
+
+/// A person's sessions still in use (seen since `idle_since`, started since `started_since`),
+/// the most recently seen first.
+pub async fn list_for_user(
+    c: &mut impl Conn,
+    user_id: i64,
+    idle_since: DateTime<Utc>,
+    started_since: DateTime<Utc>,
+) -> StoreResult<Vec<SessionRow>> {
+    Ok(crate::on_conn!(c, c => sqlx::query_as::<_, SessionRow>(
+        "SELECT session_hash, created_at, last_seen_at, address, user_agent FROM sessions \
+         WHERE user_id = $1 AND last_seen_at >= $2 AND created_at >= $3 \
+         ORDER BY last_seen_at DESC, created_at DESC",
+    )
+    .bind(user_id)
+    .bind(idle_since)
+    .bind(started_since)
+    .fetch_all(c)
+    .await)?)
+}
+
+/// Ends one of a user's sessions; another person's session is never found.
+pub async fn delete_of_user(
+    c: &mut impl Conn,
+    user_id: i64,
+    session_hash: &str,
+) -> StoreResult<u64> {
+    Ok(execute!(c, c => sqlx::query(
+        "DELETE FROM sessions WHERE user_id = $1 AND session_hash = $2",
+    )
+    .bind(user_id)
+    .bind(session_hash))?)
+}
+
+/// Ends every session of a user but `keep` (the browser asking).
+pub async fn delete_others(c: &mut impl Conn, user_id: i64, keep: &str) -> StoreResult<u64> {
+    Ok(execute!(c, c => sqlx::query(
+        "DELETE FROM sessions WHERE user_id = $1 AND session_hash <> $2",
+    )
+    .bind(user_id)
+    .bind(keep))?)
+}
+
 /// Ends every session of a user (a new password, removal from the team).
 pub async fn delete_for_user(c: &mut impl Conn, user_id: i64) -> StoreResult<u64> {
     Ok(

@@ -37,6 +37,9 @@ pub struct Member {
     pub user: User,
     pub partner_id: i64,
     pub actor: Actor,
+    /// The id of the session the request came with (the cookie's), for the person's own list
+    /// of sessions.
+    pub session_id: String,
 }
 
 /// A member who may manage the partner's settings and keys: role owner or admin.
@@ -45,6 +48,7 @@ pub struct Manager {
     pub user: User,
     pub partner_id: i64,
     pub actor: Actor,
+    pub session_id: String,
 }
 
 /// Loads the session's user and checks it still may be signed in: the session's record on the
@@ -165,8 +169,16 @@ impl Manager {
             user: self.user.clone(),
             partner_id: self.partner_id,
             actor: self.actor.clone(),
+            session_id: self.session_id.clone(),
         }
     }
+}
+
+/// The id of the session `req` came with; empty without one (the guards let none through).
+fn session_id_of(req: &HttpRequest) -> String {
+    session::signed_in(&req.get_session())
+        .map(|s| s.session_id)
+        .unwrap_or_default()
 }
 
 /// The client address of `req`, as the audit log records it.
@@ -203,6 +215,8 @@ impl FromRequest for Member {
     type Future = Ready<Result<Self, AppError>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        // Read before the extensions are borrowed: the session lives in them too.
+        let session_id = session_id_of(req);
         ready(match req.extensions().get::<CurrentUser>() {
             Some(CurrentUser(u)) => match u.partner_id {
                 Some(partner_id) => {
@@ -211,6 +225,7 @@ impl FromRequest for Member {
                         user,
                         partner_id,
                         actor,
+                        session_id,
                     })
                 }
                 None => Err(AppError::NotFound),
@@ -225,6 +240,7 @@ impl FromRequest for Manager {
     type Future = Ready<Result<Self, AppError>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let session_id = session_id_of(req);
         ready(match req.extensions().get::<CurrentUser>() {
             Some(CurrentUser(u)) => match (u.partner_id, u.is_manager()) {
                 (Some(partner_id), true) => {
@@ -233,6 +249,7 @@ impl FromRequest for Manager {
                         user,
                         partner_id,
                         actor,
+                        session_id,
                     })
                 }
                 (Some(_), _) => Err(AppError::Forbidden),

@@ -27,6 +27,7 @@ pub mod sign_in;
 pub use crate::http::client_addr;
 pub use crate::paths as routes;
 pub mod signup;
+pub mod user_agent;
 
 use actix_web::web;
 

@@ -879,5 +879,15 @@ async fn an_owner_reads_and_rotates_api_keys_in_a_browser() {
         click(c, "tr.row-warn a.button").await;
         assert!(!text(c, "#grace").await.is_empty());
         screenshot(c, &format!("api-key-rotate-{lang}-{mode}.png")).await;
+        // Where one is signed in: this browser, marked as such.
+        go(c, &app, routes::CONSOLE_SETTINGS).await;
+        assert!(text(c, "#sessions tbody").await.contains("Chrome"));
+        c.execute(
+            "document.querySelector('#sessions').scrollIntoView();",
+            vec![],
+        )
+        .await
+        .unwrap();
+        screenshot(c, &format!("sessions-{lang}-{mode}.png")).await;
     }
 }

@@ -30,6 +30,7 @@ mod price_plans;
 mod rate_limits;
 mod resale;
 mod security;
+mod sessions;
 mod statements;
 mod support;
 mod team;

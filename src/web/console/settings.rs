@@ -32,6 +32,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route(
             at(routes::CONSOLE_SETTINGS_PARTNER),
             web::post().to(partner),
+        )
+        .route(
+            at(routes::CONSOLE_SETTINGS_SESSIONS),
+            web::post().to(end_sessions),
         );
 }
 
@@ -68,6 +72,37 @@ struct SettingsPage {
     can_edit_partner: bool,
     languages: &'static [(&'static str, &'static str)],
     errors: FormErrors,
+    sessions: Vec<SessionView>,
+}
+
+/// One of the person's sessions as the list shows it.
+struct SessionView {
+    /// What the end button sends back: the stored hash of the session's id, which signs nobody in.
+    reference: String,
+    browser: String,
+    address: String,
+    signed_in: String,
+    last_seen: String,
+    current: bool,
+}
+
+impl SessionView {
+    fn of(s: crate::app::sessions::OwnSession) -> SessionView {
+        SessionView {
+            browser: crate::web::user_agent::describe(&s.row.user_agent),
+            address: s.row.address,
+            signed_in: s.row.created_at.format("%Y-%m-%d %H:%M").to_string(),
+            last_seen: s.row.last_seen_at.format("%Y-%m-%d %H:%M").to_string(),
+            current: s.current,
+            reference: s.row.session_hash,
+        }
+    }
+}
+
+impl SettingsPage {
+    fn others(&self) -> usize {
+        self.sessions.iter().filter(|s| !s.current).count()
+    }
 }
 
 /// The page with what is stored, or with `profile`/`partner` as posted and `errors`.
@@ -80,6 +115,13 @@ async fn render_page(
     errors: FormErrors,
 ) -> Result<HttpResponse, AppError> {
     let p: Partner = crate::app::partners::own(state.app(), &m.actor).await?;
+    let limits = crate::app::sessions::Lifetimes::of(&state.settings);
+    let sessions =
+        crate::app::sessions::list_own(state.app(), m.user.user_id, &m.session_id, limits)
+            .await?
+            .into_iter()
+            .map(SessionView::of)
+            .collect();
     let status = errors.status();
     let actor = m.actor.clone();
     Ok(render_status(
@@ -98,6 +140,7 @@ async fn render_page(
             can_edit_partner: actor.may(Action::EditPartnerDetails),
             languages: LANGUAGES,
             errors,
+            sessions,
             ctx,
         },
     ))
@@ -183,4 +226,42 @@ async fn partner(
             render_page(&state, &m, ctx, None, Some(v), errors).await
         }
     }
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct EndForm {
+    /// One session's reference from the list, or empty with `all_others`.
+    session: String,
+    all_others: String,
+}
+
+/// Ends one of the person's other sessions, or all of them; this browser stays signed in.
+async fn end_sessions(
+    m: Member,
+    Page { ctx, sess, state }: Page,
+    form: web::Form<EndForm>,
+) -> Result<HttpResponse, AppError> {
+    use crate::app::sessions::{Ending, end_own};
+    let which = if form.all_others == "yes" {
+        Ending::AllOthers
+    } else {
+        Ending::One(form.session.trim())
+    };
+    let ended = end_own(state.app(), &m.actor, &m.session_id, which).await?;
+    let (level, text) = if ended == 0 {
+        (FlashLevel::Info, ctx.t("flash-sessions-none"))
+    } else {
+        let n = ended.to_string();
+        (
+            FlashLevel::Success,
+            ctx.t_args("flash-sessions-ended", &[("count", &n)]),
+        )
+    };
+    Ok(redirect_with(
+        &sess,
+        level,
+        text,
+        &format!("{}#sessions", routes::CONSOLE_SETTINGS),
+    ))
 }
