@@ -32,6 +32,8 @@ async fn a_member_sees_and_ends_their_other_sessions() {
     let stranger = app.user("owner@borealis.example").await;
 
     let (_, page) = laptop.get_html(routes::CONSOLE_SETTINGS).await;
+    assert_eq!(page.matches(r#"id="sessions""#).count(), 1, "one list");
+    assert!(!text_of(&page, "title").unwrap().contains("signed in"));
     let rows = text_of(&page, "#sessions tbody").unwrap();
     assert!(
         rows.contains("this browser") && rows.contains("127.0.0.1"),

@@ -203,19 +203,28 @@ async fn create(
 ) -> Result<HttpResponse, AppError> {
     let form = form.into_inner();
     match keys::create(state.app(), &state.vault, &m.actor, &form.request()).await {
-        Ok(created) => Ok(key_created_page(&KeyCreated::new(
-            ctx,
-            &state.settings.public_url,
-            &created.partner,
-            created.key,
-            false,
-        ))),
+        Ok(created) => Ok(shown_once(ctx, &state, created)),
         Err(crate::app::Error::Invalid(bad)) => {
             let errors = ctx.field_errors(&bad).in_order(&FIELDS);
             list_page(ctx, &state, &m, form, errors).await
         }
         Err(e) => Err(e.into()),
     }
+}
+
+/// The page that shows a new key's private half, once.
+fn shown_once(
+    ctx: PageCtx,
+    state: &crate::state::AppState,
+    created: keys::Created,
+) -> HttpResponse {
+    key_created_page(&KeyCreated::new(
+        ctx,
+        &state.settings.public_url,
+        &created.partner,
+        created.key,
+        false,
+    ))
 }
 
 #[derive(Template)]
@@ -308,13 +317,7 @@ async fn rotate(
     )
     .await
     {
-        Ok(created) => Ok(key_created_page(&KeyCreated::new(
-            ctx,
-            &state.settings.public_url,
-            &created.partner,
-            created.key,
-            false,
-        ))),
+        Ok(created) => Ok(shown_once(ctx, &state, created)),
         Err(crate::app::Error::Invalid(bad)) => {
             let errors = ctx.field_errors(&bad).in_order(&FIELDS);
             rotate_form(ctx, &state, &m, *id, Some(form), errors).await
