@@ -34,6 +34,7 @@ mod sessions;
 mod statements;
 mod support;
 mod team;
+mod two_factor;
 mod upgrade;
 mod usage;
 mod v1_api;
