@@ -3,8 +3,6 @@
 //! counts, or 422 listing the first 1 000 rejected lines with their line and reason, and how many were
 //! rejected in all (`rejectedCount`); 413 past `PC_USAGE_MAX_BYTES`.
 
-use std::io::{Seek, Write};
-
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use futures_util::StreamExt;
@@ -76,9 +74,16 @@ async fn ingest(
 }
 
 /// Writes the body to an unnamed temporary file and rewinds it; `None` once it passes `limit`
-/// bytes (the rest is not read).
+/// bytes (the rest is not read). The writes go through tokio's file, which runs them on the
+/// blocking pool: a gigabyte written from the actix worker itself would stall every other
+/// request that worker serves.
 async fn spool(mut payload: web::Payload, limit: u64) -> Result<Option<std::fs::File>, ApiError> {
-    let mut file = tempfile::tempfile().map_err(ApiError::internal)?;
+    use tokio::io::{AsyncSeekExt, AsyncWriteExt};
+    let file = tokio::task::spawn_blocking(tempfile::tempfile)
+        .await
+        .map_err(ApiError::internal)?
+        .map_err(ApiError::internal)?;
+    let mut file = tokio::fs::File::from_std(file);
     let mut size = 0u64;
     while let Some(chunk) = payload.next().await {
         let chunk =
@@ -87,8 +92,9 @@ async fn spool(mut payload: web::Payload, limit: u64) -> Result<Option<std::fs::
         if size > limit {
             return Ok(None);
         }
-        file.write_all(&chunk).map_err(ApiError::internal)?;
+        file.write_all(&chunk).await.map_err(ApiError::internal)?;
     }
-    file.rewind().map_err(ApiError::internal)?;
-    Ok(Some(file))
+    file.flush().await.map_err(ApiError::internal)?;
+    file.rewind().await.map_err(ApiError::internal)?;
+    Ok(Some(file.into_std().await))
 }
