@@ -120,17 +120,7 @@ async fn start_console(dir: &std::path::Path, postgres: Option<(&str, &str)>) ->
     let mut tx = state.db.begin().await.unwrap();
     let partner_id = common::msp_with_customers(&mut tx, 1000).await;
     let key = state.vault.issue().unwrap();
-    let new = NewApiKey {
-        partner_id,
-        name: "bench",
-        public_key: &key.public_key,
-        ha1_sha256: &key.ha1_sha256_enc,
-        ha1_md5: &key.ha1_md5_enc,
-        created_by: None,
-        scope: partner_console::domain::KeyScope::Full,
-        expires_at: None,
-        replaces_key_id: None,
-    };
+    let new = NewApiKey::issued(partner_id, "bench", &key);
     api_keys::insert(&mut tx, new, now).await.unwrap();
     tx.commit().await.unwrap();
     (base, format!("{}:{}", key.public_key, key.private_key))

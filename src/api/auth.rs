@@ -53,7 +53,7 @@ impl DigestKey for api_keys::KeySecrets {
         if self.revoked_at.is_some() || self.partner_state != PartnerState::Active {
             return Some("this API key is revoked or its partner is suspended");
         }
-        self.expires_at.is_some_and(|e| e <= now).then_some(
+        api_keys::expired(self.expires_at, now).then_some(
             "this API key has expired (or was replaced and its time is over); use its successor or create a new key",
         )
     }

@@ -23,6 +23,11 @@ pub const WARN_LIST_DAYS: i64 = 14;
 /// Owners are e-mailed this many days before a key stops.
 pub const WARN_MAIL_DAYS: i64 = 7;
 
+/// An instant as the audit log and the mails tell a key's end.
+fn utc_minute(t: DateTime<Utc>) -> String {
+    t.format("%Y-%m-%d %H:%M UTC").to_string()
+}
+
 /// What a new key is to be, as the form or API gave it.
 #[derive(Debug, Clone, Default)]
 pub struct KeyRequest {
@@ -165,7 +170,7 @@ pub async fn rotate(
         old.public_key,
         terms.name,
         key.public_key,
-        stops.format("%Y-%m-%d %H:%M UTC")
+        utc_minute(stops)
     );
     actor
         .audit_on(
@@ -227,20 +232,16 @@ async fn issue_with(
 ) -> Result<IssuedKey> {
     let key = vault.issue()?;
     let new = NewApiKey {
-        partner_id,
-        name: &terms.name,
-        public_key: &key.public_key,
-        ha1_sha256: &key.ha1_sha256_enc,
-        ha1_md5: &key.ha1_md5_enc,
         created_by: actor.user_id(),
         scope: terms.scope,
         expires_at: terms.expires_at,
         replaces_key_id,
+        ..NewApiKey::issued(partner_id, &terms.name, &key)
     };
     api_keys::insert(tx, new, now).await?;
     let expiry = terms.expires_at.map_or_else(
         || "no expiry".to_string(),
-        |e| format!("stops {}", e.format("%Y-%m-%d %H:%M UTC")),
+        |e| format!("stops {}", utc_minute(e)),
     );
     let detail = format!(
         "{} ({}), scope {}, {expiry}",
@@ -313,7 +314,7 @@ pub async fn warn_expiring(ctx: Ctx<'_>) -> Result<usize> {
             let expiring = mail::ExpiringKey {
                 name: &k.name,
                 public_key: &k.public_key,
-                stops: &k.expires_at.format("%Y-%m-%d %H:%M UTC").to_string(),
+                stops: &utc_minute(k.expires_at),
                 link: &keys_page,
             };
             let message = mail::key_expiring(&i18n, &owner.email, &expiring)?;

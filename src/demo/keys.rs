@@ -25,17 +25,7 @@ pub(super) async fn fresh_demo_key(
             api_keys::revoke(&mut tx, partner.partner_id, old.key_id, now).await?;
         }
     }
-    let new = api_keys::NewApiKey {
-        partner_id: partner.partner_id,
-        name: DEMO_KEY_NAME,
-        public_key: &key.public_key,
-        ha1_sha256: &key.ha1_sha256_enc,
-        ha1_md5: &key.ha1_md5_enc,
-        created_by: None,
-        scope: crate::domain::KeyScope::Full,
-        expires_at: None,
-        replaces_key_id: None,
-    };
+    let new = api_keys::NewApiKey::issued(partner.partner_id, DEMO_KEY_NAME, &key);
     api_keys::insert(&mut tx, new, now).await?;
     tx.commit().await?;
     Ok(crate::paths::first_api_call(
@@ -78,15 +68,10 @@ pub(super) async fn ensure_scoped_keys(
     for (name, scope, expires_at, replaces) in keys {
         let key = vault.issue()?;
         let new = api_keys::NewApiKey {
-            partner_id: partner.partner_id,
-            name,
-            public_key: &key.public_key,
-            ha1_sha256: &key.ha1_sha256_enc,
-            ha1_md5: &key.ha1_md5_enc,
-            created_by: None,
             scope,
             expires_at,
             replaces_key_id: if replaces { previous } else { None },
+            ..api_keys::NewApiKey::issued(partner.partner_id, name, &key)
         };
         let id = api_keys::insert(&mut tx, new, now).await?;
         if replaces && let Some(old) = previous {

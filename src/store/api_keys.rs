@@ -4,6 +4,7 @@
 use chrono::{DateTime, Utc};
 
 use super::{Conn, StoreResult};
+use crate::credentials::api_keys::IssuedKey;
 use crate::domain::{KeyScope, PartnerKind, PartnerState};
 use crate::execute;
 use crate::on_conn;
@@ -30,8 +31,13 @@ pub struct ApiKeyRow {
 impl ApiKeyRow {
     /// Neither revoked nor expired at `now`.
     pub fn works_at(&self, now: DateTime<Utc>) -> bool {
-        self.revoked_at.is_none() && self.expires_at.is_none_or(|e| now < e)
+        self.revoked_at.is_none() && !expired(self.expires_at, now)
     }
+}
+
+/// Whether a key whose end is `expires_at` has stopped at `now`.
+pub fn expired(expires_at: Option<DateTime<Utc>>, now: DateTime<Utc>) -> bool {
+    expires_at.is_some_and(|e| e <= now)
 }
 
 pub struct NewApiKey<'a> {
@@ -44,6 +50,24 @@ pub struct NewApiKey<'a> {
     pub scope: KeyScope,
     pub expires_at: Option<DateTime<Utc>>,
     pub replaces_key_id: Option<i64>,
+}
+
+impl<'a> NewApiKey<'a> {
+    /// The row of a key just issued: `full`, no expiry, made by nobody in particular; callers
+    /// change what differs.
+    pub fn issued(partner_id: i64, name: &'a str, key: &'a IssuedKey) -> NewApiKey<'a> {
+        NewApiKey {
+            partner_id,
+            name,
+            public_key: &key.public_key,
+            ha1_sha256: &key.ha1_sha256_enc,
+            ha1_md5: &key.ha1_md5_enc,
+            created_by: None,
+            scope: KeyScope::Full,
+            expires_at: None,
+            replaces_key_id: None,
+        }
+    }
 }
 
 pub async fn insert(c: &mut impl Conn, k: NewApiKey<'_>, now: DateTime<Utc>) -> StoreResult<i64> {

@@ -22,15 +22,8 @@ pub async fn api_key_scoped(app: &TestApp, partner_id: i64, scope: KeyScope) -> 
     let key = app.state.vault.issue().unwrap();
     let mut tx = app.state.db.begin().await.unwrap();
     let new = NewApiKey {
-        partner_id,
-        name: "test",
-        public_key: &key.public_key,
-        ha1_sha256: &key.ha1_sha256_enc,
-        ha1_md5: &key.ha1_md5_enc,
-        created_by: None,
         scope,
-        expires_at: None,
-        replaces_key_id: None,
+        ..NewApiKey::issued(partner_id, "test", &key)
     };
     let id = api_keys::insert(&mut tx, new, Utc::now()).await.unwrap();
     tx.commit().await.unwrap();

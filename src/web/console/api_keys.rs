@@ -56,6 +56,8 @@ struct KeyView {
     key: ApiKeyRow,
     /// The message key of its state: active, expiring, expired, revoked.
     state: &'static str,
+    /// Neither revoked nor past its end.
+    works: bool,
     /// Still working, and stops within [`keys::WARN_LIST_DAYS`] days.
     warn: bool,
     /// The key created to replace it.
@@ -81,22 +83,19 @@ impl KeyView {
                     (None, true, true) => "key-expiring",
                     (None, true, false) => "state-active",
                 };
-                (state, warn, successor_of(k.key_id))
+                (state, works, warn, successor_of(k.key_id))
             })
             .collect();
         rows.into_iter()
             .zip(views)
-            .map(|(key, (state, warn, successor))| KeyView {
+            .map(|(key, (state, works, warn, successor))| KeyView {
                 key,
                 state,
+                works,
                 warn,
                 successor,
             })
             .collect()
-    }
-
-    fn works(&self) -> bool {
-        self.state == "state-active" || self.state == "key-expiring"
     }
 
     /// The last day it works, for a key that expires at a midnight; else when it stops.
