@@ -58,6 +58,9 @@ pub struct Settings {
     /// Largest usage file `POST /internal/v1/usage` takes, in bytes (`PC_USAGE_MAX_BYTES`,
     /// default 1 GiB); the body is spooled to a temporary file, never held in memory.
     pub usage_max_bytes: u64,
+    /// Whether operators must use two-factor sign-in for `/admin` (`PC_REQUIRE_OPERATOR_MFA`);
+    /// None is "not said", which is on, except for the demo ([`Settings::operator_mfa_required`]).
+    pub require_operator_mfa: Option<bool>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -94,6 +97,7 @@ struct FileSettings {
     api_auth_failures_per_minute: Option<u32>,
     api_rate_limit_store: Option<String>,
     usage_max_bytes: Option<u64>,
+    require_operator_mfa: Option<bool>,
 }
 
 impl Settings {
@@ -262,6 +266,10 @@ impl Settings {
                 1 << 30,
                 "PC_USAGE_MAX_BYTES",
             )?,
+            require_operator_mfa: match env("PC_REQUIRE_OPERATOR_MFA") {
+                Some(v) => Some(matches!(v.as_str(), "1" | "true" | "yes")),
+                None => f.require_operator_mfa,
+            },
         })
     }
 
@@ -269,6 +277,11 @@ impl Settings {
     /// which set the fields they care about with struct update syntax.
     pub fn defaults() -> Settings {
         Self::from_sources(FileSettings::default(), |_| None).expect("the defaults are valid")
+    }
+
+    /// Whether `/admin` takes two-factor sign-in: yes unless configured off.
+    pub fn operator_mfa_required(&self) -> bool {
+        self.require_operator_mfa.unwrap_or(true)
     }
 
     pub fn is_postgres(&self) -> bool {

@@ -114,6 +114,10 @@ async fn run(command: Command, settings: Settings) -> anyhow::Result<ExitCode> {
             println!("migrations applied");
         }
         Command::Demo { customers } => {
+            // The demo's operator signs in with a printed password; two-factor for /admin is
+            // off there unless configured.
+            let mut settings = settings;
+            settings.require_operator_mfa.get_or_insert(false);
             let app = Application::build(settings).await?;
             let public_url = app.state().settings.public_url.clone();
             let seeded = seed_demo(&app, &public_url, customers).await?;

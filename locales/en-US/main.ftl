@@ -1043,7 +1043,7 @@ mail-key-expiring-after = You receive this because you are an owner of the partn
 
 # Issue 26: one's own sessions
 settings-sessions = Where you are signed in
-settings-sessions-help = Each browser signed in as you, as it was last seen. End any you do not recognise; changing your password ends all others too.
+settings-sessions-help = Each browser signed in as you, as it was last seen. End any you do not recognise; changing your password or your two-factor sign-in ends all others too.
 col-browser = Browser
 col-signed-in = Signed in (UTC)
 col-last-seen = Last seen (UTC)
@@ -1056,3 +1056,72 @@ flash-sessions-ended = { $count ->
 }
 flash-sessions-none = That session had already ended.
 audit-sessions_ended = Sessions ended
+
+# Issue 26: two-factor sign-in
+nav-security = Sign-in security
+signin-code-heading = Two-factor sign-in
+signin-code-intro = Your password was right. Enter the 6-digit code your authenticator app shows for this account now.
+field-two-factor-code = Authentication code
+field-two-factor-first-code = The code the app shows now
+signin-code-recovery-help = Lost your phone? Enter one of your recovery codes instead (like abcde-fghjk); each works once.
+signin-code-start-again = Start again with your e-mail and password
+error-signin-code-wrong = That code is not right. Enter the code your app shows now (codes change every 30 seconds and each works once), or a recovery code you have not used.
+error-signin-code-expired = Signing in took too long: enter your e-mail and password again.
+flash-recovery-code-used = { $count ->
+    [one] You signed in with a recovery code. One code is left: renew them in Sign-in security.
+   *[other] You signed in with a recovery code. { $count } codes are left; renew them in Sign-in security when they run low.
+}
+security-heading = Sign-in security
+security-must-enrol-member = Your partner's owner requires two-factor sign-in of every member. Set it up here to go on: the console opens again once it is done.
+security-must-enrol-operator = Operators must use two-factor sign-in for the admin pages. Set it up here to go on.
+security-two-factor = Two-factor sign-in
+two-factor-on = On
+two-factor-off = Off
+security-two-factor-intro = With two-factor sign-in, your password alone no longer signs you in: you also enter a code from an authenticator app on your phone (Google Authenticator, Microsoft Authenticator, 1Password, Authy or any other TOTP app).
+security-enrol-start = Set up an authenticator app
+flash-two-factor-scan = Scan the QR code with your authenticator app, then enter the code it shows.
+security-enrol-intro = Link your authenticator app to this account. Nothing changes until you confirm with a first code.
+security-qr-label = QR code for your authenticator app
+security-enrol-step-scan = In the app, add an account and scan this QR code.
+security-enrol-step-key = Cannot scan? Enter this key by hand (time-based, 6 digits):
+security-enrol-step-code = Enter the 6-digit code the app now shows for it.
+security-enrol-confirm = Turn on two-factor sign-in
+security-enrol-new-secret = Start over with a new key
+security-two-factor-on-since = On since { $since }, with an authenticator app.
+security-codes-left = { $count ->
+    [one] One recovery code is left.
+   *[other] { $count } recovery codes are left.
+}
+security-renew-codes = New recovery codes
+security-renew-codes-help = Ten new codes replace the ones you have; the old ones stop working.
+security-renew-codes-button = Make new recovery codes
+security-turn-off = Turn off
+security-turn-off-help = Your password alone will sign you in again. Your other sessions end.
+security-turn-off-button = Turn off two-factor sign-in
+error-two-factor-already-on = Two-factor sign-in is already on for this account.
+error-two-factor-not-started = Start setting up the authenticator app first (or again: the key shown was replaced).
+error-two-factor-code = That code is not right: enter the code your app shows now, or an unused recovery code.
+error-two-factor-required = Your partner requires two-factor sign-in of every member, so it cannot be turned off.
+flash-two-factor-off = Two-factor sign-in is off. Your other sessions were ended.
+recovery-codes-heading = Your recovery codes
+recovery-codes-enabled = Two-factor sign-in is on. Your other sessions were ended.
+recovery-codes-renewed = New recovery codes were made; the old ones no longer work. Your other sessions were ended.
+recovery-codes-intro = If you lose your phone, each of these codes signs you in once instead of the app's code. Keep them somewhere safe, such as your password manager.
+recovery-codes-once = They are shown this once: this page cannot show them again.
+recovery-codes-done = I have saved them
+settings-security = Sign-in security
+settings-security-help = Two-factor sign-in and where you are signed in.
+settings-security-manage = Manage sign-in security
+settings-two-factor-require = Require two-factor sign-in of every member
+settings-two-factor-require-help = Members without it will be asked to set it up at their next page, and can do nothing else until they have.
+settings-two-factor-required = Every member of this partner must use two-factor sign-in.
+settings-two-factor-stop-requiring = Stop requiring two-factor sign-in
+error-two-factor-require-own-first = Set up two-factor sign-in for yourself first (Sign-in security), then require it of everyone.
+flash-two-factor-required = Two-factor sign-in is now required of every member.
+flash-two-factor-not-required = Two-factor sign-in is no longer required.
+audit-two_factor_enabled = Two-factor sign-in turned on
+audit-two_factor_disabled = Two-factor sign-in turned off
+audit-two_factor_codes_renewed = Recovery codes renewed
+audit-two_factor_required = Two-factor requirement changed
+audit-passkey_added = Passkey added
+audit-passkey_removed = Passkey removed

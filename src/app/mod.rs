@@ -32,6 +32,7 @@ pub mod sign_in;
 pub mod signup_links;
 pub mod statements;
 pub mod team;
+pub mod two_factor;
 pub mod usage;
 
 pub use actor::{Actor, Forbidden};

@@ -101,3 +101,27 @@ pub async fn update_partner(
     tx.commit().await?;
     Ok(())
 }
+
+/// The owner requires two-factor sign-in of every member, or stops requiring it. Members
+/// without it are taken to enrolment at their next request; the owner cannot require it before
+/// having it (or they would be the first one locked out of their own pages).
+pub async fn require_two_factor(
+    ctx: Ctx<'_>,
+    actor: &Actor,
+    owner: &users::User,
+    required: bool,
+) -> Result<()> {
+    actor.require(Action::RequireTwoFactor)?;
+    let partner_id = actor.partner_id.ok_or(Error::NotFound(Thing::Partner))?;
+    if required && !owner.has_two_factor() {
+        return Err(Error::conflict("error-two-factor-require-own-first"));
+    }
+    let mut tx = ctx.db.begin().await?;
+    partners::set_require_two_factor(&mut tx, partner_id, required).await?;
+    let detail = if required { "required" } else { "not required" };
+    actor
+        .audit(&mut tx, AuditAction::TwoFactorRequired, detail, ctx.now)
+        .await?;
+    tx.commit().await?;
+    Ok(())
+}

@@ -9,9 +9,11 @@ use crate::domain::AuditAction;
 use chrono::{DateTime, Duration, Utc};
 
 use super::error::Result;
+use super::two_factor::{self, Factor};
 use super::{Actor, Ctx, sessions};
 use crate::config::Settings;
 use crate::credentials::Passwords;
+use crate::credentials::api_keys::KeyVault;
 use crate::domain::Email;
 use crate::store::sessions::Origin;
 use crate::store::users::{self, User};
@@ -26,10 +28,27 @@ pub enum Refusal {
     Wrong,
     /// The account's partner is suspended.
     Suspended,
+    /// The second step's code is not one of now, was used already, or is no recovery code.
+    WrongCode,
+    /// The second step was not reached in time (or never started): sign in again.
+    Expired,
 }
 
+/// Where a right password leads.
+#[derive(Debug)]
+pub enum Signed {
+    /// Signed in: the user and the id of their new session.
+    In(User, String),
+    /// The account has a second factor: nothing is started until it is proven
+    /// ([`second_factor`]).
+    SecondFactor(User),
+}
+
+/// How long the second step may take after the password.
+pub const SECOND_STEP: Duration = Duration::minutes(5);
+
 /// Checks `email` and `password` from `origin`; on success the user, audited, with the id of
-/// their new session.
+/// their new session, or, for an account with a second factor, the user still to prove it.
 pub async fn sign_in(
     ctx: Ctx<'_>,
     settings: &Settings,
@@ -37,7 +56,7 @@ pub async fn sign_in(
     email: &str,
     password: &str,
     origin: &Origin,
-) -> Result<Result<(User, String), Refusal>> {
+) -> Result<Result<Signed, Refusal>> {
     let now = ctx.now;
     let account = email.trim().to_lowercase();
     let mut c = ctx.db.acquire().await?;
@@ -64,13 +83,68 @@ pub async fn sign_in(
     if user.is_blocked() {
         return Ok(Err(Refusal::Suspended));
     }
-    record_success(&mut c, &account).await?;
-    users::touch_sign_in(&mut c, user.user_id, now).await?;
+    // The account's failures are forgiven only once the second factor is proven too: a right
+    // password must not reset the count of wrong codes.
+    if user.has_two_factor() {
+        return Ok(Ok(Signed::SecondFactor(user)));
+    }
+    let session = finish(&mut c, &user, &account, origin, "", now).await?;
+    Ok(Ok(Signed::In(user, session)))
+}
+
+/// The second step of signing in `user_id`, who gave the right password at `password_at`: a
+/// code from the authenticator app or a recovery code. Failed codes count against the account
+/// in the same throttle as wrong passwords.
+pub async fn second_factor(
+    ctx: Ctx<'_>,
+    settings: &Settings,
+    vault: &KeyVault,
+    user_id: i64,
+    password_at: DateTime<Utc>,
+    code: &str,
+    origin: &Origin,
+) -> Result<Result<(User, String, Factor), Refusal>> {
+    let now = ctx.now;
+    if now - password_at > SECOND_STEP || password_at > now {
+        return Ok(Err(Refusal::Expired));
+    }
+    let mut c = ctx.db.acquire().await?;
+    let Some(user) = users::find_by_id(&mut c, user_id).await? else {
+        return Ok(Err(Refusal::Expired));
+    };
+    let account = user.email.to_lowercase();
+    match admit(&mut c, settings, &account, &origin.address, now).await? {
+        Verdict::Allowed => {}
+        Verdict::TooManyFromAddress => return Ok(Err(Refusal::TooManyFromAddress)),
+        Verdict::TooManyForAccount => return Ok(Err(Refusal::TooManyForAccount)),
+    }
+    if user.is_blocked() {
+        return Ok(Err(Refusal::Suspended));
+    }
+    let Some(factor) = two_factor::spend(&mut c, vault, user_id, code, now).await? else {
+        record_failure(&mut c, &account, now).await?;
+        return Ok(Err(Refusal::WrongCode));
+    };
+    let session = finish(&mut c, &user, &account, origin, factor.detail(), now).await?;
+    Ok(Ok((user, session, factor)))
+}
+
+/// Signs `user` in once every factor is proven: the account's failures forgiven, the sign-in
+/// recorded and audited (`detail` says how), a new session started.
+async fn finish(
+    c: &mut impl Conn,
+    user: &User,
+    account: &str,
+    origin: &Origin,
+    detail: &str,
+    now: DateTime<Utc>,
+) -> StoreResult<String> {
+    record_success(c, account).await?;
+    users::touch_sign_in(c, user.user_id, now).await?;
     Actor::user(user.user_id, user.partner_id, origin.address.clone())
-        .audit(&mut c, AuditAction::SignIn, "", now)
+        .audit(c, AuditAction::SignIn, detail, now)
         .await?;
-    let session = sessions::start_on(&mut c, user.user_id, origin, now).await?;
-    Ok(Ok((user, session)))
+    sessions::start_on(c, user.user_id, origin, now).await
 }
 
 const ACCOUNT: &str = "account";

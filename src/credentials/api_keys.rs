@@ -74,15 +74,28 @@ impl KeyVault {
     }
 
     fn seal(&self, public_key: &str, alg: Algorithm, ha1: &str) -> anyhow::Result<String> {
+        self.seal_bytes(&format!("{public_key}/{}", alg.label()), ha1.as_bytes())
+    }
+
+    /// The HA1 of `public_key` for `alg`, or None if the stored value does not decrypt (another
+    /// secret, or a row that was tampered with).
+    pub fn open(&self, public_key: &str, alg: Algorithm, sealed: &str) -> Option<String> {
+        let plain = self.open_bytes(&format!("{public_key}/{}", alg.label()), sealed)?;
+        String::from_utf8(plain).ok()
+    }
+
+    /// Encrypts `plain` bound to `context` (which row and what it is): the same value sealed
+    /// for one context does not open for another, so stored rows cannot be swapped. Also keeps
+    /// the two-factor secrets.
+    pub fn seal_bytes(&self, context: &str, plain: &[u8]) -> anyhow::Result<String> {
         let nonce_bytes: [u8; 24] = rand::random();
-        let aad = format!("{public_key}/{}", alg.label());
         let ct = self
             .cipher
             .encrypt(
                 XNonce::from_slice(&nonce_bytes),
                 Payload {
-                    msg: ha1.as_bytes(),
-                    aad: aad.as_bytes(),
+                    msg: plain,
+                    aad: context.as_bytes(),
                 },
             )
             .map_err(|_| anyhow::anyhow!("encryption failed"))?;
@@ -91,9 +104,8 @@ impl KeyVault {
         Ok(base64::engine::general_purpose::STANDARD.encode(out))
     }
 
-    /// The HA1 of `public_key` for `alg`, or None if the stored value does not decrypt (another
-    /// secret, or a row that was tampered with).
-    pub fn open(&self, public_key: &str, alg: Algorithm, sealed: &str) -> Option<String> {
+    /// What [`KeyVault::seal_bytes`] sealed for `context`, or None.
+    pub fn open_bytes(&self, context: &str, sealed: &str) -> Option<Vec<u8>> {
         let raw = base64::engine::general_purpose::STANDARD
             .decode(sealed)
             .ok()?;
@@ -101,18 +113,15 @@ impl KeyVault {
             return None;
         }
         let (nonce, ct) = raw.split_at(24);
-        let aad = format!("{public_key}/{}", alg.label());
-        let plain = self
-            .cipher
+        self.cipher
             .decrypt(
                 XNonce::from_slice(nonce),
                 Payload {
                     msg: ct,
-                    aad: aad.as_bytes(),
+                    aad: context.as_bytes(),
                 },
             )
-            .ok()?;
-        String::from_utf8(plain).ok()
+            .ok()
     }
 }
 

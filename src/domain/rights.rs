@@ -30,6 +30,8 @@ pub enum Action {
     ManagePlans,
     /// Void, correct and send invoices; set the partner's invoice details (issue 24).
     ManageInvoices,
+    /// Require two-factor sign-in of every member (issue 26).
+    RequireTwoFactor,
 }
 
 /// Each action and whether an owner, an admin, a billing member and a viewer may do it, in
@@ -46,6 +48,7 @@ pub const RIGHTS: &[(Action, [bool; 4])] = &[
     (Action::EditPartnerDetails, [true, false, false, false]),
     (Action::ManagePlans, [true, true, false, false]),
     (Action::ManageInvoices, [true, true, false, false]),
+    (Action::RequireTwoFactor, [true, false, false, false]),
 ];
 
 impl super::Labelled for Role {
@@ -90,7 +93,7 @@ mod tests {
             assert!(RIGHTS[i + 1..].iter().all(|(b, _)| b != a), "{a:?} twice");
             assert!(who[0], "owners may {a:?}");
         }
-        assert_eq!(RIGHTS.len(), 11);
+        assert_eq!(RIGHTS.len(), 12);
     }
 
     #[test]

@@ -18,7 +18,14 @@ macro_rules! pages {
 pages! {
     HOME = "/";
     SIGN_IN = "/sign-in";
+    SIGN_IN_CODE = "/sign-in/code";
     SIGN_OUT = "/sign-out";
+    ACCOUNT_SECURITY = "/account/security";
+    ACCOUNT_TWO_FACTOR_START = "/account/security/two-factor/start";
+    ACCOUNT_TWO_FACTOR_CONFIRM = "/account/security/two-factor/confirm";
+    ACCOUNT_TWO_FACTOR_OFF = "/account/security/two-factor/off";
+    ACCOUNT_RECOVERY_CODES = "/account/security/recovery-codes";
+    ACCOUNT_SESSIONS = "/account/security/sessions";
     PASSWORD_FORGOT = "/password/forgot";
     PASSWORD_RESET = "/password/reset/{token}";
     HEALTHZ = "/healthz";
@@ -113,7 +120,7 @@ pages! {
     CONSOLE_SETTINGS_PROFILE = "/console/settings/profile";
     CONSOLE_SETTINGS_PASSWORD = "/console/settings/password";
     CONSOLE_SETTINGS_PARTNER = "/console/settings/partner";
-    CONSOLE_SETTINGS_SESSIONS = "/console/settings/sessions";
+    CONSOLE_SETTINGS_TWO_FACTOR = "/console/settings/two-factor";
     CONSOLE_TEAM = "/console/team";
     CONSOLE_TEAM_INVITE = "/console/team/invite";
     CONSOLE_TEAM_ROLE = "/console/team/{id}/role";

@@ -32,6 +32,7 @@ pub mod signup_links;
 pub mod statements;
 pub mod throttle;
 pub mod tokens;
+pub mod two_factor;
 pub mod usage;
 pub mod users;
 

@@ -169,6 +169,18 @@ pub async fn set_details(
     Ok(())
 }
 
+/// Whether every member must use two-factor sign-in.
+pub async fn set_require_two_factor(
+    c: &mut impl Conn,
+    partner_id: i64,
+    required: bool,
+) -> StoreResult<()> {
+    execute!(c, c => sqlx::query("UPDATE partners SET require_two_factor = $1 WHERE partner_id = $2")
+        .bind(required)
+        .bind(partner_id))?;
+    Ok(())
+}
+
 pub async fn count(c: &mut impl Conn) -> StoreResult<i64> {
     Ok(
         on_conn!(c, c => sqlx::query_scalar::<_, i64>("SELECT CAST(COUNT(*) AS BIGINT) FROM partners")

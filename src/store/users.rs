@@ -24,6 +24,12 @@ pub struct User {
     pub created_at: DateTime<Utc>,
     /// The language the member chose in Settings (`en-US`, `ja`); `None` follows the browser.
     pub language: Option<String>,
+    /// A confirmed authenticator (TOTP) secret.
+    pub has_totp: bool,
+    /// One passkey or more.
+    pub has_passkey: bool,
+    /// The partner's owner requires two-factor sign-in of every member.
+    pub partner_requires_two_factor: bool,
 }
 
 impl User {
@@ -51,6 +57,11 @@ impl User {
     pub fn is_blocked(&self) -> bool {
         self.partner_state == Some(PartnerState::Suspended)
     }
+
+    /// Whether signing in takes a second factor after the password.
+    pub fn has_two_factor(&self) -> bool {
+        self.has_totp || self.has_passkey
+    }
 }
 
 /// The one SELECT of a user, with a caller's WHERE appended (`concat!` keeps it a literal).
@@ -59,7 +70,11 @@ macro_rules! select_user {
         concat!(
             "SELECT u.user_id, u.email, u.display_name, u.password_hash, u.is_operator, ",
             "u.partner_id, u.role, p.state AS partner_state, ",
-            "p.name AS partner_name, p.kind AS partner_kind, u.last_sign_in_at, u.created_at, u.language ",
+            "p.name AS partner_name, p.kind AS partner_kind, u.last_sign_in_at, u.created_at, u.language, ",
+            "EXISTS (SELECT 1 FROM totp_credentials t WHERE t.user_id = u.user_id ",
+            "AND t.confirmed_at IS NOT NULL) AS has_totp, ",
+            "EXISTS (SELECT 1 FROM passkeys k WHERE k.user_id = u.user_id) AS has_passkey, ",
+            "COALESCE(p.require_two_factor, FALSE) AS partner_requires_two_factor ",
             "FROM users u LEFT JOIN partners p ON p.partner_id = u.partner_id ",
             $where
         )

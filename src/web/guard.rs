@@ -112,7 +112,9 @@ fn current(req: &ServiceRequest) -> Option<User> {
     req.extensions().get::<CurrentUser>().map(|c| c.0.clone())
 }
 
-/// Guard of `/admin`: anonymous visitors are sent to sign in, partner users get 404.
+/// Guard of `/admin`: anonymous visitors are sent to sign in, partner users get 404. Where
+/// operators must use two-factor sign-in (`require_operator_mfa`), one without it is taken to
+/// enrolment.
 pub async fn require_operator(
     req: ServiceRequest,
     next: Next<impl MessageBody>,
@@ -120,7 +122,8 @@ pub async fn require_operator(
     admit_if(req, next, |u| u.is_operator).await
 }
 
-/// Guard of `/console`: anonymous visitors are sent to sign in, operators get 404.
+/// Guard of `/console`: anonymous visitors are sent to sign in, operators get 404. A member of
+/// a partner that requires two-factor sign-in, without it, is taken to enrolment.
 pub async fn require_member(
     req: ServiceRequest,
     next: Next<impl MessageBody>,
@@ -128,8 +131,20 @@ pub async fn require_member(
     admit_if(req, next, |u| u.partner_id.is_some()).await
 }
 
+/// Whether `u` must set up two-factor sign-in before anything else: their partner's owner
+/// requires it, or (operators) the setting does.
+pub fn must_enrol(u: &User, settings: &crate::config::Settings) -> bool {
+    let required = if u.is_operator {
+        settings.operator_mfa_required()
+    } else {
+        u.partner_requires_two_factor
+    };
+    required && !u.has_two_factor()
+}
+
 /// Lets the signed-in users `allowed` admits through; the area does not exist (404) for the
-/// others, and anonymous visitors are sent to sign in.
+/// others, and anonymous visitors are sent to sign in. One who must enrol in two-factor sign-in
+/// first is sent to do so, whatever the request (nothing it asks is done).
 async fn admit_if<B: MessageBody>(
     req: ServiceRequest,
     next: Next<B>,
@@ -137,6 +152,18 @@ async fn admit_if<B: MessageBody>(
 ) -> Result<ServiceResponse<EitherBody<B>>, actix_web::Error> {
     let refused = match current(&req) {
         Some(u) if allowed(&u) => {
+            let enrol = req
+                .app_data::<web::Data<AppState>>()
+                .is_some_and(|s| must_enrol(&u, &s.settings));
+            if enrol {
+                let to = actix_web::HttpResponse::SeeOther()
+                    .insert_header((
+                        actix_web::http::header::LOCATION,
+                        crate::paths::ACCOUNT_SECURITY,
+                    ))
+                    .finish();
+                return Ok(req.into_response(to).map_into_right_body());
+            }
             return next
                 .call(req)
                 .await
@@ -146,6 +173,38 @@ async fn admit_if<B: MessageBody>(
         None => AppError::sign_in_required(req.request()),
     };
     Ok(refuse(req, refused))
+}
+
+/// Any signed-in person, operator or member, as the actor of what the request does, with the
+/// id of the session it came with: for the pages of one's own sign-in security.
+#[derive(Debug, Clone)]
+pub struct Person {
+    pub user: User,
+    pub actor: Actor,
+    pub session_id: String,
+}
+
+impl FromRequest for Person {
+    type Error = AppError;
+    type Future = Ready<Result<Self, AppError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let session_id = session_id_of(req);
+        ready(match req.extensions().get::<CurrentUser>() {
+            Some(CurrentUser(u)) => {
+                let actor = match u.partner_id {
+                    Some(p) => Actor::member(u.user_id, p, u.role(), address(req)),
+                    None => Actor::user(u.user_id, None, address(req)),
+                };
+                Ok(Person {
+                    user: u.clone(),
+                    actor,
+                    session_id,
+                })
+            }
+            None => Err(AppError::sign_in_required(req)),
+        })
+    }
 }
 
 impl FromRequest for CurrentUser {

@@ -22,6 +22,7 @@ pub mod multipart;
 pub mod ops;
 pub mod page;
 pub mod public;
+pub mod security;
 pub mod session;
 pub mod sign_in;
 pub use crate::http::client_addr;
@@ -40,6 +41,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     signup::configure(cfg);
     logos::configure(cfg);
     sign_in::configure(cfg);
+    security::configure(cfg);
     admin::configure(cfg);
     console::configure(cfg);
 }

@@ -9,6 +9,9 @@ const AUTH_AT: &str = "auth_at";
 const SEEN_AT: &str = "seen_at";
 const CSRF: &str = "csrf";
 const FLASH: &str = "flash";
+const PENDING_USER: &str = "pending_user";
+const PENDING_AT: &str = "pending_at";
+const PENDING_NEXT: &str = "pending_next";
 
 /// A signed-in session as the cookie remembers it; its id is checked against the server's record
 /// on each request, which alone decides whether it is still valid.
@@ -63,6 +66,43 @@ pub fn begin(s: &Session, session_id: &str, now: i64) -> anyhow::Result<()> {
     s.insert(SEEN_AT, now)?;
     s.insert(CSRF, new_token())?;
     Ok(())
+}
+
+/// Someone who gave the right password and has still to prove the second factor: nobody is
+/// signed in yet. Kept in the (encrypted, signed) cookie only; [`begin`] forgets it.
+#[derive(Debug, Clone)]
+pub struct PendingSecondFactor {
+    pub user_id: i64,
+    /// When the password was right (unix seconds): the second step must follow soon.
+    pub password_at: i64,
+    /// Where to go once signed in.
+    pub next: String,
+}
+
+/// Remembers `p` in a renewed cookie (anything carried before is dropped).
+pub fn await_second_factor(s: &Session, p: &PendingSecondFactor) -> anyhow::Result<()> {
+    s.clear();
+    s.renew();
+    s.insert(PENDING_USER, p.user_id)?;
+    s.insert(PENDING_AT, p.password_at)?;
+    s.insert(PENDING_NEXT, &p.next)?;
+    s.insert(CSRF, new_token())?;
+    Ok(())
+}
+
+pub fn pending_second_factor(s: &Session) -> Option<PendingSecondFactor> {
+    Some(PendingSecondFactor {
+        user_id: s.get::<i64>(PENDING_USER).ok()??,
+        password_at: s.get::<i64>(PENDING_AT).ok()??,
+        next: s.get::<String>(PENDING_NEXT).ok()?.unwrap_or_default(),
+    })
+}
+
+/// Forgets a pending second step (it expired, or the person starts again).
+pub fn forget_second_factor(s: &Session) {
+    s.remove(PENDING_USER);
+    s.remove(PENDING_AT);
+    s.remove(PENDING_NEXT);
 }
 
 pub fn touch(s: &Session, now: i64) {

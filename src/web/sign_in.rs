@@ -10,11 +10,13 @@ use super::local_path::local_path;
 use super::page::{Page, PageCtx, redirect, redirect_with, render, render_status};
 use super::{client_addr, routes};
 use crate::app::passwords::{self, RESET_PURPOSE};
-use crate::app::sign_in::{self, Refusal};
+use crate::app::sign_in::{self, Refusal, Signed};
+use crate::app::two_factor::Factor;
 use crate::app::{Actor, email_links, sessions};
 use crate::domain::{Email, NewPassword};
 use crate::http::session_origin;
 use crate::state::AppState;
+use crate::store::users::User;
 use crate::tokens::hash_token;
 use crate::web::error::AppError;
 use crate::web::session::{self, FlashLevel};
@@ -22,6 +24,8 @@ use crate::web::session::{self, FlashLevel};
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route(routes::SIGN_IN, web::get().to(sign_in_form))
         .route(routes::SIGN_IN, web::post().to(sign_in))
+        .route(routes::SIGN_IN_CODE, web::get().to(code_form))
+        .route(routes::SIGN_IN_CODE, web::post().to(code))
         .route(routes::SIGN_OUT, web::post().to(sign_out))
         .route(routes::PASSWORD_FORGOT, web::get().to(forgot_form))
         .route(routes::PASSWORD_FORGOT, web::post().to(forgot))
@@ -86,21 +90,50 @@ async fn sign_in(
         &origin,
     )
     .await?;
+    let next = local_path(&form.next).unwrap_or_default();
     let refusal = match signed {
-        Ok((user, id)) => {
+        Ok(Signed::In(user, id)) => {
             session::begin(&sess, &id, state.now().timestamp())?;
-            let home = if user.is_operator {
-                routes::ADMIN
-            } else {
-                routes::CONSOLE
-            };
-            return Ok(redirect(
-                &local_path(&form.next).unwrap_or_else(|| home.to_string()),
-            ));
+            return Ok(redirect(&landing(&user, &next)));
+        }
+        Ok(Signed::SecondFactor(user)) => {
+            session::await_second_factor(
+                &sess,
+                &session::PendingSecondFactor {
+                    user_id: user.user_id,
+                    password_at: state.now().timestamp(),
+                    next,
+                },
+            )?;
+            return Ok(redirect(routes::SIGN_IN_CODE));
         }
         Err(r) => r,
     };
-    let (status, key) = match refusal {
+    let page = SignInPage {
+        error: Some(ctx.t(refusal_key(refusal).1)),
+        email: form.email,
+        next,
+        notice: None,
+        ctx,
+    };
+    Ok(render_status(refusal_key(refusal).0, &page))
+}
+
+/// Where a person lands once signed in: where they were going, else their area's home.
+fn landing(user: &User, next: &str) -> String {
+    if !next.is_empty() {
+        return next.to_string();
+    }
+    let home = if user.is_operator {
+        routes::ADMIN
+    } else {
+        routes::CONSOLE
+    };
+    home.to_string()
+}
+
+fn refusal_key(refusal: Refusal) -> (StatusCode, &'static str) {
+    match refusal {
         Refusal::TooManyFromAddress => (
             StatusCode::TOO_MANY_REQUESTS,
             "error-signin-throttled-address",
@@ -111,12 +144,87 @@ async fn sign_in(
         ),
         Refusal::Wrong => (StatusCode::UNAUTHORIZED, "error-signin-wrong"),
         Refusal::Suspended => (StatusCode::FORBIDDEN, "error-signin-suspended"),
+        Refusal::WrongCode => (StatusCode::UNAUTHORIZED, "error-signin-code-wrong"),
+        Refusal::Expired => (StatusCode::UNAUTHORIZED, "error-signin-code-expired"),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "sign_in/code.html")]
+struct CodePage {
+    ctx: PageCtx,
+    error: Option<String>,
+}
+
+/// The second step, for someone whose password was right a moment ago; anyone else starts at
+/// the first.
+async fn code_form(ctx: PageCtx, sess: Session) -> Result<HttpResponse, AppError> {
+    if ctx.user.is_some() {
+        return Ok(redirect(ctx.home_href()));
+    }
+    if session::pending_second_factor(&sess).is_none() {
+        return Ok(redirect(routes::SIGN_IN));
+    }
+    render(&CodePage { ctx, error: None })
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct CodeForm {
+    code: String,
+}
+
+async fn code(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    sess: Session,
+    ctx: PageCtx,
+    form: web::Form<CodeForm>,
+) -> Result<HttpResponse, AppError> {
+    let Some(pending) = session::pending_second_factor(&sess) else {
+        return Ok(redirect(routes::SIGN_IN));
     };
-    let page = SignInPage {
+    let origin = session_origin(&req, &state.settings);
+    let password_at = chrono::DateTime::from_timestamp(pending.password_at, 0).unwrap_or_default();
+    let signed = sign_in::second_factor(
+        state.app(),
+        &state.settings,
+        &state.vault,
+        pending.user_id,
+        password_at,
+        &form.code,
+        &origin,
+    )
+    .await?;
+    let refusal = match signed {
+        Ok((user, id, factor)) => {
+            session::begin(&sess, &id, state.now().timestamp())?;
+            if let Factor::RecoveryCode { left } = factor {
+                let n = left.to_string();
+                session::flash(
+                    &sess,
+                    FlashLevel::Info,
+                    ctx.t_args("flash-recovery-code-used", &[("count", &n)]),
+                );
+            }
+            return Ok(redirect(&landing(&user, &pending.next)));
+        }
+        Err(r) => r,
+    };
+    let (status, key) = refusal_key(refusal);
+    if matches!(refusal, Refusal::Expired | Refusal::Suspended) {
+        session::forget_second_factor(&sess);
+        let page = SignInPage {
+            error: Some(ctx.t(key)),
+            email: String::new(),
+            next: pending.next,
+            notice: None,
+            ctx,
+        };
+        return Ok(render_status(status, &page));
+    }
+    let page = CodePage {
         error: Some(ctx.t(key)),
-        email: form.email,
-        next: local_path(&form.next).unwrap_or_default(),
-        notice: None,
         ctx,
     };
     Ok(render_status(status, &page))

@@ -880,7 +880,7 @@ async fn an_owner_reads_and_rotates_api_keys_in_a_browser() {
         assert!(!text(c, "#grace").await.is_empty());
         screenshot(c, &format!("api-key-rotate-{lang}-{mode}.png")).await;
         // Where one is signed in: this browser, marked as such.
-        go(c, &app, routes::CONSOLE_SETTINGS).await;
+        go(c, &app, routes::ACCOUNT_SECURITY).await;
         assert!(text(c, "#sessions tbody").await.contains("Chrome"));
         c.execute(
             "document.querySelector('#sessions').scrollIntoView();",

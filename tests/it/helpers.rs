@@ -38,6 +38,8 @@ pub struct Options {
     pub api_rate_limit_per_minute: u32,
     /// `PC_USAGE_MAX_BYTES`.
     pub usage_max_bytes: u64,
+    /// `PC_REQUIRE_OPERATOR_MFA`; off unless a test is about it, as in the demo.
+    pub require_operator_mfa: bool,
 }
 
 /// Outcomes of [`TestApp::drain_outbox`] past this many steps mean a mail is retried at once,
@@ -52,6 +54,7 @@ impl Default for Options {
             rate_limits_in_database: false,
             api_rate_limit_per_minute: 100,
             usage_max_bytes: Settings::defaults().usage_max_bytes,
+            require_operator_mfa: false,
         }
     }
 }
@@ -91,6 +94,7 @@ pub async fn spawn_app_with(opts: Options) -> TestApp {
         outbox_worker: false,
         api_rate_limit_per_minute: opts.api_rate_limit_per_minute,
         usage_max_bytes: opts.usage_max_bytes,
+        require_operator_mfa: Some(opts.require_operator_mfa),
         api_rate_limit_store: if pg_schema.is_some() || opts.rate_limits_in_database {
             RateLimitStore::Database
         } else {

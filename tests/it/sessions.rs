@@ -1,4 +1,4 @@
-//! One's own signed-in sessions in Settings: listed, ended one at a time or all others at once
+//! One's own signed-in sessions on the Sign-in security page: listed, ended one at a time or all others at once
 //! (issue 26, point 4).
 
 use partner_console::domain::PartnerKind;
@@ -7,7 +7,7 @@ use reqwest::StatusCode;
 
 use crate::helpers::{TestUser, spawn_app, text_of};
 
-/// The references of the other sessions' "Sign out" buttons on Settings.
+/// The references of the other sessions' "Sign out" buttons on Sign-in security.
 fn other_sessions(page: &str) -> Vec<String> {
     let doc = scraper::Html::parse_document(page);
     let sel = scraper::Selector::parse(r#"#sessions input[name="session"]"#).unwrap();
@@ -17,7 +17,7 @@ fn other_sessions(page: &str) -> Vec<String> {
 }
 
 async fn signed_in(user: &TestUser) -> bool {
-    user.open(routes::CONSOLE_SETTINGS).await.status() == StatusCode::OK
+    user.open(routes::ACCOUNT_SECURITY).await.status() == StatusCode::OK
 }
 
 #[tokio::test]
@@ -31,7 +31,7 @@ async fn a_member_sees_and_ends_their_other_sessions() {
     let phone = app.user("owner@acme.example").await;
     let stranger = app.user("owner@borealis.example").await;
 
-    let (_, page) = laptop.get_html(routes::CONSOLE_SETTINGS).await;
+    let (_, page) = laptop.get_html(routes::ACCOUNT_SECURITY).await;
     assert_eq!(page.matches(r#"id="sessions""#).count(), 1, "one list");
     assert!(!text_of(&page, "title").unwrap().contains("signed in"));
     let rows = text_of(&page, "#sessions tbody").unwrap();
@@ -43,12 +43,12 @@ async fn a_member_sees_and_ends_their_other_sessions() {
     assert_eq!(others.len(), 1, "the phone's session: {rows}");
 
     // Another person's session is not found by its reference: nothing ends.
-    let (_, theirs) = stranger.get_html(routes::CONSOLE_SETTINGS).await;
+    let (_, theirs) = stranger.get_html(routes::ACCOUNT_SECURITY).await;
     assert!(other_sessions(&theirs).is_empty());
     let r = stranger
         .post_form(
-            routes::CONSOLE_SETTINGS,
-            routes::CONSOLE_SETTINGS_SESSIONS,
+            routes::ACCOUNT_SECURITY,
+            routes::ACCOUNT_SESSIONS,
             &[("session", &others[0])],
         )
         .await;
@@ -58,13 +58,13 @@ async fn a_member_sees_and_ends_their_other_sessions() {
     // The laptop ends the phone's session: the phone is signed out at once.
     let r = laptop
         .post_form(
-            routes::CONSOLE_SETTINGS,
-            routes::CONSOLE_SETTINGS_SESSIONS,
+            routes::ACCOUNT_SECURITY,
+            routes::ACCOUNT_SESSIONS,
             &[("session", &others[0])],
         )
         .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
-    let (status, page) = laptop.get_html(routes::CONSOLE_SETTINGS).await;
+    let (status, page) = laptop.get_html(routes::ACCOUNT_SECURITY).await;
     assert_eq!(status, StatusCode::OK, "the laptop stays signed in");
     assert!(page.contains("One session was ended."), "the flash");
     assert!(!signed_in(&phone).await);
@@ -73,12 +73,12 @@ async fn a_member_sees_and_ends_their_other_sessions() {
     // Two more browsers; "Sign out everywhere else" ends both and keeps this one.
     let tablet = app.user("owner@acme.example").await;
     let desktop = app.user("owner@acme.example").await;
-    let (_, page) = laptop.get_html(routes::CONSOLE_SETTINGS).await;
+    let (_, page) = laptop.get_html(routes::ACCOUNT_SECURITY).await;
     assert_eq!(other_sessions(&page).len(), 2);
     let r = laptop
         .post_form(
-            routes::CONSOLE_SETTINGS,
-            routes::CONSOLE_SETTINGS_SESSIONS,
+            routes::ACCOUNT_SECURITY,
+            routes::ACCOUNT_SESSIONS,
             &[("all_others", "yes")],
         )
         .await;

@@ -304,6 +304,53 @@ async fn probe(
                 .unwrap();
             (s, p.contact_email == email)
         }
+        Action::RequireTwoFactor => {
+            // The owner must have two-factor sign-in to require it; the requirement is undone
+            // at once, or it would send every other role to enrolment.
+            let set = |on: bool| async move {
+                let mut c = app.state.db.acquire().await.unwrap();
+                partner_console::store::partners::set_require_two_factor(&mut c, partner, on)
+                    .await
+                    .unwrap();
+            };
+            let owner_id = {
+                let mut c = app.state.db.acquire().await.unwrap();
+                partner_console::store::users::list_by_partner(&mut c, partner)
+                    .await
+                    .unwrap()
+                    .into_iter()
+                    .find(|u| u.email == "owner@acme.example")
+                    .unwrap()
+                    .user_id
+            };
+            {
+                use partner_console::store::two_factor;
+                let mut c = app.state.db.acquire().await.unwrap();
+                let now = chrono::Utc::now();
+                two_factor::put_pending(&mut c, owner_id, "sealed", now)
+                    .await
+                    .unwrap();
+                two_factor::confirm(&mut c, owner_id, "sealed", 1, now)
+                    .await
+                    .unwrap();
+            }
+            set(false).await;
+            let s = post(
+                routes::CONSOLE_SETTINGS,
+                routes::CONSOLE_SETTINGS_TWO_FACTOR.into(),
+                vec![("required", "yes".into())],
+            )
+            .await;
+            let mut c = app.state.db.acquire().await.unwrap();
+            let required = partner_console::store::users::find_by_id(&mut c, owner_id)
+                .await
+                .unwrap()
+                .unwrap()
+                .partner_requires_two_factor;
+            drop(c);
+            set(false).await;
+            (s, required)
+        }
         Action::ReadAudit => {
             let s = client.open(routes::CONSOLE_AUDIT).await.status();
             (s, s == StatusCode::OK)

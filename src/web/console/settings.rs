@@ -34,8 +34,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             web::post().to(partner),
         )
         .route(
-            at(routes::CONSOLE_SETTINGS_SESSIONS),
-            web::post().to(end_sessions),
+            at(routes::CONSOLE_SETTINGS_TWO_FACTOR),
+            web::post().to(require_two_factor),
         );
 }
 
@@ -72,37 +72,10 @@ struct SettingsPage {
     can_edit_partner: bool,
     languages: &'static [(&'static str, &'static str)],
     errors: FormErrors,
-    sessions: Vec<SessionView>,
-}
-
-/// One of the person's sessions as the list shows it.
-struct SessionView {
-    /// What the end button sends back: the stored hash of the session's id, which signs nobody in.
-    reference: String,
-    browser: String,
-    address: String,
-    signed_in: String,
-    last_seen: String,
-    current: bool,
-}
-
-impl SessionView {
-    fn of(s: crate::app::sessions::OwnSession) -> SessionView {
-        SessionView {
-            browser: crate::web::user_agent::describe(&s.row.user_agent),
-            address: s.row.address,
-            signed_in: s.row.created_at.format("%Y-%m-%d %H:%M").to_string(),
-            last_seen: s.row.last_seen_at.format("%Y-%m-%d %H:%M").to_string(),
-            current: s.current,
-            reference: s.row.session_hash,
-        }
-    }
-}
-
-impl SettingsPage {
-    fn others(&self) -> usize {
-        self.sessions.iter().filter(|s| !s.current).count()
-    }
+    /// The person's own second factor, and whether the partner requires one of every member.
+    has_two_factor: bool,
+    two_factor_required: bool,
+    can_require_two_factor: bool,
 }
 
 /// The page with what is stored, or with `profile`/`partner` as posted and `errors`.
@@ -115,13 +88,6 @@ async fn render_page(
     errors: FormErrors,
 ) -> Result<HttpResponse, AppError> {
     let p: Partner = crate::app::partners::own(state.app(), &m.actor).await?;
-    let limits = crate::app::sessions::Lifetimes::of(&state.settings);
-    let sessions =
-        crate::app::sessions::list_own(state.app(), m.user.user_id, &m.session_id, limits)
-            .await?
-            .into_iter()
-            .map(SessionView::of)
-            .collect();
     let status = errors.status();
     let actor = m.actor.clone();
     Ok(render_status(
@@ -140,7 +106,9 @@ async fn render_page(
             can_edit_partner: actor.may(Action::EditPartnerDetails),
             languages: LANGUAGES,
             errors,
-            sessions,
+            has_two_factor: m.user.has_two_factor(),
+            two_factor_required: m.user.partner_requires_two_factor,
+            can_require_two_factor: actor.may(Action::RequireTwoFactor),
             ctx,
         },
     ))
@@ -230,38 +198,38 @@ async fn partner(
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
-struct EndForm {
-    /// One session's reference from the list, or empty with `all_others`.
-    session: String,
-    all_others: String,
+struct RequireForm {
+    required: String,
 }
 
-/// Ends one of the person's other sessions, or all of them; this browser stays signed in.
-async fn end_sessions(
+/// The owner requires two-factor sign-in of every member, or stops requiring it.
+async fn require_two_factor(
     m: Member,
     Page { ctx, sess, state }: Page,
-    form: web::Form<EndForm>,
+    form: web::Form<RequireForm>,
 ) -> Result<HttpResponse, AppError> {
-    use crate::app::sessions::{Ending, end_own};
-    let which = if form.all_others == "yes" {
-        Ending::AllOthers
-    } else {
-        Ending::One(form.session.trim())
-    };
-    let ended = end_own(state.app(), &m.actor, &m.session_id, which).await?;
-    let (level, text) = if ended == 0 {
-        (FlashLevel::Info, ctx.t("flash-sessions-none"))
-    } else {
-        let n = ended.to_string();
-        (
-            FlashLevel::Success,
-            ctx.t_args("flash-sessions-ended", &[("count", &n)]),
-        )
-    };
-    Ok(redirect_with(
-        &sess,
-        level,
-        text,
-        &format!("{}#sessions", routes::CONSOLE_SETTINGS),
-    ))
+    let required = form.required == "yes";
+    match settings::require_two_factor(state.app(), &m.actor, &m.user, required).await {
+        Ok(()) => {
+            let key = if required {
+                "flash-two-factor-required"
+            } else {
+                "flash-two-factor-not-required"
+            };
+            Ok(redirect_with(
+                &sess,
+                FlashLevel::Success,
+                ctx.t(key),
+                &format!("{}#security", routes::CONSOLE_SETTINGS),
+            ))
+        }
+        // The owner must have it first: said on the page. Others may not (403).
+        Err(crate::app::Error::Conflict(m)) => Ok(redirect_with(
+            &sess,
+            FlashLevel::Error,
+            ctx.say(&m),
+            &format!("{}#security", routes::CONSOLE_SETTINGS),
+        )),
+        Err(e) => Err(e.into()),
+    }
 }

@@ -45,6 +45,7 @@ impl PageCtx {
             Some(u) if u.is_operator => vec![
                 (routes::ADMIN_OUTBOX, "nav-admin-outbox"),
                 (routes::ADMIN_AUDIT, "nav-admin-audit"),
+                (routes::ACCOUNT_SECURITY, "nav-security"),
             ],
             Some(u) => {
                 let mut v = Vec::new();
@@ -54,6 +55,7 @@ impl PageCtx {
                     v.push((routes::CONSOLE_AUDIT, "nav-console-audit"));
                 }
                 v.push((routes::CONSOLE_SETTINGS, "nav-console-settings"));
+                v.push((routes::ACCOUNT_SECURITY, "nav-security"));
                 v
             }
             None => vec![],
