@@ -56,6 +56,13 @@ impl Application {
         let worker = Worker::new(db.clone(), &settings, clock.clone())?
             .with_attachments(Arc::new(crate::app::invoices::send::InvoicePdfs));
         let api = crate::api::ApiState::new(&settings, &session_bytes)?;
+        let passkeys = crate::credentials::passkeys::Passkeys::new(
+            &settings.public_url,
+            &format!("{} Partner Console", settings.vendor_name),
+        );
+        if passkeys.is_none() {
+            tracing::info!(public_url = %settings.public_url, "passkeys are off: WebAuthn needs the console at a domain name");
+        }
         let state = AppState {
             db,
             settings: Arc::new(settings),
@@ -64,6 +71,7 @@ impl Application {
             metrics: Metrics::new(),
             clock,
             vault,
+            passkeys,
             api,
         };
         let server = serve(listener, state.clone(), session_key)?;

@@ -22,6 +22,9 @@ pub struct AppState {
     pub metrics: Metrics,
     pub clock: Clock,
     pub vault: KeyVault,
+    /// The WebAuthn relying party of the public URL; None where its host is an IP address,
+    /// which WebAuthn does not allow (the pages then say passkeys need a domain name).
+    pub passkeys: Option<crate::credentials::passkeys::Passkeys>,
     /// What the APIs keep between requests: Digest nonces, rate limits, the replay guard.
     pub api: crate::api::ApiState,
 }

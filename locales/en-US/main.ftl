@@ -1125,3 +1125,27 @@ audit-two_factor_codes_renewed = Recovery codes renewed
 audit-two_factor_required = Two-factor requirement changed
 audit-passkey_added = Passkey added
 audit-passkey_removed = Passkey removed
+
+# Issue 26: passkeys
+signin-or = or
+signin-with-passkey = Sign in with a passkey
+signin-use-passkey = Use a passkey
+signin-code-intro-passkey = Your password was right. Confirm with one of your passkeys to sign in.
+error-signin-passkey-wrong = That passkey was not accepted. Try again, or sign in with your e-mail and password.
+error-passkey-browser = The browser did not make or use a passkey (it was cancelled, or this device has none for this console). Try again.
+security-passkeys = Passkeys
+security-passkeys-help = A passkey signs you in with your device's screen lock or security key, without a password or code; it also serves as your second factor after the password. Add one per device.
+security-passkeys-unavailable = Passkeys work only when the console is reached at a domain name (PC_PUBLIC_URL), not at an IP address.
+security-passkeys-script = Adding a passkey needs JavaScript in this browser.
+col-added = Added (UTC)
+security-passkey-never-used = not yet
+security-passkey-remove = Remove
+field-passkey-name = Name of the new passkey
+field-passkey-name-example = e.g. Work laptop
+security-passkey-add = Add a passkey
+error-passkey-name = Give the passkey a name of up to 60 characters, so you can tell it from others.
+error-passkey-refused = The passkey could not be added: the browser's answer did not verify, or it took too long. Try again.
+error-passkey-exists = That passkey is already added.
+error-no-passkey = That passkey is no longer there.
+flash-passkey-added = The passkey was added. Your other sessions were ended.
+flash-passkey-removed = The passkey was removed. Your other sessions were ended.

@@ -1107,3 +1107,27 @@ audit-two_factor_codes_renewed = リカバリーコードを更新
 audit-two_factor_required = 2 段階認証の必須設定を変更
 audit-passkey_added = パスキーを追加
 audit-passkey_removed = パスキーを削除
+
+# Issue 26: passkeys
+signin-or = または
+signin-with-passkey = パスキーでサインイン
+signin-use-passkey = パスキーを使う
+signin-code-intro-passkey = パスワードを確認しました。パスキーで確認するとサインインできます。
+error-signin-passkey-wrong = パスキーが受け付けられませんでした。もう一度試すか、メールアドレスとパスワードでサインインしてください。
+error-passkey-browser = ブラウザーでパスキーを作成または使用できませんでした (キャンセルされたか、このデバイスにこのコンソールのパスキーがありません)。もう一度お試しください。
+security-passkeys = パスキー
+security-passkeys-help = パスキーを使うと、パスワードやコードなしに、デバイスの画面ロックやセキュリティキーでサインインできます。パスワードの後の 2 段階目としても使えます。デバイスごとに追加してください。
+security-passkeys-unavailable = パスキーは、コンソールに IP アドレスではなくドメイン名 (PC_PUBLIC_URL) でアクセスする場合にのみ使えます。
+security-passkeys-script = パスキーを追加するには、このブラウザーで JavaScript が必要です。
+col-added = 追加日時 (UTC)
+security-passkey-never-used = 未使用
+security-passkey-remove = 削除
+field-passkey-name = 新しいパスキーの名前
+field-passkey-name-example = 例: 仕事用ノートパソコン
+security-passkey-add = パスキーを追加
+error-passkey-name = 他と区別できるよう、パスキーに 60 文字以内の名前を付けてください。
+error-passkey-refused = パスキーを追加できませんでした。ブラウザーの応答を確認できなかったか、時間がかかりすぎました。もう一度お試しください。
+error-passkey-exists = そのパスキーはすでに追加されています。
+error-no-passkey = そのパスキーはもうありません。
+flash-passkey-added = パスキーを追加しました。他のセッションは終了しました。
+flash-passkey-removed = パスキーを削除しました。他のセッションは終了しました。

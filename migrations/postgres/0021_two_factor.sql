@@ -21,10 +21,13 @@ CREATE TABLE recovery_codes (
 );
 
 -- Passkeys (WebAuthn): the credential as the WebAuthn library keeps it (JSON, with its public
--- key and signature counter), under the credential id the browser names it by.
+-- key and signature counter), under the credential id the browser names it by (base64url).
+-- `user_handle` is the random id the authenticator keeps for the person (the same on all of
+-- their passkeys): a passkey that signs in without a password names its person by it.
 CREATE TABLE passkeys (
     passkey_id     BIGSERIAL PRIMARY KEY,
     user_id        BIGINT NOT NULL REFERENCES users (user_id) ON DELETE CASCADE,
+    user_handle    TEXT NOT NULL,
     name           TEXT NOT NULL,
     credential_id  TEXT NOT NULL UNIQUE,
     credential     TEXT NOT NULL,

@@ -24,6 +24,7 @@ pub mod onboarding;
 pub mod operator_reads;
 pub mod operators;
 pub mod partners;
+pub mod passkeys;
 pub mod passwords;
 pub mod price_plans;
 pub mod sessions;

@@ -14,10 +14,11 @@ use super::{Actor, Ctx, sessions};
 use crate::config::Settings;
 use crate::credentials::Passwords;
 use crate::credentials::api_keys::KeyVault;
+use crate::credentials::passkeys::{Begun, Passkeys};
 use crate::domain::Email;
 use crate::store::sessions::Origin;
 use crate::store::users::{self, User};
-use crate::store::{Conn, StoreResult, throttle};
+use crate::store::{Conn, StoreResult, passkeys, throttle};
 
 /// Why a sign-in was refused; each has its own message and status on the page.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -32,6 +33,8 @@ pub enum Refusal {
     WrongCode,
     /// The second step was not reached in time (or never started): sign in again.
     Expired,
+    /// The browser's passkey answer did not verify, or names no passkey of this console.
+    WrongPasskey,
 }
 
 /// Where a right password leads.
@@ -113,10 +116,8 @@ pub async fn second_factor(
         return Ok(Err(Refusal::Expired));
     };
     let account = user.email.to_lowercase();
-    match admit(&mut c, settings, &account, &origin.address, now).await? {
-        Verdict::Allowed => {}
-        Verdict::TooManyFromAddress => return Ok(Err(Refusal::TooManyFromAddress)),
-        Verdict::TooManyForAccount => return Ok(Err(Refusal::TooManyForAccount)),
+    if let Some(r) = admitted(&mut c, settings, &account, &origin.address, now).await? {
+        return Ok(Err(r));
     }
     if user.is_blocked() {
         return Ok(Err(Refusal::Suspended));
@@ -127,6 +128,148 @@ pub async fn second_factor(
     };
     let session = finish(&mut c, &user, &account, origin, factor.detail(), now).await?;
     Ok(Ok((user, session, factor)))
+}
+
+/// The person half-way through signing in, for the second step's page.
+pub async fn pending_user(ctx: Ctx<'_>, user_id: i64) -> Result<Option<User>> {
+    let mut c = ctx.db.acquire().await?;
+    Ok(users::find_by_id(&mut c, user_id).await?)
+}
+
+/// Starts the second step with a passkey of `user_id`'s; None when they have none.
+pub async fn begin_passkey_second_factor(
+    ctx: Ctx<'_>,
+    pk: &Passkeys,
+    user_id: i64,
+) -> Result<Option<Begun>> {
+    let mut c = ctx.db.acquire().await?;
+    let stored: Vec<String> = passkeys::list_for_user(&mut c, user_id)
+        .await?
+        .into_iter()
+        .map(|r| r.credential)
+        .collect();
+    if stored.is_empty() {
+        return Ok(None);
+    }
+    Ok(Some(
+        pk.begin_authentication(&stored)
+            .map_err(|e| anyhow::anyhow!(e))?,
+    ))
+}
+
+/// The second step with one of the person's passkeys instead of a code: the browser's
+/// `answer` to the ceremony of `state`. A refused answer counts as a wrong code does.
+#[allow(clippy::too_many_arguments)]
+pub async fn passkey_second_factor(
+    ctx: Ctx<'_>,
+    settings: &Settings,
+    pk: &Passkeys,
+    user_id: i64,
+    password_at: DateTime<Utc>,
+    answer: &str,
+    state: &str,
+    origin: &Origin,
+) -> Result<Result<(User, String), Refusal>> {
+    let now = ctx.now;
+    if now - password_at > SECOND_STEP || password_at > now {
+        return Ok(Err(Refusal::Expired));
+    }
+    let mut c = ctx.db.acquire().await?;
+    let Some(user) = users::find_by_id(&mut c, user_id).await? else {
+        return Ok(Err(Refusal::Expired));
+    };
+    let account = user.email.to_lowercase();
+    if let Some(r) = admitted(&mut c, settings, &account, &origin.address, now).await? {
+        return Ok(Err(r));
+    }
+    if user.is_blocked() {
+        return Ok(Err(Refusal::Suspended));
+    }
+    let stored: Vec<String> = passkeys::list_for_user(&mut c, user_id)
+        .await?
+        .into_iter()
+        .map(|r| r.credential)
+        .collect();
+    let used = match pk.finish_authentication(answer, state, &stored) {
+        Ok(used) => used,
+        Err(e) => {
+            tracing::info!(error = %e, "a passkey second factor was refused");
+            record_failure(&mut c, &account, now).await?;
+            return Ok(Err(Refusal::WrongPasskey));
+        }
+    };
+    passkeys::record_use(&mut c, &used.credential_id, &used.stored, now).await?;
+    let session = finish(&mut c, &user, &account, origin, "with a passkey", now).await?;
+    Ok(Ok((user, session)))
+}
+
+/// Signing in with a passkey alone, no e-mail or password typed: the passkey names its person
+/// (by its credential id and the user handle it keeps) and proves it with user verification,
+/// which is two factors in one.
+pub async fn passkey_sign_in(
+    ctx: Ctx<'_>,
+    settings: &Settings,
+    pk: &Passkeys,
+    answer: &str,
+    state: &str,
+    origin: &Origin,
+) -> Result<Result<(User, String), Refusal>> {
+    let now = ctx.now;
+    let mut c = ctx.db.acquire().await?;
+    let named = pk.identify(answer).ok();
+    let row = match &named {
+        Some((credential_id, _)) => passkeys::find_by_credential_id(&mut c, credential_id).await?,
+        None => None,
+    };
+    let row = row.filter(|r| {
+        named
+            .as_ref()
+            .is_some_and(|(_, handle)| *handle == r.user_handle)
+    });
+    let user = match &row {
+        Some(r) => users::find_by_id(&mut c, r.user_id).await?,
+        None => None,
+    };
+    let (Some(row), Some(user)) = (row, user) else {
+        // Counted against the address only: there is no account to count it against.
+        if let Some(r) = admitted(&mut c, settings, "", &origin.address, now).await? {
+            return Ok(Err(r));
+        }
+        return Ok(Err(Refusal::WrongPasskey));
+    };
+    let account = user.email.to_lowercase();
+    if let Some(r) = admitted(&mut c, settings, &account, &origin.address, now).await? {
+        return Ok(Err(r));
+    }
+    if user.is_blocked() {
+        return Ok(Err(Refusal::Suspended));
+    }
+    let used = match pk.finish_discoverable(answer, state, &row.credential) {
+        Ok(used) => used,
+        Err(e) => {
+            tracing::info!(error = %e, "a passkey sign-in was refused");
+            record_failure(&mut c, &account, now).await?;
+            return Ok(Err(Refusal::WrongPasskey));
+        }
+    };
+    passkeys::record_use(&mut c, &used.credential_id, &used.stored, now).await?;
+    let session = finish(&mut c, &user, &account, origin, "with a passkey", now).await?;
+    Ok(Ok((user, session)))
+}
+
+/// The throttle's verdict as a refusal, or None to go on.
+async fn admitted(
+    c: &mut impl Conn,
+    settings: &Settings,
+    account: &str,
+    address: &str,
+    now: DateTime<Utc>,
+) -> StoreResult<Option<Refusal>> {
+    Ok(match admit(c, settings, account, address, now).await? {
+        Verdict::Allowed => None,
+        Verdict::TooManyFromAddress => Some(Refusal::TooManyFromAddress),
+        Verdict::TooManyForAccount => Some(Refusal::TooManyForAccount),
+    })
 }
 
 /// Signs `user` in once every factor is proven: the account's failures forgiven, the sign-in

@@ -6,6 +6,7 @@
 
 pub mod api_keys;
 pub mod digest;
+pub mod passkeys;
 pub mod password;
 pub mod recovery_codes;
 pub mod totp;

@@ -16,6 +16,10 @@ pub fn invitation(token: &str) -> String {
     fill(INVITATION, &[token])
 }
 
+pub fn account_passkey_remove(id: impl Display) -> String {
+    fill(ACCOUNT_PASSKEY_REMOVE, &[&id.to_string()])
+}
+
 pub fn console_team_role(id: impl Display) -> String {
     fill(CONSOLE_TEAM_ROLE, &[&id.to_string()])
 }

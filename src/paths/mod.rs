@@ -19,6 +19,10 @@ pages! {
     HOME = "/";
     SIGN_IN = "/sign-in";
     SIGN_IN_CODE = "/sign-in/code";
+    SIGN_IN_CODE_PASSKEY_OPTIONS = "/sign-in/code/passkey/options";
+    SIGN_IN_CODE_PASSKEY = "/sign-in/code/passkey";
+    SIGN_IN_PASSKEY_OPTIONS = "/sign-in/passkey/options";
+    SIGN_IN_PASSKEY = "/sign-in/passkey";
     SIGN_OUT = "/sign-out";
     ACCOUNT_SECURITY = "/account/security";
     ACCOUNT_TWO_FACTOR_START = "/account/security/two-factor/start";
@@ -26,6 +30,9 @@ pages! {
     ACCOUNT_TWO_FACTOR_OFF = "/account/security/two-factor/off";
     ACCOUNT_RECOVERY_CODES = "/account/security/recovery-codes";
     ACCOUNT_SESSIONS = "/account/security/sessions";
+    ACCOUNT_PASSKEY_OPTIONS = "/account/security/passkeys/options";
+    ACCOUNT_PASSKEYS = "/account/security/passkeys";
+    ACCOUNT_PASSKEY_REMOVE = "/account/security/passkeys/{id}/remove";
     PASSWORD_FORGOT = "/password/forgot";
     PASSWORD_RESET = "/password/reset/{token}";
     HEALTHZ = "/healthz";

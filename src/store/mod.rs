@@ -25,6 +25,7 @@ pub mod offers;
 pub mod operator_keys;
 pub mod outbox;
 pub mod partners;
+pub mod passkeys;
 pub mod price_plans;
 pub mod rate_limits;
 pub mod sessions;

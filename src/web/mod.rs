@@ -21,7 +21,9 @@ pub mod logos;
 pub mod multipart;
 pub mod ops;
 pub mod page;
+pub mod passkeys;
 pub mod public;
+pub mod second_step;
 pub mod security;
 pub mod session;
 pub mod sign_in;
@@ -41,7 +43,9 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     signup::configure(cfg);
     logos::configure(cfg);
     sign_in::configure(cfg);
+    second_step::configure(cfg);
     security::configure(cfg);
+    passkeys::configure(cfg);
     admin::configure(cfg);
     console::configure(cfg);
 }

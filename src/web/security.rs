@@ -8,6 +8,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 
+use crate::app::passkeys;
 use crate::app::sessions::{self, Ending, Lifetimes, OwnSession};
 use crate::app::two_factor::{self, Issued, Proof};
 use crate::http::session_origin;
@@ -39,6 +40,18 @@ struct SecurityPage {
     enrolling: Option<EnrolView>,
     errors: FormErrors,
     sessions: Vec<SessionView>,
+    /// Whether passkeys work here (the console is at a domain name).
+    passkeys_available: bool,
+    passkeys: Vec<PasskeyView>,
+    /// The name typed for a new passkey, kept when it is refused.
+    passkey_name: String,
+}
+
+struct PasskeyView {
+    remove_href: String,
+    name: String,
+    added: String,
+    last_used: Option<String>,
 }
 
 impl SecurityPage {
@@ -106,6 +119,27 @@ async fn render_page(
     ctx: PageCtx,
     errors: FormErrors,
 ) -> Result<HttpResponse, AppError> {
+    render_with(state, p, ctx, errors, String::new()).await
+}
+
+pub(super) async fn render_with(
+    state: &AppState,
+    p: &Person,
+    ctx: PageCtx,
+    errors: FormErrors,
+    passkey_name: String,
+) -> Result<HttpResponse, AppError> {
+    let minute = |t: chrono::DateTime<chrono::Utc>| t.format("%Y-%m-%d %H:%M").to_string();
+    let passkeys = passkeys::list(state.app(), p.user.user_id)
+        .await?
+        .into_iter()
+        .map(|k| PasskeyView {
+            remove_href: routes::account_passkey_remove(k.passkey_id),
+            name: k.name,
+            added: minute(k.created_at),
+            last_used: k.last_used_at.map(minute),
+        })
+        .collect();
     let status = two_factor::status(state.app(), &state.vault, &p.user, &issuer(state)).await?;
     let enrolling = match status.enrolling {
         Some(e) => Some(EnrolView {
@@ -133,6 +167,9 @@ async fn render_page(
             enrolling,
             errors,
             sessions,
+            passkeys_available: state.passkeys.is_some(),
+            passkeys,
+            passkey_name,
             ctx,
         },
     ))
@@ -154,7 +191,7 @@ fn back(sess: &Session, level: FlashLevel, text: String) -> HttpResponse {
 
 /// A refusal of the use case shown on the page: the fields' errors under the ids of the form
 /// that was sent, anything else as a flash.
-async fn refused(
+pub(super) async fn refused(
     state: &AppState,
     p: &Person,
     ctx: PageCtx,
@@ -175,12 +212,14 @@ async fn refused(
 }
 
 /// The id of field `field` in the form `form` (the page holds three forms with a code field).
-fn field_id(form: &'static str, field: &'static str) -> &'static str {
+pub(super) fn field_id(form: &'static str, field: &'static str) -> &'static str {
     match (form, field) {
         ("confirm", _) => "confirm_code",
         ("off", "password") => "off_password",
         ("off", _) => "off_code",
         ("codes", "password") => "codes_password",
+        ("passkey", _) => "passkey_name",
+        ("remove", _) => "remove_password",
         (_, _) => "codes_code",
     }
 }

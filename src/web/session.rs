@@ -105,6 +105,37 @@ pub fn forget_second_factor(s: &Session) {
     s.remove(PENDING_NEXT);
 }
 
+/// The WebAuthn ceremonies whose state the cookie keeps between their two requests.
+#[derive(Debug, Clone, Copy)]
+pub enum Ceremony {
+    AddPasskey,
+    SecondFactor,
+    SignIn,
+}
+
+impl Ceremony {
+    fn key(self) -> &'static str {
+        match self {
+            Ceremony::AddPasskey => "webauthn_add",
+            Ceremony::SecondFactor => "webauthn_second",
+            Ceremony::SignIn => "webauthn_sign_in",
+        }
+    }
+}
+
+/// Keeps a ceremony's state (JSON) for its answer; a new one of the same kind replaces it.
+pub fn keep_ceremony(s: &Session, c: Ceremony, state: &str) -> anyhow::Result<()> {
+    s.insert(c.key(), state)?;
+    Ok(())
+}
+
+/// The ceremony's state, taken: an answer is checked against it once.
+pub fn take_ceremony(s: &Session, c: Ceremony) -> Option<String> {
+    let state = s.get::<String>(c.key()).ok().flatten();
+    s.remove(c.key());
+    state
+}
+
 pub fn touch(s: &Session, now: i64) {
     let _ = s.insert(SEEN_AT, now);
 }

@@ -11,7 +11,6 @@ use super::page::{Page, PageCtx, redirect, redirect_with, render, render_status}
 use super::{client_addr, routes};
 use crate::app::passwords::{self, RESET_PURPOSE};
 use crate::app::sign_in::{self, Refusal, Signed};
-use crate::app::two_factor::Factor;
 use crate::app::{Actor, email_links, sessions};
 use crate::domain::{Email, NewPassword};
 use crate::http::session_origin;
@@ -24,8 +23,11 @@ use crate::web::session::{self, FlashLevel};
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route(routes::SIGN_IN, web::get().to(sign_in_form))
         .route(routes::SIGN_IN, web::post().to(sign_in))
-        .route(routes::SIGN_IN_CODE, web::get().to(code_form))
-        .route(routes::SIGN_IN_CODE, web::post().to(code))
+        .route(
+            routes::SIGN_IN_PASSKEY_OPTIONS,
+            web::post().to(passkey_options),
+        )
+        .route(routes::SIGN_IN_PASSKEY, web::post().to(passkey))
         .route(routes::SIGN_OUT, web::post().to(sign_out))
         .route(routes::PASSWORD_FORGOT, web::get().to(forgot_form))
         .route(routes::PASSWORD_FORGOT, web::post().to(forgot))
@@ -56,9 +58,15 @@ struct SignInPage {
     next: String,
     error: Option<String>,
     notice: Option<String>,
+    /// Whether a passkey can sign in here (the console is at a domain name).
+    passkeys: bool,
 }
 
-async fn sign_in_form(ctx: PageCtx, q: web::Query<SignInQuery>) -> Result<HttpResponse, AppError> {
+async fn sign_in_form(
+    state: web::Data<AppState>,
+    ctx: PageCtx,
+    q: web::Query<SignInQuery>,
+) -> Result<HttpResponse, AppError> {
     if ctx.user.is_some() {
         return Ok(redirect(ctx.home_href()));
     }
@@ -69,6 +77,7 @@ async fn sign_in_form(ctx: PageCtx, q: web::Query<SignInQuery>) -> Result<HttpRe
         email: String::new(),
         error: None,
         notice,
+        passkeys: state.passkeys.is_some(),
     })
 }
 
@@ -114,13 +123,14 @@ async fn sign_in(
         email: form.email,
         next,
         notice: None,
+        passkeys: state.passkeys.is_some(),
         ctx,
     };
     Ok(render_status(refusal_key(refusal).0, &page))
 }
 
 /// Where a person lands once signed in: where they were going, else their area's home.
-fn landing(user: &User, next: &str) -> String {
+pub(super) fn landing(user: &User, next: &str) -> String {
     if !next.is_empty() {
         return next.to_string();
     }
@@ -132,7 +142,7 @@ fn landing(user: &User, next: &str) -> String {
     home.to_string()
 }
 
-fn refusal_key(refusal: Refusal) -> (StatusCode, &'static str) {
+pub(super) fn refusal_key(refusal: Refusal) -> (StatusCode, &'static str) {
     match refusal {
         Refusal::TooManyFromAddress => (
             StatusCode::TOO_MANY_REQUESTS,
@@ -146,85 +156,86 @@ fn refusal_key(refusal: Refusal) -> (StatusCode, &'static str) {
         Refusal::Suspended => (StatusCode::FORBIDDEN, "error-signin-suspended"),
         Refusal::WrongCode => (StatusCode::UNAUTHORIZED, "error-signin-code-wrong"),
         Refusal::Expired => (StatusCode::UNAUTHORIZED, "error-signin-code-expired"),
+        Refusal::WrongPasskey => (StatusCode::UNAUTHORIZED, "error-signin-passkey-wrong"),
     }
 }
 
-#[derive(Template)]
-#[template(path = "sign_in/code.html")]
-struct CodePage {
-    ctx: PageCtx,
-    error: Option<String>,
+/// A WebAuthn ceremony's options, for the page's script; never cached.
+pub(super) fn ceremony_options(json: String) -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("application/json")
+        .insert_header((actix_web::http::header::CACHE_CONTROL, "no-store"))
+        .body(json)
 }
 
-/// The second step, for someone whose password was right a moment ago; anyone else starts at
-/// the first.
-async fn code_form(ctx: PageCtx, sess: Session) -> Result<HttpResponse, AppError> {
-    if ctx.user.is_some() {
-        return Ok(redirect(ctx.home_href()));
-    }
-    if session::pending_second_factor(&sess).is_none() {
-        return Ok(redirect(routes::SIGN_IN));
-    }
-    render(&CodePage { ctx, error: None })
+/// What the page's script tells when a ceremony cannot start.
+pub(super) fn ceremony_refused(status: StatusCode, text: String) -> HttpResponse {
+    HttpResponse::build(status).json(serde_json::json!({ "error": text }))
 }
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
-struct CodeForm {
-    code: String,
+pub(super) struct PasskeyForm {
+    /// The browser's answer (`PublicKeyCredential.toJSON()`), put in by the page's script.
+    pub(super) credential: String,
+    pub(super) next: String,
 }
 
-async fn code(
+/// The options of a sign-in with a passkey alone.
+async fn passkey_options(
+    state: web::Data<AppState>,
+    ctx: PageCtx,
+    sess: Session,
+) -> Result<HttpResponse, AppError> {
+    let Some(pk) = &state.passkeys else {
+        return Ok(ceremony_refused(
+            StatusCode::NOT_FOUND,
+            ctx.t("security-passkeys-unavailable"),
+        ));
+    };
+    let begun = pk.begin_discoverable().map_err(|e| anyhow::anyhow!(e))?;
+    session::keep_ceremony(&sess, session::Ceremony::SignIn, &begun.state)?;
+    Ok(ceremony_options(begun.options))
+}
+
+async fn passkey(
     req: HttpRequest,
     state: web::Data<AppState>,
     sess: Session,
     ctx: PageCtx,
-    form: web::Form<CodeForm>,
+    form: web::Form<PasskeyForm>,
 ) -> Result<HttpResponse, AppError> {
-    let Some(pending) = session::pending_second_factor(&sess) else {
-        return Ok(redirect(routes::SIGN_IN));
-    };
-    let origin = session_origin(&req, &state.settings);
-    let password_at = chrono::DateTime::from_timestamp(pending.password_at, 0).unwrap_or_default();
-    let signed = sign_in::second_factor(
-        state.app(),
-        &state.settings,
-        &state.vault,
-        pending.user_id,
-        password_at,
-        &form.code,
-        &origin,
-    )
-    .await?;
-    let refusal = match signed {
-        Ok((user, id, factor)) => {
-            session::begin(&sess, &id, state.now().timestamp())?;
-            if let Factor::RecoveryCode { left } = factor {
-                let n = left.to_string();
-                session::flash(
-                    &sess,
-                    FlashLevel::Info,
-                    ctx.t_args("flash-recovery-code-used", &[("count", &n)]),
-                );
+    let next = local_path(&form.next).unwrap_or_default();
+    let ceremony = session::take_ceremony(&sess, session::Ceremony::SignIn);
+    let refusal = match (&state.passkeys, ceremony) {
+        (Some(pk), Some(ceremony)) => {
+            let origin = session_origin(&req, &state.settings);
+            let signed = sign_in::passkey_sign_in(
+                state.app(),
+                &state.settings,
+                pk,
+                &form.credential,
+                &ceremony,
+                &origin,
+            )
+            .await?;
+            match signed {
+                Ok((user, id)) => {
+                    session::begin(&sess, &id, state.now().timestamp())?;
+                    return Ok(redirect(&landing(&user, &next)));
+                }
+                Err(r) => r,
             }
-            return Ok(redirect(&landing(&user, &pending.next)));
         }
-        Err(r) => r,
+        _ => Refusal::WrongPasskey,
     };
     let (status, key) = refusal_key(refusal);
-    if matches!(refusal, Refusal::Expired | Refusal::Suspended) {
-        session::forget_second_factor(&sess);
-        let page = SignInPage {
-            error: Some(ctx.t(key)),
-            email: String::new(),
-            next: pending.next,
-            notice: None,
-            ctx,
-        };
-        return Ok(render_status(status, &page));
-    }
-    let page = CodePage {
+    let page = SignInPage {
         error: Some(ctx.t(key)),
+        email: String::new(),
+        next,
+        notice: None,
+        passkeys: state.passkeys.is_some(),
         ctx,
     };
     Ok(render_status(status, &page))

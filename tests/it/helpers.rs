@@ -40,6 +40,8 @@ pub struct Options {
     pub usage_max_bytes: u64,
     /// `PC_REQUIRE_OPERATOR_MFA`; off unless a test is about it, as in the demo.
     pub require_operator_mfa: bool,
+    /// Serve at `http://localhost:PORT` instead of 127.0.0.1: WebAuthn needs a domain name.
+    pub localhost: bool,
 }
 
 /// Outcomes of [`TestApp::drain_outbox`] past this many steps mean a mail is retried at once,
@@ -55,6 +57,7 @@ impl Default for Options {
             api_rate_limit_per_minute: 100,
             usage_max_bytes: Settings::defaults().usage_max_bytes,
             require_operator_mfa: false,
+            localhost: false,
         }
     }
 }
@@ -77,7 +80,11 @@ pub async fn spawn_app_with(opts: Options) -> TestApp {
     let key: [u8; 64] = rand::random();
     let settings = Settings {
         bind: "127.0.0.1:0".into(),
-        public_url: "http://127.0.0.1:0".into(),
+        public_url: if opts.localhost {
+            "http://localhost:0".into()
+        } else {
+            "http://127.0.0.1:0".into()
+        },
         data_dir: data_dir.path().to_path_buf(),
         database_url: SecretString::from(database_url),
         database_schema: pg_schema.clone(),
@@ -105,7 +112,12 @@ pub async fn spawn_app_with(opts: Options) -> TestApp {
     let app = Application::build(settings.clone())
         .await
         .expect("application builds");
-    let address = format!("http://127.0.0.1:{}", app.port());
+    let host = if opts.localhost {
+        "localhost"
+    } else {
+        "127.0.0.1"
+    };
+    let address = format!("http://{host}:{}", app.port());
     let state = app.state().clone();
     tokio::spawn(app.run());
     TestApp {

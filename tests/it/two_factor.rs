@@ -329,8 +329,9 @@ async fn wrong_codes_count_in_the_sign_in_throttle_and_a_password_does_not_forgi
     app.state.clock.advance(chrono::Duration::minutes(6));
     let code = totp::code_at(&secret, now(&app));
     let r = code_step(&late, &code).await;
-    assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
-    assert!(r.text().await.unwrap().contains("took too long"));
+    assert_eq!(location(&r), routes::SIGN_IN, "back to the first step");
+    let (_, page) = late.get_html(routes::SIGN_IN).await;
+    assert!(page.contains("took too long"), "{page}");
     assert!(!signed_in(&late).await);
 }
 
@@ -460,4 +461,96 @@ async fn operators_must_enrol_before_the_admin_pages_where_the_setting_says_so()
     assert_eq!(location(&r), routes::SIGN_IN_CODE);
     let r = code_step(&b, &totp::code_at(&secret, now(&app) + 30)).await;
     assert_eq!(location(&r), routes::ADMIN);
+}
+
+#[tokio::test]
+async fn passkey_answers_that_do_not_verify_are_refused_and_change_nothing() {
+    // At an IP address there are no passkeys, and the pages say why.
+    let app = spawn_app().await;
+    app.create_partner("Acme Cloud", PartnerKind::Msp, "owner@acme.example")
+        .await;
+    let owner = app.user("owner@acme.example").await;
+    let (_, page) = owner.get_html(routes::ACCOUNT_SECURITY).await;
+    assert!(
+        text_of(&page, "#passkeys-unavailable")
+            .unwrap()
+            .contains("domain name")
+    );
+    let r = owner
+        .post_form(
+            routes::ACCOUNT_SECURITY,
+            routes::ACCOUNT_PASSKEY_OPTIONS,
+            &[],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+    let (_, sign_in) = app.visitor().get_html(routes::SIGN_IN).await;
+    assert!(!sign_in.contains("passkey-sign-in"), "no passkey button");
+
+    // At a domain name: options come as JSON; a forged or empty answer adds nothing and signs
+    // nobody in.
+    let app = spawn_app_with(Options {
+        localhost: true,
+        ..Options::default()
+    })
+    .await;
+    app.create_partner("Acme Cloud", PartnerKind::Msp, "owner@acme.example")
+        .await;
+    let owner = app.user("owner@acme.example").await;
+    let r = owner
+        .post_form(
+            routes::ACCOUNT_SECURITY,
+            routes::ACCOUNT_PASSKEY_OPTIONS,
+            &[],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let options: serde_json::Value = r.json().await.unwrap();
+    assert_eq!(options["publicKey"]["rp"]["id"], "localhost");
+    assert_eq!(
+        options["publicKey"]["authenticatorSelection"]["residentKey"],
+        "required"
+    );
+    let forged = r#"{"id":"AAAA","rawId":"AAAA","type":"public-key","response":{"clientDataJSON":"e30","attestationObject":"oA"}}"#;
+    let r = owner
+        .post_form(
+            routes::ACCOUNT_SECURITY,
+            routes::ACCOUNT_PASSKEYS,
+            &[("name", "Forged"), ("credential", forged)],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let page = r.text().await.unwrap();
+    assert!(page.contains("could not be added"), "{page}");
+    assert!(page.contains(r#"value="Forged""#), "the name is kept");
+    assert!(!page.contains("passkey-list"), "nothing was added");
+    // Without a ceremony begun, the same.
+    let r = owner
+        .post_form(
+            routes::ACCOUNT_SECURITY,
+            routes::ACCOUNT_PASSKEYS,
+            &[("name", "Forged"), ("credential", forged)],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+
+    let visitor = app.visitor();
+    let r = visitor
+        .post_form(routes::SIGN_IN, routes::SIGN_IN_PASSKEY_OPTIONS, &[])
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let r = visitor
+        .post_form(
+            routes::SIGN_IN,
+            routes::SIGN_IN_PASSKEY,
+            &[("credential", "not json")],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
+    assert!(r.text().await.unwrap().contains("passkey was not accepted"));
+    assert_eq!(
+        visitor.open(routes::CONSOLE).await.status(),
+        StatusCode::SEE_OTHER,
+        "nobody is signed in"
+    );
 }
