@@ -141,7 +141,12 @@ impl Settings {
             .unwrap_or_else(|| "data".into());
         let public_url = env("PC_PUBLIC_URL")
             .or(f.public_url)
-            .unwrap_or_else(|| format!("http://{bind}"))
+            // On the loopback address the console is named `localhost`: the same place, and a
+            // domain name, which passkeys (WebAuthn) need.
+            .unwrap_or_else(|| match bind.strip_prefix("127.0.0.1:") {
+                Some(port) => format!("http://localhost:{port}"),
+                None => format!("http://{bind}"),
+            })
             .trim_end_matches('/')
             .to_string();
         url::Url::parse(&public_url)
@@ -399,7 +404,7 @@ mod tests {
     fn defaults_are_the_embedded_store() {
         let s = Settings::defaults();
         assert_eq!(s.bind, "127.0.0.1:8080");
-        assert_eq!(s.public_url, "http://127.0.0.1:8080");
+        assert_eq!(s.public_url, "http://localhost:8080");
         assert!(s.database_url.expose_secret().starts_with("sqlite://data/"));
         assert_eq!(s.session_idle_minutes, 30);
         assert!(!s.is_postgres());

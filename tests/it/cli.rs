@@ -220,7 +220,7 @@ async fn demo_prints_working_sign_ins_and_can_run_again() {
     for round in 0..2 {
         let (_demo, url, logins, signup, curls) = start_demo(dir.path());
         assert!(
-            url.starts_with("http://127.0.0.1:") && !url.ends_with(":0"),
+            url.starts_with("http://localhost:") && !url.ends_with(":0"),
             "{url}"
         );
         assert_eq!(logins.len(), 3, "round {round}");
