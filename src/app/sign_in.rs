@@ -95,33 +95,57 @@ pub async fn sign_in(
     Ok(Ok(Signed::In(user, session)))
 }
 
-/// The second step of signing in `user_id`, who gave the right password at `password_at`: a
-/// code from the authenticator app or a recovery code. Failed codes count against the account
-/// in the same throttle as wrong passwords.
-pub async fn second_factor(
-    ctx: Ctx<'_>,
+/// Someone who gave the right password and has the second step to go.
+#[derive(Debug, Clone, Copy)]
+pub struct HalfWay {
+    pub user_id: i64,
+    /// When the password was right: the second step must follow within [`SECOND_STEP`].
+    pub password_at: DateTime<Utc>,
+}
+
+/// Whether the second step of `half` may be tried now: in time, the person still there, the
+/// throttle not closed, the partner not suspended. The person and their throttle account.
+async fn go_on(
+    c: &mut impl Conn,
     settings: &Settings,
-    vault: &KeyVault,
-    user_id: i64,
-    password_at: DateTime<Utc>,
-    code: &str,
+    half: &HalfWay,
     origin: &Origin,
-) -> Result<Result<(User, String, Factor), Refusal>> {
-    let now = ctx.now;
-    if now - password_at > SECOND_STEP || password_at > now {
+    now: DateTime<Utc>,
+) -> StoreResult<Result<(User, String), Refusal>> {
+    if now - half.password_at > SECOND_STEP || half.password_at > now {
         return Ok(Err(Refusal::Expired));
     }
-    let mut c = ctx.db.acquire().await?;
-    let Some(user) = users::find_by_id(&mut c, user_id).await? else {
+    let Some(user) = users::find_by_id(c, half.user_id).await? else {
         return Ok(Err(Refusal::Expired));
     };
     let account = user.email.to_lowercase();
-    if let Some(r) = admitted(&mut c, settings, &account, &origin.address, now).await? {
+    if let Some(r) = admitted(c, settings, &account, &origin.address, now).await? {
         return Ok(Err(r));
     }
     if user.is_blocked() {
         return Ok(Err(Refusal::Suspended));
     }
+    Ok(Ok((user, account)))
+}
+
+/// The second step of signing in, for the person `half` names: a code from the authenticator
+/// app or a recovery code. Failed codes count against the account
+/// in the same throttle as wrong passwords.
+pub async fn second_factor(
+    ctx: Ctx<'_>,
+    settings: &Settings,
+    vault: &KeyVault,
+    half: HalfWay,
+    code: &str,
+    origin: &Origin,
+) -> Result<Result<(User, String, Factor), Refusal>> {
+    let now = ctx.now;
+    let mut c = ctx.db.acquire().await?;
+    let (user, account) = match go_on(&mut c, settings, &half, origin, now).await? {
+        Ok(found) => found,
+        Err(r) => return Ok(Err(r)),
+    };
+    let user_id = half.user_id;
     let Some(factor) = two_factor::spend(&mut c, vault, user_id, code, now).await? else {
         record_failure(&mut c, &account, now).await?;
         return Ok(Err(Refusal::WrongCode));
@@ -159,32 +183,22 @@ pub async fn begin_passkey_second_factor(
 
 /// The second step with one of the person's passkeys instead of a code: the browser's
 /// `answer` to the ceremony of `state`. A refused answer counts as a wrong code does.
-#[allow(clippy::too_many_arguments)]
 pub async fn passkey_second_factor(
     ctx: Ctx<'_>,
     settings: &Settings,
     pk: &Passkeys,
-    user_id: i64,
-    password_at: DateTime<Utc>,
+    half: HalfWay,
     answer: &str,
     state: &str,
     origin: &Origin,
 ) -> Result<Result<(User, String), Refusal>> {
     let now = ctx.now;
-    if now - password_at > SECOND_STEP || password_at > now {
-        return Ok(Err(Refusal::Expired));
-    }
     let mut c = ctx.db.acquire().await?;
-    let Some(user) = users::find_by_id(&mut c, user_id).await? else {
-        return Ok(Err(Refusal::Expired));
+    let (user, account) = match go_on(&mut c, settings, &half, origin, now).await? {
+        Ok(found) => found,
+        Err(r) => return Ok(Err(r)),
     };
-    let account = user.email.to_lowercase();
-    if let Some(r) = admitted(&mut c, settings, &account, &origin.address, now).await? {
-        return Ok(Err(r));
-    }
-    if user.is_blocked() {
-        return Ok(Err(Refusal::Suspended));
-    }
+    let user_id = half.user_id;
     let stored: Vec<String> = passkeys::list_for_user(&mut c, user_id)
         .await?
         .into_iter()

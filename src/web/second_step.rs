@@ -90,13 +90,11 @@ async fn code(
         return Ok(redirect(routes::SIGN_IN));
     };
     let origin = session_origin(&req, &state.settings);
-    let password_at = chrono::DateTime::from_timestamp(pending.password_at, 0).unwrap_or_default();
     let signed = sign_in::second_factor(
         state.app(),
         &state.settings,
         &state.vault,
-        pending.user_id,
-        password_at,
+        pending.half_way(),
         &form.code,
         &origin,
     )
@@ -184,13 +182,11 @@ async fn code_passkey(
         return second_step_refused(&state, &sess, ctx, &pending, Refusal::WrongPasskey).await;
     };
     let origin = session_origin(&req, &state.settings);
-    let password_at = chrono::DateTime::from_timestamp(pending.password_at, 0).unwrap_or_default();
     let signed = sign_in::passkey_second_factor(
         state.app(),
         &state.settings,
         pk,
-        pending.user_id,
-        password_at,
+        pending.half_way(),
         &form.credential,
         &ceremony,
         &origin,

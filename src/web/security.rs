@@ -249,6 +249,15 @@ struct ProofForm {
     code: String,
 }
 
+impl ProofForm {
+    fn proof(&self) -> Proof<'_> {
+        Proof {
+            password: &self.password,
+            code: &self.code,
+        }
+    }
+}
+
 #[derive(Template)]
 #[template(path = "security/recovery_codes.html")]
 struct RecoveryCodesPage {
@@ -301,17 +310,13 @@ async fn turn_off(
     form: web::Form<ProofForm>,
 ) -> Result<HttpResponse, AppError> {
     let origin = session_origin(&req, &state.settings);
-    let proof = Proof {
-        password: &form.password,
-        code: &form.code,
-    };
     let done = two_factor::turn_off(
         state.app(),
         &state.vault,
         &state.passwords,
         &p.actor,
         &p.user,
-        proof,
+        form.proof(),
         &origin,
     )
     .await;
@@ -335,17 +340,13 @@ async fn renew_codes(
     form: web::Form<ProofForm>,
 ) -> Result<HttpResponse, AppError> {
     let origin = session_origin(&req, &state.settings);
-    let proof = Proof {
-        password: &form.password,
-        code: &form.code,
-    };
     let done = two_factor::renew_codes(
         state.app(),
         &state.vault,
         &state.passwords,
         &p.actor,
         &p.user,
-        proof,
+        form.proof(),
         &origin,
     )
     .await;

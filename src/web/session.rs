@@ -79,6 +79,16 @@ pub struct PendingSecondFactor {
     pub next: String,
 }
 
+impl PendingSecondFactor {
+    /// Who the second step is for, in the use cases' terms.
+    pub fn half_way(&self) -> crate::app::sign_in::HalfWay {
+        crate::app::sign_in::HalfWay {
+            user_id: self.user_id,
+            password_at: chrono::DateTime::from_timestamp(self.password_at, 0).unwrap_or_default(),
+        }
+    }
+}
+
 /// Remembers `p` in a renewed cookie (anything carried before is dropped).
 pub fn await_second_factor(s: &Session, p: &PendingSecondFactor) -> anyhow::Result<()> {
     s.clear();
