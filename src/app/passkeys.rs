@@ -6,8 +6,7 @@
 use chrono::{DateTime, Utc};
 
 use super::error::{Error, Result};
-use super::two_factor::restart_sessions;
-use super::{Actor, Ctx};
+use super::{Actor, Ctx, sessions};
 use crate::credentials::Passwords;
 use crate::credentials::passkeys::{Begun, Passkeys};
 use crate::domain::AuditAction;
@@ -110,7 +109,7 @@ pub async fn add(
         }
         Err(e) => return Err(e.into()),
     }
-    let session = restart_sessions(&mut tx, user.user_id, origin, ctx.now).await?;
+    let session = sessions::restart_on(&mut tx, user.user_id, origin, ctx.now).await?;
     actor
         .audit(&mut tx, AuditAction::PasskeyAdded, name, ctx.now)
         .await?;
@@ -152,7 +151,7 @@ pub async fn remove(
         tx.rollback().await?;
         return Err(Error::conflict("error-no-passkey"));
     }
-    let session = restart_sessions(&mut tx, user.user_id, origin, ctx.now).await?;
+    let session = sessions::restart_on(&mut tx, user.user_id, origin, ctx.now).await?;
     actor
         .audit(&mut tx, AuditAction::PasskeyRemoved, &row.name, ctx.now)
         .await?;

@@ -40,6 +40,19 @@ pub async fn start_on(
     Ok(id)
 }
 
+/// Ends every session of `user_id` and starts one from `origin` for the browser that made the
+/// change (a new password, any two-factor change), inside the caller's transaction: a stolen
+/// session ends with the change, the person making it goes on. Returns the new session's id.
+pub async fn restart_on(
+    c: &mut impl Conn,
+    user_id: i64,
+    origin: &Origin,
+    now: DateTime<Utc>,
+) -> StoreResult<String> {
+    end_all_of_user(c, user_id).await?;
+    start_on(c, user_id, origin, now).await
+}
+
 /// A new session for `user_id`, who just proved who they are.
 pub async fn start(ctx: Ctx<'_>, user_id: i64, origin: &Origin) -> StoreResult<String> {
     let mut c = ctx.db.acquire().await?;

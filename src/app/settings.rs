@@ -55,8 +55,7 @@ pub async fn change_password(
     let user_id = user_of(actor)?;
     let mut tx = ctx.db.begin().await?;
     users::set_password(&mut tx, user_id, hash, ctx.now).await?;
-    sessions::end_all_of_user(&mut tx, user_id).await?;
-    let session = sessions::start_on(&mut tx, user_id, origin, ctx.now).await?;
+    let session = sessions::restart_on(&mut tx, user_id, origin, ctx.now).await?;
     let user = users::find_by_id(&mut tx, user_id)
         .await?
         .ok_or(StoreError::NotFound)?;

@@ -14,7 +14,7 @@ use super::{Actor, Ctx, sessions};
 use crate::config::Settings;
 use crate::credentials::Passwords;
 use crate::credentials::api_keys::KeyVault;
-use crate::credentials::passkeys::{Begun, Passkeys};
+use crate::credentials::passkeys::{Begun, Credential, Passkeys};
 use crate::domain::Email;
 use crate::store::sessions::Origin;
 use crate::store::users::{self, User};
@@ -204,17 +204,8 @@ pub async fn passkey_second_factor(
         .into_iter()
         .map(|r| r.credential)
         .collect();
-    let used = match pk.finish_authentication(answer, state, &stored) {
-        Ok(used) => used,
-        Err(e) => {
-            tracing::info!(error = %e, "a passkey second factor was refused");
-            record_failure(&mut c, &account, now).await?;
-            return Ok(Err(Refusal::WrongPasskey));
-        }
-    };
-    passkeys::record_use(&mut c, &used.credential_id, &used.stored, now).await?;
-    let session = finish(&mut c, &user, &account, origin, "with a passkey", now).await?;
-    Ok(Ok((user, session)))
+    let checked = pk.finish_authentication(answer, state, &stored);
+    by_passkey(&mut c, user, &account, checked, origin, now).await
 }
 
 /// Signing in with a passkey alone, no e-mail or password typed: the passkey names its person
@@ -258,16 +249,30 @@ pub async fn passkey_sign_in(
     if user.is_blocked() {
         return Ok(Err(Refusal::Suspended));
     }
-    let used = match pk.finish_discoverable(answer, state, &row.credential) {
+    let checked = pk.finish_discoverable(answer, state, &row.credential);
+    by_passkey(&mut c, user, &account, checked, origin, now).await
+}
+
+/// Signs `user` in by the passkey answer `checked`, or counts its refusal against the account.
+/// The credential is stored back either way it moved (its signature counter).
+async fn by_passkey(
+    c: &mut impl Conn,
+    user: User,
+    account: &str,
+    checked: std::result::Result<Credential, crate::credentials::passkeys::Refused>,
+    origin: &Origin,
+    now: DateTime<Utc>,
+) -> Result<Result<(User, String), Refusal>> {
+    let used = match checked {
         Ok(used) => used,
         Err(e) => {
             tracing::info!(error = %e, "a passkey sign-in was refused");
-            record_failure(&mut c, &account, now).await?;
+            record_failure(c, account, now).await?;
             return Ok(Err(Refusal::WrongPasskey));
         }
     };
-    passkeys::record_use(&mut c, &used.credential_id, &used.stored, now).await?;
-    let session = finish(&mut c, &user, &account, origin, "with a passkey", now).await?;
+    passkeys::record_use(c, &used.credential_id, &used.stored, now).await?;
+    let session = finish(c, &user, account, origin, "with a passkey", now).await?;
     Ok(Ok((user, session)))
 }
 

@@ -186,7 +186,7 @@ pub async fn confirm(
         return Err(Error::conflict("error-two-factor-not-started"));
     }
     let codes = new_recovery_codes(&mut tx, user_id, ctx.now).await?;
-    let session = restart_sessions(&mut tx, user_id, origin, ctx.now).await?;
+    let session = sessions::restart_on(&mut tx, user_id, origin, ctx.now).await?;
     actor
         .audit(
             &mut tx,
@@ -257,7 +257,7 @@ pub async fn turn_off(
     }
     let mut tx = proven(ctx, vault, passwords, user, &proof).await?;
     two_factor::delete_all(&mut tx, user.user_id).await?;
-    let session = restart_sessions(&mut tx, user.user_id, origin, ctx.now).await?;
+    let session = sessions::restart_on(&mut tx, user.user_id, origin, ctx.now).await?;
     actor
         .audit(
             &mut tx,
@@ -282,7 +282,7 @@ pub async fn renew_codes(
 ) -> Result<Issued> {
     let mut tx = proven(ctx, vault, passwords, user, &proof).await?;
     let codes = new_recovery_codes(&mut tx, user.user_id, ctx.now).await?;
-    let session = restart_sessions(&mut tx, user.user_id, origin, ctx.now).await?;
+    let session = sessions::restart_on(&mut tx, user.user_id, origin, ctx.now).await?;
     actor
         .audit(&mut tx, AuditAction::TwoFactorCodesRenewed, "", ctx.now)
         .await?;
@@ -305,17 +305,6 @@ async fn new_recovery_codes(
         .collect();
     two_factor::replace_recovery_codes(c, user_id, &hashes, now).await?;
     Ok(codes)
-}
-
-/// Ends every session of the person and starts one for the browser that made the change.
-pub(super) async fn restart_sessions(
-    c: &mut impl Conn,
-    user_id: i64,
-    origin: &Origin,
-    now: DateTime<Utc>,
-) -> StoreResult<String> {
-    sessions::end_all_of_user(c, user_id).await?;
-    sessions::start_on(c, user_id, origin, now).await
 }
 
 fn person(actor: &Actor) -> Result<i64> {
