@@ -912,6 +912,9 @@ async fn an_owner_reads_and_rotates_api_keys_in_a_browser() {
                 partner_console::credentials::totp::code_at(&secret, app.state.now().timestamp());
             fill(c, "#confirm_code", &code).await;
             click(c, "#confirm-two-factor button").await;
+            // The click's navigation may still be under way: wait for the codes' page.
+            let codes = text(c, "#recovery-codes").await;
+            assert!(!codes.is_empty());
             assert_eq!(
                 c.find_all(Locator::Css("#recovery-codes li"))
                     .await
@@ -1017,7 +1020,16 @@ async fn a_passkey_is_added_and_signs_in_with_and_without_the_password_in_chromi
     assert!(text(c, "#passkey-list").await.contains("Work laptop"));
     fill(c, ".inline-remove input[name=password]", PASSWORD).await;
     click(c, ".inline-remove button").await;
-    assert!(text(c, ".flash").await.contains("The passkey was removed"));
+    // The removal's page replaces the refusal's: wait for its flash before looking.
+    let mut flash = String::new();
+    for _ in 0..100 {
+        flash = text(c, ".flash").await;
+        if flash.contains("The passkey was removed") {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(flash.contains("The passkey was removed"), "{flash}");
     assert!(c.find(Locator::Css("#passkey-list")).await.is_err());
     sign_out(c).await;
     go(c, &app, routes::SIGN_IN).await;
