@@ -15,27 +15,20 @@
 //! bulk loader — `sqlite3 .import` into a WAL database, or `psql \copy` (`COPY`) — for a ratio
 //! measured in the same run. Needs `sqlite3` (`apt-get install sqlite3`) or `psql`.
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+#[path = "common/usage_csv.rs"]
+mod usage_csv;
+
 use base64::Engine;
 use chrono::Utc;
 use partner_console::billing::month::Month;
-use partner_console::billing::usage_file;
 use partner_console::config::Settings;
 use partner_console::demo;
 use partner_console::startup::Application;
 use secrecy::SecretString;
-
-const SERVICES: [&str; 5] = [
-    "TiDB Dedicated",
-    "TiDB Starter",
-    "Backup Storage",
-    "Data Transfer",
-    "Support Plan",
-];
 
 struct Args {
     rows: Vec<usize>,
@@ -62,34 +55,6 @@ fn args() -> Args {
         }
     }
     a
-}
-
-/// `rows` rows of `month` spread over the demo's scale customers, keys unique to the file.
-fn write_csv(path: &Path, rows: usize, first: usize, customers: usize, month: Month) {
-    let mut f = std::io::BufWriter::new(std::fs::File::create(path).unwrap());
-    writeln!(f, "{}", usage_file::CSV_HEADER).unwrap();
-    let days = Utc::now().date_naive() - month.first_day();
-    let days = days.num_days() as usize + 1;
-    // The demo's own MSP customers come first (`first` of them); scale customers are numbered
-    // after them.
-    let spread = customers - first;
-    for n in 0..rows {
-        let c = first + n % spread;
-        let day = month.first_day() + chrono::Duration::days(((n / spread) % days) as i64);
-        let cost = 1 + (n * 7919) % 99_999;
-        writeln!(
-            f,
-            "{},{},{},project-{},cluster-{},{}.{:02},bench-{rows}-{n}",
-            demo::scale::org_id(c),
-            day,
-            SERVICES[c % 5],
-            c % 3,
-            c % 7,
-            cost / 100,
-            cost % 100,
-        )
-        .unwrap();
-    }
 }
 
 /// A field of `/proc/PID/status` in KiB.
@@ -277,7 +242,18 @@ async fn main() {
     println!("|---|---|---|---|---|---|---|---|");
     for &rows in &a.rows {
         let file = dir.join(format!("usage-{rows}.csv"));
-        write_csv(&file, rows, first, a.customers, month);
+        // The demo's own MSP customers come first (`first` of them); the scale customers are
+        // numbered after them.
+        let key_prefix = format!("bench-{rows}-");
+        let spec = usage_csv::Spec {
+            rows: 0..rows,
+            month,
+            days: (Utc::now().date_naive() - month.first_day()).num_days() as usize + 1,
+            customers: first..a.customers,
+            org_id: &demo::scale::org_id,
+            key_prefix: &key_prefix,
+        };
+        usage_csv::write(&file, &spec);
         let size = std::fs::metadata(&file).unwrap().len();
         let run = import(&a, &env, &file);
         let theirs = reference(&dir, a.postgres.as_deref(), &file);

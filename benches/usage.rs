@@ -8,11 +8,12 @@
 //! bill at 10 thousand and at the full number of rows, and times `sqlite3 .import` of the same
 //! CSV files into a plain table with a unique key, for a ratio. Needs the sqlite3 command.
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 mod common;
+#[path = "common/usage_csv.rs"]
+mod usage_csv;
 
 use chrono::{NaiveDate, Utc};
 
@@ -22,13 +23,20 @@ use partner_console::billing::month::Month;
 use partner_console::billing::usage_file;
 use partner_console::store::Db;
 
-const SERVICES: [&str; 5] = [
-    "TiDB Dedicated",
-    "TiDB Starter",
-    "Backup Storage",
-    "Data Transfer",
-    "Support Plan",
-];
+/// Rows `rows` of the whole month, over every customer.
+fn write_csv(path: &Path, rows: std::ops::Range<usize>, customers: usize, month: Month) {
+    let days = (month.last_day() - month.first_day()).num_days() as usize + 1;
+    let spec = usage_csv::Spec {
+        rows,
+        month,
+        days,
+        customers: 0..customers,
+        org_id: &org_id,
+        key_prefix: "k",
+    };
+    usage_csv::write(path, &spec);
+}
+
 const FILE_ROWS: usize = 1_000_000;
 
 struct Args {
@@ -56,36 +64,6 @@ fn args() -> Args {
         i += 1;
     }
     a
-}
-
-/// Rows `from..to`: each customer keeps one service, project and cluster, so a month's roll-up
-/// has one line per customer however many rows there are.
-fn write_csv(path: &Path, from: usize, to: usize, customers: usize, month: Month) {
-    let mut f = std::io::BufWriter::new(std::fs::File::create(path).unwrap());
-    writeln!(f, "{}", usage_file::CSV_HEADER).unwrap();
-    let days = month
-        .last_day()
-        .signed_duration_since(month.first_day())
-        .num_days() as usize
-        + 1;
-    for n in from..to {
-        let c = n % customers;
-        let day = month.first_day() + chrono::Duration::days(((n / customers) % days) as i64);
-        let cost = 1 + (n * 7919) % 99_999;
-        writeln!(
-            f,
-            "{},{},{},project-{},cluster-{},{}.{:02},k{}",
-            org_id(c),
-            day,
-            SERVICES[c % 5],
-            c % 3,
-            c % 7,
-            cost / 100,
-            cost % 100,
-            n
-        )
-        .unwrap();
-    }
 }
 
 async fn bill_time(
@@ -182,7 +160,7 @@ async fn main() {
 
     // 10 thousand rows: one per customer.
     let first = dir.join("usage-0.csv");
-    write_csv(&first, 0, a.customers, a.customers, month);
+    write_csv(&first, 0..a.customers, a.customers, month);
     load_file(&db, &first).await;
     let (t_small, total_small, lines_small) = bill_time(&db, partner_id, month, today).await;
     println!(
@@ -199,7 +177,7 @@ async fn main() {
     while loaded < a.big {
         let to = (loaded + FILE_ROWS).min(a.big);
         let f = dir.join(format!("usage-{}.csv", files.len()));
-        write_csv(&f, loaded, to, a.customers, month);
+        write_csv(&f, loaded..to, a.customers, month);
         let (n, d) = load_file(&db, &f).await;
         loaded += n;
         load_time += d;

@@ -131,13 +131,7 @@ pub async fn seed_and_grow(
     }
     let mut scaled = None;
     if let (Some(grow), Some(partner)) = (grow, &msp) {
-        let adding = scale::missing(db, partner.partner_id, grow.customers).await?;
-        let total = scale::usage_rows_for(adding);
-        let progress = grow.progress;
-        let grown = scale::ensure(db, partner.partner_id, grow.customers, |done| {
-            progress(done, total)
-        })
-        .await?;
+        let grown = scale::ensure(db, partner.partner_id, grow.customers, grow.progress).await?;
         scaled = Some(grown);
     }
     // Closing months bills every partner, so it comes once all of them have their usage.

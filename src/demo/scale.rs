@@ -9,8 +9,8 @@ use chrono::Utc;
 use crate::billing::month::Month;
 use crate::billing::usage_file::UsageRow;
 use crate::domain::CustomerState;
+use crate::store::Db;
 use crate::store::customers::{self, NewCustomer};
-use crate::store::{Db, StoreError};
 
 /// Customers per batch: one multi-row INSERT per thousand, one usage load per batch.
 const BATCH: usize = 5_000;
@@ -31,16 +31,9 @@ pub struct Scaled {
     pub usage_rows: usize,
 }
 
-/// The usage rows a run of `added` customers will load, for a progress bar's length.
-pub fn usage_rows_for(added: usize) -> usize {
+/// The usage rows a run of `added` customers loads.
+fn usage_rows_for(added: usize) -> usize {
     added * SERVICES.len() * (MONTHS as usize + 1)
-}
-
-/// How many customers `ensure` will add to reach `wanted`.
-pub async fn missing(db: &Db, partner_id: i64, wanted: usize) -> Result<usize, StoreError> {
-    let mut c = db.acquire().await?;
-    let have = customers::count(&mut c, partner_id).await?;
-    Ok(wanted.saturating_sub(have.max(0) as usize))
 }
 
 /// The `i`-th scale customer's organization id: 19 digits, below 2^63, apart from the random
@@ -50,12 +43,12 @@ pub fn org_id(i: usize) -> String {
 }
 
 /// Adds customers to `partner_id` until it has `wanted`, with their usage; `progress` is told
-/// the usage rows loaded so far.
+/// the usage rows loaded so far and how many this run loads in all.
 pub async fn ensure(
     db: &Db,
     partner_id: i64,
     wanted: usize,
-    mut progress: impl FnMut(usize),
+    mut progress: impl FnMut(usize, usize),
 ) -> anyhow::Result<Scaled> {
     let mut c = db.acquire().await?;
     let have = customers::count(&mut c, partner_id).await?.max(0) as usize;
@@ -67,6 +60,7 @@ pub async fn ensure(
     if have >= wanted {
         return Ok(out);
     }
+    let total = usage_rows_for(wanted - have);
     let now = Utc::now();
     let today = now.date_naive();
     let first = Month::of(today).plus(-MONTHS);
@@ -114,7 +108,7 @@ pub async fn ensure(
         let loaded_before = out.usage_rows;
         let count = rows.len();
         let report = crate::app::usage::load(db, rows.into_iter().map(Ok), now, |done| {
-            progress(loaded_before + done)
+            progress(loaded_before + done, total)
         })
         .await?;
         if let Some(r) = report.rejected.first() {
@@ -122,7 +116,7 @@ pub async fn ensure(
         }
         out.usage_rows += count;
     }
-    progress(out.usage_rows);
+    progress(out.usage_rows, total);
     Ok(out)
 }
 

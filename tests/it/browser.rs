@@ -663,7 +663,7 @@ async fn the_customer_list_pages_to_its_last_page_in_a_browser() {
     let msp = partner_console::demo::scale_target(&app.state.db)
         .await
         .unwrap();
-    partner_console::demo::scale::ensure(&app.state.db, msp, 130, |_| {})
+    partner_console::demo::scale::ensure(&app.state.db, msp, 130, |_, _| {})
         .await
         .unwrap();
     let login = demo
