@@ -515,6 +515,13 @@ async fn a_closed_month_invoices_each_customer_once_and_an_invoice_never_changes
         30_000,
         "the closed month agrees with the invoice in force"
     );
+    let sums = bills::summary(app.state.app(), acme, last).await.unwrap();
+    let willow_sum = sums.customers.iter().find(|c| c.customer_id == willow_id);
+    assert_eq!(
+        willow_sum.map(|c| c.resale.price),
+        Some(30_000),
+        "the Billing page's stored sums agree with it too"
+    );
 
     // A month later the late usage is on Willow's next invoice, as a line of its month.
     app.state.clock.advance(chrono::Duration::days(32));

@@ -14,6 +14,7 @@ mod auth;
 mod billing;
 mod browser;
 mod cli;
+mod closed_months;
 mod confirmations;
 mod customers;
 mod dashboard;

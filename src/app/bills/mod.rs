@@ -15,6 +15,7 @@ use crate::billing::month::Month;
 use crate::billing::plans::Plans;
 use crate::billing::resale::Terms;
 use crate::domain::AuditAction;
+use crate::store::closed::summaries;
 use crate::store::grants::{self, CreditRow, DiscountRow};
 use crate::store::{Db, agreements, closed, customers, partners, usage};
 
@@ -30,7 +31,9 @@ pub fn out_of_window(month: Month) -> Error {
 }
 
 mod partner_bill;
+mod summary;
 pub use partner_bill::{CustomerInfo, PartnerBill, shares};
+pub use summary::{BillSummary, CustomerSum, summary};
 
 fn discount_applies(d: &DiscountRow, m: Month) -> bool {
     let start = Month::parse(&d.start_month);
@@ -339,11 +342,12 @@ pub async fn close_month(ctx: Ctx<'_>, month: Month) -> Result<CloseReport> {
         // The vendor numbers the month's statements in partner order.
         let number = format!("ST-{m}-{:04}", i + 1);
         crate::store::statements::insert(&mut tx, *p, &m, &number, now).await?;
-        for l in &bill.lines {
-            closed::insert_line(&mut tx, &m, *p, l).await?;
-            lines += 1;
-        }
+        closed::insert_lines(&mut tx, &m, *p, &bill.lines).await?;
+        lines += bill.lines.len();
         closed::insert_totals(&mut tx, &m, *p, &bill.overview()).await?;
+        let sums = BillSummary::of(bill);
+        summaries::insert_customers(&mut tx, &m, *p, &sums.customer_rows()).await?;
+        summaries::insert_services(&mut tx, &m, *p, &sums.services).await?;
         for u in &bill.credit_uses {
             closed::insert_use(&mut tx, &m, u).await?;
         }

@@ -124,9 +124,11 @@ pub async fn at_close(
             .or_default()
             .push((l.base.service.as_str(), l.base.usage));
     }
-    for &customer_id in by_customer.keys() {
-        keep_plan(tx, issuer, &m, customer_id, false).await?;
-    }
+    let plans: Vec<closed::ClosedPlan> = by_customer
+        .keys()
+        .map(|&customer_id| closed_plan(issuer, customer_id))
+        .collect();
+    closed::insert_plans(tx, &m, partner_id, &plans).await?;
     let mut numbers = Vec::new();
     for contact in crate::store::customers::invoice_contacts(tx, partner_id).await? {
         let usage = by_customer
@@ -147,28 +149,38 @@ pub async fn at_close(
     Ok(numbers)
 }
 
-/// Keeps the customer's plan as the closed `month` priced it (`replace`: a corrected invoice
-/// priced it anew).
-async fn keep_plan(
+/// The customer's plan as a closed month keeps it: its own, the default, or list price.
+fn closed_plan(issuer: &Issuer, customer_id: i64) -> closed::ClosedPlan<'_> {
+    let plan = issuer.plans.of(customer_id);
+    closed::ClosedPlan {
+        customer_id,
+        plan_name: plan.map_or("", |p| p.name.as_str()),
+        terms: plan.map(|p| p.terms()).unwrap_or_default(),
+        fee_label: plan.map_or("", |p| p.fee_label.as_str()),
+    }
+}
+
+/// Writes the customer's closed month priced with `terms` (its plan as it is now) into the month's
+/// stored sums, as the plan kept with them: Billing shows the invoice in force.
+async fn reprice(
     tx: &mut impl Conn,
     issuer: &Issuer,
     month: &str,
-    customer_id: i64,
-    replace: bool,
+    (customer_id, terms): (i64, PlanTerms),
+    lines: &[BillLine],
 ) -> Result<()> {
-    let plan = issuer.plans.of(customer_id);
-    let terms = plan.map(|p| p.terms()).unwrap_or_default();
-    let row = closed::ClosedPlan {
-        customer_id,
-        plan_name: plan.map_or("", |p| p.name.as_str()),
-        terms: &terms,
-        fee_label: plan.map_or("", |p| p.fee_label.as_str()),
+    let plans = Plans {
+        default: None,
+        own: HashMap::from([(customer_id, terms)]),
     };
-    let partner_id = issuer.partner.partner_id;
-    if replace {
-        closed::replace_plan(tx, month, partner_id, &row).await?;
-    } else {
-        closed::insert_plan(tx, month, partner_id, &row).await?;
+    let own: Vec<BillLine> = lines
+        .iter()
+        .filter(|l| l.base.customer_id == customer_id)
+        .cloned()
+        .collect();
+    if let Some(r) = plans.price_by_customer(&own).get(&customer_id) {
+        let partner_id = issuer.partner.partner_id;
+        closed::summaries::set_customer_resale(tx, month, partner_id, customer_id, *r).await?;
     }
     Ok(())
 }
@@ -222,7 +234,17 @@ pub async fn corrected(
         .find(|c| c.customer_id == voided.customer_id)
         .ok_or_else(|| anyhow::anyhow!("an invoice's customer is gone"))?;
     if !usage.is_empty() {
-        keep_plan(tx, issuer, &voided.month, voided.customer_id, true).await?;
+        // The closed month's plan of the customer becomes the one priced with.
+        let plan = closed_plan(issuer, voided.customer_id);
+        closed::replace_plan(tx, &voided.month, issuer.partner.partner_id, &plan).await?;
+        reprice(
+            tx,
+            issuer,
+            &voided.month,
+            (voided.customer_id, plan.terms),
+            &lines,
+        )
+        .await?;
     }
     let d = draft(issuer, voided.customer_id, month, &usage, &late);
     if !d.is_due() {

@@ -4,11 +4,16 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
 
-use super::{Conn, StoreResult};
+use super::{Conn, ConnRef, StoreError, StoreResult};
 use crate::billing::bill::{BaseLine, BillLine, CreditUse, Totals};
 use crate::billing::plans::PlanTerms;
 use crate::execute;
 use crate::on_conn;
+
+pub mod summaries;
+
+/// Rows per multi-row INSERT: nine bound values each at most, well under both stores' limits.
+const CHUNK: usize = 1000;
 
 /// Claims the month for closing, write-first: `false` if it was closed already (by another
 /// instance, say), so a month is never closed twice.
@@ -27,25 +32,34 @@ pub async fn closed_months(c: &mut impl Conn) -> StoreResult<Vec<String>> {
     )
 }
 
-pub async fn insert_line(
+/// Stores the partner's bill lines of the month, a thousand per statement (a partner has a
+/// line per customer, service, project and cluster: tens of thousands).
+pub async fn insert_lines(
     c: &mut impl Conn,
     month: &str,
     partner_id: i64,
-    l: &BillLine,
+    lines: &[BillLine],
 ) -> StoreResult<()> {
-    execute!(c, c => sqlx::query(
-        "INSERT INTO closed_bill_lines (month, partner_id, customer_id, service, project, cluster, usage, \
-         discounts, credits) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-    )
-    .bind(month)
-    .bind(partner_id)
-    .bind(l.base.customer_id)
-    .bind(&l.base.service)
-    .bind(&l.base.project)
-    .bind(&l.base.cluster)
-    .bind(l.base.usage)
-    .bind(l.discounts)
-    .bind(l.credits))?;
+    for part in lines.chunks(CHUNK) {
+        on_conn!(c, c => {
+            let mut qb = sqlx::QueryBuilder::new(
+                "INSERT INTO closed_bill_lines (month, partner_id, customer_id, service, project, \
+                 cluster, usage, discounts, credits) ",
+            );
+            qb.push_values(part, |mut b, l| {
+                b.push_bind(month)
+                    .push_bind(partner_id)
+                    .push_bind(l.base.customer_id)
+                    .push_bind(l.base.service.as_str())
+                    .push_bind(l.base.project.as_str())
+                    .push_bind(l.base.cluster.as_str())
+                    .push_bind(l.base.usage)
+                    .push_bind(l.discounts)
+                    .push_bind(l.credits);
+            });
+            qb.build().execute(c).await.map(|r| r.rows_affected())
+        })?;
+    }
     Ok(())
 }
 
@@ -85,18 +99,7 @@ pub async fn totals_since(
     .await)?;
     Ok(rows
         .into_iter()
-        .map(|(month, usage, discounts, credits)| {
-            let owed = usage - discounts - credits;
-            (
-                month,
-                Totals {
-                    usage,
-                    discounts,
-                    credits,
-                    owed,
-                },
-            )
-        })
+        .map(|(month, usage, discounts, credits)| (month, totals(usage, discounts, credits)))
         .collect())
 }
 
@@ -108,39 +111,44 @@ pub async fn insert_use(c: &mut impl Conn, month: &str, u: &CreditUse) -> StoreR
     Ok(())
 }
 
-#[derive(sqlx::FromRow)]
-struct LineRow {
-    customer_id: i64,
-    service: String,
-    project: String,
-    cluster: String,
-    usage: i64,
-    discounts: i64,
-    credits: i64,
-}
+/// The partner's lines of a closed month as one JSON array built by the database, as
+/// `usage::month_lines` reads the running month's: sqlx hands SQLite's rows over one by one.
+const LINES_SQLITE: &str = "SELECT json_group_array(json_array(customer_id, service, project, \
+     cluster, usage, discounts, credits) ORDER BY customer_id, service, project, cluster) \
+     FROM closed_bill_lines WHERE month = $1 AND partner_id = $2";
+const LINES_POSTGRES: &str = "SELECT coalesce(json_agg(json_build_array(customer_id, service, \
+     project, cluster, usage, discounts, credits) ORDER BY customer_id, service, project, cluster), \
+     '[]'::json)::TEXT FROM closed_bill_lines WHERE month = $1 AND partner_id = $2";
+
+type LineJson = (i64, String, String, String, i64, i64, i64);
 
 pub async fn lines(c: &mut impl Conn, month: &str, partner_id: i64) -> StoreResult<Vec<BillLine>> {
-    let rows = on_conn!(c, c => sqlx::query_as::<_, LineRow>(
-        "SELECT customer_id, service, project, cluster, usage, discounts, credits FROM closed_bill_lines \
-         WHERE month = $1 AND partner_id = $2 ORDER BY customer_id, service, project, cluster",
-    )
-    .bind(month)
-    .bind(partner_id)
-    .fetch_all(c)
-    .await)?;
+    let sql = match c.conn() {
+        ConnRef::Sqlite(_) => LINES_SQLITE,
+        ConnRef::Postgres(_) => LINES_POSTGRES,
+    };
+    let json: String = on_conn!(c, c => sqlx::query_scalar(sql)
+        .bind(month)
+        .bind(partner_id)
+        .fetch_one(c)
+        .await)?;
+    let rows: Vec<LineJson> = serde_json::from_str(&json)
+        .map_err(|e| StoreError::Database(sqlx::Error::Decode(Box::new(e))))?;
     Ok(rows
         .into_iter()
-        .map(|r| BillLine {
-            base: BaseLine {
-                customer_id: r.customer_id,
-                service: r.service,
-                project: r.project,
-                cluster: r.cluster,
-                usage: r.usage,
+        .map(
+            |(customer_id, service, project, cluster, usage, discounts, credits)| BillLine {
+                base: BaseLine {
+                    customer_id,
+                    service,
+                    project,
+                    cluster,
+                    usage,
+                },
+                discounts,
+                credits,
             },
-            discounts: r.discounts,
-            credits: r.credits,
-        })
+        )
         .collect())
 }
 
@@ -185,29 +193,41 @@ pub async fn month_totals(c: &mut impl Conn) -> StoreResult<Vec<(String, i64, i6
 pub struct ClosedPlan<'a> {
     pub customer_id: i64,
     pub plan_name: &'a str,
-    pub terms: &'a PlanTerms,
+    pub terms: PlanTerms,
     pub fee_label: &'a str,
 }
 
-pub async fn insert_plan(
+/// Stores the plans of a closed month, a thousand customers per statement.
+pub async fn insert_plans(
     c: &mut impl Conn,
     month: &str,
     partner_id: i64,
-    p: &ClosedPlan<'_>,
+    plans: &[ClosedPlan<'_>],
 ) -> StoreResult<()> {
-    execute!(c, c => sqlx::query(
-        "INSERT INTO closed_customer_plans (month, partner_id, customer_id, plan_name, markup_bps, \
-         service_markups, fee, fee_label) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-    )
-    .bind(month)
-    .bind(partner_id)
-    .bind(p.customer_id)
-    .bind(p.plan_name)
-    .bind(p.terms.markup_bps)
-    .bind(serde_json::to_string(&p.terms.service_markups).unwrap_or_else(|_| "{}".into()))
-    .bind(p.terms.fee)
-    .bind(p.fee_label))?;
+    for part in plans.chunks(CHUNK) {
+        on_conn!(c, c => {
+            let mut qb = sqlx::QueryBuilder::new(
+                "INSERT INTO closed_customer_plans (month, partner_id, customer_id, plan_name, \
+                 markup_bps, service_markups, fee, fee_label) ",
+            );
+            qb.push_values(part, |mut b, p| {
+                b.push_bind(month)
+                    .push_bind(partner_id)
+                    .push_bind(p.customer_id)
+                    .push_bind(p.plan_name)
+                    .push_bind(p.terms.markup_bps)
+                    .push_bind(markups_json(&p.terms))
+                    .push_bind(p.terms.fee)
+                    .push_bind(p.fee_label);
+            });
+            qb.build().execute(c).await.map(|r| r.rows_affected())
+        })?;
+    }
     Ok(())
+}
+
+fn markups_json(t: &PlanTerms) -> String {
+    serde_json::to_string(&t.service_markups).unwrap_or_else(|_| "{}".into())
 }
 
 /// Replaces the customer's plan of a closed month (a corrected invoice priced it anew).
@@ -223,7 +243,7 @@ pub async fn replace_plan(
     .bind(month)
     .bind(partner_id)
     .bind(p.customer_id))?;
-    insert_plan(c, month, partner_id, p).await
+    insert_plans(c, month, partner_id, std::slice::from_ref(p)).await
 }
 
 /// The plans the partner's customers were priced with in a closed month, by customer id; empty
@@ -252,4 +272,25 @@ pub async fn plans(
             (customer_id, terms)
         })
         .collect())
+}
+
+/// Whether the partner's closed month priced its customers with plans.
+pub async fn has_plans(c: &mut impl Conn, month: &str, partner_id: i64) -> StoreResult<bool> {
+    Ok(on_conn!(c, c => sqlx::query_scalar::<_, bool>(
+        "SELECT EXISTS (SELECT 1 FROM closed_customer_plans WHERE month = $1 AND partner_id = $2)",
+    )
+    .bind(month)
+    .bind(partner_id)
+    .fetch_one(c)
+    .await)?)
+}
+
+/// The four amounts from the three stored (what is owed is never stored apart).
+fn totals(usage: i64, discounts: i64, credits: i64) -> Totals {
+    Totals {
+        usage,
+        discounts,
+        credits,
+        owed: usage - discounts - credits,
+    }
 }

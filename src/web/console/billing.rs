@@ -59,8 +59,6 @@ struct BillingPage {
     resale: Option<Resale>,
 }
 
-impl BillingPage {}
-
 async fn page(
     m: Member,
     Page { ctx, state, .. }: Page,
@@ -71,16 +69,10 @@ async fn page(
         Ok(month) => (month, None, StatusCode::OK),
         Err(key) => (Month::of(today), Some(ctx.t(key)), StatusCode::BAD_REQUEST),
     };
-    let bill = crate::app::bills::partner_bill(state.app(), m.partner_id, month).await?;
-    let priced = m.user.is_reseller() || bill.plans.is_some();
-    let resale = priced.then(|| bill.resale());
-    let per_customer = if priced {
-        bill.resale_by_customer()
-    } else {
-        Default::default()
-    };
+    let bill = crate::app::bills::summary(state.app(), m.partner_id, month).await?;
+    let priced = m.user.is_reseller() || bill.plans;
     let services = bill
-        .by_service()
+        .services
         .into_iter()
         .map(|(s, t)| Row {
             label: s,
@@ -90,31 +82,31 @@ async fn page(
         })
         .collect();
     let customers = bill
-        .by_customer()
+        .customers
         .into_iter()
-        .map(|(id, t)| {
-            let info = bill.customers.get(&id);
-            Row {
-                label: info
-                    .map(|i| i.name.clone())
-                    .unwrap_or_else(|| id.to_string()),
-                href: info
-                    .map(|i| format!("{}?month={month}", routes::console_customer(&i.org_id))),
-                t,
-                resale: per_customer.get(&id).copied(),
-            }
+        .map(|c| Row {
+            label: c
+                .info
+                .as_ref()
+                .map(|i| i.name.clone())
+                .unwrap_or_else(|| c.customer_id.to_string()),
+            href: c
+                .info
+                .map(|i| format!("{}?month={month}", routes::console_customer(&i.org_id))),
+            t: c.totals,
+            resale: priced.then_some(c.resale),
         })
         .collect();
     let page = BillingPage {
         months: Month::window(Month::of(today)),
         month,
         estimate: bill.estimate,
-        overview: bill.overview(),
+        overview: bill.overview,
         services,
         customers,
         error,
         can_export: m.user.can(Action::ExportBills),
-        resale,
+        resale: priced.then_some(bill.resale),
         ctx,
     };
     Ok(render_status(status, &page))
