@@ -2,6 +2,8 @@
 //! partner and year, never changed afterwards but for being voided or sent. The maths is
 //! `billing::invoice`; this keeps what was issued.
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, NaiveDate, Utc};
 
 use super::{Conn, StoreResult};
@@ -144,18 +146,24 @@ pub async fn insert(c: &mut impl Conn, i: &NewInvoice<'_>, lines: &[LineRow]) ->
     .bind(i.replaces_id)
     .fetch_one(c)
     .await)?;
-    for (position, l) in lines.iter().enumerate() {
-        execute!(c, c => sqlx::query(
-            "INSERT INTO invoice_lines (invoice_id, position, kind, label, month, usage, amount) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7)",
-        )
-        .bind(id)
-        .bind(position as i64)
-        .bind(&l.kind)
-        .bind(&l.label)
-        .bind(&l.month)
-        .bind(l.usage)
-        .bind(l.amount))?;
+    // An invoice has a handful of lines: one statement for them all (a close issues
+    // thousands of invoices).
+    if !lines.is_empty() {
+        on_conn!(c, c => {
+            let mut qb = sqlx::QueryBuilder::new(
+                "INSERT INTO invoice_lines (invoice_id, position, kind, label, month, usage, amount) ",
+            );
+            qb.push_values(lines.iter().enumerate(), |mut b, (position, l)| {
+                b.push_bind(id)
+                    .push_bind(position as i64)
+                    .push_bind(l.kind.as_str())
+                    .push_bind(l.label.as_str())
+                    .push_bind(l.month.as_str())
+                    .push_bind(l.usage)
+                    .push_bind(l.amount);
+            });
+            qb.build().execute(c).await.map(|r| r.rows_affected())
+        })?;
     }
     Ok(id)
 }
@@ -256,18 +264,22 @@ pub async fn mark_sent(c: &mut impl Conn, invoice_id: i64, now: DateTime<Utc>) -
 }
 
 /// Until when the customer's late usage is on its invoices: the latest `late_through` of them.
-pub async fn late_through(
+/// Each of the partner's customers with invoices, and the latest `late_through` of them: where
+/// the late usage of its next invoice begins. One read for a close, which invoices every
+/// customer (a read per customer scanned the invoices each time: no index has `customer_id`
+/// first for all of them).
+pub async fn late_through_by_customer(
     c: &mut impl Conn,
-    customer_id: i64,
-) -> StoreResult<Option<DateTime<Utc>>> {
-    Ok(
-        on_conn!(c, c => sqlx::query_scalar::<_, Option<DateTime<Utc>>>(
-        "SELECT MAX(late_through) FROM invoices WHERE customer_id = $1",
+    partner_id: i64,
+) -> StoreResult<HashMap<i64, DateTime<Utc>>> {
+    let rows = on_conn!(c, c => sqlx::query_as::<_, (i64, DateTime<Utc>)>(
+        "SELECT customer_id, MAX(late_through) FROM invoices WHERE partner_id = $1 \
+         GROUP BY customer_id",
     )
-    .bind(customer_id)
-    .fetch_one(c)
-    .await)?,
-    )
+    .bind(partner_id)
+    .fetch_all(c)
+    .await)?;
+    Ok(rows.into_iter().collect())
 }
 
 /// The latest `late_through` of the customer's invoices before `before`: where the late usage
@@ -307,4 +319,30 @@ pub async fn late_usage(
     .bind(until)
     .fetch_all(c)
     .await)?)
+}
+
+/// The late usage of all the partner's customers loaded up to `until`, with its customer and
+/// when it was loaded, for a close to share out ([`late_usage`] for each customer).
+pub async fn late_usage_of_partner(
+    c: &mut impl Conn,
+    partner_id: i64,
+    until: DateTime<Utc>,
+) -> StoreResult<Vec<(i64, DateTime<Utc>, LateRecord)>> {
+    let rows = on_conn!(c, c => sqlx::query_as::<_, (i64, DateTime<Utc>, NaiveDate, String, String, String, i64)>(
+        "SELECT r.customer_id, r.loaded_at, r.day, r.service, r.project, r.cluster, r.cost \
+         FROM usage_records r JOIN customers cu ON cu.customer_id = r.customer_id \
+         WHERE r.late AND cu.partner_id = $1 AND r.loaded_at <= $2 ORDER BY r.day",
+    )
+    .bind(partner_id)
+    .bind(until)
+    .fetch_all(c)
+    .await)?;
+    Ok(rows
+        .into_iter()
+        .map(
+            |(customer, loaded_at, day, service, project, cluster, cost)| {
+                (customer, loaded_at, (day, service, project, cluster, cost))
+            },
+        )
+        .collect())
 }

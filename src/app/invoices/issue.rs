@@ -92,17 +92,21 @@ async fn late_lines(
     after: Option<DateTime<Utc>>,
     until: DateTime<Utc>,
 ) -> Result<Vec<(Month, String, i64)>> {
+    Ok(summed(
+        invoices::late_usage(c, customer_id, after, until).await?,
+    ))
+}
+
+/// Late usage records summed per base line (month, service, project, cluster).
+fn summed(records: Vec<invoices::LateRecord>) -> Vec<(Month, String, i64)> {
     let mut by: BTreeMap<(Month, String, String, String), i64> = BTreeMap::new();
-    for (day, service, project, cluster, cost) in
-        invoices::late_usage(c, customer_id, after, until).await?
-    {
+    for (day, service, project, cluster, cost) in records {
         *by.entry((Month::of(day), service, project, cluster))
             .or_default() += cost;
     }
-    Ok(by
-        .into_iter()
+    by.into_iter()
         .map(|((m, service, _, _), usage)| (m, service, usage))
-        .collect())
+        .collect()
 }
 
 /// Writes the closed month's plan of each customer with lines, then issues the invoices of
@@ -129,14 +133,24 @@ pub async fn at_close(
         .map(|&customer_id| closed_plan(issuer, customer_id))
         .collect();
     closed::insert_plans(tx, &m, partner_id, &plans).await?;
+    // Each customer's late usage since its last invoice, read for every customer at once.
+    let late_through = invoices::late_through_by_customer(tx, partner_id).await?;
+    let mut late_of: HashMap<i64, Vec<invoices::LateRecord>> = HashMap::new();
+    for (customer, loaded_at, r) in invoices::late_usage_of_partner(tx, partner_id, now).await? {
+        if late_through
+            .get(&customer)
+            .is_none_or(|after| loaded_at > *after)
+        {
+            late_of.entry(customer).or_default().push(r);
+        }
+    }
     let mut numbers = Vec::new();
     for contact in crate::store::customers::invoice_contacts(tx, partner_id).await? {
         let usage = by_customer
             .get(&contact.customer_id)
             .map(Vec::as_slice)
             .unwrap_or_default();
-        let after = invoices::late_through(tx, contact.customer_id).await?;
-        let late = late_lines(tx, contact.customer_id, after, now).await?;
+        let late = summed(late_of.remove(&contact.customer_id).unwrap_or_default());
         if usage.is_empty() && late.is_empty() {
             continue;
         }
