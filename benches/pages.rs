@@ -60,19 +60,24 @@ fn ms(d: Duration) -> f64 {
     d.as_secs_f64() * 1e3
 }
 
-/// This process's resident memory in KiB (`VmRSS`: the console runs in this process).
-fn rss_kib() -> u64 {
+/// This process's resident memory in KiB (the console runs in this process): all of it
+/// (`VmRSS`) and its anonymous part (`RssAnon`: without the database file's pages that SQLite
+/// maps, which are the kernel's cache).
+fn rss_kib() -> (u64, u64) {
     let text = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-    text.lines()
-        .find(|l| l.starts_with("VmRSS:"))
-        .and_then(|l| l.split_whitespace().nth(1)?.parse().ok())
-        .unwrap_or(0)
+    let field = |name: &str| {
+        text.lines()
+            .find(|l| l.starts_with(name))
+            .and_then(|l| l.split_whitespace().nth(1)?.parse().ok())
+            .unwrap_or(0)
+    };
+    (field("VmRSS:"), field("RssAnon:"))
 }
 
 /// Samples [`rss_kib`] every 5 ms on its own thread until stopped; the highest seen.
 struct Sampler {
     stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
-    thread: std::thread::JoinHandle<u64>,
+    thread: std::thread::JoinHandle<(u64, u64)>,
 }
 
 impl Sampler {
@@ -80,20 +85,33 @@ impl Sampler {
         let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
         let flag = stop.clone();
         let thread = std::thread::spawn(move || {
-            let mut peak = 0;
-            while !flag.load(std::sync::atomic::Ordering::Relaxed) {
-                peak = peak.max(rss_kib());
+            let mut peak = (0, 0);
+            loop {
+                let (all, anon) = rss_kib();
+                peak = (peak.0.max(all), peak.1.max(anon));
+                if flag.load(std::sync::atomic::Ordering::Relaxed) {
+                    return peak;
+                }
                 std::thread::sleep(Duration::from_millis(5));
             }
-            peak.max(rss_kib())
         });
         Sampler { stop, thread }
     }
 
-    fn stop(self) -> u64 {
+    fn stop(self) -> (u64, u64) {
         self.stop.store(true, std::sync::atomic::Ordering::Relaxed);
-        self.thread.join().unwrap_or(0)
+        self.thread.join().unwrap_or((0, 0))
     }
+}
+
+/// Reads an answer to its end and says its size, keeping none of it: the client runs in this
+/// process, whose memory is what is measured.
+async fn drain(mut r: reqwest::Response) -> usize {
+    let mut n = 0;
+    while let Some(chunk) = r.chunk().await.unwrap() {
+        n += chunk.len();
+    }
+    n
 }
 
 /// Times `runs` GETs of `path` with the signed-in client; the median and the last body.
@@ -263,7 +281,7 @@ async fn main() {
             .await
             .unwrap();
         assert_eq!(r.status(), 200);
-        size = r.bytes().await.unwrap().len();
+        size = drain(r).await;
         api_times.push(t.elapsed());
     }
     let api_bill = median(api_times);
@@ -297,7 +315,7 @@ async fn main() {
                     .await
                     .unwrap();
                 assert_eq!(r.status(), 200);
-                r.bytes().await.unwrap().len()
+                drain(r).await
             }
         });
         let sizes = futures_util::future::join_all(gets).await;
@@ -305,7 +323,12 @@ async fn main() {
             sizes.iter().all(|n| *n == size),
             "every client reads the whole bill"
         );
-        rise.push((clients, sampler.stop().saturating_sub(before)));
+        let peak = sampler.stop();
+        rise.push((
+            clients,
+            peak.0.saturating_sub(before.0),
+            peak.1.saturating_sub(before.1),
+        ));
     }
 
     println!("medians of {} runs, {} customers:", a.runs, a.customers);
@@ -356,10 +379,12 @@ async fn main() {
         ms(api_bill),
         size
     );
-    for (clients, kib) in rise {
+    for (clients, all, anon) in rise {
         println!(
-            "  resident memory rise serving it to {clients} client(s) at once: {:.1} MiB",
-            kib as f64 / 1024.0
+            "  resident memory rise serving it to {clients} client(s) at once: {:.1} MiB \
+             (RssAnon {:.1} MiB)",
+            all as f64 / 1024.0,
+            anon as f64 / 1024.0
         );
     }
 }

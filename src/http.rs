@@ -56,15 +56,7 @@ where
     I: Iterator<Item = T> + 'static,
 {
     use actix_web::web::Bytes;
-    let whole = serde_json::to_vec(shape)?;
-    let marker = format!("\"{key}\":[]");
-    let at = whole
-        .windows(marker.len())
-        .position(|w| w == marker.as_bytes())
-        .map(|i| i + marker.len() - 1)
-        .ok_or_else(|| serde::ser::Error::custom(format!("no empty array {key} to fill")))?;
-    let head = Bytes::copy_from_slice(&whole[..at]);
-    let tail = Bytes::copy_from_slice(&whole[at..]);
+    let (head, tail) = around_array(shape, key)?;
     let mut items = items.peekable();
     let mut first = true;
     let elements = std::iter::from_fn(move || {
@@ -86,6 +78,60 @@ where
         .chain(elements)
         .chain(std::iter::once(Ok(tail)));
     Ok(futures_util::stream::iter(parts))
+}
+
+/// `shape` written whole, cut where its empty array `key` is to be filled: (up to and with
+/// the `[`, from the `]` on).
+fn around_array<S: serde::Serialize>(
+    shape: &S,
+    key: &str,
+) -> Result<(actix_web::web::Bytes, actix_web::web::Bytes), serde_json::Error> {
+    use actix_web::web::Bytes;
+    let whole = serde_json::to_vec(shape)?;
+    let marker = format!("\"{key}\":[]");
+    let at = whole
+        .windows(marker.len())
+        .position(|w| w == marker.as_bytes())
+        .map(|i| i + marker.len() - 1)
+        .ok_or_else(|| serde::ser::Error::custom(format!("no empty array {key} to fill")))?;
+    Ok((
+        Bytes::copy_from_slice(&whole[..at]),
+        Bytes::copy_from_slice(&whole[at..]),
+    ))
+}
+
+/// [`json_with_array`] whose elements come in parts from a stream (each part read from the
+/// database when the client has taken the one before): the same bytes. A part that fails ends
+/// the answer with an error, and the client sees a broken body, never a short valid one.
+pub fn json_with_parts<S, T, E, P>(
+    shape: &S,
+    key: &str,
+    parts: P,
+) -> Result<impl futures_util::Stream<Item = Chunk> + 'static + use<S, T, E, P>, serde_json::Error>
+where
+    S: serde::Serialize,
+    T: serde::Serialize,
+    E: std::fmt::Display,
+    P: futures_util::Stream<Item = Result<Vec<T>, E>> + 'static,
+{
+    use futures_util::StreamExt;
+    let (head, tail) = around_array(shape, key)?;
+    let mut first = true;
+    let elements = parts.map(move |part| {
+        let part = part.map_err(|e| std::io::Error::other(e.to_string()))?;
+        let mut buf = Vec::with_capacity(CHUNK_BYTES);
+        for item in part {
+            if !first {
+                buf.push(b',');
+            }
+            first = false;
+            serde_json::to_writer(&mut buf, &item).map_err(std::io::Error::other)?;
+        }
+        Ok(actix_web::web::Bytes::from(buf))
+    });
+    Ok(futures_util::stream::once(async move { Ok(head) })
+        .chain(elements)
+        .chain(futures_util::stream::once(async move { Ok(tail) })))
 }
 
 #[cfg(test)]

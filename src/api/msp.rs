@@ -149,7 +149,15 @@ pub(super) async fn bill(
     month: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let month = bill_reads::month_param(&month)?;
-    let bill = bill_reads::partner_bill(&state, key.partner().partner_id, month).await?;
+    let partner_id = key.partner().partner_id;
+    // A closed month is read a part at a time; others are computed whole.
+    if let Some(parts) = crate::app::bills::closed_parts(state.app(), partner_id, month).await? {
+        let body = answers::msp_closed_stream(parts, state.db.clone())?;
+        return Ok(HttpResponse::Ok()
+            .content_type("application/json")
+            .streaming(body));
+    }
+    let bill = bill_reads::partner_bill(&state, partner_id, month).await?;
     let body = answers::msp_bill_stream(bill)?;
     Ok(HttpResponse::Ok()
         .content_type("application/json")

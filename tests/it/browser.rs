@@ -278,6 +278,19 @@ async fn a_partner_signs_in_through_the_real_form() {
             fill(c, "#name", name).await;
             fill(c, "#markup", markup).await;
             click(c, "#plan-form button[type=submit]").await;
+            // The form answers on the same path: wait for the plan in the list, not the URL,
+            // before the next page is opened over the answer.
+            let mut listed = false;
+            for _ in 0..100 {
+                if c.find(Locator::Css("#plans")).await.is_ok()
+                    && text(c, "#plans").await.contains(name)
+                {
+                    listed = true;
+                    break;
+                }
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+            assert!(listed, "the plan {name} is listed after its form is sent");
         }
         go(c, &app, routes::CONSOLE_PLANS).await;
         assert!(text(c, "#plans").await.contains("Enterprise"));

@@ -162,6 +162,43 @@ async fn a_closed_months_billing_page_reads_its_stored_sums_and_says_what_its_li
     );
     assert!(text_of(&page, "#customer-price").is_some());
 
+    // The MSP API's monthly bill of the closed month, read a part at a time (two customers a
+    // part here), is byte for byte the bill computed whole from its lines.
+    let whole = partner_console::api::bills::msp_bill(
+        &bills::partner_bill(app.state.app(), acme, last)
+            .await
+            .unwrap(),
+    )
+    .unwrap();
+    let whole = serde_json::to_vec(&whole).unwrap();
+    let mut parts = bills::closed_parts(app.state.app(), acme, last)
+        .await
+        .unwrap()
+        .expect("a closed month with stored sums is read in parts");
+    parts.per_part = 2;
+    let body = partner_console::api::bills::msp_closed_stream(parts, app.state.db.clone()).unwrap();
+    let chunks: Vec<_> = futures_util::StreamExt::collect(body).await;
+    let streamed: Vec<u8> = chunks
+        .into_iter()
+        .flat_map(|c| c.unwrap().to_vec())
+        .collect();
+    assert_eq!(
+        String::from_utf8(streamed).unwrap(),
+        String::from_utf8(whole.clone()).unwrap()
+    );
+    let (key_id, key) = crate::api_calls::api_key(&app, acme).await;
+    assert!(key_id > 0);
+    let (status, answer) = app
+        .api(&key)
+        .get(&format!("/v1beta1/msp/bills/{last}"))
+        .await;
+    assert_eq!(status, 200);
+    assert_eq!(
+        answer,
+        serde_json::from_slice::<serde_json::Value>(&whole).unwrap()
+    );
+    assert_eq!(answer["summaryByCustomer"].as_array().unwrap().len(), 3);
+
     // A month closed before sums were kept reads its lines: the page says the same.
     let gone = sql(
         &app,

@@ -9,42 +9,17 @@ use std::sync::Arc;
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use super::formats::{Amount, YearMonth, amount};
+use super::formats::YearMonth;
 use crate::app::bills::{CustomerInfo, PartnerBill, shares};
 use crate::billing::bill::{BillLine, Totals};
 
+mod amounts;
+mod services;
 mod streamed;
-pub use streamed::{msp_bill_stream, partner_bill_stream};
-
-/// The four amounts every level of a bill carries, USD strings with two decimals.
-#[derive(Serialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct Amounts {
-    /// The sum of the services consumed in the month, before discounts and credits are taken
-    /// off.
-    #[schema(value_type = Amount)]
-    pub running_total: String,
-    /// The discounts taken off: the customer's and the partner's, for this month and service.
-    #[schema(value_type = Amount)]
-    pub discounts: String,
-    /// The credits used, oldest expiry first; never more than is left after discounts.
-    #[schema(value_type = Amount)]
-    pub credits: String,
-    /// The amount owed: `runningTotal - discounts - credits`.
-    #[schema(value_type = Amount)]
-    pub total_cost: String,
-}
-
-impl From<Totals> for Amounts {
-    fn from(t: Totals) -> Self {
-        Amounts {
-            running_total: amount(t.usage),
-            discounts: amount(t.discounts),
-            credits: amount(t.credits),
-            total_cost: amount(t.owed),
-        }
-    }
-}
+pub use amounts::Amounts;
+pub use services::ServiceCosts;
+use services::{by_service, service_costs};
+pub use streamed::{msp_bill_stream, msp_closed_stream, partner_bill_stream};
 
 /// The month and its totals.
 #[derive(Serialize, ToSchema)]
@@ -63,75 +38,6 @@ fn overview(bill: &PartnerBill) -> Overview {
         billed_month: bill.month.to_string(),
         amounts: bill.overview().into(),
     }
-}
-
-/// A service's totals with one line per project and cluster in `serviceCosts`; a line has the
-/// same shape, with `serviceName` `project / cluster`, its own `projectName` and
-/// `clusterName`, and an empty `serviceCosts`.
-#[derive(Serialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-#[schema(as = BillsServiceCosts)]
-pub struct ServiceCosts {
-    /// The service (`TiDB Dedicated`), or on a line `project / cluster`.
-    service_name: String,
-    #[serde(flatten)]
-    amounts: Amounts,
-    #[schema(no_recursion)]
-    service_costs: Vec<ServiceCosts>,
-    /// On a line only: its project (`""` for charges outside projects).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    #[schema(value_type = String, required = false)]
-    project_name: Option<String>,
-    /// On a line only: its cluster.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    #[schema(value_type = String, required = false)]
-    cluster_name: Option<String>,
-}
-
-/// A line's name in `serviceCosts`: its project and cluster, whichever it has.
-fn line_name(service: &str, project: &str, cluster: &str) -> String {
-    match (project.is_empty(), cluster.is_empty()) {
-        (false, false) => format!("{project} / {cluster}"),
-        (false, true) => project.to_string(),
-        (true, false) => cluster.to_string(),
-        (true, true) => service.to_string(),
-    }
-}
-
-fn by_service(bill: &PartnerBill) -> Vec<ServiceCosts> {
-    let mut lines: BTreeMap<&str, BTreeMap<(&str, &str), Totals>> = BTreeMap::new();
-    for l in &bill.lines {
-        lines
-            .entry(&l.base.service)
-            .or_default()
-            .entry((&l.base.project, &l.base.cluster))
-            .or_default()
-            .add(l);
-    }
-    bill.by_service()
-        .into_iter()
-        .map(|(service, t)| {
-            let service_costs = lines
-                .remove(service.as_str())
-                .unwrap_or_default()
-                .into_iter()
-                .map(|((project, cluster), t)| ServiceCosts {
-                    service_name: line_name(&service, project, cluster),
-                    amounts: t.into(),
-                    service_costs: Vec::new(),
-                    project_name: Some(project.to_string()),
-                    cluster_name: Some(cluster.to_string()),
-                })
-                .collect();
-            ServiceCosts {
-                service_name: service,
-                amounts: t.into(),
-                service_costs,
-                project_name: None,
-                cluster_name: None,
-            }
-        })
-        .collect()
 }
 
 /// A project's totals.

@@ -4,15 +4,16 @@
 
 use std::sync::Arc;
 
-use futures_util::Stream;
+use futures_util::{Stream, StreamExt};
 
 use super::{
-    MspBill, OrgIdOutOfRange, PartnerBillJson, by_service, customer_entry, customer_totals,
-    overview,
+    MspBill, OrgIdOutOfRange, Overview, PartnerBillJson, by_service, customer_entry,
+    customer_totals, overview, service_costs,
 };
 use crate::api::error::ApiError;
-use crate::app::bills::{PartnerBill, shares};
-use crate::http::{Chunk, json_with_array};
+use crate::app::bills::{ClosedParts, PartnerBill, shares};
+use crate::http::{Chunk, json_with_array, json_with_parts};
+use crate::store::Db;
 
 /// [`msp_bill`] written as the client reads it, byte for byte the same JSON: each customer's
 /// bill is made when its turn comes, so a bill of 100 000 customers is never held as text.
@@ -38,6 +39,49 @@ pub fn msp_bill_stream(bill: PartnerBill) -> Result<impl Stream<Item = Chunk>, A
     let entries =
         shares(bill).filter_map(move |(id, share)| customer_entry(&customers, id, &share).ok());
     json_with_array(&shape, "summaryByCustomer", entries).map_err(ApiError::internal)
+}
+
+/// [`msp_bill`] of a closed month with stored sums, the same JSON as [`msp_bill_stream`] of
+/// its whole bill: the customers' bills are read from the database a part at a time as the
+/// client takes them, so what is held does not grow with the partner's customers.
+pub fn msp_closed_stream(
+    parts: ClosedParts,
+    db: Db,
+) -> Result<impl Stream<Item = Chunk>, ApiError> {
+    for (_, info) in &parts.order {
+        let org_id = info.as_ref().map(|i| i.org_id.as_str()).unwrap_or("");
+        org_id
+            .parse::<i64>()
+            .map_err(|_| ApiError::internal(OrgIdOutOfRange(org_id.to_string())))?;
+    }
+    let shape = MspBill {
+        overview: Overview {
+            billed_month: parts.month.to_string(),
+            amounts: parts.overview.into(),
+        },
+        summary_by_customer: Vec::new(),
+        summary_by_service: service_costs(
+            parts
+                .lines_by_service
+                .iter()
+                .map(|(s, p, c, t)| (s.as_str(), p.as_str(), c.as_str(), *t)),
+        ),
+    };
+    let parts = Arc::new(parts);
+    let starts = (0..parts.order.len()).step_by(parts.per_part.max(1));
+    let bills = futures_util::stream::iter(starts).then(move |from| {
+        let (parts, db) = (Arc::clone(&parts), db.clone());
+        async move {
+            let bills = parts.part(&db, from).await?;
+            Ok::<_, crate::app::Error>(
+                bills
+                    .into_iter()
+                    .filter_map(|(id, share)| customer_entry(&share.customers, id, &share).ok())
+                    .collect::<Vec<_>>(),
+            )
+        }
+    });
+    json_with_parts(&shape, "summaryByCustomer", bills).map_err(ApiError::internal)
 }
 
 /// [`partner_bill`] written as the client reads it, byte for byte the same JSON.

@@ -30,8 +30,10 @@ pub fn out_of_window(month: Month) -> Error {
     }])
 }
 
+mod closed_parts;
 mod partner_bill;
 mod summary;
+pub use closed_parts::{ClosedParts, PART, closed_parts};
 pub use partner_bill::{CustomerInfo, PartnerBill, shares};
 pub use summary::{BillSummary, CustomerSum, summary};
 

@@ -120,7 +120,23 @@ const LINES_POSTGRES: &str = "SELECT coalesce(json_agg(json_build_array(customer
      project, cluster, usage, discounts, credits) ORDER BY customer_id, service, project, cluster), \
      '[]'::json)::TEXT FROM closed_bill_lines WHERE month = $1 AND partner_id = $2";
 
-type LineJson = (i64, String, String, String, i64, i64, i64);
+type LineTuple = (i64, String, String, String, i64, i64, i64);
+
+fn line(
+    (customer_id, service, project, cluster, usage, discounts, credits): LineTuple,
+) -> BillLine {
+    BillLine {
+        base: BaseLine {
+            customer_id,
+            service,
+            project,
+            cluster,
+            usage,
+        },
+        discounts,
+        credits,
+    }
+}
 
 pub async fn lines(c: &mut impl Conn, month: &str, partner_id: i64) -> StoreResult<Vec<BillLine>> {
     let sql = match c.conn() {
@@ -132,23 +148,59 @@ pub async fn lines(c: &mut impl Conn, month: &str, partner_id: i64) -> StoreResu
         .bind(partner_id)
         .fetch_one(c)
         .await)?;
-    let rows: Vec<LineJson> = serde_json::from_str(&json)
+    let rows: Vec<LineTuple> = serde_json::from_str(&json)
         .map_err(|e| StoreError::Database(sqlx::Error::Decode(Box::new(e))))?;
+    Ok(rows.into_iter().map(line).collect())
+}
+
+/// The lines of some of the partner's customers in a closed month, in the order of [`lines`].
+pub async fn lines_of(
+    c: &mut impl Conn,
+    month: &str,
+    partner_id: i64,
+    customer_ids: &[i64],
+) -> StoreResult<Vec<BillLine>> {
+    if customer_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let rows = on_conn!(c, c => {
+        let mut qb = sqlx::QueryBuilder::new(
+            "SELECT customer_id, service, project, cluster, usage, discounts, credits \
+             FROM closed_bill_lines WHERE month = ",
+        );
+        qb.push_bind(month)
+            .push(" AND partner_id = ")
+            .push_bind(partner_id)
+            .push(" AND customer_id IN (");
+        let mut list = qb.separated(", ");
+        for id in customer_ids {
+            list.push_bind(*id);
+        }
+        qb.push(") ORDER BY customer_id, service, project, cluster");
+        qb.build_query_as::<LineTuple>().fetch_all(c).await
+    })?;
+    Ok(rows.into_iter().map(line).collect())
+}
+
+/// The partner's closed month summed by service, project and cluster, by the database (in no
+/// particular order).
+pub async fn line_sums(
+    c: &mut impl Conn,
+    month: &str,
+    partner_id: i64,
+) -> StoreResult<Vec<(String, String, String, Totals)>> {
+    let rows = on_conn!(c, c => sqlx::query_as::<_, (String, String, String, i64, i64, i64)>(
+        "SELECT service, project, cluster, CAST(SUM(usage) AS BIGINT), \
+         CAST(SUM(discounts) AS BIGINT), CAST(SUM(credits) AS BIGINT) FROM closed_bill_lines \
+         WHERE month = $1 AND partner_id = $2 GROUP BY service, project, cluster",
+    )
+    .bind(month)
+    .bind(partner_id)
+    .fetch_all(c)
+    .await)?;
     Ok(rows
         .into_iter()
-        .map(
-            |(customer_id, service, project, cluster, usage, discounts, credits)| BillLine {
-                base: BaseLine {
-                    customer_id,
-                    service,
-                    project,
-                    cluster,
-                    usage,
-                },
-                discounts,
-                credits,
-            },
-        )
+        .map(|(s, p, k, u, d, cr)| (s, p, k, totals(u, d, cr)))
         .collect())
 }
 

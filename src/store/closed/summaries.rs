@@ -7,7 +7,8 @@ use crate::on_conn;
 use crate::store::{Conn, ConnRef, StoreError, StoreResult};
 
 /// What one customer's closed month came to, as stored.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
+#[serde(from = "CustomerJson")]
 pub struct CustomerRow {
     pub customer_id: i64,
     /// The customer's organization id and name as they are now; `None` for a customer gone.
@@ -120,20 +121,22 @@ pub async fn customers(
         .bind(partner_id)
         .fetch_one(c)
         .await)?;
-    let rows: Vec<CustomerJson> = serde_json::from_str(&json)
-        .map_err(|e| StoreError::Database(sqlx::Error::Decode(Box::new(e))))?;
-    Ok(rows
-        .into_iter()
-        .map(
-            |(customer_id, org_id, name, usage, discounts, credits, price, margin)| CustomerRow {
-                customer_id,
-                org_id,
-                name,
-                totals: totals(usage, discounts, credits),
-                resale: Resale { price, margin },
-            },
-        )
-        .collect())
+    // Each element becomes a row as it is parsed: no second vector of 100 000 tuples.
+    serde_json::from_str(&json).map_err(|e| StoreError::Database(sqlx::Error::Decode(Box::new(e))))
+}
+
+impl From<CustomerJson> for CustomerRow {
+    fn from(
+        (customer_id, org_id, name, usage, discounts, credits, price, margin): CustomerJson,
+    ) -> CustomerRow {
+        CustomerRow {
+            customer_id,
+            org_id,
+            name,
+            totals: totals(usage, discounts, credits),
+            resale: Resale { price, margin },
+        }
+    }
 }
 
 /// Every service's totals of the partner's closed month, in no particular order.
