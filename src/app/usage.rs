@@ -7,10 +7,10 @@
 //! size: the store's unique key on record keys finds both keys loaded before and keys repeated
 //! within the file (a record written by this load carries this load's time), and what stays in
 //! memory grows only with the customers and roll-up lines the file touches. Each batch is one
-//! multi-row statement; roll-ups are summed in memory and written once per roll-up line. The
-//! next batch is read and checked while the database writes the one before (it works on its
-//! own thread), and no statement of the common path returns a row per record: sqlx hands
-//! SQLite's rows over one by one from its worker thread. When a line is refused the load goes
+//! multi-row statement on SQLite and one binary `COPY` on PostgreSQL; roll-ups are summed in
+//! memory and written once per roll-up line. The next batch is read and checked while the
+//! database writes the one before, and no statement of the common path returns a row per
+//! record: sqlx hands SQLite's rows over one by one from its worker thread. When a line is refused the load goes
 //! on writing, to list every bad line (repeats included), and rolls back at the end.
 
 use std::collections::HashMap;
@@ -22,9 +22,15 @@ use crate::billing::usage_file::{Rejected, UsageRow};
 use crate::store::usage::{self, NewRecord, StoredRecord};
 use crate::store::{Backend, Db, StoreError, StoreResult, Tx};
 
-/// Rows per statement: 9 parameters each stays far below SQLite's (32 766) and PostgreSQL's
-/// (65 535) limits.
-const BATCH: usize = 1000;
+/// Rows per batch: on SQLite one INSERT, whose 9 parameters a row stay far below its limit
+/// (32 766); on PostgreSQL one `COPY`, which has none, and whose every batch costs four round
+/// trips (savepoint, start, end, release) while the server waits.
+fn batch_rows(backend: Backend) -> usize {
+    match backend {
+        Backend::Sqlite => 1000,
+        Backend::Postgres => 10_000,
+    }
+}
 
 /// How many refused lines a report lists; the rest are counted.
 pub const LISTED_REJECTIONS: usize = 1000;
@@ -147,6 +153,7 @@ pub async fn load(
         rollups: FastMap::default(),
         report: LoadReport::default(),
     };
+    let size = batch_rows(loader.backend);
     let mut next = loader.read(&mut rows);
     let mut done = 0;
     while !next.is_empty() {
@@ -157,13 +164,10 @@ pub async fn load(
         let mut batch = loader.prepare(&current);
         let insert = std::mem::replace(&mut batch.insert, usage::Insert::Nothing);
         usage::savepoint(&mut tx).await?;
-        // The next batch is read and parsed here while the database writes this one.
-        let (inserted, following) = futures_util::future::join(
-            insert.run(&mut tx),
-            // Polled after the INSERT has gone to the database.
-            async { read_batch(&mut rows) },
-        )
-        .await;
+        // The next batch is read and parsed while the database writes this one.
+        let (inserted, following) = insert
+            .run_while(&mut tx, || read_batch(&mut rows, size))
+            .await;
         let (following, refused) = following;
         for r in refused {
             loader.report.reject(r);
@@ -213,15 +217,16 @@ pub async fn load(
 /// Up to a batch of valid rows from the file, with the lines refused on the way.
 fn read_batch(
     rows: &mut impl Iterator<Item = Result<UsageRow, Rejected>>,
+    size: usize,
 ) -> (Vec<UsageRow>, Vec<Rejected>) {
-    let mut batch = Vec::with_capacity(BATCH);
+    let mut batch = Vec::with_capacity(size);
     let mut refused = Vec::new();
     for item in rows.by_ref() {
         match item {
             Ok(row) => batch.push(row),
             Err(r) => refused.push(r),
         }
-        if batch.len() == BATCH {
+        if batch.len() == size {
             break;
         }
     }
@@ -246,7 +251,7 @@ impl Loader {
         &mut self,
         rows: &mut impl Iterator<Item = Result<UsageRow, Rejected>>,
     ) -> Vec<UsageRow> {
-        let (batch, refused) = read_batch(rows);
+        let (batch, refused) = read_batch(rows, batch_rows(self.backend));
         for r in refused {
             self.report.reject(r);
         }

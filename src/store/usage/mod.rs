@@ -1,13 +1,13 @@
 //! Usage records and their monthly roll-ups. Loading writes both in one transaction.
 
-use std::collections::HashMap;
-use std::sync::Arc;
-
 use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
 
-use super::{Backend, Conn, ConnRef, StoreError, StoreResult};
+use super::{Conn, ConnRef, StoreError, StoreResult};
 use crate::execute;
 use crate::on_conn;
+
+mod write;
+pub use write::{Insert, insert_many};
 
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct StoredRecord {
@@ -255,120 +255,6 @@ pub async fn late_count(c: &mut impl Conn, first: NaiveDate, last: NaiveDate) ->
     .bind(last)
     .fetch_one(c)
     .await)?)
-}
-
-const INSERT_RECORDS: &str = "INSERT INTO usage_records (record_key, customer_id, day, service, project, cluster, cost, late, loaded_at) ";
-const ON_KNOWN_KEY: &str = " ON CONFLICT (record_key) DO NOTHING";
-
-/// One shared copy of each text value of a batch, as SQLite stores it.
-#[derive(Default)]
-struct Interner<'a> {
-    text: HashMap<&'a str, Arc<str>>,
-    days: HashMap<NaiveDate, Arc<str>>,
-}
-
-impl<'a> Interner<'a> {
-    fn of(&mut self, s: &'a str) -> Arc<str> {
-        Arc::clone(self.text.entry(s).or_insert_with(|| Arc::from(s)))
-    }
-
-    /// A day as sqlx writes a `NaiveDate` to SQLite (`%F`).
-    fn day(&mut self, d: NaiveDate) -> Arc<str> {
-        Arc::clone(
-            self.days
-                .entry(d)
-                .or_insert_with(|| Arc::from(d.format("%F").to_string())),
-        )
-    }
-}
-
-/// Inserts many records in one statement; returns how many were inserted (a key known already
-/// is left as it is). Keys must be distinct within one call.
-pub async fn insert_many(
-    c: &mut impl Conn,
-    rows: &[NewRecord<'_>],
-    now: DateTime<Utc>,
-) -> StoreResult<usize> {
-    let backend = match c.conn() {
-        ConnRef::Sqlite(_) => Backend::Sqlite,
-        ConnRef::Postgres(_) => Backend::Postgres,
-    };
-    Insert::new(backend, rows, now).run(c).await
-}
-
-/// A multi-row INSERT of records with its arguments encoded, ready to run: a loader encodes
-/// the next batch while the database writes the one before.
-pub enum Insert {
-    Nothing,
-    Sqlite(sqlx::QueryBuilder<sqlx::Sqlite>),
-    Postgres(sqlx::QueryBuilder<sqlx::Postgres>),
-}
-
-impl Insert {
-    pub fn new(backend: Backend, rows: &[NewRecord<'_>], now: DateTime<Utc>) -> Insert {
-        if rows.is_empty() {
-            return Insert::Nothing;
-        }
-        match backend {
-            // The same statement; on SQLite its text values are bound as shared strings: sqlx
-            // copies every `&str` into two allocations of its own, which its worker thread then
-            // frees, and the values of a batch repeat (services, projects, clusters, days, the
-            // load's time).
-            Backend::Sqlite => {
-                let mut text = Interner::default();
-                let loaded_at: Arc<str> = sqlite_time(now).into();
-                let mut qb = sqlx::QueryBuilder::new(INSERT_RECORDS);
-                qb.push_values(rows, |mut b, r| {
-                    b.push_bind(Arc::<str>::from(r.record_key))
-                        .push_bind(r.customer_id)
-                        .push_bind(text.day(r.day))
-                        .push_bind(text.of(r.service))
-                        .push_bind(text.of(r.project))
-                        .push_bind(text.of(r.cluster))
-                        .push_bind(r.cost)
-                        .push_bind(r.late)
-                        .push_bind(Arc::clone(&loaded_at));
-                });
-                qb.push(ON_KNOWN_KEY);
-                Insert::Sqlite(qb)
-            }
-            Backend::Postgres => {
-                let mut qb = sqlx::QueryBuilder::new(INSERT_RECORDS);
-                qb.push_values(rows, |mut b, r| {
-                    b.push_bind(r.record_key)
-                        .push_bind(r.customer_id)
-                        .push_bind(r.day)
-                        .push_bind(r.service)
-                        .push_bind(r.project)
-                        .push_bind(r.cluster)
-                        .push_bind(r.cost)
-                        .push_bind(r.late)
-                        .push_bind(now);
-                });
-                qb.push(ON_KNOWN_KEY);
-                Insert::Postgres(qb)
-            }
-        }
-    }
-
-    /// Runs the statement; returns how many records were inserted.
-    pub async fn run(self, c: &mut impl Conn) -> StoreResult<usize> {
-        let n = match (self, c.conn()) {
-            (Insert::Nothing, _) => 0,
-            (Insert::Sqlite(mut qb), ConnRef::Sqlite(c)) => {
-                qb.build().execute(c).await?.rows_affected()
-            }
-            (Insert::Postgres(mut qb), ConnRef::Postgres(c)) => {
-                qb.build().execute(c).await?.rows_affected()
-            }
-            _ => {
-                return Err(StoreError::Database(sqlx::Error::Protocol(
-                    "an INSERT prepared for one store was run on the other".into(),
-                )));
-            }
-        };
-        Ok(n as usize)
-    }
 }
 
 /// One roll-up line: a month's sum for a customer, service, project and cluster.
