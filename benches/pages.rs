@@ -291,7 +291,9 @@ async fn main() {
     let mut rise = Vec::new();
     // Four at once twice: the second round tells what the first paid once (the pool's
     // connections warming their page caches) from what each answer holds.
-    for clients in [1usize, 4, 4] {
+    // Then the Partner Management API's bill of the same month (each customer's totals).
+    let v1 = format!("/api/v1/bills/{}", month.plus(-1));
+    for (path, clients) in [(&path, 1usize), (&path, 4), (&path, 4), (&v1, 1), (&v1, 4)] {
         // Each client with a nonce of its own, so none is refused for a count out of order.
         let mut headers = Vec::new();
         for _ in 0..clients {
@@ -303,7 +305,7 @@ async fn main() {
                 nc: 0,
             };
             own.take_challenge(&challenge);
-            headers.push(own.header(&path).unwrap());
+            headers.push(own.header(path).unwrap());
         }
         let before = rss_kib();
         let sampler = Sampler::start();
@@ -321,17 +323,34 @@ async fn main() {
             }
         });
         let sizes = futures_util::future::join_all(gets).await;
+        let expected = if *path == v1 { sizes[0] } else { size };
         assert!(
-            sizes.iter().all(|n| *n == size),
+            expected > 0 && sizes.iter().all(|n| *n == expected),
             "every client reads the whole bill"
         );
         let peak = sampler.stop();
         rise.push((
+            path.clone(),
             clients,
             peak.0.saturating_sub(before.0),
             peak.1.saturating_sub(before.1),
         ));
     }
+
+    // The Billing page's CSV of the same month (every line of every customer), one client.
+    let csv = format!("/console/billing.csv?month={}", month.plus(-1));
+    let before = rss_kib();
+    let sampler = Sampler::start();
+    let r = http.get(format!("{base}{csv}")).send().await.unwrap();
+    assert_eq!(r.status(), 200);
+    let csv_size = drain(r).await;
+    let peak = sampler.stop();
+    rise.push((
+        format!("{csv} ({csv_size} bytes)"),
+        1,
+        peak.0.saturating_sub(before.0),
+        peak.1.saturating_sub(before.1),
+    ));
 
     println!("medians of {} runs, {} customers:", a.runs, a.customers);
     println!(
@@ -381,9 +400,9 @@ async fn main() {
         ms(api_bill),
         size
     );
-    for (clients, all, anon) in rise {
+    for (path, clients, all, anon) in rise {
         println!(
-            "  resident memory rise serving it to {clients} client(s) at once: {:.1} MiB \
+            "  resident memory rise serving {path} to {clients} client(s) at once: {:.1} MiB \
              (RssAnon {:.1} MiB)",
             all as f64 / 1024.0,
             anon as f64 / 1024.0

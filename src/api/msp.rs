@@ -151,7 +151,18 @@ pub(super) async fn bill(
     let month = bill_reads::month_param(&month)?;
     let partner_id = key.partner().partner_id;
     // A closed month is read a part at a time; others are computed whole.
-    if let Some(parts) = crate::app::bills::closed_parts(state.app(), partner_id, month).await? {
+    let parts = crate::app::bills::closed_parts(
+        state.app(),
+        partner_id,
+        month,
+        crate::app::bills::Order::BiggestFirst,
+        |org_id| {
+            // `customerID` is a JSON integer.
+            org_id.parse::<i64>().is_ok()
+        },
+    )
+    .await?;
+    if let Some(parts) = parts {
         let body = answers::msp_closed_stream(parts, state.db.clone())?;
         return Ok(HttpResponse::Ok()
             .content_type("application/json")

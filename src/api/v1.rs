@@ -104,6 +104,21 @@ pub(super) async fn bill(
     month: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let month = bill_reads::month_param(&month)?;
+    // A closed month is read a part at a time; others are computed whole.
+    let parts = crate::app::bills::closed_parts(
+        state.app(),
+        key.partner_id,
+        month,
+        crate::app::bills::Order::BiggestFirst,
+        |_| true,
+    )
+    .await?;
+    if let Some(parts) = parts {
+        let body = answers::partner_closed_stream(parts, state.db.clone())?;
+        return Ok(HttpResponse::Ok()
+            .content_type("application/json")
+            .streaming(body));
+    }
     let bill = bill_reads::partner_bill(&state, key.partner_id, month).await?;
     let body = answers::partner_bill_stream(&bill)?;
     Ok(HttpResponse::Ok()

@@ -171,19 +171,35 @@ async fn a_closed_months_billing_page_reads_its_stored_sums_and_says_what_its_li
     )
     .unwrap();
     let whole = serde_json::to_vec(&whole).unwrap();
-    let mut parts = bills::closed_parts(app.state.app(), acme, last)
-        .await
-        .unwrap()
-        .expect("a closed month with stored sums is read in parts");
+    let writable = |org_id: &str| org_id.parse::<i64>().is_ok();
+    let mut parts = bills::closed_parts(
+        app.state.app(),
+        acme,
+        last,
+        bills::Order::BiggestFirst,
+        writable,
+    )
+    .await
+    .unwrap()
+    .expect("a closed month with stored sums is read in parts");
+    assert_eq!(parts.refused_org_id, None);
+    // An organization id the answer cannot write refuses it before its first byte.
+    let refused = bills::closed_parts(
+        app.state.app(),
+        acme,
+        last,
+        bills::Order::BiggestFirst,
+        |_| false,
+    )
+    .await
+    .unwrap()
+    .unwrap();
+    assert!(refused.refused_org_id.is_some());
+    assert!(partner_console::api::bills::msp_closed_stream(refused, app.state.db.clone()).is_err());
     parts.per_part = 2;
     let body = partner_console::api::bills::msp_closed_stream(parts, app.state.db.clone()).unwrap();
-    let chunks: Vec<_> = futures_util::StreamExt::collect(body).await;
-    let streamed: Vec<u8> = chunks
-        .into_iter()
-        .flat_map(|c| c.unwrap().to_vec())
-        .collect();
     assert_eq!(
-        String::from_utf8(streamed).unwrap(),
+        streamed(body).await,
         String::from_utf8(whole.clone()).unwrap()
     );
     let (key_id, key) = crate::api_calls::api_key(&app, acme).await;
@@ -199,6 +215,62 @@ async fn a_closed_months_billing_page_reads_its_stored_sums_and_says_what_its_li
     );
     assert_eq!(answer["summaryByCustomer"].as_array().unwrap().len(), 3);
 
+    // The Partner Management API's bill of the closed month, in parts of two customers and
+    // over HTTP: the bill computed whole.
+    let whole = partner_console::api::bills::partner_bill(
+        &bills::partner_bill(app.state.app(), acme, last)
+            .await
+            .unwrap(),
+    );
+    let whole = serde_json::to_vec(&whole).unwrap();
+    let mut parts = bills::closed_parts(
+        app.state.app(),
+        acme,
+        last,
+        bills::Order::BiggestFirst,
+        |_| true,
+    )
+    .await
+    .unwrap()
+    .unwrap();
+    parts.per_part = 2;
+    let body =
+        partner_console::api::bills::partner_closed_stream(parts, app.state.db.clone()).unwrap();
+    assert_eq!(
+        streamed(body).await,
+        String::from_utf8(whole.clone()).unwrap()
+    );
+    let (status, answer) = app.api(&key).get(&format!("/api/v1/bills/{last}")).await;
+    assert_eq!(status, 200);
+    assert_eq!(
+        answer,
+        serde_json::from_slice::<serde_json::Value>(&whole).unwrap()
+    );
+
+    // The month's CSV files, the partner's and one customer's, read in parts (one part here: the
+    // parts' bounds are the MSP answer's, checked above with two customers a part): the same
+    // bytes as the files of the bill computed whole, compared once the sums are gone below.
+    let csv_paths = [
+        format!("/console/billing.csv?month={last}"),
+        format!(
+            "/console/billing.csv?month={last}&org_id={}",
+            CUSTOMERS[1].0
+        ),
+    ];
+    let mut csv_in_parts = Vec::new();
+    for p in &csv_paths {
+        let (status, text) = owner.get_html(p).await;
+        assert_eq!(status, StatusCode::OK);
+        csv_in_parts.push(text);
+    }
+    assert!(
+        csv_in_parts[0].contains("monthly fee"),
+        "{}",
+        csv_in_parts[0]
+    );
+    assert_eq!(csv_in_parts[0].matches("monthly fee").count(), 3);
+    assert_eq!(csv_in_parts[1].lines().count(), 3, "{}", csv_in_parts[1]);
+
     // A month closed before sums were kept reads its lines: the page says the same.
     let gone = sql(
         &app,
@@ -213,4 +285,18 @@ async fn a_closed_months_billing_page_reads_its_stored_sums_and_says_what_its_li
     assert_eq!(gone, 3);
     let (_, page) = owner.get_html(&path).await;
     assert_eq!(text_of(&page, "main").unwrap(), from_sums);
+    for (p, in_parts) in csv_paths.iter().zip(&csv_in_parts) {
+        let (_, whole) = owner.get_html(p).await;
+        assert_eq!(&whole, in_parts, "{p}");
+    }
+}
+
+/// A streamed answer's whole text.
+async fn streamed(body: impl futures_util::Stream<Item = partner_console::http::Chunk>) -> String {
+    let chunks: Vec<_> = futures_util::StreamExt::collect(body).await;
+    let bytes: Vec<u8> = chunks
+        .into_iter()
+        .flat_map(|c| c.unwrap().to_vec())
+        .collect();
+    String::from_utf8(bytes).unwrap()
 }

@@ -19,7 +19,9 @@ mod streamed;
 pub use amounts::Amounts;
 pub use services::ServiceCosts;
 use services::{by_service, service_costs};
-pub use streamed::{msp_bill_stream, msp_closed_stream, partner_bill_stream};
+pub use streamed::{
+    msp_bill_stream, msp_closed_stream, partner_bill_stream, partner_closed_stream,
+};
 
 /// The month and its totals.
 #[derive(Serialize, ToSchema)]

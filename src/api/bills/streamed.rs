@@ -48,40 +48,72 @@ pub fn msp_closed_stream(
     parts: ClosedParts,
     db: Db,
 ) -> Result<impl Stream<Item = Chunk>, ApiError> {
-    for (_, info) in &parts.order {
-        let org_id = info.as_ref().map(|i| i.org_id.as_str()).unwrap_or("");
-        org_id
-            .parse::<i64>()
-            .map_err(|_| ApiError::internal(OrgIdOutOfRange(org_id.to_string())))?;
+    if let Some(org_id) = &parts.refused_org_id {
+        return Err(ApiError::internal(OrgIdOutOfRange(org_id.clone())));
     }
+    let (overview, summary_by_service) = closed_head(&parts);
     let shape = MspBill {
-        overview: Overview {
-            billed_month: parts.month.to_string(),
-            amounts: parts.overview.into(),
-        },
+        overview,
         summary_by_customer: Vec::new(),
-        summary_by_service: service_costs(
-            parts
-                .lines_by_service
-                .iter()
-                .map(|(s, p, c, t)| (s.as_str(), p.as_str(), c.as_str(), *t)),
-        ),
+        summary_by_service,
     };
+    let entries = in_parts(parts, db, |id, share| {
+        customer_entry(&share.customers, id, share).ok()
+    });
+    json_with_parts(&shape, "summaryByCustomer", entries).map_err(ApiError::internal)
+}
+
+/// [`partner_bill`] of a closed month with stored sums, the same JSON as
+/// [`partner_bill_stream`] of its whole bill, read a part at a time as [`msp_closed_stream`].
+pub fn partner_closed_stream(
+    parts: ClosedParts,
+    db: Db,
+) -> Result<impl Stream<Item = Chunk>, ApiError> {
+    let (overview, summary_by_service) = closed_head(&parts);
+    let shape = PartnerBillJson {
+        overview,
+        summary_by_customer: Vec::new(),
+        summary_by_service,
+    };
+    // A share holds one customer's lines: its one total.
+    let totals = in_parts(parts, db, |_, share| customer_totals(share).next());
+    json_with_parts(&shape, "summaryByCustomer", totals).map_err(ApiError::internal)
+}
+
+/// A closed month's overview and services, from its stored sums.
+fn closed_head(parts: &ClosedParts) -> (Overview, Vec<super::ServiceCosts>) {
+    let overview = Overview {
+        billed_month: parts.month.to_string(),
+        amounts: parts.overview.into(),
+    };
+    let services = service_costs(
+        parts
+            .lines_by_service
+            .iter()
+            .map(|(s, p, c, t)| (s.as_str(), p.as_str(), c.as_str(), *t)),
+    );
+    (overview, services)
+}
+
+/// Each part's customers made into answer elements by `entry` (given the customer's id and its
+/// share of the bill), a part read when the client has taken the one before.
+fn in_parts<T>(
+    parts: ClosedParts,
+    db: Db,
+    entry: impl Fn(i64, &PartnerBill) -> Option<T> + Clone + 'static,
+) -> impl Stream<Item = Result<Vec<T>, crate::app::Error>> + 'static {
     let parts = Arc::new(parts);
-    let starts = (0..parts.order.len()).step_by(parts.per_part.max(1));
-    let bills = futures_util::stream::iter(starts).then(move |from| {
-        let (parts, db) = (Arc::clone(&parts), db.clone());
+    let starts = parts.starts();
+    futures_util::stream::iter(starts).then(move |from| {
+        let (parts, db, entry) = (Arc::clone(&parts), db.clone(), entry.clone());
         async move {
             let bills = parts.part(&db, from).await?;
-            Ok::<_, crate::app::Error>(
-                bills
-                    .into_iter()
-                    .filter_map(|(id, share)| customer_entry(&share.customers, id, &share).ok())
-                    .collect::<Vec<_>>(),
-            )
+            Ok(bills
+                .iter()
+                .filter_map(|(id, share)| entry(*id, share))
+                .collect())
         }
-    });
-    json_with_parts(&shape, "summaryByCustomer", bills).map_err(ApiError::internal)
+    })
 }
 
 /// [`partner_bill`] written as the client reads it, byte for byte the same JSON.

@@ -33,7 +33,7 @@ pub fn out_of_window(month: Month) -> Error {
 mod closed_parts;
 mod partner_bill;
 mod summary;
-pub use closed_parts::{ClosedParts, PART, closed_parts};
+pub use closed_parts::{ClosedParts, Order, PART, closed_parts};
 pub use partner_bill::{CustomerInfo, PartnerBill, shares};
 pub use summary::{BillSummary, CustomerSum, summary};
 
@@ -217,18 +217,7 @@ async fn replay(
             *remaining.entry(u.credit_id).or_default() -= u.used;
         }
         if m >= from {
-            let terms = in_force
-                .iter()
-                .map(|a| {
-                    (
-                        a.customer_id,
-                        Terms {
-                            wholesale_bps: a.wholesale_bps,
-                            markup_bps: a.markup_bps,
-                        },
-                    )
-                })
-                .collect();
+            let terms = terms_of(in_force.iter().copied());
             visit(
                 m,
                 PartnerBill {
@@ -285,6 +274,38 @@ pub async fn closed_bill(
         terms: Arc::new(HashMap::new()),
         plans: closed_plans(&mut c, &m, partner_id).await?,
     }))
+}
+
+/// Each customer's resale terms of the agreements given (those in force in a month).
+fn terms_of<'a>(
+    agreements: impl Iterator<Item = &'a agreements::AgreementRow>,
+) -> HashMap<i64, Terms> {
+    agreements
+        .map(|a| {
+            (
+                a.customer_id,
+                Terms {
+                    wholesale_bps: a.wholesale_bps,
+                    markup_bps: a.markup_bps,
+                },
+            )
+        })
+        .collect()
+}
+
+/// How a closed month priced the partner's customers: the resale terms in force in it, and the
+/// plans it kept (`None` when it kept none).
+async fn closed_pricing(
+    c: &mut impl crate::store::Conn,
+    month: Month,
+    partner_id: i64,
+) -> Result<(HashMap<i64, Terms>, Option<Arc<Plans>>)> {
+    let rows = agreements::of_partner(c, partner_id).await?;
+    let terms = terms_of(rows.iter().filter(|a| a.covers(month)));
+    Ok((
+        terms,
+        closed_plans(c, &month.to_string(), partner_id).await?,
+    ))
 }
 
 /// The plans a closed month priced the partner's customers with; `None` when it kept none.

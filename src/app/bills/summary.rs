@@ -97,7 +97,7 @@ async fn stored(ctx: Ctx<'_>, partner_id: i64, month: Month) -> Result<Option<Bi
     }
     let mut services = summaries::services(&mut c, &m, partner_id).await?;
     services.sort_by(|a, b| a.0.cmp(&b.0));
-    let mut customers: Vec<CustomerSum> = rows
+    let customers: Vec<CustomerSum> = rows
         .into_iter()
         .map(|r| CustomerSum {
             customer_id: r.customer_id,
@@ -109,12 +109,6 @@ async fn stored(ctx: Ctx<'_>, partner_id: i64, month: Month) -> Result<Option<Bi
             resale: r.resale,
         })
         .collect();
-    customers.sort_by(|a, b| {
-        b.totals
-            .usage
-            .cmp(&a.totals.usage)
-            .then(a.customer_id.cmp(&b.customer_id))
-    });
     let overview = customers
         .iter()
         .fold(Totals::default(), |a, s| a.plus(s.totals));

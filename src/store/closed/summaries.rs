@@ -95,18 +95,20 @@ pub async fn set_customer_resale(
 /// The customers' rows as one JSON array built by the database: sqlx hands SQLite's rows over
 /// from its worker thread one by one, and a partner has tens of thousands of customers.
 const CUSTOMERS_SQLITE: &str = "SELECT json_group_array(json_array(t.customer_id, cu.org_id, \
-     cu.org_name, t.usage, t.discounts, t.credits, t.price, t.margin)) \
+     cu.org_name, t.usage, t.discounts, t.credits, t.price, t.margin) \
+     ORDER BY t.usage DESC, t.customer_id) \
      FROM closed_customer_totals t LEFT JOIN customers cu ON cu.customer_id = t.customer_id \
      WHERE t.month = $1 AND t.partner_id = $2";
 const CUSTOMERS_POSTGRES: &str = "SELECT coalesce(json_agg(json_build_array(t.customer_id, \
-     cu.org_id, cu.org_name, t.usage, t.discounts, t.credits, t.price, t.margin)), '[]'::json)::TEXT \
+     cu.org_id, cu.org_name, t.usage, t.discounts, t.credits, t.price, t.margin) \
+     ORDER BY t.usage DESC, t.customer_id), '[]'::json)::TEXT \
      FROM closed_customer_totals t LEFT JOIN customers cu ON cu.customer_id = t.customer_id \
      WHERE t.month = $1 AND t.partner_id = $2";
 
 type CustomerJson = (i64, Option<String>, Option<String>, i64, i64, i64, i64, i64);
 
-/// Every customer's row of the partner's closed month, in no particular order; empty for a
-/// month closed before rows were kept (or without usage).
+/// Every customer's row of the partner's closed month in the bill's order (biggest usage first,
+/// then by id); empty for a month closed before rows were kept (or without usage).
 pub async fn customers(
     c: &mut impl Conn,
     month: &str,
@@ -137,6 +139,61 @@ impl From<CustomerJson> for CustomerRow {
             resale: Resale { price, margin },
         }
     }
+}
+
+/// The customers' ids, org ids and totals in the order asked, as one JSON array built by the
+/// database.
+fn order_sql(postgres: bool, by: Order) -> String {
+    let order = match by {
+        Order::BiggestFirst => "t.usage DESC, t.customer_id",
+        Order::ById => "t.customer_id",
+    };
+    let from = "FROM closed_customer_totals t LEFT JOIN customers cu ON cu.customer_id = t.customer_id \
+                WHERE t.month = $1 AND t.partner_id = $2";
+    if postgres {
+        format!(
+            "SELECT coalesce(json_agg(json_build_array(t.customer_id, cu.org_id, t.usage, \
+             t.discounts, t.credits) ORDER BY {order}), '[]'::json)::TEXT {from}"
+        )
+    } else {
+        format!(
+            "SELECT json_group_array(json_array(t.customer_id, cu.org_id, t.usage, t.discounts, \
+             t.credits) ORDER BY {order}) {from}"
+        )
+    }
+}
+
+/// The order [`in_order`] hands the customers over in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Order {
+    /// The bill's: biggest usage first, then by id.
+    BiggestFirst,
+    /// By customer id, as the bill's lines are.
+    ById,
+}
+
+/// The partner's customers of a closed month in the order asked, each handed to `each` with
+/// its organization id as it is now (`None`: a customer gone) and its totals as the rows are
+/// parsed: an answer that walks 100 000 customers keeps what it needs of each, not every row.
+pub async fn in_order(
+    c: &mut impl Conn,
+    month: &str,
+    partner_id: i64,
+    by: Order,
+    mut each: impl FnMut(i64, Option<&str>, Totals),
+) -> StoreResult<()> {
+    // Built of this module's constants only.
+    let sql = order_sql(matches!(c.conn(), ConnRef::Postgres(_)), by);
+    let json: String = on_conn!(c, c => sqlx::query_scalar(sqlx::AssertSqlSafe(sql.clone()))
+        .bind(month)
+        .bind(partner_id)
+        .fetch_one(c)
+        .await)?;
+    type Row = (i64, Option<String>, i64, i64, i64);
+    crate::store::json::for_each::<Row>(&json, |(id, org_id, u, d, k)| {
+        each(id, org_id.as_deref(), totals(u, d, k))
+    })
+    .map_err(|e| StoreError::Database(sqlx::Error::Decode(Box::new(e))))
 }
 
 /// Every service's totals of the partner's closed month, in no particular order.

@@ -1,5 +1,6 @@
 //! The customer list's reads: which customers a filter matches ([`Matching`]), a page of
-//! them from either end or by a month's usage, how many there are, and their usage.
+//! them from either end or by a month's usage, how many there are, their usage, and the names
+//! of some by id.
 
 use super::{Conn, Customer, StoreResult};
 use crate::domain::CustomerState;
@@ -179,4 +180,23 @@ pub fn escape_like(s: &str) -> String {
     s.replace('\\', "\\\\")
         .replace('%', "\\%")
         .replace('_', "\\_")
+}
+
+/// The organization ids and names of some customers, by id (a thousand ids at most: one
+/// statement's parameters).
+pub async fn names_of(c: &mut impl Conn, ids: &[i64]) -> StoreResult<Vec<(i64, String, String)>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    Ok(on_conn!(c, c => {
+        let mut qb = sqlx::QueryBuilder::new(
+            "SELECT customer_id, org_id, org_name FROM customers WHERE customer_id IN (",
+        );
+        let mut list = qb.separated(", ");
+        for id in ids {
+            list.push_bind(*id);
+        }
+        qb.push(")");
+        qb.build_query_as::<(i64, String, String)>().fetch_all(c).await
+    })?)
 }

@@ -4,19 +4,15 @@
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use askama::Template;
-use serde::Deserialize;
 
 use super::bill_view::{MonthQuery, Row, chosen_month};
 use crate::app::grants::{self as app_grants, CreditLeft};
 use crate::billing::bill::Totals;
 use crate::billing::grants::CreditStatus;
-use crate::billing::money::Cents;
 use crate::billing::month::Month;
 use crate::billing::resale::Resale;
 use crate::domain::Action;
-use crate::state::AppState;
 use crate::store::grants::DiscountRow;
-use crate::web::csv;
 use crate::web::error::AppError;
 use crate::web::filters;
 use crate::web::guard::Member;
@@ -30,7 +26,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     )
     .route(
         routes::within(routes::CONSOLE, routes::CONSOLE_BILLING_CSV),
-        web::get().to(csv),
+        web::get().to(super::bill_csv::csv),
     )
     .route(
         routes::within(routes::CONSOLE, routes::CONSOLE_CREDITS),
@@ -110,109 +106,6 @@ async fn page(
         ctx,
     };
     Ok(render_status(status, &page))
-}
-
-#[derive(Debug, Default, Deserialize)]
-#[serde(default)]
-struct CsvQuery {
-    month: String,
-    /// One customer's bill only (its page's download).
-    org_id: String,
-}
-
-/// The month's base lines with what discounts and credits took, as CSV: the partner's whole
-/// bill, or one customer's.
-async fn csv(
-    m: Member,
-    state: web::Data<AppState>,
-    q: web::Query<CsvQuery>,
-) -> Result<HttpResponse, AppError> {
-    if !m.user.can(Action::ExportBills) {
-        return Err(AppError::Forbidden);
-    }
-    let today = state.now().date_naive();
-    let asked = MonthQuery {
-        month: q.month.clone(),
-    };
-    let month = chosen_month(&asked, today).map_err(|_| AppError::BadRequest)?;
-    let mut bill = crate::app::bills::partner_bill(state.app(), m.partner_id, month).await?;
-    let mut name = format!("bill-{month}.csv");
-    if !q.org_id.is_empty() {
-        let (c, _) = crate::app::customer_reads::one(state.app(), &m.actor, &q.org_id).await?;
-        bill = bill.for_customer(c.customer_id);
-        name = format!("bill-{month}-{}.csv", c.org_id);
-    }
-    // A reseller's file, and an MSP's with price plans, add what each line costs its customer
-    // and the margin on it; a plan's monthly fee is a line of its own.
-    let priced = m.user.is_reseller() || bill.plans.is_some();
-    let mut header = vec![
-        "month",
-        "org_id",
-        "org_name",
-        "service",
-        "project",
-        "cluster",
-        // Every amount in US dollars and positive; what each does to the total says so.
-        "usage_usd",
-        "discounts_usd_subtracted",
-        "credits_usd_subtracted",
-        "total_due_usd",
-    ];
-    if priced {
-        header.extend(["customer_price_usd", "margin_usd"]);
-    }
-    let bill = std::sync::Arc::new(bill);
-    let fees = bill.fees();
-    let (lines_of, fees_of) = (std::sync::Arc::clone(&bill), std::sync::Arc::clone(&bill));
-    let month_text = month.to_string();
-    let who = move |bill: &crate::app::bills::PartnerBill, customer_id: i64| {
-        let info = bill.customers.get(&customer_id);
-        (
-            info.map(|i| i.org_id.clone()).unwrap_or_default(),
-            info.map(|i| i.name.clone()).unwrap_or_default(),
-        )
-    };
-    let line_month = month_text.clone();
-    let lines = (0..bill.lines.len()).map(move |n| {
-        let l = &lines_of.lines[n];
-        let (org_id, org_name) = who(&lines_of, l.base.customer_id);
-        let mut cells = vec![
-            line_month.clone(),
-            org_id,
-            org_name,
-            l.base.service.clone(),
-            l.base.project.clone(),
-            l.base.cluster.clone(),
-            Cents(l.base.usage).to_string(),
-            Cents(l.discounts).to_string(),
-            Cents(l.credits).to_string(),
-            Cents(l.owed()).to_string(),
-        ];
-        if priced {
-            let r = lines_of.line_price(l);
-            cells.extend([Cents(r.price).to_string(), Cents(r.margin).to_string()]);
-        }
-        cells
-    });
-    let fee_rows = fees.into_iter().map(move |(customer_id, fee)| {
-        let (org_id, org_name) = who(&fees_of, customer_id);
-        let zero = Cents(0).to_string();
-        vec![
-            month_text.clone(),
-            org_id,
-            org_name,
-            "monthly fee".to_string(),
-            String::new(),
-            String::new(),
-            zero.clone(),
-            zero.clone(),
-            zero.clone(),
-            zero,
-            Cents(fee).to_string(),
-            Cents(fee).to_string(),
-        ]
-    });
-    Ok(csv::streamed_rows(&name, &header, lines.chain(fee_rows)))
 }
 
 #[derive(Template)]

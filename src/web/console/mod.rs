@@ -2,6 +2,7 @@
 //! member's partner.
 
 mod api_keys;
+mod bill_csv;
 mod bill_view;
 mod billing;
 mod branding;
