@@ -318,7 +318,7 @@ pub async fn month_prices(
         let plan = plans.of(id);
         let terms = plan.map(|p| p.terms()).unwrap_or_default();
         let price = terms.month_price(
-            lines.iter().map(|l| (l.service.as_str(), l.usage)),
+            lines.iter().map(|l| (&*l.service, l.usage)),
             !lines.is_empty(),
         );
         let name = plan.map(|p| p.name.clone()).unwrap_or_default();

@@ -104,12 +104,8 @@ impl Plans {
         by.into_iter()
             .map(|(customer_id, lines)| {
                 let plan = self.of(customer_id);
-                let price = plan.month_price(
-                    lines
-                        .iter()
-                        .map(|l| (l.base.service.as_str(), l.base.usage)),
-                    true,
-                );
+                let price =
+                    plan.month_price(lines.iter().map(|l| (&*l.base.service, l.base.usage)), true);
                 let owed: i64 = lines.iter().map(|l| l.owed()).sum();
                 let priced = Resale {
                     price: price.total,
@@ -207,8 +203,8 @@ mod tests {
         let line = |customer_id, service: &str, usage| BaseLine {
             customer_id,
             service: service.into(),
-            project: String::new(),
-            cluster: String::new(),
+            project: "".into(),
+            cluster: "".into(),
             usage,
         };
         let (lines, _) = compute(

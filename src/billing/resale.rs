@@ -165,9 +165,9 @@ mod tests {
             let base: Vec<BaseLine> = (0..1 + g.below(30))
                 .map(|i| BaseLine {
                     customer_id: 1,
-                    service: format!("s{}", g.below(4)),
+                    service: format!("s{}", g.below(4)).into(),
                     project: "p".into(),
-                    cluster: format!("c{i}"),
+                    cluster: format!("c{i}").into(),
                     usage: g.below(500_000),
                 })
                 .collect();

@@ -78,14 +78,14 @@ fn by_project(bill: &PartnerBill) -> ByProject {
     let (outside, inside): (Vec<&BillLine>, Vec<&BillLine>) =
         bill.lines.iter().partition(|l| l.base.project.is_empty());
     ByProject {
-        projects: summarize_refs(&inside, |l| l.base.project.clone())
+        projects: summarize_refs(&inside, |l| l.base.project.to_string())
             .into_iter()
             .map(|(project_name, t)| ProjectCosts {
                 project_name,
                 amounts: t.into(),
             })
             .collect(),
-        other_charges: summarize_refs(&outside, |l| l.base.service.clone())
+        other_charges: summarize_refs(&outside, |l| l.base.service.to_string())
             .into_iter()
             .map(|(service, t)| OtherCharge {
                 charge_name: service.clone(),

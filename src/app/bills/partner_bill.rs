@@ -107,17 +107,17 @@ impl PartnerBill {
     }
 
     pub fn by_service(&self) -> BTreeMap<String, Totals> {
-        bill::summarize(&self.lines, |l| l.base.service.clone())
+        bill::summarize(&self.lines, |l| l.base.service.to_string())
     }
 
     pub fn by_project(&self) -> BTreeMap<String, Totals> {
-        bill::summarize(&self.lines, |l| l.base.project.clone())
+        bill::summarize(&self.lines, |l| l.base.project.to_string())
     }
 
     /// By cluster, each with its project: (project, cluster).
     pub fn by_cluster(&self) -> BTreeMap<(String, String), Totals> {
         bill::summarize(&self.lines, |l| {
-            (l.base.project.clone(), l.base.cluster.clone())
+            (l.base.project.to_string(), l.base.cluster.to_string())
         })
     }
 

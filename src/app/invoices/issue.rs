@@ -126,7 +126,7 @@ pub async fn at_close(
         by_customer
             .entry(l.base.customer_id)
             .or_default()
-            .push((l.base.service.as_str(), l.base.usage));
+            .push((&*l.base.service, l.base.usage));
     }
     let plans: Vec<closed::ClosedPlan> = by_customer
         .keys()
@@ -238,7 +238,7 @@ pub async fn corrected(
     let usage: Vec<(&str, i64)> = lines
         .iter()
         .filter(|l| l.base.customer_id == voided.customer_id)
-        .map(|l| (l.base.service.as_str(), l.base.usage))
+        .map(|l| (&*l.base.service, l.base.usage))
         .collect();
     let after = invoices::late_through_before(tx, voided.customer_id, voided.late_through).await?;
     let late = late_lines(tx, voided.customer_id, after, voided.late_through).await?;

@@ -174,9 +174,9 @@ fn generated_bills_add_up_to_the_cent() {
         let base: Vec<BaseLine> = (0..n)
             .map(|i| BaseLine {
                 customer_id: 1 + g.below(6),
-                service: services[g.below(5) as usize].to_string(),
-                project: format!("p{}", g.below(3)),
-                cluster: format!("c{i}"),
+                service: services[g.below(5) as usize].to_string().into(),
+                project: format!("p{}", g.below(3)).into(),
+                cluster: format!("c{i}").into(),
                 usage: g.below(250_000) + 1,
             })
             .collect();
@@ -232,8 +232,8 @@ fn generated_bills_add_up_to_the_cent() {
             assert!(u.used <= c.remaining);
         }
         for summary in [
-            summarize(&lines, |l| l.base.service.clone()),
-            summarize(&lines, |l| l.base.project.clone()),
+            summarize(&lines, |l| l.base.service.to_string()),
+            summarize(&lines, |l| l.base.project.to_string()),
             summarize(&lines, |l| l.base.customer_id.to_string()),
         ] {
             let sum = summary.values().fold(Totals::default(), |a, t| a.plus(*t));

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use chrono::{DateTime, Utc};
 
 use super::{Conn, ConnRef, StoreError, StoreResult};
-use crate::billing::bill::{BaseLine, BillLine, CreditUse, Totals};
+use crate::billing::bill::{BaseLine, BillLine, CreditUse, Names, Totals};
 use crate::billing::plans::PlanTerms;
 use crate::execute;
 use crate::on_conn;
@@ -50,9 +50,9 @@ pub async fn insert_lines(
                 b.push_bind(month)
                     .push_bind(partner_id)
                     .push_bind(l.base.customer_id)
-                    .push_bind(l.base.service.as_str())
-                    .push_bind(l.base.project.as_str())
-                    .push_bind(l.base.cluster.as_str())
+                    .push_bind(&*l.base.service)
+                    .push_bind(&*l.base.project)
+                    .push_bind(&*l.base.cluster)
                     .push_bind(l.base.usage)
                     .push_bind(l.discounts)
                     .push_bind(l.credits);
@@ -123,14 +123,15 @@ const LINES_POSTGRES: &str = "SELECT coalesce(json_agg(json_build_array(customer
 type LineTuple = (i64, String, String, String, i64, i64, i64);
 
 fn line(
+    names: &mut Names,
     (customer_id, service, project, cluster, usage, discounts, credits): LineTuple,
 ) -> BillLine {
     BillLine {
         base: BaseLine {
             customer_id,
-            service,
-            project,
-            cluster,
+            service: names.of(&service),
+            project: names.of(&project),
+            cluster: names.of(&cluster),
             usage,
         },
         discounts,
@@ -148,9 +149,11 @@ pub async fn lines(c: &mut impl Conn, month: &str, partner_id: i64) -> StoreResu
         .bind(partner_id)
         .fetch_one(c)
         .await)?;
-    let rows: Vec<LineTuple> = serde_json::from_str(&json)
+    let mut names = Names::default();
+    let mut lines = Vec::new();
+    crate::store::json::for_each::<LineTuple>(&json, |t| lines.push(line(&mut names, t)))
         .map_err(|e| StoreError::Database(sqlx::Error::Decode(Box::new(e))))?;
-    Ok(rows.into_iter().map(line).collect())
+    Ok(lines)
 }
 
 /// The lines of some of the partner's customers in a closed month, in the order of [`lines`].
@@ -179,7 +182,8 @@ pub async fn lines_of(
         qb.push(") ORDER BY customer_id, service, project, cluster");
         qb.build_query_as::<LineTuple>().fetch_all(c).await
     })?;
-    Ok(rows.into_iter().map(line).collect())
+    let mut names = Names::default();
+    Ok(rows.into_iter().map(|t| line(&mut names, t)).collect())
 }
 
 /// The partner's closed month summed by service, project and cluster, by the database (in no

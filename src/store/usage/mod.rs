@@ -92,9 +92,10 @@ pub async fn is_closed(c: &mut impl Conn, month: &str) -> StoreResult<bool> {
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct MonthlyLine {
     pub customer_id: i64,
-    pub service: String,
-    pub project: String,
-    pub cluster: String,
+    /// Shared by every line of the read that names it (`billing::bill::Names`).
+    pub service: std::sync::Arc<str>,
+    pub project: std::sync::Arc<str>,
+    pub cluster: std::sync::Arc<str>,
     pub usage: i64,
 }
 
@@ -127,20 +128,23 @@ pub async fn month_lines(
         .bind(month)
         .fetch_one(c)
         .await)?;
-    let rows: Vec<(i64, String, String, String, i64)> = serde_json::from_str(&json)
-        .map_err(|e| StoreError::Database(sqlx::Error::Decode(Box::new(e))))?;
-    Ok(rows
-        .into_iter()
-        .map(
-            |(customer_id, service, project, cluster, usage)| MonthlyLine {
+    let mut names = crate::billing::bill::Names::default();
+    let mut lines = Vec::new();
+    type Row = (i64, String, String, String, i64);
+    crate::store::json::for_each::<Row>(
+        &json,
+        |(customer_id, service, project, cluster, usage)| {
+            lines.push(MonthlyLine {
                 customer_id,
-                service,
-                project,
-                cluster,
+                service: names.of(&service),
+                project: names.of(&project),
+                cluster: names.of(&cluster),
                 usage,
-            },
-        )
-        .collect())
+            })
+        },
+    )
+    .map_err(|e| StoreError::Database(sqlx::Error::Decode(Box::new(e))))?;
+    Ok(lines)
 }
 
 /// The customer ids of those `org_ids` that exist, as (org_id, customer_id).
