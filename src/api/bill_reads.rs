@@ -38,3 +38,12 @@ pub async fn customer_bill_of(
         .for_customer(customer.customer_id);
     Ok(HttpResponse::Ok().json(answers::customer_bill(&bill)))
 }
+
+/// A bill's JSON answer written as it is produced.
+pub fn streamed_json(
+    body: impl futures_util::Stream<Item = crate::http::Chunk> + 'static,
+) -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("application/json")
+        .streaming(body)
+}

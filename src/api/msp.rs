@@ -164,15 +164,10 @@ pub(super) async fn bill(
     .await?;
     if let Some(parts) = parts {
         let body = answers::msp_closed_stream(parts, state.db.clone())?;
-        return Ok(HttpResponse::Ok()
-            .content_type("application/json")
-            .streaming(body));
+        return Ok(bill_reads::streamed_json(body));
     }
     let bill = bill_reads::partner_bill(&state, partner_id, month).await?;
-    let body = answers::msp_bill_stream(bill)?;
-    Ok(HttpResponse::Ok()
-        .content_type("application/json")
-        .streaming(body))
+    Ok(bill_reads::streamed_json(answers::msp_bill_stream(bill)?))
 }
 
 /// Return one customer's bill for a month.

@@ -115,15 +115,12 @@ pub(super) async fn bill(
     .await?;
     if let Some(parts) = parts {
         let body = answers::partner_closed_stream(parts, state.db.clone())?;
-        return Ok(HttpResponse::Ok()
-            .content_type("application/json")
-            .streaming(body));
+        return Ok(bill_reads::streamed_json(body));
     }
     let bill = bill_reads::partner_bill(&state, key.partner_id, month).await?;
-    let body = answers::partner_bill_stream(&bill)?;
-    Ok(HttpResponse::Ok()
-        .content_type("application/json")
-        .streaming(body))
+    Ok(bill_reads::streamed_json(answers::partner_bill_stream(
+        &bill,
+    )?))
 }
 
 /// Get one customer's bill for a month.

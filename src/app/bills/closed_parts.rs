@@ -127,8 +127,15 @@ impl ClosedParts {
 
     /// The organization ids and names of the customers `order[from..from + per_part]`.
     pub async fn names(&self, db: &Db, from: usize) -> Result<HashMap<i64, CustomerInfo>> {
-        let mut c = db.acquire().await?;
-        Ok(customers::names_of(&mut c, self.slice(from))
+        self.names_on(&mut db.acquire().await?, from).await
+    }
+
+    async fn names_on(
+        &self,
+        c: &mut impl crate::store::Conn,
+        from: usize,
+    ) -> Result<HashMap<i64, CustomerInfo>> {
+        Ok(customers::names_of(c, self.slice(from))
             .await?
             .into_iter()
             .map(|(id, org_id, name)| (id, CustomerInfo { org_id, name }))
@@ -149,8 +156,9 @@ impl ClosedParts {
     /// partner's bill as `super::shares` makes them (their `customers` holds this part's).
     pub async fn part(&self, db: &Db, from: usize) -> Result<Vec<(i64, PartnerBill)>> {
         let ids = self.slice(from);
-        let customers = Arc::new(self.names(db, from).await?);
+        // One connection for the part's names and lines.
         let mut c = db.acquire().await?;
+        let customers = Arc::new(self.names_on(&mut c, from).await?);
         let m = self.month.to_string();
         let mut by: HashMap<i64, Vec<BillLine>> = HashMap::new();
         for l in closed::lines_of(&mut c, &m, self.partner_id, ids).await? {
