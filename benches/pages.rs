@@ -74,6 +74,63 @@ fn rss_kib() -> (u64, u64) {
     (field("VmRSS:"), field("RssAnon:"))
 }
 
+/// The heap this process holds, counted at every allocation: resident memory above tells
+/// little of what one answer holds, since the allocator hands out again what earlier rounds
+/// freed (one build's running-month bill rose 16 MiB in one run and 52 MiB in the next), while
+/// the heap's peak during an answer is what the answer itself made.
+struct Counting;
+
+static HEAP: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+static HEAP_PEAK: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+// SAFETY: every call is passed to the system allocator unchanged; only counters are added.
+unsafe impl std::alloc::GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: std::alloc::Layout) -> *mut u8 {
+        use std::sync::atomic::Ordering::Relaxed;
+        // SAFETY: the caller's contract is the system allocator's.
+        let p = unsafe { std::alloc::System.alloc(layout) };
+        if !p.is_null() {
+            let now = HEAP.fetch_add(layout.size(), Relaxed) + layout.size();
+            HEAP_PEAK.fetch_max(now, Relaxed);
+        }
+        p
+    }
+
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: std::alloc::Layout) {
+        // SAFETY: as above.
+        unsafe { std::alloc::System.dealloc(ptr, layout) };
+        HEAP.fetch_sub(layout.size(), std::sync::atomic::Ordering::Relaxed);
+    }
+
+    unsafe fn realloc(&self, ptr: *mut u8, layout: std::alloc::Layout, size: usize) -> *mut u8 {
+        use std::sync::atomic::Ordering::Relaxed;
+        // SAFETY: as above.
+        let p = unsafe { std::alloc::System.realloc(ptr, layout, size) };
+        if !p.is_null() {
+            HEAP.fetch_sub(layout.size(), Relaxed);
+            let now = HEAP.fetch_add(size, Relaxed) + size;
+            HEAP_PEAK.fetch_max(now, Relaxed);
+        }
+        p
+    }
+}
+
+#[global_allocator]
+static COUNTING: Counting = Counting;
+
+/// Forgets the heap's peak so far; [`heap_peak_rise`] then tells how far it rose above `before`.
+fn heap_mark() -> usize {
+    let now = HEAP.load(std::sync::atomic::Ordering::Relaxed);
+    HEAP_PEAK.store(now, std::sync::atomic::Ordering::Relaxed);
+    now
+}
+
+fn heap_peak_rise(before: usize) -> usize {
+    HEAP_PEAK
+        .load(std::sync::atomic::Ordering::Relaxed)
+        .saturating_sub(before)
+}
+
 /// Samples [`rss_kib`] every 5 ms on its own thread until stopped; the highest seen.
 struct Sampler {
     stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
@@ -318,6 +375,7 @@ async fn main() {
             headers.push(own.header(path).unwrap());
         }
         let before = rss_kib();
+        let heap = heap_mark();
         let sampler = Sampler::start();
         let gets = headers.into_iter().map(|header| {
             let (api, base, path) = (api.clone(), base.clone(), path.clone());
@@ -348,12 +406,14 @@ async fn main() {
             clients,
             peak.0.saturating_sub(before.0),
             peak.1.saturating_sub(before.1),
+            heap_peak_rise(heap),
         ));
     }
 
     // The Billing page's CSV of the same month (every line of every customer), one client.
     let csv = format!("/console/billing.csv?month={}", month.plus(-1));
     let before = rss_kib();
+    let heap = heap_mark();
     let sampler = Sampler::start();
     let r = http.get(format!("{base}{csv}")).send().await.unwrap();
     assert_eq!(r.status(), 200);
@@ -364,6 +424,7 @@ async fn main() {
         1,
         peak.0.saturating_sub(before.0),
         peak.1.saturating_sub(before.1),
+        heap_peak_rise(heap),
     ));
 
     println!("medians of {} runs, {} customers:", a.runs, a.customers);
@@ -414,12 +475,13 @@ async fn main() {
         ms(api_bill),
         size
     );
-    for (path, clients, all, anon) in rise {
+    for (path, clients, all, anon, heap) in rise {
         println!(
             "  resident memory rise serving {path} to {clients} client(s) at once: {:.1} MiB \
-             (RssAnon {:.1} MiB)",
+             (RssAnon {:.1} MiB), heap peak +{:.1} MiB",
             all as f64 / 1024.0,
-            anon as f64 / 1024.0
+            anon as f64 / 1024.0,
+            heap as f64 / (1024.0 * 1024.0)
         );
     }
 }

@@ -177,17 +177,23 @@ pub fn shares<B: std::borrow::Borrow<PartnerBill>>(
 ) -> impl Iterator<Item = (i64, PartnerBill)> {
     let whole = bill.borrow();
     let order = whole.by_customer();
-    let mut lines: HashMap<i64, Vec<usize>> = HashMap::new();
-    for (i, l) in whole.lines.iter().enumerate() {
-        lines.entry(l.base.customer_id).or_default().push(i);
+    // The lines' indices by customer (in line order within one), and each customer's range of
+    // them: two flat arrays, where a vector per customer cost an allocation each.
+    let line_of = |i: &u32| whole.lines.get(*i as usize).map(|l| l.base.customer_id);
+    let mut by_customer: Vec<u32> = (0..whole.lines.len() as u32).collect();
+    by_customer.sort_unstable_by_key(|i| (line_of(i), *i));
+    let mut ranges: HashMap<i64, (usize, usize)> = HashMap::new();
+    for (at, i) in by_customer.iter().enumerate() {
+        if let Some(id) = line_of(i) {
+            ranges.entry(id).or_insert((at, at)).1 = at + 1;
+        }
     }
     order.into_iter().map(move |(id, _)| {
         let whole = bill.borrow();
-        let own = lines
-            .remove(&id)
-            .unwrap_or_default()
-            .into_iter()
-            .map(|i| whole.lines[i].clone())
+        let (from, to) = ranges.get(&id).copied().unwrap_or_default();
+        let own = by_customer[from..to]
+            .iter()
+            .filter_map(|i| whole.lines.get(*i as usize).cloned())
             .collect();
         (id, whole.share(own))
     })

@@ -105,6 +105,15 @@ pub struct BillLine {
 }
 
 impl BillLine {
+    /// A line before anything is taken off it.
+    pub fn new(base: BaseLine) -> BillLine {
+        BillLine {
+            base,
+            discounts: 0,
+            credits: 0,
+        }
+    }
+
     /// What is owed for the line: usage less discounts and credits.
     pub fn owed(&self) -> i64 {
         self.base.usage - self.discounts - self.credits
@@ -169,16 +178,19 @@ pub fn compute(
     discounts: &[Discount],
     credits: &[Credit],
 ) -> (Vec<BillLine>, Vec<CreditUse>) {
-    let mut lines: Vec<BillLine> = base
-        .into_iter()
-        .map(|base| BillLine {
-            base,
-            discounts: 0,
-            credits: 0,
-        })
-        .collect();
+    let mut lines: Vec<BillLine> = base.into_iter().map(BillLine::new).collect();
+    let uses = take_off(&mut lines, discounts, credits);
+    (lines, uses)
+}
 
-    for l in &mut lines {
+/// [`compute`] on lines made with [`BillLine::new`] as they were read, so a large bill never
+/// holds its base lines and its bill lines at once. Returns how much of each credit was used.
+pub fn take_off(
+    lines: &mut [BillLine],
+    discounts: &[Discount],
+    credits: &[Credit],
+) -> Vec<CreditUse> {
+    for l in lines.iter_mut() {
         let bps: i64 = discounts
             .iter()
             .filter(|d| d.covers(&l.base))
@@ -200,27 +212,30 @@ pub fn compute(
         let DiscountKind::Fixed(amount) = d.kind else {
             continue;
         };
-        let spread = spread(&lines, amount.max(0), |l| d.covers(&l.base));
-        for (l, share) in lines.iter_mut().zip(spread) {
-            l.discounts += share;
-        }
+        spread(
+            lines,
+            amount.max(0),
+            |l| d.covers(&l.base),
+            |l, share| l.discounts += share,
+        );
     }
 
     let mut ordered: Vec<&Credit> = credits.iter().collect();
     ordered.sort_by_key(|c| (c.expires_on, c.id));
     let mut uses = Vec::new();
     for c in ordered {
-        let spread = spread(&lines, c.remaining.max(0), |l| c.scope.covers(&l.base));
-        let used: i64 = spread.iter().sum();
-        for (l, share) in lines.iter_mut().zip(spread) {
-            l.credits += share;
-        }
+        let used = spread(
+            lines,
+            c.remaining.max(0),
+            |l| c.scope.covers(&l.base),
+            |l, share| l.credits += share,
+        );
         uses.push(CreditUse {
             credit_id: c.id,
             used,
         });
     }
-    (lines, uses)
+    uses
 }
 
 /// `amount` × `bps` / 10 000, rounded half to even.
@@ -232,15 +247,70 @@ pub fn rate_of(amount: i64, bps: i64) -> i64 {
 }
 
 /// Spreads up to `amount` over the lines `covered` selects, in proportion to what is left on
-/// each, by largest remainder. Never more than is left on a line, so the total spread is
-/// `min(amount, left on covered lines)`.
-fn spread(lines: &[BillLine], amount: i64, covered: impl Fn(&BillLine) -> bool) -> Vec<i64> {
-    let weights: Vec<i64> = lines
-        .iter()
-        .map(|l| if covered(l) { l.left().max(0) } else { 0 })
-        .collect();
-    let total: i64 = weights.iter().sum();
-    largest_remainder(amount.min(total), &weights)
+/// each, by largest remainder ([`largest_remainder`]'s shares), handing each line its share
+/// with `take`. Never more than is left on a line, so the total spread (returned) is
+/// `min(amount, left on covered lines)`. Works on the lines themselves: a partner-wide credit
+/// covers every line of a bill of 100 000 customers, and a copy of its weights and shares beside
+/// the lines was most of a large bill's memory.
+fn spread(
+    lines: &mut [BillLine],
+    amount: i64,
+    covered: impl Fn(&BillLine) -> bool,
+    take: impl Fn(&mut BillLine, i64),
+) -> i64 {
+    let weight = |l: &BillLine| if covered(l) { l.left().max(0) } else { 0 };
+    let total: i128 = lines.iter().map(|l| weight(l) as i128).sum();
+    let amount = (amount as i128).min(total);
+    if amount <= 0 {
+        return 0;
+    }
+    // Remainders are below `total`: 16 bytes a line where cents fit an i64, as they do.
+    if i64::try_from(total).is_ok() {
+        spread_with::<i64>(lines, amount, total, weight, take)
+    } else {
+        spread_with::<i128>(lines, amount, total, weight, take)
+    }
+}
+
+/// [`spread`] once its total is known, each remainder kept as an `R`.
+fn spread_with<R: TryFrom<i128> + Ord + Copy + Default>(
+    lines: &mut [BillLine],
+    amount: i128,
+    total: i128,
+    weight: impl Fn(&BillLine) -> i64,
+    take: impl Fn(&mut BillLine, i64),
+) -> i64 {
+    // Each line's remainder, for the cents left after rounding down; only lines with a weight
+    // can have one. A line's index fits a u32: four billion lines would not fit in memory.
+    let mut rems: Vec<(R, u32)> = Vec::new();
+    let mut given: i128 = 0;
+    for (i, l) in lines.iter_mut().enumerate() {
+        let w = weight(l) as i128;
+        if w == 0 {
+            continue;
+        }
+        let n = amount * w;
+        let share = n / total;
+        given += share;
+        if n % total != 0 {
+            let rem = R::try_from(n % total).unwrap_or_default();
+            rems.push((rem, i as u32));
+        }
+        take(l, share as i64);
+    }
+    let left = (amount - given) as usize;
+    if left > 0 {
+        // The largest remainders, ties to the first line.
+        let order = |a: &(R, u32), b: &(R, u32)| b.0.cmp(&a.0).then(a.1.cmp(&b.1));
+        if left < rems.len() {
+            rems.select_nth_unstable_by(left - 1, order);
+            rems.truncate(left);
+        }
+        for &(_, i) in &rems {
+            take(&mut lines[i as usize], 1);
+        }
+    }
+    amount as i64
 }
 
 /// Splits `amount` (≤ the sum of `weights`) in proportion to `weights`: each share is rounded

@@ -258,3 +258,35 @@ fn largest_remainder_never_loses_a_cent() {
         assert!(shares.iter().zip(&weights).all(|(s, w)| s <= w && *s >= 0));
     }
 }
+
+/// The bill spreads a fixed amount in place, without a copy of its weights: each line gets what
+/// [`largest_remainder`] gives it, ties to the first line, zero-weight lines nothing.
+#[test]
+fn a_spread_on_the_lines_is_largest_remainder_to_the_cent() {
+    let mut g = Gen(7);
+    for _ in 0..500 {
+        let base: Vec<BaseLine> = (0..1 + g.below(30))
+            .map(|i| {
+                line(
+                    1 + i % 3,
+                    "TiDB Dedicated",
+                    &format!("p{i}"),
+                    g.below(5_000),
+                )
+            })
+            .collect();
+        let weights: Vec<i64> = base.iter().map(|l| l.usage).collect();
+        let total: i64 = weights.iter().sum();
+        let amount = g.below(total as u64 + 100);
+        let fixed = Discount {
+            id: 1,
+            scope: Scope::Partner,
+            service: None,
+            kind: DiscountKind::Fixed(amount),
+        };
+        let (lines, _) = compute(base, &[fixed], &[]);
+        let want = largest_remainder(amount.min(total), &weights);
+        let got: Vec<i64> = lines.iter().map(|l| l.discounts).collect();
+        assert_eq!(got, want);
+    }
+}

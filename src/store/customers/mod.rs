@@ -3,7 +3,7 @@
 
 use chrono::{DateTime, Utc};
 
-use super::{Conn, OnConflict, StoreResult};
+use super::{Conn, ConnRef, OnConflict, StoreError, StoreResult};
 use crate::domain::CustomerState;
 use crate::execute;
 use crate::on_conn;
@@ -332,6 +332,31 @@ pub async fn names(c: &mut impl Conn, partner_id: i64) -> StoreResult<Vec<(i64, 
     .bind(partner_id)
     .fetch_all(c)
     .await)?)
+}
+
+/// A partner's customer ids, smallest first, as one JSON array built by the database: sqlx
+/// hands SQLite's rows over one by one, which at 100 000 customers cost more than the bill's
+/// reads they serve.
+pub async fn ids(c: &mut impl Conn, partner_id: i64) -> StoreResult<Vec<i64>> {
+    let sql = match c.conn() {
+        ConnRef::Sqlite(_) => {
+            "SELECT json_group_array(customer_id ORDER BY customer_id) FROM customers \
+             WHERE partner_id = $1"
+        }
+        ConnRef::Postgres(_) => {
+            "SELECT coalesce(json_agg(customer_id ORDER BY customer_id), '[]'::json)::TEXT \
+             FROM customers WHERE partner_id = $1"
+        }
+    };
+    let json: String = on_conn!(c, c => sqlx::query_scalar(sql)
+        .bind(partner_id)
+        .fetch_one(c)
+        .await)?;
+    let mut ids: Vec<i64> = serde_json::from_str(&json)
+        .map_err(|e| StoreError::Database(sqlx::Error::Decode(Box::new(e))))?;
+    // Parts of the bill's reads are ranges of these: they must be in order.
+    ids.sort_unstable();
+    Ok(ids)
 }
 
 /// What an invoice says of a customer, and the language it is written in (`None`: the

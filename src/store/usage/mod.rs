@@ -99,52 +99,89 @@ pub struct MonthlyLine {
     pub usage: i64,
 }
 
-/// A month's roll-up lines of one customer, or of every customer of a partner, as one JSON
+/// A month's roll-up lines of a partner's customers whose ids are in `$3..=$4`, as one JSON
 /// array built by the database (one statement per store): a bill reads tens of thousands of
 /// lines, and sqlx hands SQLite's rows over from its worker thread one by one.
 const MONTH_LINES_SQLITE: &str = "SELECT json_group_array(json_array(m.customer_id, m.service, m.project, m.cluster, m.usage) \
      ORDER BY m.customer_id, m.service, m.project, m.cluster) FROM usage_monthly m \
      JOIN customers cu ON cu.customer_id = m.customer_id \
-     WHERE cu.partner_id = $1 AND ($2 IS NULL OR m.customer_id = $2) AND m.month = $3";
+     WHERE cu.partner_id = $1 AND m.month = $2 AND m.customer_id BETWEEN $3 AND $4";
 
 const MONTH_LINES_POSTGRES: &str = "SELECT coalesce(json_agg(json_build_array(m.customer_id, m.service, m.project, m.cluster, m.usage) \
      ORDER BY m.customer_id, m.service, m.project, m.cluster), '[]'::json)::TEXT FROM usage_monthly m \
      JOIN customers cu ON cu.customer_id = m.customer_id \
-     WHERE cu.partner_id = $1 AND ($2::BIGINT IS NULL OR m.customer_id = $2) AND m.month = $3";
+     WHERE cu.partner_id = $1 AND m.month = $2 AND m.customer_id BETWEEN $3 AND $4";
 
+/// How many customers' roll-ups one read of [`for_each_month_part`] takes: a partner of
+/// 100 000 customers has 300 000 lines, whose text in one piece was tens of MiB held next to
+/// the lines made of it.
+const LINES_PART: usize = 5_000;
+
+/// A month's roll-up lines of one customer, or of every customer of a partner.
 pub async fn month_lines(
     c: &mut impl Conn,
     partner_id: i64,
     customer_id: Option<i64>,
     month: &str,
 ) -> StoreResult<Vec<MonthlyLine>> {
+    let mut lines = Vec::new();
+    for_each_month_part(c, partner_id, customer_id, month, |part| {
+        lines.reserve_exact(part.len());
+        lines.extend(part);
+    })
+    .await?;
+    Ok(lines)
+}
+
+/// [`month_lines`] handed to `each` a part at a time, in order (by customer id, then service,
+/// project and cluster): a few thousand customers' lines, so the caller can keep what it makes
+/// of them at its exact size (a vector grown by doubling held up to twice its lines).
+pub async fn for_each_month_part(
+    c: &mut impl Conn,
+    partner_id: i64,
+    customer_id: Option<i64>,
+    month: &str,
+    mut each: impl FnMut(Vec<MonthlyLine>),
+) -> StoreResult<()> {
     let sql = match c.conn() {
         ConnRef::Sqlite(_) => MONTH_LINES_SQLITE,
         ConnRef::Postgres(_) => MONTH_LINES_POSTGRES,
     };
-    let json: String = on_conn!(c, c => sqlx::query_scalar(sql)
-        .bind(partner_id)
-        .bind(customer_id)
-        .bind(month)
-        .fetch_one(c)
-        .await)?;
+    let ids = match customer_id {
+        Some(id) => vec![id],
+        None => super::customers::ids(c, partner_id).await?,
+    };
     let mut names = crate::billing::bill::Names::default();
-    let mut lines = Vec::new();
-    type Row = (i64, String, String, String, i64);
-    crate::store::json::for_each::<Row>(
-        &json,
-        |(customer_id, service, project, cluster, usage)| {
-            lines.push(MonthlyLine {
-                customer_id,
-                service: names.of(&service),
-                project: names.of(&project),
-                cluster: names.of(&cluster),
-                usage,
-            })
-        },
-    )
-    .map_err(|e| StoreError::Database(sqlx::Error::Decode(Box::new(e))))?;
-    Ok(lines)
+    for part in ids.chunks(LINES_PART) {
+        let (Some(first), Some(last)) = (part.first(), part.last()) else {
+            continue;
+        };
+        let json: String = on_conn!(c, c => sqlx::query_scalar(sql)
+            .bind(partner_id)
+            .bind(month)
+            .bind(*first)
+            .bind(*last)
+            .fetch_one(c)
+            .await)?;
+        type Row = (i64, String, String, String, i64);
+        let mut lines = Vec::new();
+        crate::store::json::for_each::<Row>(
+            &json,
+            |(customer_id, service, project, cluster, usage)| {
+                lines.push(MonthlyLine {
+                    customer_id,
+                    service: names.of(&service),
+                    project: names.of(&project),
+                    cluster: names.of(&cluster),
+                    usage,
+                })
+            },
+        )
+        .map_err(|e| StoreError::Database(sqlx::Error::Decode(Box::new(e))))?;
+        drop(json);
+        each(lines);
+    }
+    Ok(())
 }
 
 /// The customer ids of those `org_ids` that exist, as (org_id, customer_id).
