@@ -22,6 +22,7 @@ pub mod store;
 pub mod telemetry;
 pub mod tokens;
 pub mod web;
+pub mod webhooks;
 
 #[cfg(test)]
 mod architecture;

@@ -91,6 +91,20 @@ impl Application {
         &self.state
     }
 
+    /// A webhook worker on this application's store, clock and settings (tests step it).
+    pub fn webhook_worker(&self) -> crate::webhooks::delivery::Worker {
+        let s = &self.state.settings;
+        crate::webhooks::delivery::Worker {
+            db: self.state.db.clone(),
+            clock: self.state.clock.clone(),
+            policy: crate::webhooks::delivery::Policy {
+                allow_private: s.webhooks.allow_private,
+                retries: s.webhooks.retries.clone(),
+            },
+            public_url: s.public_url.clone(),
+        }
+    }
+
     /// Where mails go: "SMTP" or the `.eml` folder.
     pub fn mail_destination(&self) -> String {
         self.worker.transport.describe()
@@ -99,6 +113,7 @@ impl Application {
     /// Serves until SIGTERM/SIGINT; in-flight requests get up to 30 s to finish, then the outbox
     /// worker stops between two mails.
     pub async fn run(self) -> anyhow::Result<()> {
+        let hooks = self.webhook_worker();
         let stop = Arc::new(Notify::new());
         let poll = Duration::from_millis(self.state.settings.outbox_poll_ms.max(50));
         let worker = self.state.settings.outbox_worker.then(|| {
@@ -131,12 +146,25 @@ impl Application {
                 }
             })
         });
+        // Webhook deliveries, on the same switch as the outbox: several instances may each run
+        // one, since deliveries are claimed write-first.
+        // Its own stop: a `Notify` keeps one wake-up for one waiter.
+        let stop_webhooks = Arc::new(Notify::new());
+        let webhooks = self.state.settings.outbox_worker.then(|| {
+            let w = hooks;
+            let poll = Duration::from_millis(self.state.settings.webhooks.poll_ms.max(20));
+            tokio::spawn(w.run(stop_webhooks.clone(), poll))
+        });
         let served = self.server.await;
         stop.notify_one();
+        stop_webhooks.notify_one();
         if let Some(s) = sweeper {
             s.abort();
         }
         if let Some(w) = worker {
+            let _ = w.await;
+        }
+        if let Some(w) = webhooks {
             let _ = w.await;
         }
         served.context("server failed")

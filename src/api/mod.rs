@@ -23,6 +23,7 @@ pub mod reference;
 pub mod replay;
 pub mod statements;
 pub mod v1;
+pub mod webhooks;
 
 use crate::config::{RateLimitStore, Settings};
 

@@ -11,7 +11,7 @@ use super::error::{ApiError, ErrorBody};
 use super::formats::{LinkState, PartnerKind, PartnerState, Time, YearMonth, time};
 use super::{
     authorizations, bill_reads, customers as customer_reads, grants, invoices, offers, openapi,
-    price_plans, statements,
+    price_plans, statements, webhooks,
 };
 use crate::app::signup_links::{self, NewLinkRequest};
 use crate::state::AppState;
@@ -26,6 +26,7 @@ pub const BASE: &str = crate::paths::PARTNER_API;
 pub fn configure(cfg: &mut web::ServiceConfig) {
     let scope = offers::configure(authorizations::configure(web::scope(BASE)));
     let scope = statements::configure(invoices::configure(price_plans::configure(scope)));
+    let scope = webhooks::configure(scope);
     cfg.service(
         scope
             .wrap(actix_web::middleware::from_fn(super::ratelimit::headers))
@@ -370,6 +371,15 @@ pub(super) async fn revoke_link(
     invoices::void_invoice,
     statements::get_statement,
     statements::statement_pdf,
+    webhooks::list_webhooks,
+    webhooks::create_webhook,
+    webhooks::get_webhook,
+    webhooks::change_webhook,
+    webhooks::delete_webhook,
+    webhooks::rotate_secret,
+    webhooks::test_webhook,
+    webhooks::list_deliveries,
+    webhooks::retry_delivery,
 ))]
 struct V1Operations;
 

@@ -103,6 +103,8 @@ pub enum Thing {
     Statement,
     /// A link mailed to a person (activation, invitation, password reset, confirmation).
     EmailLink,
+    Webhook,
+    WebhookDelivery,
 }
 
 impl Thing {
@@ -121,6 +123,8 @@ impl Thing {
             Thing::PricePlan => "error-no-price-plan",
             Thing::Invoice => "error-no-invoice",
             Thing::Statement => "error-no-statement",
+            Thing::Webhook => "error-no-webhook",
+            Thing::WebhookDelivery => "error-no-webhook-delivery",
         })
     }
 

@@ -35,6 +35,7 @@ pub mod statements;
 pub mod team;
 pub mod two_factor;
 pub mod usage;
+pub mod webhooks;
 
 pub use actor::{Actor, Forbidden};
 pub use error::{Error, FieldError, Thing};

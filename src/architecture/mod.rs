@@ -33,6 +33,7 @@ const BELOW: &[&str] = &[
     "config",
     "progress",
     "metrics",
+    "webhooks",
 ];
 /// The surfaces and what serves them: they call the use cases. `demo` seeds the demo data
 /// through the use cases, as the CLI's `demo` command does.

@@ -8,6 +8,9 @@ use base64::Engine;
 use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
 
+mod webhooks;
+pub use webhooks::WebhookSettings;
+
 #[derive(Debug, Clone)]
 pub struct Settings {
     /// Address the server listens on (`PC_BIND`); port 0 picks a free port.
@@ -61,6 +64,7 @@ pub struct Settings {
     /// Whether operators must use two-factor sign-in for `/admin` (`PC_REQUIRE_OPERATOR_MFA`);
     /// None is "not said", which is on, except for the demo ([`Settings::operator_mfa_required`]).
     pub require_operator_mfa: Option<bool>,
+    pub webhooks: webhooks::WebhookSettings,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -98,6 +102,9 @@ struct FileSettings {
     api_rate_limit_store: Option<String>,
     usage_max_bytes: Option<u64>,
     require_operator_mfa: Option<bool>,
+    webhook_allow_private: Option<bool>,
+    webhook_retries: Option<String>,
+    webhook_poll_ms: Option<u64>,
 }
 
 impl Settings {
@@ -275,6 +282,14 @@ impl Settings {
                 Some(v) => Some(matches!(v.as_str(), "1" | "true" | "yes")),
                 None => f.require_operator_mfa,
             },
+            webhooks: webhooks::WebhookSettings::from_sources(
+                (
+                    f.webhook_allow_private,
+                    f.webhook_retries,
+                    f.webhook_poll_ms,
+                ),
+                &env,
+            )?,
         })
     }
 
@@ -389,57 +404,4 @@ fn write_private(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn env_of(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
-        let owned: Vec<(String, String)> = pairs
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect();
-        move |k| owned.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone())
-    }
-
-    #[test]
-    fn defaults_are_the_embedded_store() {
-        let s = Settings::defaults();
-        assert_eq!(s.bind, "127.0.0.1:8080");
-        assert_eq!(s.public_url, "http://localhost:8080");
-        assert!(s.database_url.expose_secret().starts_with("sqlite://data/"));
-        assert_eq!(s.session_idle_minutes, 30);
-        assert!(!s.is_postgres());
-        assert_eq!(s.api_rate_limit_per_minute, 100);
-        assert_eq!(s.api_rate_limit_store, RateLimitStore::Memory);
-    }
-
-    #[test]
-    fn environment_overrides_file() {
-        let f: FileSettings =
-            toml::from_str("bind = \"0.0.0.0:9000\"\nsignin_max_failures = 7\n").unwrap();
-        let s = Settings::from_sources(
-            f,
-            env_of(&[
-                ("PC_BIND", "127.0.0.1:1"),
-                ("PC_PUBLIC_URL", "https://pc.example/"),
-            ]),
-        )
-        .unwrap();
-        assert_eq!(s.bind, "127.0.0.1:1");
-        assert_eq!(s.signin_max_failures, 7);
-        assert_eq!(s.public_url, "https://pc.example");
-        assert!(s.is_https());
-    }
-
-    #[test]
-    fn session_key_required_with_postgres_and_never_in_debug() {
-        let s = Settings::from_sources(
-            FileSettings::default(),
-            env_of(&[("DATABASE_URL", "postgres://u:secretpw@h/db")]),
-        )
-        .unwrap();
-        assert!(s.resolve_session_key().is_err());
-        // Several instances on one PostgreSQL must share the API rate limits.
-        assert_eq!(s.api_rate_limit_store, RateLimitStore::Database);
-        assert!(!format!("{s:?}").contains("secretpw"));
-    }
-}
+mod tests;

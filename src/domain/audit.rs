@@ -81,6 +81,10 @@ actions! {
     OfferAccepted => "offer_accepted",
     OfferCancelled => "offer_cancelled",
     OfferExpired => "offer_expired",
+    WebhookCreated => "webhook_created",
+    WebhookChanged => "webhook_changed",
+    WebhookDeleted => "webhook_deleted",
+    WebhookSecretRotated => "webhook_secret_rotated",
 }
 
 impl super::Labelled for AuditAction {

@@ -32,6 +32,8 @@ pub enum Action {
     ManageInvoices,
     /// Require two-factor sign-in of every member (issue 26).
     RequireTwoFactor,
+    /// Register, change and remove webhook endpoints; read their delivery log (issue 27).
+    ManageWebhooks,
 }
 
 /// Each action and whether an owner, an admin, a billing member and a viewer may do it, in
@@ -49,6 +51,7 @@ pub const RIGHTS: &[(Action, [bool; 4])] = &[
     (Action::ManagePlans, [true, true, false, false]),
     (Action::ManageInvoices, [true, true, false, false]),
     (Action::RequireTwoFactor, [true, false, false, false]),
+    (Action::ManageWebhooks, [true, true, false, false]),
 ];
 
 impl super::Labelled for Role {
@@ -93,7 +96,7 @@ mod tests {
             assert!(RIGHTS[i + 1..].iter().all(|(b, _)| b != a), "{a:?} twice");
             assert!(who[0], "owners may {a:?}");
         }
-        assert_eq!(RIGHTS.len(), 12);
+        assert_eq!(RIGHTS.len(), 13);
     }
 
     #[test]

@@ -237,6 +237,30 @@ pub fn key_expiring(i18n: &I18n, to: &str, k: &ExpiringKey<'_>) -> anyhow::Resul
     )
 }
 
+/// An endpoint disabled after failing for days (issue 27).
+pub struct WebhookDisabled<'a> {
+    pub url: &'a str,
+    /// When its failures began, in UTC.
+    pub since: &'a str,
+    /// The console's webhooks page.
+    pub link: &'a str,
+}
+
+pub fn webhook_disabled(i18n: &I18n, to: &str, w: &WebhookDisabled<'_>) -> anyhow::Result<Mail> {
+    let args = [("url", w.url), ("since", w.since)];
+    compose(
+        i18n,
+        to,
+        i18n.t("mail-webhook-disabled-subject"),
+        &[i18n.t_args("mail-webhook-disabled-intro", &args)],
+        Some(Action {
+            label: i18n.t("mail-webhook-disabled-button"),
+            link: w.link.to_string(),
+        }),
+        &[i18n.t("mail-webhook-disabled-after")],
+    )
+}
+
 /// An MSP's invoice to its customer, in the invoice's language, from the partner (its name as
 /// the sender's, replies to its contact address), the PDF attached at delivery.
 pub struct InvoiceMail<'a> {

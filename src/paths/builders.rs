@@ -138,6 +138,29 @@ pub fn console_api_key_rotate(id: impl Display) -> String {
     fill(CONSOLE_API_KEY_ROTATE, &[&id.to_string()])
 }
 
+pub fn console_webhook(id: impl Display) -> String {
+    fill(CONSOLE_WEBHOOK, &[&id.to_string()])
+}
+
+pub fn console_webhook_test(id: impl Display) -> String {
+    fill(CONSOLE_WEBHOOK_TEST, &[&id.to_string()])
+}
+
+pub fn console_webhook_rotate(id: impl Display) -> String {
+    fill(CONSOLE_WEBHOOK_ROTATE, &[&id.to_string()])
+}
+
+pub fn console_webhook_delete(id: impl Display) -> String {
+    fill(CONSOLE_WEBHOOK_DELETE, &[&id.to_string()])
+}
+
+pub fn console_webhook_retry(id: impl Display, delivery: impl Display) -> String {
+    fill(
+        CONSOLE_WEBHOOK_RETRY,
+        &[&id.to_string(), &delivery.to_string()],
+    )
+}
+
 pub fn console_branding_logo(mode: impl Display) -> String {
     fill(CONSOLE_BRANDING_LOGO, &[&mode.to_string()])
 }

@@ -120,6 +120,12 @@ pages! {
     CONSOLE_API_KEYS = "/console/api-keys";
     CONSOLE_API_KEY_REVOKE = "/console/api-keys/{id}/revoke";
     CONSOLE_API_KEY_ROTATE = "/console/api-keys/{id}/rotate";
+    CONSOLE_WEBHOOKS = "/console/webhooks";
+    CONSOLE_WEBHOOK = "/console/webhooks/{id}";
+    CONSOLE_WEBHOOK_TEST = "/console/webhooks/{id}/test";
+    CONSOLE_WEBHOOK_ROTATE = "/console/webhooks/{id}/rotate";
+    CONSOLE_WEBHOOK_DELETE = "/console/webhooks/{id}/delete";
+    CONSOLE_WEBHOOK_RETRY = "/console/webhooks/{id}/deliveries/{delivery}/retry";
     CONSOLE_SUPPORT = "/console/support";
     CONSOLE_AUDIT = "/console/audit";
     CONSOLE_AUDIT_CSV = "/console/audit.csv";

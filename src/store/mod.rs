@@ -37,6 +37,7 @@ pub mod tokens;
 pub mod two_factor;
 pub mod usage;
 pub mod users;
+pub mod webhooks;
 
 use std::str::FromStr;
 use std::time::Duration;

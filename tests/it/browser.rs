@@ -311,6 +311,24 @@ async fn a_partner_signs_in_through_the_real_form() {
         screenshot(c, &format!("customer-clusters-{mode}.png")).await;
         go(c, &app, routes::CONSOLE_SIGNUP_LINKS).await;
         screenshot(c, &format!("signup-links-{mode}.png")).await;
+        // Webhooks: add an endpoint (every event checked at first), its secret shown once, a
+        // test ping delivered to a receiver and listed in the endpoint's log.
+        let receiver = crate::webhooks::Receiver::start(&[200]).await;
+        go(c, &app, routes::CONSOLE_WEBHOOKS).await;
+        fill(c, "#url", &receiver.url).await;
+        fill(c, "#description", "Billing system").await;
+        click(c, "#webhook-form button[type=submit]").await;
+        assert!(text(c, "#webhook-secret").await.starts_with("whsec_"));
+        screenshot(c, &format!("webhook-secret-{mode}.png")).await;
+        click(c, "main .card a.button").await;
+        click(c, "form[action$='/test'] button").await;
+        text(c, ".flash").await;
+        app.drain_webhooks().await;
+        c.refresh().await.unwrap();
+        assert!(text(c, "#delivery-log").await.contains("delivered"));
+        screenshot(c, &format!("webhook-{mode}.png")).await;
+        go(c, &app, routes::CONSOLE_WEBHOOKS).await;
+        screenshot(c, &format!("webhooks-{mode}.png")).await;
         go(c, &app, routes::CONSOLE_SUPPORT).await;
         let first = text(c, "#first-call").await;
         assert!(first.starts_with("curl --digest --user '"), "{first}");

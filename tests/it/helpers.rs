@@ -42,6 +42,8 @@ pub struct Options {
     pub require_operator_mfa: bool,
     /// Serve at `http://localhost:PORT` instead of 127.0.0.1: WebAuthn needs a domain name.
     pub localhost: bool,
+    /// `PC_WEBHOOK_ALLOW_PRIVATE`: on, so webhooks reach the tests' own receivers.
+    pub webhook_allow_private: bool,
 }
 
 /// Outcomes of [`TestApp::drain_outbox`] past this many steps mean a mail is retried at once,
@@ -58,6 +60,7 @@ impl Default for Options {
             usage_max_bytes: Settings::defaults().usage_max_bytes,
             require_operator_mfa: false,
             localhost: false,
+            webhook_allow_private: true,
         }
     }
 }
@@ -102,6 +105,12 @@ pub async fn spawn_app_with(opts: Options) -> TestApp {
         api_rate_limit_per_minute: opts.api_rate_limit_per_minute,
         usage_max_bytes: opts.usage_max_bytes,
         require_operator_mfa: Some(opts.require_operator_mfa),
+        // Retries a second apart: the tests move the clock instead of waiting hours.
+        webhooks: partner_console::config::WebhookSettings {
+            allow_private: opts.webhook_allow_private,
+            retries: vec![std::time::Duration::from_secs(1); 3],
+            poll_ms: 50,
+        },
         api_rate_limit_store: if pg_schema.is_some() || opts.rate_limits_in_database {
             RateLimitStore::Database
         } else {
@@ -311,6 +320,33 @@ impl TestApp {
             }
         }
         panic!("the outbox was still not empty after {MAX_OUTBOX_STEPS} steps: {outcomes:?}");
+    }
+
+    /// A webhook worker as each instance runs one (off in tests, like the mail worker).
+    pub fn webhook_worker(&self) -> partner_console::webhooks::delivery::Worker {
+        partner_console::webhooks::delivery::Worker {
+            db: self.state.db.clone(),
+            clock: self.state.clock.clone(),
+            policy: partner_console::webhooks::delivery::Policy {
+                allow_private: self.settings.webhooks.allow_private,
+                retries: self.settings.webhooks.retries.clone(),
+            },
+            public_url: self.state.settings.public_url.clone(),
+        }
+    }
+
+    /// Sends every due webhook delivery now, one `step()` at a time until none is due.
+    pub async fn drain_webhooks(&self) -> Vec<partner_console::webhooks::delivery::Outcome> {
+        use partner_console::webhooks::delivery::Outcome as Sent;
+        let worker = self.webhook_worker();
+        let mut outcomes = Vec::new();
+        for _ in 0..MAX_OUTBOX_STEPS {
+            match worker.step().await.expect("a webhook step") {
+                Sent::Empty => return outcomes,
+                other => outcomes.push(other),
+            }
+        }
+        panic!("webhooks were still due after {MAX_OUTBOX_STEPS} steps: {outcomes:?}");
     }
 
     /// The newest mail to `to` once the outbox is drained.

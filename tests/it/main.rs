@@ -39,3 +39,4 @@ mod two_factor;
 mod upgrade;
 mod usage;
 mod v1_api;
+mod webhooks;

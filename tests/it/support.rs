@@ -85,19 +85,25 @@ async fn every_operation_is_listed_and_its_example_works_once_the_key_is_filled_
     );
     // Every read's example, with the private key filled in, answers 200 from this server; the
     // resellers' private offers answer an MSP's key 403; an invoice or plan named by a
-    // placeholder, and the statement of the running month (never closed), answer 404.
+    // placeholder (an invoice, a plan, a webhook), and the statement of the running month (never
+    // closed), answer 404.
     let lines = texts(&html, "pre code[id^=curl-]");
     let reads: Vec<&String> = lines.iter().filter(|l| !l.contains(" -X ")).collect();
-    assert_eq!(reads.len(), 25, "{lines:#?}");
+    assert_eq!(reads.len(), 28, "{lines:#?}");
     for line in reads {
         if line.contains("/api/v1/authorizations") || line.contains("/api/v1/offers") {
             let (status, body) = run(&line.replace("PRIVATE_KEY", private)).await;
             assert_eq!(status, 403, "{line}\n{body}");
             continue;
         }
-        if ["INVOICE_NUMBER", "PLAN_ID", "/api/v1/statements/"]
-            .iter()
-            .any(|p| line.contains(p))
+        if [
+            "INVOICE_NUMBER",
+            "PLAN_ID",
+            "WEBHOOK_ID",
+            "/api/v1/statements/",
+        ]
+        .iter()
+        .any(|p| line.contains(p))
         {
             let (status, body) = run(&line.replace("PRIVATE_KEY", private)).await;
             assert_eq!(status, 404, "{line}\n{body}");

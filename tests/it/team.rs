@@ -369,6 +369,20 @@ async fn probe(
                 .unwrap();
             (s, plans.iter().any(|p| p.name == name))
         }
+        Action::ManageWebhooks => {
+            let url = format!("http://127.0.0.1:9/hooks/{tag}");
+            let s = post(
+                routes::CONSOLE,
+                routes::CONSOLE_WEBHOOKS.into(),
+                vec![("url", url.clone()), ("event", "month.closed".into())],
+            )
+            .await;
+            let mut c = app.state.db.acquire().await.unwrap();
+            let hooks = partner_console::store::webhooks::of_partner(&mut c, partner)
+                .await
+                .unwrap();
+            (s, hooks.iter().any(|h| h.url == url))
+        }
         Action::ManageInvoices => {
             let name = format!("Acme {tag}");
             let s = post(

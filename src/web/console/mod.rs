@@ -17,6 +17,7 @@ mod signup_links;
 mod statements;
 mod support;
 mod team;
+mod webhooks;
 
 use actix_web::middleware::from_fn;
 use actix_web::web;
@@ -39,6 +40,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .configure(invoices::configure)
             .configure(offers::configure)
             .configure(price_plans::configure)
+            .configure(webhooks::configure)
             .configure(signup_links::configure)
             .configure(statements::configure)
             .configure(support::configure)

@@ -122,6 +122,8 @@ async fn support(
         ("offerId", "OFFER_ID".to_string()),
         ("planId", "PLAN_ID".to_string()),
         ("invoiceNumber", "INVOICE_NUMBER".to_string()),
+        ("webhookId", "WEBHOOK_ID".to_string()),
+        ("deliveryId", "DELIVERY_ID".to_string()),
     ];
     let ex = Examples {
         base_url: &base_url,

@@ -52,6 +52,7 @@ impl PageCtx {
                 if u.is_manager() {
                     v.push((routes::CONSOLE_TEAM, "nav-console-team"));
                     v.push((routes::CONSOLE_API_KEYS, "nav-console-api-keys"));
+                    v.push((routes::CONSOLE_WEBHOOKS, "nav-console-webhooks"));
                     v.push((routes::CONSOLE_AUDIT, "nav-console-audit"));
                 }
                 v.push((routes::CONSOLE_SETTINGS, "nav-console-settings"));
