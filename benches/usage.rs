@@ -78,7 +78,8 @@ async fn bill_time(
         let t = Instant::now();
         let wake = tokio::sync::Notify::new();
         let at = today.and_time(chrono::NaiveTime::MIN).and_utc();
-        let ctx = partner_console::app::Ctx::new(db, at, "", &wake);
+        let ctx =
+            partner_console::app::Ctx::new(db, at, "", &wake, &partner_console::api::shapes::API);
         let bill = bills::partner_bill(ctx, partner_id, month).await.unwrap();
         times.push(t.elapsed());
         last = (bill.overview().owed, bill.lines.len());

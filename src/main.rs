@@ -142,7 +142,13 @@ async fn run(command: Command, settings: Settings) -> anyhow::Result<ExitCode> {
             let db = connect_and_migrate(&settings).await?;
             let now = chrono::Utc::now();
             let wake = tokio::sync::Notify::new();
-            let ctx = partner_console::app::Ctx::new(&db, now, &settings.public_url, &wake);
+            let ctx = partner_console::app::Ctx::new(
+                &db,
+                now,
+                &settings.public_url,
+                &wake,
+                &partner_console::api::shapes::API,
+            );
             match partner_console::app::bills::close_month(ctx, m).await {
                 Ok(r) => println!(
                     "closed {m}: {} partners, {} bill lines stored, {} invoices issued",

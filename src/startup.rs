@@ -73,6 +73,7 @@ impl Application {
             vault,
             passkeys,
             api,
+            shapes: &crate::api::shapes::API,
         };
         let server = serve(listener, state.clone(), session_key)?;
         Ok(Application {

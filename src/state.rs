@@ -27,6 +27,9 @@ pub struct AppState {
     pub passkeys: Option<crate::credentials::passkeys::Passkeys>,
     /// What the APIs keep between requests: Digest nonces, rate limits, the replay guard.
     pub api: crate::api::ApiState,
+    /// How webhooks write the objects they tell of: the API's shapes (`api::shapes`), set at
+    /// start so that this module does not name the handlers that use it.
+    pub shapes: &'static dyn crate::webhooks::Shapes,
 }
 
 impl AppState {
@@ -41,6 +44,7 @@ impl AppState {
             self.now(),
             &self.settings.public_url,
             &self.outbox_wake,
+            self.shapes,
         )
     }
 }

@@ -57,7 +57,7 @@ pub(super) struct InvoiceJson {
     currency: String,
 }
 
-fn invoice_json(i: &Invoice) -> InvoiceJson {
+pub(super) fn invoice_json(i: &Invoice) -> InvoiceJson {
     InvoiceJson {
         invoice_number: i.number.clone(),
         customer_org_id: i.customer_org_id.clone(),

@@ -21,6 +21,7 @@ pub mod price_plans;
 pub mod ratelimit;
 pub mod reference;
 pub mod replay;
+pub mod shapes;
 pub mod statements;
 pub mod v1;
 pub mod webhooks;

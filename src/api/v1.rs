@@ -226,7 +226,11 @@ pub(super) struct LinkJson {
     customer_signup_url: Option<String>,
 }
 
-fn link_json(l: &SignupLink, now: chrono::DateTime<chrono::Utc>, url: Option<String>) -> LinkJson {
+pub(super) fn link_json(
+    l: &SignupLink,
+    now: chrono::DateTime<chrono::Utc>,
+    url: Option<String>,
+) -> LinkJson {
     LinkJson {
         id: l.link_id.to_string(),
         label: l.label.clone(),

@@ -14,6 +14,7 @@ use crate::store::partners::Partner;
 use crate::store::signup_links::{self, LinkState, SignupLink};
 use crate::store::{StoreError, Tx, partners, throttle};
 use crate::tokens::{hash_token, random_token};
+use crate::webhooks::Event;
 
 pub const CONFIRM_HOURS: i64 = 72;
 
@@ -40,6 +41,7 @@ pub async fn sign_up(
 ) -> Result<i64> {
     let mut tx = ctx.db.begin().await?;
     let id = sign_up_in(&mut tx, partner, link, s, ctx.public_url, i18n, ctx.now).await?;
+    super::events::customer(ctx, &mut tx, Event::CustomerCreated, id).await?;
     ctx.commit_and_send(tx).await?;
     Ok(id)
 }
@@ -106,6 +108,7 @@ async fn sign_up_in(
 pub async fn confirm(ctx: Ctx<'_>, token: &str) -> Result<i64> {
     let mut tx = ctx.db.begin().await?;
     let result = confirm_in(&mut tx, token, ctx.now).await?;
+    super::events::customer(ctx, &mut tx, Event::CustomerStateChanged, result).await?;
     tx.commit().await?;
     Ok(result)
 }
@@ -152,6 +155,7 @@ pub async fn change_state(
                 ctx.now,
             )
             .await?;
+        super::events::customer(ctx, &mut tx, Event::CustomerStateChanged, c.customer_id).await?;
     }
     tx.commit().await?;
     Ok(c)

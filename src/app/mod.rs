@@ -16,6 +16,7 @@ pub mod customer_reads;
 pub mod customers;
 pub mod email_links;
 pub mod error;
+mod events;
 pub mod grants;
 pub mod invoices;
 pub mod logos;
@@ -46,22 +47,31 @@ use tokio::sync::Notify;
 use crate::store::{Db, StoreResult, Tx};
 
 /// What a use case works with besides its input: the store, the instant it happens at, the
-/// public URL that links in mails and answers start with, and the mail worker's wake-up.
+/// public URL that links in mails and answers start with, the mail worker's wake-up, and how
+/// webhooks write the objects they tell of.
 #[derive(Clone, Copy)]
 pub struct Ctx<'a> {
     pub db: &'a Db,
     pub now: DateTime<Utc>,
     pub public_url: &'a str,
     outbox: &'a Notify,
+    pub shapes: &'a dyn crate::webhooks::Shapes,
 }
 
 impl<'a> Ctx<'a> {
-    pub fn new(db: &'a Db, now: DateTime<Utc>, public_url: &'a str, outbox: &'a Notify) -> Self {
+    pub fn new(
+        db: &'a Db,
+        now: DateTime<Utc>,
+        public_url: &'a str,
+        outbox: &'a Notify,
+        shapes: &'a dyn crate::webhooks::Shapes,
+    ) -> Self {
         Ctx {
             db,
             now,
             public_url,
             outbox,
+            shapes,
         }
     }
 

@@ -4,6 +4,7 @@
 
 use super::error::{Error, FieldError, Result, Thing};
 use crate::domain::AuditAction;
+use crate::webhooks::Event;
 use chrono::Duration;
 
 use super::{Actor, Ctx};
@@ -106,6 +107,7 @@ pub async fn create(ctx: Ctx<'_>, actor: &Actor, req: NewLinkRequest) -> Result<
     let link = signup_links::find(&mut tx, partner.partner_id, id)
         .await?
         .ok_or(StoreError::NotFound)?;
+    super::events::signup_link(ctx, &mut tx, Event::SignupLinkCreated, &link).await?;
     tx.commit().await?;
     Ok(Created {
         link,
@@ -132,7 +134,8 @@ pub async fn revoke(ctx: Ctx<'_>, actor: &Actor, link_id: i64) -> Result<SignupL
     signup_links::find(&mut tx, p.partner_id, link_id)
         .await?
         .ok_or(Error::NotFound(Thing::SignupLink))?;
-    if signup_links::revoke(&mut tx, p.partner_id, link_id, now).await? {
+    let revoked = signup_links::revoke(&mut tx, p.partner_id, link_id, now).await?;
+    if revoked {
         actor
             .audit(
                 &mut tx,
@@ -145,6 +148,9 @@ pub async fn revoke(ctx: Ctx<'_>, actor: &Actor, link_id: i64) -> Result<SignupL
     let link = signup_links::find(&mut tx, p.partner_id, link_id)
         .await?
         .ok_or(StoreError::NotFound)?;
+    if revoked {
+        super::events::signup_link(ctx, &mut tx, Event::SignupLinkRevoked, &link).await?;
+    }
     tx.commit().await?;
     Ok(link)
 }

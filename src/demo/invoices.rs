@@ -66,7 +66,7 @@ pub(super) async fn ensure_invoices(
     tx.commit().await?;
 
     let wake = tokio::sync::Notify::new();
-    let ctx = Ctx::new(db, now, public_url, &wake);
+    let ctx = Ctx::new(db, now, public_url, &wake, &crate::api::shapes::API);
     let current = Month::of(now.date_naive());
     for back in (1..=crate::billing::month::WINDOW_MONTHS).rev() {
         let m = current.plus(-back);

@@ -25,7 +25,16 @@ pub(super) async fn ensure_offers(
 
     let wake = tokio::sync::Notify::new();
     let now = Utc::now();
-    let at = |days_ago: i64| Ctx::new(db, now - Duration::days(days_ago), public_url, &wake);
+    let shapes = &crate::api::shapes::API;
+    let at = |days_ago: i64| {
+        Ctx::new(
+            db,
+            now - Duration::days(days_ago),
+            public_url,
+            &wake,
+            shapes,
+        )
+    };
     if !auths::list_all(at(0), Some(partner_id), None)
         .await?
         .is_empty()
@@ -147,6 +156,7 @@ pub(super) async fn ensure_offers(
     offers::accept(at(66), &owner, r.offer_id, Some(day(66))).await?;
     auths::change_state(at(100), &operator, listed.authorization_id, Move::Restrict).await?;
     // Fabrikam's offer ran out unanswered.
-    offers::sweep(Ctx::new(db, now, public_url, &wake), Some(partner_id)).await?;
+    let ctx = Ctx::new(db, now, public_url, &wake, &crate::api::shapes::API);
+    offers::sweep(ctx, Some(partner_id)).await?;
     Ok(())
 }

@@ -12,6 +12,23 @@ use serde::Serialize;
 use crate::store::webhooks::{self as store, NewDelivery};
 use crate::store::{Conn, StoreError, StoreResult};
 
+/// How the objects a webhook tells of are written: as the API writes the same objects. The API
+/// layer provides it (`api::shapes`), so the application's use cases, which queue the
+/// messages, need not know the API's types.
+pub trait Shapes: Sync {
+    fn customer(&self, c: &crate::store::customers::Customer) -> serde_json::Value;
+    /// A signup link as the API lists it: without its URL, which is shown once, at creation.
+    fn signup_link(
+        &self,
+        l: &crate::store::signup_links::SignupLink,
+        now: DateTime<Utc>,
+    ) -> serde_json::Value;
+    /// An MSP's invoice to its customer, as the invoice list writes it.
+    fn invoice(&self, i: &crate::store::invoices::Invoice) -> serde_json::Value;
+    /// A closed month's bill overview, as the bills' `overview`.
+    fn month_closed(&self, month: &str, totals: crate::billing::bill::Totals) -> serde_json::Value;
+}
+
 /// What a partner can be told of; an endpoint chooses among these.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Event {

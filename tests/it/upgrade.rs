@@ -59,7 +59,8 @@ async fn closed_bills_and_org_ids_survive_the_upgrade() {
     db.migrate().await.unwrap();
 
     let wake = tokio::sync::Notify::new();
-    let ctx = partner_console::app::Ctx::new(&db, now, "", &wake);
+    let ctx =
+        partner_console::app::Ctx::new(&db, now, "", &wake, &partner_console::api::shapes::API);
     let bill = bills::partner_bill(ctx, 1, closed).await.unwrap();
     let t = bill.overview();
     assert_eq!(

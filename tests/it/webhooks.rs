@@ -594,10 +594,148 @@ async fn the_console_adds_an_endpoint_shows_its_secret_once_and_lists_its_delive
 
     // Removal is asked first.
     let delete = partner_console::paths::console_webhook_delete(hooks[0].endpoint_id);
-    owner.post_form(&detail, &delete, &[]).await;
+    let r = owner.post_form(&detail, &delete, &[]).await;
+    let asked = r.text().await.unwrap();
+    assert!(
+        crate::helpers::text_of(&asked, "#confirm-title")
+            .unwrap()
+            .contains("Remove the endpoint")
+    );
     assert_eq!(owner.open(&detail).await.status(), 200, "still there");
     owner
         .post_form(&detail, &delete, &[("confirmed", "yes")])
         .await;
     assert_eq!(owner.open(&detail).await.status(), 404);
+}
+
+/// Every message of `receiver` that the reference library accepts, by type, in order.
+async fn verified_types(secret: &str, receiver: &Receiver) -> Vec<(String, Value)> {
+    let mut out = Vec::new();
+    for r in receiver.got() {
+        assert!(verifies(secret, &r).await, "signed: {}", r.body);
+        let body = r.json();
+        out.push((
+            body["type"].as_str().unwrap().to_string(),
+            body["data"].clone(),
+        ));
+    }
+    out
+}
+
+#[tokio::test]
+async fn signups_state_changes_links_and_a_closed_month_are_told_as_the_api_writes_them() {
+    let app = spawn_app().await;
+    let (_, key) = msp(&app).await;
+    let receiver = Receiver::start(&[200]).await;
+    let body = serde_json::json!({
+        "url": receiver.url,
+        "events": ["customer.created", "customer.state_changed", "signup_link.created",
+                   "signup_link.revoked", "month.closed", "invoice.issued"],
+    });
+    let (_, hook) = app
+        .api(&key)
+        .send("POST", "/api/v1/webhooks", &body.to_string())
+        .await;
+    let secret = hook["secret"].as_str().unwrap().to_string();
+
+    // A link, a signup through it, its confirmation, the link revoked, a contract ended.
+    let (_, link) = app
+        .api(&key)
+        .send("POST", "/api/v1/signupLinks", r#"{"label":"Spring"}"#)
+        .await;
+    let url = link["customerSignupUrl"].as_str().unwrap();
+    let path = url.trim_start_matches(&app.address).to_string();
+    let visitor = app.visitor();
+    let r = visitor
+        .post_form(
+            &path,
+            &path,
+            &[
+                ("org_name", "Sakura Retail"),
+                ("email", "it@sakura.example"),
+                ("password", "a customer passphrase 1"),
+                ("terms", "yes"),
+            ],
+        )
+        .await;
+    assert!(
+        r.status().is_success() || r.status().is_redirection(),
+        "{}",
+        r.status()
+    );
+    let mail = app.mail_to("it@sakura.example").await;
+    let confirm = crate::helpers::link_in(&mail.text, &app.url("/confirm-organization/"));
+    app.get(confirm.trim_start_matches(&app.address)).await;
+    let id = link["id"].as_str().unwrap();
+    app.api(&key)
+        .call("DELETE", &format!("/api/v1/signupLinks/{id}"))
+        .await;
+    // Revoking again changes nothing and tells nothing.
+    app.api(&key)
+        .call("DELETE", &format!("/api/v1/signupLinks/{id}"))
+        .await;
+    let (_, customers) = app.api(&key).get("/api/v1/customers").await;
+    let org = customers["mspCustomers"][0]["orgId"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    // Usage last month and a price plan: the close issues the customer an invoice.
+    let last = partner_console::billing::month::Month::of(app.state.now().date_naive()).plus(-1);
+    let row = crate::helpers::usage_row(&org, last.first_day(), "TiDB Dedicated", 12_345, "k1");
+    app.load_usage(&[row]).await;
+    let (s, plan) = app
+        .api(&key)
+        .send(
+            "POST",
+            "/api/v1/pricePlans",
+            r#"{"name":"Standard","markup":"10%"}"#,
+        )
+        .await;
+    assert_eq!(s, 201, "{plan}");
+    let owner = app.user("owner@acme.example").await;
+    let page = format!("/console/customers/{org}");
+    owner
+        .post_form(&page, &format!("{page}/expire"), &[("confirmed", "yes")])
+        .await;
+    partner_console::app::bills::close_month(app.state.app(), last)
+        .await
+        .unwrap();
+
+    app.drain_webhooks().await;
+    let told = verified_types(&secret, &receiver).await;
+    let types: Vec<&str> = told.iter().map(|(t, _)| t.as_str()).collect();
+    assert_eq!(
+        types,
+        [
+            "signup_link.created",
+            "customer.created",
+            "customer.state_changed",
+            "signup_link.revoked",
+            "customer.state_changed",
+            "month.closed",
+            "invoice.issued",
+        ]
+    );
+    // The objects are the API's: the link as listed (no URL), the customer as read.
+    let (_, listed) = app.api(&key).get("/api/v1/signupLinks").await;
+    assert_eq!(told[3].1, listed["signupLinks"][0]);
+    assert!(
+        told[0].1.get("customerSignupUrl").is_none(),
+        "the URL is shown once"
+    );
+    let (_, now) = app.api(&key).get(&format!("/api/v1/customers/{org}")).await;
+    assert_eq!(told[4].1, now);
+    assert_eq!(
+        (told[1].1["state"].as_str(), told[2].1["state"].as_str()),
+        (Some("pending"), Some("active"))
+    );
+    let (_, bill) = app.api(&key).get(&format!("/api/v1/bills/{last}")).await;
+    assert_eq!(told[5].1, bill["overview"]);
+    assert_eq!(told[5].1["runningTotal"], "123.45");
+    let (_, invoices) = app.api(&key).get("/api/v1/invoices").await;
+    assert_eq!(told[6].1, invoices["invoices"][0]);
+    assert_eq!(
+        told[6].1["subtotal"], "135.80",
+        "list price and the plan's 10 %"
+    );
 }

@@ -35,6 +35,14 @@ pub struct Overview {
     amounts: Amounts,
 }
 
+/// A month's overview from its totals (a closed month's, for the `month.closed` webhook).
+pub(crate) fn overview_of(month: &str, totals: Totals) -> Overview {
+    Overview {
+        billed_month: month.to_string(),
+        amounts: totals.into(),
+    }
+}
+
 fn overview(bill: &PartnerBill) -> Overview {
     Overview {
         billed_month: bill.month.to_string(),

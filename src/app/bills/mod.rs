@@ -376,13 +376,14 @@ pub async fn close_month(ctx: Ctx<'_>, month: Month) -> Result<CloseReport> {
         closed::insert_lines(&mut tx, &m, *p, &bill.lines).await?;
         lines += bill.lines.len();
         closed::insert_totals(&mut tx, &m, *p, &bill.overview()).await?;
+        super::events::month_closed(ctx, &mut tx, *p, &m, bill.overview()).await?;
         let sums = BillSummary::of(bill);
         summaries::insert_customers(&mut tx, &m, *p, &sums.customer_rows()).await?;
         summaries::insert_services(&mut tx, &m, *p, &sums.services).await?;
         for u in &bill.credit_uses {
             closed::insert_use(&mut tx, &m, u).await?;
         }
-        invoices += issue_invoices(&mut tx, *p, bill, now).await?;
+        invoices += issue_invoices(ctx, &mut tx, *p, bill).await?;
     }
     tx.commit().await?;
     Ok(CloseReport {
@@ -395,11 +396,12 @@ pub async fn close_month(ctx: Ctx<'_>, month: Month) -> Result<CloseReport> {
 /// An MSP with price plans invoices its customers for the closed month (issue 24), in the
 /// close's transaction; others issue nothing. Returns how many were issued.
 async fn issue_invoices(
+    ctx: Ctx<'_>,
     tx: &mut crate::store::Tx,
     partner_id: i64,
     bill: &PartnerBill,
-    now: chrono::DateTime<chrono::Utc>,
 ) -> Result<usize> {
+    let now = ctx.now;
     let Some(partner) = partners::find_by_id(tx, partner_id).await? else {
         return Ok(0);
     };
@@ -411,6 +413,7 @@ async fn issue_invoices(
         return Ok(0);
     }
     let numbers = issue::at_close(tx, &issuer, bill.month, &bill.lines, now).await?;
+    super::events::invoices_issued(ctx, tx, partner_id, &numbers).await?;
     if let (Some(first), Some(last)) = (numbers.first(), numbers.last()) {
         let detail = format!(
             "{}: {} invoices, {first} to {last}",

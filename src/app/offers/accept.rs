@@ -95,6 +95,13 @@ pub async fn accept(
                     }
                     other => other?,
                 };
+                crate::app::events::customer(
+                    ctx,
+                    &mut tx,
+                    crate::webhooks::Event::CustomerCreated,
+                    cid,
+                )
+                .await?;
                 customers::find_by_id(&mut tx, cid)
                     .await?
                     .ok_or(StoreError::NotFound)?

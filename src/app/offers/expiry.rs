@@ -71,6 +71,13 @@ pub async fn sweep(ctx: Ctx<'_>, partner_id: Option<i64>) -> Result<usize, Store
                     ctx.now,
                 )
                 .await?;
+            crate::app::events::customer(
+                ctx,
+                &mut tx,
+                crate::webhooks::Event::CustomerStateChanged,
+                cid,
+            )
+            .await?;
             changed += 1;
         }
     }

@@ -5,10 +5,10 @@
 
 use actix_web::{HttpResponse, web};
 use askama::Template;
-use serde::Deserialize;
 
 use crate::app::webhooks::{self as hooks, EndpointRequest, Reach};
 use crate::store::webhooks::{DeliveryRow, Endpoint};
+use crate::web::confirm::{Confirmation, Question, ask};
 use crate::web::error::AppError;
 use crate::web::guard::Manager;
 use crate::web::page::{FormErrors, Page, PageCtx, redirect_with, render_status};
@@ -284,25 +284,22 @@ async fn rotate(
     }))
 }
 
-#[derive(Debug, Default, Deserialize)]
-#[serde(default)]
-struct Confirm {
-    confirmed: String,
-}
-
 async fn delete(
     m: Manager,
     Page { ctx, sess, state }: Page,
     id: web::Path<i64>,
-    form: web::Form<Confirm>,
+    confirmation: Confirmation,
 ) -> Result<HttpResponse, AppError> {
-    if form.confirmed != "yes" {
-        return Ok(redirect_with(
-            &sess,
-            FlashLevel::Error,
-            ctx.t("flash-webhook-confirm"),
-            &routes::console_webhook(*id),
-        ));
+    if !confirmation.given() {
+        let e = hooks::get(state.app(), &m.actor, *id).await?;
+        let q = Question {
+            title: ctx.t_args("confirm-webhook-delete-title", &[("url", e.url.as_str())]),
+            text: ctx.t("confirm-webhook-delete-text"),
+            button: ctx.t("webhooks-delete"),
+            action: routes::console_webhook_delete(*id),
+            back: routes::console_webhook(*id),
+        };
+        return ask(ctx, q);
     }
     hooks::delete(state.app(), &m.actor, *id).await?;
     Ok(redirect_with(

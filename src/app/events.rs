@@ -1,0 +1,61 @@
+//! The webhook messages the use cases queue (issue 27), in their own transactions, with the
+//! objects written as the API writes them ([`crate::webhooks::Shapes`]).
+
+use super::Ctx;
+use crate::store::{StoreResult, Tx, customers};
+use crate::webhooks::{self, Event};
+
+/// `event` about customer `customer_id`, as it now is in `tx`.
+pub(crate) async fn customer(
+    ctx: Ctx<'_>,
+    tx: &mut Tx,
+    event: Event,
+    customer_id: i64,
+) -> StoreResult<()> {
+    if let Some(c) = customers::find_by_id(tx, customer_id).await? {
+        let data = ctx.shapes.customer(&c);
+        webhooks::emit(tx, c.partner_id, event, &data, ctx.now).await?;
+    }
+    Ok(())
+}
+
+/// `event` about a signup link as it now is.
+pub(crate) async fn signup_link(
+    ctx: Ctx<'_>,
+    tx: &mut Tx,
+    event: Event,
+    link: &crate::store::signup_links::SignupLink,
+) -> StoreResult<()> {
+    let data = ctx.shapes.signup_link(link, ctx.now);
+    webhooks::emit(tx, link.partner_id, event, &data, ctx.now).await?;
+    Ok(())
+}
+
+/// `month.closed` for a partner: its bill's overview of the month as closed.
+pub(crate) async fn month_closed(
+    ctx: Ctx<'_>,
+    tx: &mut Tx,
+    partner_id: i64,
+    month: &str,
+    totals: crate::billing::bill::Totals,
+) -> StoreResult<()> {
+    let data = ctx.shapes.month_closed(month, totals);
+    webhooks::emit(tx, partner_id, Event::MonthClosed, &data, ctx.now).await?;
+    Ok(())
+}
+
+/// `invoice.issued` for each of the partner's invoices `numbers`.
+pub(crate) async fn invoices_issued(
+    ctx: Ctx<'_>,
+    tx: &mut Tx,
+    partner_id: i64,
+    numbers: &[String],
+) -> StoreResult<()> {
+    for n in numbers {
+        if let Some(i) = crate::store::invoices::find_by_number(tx, partner_id, n).await? {
+            let data = ctx.shapes.invoice(&i);
+            webhooks::emit(tx, partner_id, Event::InvoiceIssued, &data, ctx.now).await?;
+        }
+    }
+    Ok(())
+}
