@@ -382,8 +382,8 @@ pub(super) async fn revoke_link(
     webhooks::delete_webhook,
     webhooks::rotate_secret,
     webhooks::test_webhook,
-    webhooks::list_deliveries,
-    webhooks::retry_delivery,
+    webhooks::deliveries::list_deliveries,
+    webhooks::deliveries::retry_delivery,
 ))]
 struct V1Operations;
 

@@ -230,6 +230,14 @@ async fn a_test_ping_reaches_the_receiver_signed_as_the_standard_says() {
     assert_eq!(d["messageId"], ping.header("webhook-id"));
     assert_eq!(d["lastAttempt"]["responseCode"], 202);
     assert_eq!(d["lastAttempt"]["response"], "thank you");
+    for bad in ["0", "101", "9223372036854775808", "ten"] {
+        let (s, err) = app
+            .api(&key)
+            .get(&format!("/api/v1/webhooks/{id}/deliveries?pageSize={bad}"))
+            .await;
+        assert_eq!(s, 400, "{bad}");
+        assert!(err["error"].as_str().unwrap().contains("pageSize"), "{err}");
+    }
 }
 
 #[tokio::test]

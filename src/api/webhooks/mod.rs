@@ -12,7 +12,9 @@ use super::error::{ApiError, ErrorBody};
 use super::formats::{Time, time};
 use crate::app::webhooks::{self as hooks, EndpointRequest, Reach};
 use crate::state::AppState;
-use crate::store::webhooks::{DeliveryRow, Endpoint};
+use crate::store::webhooks::Endpoint;
+
+pub(super) mod deliveries;
 
 pub fn configure(scope: actix_web::Scope) -> actix_web::Scope {
     scope
@@ -28,11 +30,11 @@ pub fn configure(scope: actix_web::Scope) -> actix_web::Scope {
         .route("/webhooks/{webhookId}/test", web::post().to(test_webhook))
         .route(
             "/webhooks/{webhookId}/deliveries",
-            web::get().to(list_deliveries),
+            web::get().to(deliveries::list_deliveries),
         )
         .route(
             "/webhooks/{webhookId}/deliveries/{deliveryId}/retry",
-            web::post().to(retry_delivery),
+            web::post().to(deliveries::retry_delivery),
         )
 }
 
@@ -97,20 +99,78 @@ pub(super) struct WebhookList {
     webhooks: Vec<WebhookJson>,
 }
 
-#[derive(Deserialize, Default, ToSchema)]
+/// The body both writes read; [`NewWebhook`] and [`WebhookChange`] document what each takes.
+#[derive(Deserialize, Default)]
 #[serde(default, rename_all = "camelCase", deny_unknown_fields)]
-#[schema(as = WebhookBody)]
 pub(super) struct Body {
+    url: Option<String>,
+    description: Option<String>,
+    events: Option<Vec<String>>,
+    enabled: Option<bool>,
+}
+
+/// An event an endpoint can choose.
+#[derive(ToSchema)]
+#[schema(as = WebhookEvent)]
+#[allow(dead_code)]
+pub(super) enum EventName {
+    #[schema(rename = "customer.created")]
+    CustomerCreated,
+    #[schema(rename = "customer.state_changed")]
+    CustomerStateChanged,
+    #[schema(rename = "signup_link.created")]
+    SignupLinkCreated,
+    #[schema(rename = "signup_link.revoked")]
+    SignupLinkRevoked,
+    #[schema(rename = "offer.state_changed")]
+    OfferStateChanged,
+    #[schema(rename = "month.closed")]
+    MonthClosed,
+    #[schema(rename = "invoice.issued")]
+    InvoiceIssued,
+    #[schema(rename = "usage.loaded")]
+    UsageLoaded,
+    #[schema(rename = "budget.threshold_reached")]
+    BudgetThresholdReached,
+}
+
+/// A new endpoint.
+#[derive(ToSchema)]
+#[schema(as = NewWebhook)]
+#[allow(dead_code)]
+pub(super) struct NewWebhook {
     /// An https URL whose host resolves to public addresses only.
-    #[schema(example = "https://hooks.example.com/partner-console")]
+    #[schema(
+        example = "https://hooks.example.com/partner-console",
+        pattern = "^https://"
+    )]
+    url: String,
+    /// Up to 200 characters.
+    #[schema(max_length = 200)]
+    description: Option<String>,
+    /// The events to deliver, at least one.
+    #[schema(min_items = 1)]
+    events: Vec<EventName>,
+}
+
+/// What to change of an endpoint; fields left out stay as they are.
+#[derive(ToSchema)]
+#[schema(as = WebhookChange)]
+#[allow(dead_code)]
+pub(super) struct WebhookChange {
+    /// An https URL whose host resolves to public addresses only.
+    #[schema(
+        example = "https://hooks.example.com/partner-console",
+        pattern = "^https://"
+    )]
     url: Option<String>,
     /// Up to 200 characters.
+    #[schema(max_length = 200)]
     description: Option<String>,
-    /// At least one of `customer.created`, `customer.state_changed`, `signup_link.created`,
-    /// `signup_link.revoked`, `offer.state_changed`, `month.closed`, `invoice.issued`,
-    /// `usage.loaded`, `budget.threshold_reached`.
-    events: Option<Vec<String>>,
-    /// Turn the endpoint off, or back on (its failures forgotten). Not on creation.
+    /// The events to deliver, at least one.
+    #[schema(min_items = 1)]
+    events: Option<Vec<EventName>>,
+    /// Turn the endpoint off, or back on (its failures forgotten).
     enabled: Option<bool>,
 }
 
@@ -160,7 +220,7 @@ pub(super) async fn list_webhooks(
 /// `webhook-timestamp`, `webhook-signature`) with the `secret` of this answer, which is not
 /// shown again.
 #[utoipa::path(post, path = "/webhooks", tag = "Webhooks", operation_id = "createWebhook",
-    request_body = Body,
+    request_body = NewWebhook,
     responses(
         (status = 201, description = "The endpoint and its secret", body = WithSecret),
         (status = 400, description = "A body that is not the documented object, a URL that may not receive webhooks, or unknown events (every field named)", body = ErrorBody),
@@ -204,7 +264,7 @@ pub(super) async fn get_webhook(
 /// deliveries it still owes resume.
 #[utoipa::path(patch, path = "/webhooks/{webhookId}", tag = "Webhooks", operation_id = "changeWebhook",
     params(("webhookId" = String, Path, description = "The endpoint's id")),
-    request_body = Body,
+    request_body = WebhookChange,
     responses(
         (status = 200, description = "The endpoint as it now is", body = WebhookJson),
         (status = 400, description = "A body that is not the documented object, a URL that may not receive webhooks, or unknown events (every field named)", body = ErrorBody),
@@ -265,9 +325,9 @@ pub(super) async fn rotate_secret(
 
 #[derive(Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
-pub(super) struct Queued {
+pub(in crate::api) struct Queued {
     /// The delivery of the `ping`, as the delivery log lists it.
-    delivery_id: String,
+    pub(super) delivery_id: String,
 }
 
 /// Send a test `ping` to an endpoint.
@@ -286,143 +346,6 @@ pub(super) async fn test_webhook(
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let delivery = hooks::test(state.app(), &key.actor(), path_id(&id)).await?;
-    Ok(HttpResponse::Accepted().json(Queued {
-        delivery_id: delivery.to_string(),
-    }))
-}
-
-#[derive(Serialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-#[schema(as = WebhookDelivery)]
-pub(super) struct DeliveryJson {
-    delivery_id: String,
-    /// The `webhook-id` header, the same on every attempt.
-    message_id: String,
-    event: String,
-    /// `pending` (to be tried, again or for the first time), `sending`, `delivered` or
-    /// `failed` (every retry used).
-    state: String,
-    attempts: i32,
-    #[schema(value_type = Time)]
-    create_time: String,
-    /// When it is tried next, while `pending`.
-    #[schema(value_type = Option<Time>)]
-    next_attempt_time: Option<String>,
-    /// The latest attempt; `null` before the first.
-    last_attempt: Option<AttemptJson>,
-}
-
-#[derive(Serialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-#[schema(as = WebhookAttempt)]
-pub(super) struct AttemptJson {
-    #[schema(value_type = Time)]
-    time: String,
-    /// The answer's HTTP status; `null` when there was no answer.
-    response_code: Option<i32>,
-    duration_ms: i64,
-    /// The answer's first 1 KiB.
-    response: String,
-    /// Why there was no answer: a refused address, a timeout, no connection.
-    error: Option<String>,
-}
-
-fn delivery_json(d: &DeliveryRow) -> DeliveryJson {
-    DeliveryJson {
-        delivery_id: d.delivery_id.to_string(),
-        message_id: d.message_id.clone(),
-        event: d.event.clone(),
-        state: d.state.clone(),
-        attempts: d.attempts,
-        create_time: time(Some(d.created_at)),
-        next_attempt_time: (d.state == "pending").then(|| time(Some(d.next_attempt_at))),
-        last_attempt: d.attempted_at.map(|at| AttemptJson {
-            time: time(Some(at)),
-            response_code: d.status_code,
-            duration_ms: d.duration_ms.unwrap_or(0),
-            response: d.response.clone().unwrap_or_default(),
-            error: d.error.clone(),
-        }),
-    }
-}
-
-#[derive(Serialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub(super) struct DeliveryList {
-    deliveries: Vec<DeliveryJson>,
-    /// Pass as `pageToken` for older deliveries; empty on the last page.
-    next_page_token: String,
-}
-
-#[derive(Deserialize, utoipa::IntoParams)]
-#[serde(rename_all = "camelCase")]
-#[into_params(parameter_in = Query)]
-pub(super) struct DeliveryQuery {
-    /// 1 to 100; 50 when absent.
-    page_size: Option<i64>,
-    /// From `nextPageToken`.
-    page_token: Option<String>,
-}
-
-/// List an endpoint's deliveries, newest first.
-#[utoipa::path(get, path = "/webhooks/{webhookId}/deliveries", tag = "Webhooks", operation_id = "listWebhookDeliveries",
-    params(("webhookId" = String, Path, description = "The endpoint's id"), DeliveryQuery),
-    responses(
-        (status = 200, description = "One page of deliveries", body = DeliveryList),
-        (status = 400, description = "`pageSize` outside 1..100 or a `pageToken` this API did not give out", body = ErrorBody),
-        (status = 404, description = "No endpoint of yours has this id", body = ErrorBody),
-    ))]
-pub(super) async fn list_deliveries(
-    key: PartnerKey,
-    state: web::Data<AppState>,
-    id: web::Path<String>,
-    query: web::Query<DeliveryQuery>,
-) -> Result<HttpResponse, ApiError> {
-    let size = query.page_size.unwrap_or(50);
-    if !(1..=100).contains(&size) {
-        return Err(ApiError::BadRequest(
-            "pageSize must be from 1 to 100".into(),
-        ));
-    }
-    let before = match query.page_token.as_deref().filter(|t| !t.is_empty()) {
-        None => None,
-        Some(t) => Some(t.parse::<i64>().ok().filter(|n| *n > 0).ok_or_else(|| {
-            ApiError::BadRequest("pageToken is not one this API gave out".into())
-        })?),
-    };
-    let rows = hooks::deliveries(state.app(), &key.actor(), path_id(&id), before, size + 1).await?;
-    let more = rows.len() as i64 > size;
-    let page: Vec<&DeliveryRow> = rows.iter().take(size as usize).collect();
-    let next = match (more, page.last()) {
-        (true, Some(last)) => last.delivery_id.to_string(),
-        _ => String::new(),
-    };
-    Ok(HttpResponse::Ok().json(DeliveryList {
-        deliveries: page.into_iter().map(delivery_json).collect(),
-        next_page_token: next,
-    }))
-}
-
-/// Send a delivery again now.
-///
-/// With the same `webhook-id`, so a receiver that had it already can tell.
-#[utoipa::path(post, path = "/webhooks/{webhookId}/deliveries/{deliveryId}/retry", tag = "Webhooks", operation_id = "retryWebhookDelivery",
-    params(
-        ("webhookId" = String, Path, description = "The endpoint's id"),
-        ("deliveryId" = String, Path, description = "The delivery's id"),
-    ),
-    responses(
-        (status = 202, description = "Queued to be sent now", body = Queued),
-        (status = 404, description = "No endpoint of yours has this id, or it has no such delivery (or it is being sent)", body = ErrorBody),
-    ))]
-pub(super) async fn retry_delivery(
-    key: PartnerKey,
-    state: web::Data<AppState>,
-    path: web::Path<(String, String)>,
-) -> Result<HttpResponse, ApiError> {
-    let (id, delivery) = path.into_inner();
-    let delivery = path_id(&delivery);
-    hooks::retry(state.app(), &key.actor(), path_id(&id), delivery).await?;
     Ok(HttpResponse::Accepted().json(Queued {
         delivery_id: delivery.to_string(),
     }))
