@@ -352,6 +352,7 @@ async fn main() {
     let v1 = format!("/api/v1/bills/{}", month.plus(-1));
     // And the running month's MSP bill, computed whole (its credits spread over every line).
     let running = format!("/v1beta1/msp/bills/{month}");
+    let running_v1 = format!("/api/v1/bills/{month}");
     let rounds = [
         (&path, 1usize),
         (&path, 4),
@@ -359,6 +360,7 @@ async fn main() {
         (&v1, 1),
         (&v1, 4),
         (&running, 1),
+        (&running_v1, 1),
     ];
     for (path, clients) in rounds {
         // Each client with a nonce of its own, so none is refused for a count out of order.
@@ -391,7 +393,7 @@ async fn main() {
             }
         });
         let sizes = futures_util::future::join_all(gets).await;
-        let expected = if *path == v1 || *path == running {
+        let expected = if *path == v1 || *path == running || *path == running_v1 {
             sizes[0]
         } else {
             size
@@ -410,22 +412,25 @@ async fn main() {
         ));
     }
 
-    // The Billing page's CSV of the same month (every line of every customer), one client.
-    let csv = format!("/console/billing.csv?month={}", month.plus(-1));
-    let before = rss_kib();
-    let heap = heap_mark();
-    let sampler = Sampler::start();
-    let r = http.get(format!("{base}{csv}")).send().await.unwrap();
-    assert_eq!(r.status(), 200);
-    let csv_size = drain(r).await;
-    let peak = sampler.stop();
-    rise.push((
-        format!("{csv} ({csv_size} bytes)"),
-        1,
-        peak.0.saturating_sub(before.0),
-        peak.1.saturating_sub(before.1),
-        heap_peak_rise(heap),
-    ));
+    // The Billing page's CSV of last month and of the running month (every line of every
+    // customer), one client each.
+    for month in [month.plus(-1), month] {
+        let csv = format!("/console/billing.csv?month={month}");
+        let before = rss_kib();
+        let heap = heap_mark();
+        let sampler = Sampler::start();
+        let r = http.get(format!("{base}{csv}")).send().await.unwrap();
+        assert_eq!(r.status(), 200);
+        let csv_size = drain(r).await;
+        let peak = sampler.stop();
+        rise.push((
+            format!("{csv} ({csv_size} bytes)"),
+            1,
+            peak.0.saturating_sub(before.0),
+            peak.1.saturating_sub(before.1),
+            heap_peak_rise(heap),
+        ));
+    }
 
     println!("medians of {} runs, {} customers:", a.runs, a.customers);
     println!(

@@ -1208,3 +1208,4 @@ flash-webhook-deleted = The endpoint is removed.
 flash-webhook-retry = The delivery is sent again now, with the same webhook-id.
 confirm-webhook-delete-title = Remove the endpoint { $url }?
 confirm-webhook-delete-text = It and its delivery log are removed; nothing more is sent to it, and deliveries still waiting are dropped.
+webhooks-secret-once = The secret is shown only now. Copy it to your receiver's settings: it cannot be shown again; if you lose it, rotate the secret.

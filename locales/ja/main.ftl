@@ -1190,3 +1190,4 @@ flash-webhook-deleted = エンドポイントを削除しました。
 flash-webhook-retry = 同じ webhook-id で今すぐ再送します。
 confirm-webhook-delete-title = エンドポイント { $url } を削除しますか？
 confirm-webhook-delete-text = エンドポイントと配信ログを削除します。以後は何も送信されず、未送信の配信も破棄されます。
+webhooks-secret-once = シークレットは今だけ表示されます。受信側の設定にコピーしてください。再表示はできません。紛失した場合はシークレットを更新してください。

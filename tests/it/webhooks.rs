@@ -572,6 +572,10 @@ async fn the_console_adds_an_endpoint_shows_its_secret_once_and_lists_its_delive
     );
     let html = r.text().await.unwrap();
     let secret = crate::helpers::text_of(&html, "#webhook-secret").unwrap();
+    assert!(
+        html.contains("The secret is shown only now"),
+        "not an API key's warning"
+    );
     assert!(secret.starts_with("whsec_"));
     let (_, list) = owner.get_html(page).await;
     assert!(list.contains(&receiver.url) && !list.contains(&secret));
