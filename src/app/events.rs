@@ -44,17 +44,22 @@ pub(crate) async fn month_closed(
     Ok(())
 }
 
-/// `invoice.issued` for each of the partner's invoices `numbers`.
+/// `invoice.issued` for each of the partner's invoices `numbers`. A close issues one per
+/// customer: each is read back only when an endpoint will be told of it.
 pub(crate) async fn invoices_issued(
     ctx: Ctx<'_>,
     tx: &mut Tx,
     partner_id: i64,
     numbers: &[String],
 ) -> StoreResult<()> {
+    let endpoints = webhooks::subscribed(tx, partner_id, Event::InvoiceIssued).await?;
+    if endpoints.is_empty() {
+        return Ok(());
+    }
     for n in numbers {
         if let Some(i) = crate::store::invoices::find_by_number(tx, partner_id, n).await? {
             let data = ctx.shapes.invoice(&i);
-            webhooks::emit(tx, partner_id, Event::InvoiceIssued, &data, ctx.now).await?;
+            webhooks::queue(tx, &endpoints, Event::InvoiceIssued, &data, ctx.now).await?;
         }
     }
     Ok(())

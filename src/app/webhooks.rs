@@ -185,9 +185,17 @@ pub async fn change(
     if !bad.is_empty() {
         return Err(Error::Invalid(bad));
     }
-    let enabled = request.enabled.unwrap_or(e.disabled_at.is_none());
+    match request.enabled {
+        // Turned back on: its failures are forgotten, its five days start again.
+        Some(true) if e.disabled_at.is_some() => {
+            e.disabled_at = None;
+            e.failing_since = None;
+        }
+        Some(false) if e.disabled_at.is_none() => e.disabled_at = Some(ctx.now),
+        _ => {}
+    }
     let mut tx = ctx.db.begin().await?;
-    store::update(&mut tx, &e, enabled, ctx.now).await?;
+    store::update(&mut tx, &e, ctx.now).await?;
     actor
         .audit(&mut tx, AuditAction::WebhookChanged, &e.url, ctx.now)
         .await?;

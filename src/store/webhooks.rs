@@ -90,24 +90,8 @@ pub async fn find(
         .await)?)
 }
 
-/// Writes what a partner may change of an endpoint; `enabled` turns a disabled one back on
-/// (its failures forgotten) or off.
-pub async fn update(
-    c: &mut impl Conn,
-    e: &Endpoint,
-    enabled: bool,
-    now: DateTime<Utc>,
-) -> StoreResult<()> {
-    let disabled_at = match (enabled, e.disabled_at) {
-        (true, _) => None,
-        (false, Some(at)) => Some(at),
-        (false, None) => Some(now),
-    };
-    let failing_since = if enabled && e.disabled_at.is_some() {
-        None
-    } else {
-        e.failing_since
-    };
+/// Writes what a partner may change of an endpoint, and whether it is disabled and failing.
+pub async fn update(c: &mut impl Conn, e: &Endpoint, now: DateTime<Utc>) -> StoreResult<()> {
     execute!(c, c => sqlx::query(
         "UPDATE webhook_endpoints SET url = $1, description = $2, events = $3, disabled_at = $4, \
          failing_since = $5, updated_at = $6 WHERE endpoint_id = $7",
@@ -115,8 +99,8 @@ pub async fn update(
     .bind(&e.url)
     .bind(&e.description)
     .bind(&e.events)
-    .bind(disabled_at)
-    .bind(failing_since)
+    .bind(e.disabled_at)
+    .bind(e.failing_since)
     .bind(now)
     .bind(e.endpoint_id))?;
     Ok(())

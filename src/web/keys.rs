@@ -2,10 +2,9 @@
 //! key on the API keys page.
 
 use actix_web::HttpResponse;
-use actix_web::http::header;
 use askama::Template;
 
-use super::page::{PageCtx, render_status};
+use super::page::PageCtx;
 use crate::credentials::api_keys::IssuedKey;
 use crate::store::partners::Partner;
 
@@ -44,10 +43,5 @@ impl KeyCreated {
 
 /// Rendered, never cached: the private key must not be kept by any cache or shown again.
 pub fn key_created_page(page: &KeyCreated) -> HttpResponse {
-    let mut res = render_status(actix_web::http::StatusCode::OK, page);
-    res.headers_mut().insert(
-        header::CACHE_CONTROL,
-        header::HeaderValue::from_static("no-store"),
-    );
-    res
+    crate::web::page::render_shown_once(page)
 }

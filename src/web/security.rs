@@ -281,13 +281,7 @@ fn show_codes(
         codes: issued.recovery_codes,
         renewed,
     };
-    let mut r = render_status(actix_web::http::StatusCode::OK, &page);
-    // Shown once: no cache may keep them.
-    r.headers_mut().insert(
-        actix_web::http::header::CACHE_CONTROL,
-        actix_web::http::header::HeaderValue::from_static("no-store"),
-    );
-    Ok(r)
+    Ok(crate::web::page::render_shown_once(&page))
 }
 
 async fn confirm(

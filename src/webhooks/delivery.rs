@@ -160,7 +160,11 @@ impl Worker {
             body: String::new(),
             error: Some(error),
         };
-        let (url, addrs) = match self.resolve(&d.url).await {
+        let url = match url::Url::parse(&d.url) {
+            Ok(u) => u,
+            Err(e) => return failed(format!("not a URL: {e}")),
+        };
+        let addrs = match resolve(&url, self.policy.allow_private).await {
             Ok(found) => found,
             Err(e) => return failed(e),
         };
@@ -217,14 +221,6 @@ impl Worker {
             body: String::from_utf8_lossy(&kept).into_owned(),
             error: None,
         }
-    }
-
-    /// The endpoint's URL and the addresses its host has now, refused if any of them is one
-    /// the console must not reach.
-    async fn resolve(&self, raw: &str) -> Result<(url::Url, Vec<SocketAddr>), String> {
-        let url = url::Url::parse(raw).map_err(|e| format!("not a URL: {e}"))?;
-        let addrs = resolve(&url, self.policy.allow_private).await?;
-        Ok((url, addrs))
     }
 
     /// Runs until `stop` is notified: sends everything due, then waits `poll`.

@@ -124,12 +124,30 @@ pub async fn emit(
     now: DateTime<Utc>,
 ) -> StoreResult<usize> {
     let endpoints = store::subscribed(c, partner_id, event.as_str()).await?;
+    queue(c, &endpoints, event, data, now).await?;
+    Ok(endpoints.len())
+}
+
+/// The partner's enabled endpoints that chose `event`: read once where many messages of one
+/// kind are queued together ([`queue`]).
+pub async fn subscribed(c: &mut impl Conn, partner_id: i64, event: Event) -> StoreResult<Vec<i64>> {
+    store::subscribed(c, partner_id, event.as_str()).await
+}
+
+/// Queues one message of `event` for each of `endpoints` ([`subscribed`]).
+pub async fn queue(
+    c: &mut impl Conn,
+    endpoints: &[i64],
+    event: Event,
+    data: &impl Serialize,
+    now: DateTime<Utc>,
+) -> StoreResult<()> {
     if endpoints.is_empty() {
-        return Ok(0);
+        return Ok(());
     }
     let body = body_of(event, now, data)?;
     let id = message_id();
-    for endpoint_id in &endpoints {
+    for endpoint_id in endpoints {
         let d = NewDelivery {
             endpoint_id: *endpoint_id,
             message_id: &id,
@@ -138,7 +156,7 @@ pub async fn emit(
         };
         store::enqueue(c, &d, now).await?;
     }
-    Ok(endpoints.len())
+    Ok(())
 }
 
 /// Queues `event` for one endpoint whatever it chose (a test ping); the delivery's id.

@@ -145,12 +145,7 @@ struct SecretPage {
 }
 
 fn shown_once(page: &SecretPage) -> HttpResponse {
-    let mut res = render_status(actix_web::http::StatusCode::OK, page);
-    res.headers_mut().insert(
-        actix_web::http::header::CACHE_CONTROL,
-        actix_web::http::header::HeaderValue::from_static("no-store"),
-    );
-    res
+    crate::web::page::render_shown_once(page)
 }
 
 async fn create(

@@ -285,6 +285,17 @@ pub fn render<E>(t: &impl Template) -> Result<HttpResponse, E> {
     Ok(render_status(StatusCode::OK, t))
 }
 
+/// A page that shows a secret once (a private key, recovery codes, a signing secret): status
+/// 200 and never cached, so no cache keeps it or shows it again.
+pub fn render_shown_once(t: &impl Template) -> HttpResponse {
+    let mut res = render_status(StatusCode::OK, t);
+    res.headers_mut().insert(
+        actix_web::http::header::CACHE_CONTROL,
+        actix_web::http::header::HeaderValue::from_static("no-store"),
+    );
+    res
+}
+
 pub fn render_status(status: StatusCode, t: &impl Template) -> HttpResponse {
     match t.render() {
         Ok(body) => HttpResponse::build(status)
