@@ -1,5 +1,7 @@
 //! What both HTTP surfaces (the pages in `web`, the JSON APIs in `api`) read of a request the same
-//! way.
+//! way, and how both write what they stream.
+
+pub mod csv;
 
 use actix_web::HttpRequest;
 

@@ -9,6 +9,7 @@ pub mod bills;
 pub mod body;
 pub mod customers;
 pub mod error;
+pub mod focus;
 pub mod formats;
 pub mod grants;
 pub mod ingest;

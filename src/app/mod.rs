@@ -17,6 +17,7 @@ pub mod customers;
 pub mod email_links;
 pub mod error;
 mod events;
+pub mod focus;
 pub mod grants;
 pub mod invoices;
 pub mod logos;

@@ -3,6 +3,7 @@
 //! can be tested on its own with generated data.
 
 pub mod bill;
+pub mod focus;
 #[cfg(test)]
 pub mod generated;
 pub mod grants;

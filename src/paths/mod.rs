@@ -79,6 +79,7 @@ pages! {
     CONSOLE = "/console";
     CONSOLE_BILLING = "/console/billing";
     CONSOLE_BILLING_CSV = "/console/billing.csv";
+    CONSOLE_BILLING_FOCUS = "/console/billing/focus.csv";
     CONSOLE_CREDITS = "/console/credits";
     CONSOLE_DISCOUNTS = "/console/discounts";
     CONSOLE_STATEMENTS = "/console/statements";

@@ -124,9 +124,9 @@ async fn csv(
             return None;
         }
         let (state, actor, f) = (state.clone(), actor.clone(), f.clone());
-        Some(
-            async move { Ok(audit::page(state.app(), &actor, f.filter(), Some(last), PAGE).await?) },
-        )
+        Some(async move {
+            Ok::<_, AppError>(audit::page(state.app(), &actor, f.filter(), Some(last), PAGE).await?)
+        })
     };
     let pages = crate::web::csv::paged(first, next, audit_row);
     Ok(crate::web::csv::streamed(

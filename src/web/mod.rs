@@ -9,7 +9,7 @@ pub mod chart;
 pub mod confirm;
 pub mod console;
 pub mod csrf;
-pub mod csv;
+pub use crate::http::csv;
 pub mod error;
 pub mod error_page;
 pub mod filters;

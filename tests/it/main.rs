@@ -18,6 +18,7 @@ mod closed_months;
 mod confirmations;
 mod customers;
 mod dashboard;
+mod focus;
 mod forms;
 mod headers;
 mod invoices;

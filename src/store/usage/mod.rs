@@ -6,7 +6,9 @@ use super::{Conn, ConnRef, StoreError, StoreResult};
 use crate::execute;
 use crate::on_conn;
 
+mod daily;
 mod write;
+pub use daily::{DailyUsage, daily};
 pub use write::{Insert, insert_many};
 
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]

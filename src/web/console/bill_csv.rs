@@ -86,6 +86,26 @@ pub(super) async fn csv(
     ))
 }
 
+/// The month's costs in FOCUS 1.0 columns (`app::focus`), for FinOps tools.
+pub(super) async fn focus(
+    m: Member,
+    state: web::Data<AppState>,
+    q: web::Query<MonthQuery>,
+) -> Result<HttpResponse, AppError> {
+    if !m.user.can(Action::ExportBills) {
+        return Err(AppError::Forbidden);
+    }
+    let month = chosen_month(&q, state.now().date_naive()).map_err(|_| AppError::BadRequest)?;
+    let vendor = &state.settings.vendor_name;
+    let export = crate::app::focus::export(state.app(), &m.actor, month, vendor).await?;
+    let rows = crate::app::focus::rows(export, state.db.clone());
+    Ok(csv::streamed(
+        &format!("focus-{month}.csv"),
+        crate::billing::focus::COLUMNS,
+        rows,
+    ))
+}
+
 /// A reseller's file, and an MSP's with price plans, add what each line costs its customer and
 /// the margin on it; a plan's monthly fee is a line of its own.
 fn header(priced: bool) -> Vec<&'static str> {

@@ -29,6 +29,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         web::get().to(super::bill_csv::csv),
     )
     .route(
+        routes::within(routes::CONSOLE, routes::CONSOLE_BILLING_FOCUS),
+        web::get().to(super::bill_csv::focus),
+    )
+    .route(
         routes::within(routes::CONSOLE, routes::CONSOLE_CREDITS),
         web::get().to(credits),
     )

@@ -230,9 +230,11 @@ async fn export(
             return None;
         }
         let (state, actor, f) = (state.clone(), actor.clone(), f.clone());
-        Some(
-            async move { Ok(reads::export_page(state.app(), &actor, f.filter(), Some(last)).await?) },
-        )
+        Some(async move {
+            Ok::<_, AppError>(
+                reads::export_page(state.app(), &actor, f.filter(), Some(last)).await?,
+            )
+        })
     };
     Ok(csv::streamed(
         "customers.csv",

@@ -10,9 +10,7 @@ use actix_web::http::header;
 use actix_web::web::Bytes;
 use futures_util::{Stream, StreamExt};
 
-use crate::http::Chunk;
-
-use super::error::AppError;
+use super::Chunk;
 
 /// Rows a streamed download writes per chunk.
 const CHUNK_ROWS: usize = 500;
@@ -20,12 +18,13 @@ const CHUNK_ROWS: usize = 500;
 /// A CSV download written as the client reads it: the header, then `rows` as they come (a
 /// bill of 100 000 customers, the whole audit log), a few hundred rows per chunk, so the file
 /// is never held whole.
-pub fn streamed<S>(filename: &str, header: &[&str], rows: S) -> HttpResponse
+pub fn streamed<S, E>(filename: &str, header: &[&str], rows: S) -> HttpResponse
 where
-    S: Stream<Item = Result<Vec<String>, AppError>> + 'static,
+    S: Stream<Item = Result<Vec<String>, E>> + 'static,
+    E: std::fmt::Display + 'static,
 {
     let header: Vec<String> = header.iter().map(|h| h.to_string()).collect();
-    let head = futures_util::stream::once(std::future::ready(encode(&[Ok(header)])));
+    let head = futures_util::stream::once(std::future::ready(encode(&[Ok::<_, E>(header)])));
     let body = rows.ready_chunks(CHUNK_ROWS).map(|rows| encode(&rows));
     download_headers(filename).streaming(head.chain(body))
 }
@@ -36,21 +35,23 @@ pub fn streamed_rows(
     header: &[&str],
     rows: impl Iterator<Item = Vec<String>> + 'static,
 ) -> HttpResponse {
-    streamed(filename, header, futures_util::stream::iter(rows.map(Ok)))
+    let rows = rows.map(Ok::<_, std::convert::Infallible>);
+    streamed(filename, header, futures_util::stream::iter(rows))
 }
 
 /// Rows of a store read a page at a time as the client reads them: `next` is given each page
 /// and answers the future of the following one, or `None` when it was the last; `row` makes a
 /// row of an item. A page that fails ends the file with an error (the client sees a cut
 /// download, never a short file that looks whole).
-pub fn paged<T, Fut>(
+pub fn paged<T, Fut, E>(
     first: Vec<T>,
     mut next: impl FnMut(&[T]) -> Option<Fut> + 'static,
     row: fn(&T) -> Vec<String>,
-) -> impl Stream<Item = Result<Vec<String>, AppError>> + 'static
+) -> impl Stream<Item = Result<Vec<String>, E>> + 'static
 where
     T: 'static,
-    Fut: std::future::Future<Output = Result<Vec<T>, AppError>> + 'static,
+    E: 'static,
+    Fut: std::future::Future<Output = Result<Vec<T>, E>> + 'static,
 {
     futures_util::stream::unfold(Some(Ok(first)), move |page| {
         let following = match &page {
@@ -58,7 +59,7 @@ where
             _ => None,
         };
         async move {
-            let rows: Vec<Result<Vec<String>, AppError>> = match page? {
+            let rows: Vec<Result<Vec<String>, E>> = match page? {
                 Ok(items) => items.iter().map(|i| Ok(row(i))).collect(),
                 Err(e) => vec![Err(e)],
             };
@@ -72,7 +73,7 @@ where
     .flatten()
 }
 
-fn encode(rows: &[Result<Vec<String>, AppError>]) -> Chunk {
+fn encode<E: std::fmt::Display>(rows: &[Result<Vec<String>, E>]) -> Chunk {
     let mut out = csv::WriterBuilder::new()
         .terminator(csv::Terminator::Any(b'\n'))
         .from_writer(Vec::new());
@@ -126,7 +127,7 @@ mod tests {
     use super::*;
 
     fn written(rows: &[&[&str]]) -> String {
-        let rows: Vec<Result<Vec<String>, AppError>> = std::iter::once(&["a", "b"][..])
+        let rows: Vec<Result<Vec<String>, String>> = std::iter::once(&["a", "b"][..])
             .chain(rows.iter().copied())
             .map(|r| Ok(r.iter().map(|c| c.to_string()).collect()))
             .collect();
@@ -170,7 +171,7 @@ mod tests {
         let rows: Vec<Vec<String>> = (0..1234)
             .map(|i| vec![format!("=row {i}"), "a,b".to_string()])
             .collect();
-        let all: Vec<Result<Vec<String>, AppError>> =
+        let all: Vec<Result<Vec<String>, String>> =
             std::iter::once(vec!["a".to_string(), "b".to_string()])
                 .chain(rows.iter().cloned())
                 .map(Ok)
