@@ -276,6 +276,17 @@ async fn import_usage(settings: &Settings, file: &std::path::Path) -> anyhow::Re
     })
     .await?;
     progress.finish();
+    if report.rejected.is_empty() && report.inserted > 0 {
+        let wake = tokio::sync::Notify::new();
+        let ctx = partner_console::app::Ctx::new(
+            &db,
+            chrono::Utc::now(),
+            &settings.public_url,
+            &wake,
+            &partner_console::api::shapes::API,
+        );
+        partner_console::app::usage::after_load(ctx).await;
+    }
     if report.rejected.is_empty() {
         println!(
             "loaded {}: {} inserted, {} skipped as already loaded, {} late (for closed months)",

@@ -51,6 +51,9 @@ async fn ingest(
         inserted = report.inserted,
         "usage ingested"
     );
+    if report.rejected.is_empty() && report.inserted > 0 {
+        crate::app::usage::after_load(state.app()).await;
+    }
     Ok(if report.rejected.is_empty() {
         HttpResponse::Ok().json(
             json!({ "inserted": report.inserted, "skipped": report.skipped, "late": report.late }),

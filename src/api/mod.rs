@@ -7,6 +7,7 @@ pub mod authorizations;
 pub mod bill_reads;
 pub mod bills;
 pub mod body;
+pub mod budgets;
 pub mod customers;
 pub mod error;
 pub mod focus;

@@ -29,4 +29,18 @@ impl crate::webhooks::Shapes for ApiShapes {
     fn month_closed(&self, month: &str, totals: Totals) -> Value {
         serde_json::to_value(super::bills::overview_of(month, totals)).unwrap_or_default()
     }
+
+    fn budget_reached(
+        &self,
+        b: &crate::store::budgets::Budget,
+        month: &str,
+        threshold: u32,
+        owed: i64,
+        figure: i64,
+    ) -> Value {
+        serde_json::to_value(super::budgets::reached_json(
+            b, month, threshold, owed, figure,
+        ))
+        .unwrap_or_default()
+    }
 }

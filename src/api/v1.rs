@@ -10,8 +10,8 @@ use super::bills as answers;
 use super::error::{ApiError, ErrorBody};
 use super::formats::{LinkState, PartnerKind, PartnerState, Time, YearMonth, time};
 use super::{
-    authorizations, bill_reads, customers as customer_reads, focus, grants, invoices, offers,
-    openapi, price_plans, statements, webhooks,
+    authorizations, bill_reads, budgets, customers as customer_reads, focus, grants, invoices,
+    offers, openapi, price_plans, statements, webhooks,
 };
 use crate::app::signup_links::{self, NewLinkRequest};
 use crate::state::AppState;
@@ -26,7 +26,7 @@ pub const BASE: &str = crate::paths::PARTNER_API;
 pub fn configure(cfg: &mut web::ServiceConfig) {
     let scope = offers::configure(authorizations::configure(web::scope(BASE)));
     let scope = statements::configure(invoices::configure(price_plans::configure(scope)));
-    let scope = focus::configure(webhooks::configure(scope));
+    let scope = budgets::configure(focus::configure(webhooks::configure(scope)));
     cfg.service(
         scope
             .wrap(actix_web::middleware::from_fn(super::ratelimit::headers))
@@ -378,6 +378,9 @@ pub(super) async fn revoke_link(
     webhooks::list_webhooks,
     webhooks::create_webhook,
     focus::get_focus,
+    budgets::list_budgets,
+    budgets::create_budget,
+    budgets::delete_budget,
     webhooks::get_webhook,
     webhooks::change_webhook,
     webhooks::delete_webhook,

@@ -105,6 +105,7 @@ pub enum Thing {
     EmailLink,
     Webhook,
     WebhookDelivery,
+    Budget,
 }
 
 impl Thing {
@@ -125,6 +126,7 @@ impl Thing {
             Thing::Statement => "error-no-statement",
             Thing::Webhook => "error-no-webhook",
             Thing::WebhookDelivery => "error-no-webhook-delivery",
+            Thing::Budget => "error-no-budget",
         })
     }
 

@@ -12,6 +12,7 @@ pub mod applications;
 pub mod audit;
 pub mod authorizations;
 pub mod bills;
+pub mod budgets;
 pub mod customer_reads;
 pub mod customers;
 pub mod email_links;

@@ -395,6 +395,16 @@ struct Batch<'a> {
     rows: Vec<&'a UsageRow>,
 }
 
+/// What follows a load that added usage: the budgets are checked (issue 27). A failure here is
+/// logged, never the load's: its usage is in.
+pub async fn after_load(ctx: super::Ctx<'_>) {
+    match super::budgets::check(ctx).await {
+        Ok(0) => {}
+        Ok(n) => tracing::info!(alerts = n, "budget thresholds reached"),
+        Err(e) => tracing::error!(error = %e, "the budgets could not be checked after a load"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

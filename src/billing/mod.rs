@@ -3,6 +3,7 @@
 //! can be tested on its own with generated data.
 
 pub mod bill;
+pub mod budget;
 pub mod focus;
 #[cfg(test)]
 pub mod generated;

@@ -85,6 +85,8 @@ actions! {
     WebhookChanged => "webhook_changed",
     WebhookDeleted => "webhook_deleted",
     WebhookSecretRotated => "webhook_secret_rotated",
+    BudgetCreated => "budget_created",
+    BudgetDeleted => "budget_deleted",
 }
 
 impl super::Labelled for AuditAction {

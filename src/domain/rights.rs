@@ -34,6 +34,8 @@ pub enum Action {
     RequireTwoFactor,
     /// Register, change and remove webhook endpoints; read their delivery log (issue 27).
     ManageWebhooks,
+    /// Set and remove budgets (issue 27). Choosing to receive their alerts is every member's.
+    ManageBudgets,
 }
 
 /// Each action and whether an owner, an admin, a billing member and a viewer may do it, in
@@ -52,6 +54,7 @@ pub const RIGHTS: &[(Action, [bool; 4])] = &[
     (Action::ManageInvoices, [true, true, false, false]),
     (Action::RequireTwoFactor, [true, false, false, false]),
     (Action::ManageWebhooks, [true, true, false, false]),
+    (Action::ManageBudgets, [true, true, true, false]),
 ];
 
 impl super::Labelled for Role {
@@ -96,7 +99,7 @@ mod tests {
             assert!(RIGHTS[i + 1..].iter().all(|(b, _)| b != a), "{a:?} twice");
             assert!(who[0], "owners may {a:?}");
         }
-        assert_eq!(RIGHTS.len(), 13);
+        assert_eq!(RIGHTS.len(), 14);
     }
 
     #[test]

@@ -261,6 +261,51 @@ pub fn webhook_disabled(i18n: &I18n, to: &str, w: &WebhookDisabled<'_>) -> anyho
     )
 }
 
+/// A budget that reached one of its thresholds (issue 27).
+pub struct BudgetAlert<'a> {
+    /// The customer's name; `None` for the partner's own budget.
+    pub scope: Option<&'a str>,
+    pub month: &'a str,
+    pub threshold: u32,
+    /// The budget and the figure that reached the threshold, in dollars ("1234.50").
+    pub amount: &'a str,
+    pub figure: &'a str,
+    /// The figure is the forecast to the month's end, not the amount owed so far.
+    pub forecast: bool,
+    /// The console's Budgets page.
+    pub link: &'a str,
+}
+
+pub fn budget_alert(i18n: &I18n, to: &str, b: &BudgetAlert<'_>) -> anyhow::Result<Mail> {
+    let scope = b
+        .scope
+        .map_or_else(|| i18n.t("budget-scope-partner"), str::to_string);
+    let threshold = b.threshold.to_string();
+    let args = [
+        ("scope", scope.as_str()),
+        ("month", b.month),
+        ("threshold", threshold.as_str()),
+        ("amount", b.amount),
+        ("figure", b.figure),
+    ];
+    let intro = if b.forecast {
+        "mail-budget-intro-forecast"
+    } else {
+        "mail-budget-intro"
+    };
+    compose(
+        i18n,
+        to,
+        i18n.t_args("mail-budget-subject", &args),
+        &[i18n.t_args(intro, &args)],
+        Some(Action {
+            label: i18n.t("mail-budget-button"),
+            link: b.link.to_string(),
+        }),
+        &[i18n.t("mail-budget-after")],
+    )
+}
+
 /// An MSP's invoice to its customer, in the invoice's language, from the partner (its name as
 /// the sender's, replies to its contact address), the PDF attached at delivery.
 pub struct InvoiceMail<'a> {

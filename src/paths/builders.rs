@@ -150,6 +150,10 @@ pub fn console_webhook_rotate(id: impl Display) -> String {
     fill(CONSOLE_WEBHOOK_ROTATE, &[&id.to_string()])
 }
 
+pub fn console_budget_delete(id: impl Display) -> String {
+    fill(CONSOLE_BUDGET_DELETE, &[&id.to_string()])
+}
+
 pub fn console_webhook_delete(id: impl Display) -> String {
     fill(CONSOLE_WEBHOOK_DELETE, &[&id.to_string()])
 }

@@ -80,6 +80,9 @@ pages! {
     CONSOLE_BILLING = "/console/billing";
     CONSOLE_BILLING_CSV = "/console/billing.csv";
     CONSOLE_BILLING_FOCUS = "/console/billing/focus.csv";
+    CONSOLE_BUDGETS = "/console/budgets";
+    CONSOLE_BUDGET_DELETE = "/console/budgets/{id}/delete";
+    CONSOLE_BUDGET_ALERTS = "/console/budgets/alerts";
     CONSOLE_CREDITS = "/console/credits";
     CONSOLE_DISCOUNTS = "/console/discounts";
     CONSOLE_STATEMENTS = "/console/statements";

@@ -15,6 +15,7 @@ pub mod api_keys;
 pub mod applications;
 pub mod audit;
 pub mod authorizations;
+pub mod budgets;
 pub mod closed;
 pub mod customers;
 pub mod grants;

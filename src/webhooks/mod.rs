@@ -27,6 +27,16 @@ pub trait Shapes: Sync {
     fn invoice(&self, i: &crate::store::invoices::Invoice) -> serde_json::Value;
     /// A closed month's bill overview, as the bills' `overview`.
     fn month_closed(&self, month: &str, totals: crate::billing::bill::Totals) -> serde_json::Value;
+    /// A budget that reached `threshold` % in `month`, the budget as the API lists it beside
+    /// the amount owed and the figure judged (the forecast, for a budget on the forecast).
+    fn budget_reached(
+        &self,
+        b: &crate::store::budgets::Budget,
+        month: &str,
+        threshold: u32,
+        owed: i64,
+        figure: i64,
+    ) -> serde_json::Value;
 }
 
 /// What a partner can be told of; an endpoint chooses among these.

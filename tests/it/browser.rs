@@ -252,6 +252,22 @@ async fn a_partner_signs_in_through_the_real_form() {
         screenshot(c, &format!("billing-{mode}.png")).await;
         go(c, &app, routes::CONSOLE_CREDITS).await;
         screenshot(c, &format!("credits-{mode}.png")).await;
+        // Budgets: the whole bill's set once, then shown with the month's share used.
+        go(c, &app, routes::CONSOLE_BUDGETS).await;
+        if c.find(Locator::Css("#budgets")).await.is_err() {
+            fill(c, "#amount", "ten").await;
+            click(c, "#budget-form button[type=submit]").await;
+            assert!(text(c, "#budget-errors").await.contains("US dollars"));
+            screenshot(c, &format!("budget-errors-{mode}.png")).await;
+            let amount = on_element(c, "#amount", |e| async move { Ok(e) }).await;
+            amount.clear().await.unwrap();
+            amount.send_keys("300").await.unwrap();
+            click(c, "#budget-form button[type=submit]").await;
+            text(c, ".flash").await;
+        }
+        go(c, &app, routes::CONSOLE_BUDGETS).await;
+        assert!(text(c, "#budgets").await.contains("300.00"));
+        screenshot(c, &format!("budgets-{mode}.png")).await;
         go(c, &app, routes::CONSOLE_CUSTOMERS).await;
         let first = text(c, "tbody td a").await;
         assert_eq!(first, "Customer 6", "newest first");

@@ -9,7 +9,7 @@ use partner_console::credentials::api_keys::Algorithm;
 use crate::digest_client::DigestClient;
 use crate::helpers::{TestApp, spawn_app};
 
-async fn curl(
+pub async fn curl(
     app: &TestApp,
     user: &str,
     file: &std::path::Path,
@@ -49,7 +49,7 @@ async fn curl(
 }
 
 /// An operator and a fresh key of theirs, as `partner-console operator key` issues it.
-async fn operator_key(app: &TestApp) -> partner_console::credentials::api_keys::IssuedKey {
+pub async fn operator_key(app: &TestApp) -> partner_console::credentials::api_keys::IssuedKey {
     app.create_operator("ops@vendor.example").await;
     partner_console::app::operators::issue_operator_key(
         &app.state.db,

@@ -13,6 +13,7 @@ mod vendor_msp;
 mod auth;
 mod billing;
 mod browser;
+mod budgets;
 mod cli;
 mod closed_months;
 mod confirmations;

@@ -219,7 +219,7 @@ async fn a_copied_cookie_is_refused_on_every_instance_once_its_session_ends() {
 }
 
 /// A member of `partner` with `role`, signed in in a browser of its own.
-async fn member(app: &TestApp, partner: i64, email: &str, role: Role) -> TestUser {
+pub async fn member(app: &TestApp, partner: i64, email: &str, role: Role) -> TestUser {
     operators::create_user(
         &app.state.db,
         email,

@@ -89,7 +89,7 @@ async fn every_operation_is_listed_and_its_example_works_once_the_key_is_filled_
     // closed), answer 404.
     let lines = texts(&html, "pre code[id^=curl-]");
     let reads: Vec<&String> = lines.iter().filter(|l| !l.contains(" -X ")).collect();
-    assert_eq!(reads.len(), 29, "{lines:#?}");
+    assert_eq!(reads.len(), 30, "{lines:#?}");
     for line in reads {
         if line.contains("/api/v1/authorizations") || line.contains("/api/v1/offers") {
             let (status, body) = run(&line.replace("PRIVATE_KEY", private)).await;

@@ -369,6 +369,21 @@ async fn probe(
                 .unwrap();
             (s, plans.iter().any(|p| p.name == name))
         }
+        Action::ManageBudgets => {
+            let org = format!("8{:018}", tag.len() * 1000 + tag.as_bytes()[0] as usize);
+            app.add_customer(partner, &org, &format!("Org {tag}")).await;
+            let s = post(
+                routes::CONSOLE_BUDGETS,
+                routes::CONSOLE_BUDGETS.into(),
+                vec![("customer_org_id", org.clone()), ("amount", "100".into())],
+            )
+            .await;
+            let mut c = app.state.db.acquire().await.unwrap();
+            let budgets = partner_console::store::budgets::of_partner(&mut c, partner)
+                .await
+                .unwrap();
+            (s, budgets.iter().any(|b| b.org_id.as_deref() == Some(&org)))
+        }
         Action::ManageWebhooks => {
             let url = format!("http://127.0.0.1:9/hooks/{tag}");
             let s = post(

@@ -16,9 +16,9 @@ use crate::helpers::{Options, TestApp, spawn_app, spawn_app_with};
 
 /// One request as the receiver got it.
 #[derive(Debug, Clone)]
-struct Received {
-    headers: Vec<(String, String)>,
-    body: String,
+pub struct Received {
+    pub headers: Vec<(String, String)>,
+    pub body: String,
 }
 
 impl Received {
@@ -79,7 +79,7 @@ impl Receiver {
         Receiver { url, got }
     }
 
-    fn got(&self) -> Vec<Received> {
+    pub fn got(&self) -> Vec<Received> {
         self.got.lock().unwrap().clone()
     }
 }
@@ -124,7 +124,7 @@ async fn read_request(socket: &mut tokio::net::TcpStream) -> Option<Received> {
 }
 
 /// Whether the Standard Webhooks Python library accepts `r` with `secret`.
-async fn verifies(secret: &str, r: &Received) -> bool {
+pub async fn verifies(secret: &str, r: &Received) -> bool {
     let script = format!(
         "import json, sys\n\
          from standardwebhooks.webhooks import Webhook\n\

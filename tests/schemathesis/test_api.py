@@ -45,8 +45,9 @@ def check(case, response):
     # its authorization judges (its buyers, durations, end and offers left) as it does dates
     # against the release and today, and a price plan's writes, whose name must be free among
     # the partner's plans, whose markups must be within -50 % to 100 % and whose services each
-    # come once with a name, and a webhook's URL, whose host must resolve, now, to public
-    # addresses only. For those cases only, the positive-data check is off; every other check
+    # come once with a name, a webhook's URL, whose host must resolve, now, to public
+    # addresses only, and a budget, whose customerOrgId must be one of the partner's customers
+    # and whose scope (the partner, or that customer) must not have one yet. For those cases only, the positive-data check is off; every other check
     # still applies.
     by_design = (
         "billedMonth" in (case.path_parameters or {})
@@ -57,6 +58,7 @@ def check(case, response):
             case.method in ("POST", "PATCH")
             and case.path in ("/api/v1/webhooks", "/api/v1/webhooks/{webhookId}")
         )
+        or (case.method == "POST" and case.path == "/api/v1/budgets")
     )
     excluded = [positive_data_acceptance] if by_design else []
     case.validate_response(response, excluded_checks=excluded)

@@ -6,6 +6,7 @@ mod bill_csv;
 mod bill_view;
 mod billing;
 mod branding;
+mod budgets;
 pub(crate) mod customers;
 mod dashboard;
 mod invoice_details;
@@ -40,6 +41,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .configure(invoices::configure)
             .configure(offers::configure)
             .configure(price_plans::configure)
+            .configure(budgets::configure)
             .configure(webhooks::configure)
             .configure(signup_links::configure)
             .configure(statements::configure)

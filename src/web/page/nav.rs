@@ -64,8 +64,8 @@ impl PageCtx {
         self.items(&items)
     }
 
-    /// The tabs of the billing pages: the bill, the credits, the discounts, the statements, and
-    /// an MSP's invoices to its customers.
+    /// The tabs of the billing pages: the bill, the credits, the discounts, the statements, an
+    /// MSP's invoices to its customers, and the budgets.
     pub fn billing_tabs(&self) -> Vec<NavItem> {
         let mut items = vec![
             (routes::CONSOLE_BILLING, "nav-console-billing"),
@@ -76,6 +76,7 @@ impl PageCtx {
         if self.user.as_ref().is_some_and(|u| u.is_msp) {
             items.push((routes::CONSOLE_INVOICES, "nav-console-invoices"));
         }
+        items.push((routes::CONSOLE_BUDGETS, "nav-console-budgets"));
         self.tabs(&items)
     }
 
