@@ -10,16 +10,26 @@ use crate::on_conn;
 pub type DailyUsage = (i64, String, String, String, NaiveDate, i64);
 
 // Late records (loaded after their month closed) are left out: a closed bill never counts them.
-const DAILY_SQLITE: &str = "SELECT json_group_array(json_array(customer_id, service, project, cluster, day, cost) \
-     ORDER BY customer_id, service, project, cluster, day) FROM (SELECT r.customer_id, r.service, r.project, r.cluster, r.day, CAST(SUM(r.cost) AS BIGINT) AS cost \
-     FROM usage_records r WHERE r.customer_id BETWEEN $1 AND $2 AND r.day BETWEEN $3 AND $4 AND NOT r.late \
-     GROUP BY r.customer_id, r.service, r.project, r.cluster, r.day)";
+// The days are bound as dates, which both stores compare with `day` as it is kept.
+macro_rules! daily_rows {
+    () => {
+        "(SELECT r.customer_id, r.service, r.project, r.cluster, r.day, CAST(SUM(r.cost) AS BIGINT) AS cost \
+         FROM usage_records r WHERE r.customer_id BETWEEN $1 AND $2 AND r.day BETWEEN $3 AND $4 AND NOT r.late \
+         GROUP BY r.customer_id, r.service, r.project, r.cluster, r.day) d"
+    };
+}
 
-const DAILY_POSTGRES: &str = "SELECT coalesce(json_agg(json_build_array(customer_id, service, project, cluster, day, cost) \
-     ORDER BY customer_id, service, project, cluster, day), '[]'::json)::TEXT \
-     FROM (SELECT r.customer_id, r.service, r.project, r.cluster, r.day, CAST(SUM(r.cost) AS BIGINT) AS cost \
-     FROM usage_records r WHERE r.customer_id BETWEEN $1 AND $2 AND r.day BETWEEN $3::DATE AND $4::DATE AND NOT r.late \
-     GROUP BY r.customer_id, r.service, r.project, r.cluster, r.day) d";
+const DAILY_SQLITE: &str = concat!(
+    "SELECT json_group_array(json_array(customer_id, service, project, cluster, day, cost) \
+     ORDER BY customer_id, service, project, cluster, day) FROM ",
+    daily_rows!()
+);
+
+const DAILY_POSTGRES: &str = concat!(
+    "SELECT coalesce(json_agg(json_build_array(customer_id, service, project, cluster, day, cost) \
+     ORDER BY customer_id, service, project, cluster, day), '[]'::json)::TEXT FROM ",
+    daily_rows!()
+);
 
 /// The daily usage of customers `first..=last` (by id) from day `from` to `to`, by customer,
 /// service, project, cluster and day.
@@ -35,8 +45,8 @@ pub async fn daily(
     let json: String = on_conn!(c, c => sqlx::query_scalar(sql)
         .bind(first)
         .bind(last)
-        .bind(from.to_string())
-        .bind(to.to_string())
+        .bind(from)
+        .bind(to)
         .fetch_one(c)
         .await)?;
     let mut out = Vec::new();
