@@ -82,7 +82,7 @@ pub(super) struct OfferJson {
     history: Option<Vec<HistoryEntry>>,
 }
 
-fn offer_json(o: &Offer, v: Option<&OfferView>) -> OfferJson {
+pub(super) fn offer_json(o: &Offer, v: Option<&OfferView>) -> OfferJson {
     OfferJson {
         id: o.offer_id.to_string(),
         authorization_id: o.authorization_id.to_string(),

@@ -22,6 +22,10 @@ impl crate::webhooks::Shapes for ApiShapes {
         serde_json::to_value(super::v1::link_json(l, now, None)).unwrap_or_default()
     }
 
+    fn offer(&self, o: &crate::store::offers::Offer) -> Value {
+        serde_json::to_value(super::offers::offer_json(o, None)).unwrap_or_default()
+    }
+
     fn invoice(&self, i: &crate::store::invoices::Invoice) -> Value {
         serde_json::to_value(super::invoices::invoice_json(i)).unwrap_or_default()
     }

@@ -31,6 +31,20 @@ pub(crate) async fn signup_link(
     Ok(())
 }
 
+/// `offer.state_changed` about one of the partner's offers, as it now stands.
+pub(crate) async fn offer(
+    ctx: Ctx<'_>,
+    tx: &mut Tx,
+    partner_id: i64,
+    offer_id: i64,
+) -> StoreResult<()> {
+    if let Some(o) = crate::store::offers::find(tx, Some(partner_id), offer_id).await? {
+        let data = ctx.shapes.offer(&o.settled(ctx.now.date_naive()));
+        webhooks::emit(tx, partner_id, Event::OfferStateChanged, &data, ctx.now).await?;
+    }
+    Ok(())
+}
+
 /// `month.closed` for a partner: its bill's overview of the month as closed.
 pub(crate) async fn month_closed(
     ctx: Ctx<'_>,

@@ -23,6 +23,8 @@ pub trait Shapes: Sync {
         l: &crate::store::signup_links::SignupLink,
         now: DateTime<Utc>,
     ) -> serde_json::Value;
+    /// A reseller's private offer as the API reads one (without its history).
+    fn offer(&self, o: &crate::store::offers::Offer) -> serde_json::Value;
     /// An MSP's invoice to its customer, as the invoice list writes it.
     fn invoice(&self, i: &crate::store::invoices::Invoice) -> serde_json::Value;
     /// A closed month's bill overview, as the bills' `overview`.

@@ -41,4 +41,5 @@ mod two_factor;
 mod upgrade;
 mod usage;
 mod v1_api;
+mod webhook_events;
 mod webhooks;

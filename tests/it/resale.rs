@@ -17,13 +17,13 @@ use crate::helpers::{
 
 const OPERATOR: &str = "ops@vendor.example";
 
-fn today(app: &TestApp) -> chrono::NaiveDate {
+pub(crate) fn today(app: &TestApp) -> chrono::NaiveDate {
     app.state.now().date_naive()
 }
 
 /// An active authorization for `reseller` made by an operator through the admin forms; returns
 /// its id.
-async fn grant(app: &TestApp, reseller: i64, buyers: &str, max_offers: &str) -> i64 {
+pub(crate) async fn grant(app: &TestApp, reseller: i64, buyers: &str, max_offers: &str) -> i64 {
     let op = signed_in_client(app, OPERATOR).await;
     let until = (today(app) + Duration::days(90)).to_string();
     let r = op
@@ -55,7 +55,7 @@ async fn grant(app: &TestApp, reseller: i64, buyers: &str, max_offers: &str) -> 
     id
 }
 
-async fn set_up() -> (TestApp, i64, i64) {
+pub(crate) async fn set_up() -> (TestApp, i64, i64) {
     let app = spawn_app().await;
     app.create_operator(OPERATOR).await;
     let reseller = app
@@ -361,7 +361,12 @@ async fn a_reseller_makes_releases_and_records_an_offer_through_the_forms() {
     let _ = msp;
 }
 
-fn offer_body(authorization: i64, account: &str, expires: &str, duration: i64) -> String {
+pub(crate) fn offer_body(
+    authorization: i64,
+    account: &str,
+    expires: &str,
+    duration: i64,
+) -> String {
     serde_json::json!({
         "authorizationId": authorization.to_string(),
         "buyerAwsAccountId": account,
@@ -623,13 +628,13 @@ async fn offers_through_the_api_refuse_what_the_authorization_does_not_allow() {
     );
 }
 
-async fn release(app: &TestApp, key: &str, id: &str) -> (u16, Value) {
+pub(crate) async fn release(app: &TestApp, key: &str, id: &str) -> (u16, Value) {
     app.api(key)
         .send("POST", &format!("/api/v1/offers/{id}/release"), "")
         .await
 }
 
-async fn accept(app: &TestApp, key: &str, id: &str, on: &str) -> (u16, Value) {
+pub(crate) async fn accept(app: &TestApp, key: &str, id: &str, on: &str) -> (u16, Value) {
     let body = format!(r#"{{"acceptedOn":"{on}"}}"#);
     app.api(key)
         .send("POST", &format!("/api/v1/offers/{id}/accept"), &body)

@@ -30,7 +30,7 @@ impl Received {
             .unwrap_or("")
     }
 
-    fn json(&self) -> Value {
+    pub fn json(&self) -> Value {
         serde_json::from_str(&self.body).expect("a JSON body")
     }
 }
@@ -140,6 +140,26 @@ pub async fn verifies(secret: &str, r: &Received) -> bool {
         body = r.body,
     );
     String::from_utf8(python(script).await).unwrap().trim() == "ok"
+}
+
+/// Whether the library accepts `r` as if it arrived now, for a message the app's clock sent
+/// days ahead of the library's (which refuses a stale timestamp): the signature sent must be
+/// the one `Secret::sign` makes for its own timestamp, and the library must accept what
+/// `Secret::sign` makes for the present.
+pub async fn verifies_as_if_now(secret: &str, r: &Received) -> bool {
+    let key = partner_console::webhooks::signature::Secret::parse(secret).unwrap();
+    let (id, body) = (r.header("webhook-id"), r.body.as_bytes());
+    let sent: i64 = r.header("webhook-timestamp").parse().unwrap();
+    let now = chrono::Utc::now().timestamp();
+    let restamped = Received {
+        headers: vec![
+            ("webhook-id".into(), id.into()),
+            ("webhook-timestamp".into(), now.to_string()),
+            ("webhook-signature".into(), key.sign(id, now, body)),
+        ],
+        body: r.body.clone(),
+    };
+    r.header("webhook-signature") == key.sign(id, sent, body) && verifies(secret, &restamped).await
 }
 
 async fn msp(app: &TestApp) -> (i64, String) {
@@ -750,4 +770,35 @@ async fn signups_state_changes_links_and_a_closed_month_are_told_as_the_api_writ
         told[6].1["subtotal"], "135.80",
         "list price and the plan's 10 %"
     );
+
+    // Voided with its correction in the same step: the corrected invoice is told too.
+    let number = told[6].1["invoiceNumber"].as_str().unwrap();
+    let (s, void) = app
+        .api(&key)
+        .send(
+            "POST",
+            &format!("/api/v1/invoices/{number}/void"),
+            r#"{"reason": "Wrong plan", "issueCorrected": true}"#,
+        )
+        .await;
+    assert_eq!(s, 200, "{void}");
+    app.drain_webhooks().await;
+    let told = verified_types(&secret, &receiver).await;
+    assert_eq!(
+        told.len(),
+        8,
+        "only the new invoice: a void is not an issue"
+    );
+    let corrected = void["replacedByInvoiceNumber"].as_str().unwrap();
+    assert_eq!(told[7].0, "invoice.issued");
+    assert_eq!(told[7].1["invoiceNumber"], corrected);
+    assert_ne!(corrected, number);
+    let (_, invoices) = app.api(&key).get("/api/v1/invoices").await;
+    let listed = invoices["invoices"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["invoiceNumber"] == corrected)
+        .unwrap();
+    assert_eq!(&told[7].1, listed);
 }

@@ -172,7 +172,7 @@ pub async fn void(
         .audit(&mut tx, AuditAction::InvoiceVoided, &detail, ctx.now)
         .await?;
     let corrected = if correct {
-        issue_corrected(&mut tx, actor, partner, &invoice, ctx.now).await?
+        issue_corrected(ctx, &mut tx, actor, partner, &invoice).await?
     } else {
         None
     };
@@ -194,7 +194,7 @@ pub async fn correct(ctx: Ctx<'_>, actor: &Actor, number: &str) -> Result<String
             "error-invoice-not-correctable",
         )));
     }
-    let corrected = issue_corrected(&mut tx, actor, partner, &invoice, ctx.now)
+    let corrected = issue_corrected(ctx, &mut tx, actor, partner, &invoice)
         .await?
         .ok_or_else(|| Error::Conflict(Message::new("error-invoice-nothing-due")))?;
     tx.commit().await?;
@@ -202,12 +202,14 @@ pub async fn correct(ctx: Ctx<'_>, actor: &Actor, number: &str) -> Result<String
 }
 
 async fn issue_corrected(
+    ctx: Ctx<'_>,
     tx: &mut crate::store::Tx,
     actor: &Actor,
     partner: Partner,
     voided: &Invoice,
-    now: chrono::DateTime<chrono::Utc>,
 ) -> Result<Option<String>> {
+    let now = ctx.now;
+    let partner_id = partner.partner_id;
     let issuer = issue::Issuer::load(tx, partner).await?;
     let number = issue::corrected(tx, &issuer, voided, now).await?;
     if let Some(n) = &number {
@@ -215,6 +217,7 @@ async fn issue_corrected(
         actor
             .audit(tx, AuditAction::InvoiceCorrected, &detail, now)
             .await?;
+        super::events::invoices_issued(ctx, tx, partner_id, std::slice::from_ref(n)).await?;
     }
     Ok(number)
 }

@@ -70,6 +70,15 @@ pub async fn accept(
         match customers::find_by_aws_account(&mut tx, p.partner_id, &o.buyer_account).await? {
             Some(c) => {
                 customers::reactivate(&mut tx, c.customer_id, effective).await?;
+                if c.state != CustomerState::Active {
+                    crate::app::events::customer(
+                        ctx,
+                        &mut tx,
+                        crate::webhooks::Event::CustomerStateChanged,
+                        c.customer_id,
+                    )
+                    .await?;
+                }
                 c
             }
             None => {
@@ -140,6 +149,7 @@ pub async fn accept(
             ctx.now,
         )
         .await?;
+    crate::app::events::offer(ctx, &mut tx, p.partner_id, id).await?;
     let offer = find_own(&mut tx, &p, id, ctx.now).await?;
     tx.commit().await?;
     Ok(Accepted {

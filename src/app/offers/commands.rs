@@ -190,6 +190,7 @@ pub async fn release(ctx: Ctx<'_>, actor: &Actor, id: i64) -> Result<Offer> {
             ctx.now,
         )
         .await?;
+    crate::app::events::offer(ctx, &mut tx, p.partner_id, id).await?;
     committed(tx, &p, id, ctx.now).await
 }
 
@@ -207,5 +208,6 @@ pub async fn cancel(ctx: Ctx<'_>, actor: &Actor, id: i64) -> Result<Offer> {
             ctx.now,
         )
         .await?;
+    crate::app::events::offer(ctx, &mut tx, p.partner_id, id).await?;
     committed(tx, &p, id, ctx.now).await
 }

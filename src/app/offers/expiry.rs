@@ -50,6 +50,7 @@ pub async fn sweep(ctx: Ctx<'_>, partner_id: Option<i64>) -> Result<usize, Store
                     ctx.now,
                 )
                 .await?;
+            crate::app::events::offer(ctx, &mut tx, pid, id).await?;
             changed += 1;
         }
     }

@@ -186,22 +186,22 @@ pub async fn for_each_month_part(
     Ok(())
 }
 
-/// The customer ids of those `org_ids` that exist, as (org_id, customer_id).
+/// The customers of those `org_ids` that exist, as (org_id, customer_id, partner_id).
 pub async fn customer_ids_of(
     c: &mut impl Conn,
     org_ids: &[&str],
-) -> StoreResult<Vec<(String, i64)>> {
+) -> StoreResult<Vec<(String, i64, i64)>> {
     if org_ids.is_empty() {
         return Ok(Vec::new());
     }
     Ok(on_conn!(c, c => {
-        let mut qb = sqlx::QueryBuilder::new("SELECT org_id, customer_id FROM customers WHERE org_id IN (");
+        let mut qb = sqlx::QueryBuilder::new("SELECT org_id, customer_id, partner_id FROM customers WHERE org_id IN (");
         let mut list = qb.separated(", ");
         for o in org_ids {
             list.push_bind(*o);
         }
         qb.push(")");
-        qb.build_query_as::<(String, i64)>().fetch_all(c).await
+        qb.build_query_as::<(String, i64, i64)>().fetch_all(c).await
     })?)
 }
 

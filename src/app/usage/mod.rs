@@ -19,8 +19,14 @@ use chrono::{DateTime, SubsecRound, Utc};
 
 use crate::billing::month::Month;
 use crate::billing::usage_file::{Rejected, UsageRow};
+
+mod loaded;
+mod report;
+
 use crate::store::usage::{self, NewRecord, StoredRecord};
 use crate::store::{Backend, Db, StoreError, StoreResult, Tx};
+pub use loaded::{LoadedMonth, UsageLoaded};
+pub use report::{LISTED_REJECTIONS, LoadReport};
 
 /// Rows per batch: on SQLite one INSERT, whose 9 parameters a row stay far below its limit
 /// (32 766); on PostgreSQL one `COPY`, which has none, and whose every batch costs four round
@@ -32,63 +38,21 @@ fn batch_rows(backend: Backend) -> usize {
     }
 }
 
-/// How many refused lines a report lists; the rest are counted.
-pub const LISTED_REJECTIONS: usize = 1000;
-
 /// Customers remembered between batches; past this the memory is cleared (a file naming more
 /// organizations than that, known or not, only costs more lookups).
 const REMEMBERED_CUSTOMERS: usize = 200_000;
 
-#[derive(Debug, Default, Clone, PartialEq, Eq)]
-pub struct LoadReport {
-    pub inserted: usize,
-    pub skipped: usize,
-    pub late: usize,
-    /// The first refused lines (at most [`LISTED_REJECTIONS`]), by line. Non-empty means
-    /// nothing was loaded.
-    pub rejected: Vec<Rejected>,
-    /// Refused lines beyond those listed.
-    pub more_rejected: usize,
-}
-
-impl LoadReport {
-    /// How many lines were refused in all.
-    pub fn rejected_count(&self) -> usize {
-        self.rejected.len() + self.more_rejected
-    }
-
-    /// Notes a refused line, keeping the first [`LISTED_REJECTIONS`] by line: lines arrive in
-    /// nearly the file's order (a batch's repeats are found after the next batch is read).
-    fn reject(&mut self, r: Rejected) {
-        self.rejected.push(r);
-        if self.rejected.len() >= 2 * LISTED_REJECTIONS {
-            self.keep_first();
-        }
-    }
-
-    fn keep_first(&mut self) {
-        self.rejected.sort_by_key(|r| r.line);
-        if self.rejected.len() > LISTED_REJECTIONS {
-            self.more_rejected += self.rejected.len() - LISTED_REJECTIONS;
-            self.rejected.truncate(LISTED_REJECTIONS);
-        }
-    }
-
-    /// A key met before: skipped when its content is the same, refused if not.
-    fn seen_before(&mut self, row: &UsageRow, same_content: bool, where_: &str) {
-        if same_content {
-            self.skipped += 1;
-        } else {
-            self.reject(Rejected {
-                line: row.line,
-                reason: format!("record_key {} {where_} with other content", row.record_key),
-            });
-        }
-    }
-}
-
 /// A roll-up line: customer, month, and service, project and cluster as numbered by [`Names`].
 type RollupKey = (i64, Month, u32, u32, u32);
+
+/// What a load adds to a roll-up line: its cost, and the records (and the late ones) it came
+/// from, which `usage.loaded` counts.
+#[derive(Debug, Default, Clone, Copy)]
+struct Sum {
+    cost: i64,
+    records: u32,
+    late: u32,
+}
 
 /// Maps keyed by a file's own strings, hashed per line: a fast hasher (the keys come from an
 /// operator's file, not from the internet).
@@ -151,6 +115,7 @@ pub async fn load(
         closed: HashMap::new(),
         names: Names::default(),
         rollups: FastMap::default(),
+        partner_of: FastMap::default(),
         report: LoadReport::default(),
     };
     let size = batch_rows(loader.backend);
@@ -181,6 +146,7 @@ pub async fn load(
         mut report,
         rollups,
         names,
+        partner_of,
         ..
     } = loader;
     report.keep_first();
@@ -198,7 +164,7 @@ pub async fn load(
         .collect();
     let lines: Vec<(usage::RollupLine<'_>, i64)> = rollups
         .iter()
-        .map(|((customer_id, month, service, project, cluster), cost)| {
+        .map(|((customer_id, month, service, project, cluster), sum)| {
             let line = usage::RollupLine {
                 customer_id: *customer_id,
                 month: &months[month],
@@ -206,10 +172,12 @@ pub async fn load(
                 project: &names.names[*project as usize],
                 cluster: &names.names[*cluster as usize],
             };
-            (line, *cost)
+            (line, sum.cost)
         })
         .collect();
     usage::add_to_months(&mut tx, &lines).await?;
+    drop(lines);
+    loaded::tell(&mut tx, loaded::by_partner(&rollups, &partner_of), now).await?;
     tx.commit().await?;
     Ok(report)
 }
@@ -241,7 +209,10 @@ struct Loader {
     customers: FastMap<String, Option<i64>>,
     closed: HashMap<Month, bool>,
     names: Names,
-    rollups: FastMap<RollupKey, i64>,
+    rollups: FastMap<RollupKey, Sum>,
+    /// The partner of each customer given records, never cleared: it is as long as the
+    /// customers the roll-ups hold.
+    partner_of: FastMap<i64, i64>,
     report: LoadReport,
 }
 
@@ -274,8 +245,9 @@ impl Loader {
                 e.insert(usage::is_closed(tx, &month.to_string()).await?);
             }
         }
-        for (org_id, id) in usage::customer_ids_of(tx, &missing).await? {
+        for (org_id, id, partner_id) in usage::customer_ids_of(tx, &missing).await? {
             self.customers.insert(org_id, Some(id));
+            self.partner_of.insert(id, partner_id);
         }
         Ok(())
     }
@@ -347,7 +319,10 @@ impl Loader {
                 self.names.of(record.project),
                 self.names.of(record.cluster),
             );
-            *self.rollups.entry(key).or_default() += record.cost;
+            let sum = self.rollups.entry(key).or_default();
+            sum.cost += record.cost;
+            sum.records += 1;
+            sum.late += record.late as u32;
         }
     }
 }
@@ -402,33 +377,5 @@ pub async fn after_load(ctx: super::Ctx<'_>) {
         Ok(0) => {}
         Ok(n) => tracing::info!(alerts = n, "budget thresholds reached"),
         Err(e) => tracing::error!(error = %e, "the budgets could not be checked after a load"),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_report_keeps_the_first_thousand_refusals_by_line_and_counts_the_rest() {
-        let mut report = LoadReport::default();
-        // Batches' refusals arrive a batch late at most: lines 1000..5000, each block of 1 000
-        // reversed.
-        for block in 1..5 {
-            for line in (block * 1000..(block + 1) * 1000).rev() {
-                report.reject(Rejected {
-                    line,
-                    reason: String::new(),
-                });
-            }
-        }
-        report.keep_first();
-        assert_eq!(report.rejected.len(), LISTED_REJECTIONS);
-        assert_eq!(report.rejected[0].line, 1000);
-        assert_eq!(report.rejected[999].line, 1999);
-        assert_eq!(
-            (report.more_rejected, report.rejected_count()),
-            (3000, 4000)
-        );
     }
 }
