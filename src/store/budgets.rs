@@ -84,9 +84,9 @@ pub async fn find(
         .await)?)
 }
 
-/// Removes a budget and the alerts it fired.
+/// Removes a budget; the alerts it fired go with it (`ON DELETE CASCADE`, which the SQLite
+/// connections enforce: `foreign_keys(true)`).
 pub async fn delete(c: &mut impl Conn, budget_id: i64) -> StoreResult<()> {
-    execute!(c, c => sqlx::query("DELETE FROM budget_alerts WHERE budget_id = $1").bind(budget_id))?;
     execute!(c, c => sqlx::query("DELETE FROM budgets WHERE budget_id = $1").bind(budget_id))?;
     Ok(())
 }

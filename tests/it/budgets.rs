@@ -204,6 +204,34 @@ async fn each_threshold_alerts_once_by_mail_and_webhook_across_repeated_loads() 
         "{page}"
     );
     assert!(page.contains("87 %"), "{page}");
+
+    // Removed in the console after a question naming it; its alerts go with it.
+    let cedar = list["budgets"][1]["budgetId"].as_str().unwrap().to_string();
+    let remove = format!("/console/budgets/{cedar}/delete");
+    let r = owner.post_form("/console/budgets", &remove, &[]).await;
+    assert_eq!(r.status(), 200);
+    let question = r.text().await.unwrap();
+    assert!(question.contains("Cedar Labs"), "{question}");
+    let (_, still) = app.api(&key).get("/api/v1/budgets").await;
+    assert_eq!(
+        still["budgets"].as_array().unwrap().len(),
+        3,
+        "asked, not done"
+    );
+    let r = owner
+        .post_form("/console/budgets", &remove, &[("confirmed", "yes")])
+        .await;
+    assert_eq!(r.status(), 303);
+    let (_, after) = app.api(&key).get("/api/v1/budgets").await;
+    let orgs: Vec<&Value> = after["budgets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| &b["customerOrgId"])
+        .collect();
+    assert_eq!(orgs, [&Value::Null, &Value::from(MAPLE)], "{after}");
+    let (_, page) = owner.get_html("/console/budgets").await;
+    assert!(!page.contains("Cedar Labs<br>"), "{page}");
 }
 
 #[tokio::test]
