@@ -141,3 +141,63 @@ async fn closed_bills_and_org_ids_survive_the_upgrade() {
     db.close().await;
     crate::helpers::drop_database(schema).await;
 }
+
+/// Usage loaded before migration 0027 is in `usage_daily` after it, by day and line, late
+/// records left out as the FOCUS export always left them out.
+#[tokio::test]
+async fn usage_loaded_before_the_daily_table_is_counted_in_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let (url, schema) = crate::helpers::fresh_database(dir.path()).await;
+    let db = Db::connect(&url, schema.as_deref()).await.unwrap();
+    db.migrate_to(26).await.unwrap();
+    let now = Utc::now();
+    let statements = [
+        "INSERT INTO partners (name, slug, kind, state, website_url, created_at) \
+         VALUES ('Old MSP', 'old-msp', 'msp', 'active', 'https://old.example', $1)",
+        "INSERT INTO customers (partner_id, org_id, org_name, email, password_hash, state, created_at) \
+         VALUES (1, '1234567890123456789', 'Low Id', 'a@low.example', 'x', 'active', $1)",
+    ];
+    let mut c = db.acquire().await.unwrap();
+    for sql in statements {
+        partner_console::on_conn!(&mut c, c => sqlx::query(sql).bind(now).execute(c).await.map(|_| ()))
+            .unwrap_or_else(|e| panic!("{sql}: {e}"));
+    }
+    let day = |d: u32| chrono::NaiveDate::from_ymd_opt(2026, 11, d).unwrap();
+    for (key, d, cost, late) in [
+        ("k1", day(3), 100, false),
+        ("k2", day(3), 250, false),
+        ("k3", day(3), 7_000, true),
+        ("k4", day(4), 40, false),
+    ] {
+        partner_console::on_conn!(&mut c, c => sqlx::query(
+            "INSERT INTO usage_records (record_key, customer_id, day, service, project, cluster, \
+             cost, late, loaded_at) VALUES ($1, 1, $2, 'TiDB Dedicated', 'web', 'prod', $3, $4, $5)",
+        )
+        .bind(key)
+        .bind(d)
+        .bind(cost)
+        .bind(late)
+        .bind(now)
+        .execute(c)
+        .await
+        .map(|_| ()))
+        .unwrap();
+    }
+    drop(c);
+    db.migrate().await.unwrap();
+    let mut c = db.acquire().await.unwrap();
+    let daily = partner_console::store::usage::daily(&mut c, (1, 1), (day(1), day(30)))
+        .await
+        .unwrap();
+    let line = |d, cost| {
+        (
+            1,
+            "TiDB Dedicated".to_string(),
+            "web".to_string(),
+            "prod".to_string(),
+            d,
+            cost,
+        )
+    };
+    assert_eq!(daily, [line(day(3), 350), line(day(4), 40)]);
+}

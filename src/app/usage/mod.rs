@@ -1,7 +1,8 @@
 //! Loading usage (SPEC section 5): all or nothing per file. A record key seen before with the
 //! same content is skipped; with other content, a negative cost, an unknown customer or a
-//! malformed line is rejected, and then nothing of the file is loaded. Roll-ups are kept current
-//! in the same transaction; usage for a closed month is stored and flagged late.
+//! malformed line is rejected, and then nothing of the file is loaded. Roll-ups by month
+//! (`usage_monthly`) and by day (`usage_daily`) are kept current in the same transaction; usage
+//! for a closed month is stored and flagged late, and left out of the days.
 //!
 //! A file is read as it loads, a batch of rows at a time, so memory does not grow with its
 //! size: the store's unique key on record keys finds both keys loaded before and keys repeated
@@ -15,7 +16,7 @@
 
 use std::collections::HashMap;
 
-use chrono::{DateTime, SubsecRound, Utc};
+use chrono::{DateTime, NaiveDate, SubsecRound, Utc};
 
 use crate::billing::month::Month;
 use crate::billing::usage_file::{Rejected, UsageRow};
@@ -44,6 +45,13 @@ const REMEMBERED_CUSTOMERS: usize = 200_000;
 
 /// A roll-up line: customer, month, and service, project and cluster as numbered by [`Names`].
 type RollupKey = (i64, Month, u32, u32, u32);
+
+/// A day of a roll-up line (`usage_daily`): customer, day, and service, project and cluster.
+type DayKey = (i64, NaiveDate, u32, u32, u32);
+
+/// Days held before they are written: a file's days are its customers × days × lines, which
+/// for a month of 100 000 customers would be millions.
+const DAYS_HELD: usize = 100_000;
 
 /// What a load adds to a roll-up line: its cost, and the records (and the late ones) it came
 /// from, which `usage.loaded` counts.
@@ -116,6 +124,7 @@ pub async fn load(
         names: Names::default(),
         rollups: FastMap::default(),
         partner_of: FastMap::default(),
+        days: FastMap::default(),
         report: LoadReport::default(),
     };
     let size = batch_rows(loader.backend);
@@ -140,8 +149,14 @@ pub async fn load(
         next = following;
         let known = settle_batch(&mut tx, &batch.records, inserted?, now).await?;
         loader.account(&batch, &known);
+        if loader.days.len() >= DAYS_HELD {
+            loader.write_days(&mut tx).await?;
+        }
     }
     progress(done);
+    if loader.report.rejected.is_empty() {
+        loader.write_days(&mut tx).await?;
+    }
     let Loader {
         mut report,
         rollups,
@@ -213,6 +228,8 @@ struct Loader {
     /// The partner of each customer given records, never cleared: it is as long as the
     /// customers the roll-ups hold.
     partner_of: FastMap<i64, i64>,
+    /// Costs by day not yet written (at most [`DAYS_HELD`]).
+    days: FastMap<DayKey, i64>,
     report: LoadReport,
 }
 
@@ -323,7 +340,43 @@ impl Loader {
             sum.cost += record.cost;
             sum.records += 1;
             sum.late += record.late as u32;
+            if !record.late {
+                let (_, _, service, project, cluster) = key;
+                *self
+                    .days
+                    .entry((record.customer_id, record.day, service, project, cluster))
+                    .or_default() += record.cost;
+            }
         }
+    }
+
+    /// Adds the days held to `usage_daily`, in key order, and forgets them.
+    async fn write_days(&mut self, tx: &mut Tx) -> StoreResult<()> {
+        let names = &self.names.names;
+        let mut days: Vec<(usage::DayLine<'_>, i64)> = self
+            .days
+            .drain()
+            .map(|((customer_id, day, service, project, cluster), cost)| {
+                let line = usage::DayLine {
+                    customer_id,
+                    day,
+                    service: &names[service as usize],
+                    project: &names[project as usize],
+                    cluster: &names[cluster as usize],
+                };
+                (line, cost)
+            })
+            .collect();
+        days.sort_unstable_by(|(a, _), (b, _)| {
+            (a.customer_id, a.day, a.service, a.project, a.cluster).cmp(&(
+                b.customer_id,
+                b.day,
+                b.service,
+                b.project,
+                b.cluster,
+            ))
+        });
+        usage::add_to_days(tx, &days).await
     }
 }
 

@@ -1,5 +1,5 @@
-//! What each bill line's usage came to on each day of a month (the FOCUS export's rows), read
-//! for a range of customer ids at a time.
+//! What each bill line's usage came to on each day (the FOCUS export's rows): `usage_daily`,
+//! kept current by the load in its transaction, read for a range of customer ids at a time.
 
 use chrono::NaiveDate;
 
@@ -9,13 +9,10 @@ use crate::on_conn;
 /// One line's usage on one day: customer, service, project, cluster, day, cost.
 pub type DailyUsage = (i64, String, String, String, NaiveDate, i64);
 
-// Late records (loaded after their month closed) are left out: a closed bill never counts them.
 // The days are bound as dates, which both stores compare with `day` as it is kept.
 macro_rules! daily_rows {
     () => {
-        "(SELECT r.customer_id, r.service, r.project, r.cluster, r.day, CAST(SUM(r.cost) AS BIGINT) AS cost \
-         FROM usage_records r WHERE r.customer_id BETWEEN $1 AND $2 AND r.day BETWEEN $3 AND $4 AND NOT r.late \
-         GROUP BY r.customer_id, r.service, r.project, r.cluster, r.day) d"
+        "usage_daily WHERE customer_id BETWEEN $1 AND $2 AND day BETWEEN $3 AND $4"
     };
 }
 
@@ -53,4 +50,41 @@ pub async fn daily(
     crate::store::json::for_each::<DailyUsage>(&json, |row| out.push(row))
         .map_err(|e| StoreError::Database(sqlx::Error::Decode(Box::new(e))))?;
     Ok(out)
+}
+
+/// A day of a roll-up line: customer, day, service, project and cluster.
+#[derive(Debug, Clone, Copy)]
+pub struct DayLine<'a> {
+    pub customer_id: i64,
+    pub day: NaiveDate,
+    pub service: &'a str,
+    pub project: &'a str,
+    pub cluster: &'a str,
+}
+
+/// Adds each cost to its day, a thousand days per statement; `days` in key order, so the
+/// table's pages are written in turn. Late records are never added (a closed month's days
+/// stay as they were when it closed).
+pub async fn add_to_days(c: &mut impl Conn, days: &[(DayLine<'_>, i64)]) -> StoreResult<()> {
+    for part in days.chunks(1000) {
+        on_conn!(c, c => {
+            let mut qb = sqlx::QueryBuilder::new(
+                "INSERT INTO usage_daily (customer_id, day, service, project, cluster, cost) ",
+            );
+            qb.push_values(part, |mut b, (d, cost)| {
+                b.push_bind(d.customer_id)
+                    .push_bind(d.day)
+                    .push_bind(d.service)
+                    .push_bind(d.project)
+                    .push_bind(d.cluster)
+                    .push_bind(*cost);
+            });
+            qb.push(
+                " ON CONFLICT (customer_id, day, service, project, cluster) \
+                 DO UPDATE SET cost = usage_daily.cost + excluded.cost",
+            );
+            qb.build().execute(c).await.map(|r| r.rows_affected())
+        })?;
+    }
+    Ok(())
 }

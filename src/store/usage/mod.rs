@@ -8,7 +8,7 @@ use crate::on_conn;
 
 mod daily;
 mod write;
-pub use daily::{DailyUsage, daily};
+pub use daily::{DailyUsage, DayLine, add_to_days, daily};
 pub use write::{Insert, insert_many};
 
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
