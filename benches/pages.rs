@@ -412,19 +412,27 @@ async fn main() {
         ));
     }
 
-    // The Billing page's CSV of last month and of the running month (every line of every
-    // customer), one client each.
-    for month in [month.plus(-1), month] {
-        let csv = format!("/console/billing.csv?month={month}");
+    // The Billing page's CSV and FOCUS file of last month and of the running month (every
+    // line of every customer; FOCUS a row per customer, day, service, project and cluster), one
+    // client each.
+    let files = [month.plus(-1), month].into_iter().flat_map(|m| {
+        [
+            format!("/console/billing.csv?month={m}"),
+            format!("/console/billing/focus.csv?month={m}"),
+        ]
+    });
+    for csv in files {
         let before = rss_kib();
         let heap = heap_mark();
         let sampler = Sampler::start();
+        let started = Instant::now();
         let r = http.get(format!("{base}{csv}")).send().await.unwrap();
         assert_eq!(r.status(), 200);
         let csv_size = drain(r).await;
+        let took = started.elapsed();
         let peak = sampler.stop();
         rise.push((
-            format!("{csv} ({csv_size} bytes)"),
+            format!("{csv} ({csv_size} bytes in {:.0} ms)", ms(took)),
             1,
             peak.0.saturating_sub(before.0),
             peak.1.saturating_sub(before.1),

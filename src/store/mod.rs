@@ -182,11 +182,13 @@ impl Db {
                 .synchronous(SqliteSynchronous::Normal)
                 .foreign_keys(true)
                 .busy_timeout(Duration::from_secs(10))
-                // Reads map the file instead of copying each page through pread (a bill of
-                // 10 000 customers reads 30 000 roll-up lines a month), so a connection's own
-                // cache holds little a read needs again; at 32 MiB each, four answers at once of
+                // Pages are read through pread into a 4 MiB cache per connection; the kernel's
+                // page cache holds the file. Mapped (`mmap_size` 256 MiB), every page a read
+                // touched counted in the process's resident memory: the running month's bill of
+                // 100 000 customers rose it 67 MiB and its FOCUS file 260 MiB, for no speed
+                // measured (README, Benchmarks). At 32 MiB each, four answers at once of
                 // 100 000 customers filled four caches, 200 MiB that stayed.
-                .pragma("mmap_size", "268435456")
+                .pragma("mmap_size", "0")
                 .pragma("cache_size", "-4096");
             // An embedded connection cannot break on the way as a network one can: no ping before
             // each use (it is a round trip through the connection's worker thread, once a third
