@@ -4,7 +4,7 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
 
-use super::{Conn, ConnRef, StoreError, StoreResult};
+use super::{Conn, StoreError, StoreResult};
 use crate::billing::bill::{BaseLine, BillLine, CreditUse, Names, Totals};
 use crate::billing::plans::PlanTerms;
 use crate::execute;
@@ -113,12 +113,11 @@ pub async fn insert_use(c: &mut impl Conn, month: &str, u: &CreditUse) -> StoreR
 
 /// The partner's lines of a closed month as one JSON array built by the database, as
 /// `usage::month_lines` reads the running month's: sqlx hands SQLite's rows over one by one.
-const LINES_SQLITE: &str = "SELECT json_group_array(json_array(customer_id, service, project, \
-     cluster, usage, discounts, credits) ORDER BY customer_id, service, project, cluster) \
-     FROM closed_bill_lines WHERE month = $1 AND partner_id = $2";
-const LINES_POSTGRES: &str = "SELECT coalesce(json_agg(json_build_array(customer_id, service, \
-     project, cluster, usage, discounts, credits) ORDER BY customer_id, service, project, cluster), \
-     '[]'::json)::TEXT FROM closed_bill_lines WHERE month = $1 AND partner_id = $2";
+const LINES: super::json::JsonRows = super::json::json_rows!(
+    array: "customer_id, service, project, cluster, usage, discounts, credits",
+    order: "customer_id, service, project, cluster",
+    from: "closed_bill_lines WHERE month = $1 AND partner_id = $2",
+);
 
 type LineTuple = (i64, String, String, String, i64, i64, i64);
 
@@ -140,10 +139,7 @@ fn line(
 }
 
 pub async fn lines(c: &mut impl Conn, month: &str, partner_id: i64) -> StoreResult<Vec<BillLine>> {
-    let sql = match c.conn() {
-        ConnRef::Sqlite(_) => LINES_SQLITE,
-        ConnRef::Postgres(_) => LINES_POSTGRES,
-    };
+    let sql = LINES.on(c);
     let json: String = on_conn!(c, c => sqlx::query_scalar(sql)
         .bind(month)
         .bind(partner_id)

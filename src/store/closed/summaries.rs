@@ -4,7 +4,8 @@ use super::{CHUNK, totals};
 use crate::billing::bill::Totals;
 use crate::billing::resale::Resale;
 use crate::on_conn;
-use crate::store::{Conn, ConnRef, StoreError, StoreResult};
+use crate::store::json::{JsonRows, json_rows};
+use crate::store::{Conn, StoreError, StoreResult};
 
 /// What one customer's closed month came to, as stored.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
@@ -94,16 +95,17 @@ pub async fn set_customer_resale(
 
 /// The customers' rows as one JSON array built by the database: sqlx hands SQLite's rows over
 /// from its worker thread one by one, and a partner has tens of thousands of customers.
-const CUSTOMERS_SQLITE: &str = "SELECT json_group_array(json_array(t.customer_id, cu.org_id, \
-     cu.org_name, t.usage, t.discounts, t.credits, t.price, t.margin) \
-     ORDER BY t.usage DESC, t.customer_id) \
-     FROM closed_customer_totals t LEFT JOIN customers cu ON cu.customer_id = t.customer_id \
-     WHERE t.month = $1 AND t.partner_id = $2";
-const CUSTOMERS_POSTGRES: &str = "SELECT coalesce(json_agg(json_build_array(t.customer_id, \
-     cu.org_id, cu.org_name, t.usage, t.discounts, t.credits, t.price, t.margin) \
-     ORDER BY t.usage DESC, t.customer_id), '[]'::json)::TEXT \
-     FROM closed_customer_totals t LEFT JOIN customers cu ON cu.customer_id = t.customer_id \
-     WHERE t.month = $1 AND t.partner_id = $2";
+macro_rules! customer_totals {
+    () => {
+        "closed_customer_totals t LEFT JOIN customers cu ON cu.customer_id = t.customer_id \
+         WHERE t.month = $1 AND t.partner_id = $2"
+    };
+}
+const CUSTOMERS: JsonRows = json_rows!(
+    array: "t.customer_id, cu.org_id, cu.org_name, t.usage, t.discounts, t.credits, t.price, t.margin",
+    order: "t.usage DESC, t.customer_id",
+    from: customer_totals!(),
+);
 
 type CustomerJson = (i64, Option<String>, Option<String>, i64, i64, i64, i64, i64);
 
@@ -114,10 +116,7 @@ pub async fn customers(
     month: &str,
     partner_id: i64,
 ) -> StoreResult<Vec<CustomerRow>> {
-    let sql = match c.conn() {
-        ConnRef::Sqlite(_) => CUSTOMERS_SQLITE,
-        ConnRef::Postgres(_) => CUSTOMERS_POSTGRES,
-    };
+    let sql = CUSTOMERS.on(c);
     let json: String = on_conn!(c, c => sqlx::query_scalar(sql)
         .bind(month)
         .bind(partner_id)
@@ -143,23 +142,23 @@ impl From<CustomerJson> for CustomerRow {
 
 /// The customers' ids, org ids and totals in the order asked, as one JSON array built by the
 /// database.
-fn order_sql(postgres: bool, by: Order) -> String {
-    let order = match by {
-        Order::BiggestFirst => "t.usage DESC, t.customer_id",
-        Order::ById => "t.customer_id",
-    };
-    let from = "FROM closed_customer_totals t LEFT JOIN customers cu ON cu.customer_id = t.customer_id \
-                WHERE t.month = $1 AND t.partner_id = $2";
-    if postgres {
-        format!(
-            "SELECT coalesce(json_agg(json_build_array(t.customer_id, cu.org_id, t.usage, \
-             t.discounts, t.credits) ORDER BY {order}), '[]'::json)::TEXT {from}"
-        )
-    } else {
-        format!(
-            "SELECT json_group_array(json_array(t.customer_id, cu.org_id, t.usage, t.discounts, \
-             t.credits) ORDER BY {order}) {from}"
-        )
+fn in_order_sql(by: Order) -> JsonRows {
+    macro_rules! columns {
+        () => {
+            "t.customer_id, cu.org_id, t.usage, t.discounts, t.credits"
+        };
+    }
+    match by {
+        Order::BiggestFirst => json_rows!(
+            array: columns!(),
+            order: "t.usage DESC, t.customer_id",
+            from: customer_totals!(),
+        ),
+        Order::ById => json_rows!(
+            array: columns!(),
+            order: "t.customer_id",
+            from: customer_totals!(),
+        ),
     }
 }
 
@@ -182,9 +181,8 @@ pub async fn in_order(
     by: Order,
     mut each: impl FnMut(i64, Option<&str>, Totals),
 ) -> StoreResult<()> {
-    // Built of this module's constants only.
-    let sql = order_sql(matches!(c.conn(), ConnRef::Postgres(_)), by);
-    let json: String = on_conn!(c, c => sqlx::query_scalar(sqlx::AssertSqlSafe(sql.clone()))
+    let sql = in_order_sql(by).on(c);
+    let json: String = on_conn!(c, c => sqlx::query_scalar(sql)
         .bind(month)
         .bind(partner_id)
         .fetch_one(c)

@@ -3,7 +3,7 @@
 
 use chrono::{DateTime, Utc};
 
-use super::{Conn, ConnRef, OnConflict, StoreError, StoreResult};
+use super::{Conn, OnConflict, StoreError, StoreResult};
 use crate::domain::CustomerState;
 use crate::execute;
 use crate::on_conn;
@@ -338,16 +338,12 @@ pub async fn names(c: &mut impl Conn, partner_id: i64) -> StoreResult<Vec<(i64, 
 /// hands SQLite's rows over one by one, which at 100 000 customers cost more than the bill's
 /// reads they serve.
 pub async fn ids(c: &mut impl Conn, partner_id: i64) -> StoreResult<Vec<i64>> {
-    let sql = match c.conn() {
-        ConnRef::Sqlite(_) => {
-            "SELECT json_group_array(customer_id ORDER BY customer_id) FROM customers \
-             WHERE partner_id = $1"
-        }
-        ConnRef::Postgres(_) => {
-            "SELECT coalesce(json_agg(customer_id ORDER BY customer_id), '[]'::json)::TEXT \
-             FROM customers WHERE partner_id = $1"
-        }
-    };
+    const IDS: crate::store::json::JsonRows = crate::store::json::json_rows!(
+        value: "customer_id",
+        order: "customer_id",
+        from: "customers WHERE partner_id = $1",
+    );
+    let sql = IDS.on(c);
     let json: String = on_conn!(c, c => sqlx::query_scalar(sql)
         .bind(partner_id)
         .fetch_one(c)

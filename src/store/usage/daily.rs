@@ -3,29 +3,17 @@
 
 use chrono::NaiveDate;
 
-use super::super::{Conn, ConnRef, StoreError, StoreResult};
+use super::super::{Conn, StoreError, StoreResult};
 use crate::on_conn;
 
 /// One line's usage on one day: customer, service, project, cluster, day, cost.
 pub type DailyUsage = (i64, String, String, String, NaiveDate, i64);
 
 // The days are bound as dates, which both stores compare with `day` as it is kept.
-macro_rules! daily_rows {
-    () => {
-        "usage_daily WHERE customer_id BETWEEN $1 AND $2 AND day BETWEEN $3 AND $4"
-    };
-}
-
-const DAILY_SQLITE: &str = concat!(
-    "SELECT json_group_array(json_array(customer_id, service, project, cluster, day, cost) \
-     ORDER BY customer_id, service, project, cluster, day) FROM ",
-    daily_rows!()
-);
-
-const DAILY_POSTGRES: &str = concat!(
-    "SELECT coalesce(json_agg(json_build_array(customer_id, service, project, cluster, day, cost) \
-     ORDER BY customer_id, service, project, cluster, day), '[]'::json)::TEXT FROM ",
-    daily_rows!()
+const DAILY: crate::store::json::JsonRows = crate::store::json::json_rows!(
+    array: "customer_id, service, project, cluster, day, cost",
+    order: "customer_id, service, project, cluster, day",
+    from: "usage_daily WHERE customer_id BETWEEN $1 AND $2 AND day BETWEEN $3 AND $4",
 );
 
 /// The daily usage of customers `first..=last` (by id) from day `from` to `to`, by customer,
@@ -35,10 +23,7 @@ pub async fn daily(
     (first, last): (i64, i64),
     (from, to): (NaiveDate, NaiveDate),
 ) -> StoreResult<Vec<DailyUsage>> {
-    let sql = match c.conn() {
-        ConnRef::Sqlite(_) => DAILY_SQLITE,
-        ConnRef::Postgres(_) => DAILY_POSTGRES,
-    };
+    let sql = DAILY.on(c);
     let json: String = on_conn!(c, c => sqlx::query_scalar(sql)
         .bind(first)
         .bind(last)

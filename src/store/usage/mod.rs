@@ -2,7 +2,7 @@
 
 use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
 
-use super::{Conn, ConnRef, StoreError, StoreResult};
+use super::{Conn, StoreError, StoreResult};
 use crate::execute;
 use crate::on_conn;
 
@@ -104,15 +104,12 @@ pub struct MonthlyLine {
 /// A month's roll-up lines of a partner's customers whose ids are in `$3..=$4`, as one JSON
 /// array built by the database (one statement per store): a bill reads tens of thousands of
 /// lines, and sqlx hands SQLite's rows over from its worker thread one by one.
-const MONTH_LINES_SQLITE: &str = "SELECT json_group_array(json_array(m.customer_id, m.service, m.project, m.cluster, m.usage) \
-     ORDER BY m.customer_id, m.service, m.project, m.cluster) FROM usage_monthly m \
-     JOIN customers cu ON cu.customer_id = m.customer_id \
-     WHERE cu.partner_id = $1 AND m.month = $2 AND m.customer_id BETWEEN $3 AND $4";
-
-const MONTH_LINES_POSTGRES: &str = "SELECT coalesce(json_agg(json_build_array(m.customer_id, m.service, m.project, m.cluster, m.usage) \
-     ORDER BY m.customer_id, m.service, m.project, m.cluster), '[]'::json)::TEXT FROM usage_monthly m \
-     JOIN customers cu ON cu.customer_id = m.customer_id \
-     WHERE cu.partner_id = $1 AND m.month = $2 AND m.customer_id BETWEEN $3 AND $4";
+const MONTH_LINES: super::json::JsonRows = super::json::json_rows!(
+    array: "m.customer_id, m.service, m.project, m.cluster, m.usage",
+    order: "m.customer_id, m.service, m.project, m.cluster",
+    from: "usage_monthly m JOIN customers cu ON cu.customer_id = m.customer_id \
+           WHERE cu.partner_id = $1 AND m.month = $2 AND m.customer_id BETWEEN $3 AND $4",
+);
 
 /// How many customers' roll-ups one read of [`for_each_month_part`] takes: a partner of
 /// 100 000 customers has 300 000 lines, whose text in one piece was tens of MiB held next to
@@ -145,10 +142,7 @@ pub async fn for_each_month_part(
     month: &str,
     mut each: impl FnMut(Vec<MonthlyLine>),
 ) -> StoreResult<()> {
-    let sql = match c.conn() {
-        ConnRef::Sqlite(_) => MONTH_LINES_SQLITE,
-        ConnRef::Postgres(_) => MONTH_LINES_POSTGRES,
-    };
+    let sql = MONTH_LINES.on(c);
     let ids = match customer_id {
         Some(id) => vec![id],
         None => super::customers::ids(c, partner_id).await?,
