@@ -285,7 +285,7 @@ async fn import_usage(settings: &Settings, file: &std::path::Path) -> anyhow::Re
             &wake,
             &partner_console::api::shapes::API,
         );
-        partner_console::app::usage::after_load(ctx).await;
+        partner_console::app::usage::after_load(ctx, &report).await;
     }
     if report.rejected.is_empty() {
         println!(

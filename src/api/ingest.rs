@@ -52,7 +52,7 @@ async fn ingest(
         "usage ingested"
     );
     if report.rejected.is_empty() && report.inserted > 0 {
-        crate::app::usage::after_load(state.app()).await;
+        crate::app::usage::after_load(state.app(), &report).await;
     }
     Ok(if report.rejected.is_empty() {
         HttpResponse::Ok().json(

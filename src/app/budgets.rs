@@ -198,15 +198,19 @@ pub async fn set_receives_alerts(ctx: Ctx<'_>, user_id: i64, receives: bool) -> 
     Ok(store::set_recipient(&mut c, user_id, receives).await?)
 }
 
-/// Fires every threshold newly reached by any partner's budgets in the running month; returns
-/// how many fired. Run after each usage load (the usage is what moves the figures).
-pub async fn check(ctx: Ctx<'_>) -> Result<usize> {
-    let partners = {
+/// Fires every threshold newly reached in the running month by the budgets of `partners` (a
+/// load's, by id); returns how many fired. Run after each usage load (the usage is what moves
+/// the figures): a partner the load did not reach is not billed again.
+pub async fn check(ctx: Ctx<'_>, partners: &[i64]) -> Result<usize> {
+    let with_budgets = {
         let mut c = ctx.db.acquire().await?;
         store::partners_with_budgets(&mut c).await?
     };
     let mut fired = 0;
-    for partner_id in partners {
+    for partner_id in with_budgets
+        .into_iter()
+        .filter(|p| partners.binary_search(p).is_ok())
+    {
         fired += check_partner(ctx, partner_id).await?;
     }
     Ok(fired)

@@ -192,7 +192,9 @@ pub async fn load(
         .collect();
     usage::add_to_months(&mut tx, &lines).await?;
     drop(lines);
-    loaded::tell(&mut tx, loaded::by_partner(&rollups, &partner_of), now).await?;
+    let told = loaded::by_partner(&rollups, &partner_of);
+    report.partners = told.keys().copied().collect();
+    loaded::tell(&mut tx, told, now).await?;
     tx.commit().await?;
     Ok(report)
 }
@@ -423,10 +425,10 @@ struct Batch<'a> {
     rows: Vec<&'a UsageRow>,
 }
 
-/// What follows a load that added usage: the budgets are checked (issue 27). A failure here is
-/// logged, never the load's: its usage is in.
-pub async fn after_load(ctx: super::Ctx<'_>) {
-    match super::budgets::check(ctx).await {
+/// What follows a load that added usage: the budgets of the partners it reached are checked
+/// (issue 27). A failure here is logged, never the load's: its usage is in.
+pub async fn after_load(ctx: super::Ctx<'_>, report: &LoadReport) {
+    match super::budgets::check(ctx, &report.partners).await {
         Ok(0) => {}
         Ok(n) => tracing::info!(alerts = n, "budget thresholds reached"),
         Err(e) => tracing::error!(error = %e, "the budgets could not be checked after a load"),

@@ -15,6 +15,8 @@ pub struct LoadReport {
     pub rejected: Vec<Rejected>,
     /// Refused lines beyond those listed.
     pub more_rejected: usize,
+    /// The partners whose customers the load gave records, by id.
+    pub partners: Vec<i64>,
 }
 
 impl LoadReport {
